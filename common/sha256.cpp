@@ -1,0 +1,54 @@
+#include "common/sha256.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+namespace dirsync::common {
+
+sha256_digest sha256(std::string_view data) {
+    sha256_digest out{};
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1 || len != out.size())
+        throw std::runtime_error("EVP_Digest(sha256) failed");
+    return out;
+}
+
+std::string to_hex(const sha256_digest& digest) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(digest.size() * 2);
+    for (auto b : digest) {
+        out.push_back(digits[b >> 4]);
+        out.push_back(digits[b & 0xf]);
+    }
+    return out;
+}
+
+namespace {
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+}  // namespace
+
+std::optional<sha256_digest> digest_from_hex(std::string_view hex) {
+    sha256_digest out{};
+    if (hex.size() != out.size() * 2) return std::nullopt;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        int hi = hex_value(hex[2 * i]);
+        int lo = hex_value(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+    }
+    return out;
+}
+
+bool digest_equal(const sha256_digest& a, const sha256_digest& b) noexcept {
+    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace dirsync::common

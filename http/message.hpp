@@ -1,0 +1,47 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace dirsync::http {
+
+/// A header field as received; names compare case-insensitively through `request::header`.
+struct header_field {
+    std::string name;
+    std::string value;
+};
+
+/// A fully received HTTP request, independent of the transport (no Beast types), so protocol modules
+/// (scim/, admin/) can be written and tested without sockets.
+struct request {
+    std::string method;  ///< as sent, e.g. "GET"
+    std::string target;  ///< origin-form target including the query, e.g. "/scim/v2/Users?count=10"
+    std::vector<header_field> headers;
+    std::string body;
+    std::string remote;  ///< peer address, for logs
+
+    /// First header named `name` (case-insensitive), or nullopt.
+    std::optional<std::string_view> header(std::string_view name) const;
+};
+
+/// A response to send. `content_type` empty means no body type is sent.
+struct response {
+    unsigned status = 200;
+    std::string content_type;
+    std::vector<header_field> headers;
+    std::string body;
+
+    /// Set on the response by the handler so the access log can name the tenant (never a credential).
+    std::string tenant;
+};
+
+/// Application entry point called once per request on an I/O thread. Must not throw for input-dependent
+/// failures (answer 4xx instead); an exception is turned into a generic 500 by the server and logged.
+using handler = std::function<response(request&)>;
+
+}  // namespace dirsync::http
