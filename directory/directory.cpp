@@ -1,0 +1,277 @@
+#include "directory/directory.hpp"
+
+#include <array>
+
+#include "common/casefold.hpp"
+#include "common/uuid.hpp"
+#include "directory/record_codec.hpp"
+#include "store/audit_table.hpp"
+#include "store/database.hpp"
+#include "store/tenant_table.hpp"
+#include "store/user_table.hpp"
+
+namespace dirsync::directory {
+
+namespace {
+
+using json = nlohmann::json;
+namespace users = store::user_table;
+
+constexpr std::array<std::string_view, 4> seat_statuses = {"active", "provisioned", "pending_invite", "orphan"};
+
+error not_found(std::string_view id) { return error(error_code::not_found, "no user with id '" + std::string(id) + "'"); }
+
+/// Applies the seat limit to a status the record is about to enter. `already_seated` is true when the record
+/// occupies a seat before this change (so keeping one doesn't need a new one).
+user_status seat_checked(store::connection& db, std::string_view tenant, user_status wanted, bool already_seated) {
+    if (!consumes_seat(wanted) || already_seated) return wanted;
+    auto t = store::tenant_table::find(db, tenant);
+    if (!t || !t->seats) return wanted;
+    auto used = users::count_with_status(db, tenant, seat_statuses);
+    return used >= *t->seats ? user_status::requested : wanted;
+}
+
+void mirror_active(user& u) {
+    u.active = u.status != user_status::disabled;
+    u.resource["active"] = u.active;
+}
+
+result<void> check_unique_user_name(store::connection& db, const user& u) {
+    auto existing = users::find_by_user_name_key(db, u.tenant_id, common::fold_case(u.user_name));
+    if (existing && existing->id != u.id)
+        return error(error_code::uniqueness, "userName '" + u.user_name + "' is already taken in this tenant");
+    return {};
+}
+
+json audit_view(const user& u) {
+    return json{{"userName", u.user_name}, {"status", to_string(u.status)}, {"active", u.active}};
+}
+
+void audit(store::connection& db, const actor& who, const user& u, std::string_view action, const json& summary) {
+    store::audit_table::audit_row row;
+    row.tenant_id = u.tenant_id;
+    row.time_ms = common::to_epoch_ms(u.last_modified);
+    row.actor = who.to_string();
+    row.action = std::string(action);
+    row.resource_type = "User";
+    row.resource_id = u.id;
+    row.summary_json = summary.dump();
+    store::audit_table::append(db, row);
+}
+
+json changed_attributes(const json& before, const json& after) {
+    json changed = json::array();
+    for (auto it = after.begin(); it != after.end(); ++it) {
+        auto b = before.find(it.key());
+        if (b == before.end() || *b != it.value()) changed.push_back(it.key());
+    }
+    for (auto it = before.begin(); it != before.end(); ++it)
+        if (!after.contains(it.key())) changed.push_back(it.key());
+    return changed;
+}
+
+bool tenant_exists(store::connection& db, std::string_view tenant) {
+    return store::tenant_table::find(db, tenant).has_value();
+}
+
+}  // namespace
+
+directory::directory(store::database& db) : db_(db) {}
+
+void directory::sync_tenants(const std::vector<tenant>& tenants) {
+    db_.write([&](store::connection& db) {
+        for (const auto& t : tenants) {
+            store::tenant_table::tenant_row row;
+            row.id = t.id;
+            row.name = t.name;
+            if (t.seats) row.seats = *t.seats;
+            row.created_ms = common::to_epoch_ms(common::now());
+            store::tenant_table::upsert(db, row);
+        }
+    });
+}
+
+std::optional<tenant> directory::find_tenant(std::string_view id) const {
+    auto row = db_.read([&](store::connection& db) { return store::tenant_table::find(db, id); });
+    if (!row) return std::nullopt;
+    tenant t{row->id, row->name, std::nullopt};
+    if (row->seats) t.seats = static_cast<std::uint32_t>(*row->seats);
+    return t;
+}
+
+result<user> directory::batch::create_user(std::string_view tenant, user_write w) {
+    if (!tenant_exists(db_, tenant)) return error(error_code::unknown_tenant, "unknown tenant");
+    user u;
+    u.tenant_id = std::string(tenant);
+    u.id = common::random_uuid();
+    u.resource = std::move(w.resource);
+    if (auto r = derive_projections(u); !r) return r.error();
+    if (auto r = check_unique_user_name(db_, u); !r) return r.error();
+    if (w.source_anchor && users::find_by_anchor(db_, tenant, w.source, *w.source_anchor))
+        return error(error_code::uniqueness, "a user with this source anchor already exists");
+
+    user_status wanted = w.status ? *w.status : (u.active ? user_status::provisioned : user_status::disabled);
+    u.status = seat_checked(db_, tenant, wanted, false);
+    mirror_active(u);
+    u.roles = w.roles.value_or(std::vector<std::string>{});
+    u.source = std::move(w.source);
+    u.source_anchor = std::move(w.source_anchor);
+    u.created = u.last_modified = common::now();
+    u.version = 1;
+
+    auto row = to_row(u);
+    users::insert(db_, row);
+    audit(db_, actor_, u, "user.create", json{{"after", audit_view(u)}});
+    return u;
+}
+
+result<user> directory::batch::modify_user(std::string_view tenant, std::string_view id,
+                                           const std::function<result<user_write>(const user&)>& change,
+                                           std::optional<std::int64_t> expected_version) {
+    auto row = users::find_by_id(db_, tenant, id);
+    if (!row) return not_found(id);
+    user before = from_row(std::move(*row));
+    if (expected_version && *expected_version != before.version)
+        return error(error_code::precondition_failed, "the resource was modified (version " +
+                                                          std::to_string(before.version) + ")");
+    auto w = change(before);
+    if (!w) return w.error();
+
+    user u = before;
+    u.resource = std::move(w->resource);
+    if (auto r = derive_projections(u); !r) return r.error();
+    if (auto r = check_unique_user_name(db_, u); !r) return r.error();
+    if (w->roles) u.roles = std::move(*w->roles);
+    if (w->source_anchor != before.source_anchor || w->source != before.source) {
+        // Re-anchoring is an explicit adoption (sync match_existing); keep the anchor unique per source.
+        if (w->source_anchor && users::find_by_anchor(db_, tenant, w->source, *w->source_anchor))
+            return error(error_code::uniqueness, "a user with this source anchor already exists");
+        u.source = w->source;
+        u.source_anchor = w->source_anchor;
+    }
+
+    user_status wanted = before.status;
+    if (w->status)
+        wanted = *w->status;
+    else if (!u.active)
+        wanted = user_status::disabled;
+    else if (before.status == user_status::disabled)
+        wanted = user_status::provisioned;
+    u.status = wanted == before.status ? wanted : seat_checked(db_, tenant, wanted, consumes_seat(before.status));
+    mirror_active(u);
+
+    if (u.resource == before.resource && u.roles == before.roles && u.status == before.status &&
+        u.source == before.source && u.source_anchor == before.source_anchor)
+        return before;  // nothing changed: no new version, no audit event
+
+    u.last_modified = common::now();
+    if (u.last_modified < before.last_modified) u.last_modified = before.last_modified;
+    u.version = before.version + 1;
+    users::update(db_, to_row(u));
+    audit(db_, actor_, u, "user.update",
+          json{{"before", audit_view(before)},
+               {"after", audit_view(u)},
+               {"changed", changed_attributes(before.resource, u.resource)}});
+    return u;
+}
+
+result<void> directory::batch::delete_user(std::string_view tenant, std::string_view id,
+                                           std::optional<std::int64_t> expected_version) {
+    auto row = users::find_by_id(db_, tenant, id);
+    if (!row) return not_found(id);
+    user before = from_row(std::move(*row));
+    if (expected_version && *expected_version != before.version)
+        return error(error_code::precondition_failed, "the resource was modified (version " +
+                                                          std::to_string(before.version) + ")");
+    users::remove(db_, tenant, id);
+    before.last_modified = common::now();
+    audit(db_, actor_, before, "user.delete", json{{"before", audit_view(before)}});
+    return {};
+}
+
+result<void> directory::in_batch(const actor& who, const std::function<result<void>(batch&)>& fn) {
+    return db_.write([&](store::connection& db) -> result<void> {
+        batch b(db, who);
+        return fn(b);
+    });
+}
+
+result<user> directory::create_user(const actor& who, std::string_view tenant, user_write w) {
+    return db_.write([&](store::connection& db) { return batch(db, who).create_user(tenant, std::move(w)); });
+}
+
+result<user> directory::modify_user(const actor& who, std::string_view tenant, std::string_view id,
+                                    const std::function<result<user_write>(const user&)>& change,
+                                    std::optional<std::int64_t> expected_version) {
+    return db_.write(
+        [&](store::connection& db) { return batch(db, who).modify_user(tenant, id, change, expected_version); });
+}
+
+result<void> directory::delete_user(const actor& who, std::string_view tenant, std::string_view id,
+                                    std::optional<std::int64_t> expected_version) {
+    return db_.write([&](store::connection& db) { return batch(db, who).delete_user(tenant, id, expected_version); });
+}
+
+result<user> directory::get_user(std::string_view tenant, std::string_view id) const {
+    auto row = db_.read([&](store::connection& db) { return users::find_by_id(db, tenant, id); });
+    if (!row) return not_found(id);
+    return from_row(std::move(*row));
+}
+
+std::int64_t directory::count_users(std::string_view tenant) const {
+    return db_.read([&](store::connection& db) { return users::count(db, tenant); });
+}
+
+std::vector<user> directory::list_users(std::string_view tenant, std::int64_t offset, std::int64_t limit) const {
+    auto rows = db_.read([&](store::connection& db) { return users::page(db, tenant, offset, limit); });
+    std::vector<user> out;
+    out.reserve(rows.size());
+    for (auto& r : rows) out.push_back(from_row(std::move(r)));
+    return out;
+}
+
+std::vector<user> directory::find_users(std::string_view tenant, user_index index, std::string_view value) const {
+    auto rows = db_.read([&](store::connection& db) -> std::vector<store::user_row> {
+        switch (index) {
+            case user_index::id: {
+                auto r = users::find_by_id(db, tenant, value);
+                if (!r) return {};
+                std::vector<store::user_row> one;
+                one.push_back(std::move(*r));
+                return one;
+            }
+            case user_index::user_name: {
+                auto r = users::find_by_user_name_key(db, tenant, common::fold_case(value));
+                if (!r) return {};
+                std::vector<store::user_row> one;
+                one.push_back(std::move(*r));
+                return one;
+            }
+            case user_index::external_id: return users::find_by_external_id(db, tenant, value);
+            case user_index::email: return users::find_by_email_key(db, tenant, common::fold_case(value));
+        }
+        return {};
+    });
+    std::vector<user> out;
+    out.reserve(rows.size());
+    for (auto& r : rows) out.push_back(from_row(std::move(r)));
+    return out;
+}
+
+void directory::scan_users(std::string_view tenant, const std::function<bool(user&&)>& visit) const {
+    db_.read([&](store::connection& db) {
+        users::scan(db, tenant, [&](store::user_row&& row) { return visit(from_row(std::move(row))); });
+    });
+}
+
+std::vector<audit_event> directory::audit_log(std::string_view tenant, std::int64_t limit) const {
+    auto rows = db_.read([&](store::connection& db) { return store::audit_table::latest(db, tenant, limit); });
+    std::vector<audit_event> out;
+    for (auto& r : rows)
+        out.push_back(audit_event{r.seq, common::from_epoch_ms(r.time_ms), std::move(r.actor), std::move(r.action),
+                                  std::move(r.resource_type), std::move(r.resource_id),
+                                  json::parse(r.summary_json)});
+    return out;
+}
+
+}  // namespace dirsync::directory

@@ -1,0 +1,124 @@
+#pragma once
+
+#include <boost/system/result.hpp>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "directory/actor.hpp"
+#include "directory/error.hpp"
+#include "directory/user.hpp"
+
+namespace dirsync::store {
+class connection;
+class database;
+}  // namespace dirsync::store
+
+namespace dirsync::directory {
+
+template <class T>
+using result = boost::system::result<T, error>;
+
+struct tenant {
+    std::string id;
+    std::string name;
+    std::optional<std::uint32_t> seats;  ///< absent = unlimited
+};
+
+/// What a writer supplies for a user; the directory derives everything else (id, projections, timestamps,
+/// version) and decides the status.
+struct user_write {
+    nlohmann::json resource = nlohmann::json::object();  ///< canonical SCIM resource, without id and meta
+    std::optional<std::vector<std::string>> roles;       ///< nullopt: none on create, unchanged on replace
+    std::string source = "scim";
+    std::optional<std::string> source_anchor;
+    /// Explicit status (admin, sync). Absent: derived from `resource.active` (see directory).
+    std::optional<user_status> status;
+};
+
+/// An attribute with an index, for `find_users`.
+enum class user_index { id, user_name, external_id, email };
+
+struct audit_event {
+    std::int64_t seq = 0;
+    common::timestamp time{};
+    std::string actor;
+    std::string action;
+    std::string resource_type;
+    std::string resource_id;
+    nlohmann::json summary;
+};
+
+/// The one write path for tenant records. Every change is validated here and recorded in the audit log in the
+/// same transaction; every query is scoped to one tenant, and a record of another tenant is `not_found`.
+///
+/// Rules enforced:
+/// - userName is required and unique per tenant case-insensitively (common::fold_case); its case is kept.
+/// - status: an explicit status is taken as given; otherwise `active: false` gives `disabled`, a new user gives
+///   `provisioned`, and re-activating a disabled user gives `provisioned`; other statuses are kept.
+/// - seat limit: a record that would enter a seat-consuming status (consumes_seat) while the tenant's seats are
+///   all used gets `requested` instead.
+/// - `resource.active` mirrors the status: false exactly when the status is `disabled`.
+/// - version increments on each change; `expected_version` mismatches are `precondition_failed`.
+///
+/// Thread-safe: writes are serialized by the store; reads run concurrently.
+class directory {
+public:
+    explicit directory(store::database& db);
+
+    /// Creates or updates the tenants (from the configuration at start-up). Existing records are kept.
+    void sync_tenants(const std::vector<tenant>& tenants);
+    std::optional<tenant> find_tenant(std::string_view id) const;
+
+    /// Mutations for use inside one transaction (see `in_batch`).
+    class batch {
+    public:
+        result<user> create_user(std::string_view tenant, user_write w);
+        /// Reads the record, calls `change(current)` for the new content, and replaces it, atomically.
+        result<user> modify_user(std::string_view tenant, std::string_view id,
+                                 const std::function<result<user_write>(const user&)>& change,
+                                 std::optional<std::int64_t> expected_version = std::nullopt);
+        result<void> delete_user(std::string_view tenant, std::string_view id,
+                                 std::optional<std::int64_t> expected_version = std::nullopt);
+
+    private:
+        friend class directory;
+        batch(store::connection& db, const actor& who) : db_(db), actor_(who) {}
+        store::connection& db_;
+        const actor& actor_;
+    };
+
+    /// Runs `fn` with a batch in ONE write transaction: all its changes commit together, or none when fn
+    /// returns an error (or throws). For sync runs and bulk loads.
+    result<void> in_batch(const actor& who, const std::function<result<void>(batch&)>& fn);
+
+    result<user> create_user(const actor& who, std::string_view tenant, user_write w);
+    result<user> modify_user(const actor& who, std::string_view tenant, std::string_view id,
+                             const std::function<result<user_write>(const user&)>& change,
+                             std::optional<std::int64_t> expected_version = std::nullopt);
+    result<void> delete_user(const actor& who, std::string_view tenant, std::string_view id,
+                             std::optional<std::int64_t> expected_version = std::nullopt);
+
+    result<user> get_user(std::string_view tenant, std::string_view id) const;
+    std::int64_t count_users(std::string_view tenant) const;
+    /// Users in stable list order (creation order), skipping `offset`, at most `limit`.
+    std::vector<user> list_users(std::string_view tenant, std::int64_t offset, std::int64_t limit) const;
+    /// Users whose indexed attribute equals `value` (userName and email case-insensitively; id and
+    /// externalId exactly), in list order. Answered from an index.
+    std::vector<user> find_users(std::string_view tenant, user_index index, std::string_view value) const;
+    /// Visits every user of the tenant in list order until `visit` returns false.
+    void scan_users(std::string_view tenant, const std::function<bool(user&&)>& visit) const;
+
+    /// The newest audit events of a tenant, newest first.
+    std::vector<audit_event> audit_log(std::string_view tenant, std::int64_t limit) const;
+
+private:
+    store::database& db_;
+};
+
+}  // namespace dirsync::directory

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <boost/assert/source_location.hpp>
+#include <string>
+
+namespace dirsync::directory {
+
+enum class error_code {
+    not_found,            ///< no such record in this tenant (also for records of other tenants)
+    uniqueness,           ///< a unique attribute (userName) is taken in this tenant
+    invalid_value,        ///< the record breaks a rule (missing userName, bad status transition, ...)
+    precondition_failed,  ///< the caller's expected version is stale
+    unknown_tenant,       ///< the tenant does not exist
+};
+
+/// An expected failure of a directory operation. `message` is safe to show the client.
+struct error {
+    error() = default;
+    error(error_code c, std::string m) : code(c), message(std::move(m)) {}
+    error_code code = error_code::invalid_value;
+    std::string message;
+};
+
+[[noreturn]] void throw_exception_from_error(const error& e, const boost::source_location& loc);
+
+}  // namespace dirsync::directory

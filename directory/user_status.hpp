@@ -1,0 +1,24 @@
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace dirsync::directory {
+
+/// Lifecycle of a tenant user record.
+enum class user_status {
+    active,          ///< registered and enabled
+    disabled,        ///< turned off (SCIM active=false, source disabled state, admin)
+    provisioned,     ///< created by an IdP push or a sync, not yet registered
+    pending_invite,  ///< invited, invitation not yet accepted
+    orphan,          ///< its source no longer has it; still enabled until the orphan policy acts
+    requested,       ///< would exceed the tenant's seat limit; waits for a seat
+};
+
+std::string_view to_string(user_status s) noexcept;
+std::optional<user_status> parse_user_status(std::string_view s) noexcept;
+
+/// Whether a record in this status occupies one of the tenant's seats.
+bool consumes_seat(user_status s) noexcept;
+
+}  // namespace dirsync::directory

@@ -1,0 +1,88 @@
+#include "store/database.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "store/migrations.hpp"
+
+namespace dirsync::store {
+
+namespace {
+constexpr int busy_timeout_ms = 10'000;
+
+int user_version(connection& db) {
+    statement s(db, "PRAGMA user_version");
+    s.step();
+    return static_cast<int>(s.column_int(0));
+}
+}  // namespace
+
+database::database(const std::string& path, std::size_t max_readers)
+    : path_(path), max_readers_(max_readers == 0 ? 1 : max_readers) {
+    writer_ = std::make_unique<connection>(path_, false);
+    writer_->exec("PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms));
+    writer_->exec("PRAGMA journal_mode = WAL");
+    writer_->exec("PRAGMA synchronous = FULL");
+    writer_->exec("PRAGMA foreign_keys = ON");
+    migrate();
+}
+
+database::~database() = default;
+
+int database::schema_version() noexcept { return static_cast<int>(migrations().size()); }
+
+void database::migrate() {
+    const auto& steps = migrations();
+    int current = user_version(*writer_);
+    if (current > static_cast<int>(steps.size()))
+        throw std::runtime_error("database " + path_ + " has schema version " + std::to_string(current) +
+                                 ", newer than this dirsyncd knows (" + std::to_string(steps.size()) +
+                                 "); refusing to open it");
+    for (int v = current; v < static_cast<int>(steps.size()); ++v) {
+        transaction tx(*writer_);
+        writer_->exec(steps[static_cast<std::size_t>(v)]);
+        writer_->exec("PRAGMA user_version = " + std::to_string(v + 1));
+        tx.commit();
+    }
+}
+
+std::unique_ptr<connection> database::open_reader() {
+    auto c = std::make_unique<connection>(path_, false);
+    c->exec("PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms));
+    c->exec("PRAGMA query_only = 1");
+    return c;
+}
+
+database::reader_lease::reader_lease(database& db) : db_(db) {
+    std::unique_lock lock(db_.readers_mutex_);
+    for (;;) {
+        if (!db_.idle_readers_.empty()) {
+            conn_ = std::move(db_.idle_readers_.back());
+            db_.idle_readers_.pop_back();
+            return;
+        }
+        if (db_.open_readers_ < db_.max_readers_) {
+            ++db_.open_readers_;
+            lock.unlock();
+            try {
+                conn_ = db_.open_reader();
+            } catch (...) {
+                lock.lock();
+                --db_.open_readers_;
+                throw;
+            }
+            return;
+        }
+        db_.reader_returned_.wait(lock);
+    }
+}
+
+database::reader_lease::~reader_lease() {
+    {
+        std::lock_guard lock(db_.readers_mutex_);
+        db_.idle_readers_.push_back(std::move(conn_));
+    }
+    db_.reader_returned_.notify_one();
+}
+
+}  // namespace dirsync::store

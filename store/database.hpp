@@ -1,0 +1,96 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "store/sqlite.hpp"
+
+namespace dirsync::store {
+
+/// The SQLite database behind every tenant's records.
+///
+/// Durability: the file runs in WAL mode with `synchronous=FULL`, so COMMIT returns only after the WAL has
+/// been fsync'ed. A caller that answers 201/200/204 after `write()` returned has therefore made the change
+/// durable against a crash of the process and against power loss of the machine (NORMAL would survive the
+/// former but could lose the last transactions to the latter). Checkpoints run automatically.
+///
+/// Concurrency: writes are serialized through one writer connection (SQLite allows one writer anyway, and a
+/// mutex is cheaper than SQLITE_BUSY retries); reads use a pool of connections that see the last committed
+/// state and never block the writer (WAL snapshot isolation). Both functions may be called from any thread.
+class database {
+public:
+    /// Opens or creates `path` (its parent directory must exist), applies pending schema migrations, and
+    /// refuses a file whose schema is newer than this binary knows. Throws sqlite_error / runtime_error.
+    explicit database(const std::string& path, std::size_t max_readers = 16);
+    ~database();
+    database(const database&) = delete;
+    database& operator=(const database&) = delete;
+
+    /// Runs `fn(connection&)` on a reader connection. No transaction is opened: statements see the state of
+    /// their own execution; wrap several in `BEGIN`/`COMMIT` via fn for a consistent multi-statement view.
+    template <class Fn>
+    auto read(Fn&& fn) {
+        reader_lease lease(*this);
+        return std::forward<Fn>(fn)(lease.conn());
+    }
+
+    /// Runs `fn(connection&)` inside BEGIN IMMEDIATE on the writer connection and commits when fn returns,
+    /// unless fn returns something with `has_error()` true (a boost::system::result error), in which case the
+    /// transaction is rolled back and that result is returned. An exception rolls back and propagates.
+    template <class Fn>
+    auto write(Fn&& fn) {
+        std::lock_guard lock(writer_mutex_);
+        transaction tx(*writer_);
+        if constexpr (std::is_void_v<decltype(fn(*writer_))>) {
+            std::forward<Fn>(fn)(*writer_);
+            tx.commit();
+        } else {
+            auto r = std::forward<Fn>(fn)(*writer_);
+            if constexpr (requires { r.has_error(); }) {
+                if (r.has_error()) return r;
+            }
+            tx.commit();
+            return r;
+        }
+    }
+
+    /// The schema version this binary writes.
+    static int schema_version() noexcept;
+
+    const std::string& path() const noexcept { return path_; }
+
+private:
+    class reader_lease {
+    public:
+        explicit reader_lease(database& db);
+        ~reader_lease();
+        reader_lease(const reader_lease&) = delete;
+        reader_lease& operator=(const reader_lease&) = delete;
+        connection& conn() noexcept { return *conn_; }
+
+    private:
+        database& db_;
+        std::unique_ptr<connection> conn_;
+    };
+
+    std::unique_ptr<connection> open_reader();
+    void migrate();
+
+    std::string path_;
+    std::mutex writer_mutex_;
+    std::unique_ptr<connection> writer_;
+
+    std::mutex readers_mutex_;
+    std::condition_variable reader_returned_;
+    std::vector<std::unique_ptr<connection>> idle_readers_;
+    std::size_t open_readers_ = 0;
+    std::size_t max_readers_;
+};
+
+}  // namespace dirsync::store

@@ -1,0 +1,127 @@
+#include "store/sqlite.hpp"
+
+#include <string>
+
+namespace dirsync::store {
+
+namespace {
+[[noreturn]] void fail(sqlite3* db, int rc, std::string_view what) {
+    std::string msg(what);
+    msg += ": ";
+    msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    throw sqlite_error(db ? sqlite3_extended_errcode(db) : rc, msg);
+}
+}  // namespace
+
+connection::connection(const std::string& path, bool read_only) {
+    int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = "cannot open SQLite database " + path + ": " +
+                          (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw sqlite_error(rc, msg);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+}
+
+connection::~connection() {
+    cache_.clear();
+    sqlite3_close_v2(db_);
+}
+
+cached_statement connection::cached(std::string_view sql) {
+    auto it = cache_.find(std::string(sql));
+    if (it == cache_.end()) it = cache_.emplace(std::string(sql), std::make_unique<statement>(*this, sql)).first;
+    return cached_statement(*it->second);
+}
+
+cached_statement::~cached_statement() { s_->reset(); }
+
+void connection::exec(std::string_view sql) {
+    std::string s(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        std::string msg = err ? err : sqlite3_errstr(rc);
+        sqlite3_free(err);
+        throw sqlite_error(sqlite3_extended_errcode(db_), "SQL failed: " + msg);
+    }
+}
+
+statement::statement(connection& db, std::string_view sql) : db_(db.handle()) {
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
+                                nullptr);
+    if (rc != SQLITE_OK) fail(db_, rc, "prepare");
+}
+
+statement::~statement() { sqlite3_finalize(stmt_); }
+
+statement& statement::bind(int index, std::string_view text) {
+    int rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK) fail(db_, rc, "bind");
+    return *this;
+}
+
+statement& statement::bind(int index, std::int64_t value) {
+    int rc = sqlite3_bind_int64(stmt_, index, value);
+    if (rc != SQLITE_OK) fail(db_, rc, "bind");
+    return *this;
+}
+
+statement& statement::bind(int index, const std::optional<std::string>& text) {
+    return text ? bind(index, std::string_view(*text)) : bind_null(index);
+}
+
+statement& statement::bind_null(int index) {
+    int rc = sqlite3_bind_null(stmt_, index);
+    if (rc != SQLITE_OK) fail(db_, rc, "bind");
+    return *this;
+}
+
+bool statement::step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(db_, rc, "step");
+}
+
+void statement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+
+std::string statement::column_text(int col) const {
+    auto p = sqlite3_column_text(stmt_, col);
+    auto n = sqlite3_column_bytes(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
+}
+
+std::optional<std::string> statement::column_optional_text(int col) const {
+    if (column_is_null(col)) return std::nullopt;
+    return column_text(col);
+}
+
+std::int64_t statement::column_int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+bool statement::column_is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+transaction::transaction(connection& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+transaction::~transaction() {
+    if (!done_) {
+        try {
+            db_.exec("ROLLBACK");
+        } catch (...) {
+            // The connection is unusable for this transaction either way; the next BEGIN reports it.
+        }
+    }
+}
+
+void transaction::commit() {
+    db_.exec("COMMIT");
+    done_ = true;
+}
+
+}  // namespace dirsync::store

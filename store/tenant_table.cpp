@@ -1,0 +1,43 @@
+#include "store/tenant_table.hpp"
+
+namespace dirsync::store::tenant_table {
+
+namespace {
+tenant_row read_row(const statement& s) {
+    tenant_row r;
+    r.id = s.column_text(0);
+    r.name = s.column_text(1);
+    if (!s.column_is_null(2)) r.seats = s.column_int(2);
+    r.created_ms = s.column_int(3);
+    return r;
+}
+}  // namespace
+
+void upsert(connection& db, const tenant_row& row) {
+    auto s = db.cached(
+        "INSERT INTO tenants (id, name, seats, created_ms) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT(id) DO UPDATE SET name = excluded.name, seats = excluded.seats");
+    s->bind(1, row.id).bind(2, row.name);
+    if (row.seats)
+        s->bind(3, *row.seats);
+    else
+        s->bind_null(3);
+    s->bind(4, row.created_ms);
+    s->step();
+}
+
+std::optional<tenant_row> find(connection& db, std::string_view id) {
+    auto s = db.cached("SELECT id, name, seats, created_ms FROM tenants WHERE id = ?1");
+    s->bind(1, id);
+    if (!s->step()) return std::nullopt;
+    return read_row(*s);
+}
+
+std::vector<tenant_row> all(connection& db) {
+    auto s = db.cached("SELECT id, name, seats, created_ms FROM tenants ORDER BY id");
+    std::vector<tenant_row> out;
+    while (s->step()) out.push_back(read_row(*s));
+    return out;
+}
+
+}  // namespace dirsync::store::tenant_table

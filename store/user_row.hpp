@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dirsync::store {
+
+/// A user record as persisted: the index projections and the resource JSON as text. The record model and its
+/// rules live in directory/; this is only the storage shape.
+struct user_row {
+    std::int64_t seq = 0;  ///< assigned on insert; list order
+    std::string tenant_id;
+    std::string id;
+    std::string user_name;
+    std::string user_name_key;  ///< case-folded user_name
+    std::optional<std::string> external_id;
+    std::optional<std::string> display_name;
+    std::optional<std::string> given_name;
+    std::optional<std::string> family_name;
+    bool active = true;
+    std::string status;
+    std::string roles_json = "[]";
+    std::string source;
+    std::optional<std::string> source_anchor;
+    std::int64_t created_ms = 0;
+    std::int64_t modified_ms = 0;
+    std::int64_t version = 1;
+    std::string resource_json;
+    std::vector<std::string> email_keys;  ///< case-folded e-mail values, for the e-mail index (write side only)
+};
+
+}  // namespace dirsync::store

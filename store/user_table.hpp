@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/sqlite.hpp"
+#include "store/user_row.hpp"
+
+namespace dirsync::store::user_table {
+
+/// Every query takes the tenant id: a row of another tenant is never returned, updated or deleted.
+/// Reads return rows without `email_keys`. Writes throw sqlite_error; a uniqueness violation has
+/// `is_constraint()` true and leaves the transaction usable for rollback.
+
+std::optional<user_row> find_by_id(connection& db, std::string_view tenant, std::string_view id);
+std::optional<user_row> find_by_user_name_key(connection& db, std::string_view tenant, std::string_view key);
+std::optional<user_row> find_by_anchor(connection& db, std::string_view tenant, std::string_view source,
+                                       std::string_view anchor);
+/// Rows whose external_id equals `external_id` exactly (caseExact), in list order.
+std::vector<user_row> find_by_external_id(connection& db, std::string_view tenant, std::string_view external_id);
+/// Rows having an e-mail whose case-folded value equals `email_key`, in list order.
+std::vector<user_row> find_by_email_key(connection& db, std::string_view tenant, std::string_view email_key);
+
+std::int64_t count(connection& db, std::string_view tenant);
+std::int64_t count_with_status(connection& db, std::string_view tenant, std::span<const std::string_view> statuses);
+
+/// Rows in list order, skipping `offset` and returning at most `limit`.
+std::vector<user_row> page(connection& db, std::string_view tenant, std::int64_t offset, std::int64_t limit);
+
+/// Calls `visit` for each row of the tenant in list order until it returns false.
+void scan(connection& db, std::string_view tenant, const std::function<bool(user_row&&)>& visit);
+
+/// Inserts `row` (seq is assigned and written back) and its e-mail keys.
+void insert(connection& db, user_row& row);
+/// Replaces the row with the same (tenant, id), and its e-mail keys; false when there is none.
+bool update(connection& db, const user_row& row);
+/// Deletes the row with (tenant, id) and its e-mail keys; false when there is none.
+bool remove(connection& db, std::string_view tenant, std::string_view id);
+
+}  // namespace dirsync::store::user_table
