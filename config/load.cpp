@@ -1,0 +1,297 @@
+#include "config/load.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config/address.hpp"
+#include "config/byte_size.hpp"
+#include "config/duration.hpp"
+#include "config/local_file.hpp"
+#include "config/token_source.hpp"
+#include "config/yaml_reader.hpp"
+
+namespace dirsync::config {
+
+namespace {
+
+constexpr std::size_t max_config_bytes = 16 * 1024 * 1024;
+constexpr std::int64_t max_threads = 256;
+constexpr std::int64_t max_connections_limit = 1'000'000;
+constexpr std::size_t max_tenant_id_length = 63;
+
+// ---- value readers specific to this configuration ----
+
+std::optional<std::chrono::milliseconds> read_duration(diagnostics_sink& sink, const yaml_field& field) {
+    return read_parsed(sink, field, "duration", parse_duration);
+}
+
+std::optional<std::size_t> read_byte_size(diagnostics_sink& sink, const yaml_field& field) {
+    return read_parsed(sink, field, "size", parse_byte_size);
+}
+
+// A path that must name a readable regular file now; kept as written (relative to the working directory).
+std::optional<std::string> read_readable_path(diagnostics_sink& sink, const yaml_field& field) {
+    auto path = read_non_empty_string(sink, field);
+    if (!path) return std::nullopt;
+    if (auto readable = check_readable_file(*path); !readable) {
+        sink.error(field.mark, field.name + ": " + readable.error().message);
+        return std::nullopt;
+    }
+    return path;
+}
+
+bool is_tenant_id(std::string_view id) {
+    auto allowed = [](char c, bool first) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (!first && (c == '_' || c == '-'));
+    };
+    if (id.empty() || id.size() > max_tenant_id_length) return false;
+    for (std::size_t i = 0; i < id.size(); ++i)
+        if (!allowed(id[i], i == 0)) return false;
+    return true;
+}
+
+/// Remembers who each token digest belongs to, so that one token never identifies two principals.
+class token_registry {
+  public:
+    /// Records `digest` for `owner` ("tenant 'acme'"); reports a token already recorded.
+    void add(diagnostics_sink& sink, const common::sha256_digest& digest, const std::string& owner,
+             const yaml_field& field) {
+        auto [it, inserted] = owners_.try_emplace(digest, first_use{owner, field.mark.line + 1});
+        if (inserted) return;
+        const auto& first = it->second;
+        if (first.owner == owner)
+            sink.error(field.mark, field.name + " repeats a token already listed for " + owner + " at line " +
+                                       std::to_string(first.line));
+        else
+            sink.error(field.mark, field.name + " is the same token as one used by " + first.owner +
+                                       " (line " + std::to_string(first.line) +
+                                       "); a token must identify exactly one tenant");
+    }
+
+  private:
+    struct first_use {
+        std::string owner;
+        int line;
+    };
+    std::map<common::sha256_digest, first_use> owners_;
+};
+
+// One token item: a mapping with exactly one of sha256, file, env, credential. Resolved to a digest here.
+std::optional<common::sha256_digest> read_token_item(diagnostics_sink& sink, const yaml_field& field) {
+    constexpr std::string_view one_of = "one of sha256, file, env or credential";
+    if (!field.value.IsMap()) {
+        // A scalar here may be a pasted token: say what it is, never echo it.
+        std::string got = field.value.IsScalar()
+                              ? "a plain value (a token itself never goes in the configuration; "
+                                "give its digest as sha256: or point to it with file:, env: "
+                                "or credential:)"
+                              : describe(field.value);
+        sink.error(field.mark,
+                   "expected a mapping with " + std::string(one_of) + " for " + field.name + ", got " + got);
+        return std::nullopt;
+    }
+    map_reader map(sink, field, key_echo::hide);
+    std::vector<std::pair<token_source_kind, yaml_field>> given;
+    for (auto kind : {token_source_kind::sha256, token_source_kind::file, token_source_kind::env,
+                      token_source_kind::credential})
+        if (auto f = map.optional(to_string(kind))) given.emplace_back(kind, std::move(*f));
+    map.finish();
+    if (given.empty()) {
+        if (map.size() == 0) sink.error(field.mark, "expected " + std::string(one_of) + " in " + field.name);
+        return std::nullopt;  // otherwise the unknown keys were reported
+    }
+    if (given.size() > 1) {
+        std::string keys;
+        for (const auto& [kind, f] : given)
+            keys += (keys.empty() ? "" : " and ") + std::string(to_string(kind));
+        sink.error(field.mark,
+                   "expected exactly " + std::string(one_of) + " in " + field.name + ", got " + keys);
+        return std::nullopt;
+    }
+    auto& [kind, value_field] = given.front();
+    auto value = read_non_empty_string(sink, value_field);
+    if (!value) return std::nullopt;
+    auto digest = resolve_token(token_source{kind, std::move(*value)});
+    if (!digest) {
+        sink.error(value_field.mark, digest.error().message);
+        return std::nullopt;
+    }
+    return *digest;
+}
+
+// A list of token items; every digest is registered for `owner`.
+std::vector<common::sha256_digest> read_token_list(diagnostics_sink& sink, const yaml_field& field,
+                                                   const std::string& owner, token_registry& registry) {
+    std::vector<common::sha256_digest> out;
+    auto items = read_list(sink, field);
+    if (!items) return out;
+    for (const auto& item : *items) {
+        auto digest = read_token_item(sink, item);
+        if (!digest) continue;
+        registry.add(sink, *digest, owner, item);
+        out.push_back(*digest);
+    }
+    return out;
+}
+
+// ---- sections ----
+
+void read_limits(diagnostics_sink& sink, const yaml_field& field, http_limits& out) {
+    map_reader map(sink, field);
+    if (auto f = map.optional("max_body_bytes")) assign(out.max_body_bytes, read_byte_size(sink, *f));
+    if (auto f = map.optional("max_header_bytes")) assign(out.max_header_bytes, read_byte_size(sink, *f));
+    if (auto f = map.optional("header_timeout")) assign(out.header_timeout, read_duration(sink, *f));
+    if (auto f = map.optional("body_timeout")) assign(out.body_timeout, read_duration(sink, *f));
+    if (auto f = map.optional("idle_timeout")) assign(out.idle_timeout, read_duration(sink, *f));
+    if (auto f = map.optional("write_timeout")) assign(out.write_timeout, read_duration(sink, *f));
+    if (auto f = map.optional("max_connections"))
+        assign(out.max_connections, read_integer(sink, *f, 1, max_connections_limit));
+    if (auto f = map.optional("shutdown_grace")) assign(out.shutdown_grace, read_duration(sink, *f));
+}
+
+std::optional<tls_settings> read_tls(diagnostics_sink& sink, const yaml_field& field) {
+    map_reader map(sink, field);
+    auto cert = map.required("cert");
+    auto key = map.required("key");
+    map.finish();
+    auto cert_file = cert ? read_readable_path(sink, *cert) : std::nullopt;
+    auto key_file = key ? read_readable_path(sink, *key) : std::nullopt;
+    if (!cert_file || !key_file) return std::nullopt;
+    return tls_settings{std::move(*cert_file), std::move(*key_file)};
+}
+
+void read_server(diagnostics_sink& sink, const yaml_field& field, server_settings& out) {
+    map_reader map(sink, field);
+    if (auto f = map.optional("listen"))
+        assign(out.listen, read_parsed(sink, *f, "address", parse_listen_address));
+    if (auto f = map.optional("threads")) assign(out.threads, read_integer(sink, *f, 1, max_threads));
+    if (auto f = map.optional("tls")) out.tls = read_tls(sink, *f);
+    if (auto f = map.optional("limits")) read_limits(sink, *f, out.limits);
+}
+
+void read_storage(diagnostics_sink& sink, const yaml_field& field, storage_settings& out) {
+    map_reader map(sink, field);
+    if (auto f = map.required("sqlite")) assign(out.sqlite_path, read_non_empty_string(sink, *f));
+}
+
+std::optional<common::log_level> read_log_level(diagnostics_sink& sink, const yaml_field& field) {
+    auto text = read_string(sink, field);
+    if (!text) return std::nullopt;
+    if (*text == "debug") return common::log_level::debug;
+    if (*text == "info") return common::log_level::info;
+    if (*text == "warning") return common::log_level::warning;
+    if (*text == "error") return common::log_level::error;
+    sink.error(field.mark, "invalid " + field.name + " " + describe(field.value) +
+                               " (allowed: debug, info, warning, error)");
+    return std::nullopt;
+}
+
+void read_logging(diagnostics_sink& sink, const yaml_field& field, logging_settings& out) {
+    map_reader map(sink, field);
+    if (auto f = map.optional("level")) assign(out.level, read_log_level(sink, *f));
+    if (auto f = map.optional("access_log")) assign(out.access_log, read_bool(sink, *f));
+}
+
+void read_tenants(diagnostics_sink& sink, const yaml_field& field, std::vector<tenant_settings>& out,
+                  token_registry& tokens) {
+    auto items = read_list(sink, field);
+    if (!items) return;
+    std::map<std::string, int> first_line_of_id;
+    for (const auto& item : *items) {
+        map_reader map(sink, item);
+        tenant_settings tenant;
+        std::string owner = item.path;  // until the id is known to be good
+        if (auto f = map.required("id")) {
+            if (auto id = read_string(sink, *f)) {
+                if (!is_tenant_id(*id)) {
+                    sink.error(f->mark, "invalid tenant id " + describe(f->value) +
+                                            ": use 1 to 63 characters a-z, 0-9, '_' or '-', starting with a "
+                                            "letter or digit");
+                } else if (auto [it, inserted] = first_line_of_id.try_emplace(*id, f->mark.line + 1);
+                           !inserted) {
+                    sink.error(f->mark, "duplicate tenant id '" + *id + "' (first defined at line " +
+                                            std::to_string(it->second) + ")");
+                } else {
+                    owner = "tenant '" + *id + "'";
+                }
+                tenant.id = std::move(*id);
+            }
+        }
+        if (auto f = map.required("name")) assign(tenant.name, read_non_empty_string(sink, *f));
+        if (auto f = map.optional("seats"))
+            assign(tenant.seats,
+                   read_integer_as<std::uint32_t>(sink, *f, 0, std::numeric_limits<std::uint32_t>::max()));
+        if (auto f = map.optional("scim_tokens"))
+            tenant.scim_tokens = read_token_list(sink, *f, owner, tokens);
+        map.finish();
+        out.push_back(std::move(tenant));
+    }
+}
+
+// The whole document. New top-level sections are one more line here and a reader above.
+void read_document(diagnostics_sink& sink, const YAML::Node& document, settings& out) {
+    token_registry tokens;
+    map_reader map(sink, root_field(document));
+    if (auto f = map.optional("server")) read_server(sink, *f, out.server);
+    if (auto f = map.required("storage")) read_storage(sink, *f, out.storage);
+    if (auto f = map.optional("logging")) read_logging(sink, *f, out.logging);
+    if (auto f = map.optional("tenants")) read_tenants(sink, *f, out.tenants, tokens);
+    map.finish();
+}
+
+// A hint for the commonest syntax error: an unquoted "[::1]:8080" starts a YAML flow list.
+std::string syntax_hint(std::string_view yaml, int line) {
+    std::size_t begin = 0;
+    for (int i = 0; i < line && begin != std::string_view::npos; ++i) {
+        begin = yaml.find('\n', begin);
+        if (begin != std::string_view::npos) ++begin;
+    }
+    if (begin == std::string_view::npos) return {};
+    auto text = yaml.substr(begin, yaml.find('\n', begin) - begin);
+    auto open = text.find(": [");
+    if (open != std::string_view::npos && text.find("]:", open) != std::string_view::npos)
+        return " (an address in brackets must be quoted, e.g. listen: \"[::1]:8080\")";
+    return {};
+}
+
+}  // namespace
+
+boost::system::result<settings, config_error> load_settings_string(std::string_view yaml,
+                                                                   std::string_view file_name) {
+    diagnostics_sink sink{std::string(file_name)};
+    settings out;
+    out.source_file = std::string(file_name);
+    try {
+        auto documents = YAML::LoadAll(std::string(yaml));
+        if (documents.empty()) {
+            sink.error("the configuration is empty; at least storage.sqlite is required");
+        } else {
+            if (documents.size() > 1)
+                sink.error(documents[1].Mark(), "only one YAML document is allowed in the configuration");
+            read_document(sink, documents.front(), out);
+        }
+    } catch (const YAML::ParserException& e) {
+        sink.error(e.mark, "syntax error: " + e.msg + syntax_hint(yaml, e.mark.line));
+    } catch (const YAML::Exception& e) {
+        sink.error(e.mark, e.msg);
+    }
+    if (!sink.empty()) return config_error(sink.take());
+    return out;
+}
+
+boost::system::result<settings, config_error> load_settings_file(const std::filesystem::path& file) {
+    auto text = read_file(file, max_config_bytes);
+    if (!text) return config_error({diagnostic{file.string(), 0, 0, text.error().message}});
+    return load_settings_string(*text, file.string());
+}
+
+}  // namespace dirsync::config

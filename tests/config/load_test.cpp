@@ -1,0 +1,568 @@
+#include "config/load.hpp"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+
+namespace dirsync::config {
+namespace {
+
+using namespace std::chrono_literals;
+using common::sha256;
+
+// A private temporary directory, removed with its content at the end of the test.
+class temp_dir {
+  public:
+    temp_dir() {
+        std::string name = (std::filesystem::temp_directory_path() / "dirsync-config-test-XXXXXX").string();
+        if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        path_ = name;
+    }
+    ~temp_dir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+
+    std::string write(const std::string& name, const std::string& content) const {
+        auto p = path_ / name;
+        std::ofstream(p, std::ios::binary) << content;
+        return p.string();
+    }
+    const std::filesystem::path& path() const { return path_; }
+
+  private:
+    std::filesystem::path path_;
+};
+
+// Sets (or, with nullptr, unsets) an environment variable for the duration of a test; restores it after.
+class scoped_env {
+  public:
+    scoped_env(const char* name, const char* value) : name_(name) {
+        if (const char* old = std::getenv(name)) old_ = old;
+        if (value != nullptr)
+            ::setenv(name, value, 1);
+        else
+            ::unsetenv(name);
+    }
+    ~scoped_env() {
+        if (old_)
+            ::setenv(name_, old_->c_str(), 1);
+        else
+            ::unsetenv(name_);
+    }
+    scoped_env(const scoped_env&) = delete;
+    scoped_env& operator=(const scoped_env&) = delete;
+
+  private:
+    const char* name_;
+    std::optional<std::string> old_;
+};
+
+// "line:column: message" of every diagnostic.
+std::vector<std::string> lines(const config_error& error) {
+    std::vector<std::string> out;
+    for (const auto& d : error.diagnostics)
+        out.push_back(std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message);
+    return out;
+}
+
+std::string joined(const config_error& error) {
+    std::string out;
+    for (const auto& l : lines(error)) out += l + "\n";
+    return out;
+}
+
+// `text` with the first `placeholder` replaced by `value`.
+std::string substitute(std::string text, std::string_view placeholder, const std::string& value) {
+    auto at = text.find(placeholder);
+    if (at != std::string::npos) text.replace(at, placeholder.size(), value);
+    return text;
+}
+
+// The examples/ directory of the source tree, found from this file's path (tests/config/load_test.cpp).
+std::filesystem::path example_file() {
+    return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "examples" /
+           "dirsyncd.yaml";
+}
+
+// -----------------------------------------------------------------------------------------------------------
+// Valid configurations
+
+TEST(LoadSettings, FullConfigurationSetsEveryField) {
+    temp_dir dir;
+    auto cert = dir.write("cert.pem", "-----BEGIN CERTIFICATE-----\n");
+    auto key = dir.write("key.pem", "-----BEGIN PRIVATE KEY-----\n");
+    auto token_file = dir.write("acme.token", "file-token\n");
+    dir.write("globex-scim", "credential-token\n");
+    scoped_env env("DIRSYNC_TEST_ENV_TOKEN", "env-token");
+    scoped_env credentials("CREDENTIALS_DIRECTORY", dir.path().c_str());
+    auto hex_token = common::to_hex(sha256("hex-token"));
+
+    std::string yaml = R"(server:
+  listen: "[::1]:9443"
+  threads: 8
+  tls:
+    cert: @CERT@
+    key: @KEY@
+  limits:
+    max_body_bytes: 2MiB
+    max_header_bytes: 8192
+    header_timeout: 5s
+    body_timeout: 1m
+    idle_timeout: 2h
+    write_timeout: 1500ms
+    max_connections: 64
+    shutdown_grace: 1d
+storage:
+  sqlite: /var/lib/dirsyncd/test.db
+logging:
+  level: warning
+  access_log: false
+tenants:
+  - id: acme
+    name: Acme Corp
+    seats: 50
+    scim_tokens:
+      - sha256: "@HEX@"
+      - file: @TOKEN_FILE@
+      - env: DIRSYNC_TEST_ENV_TOKEN
+  - id: globex_2-b
+    name: Globex
+    scim_tokens:
+      - credential: globex-scim
+  - id: "0"
+    name: Zero
+    seats: 0
+)";
+    yaml = substitute(yaml, "@CERT@", cert);
+    yaml = substitute(yaml, "@KEY@", key);
+    yaml = substitute(yaml, "@HEX@", hex_token);
+    yaml = substitute(yaml, "@TOKEN_FILE@", token_file);
+    auto loaded = load_settings_string(yaml, "full.yaml");
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+    const settings& s = *loaded;
+
+    EXPECT_EQ(s.source_file, "full.yaml");
+    EXPECT_EQ(s.server.listen.host, "::1");
+    EXPECT_EQ(s.server.listen.port, 9443);
+    EXPECT_EQ(s.server.threads, 8u);
+    ASSERT_TRUE(s.server.tls);
+    EXPECT_EQ(s.server.tls->cert_file, cert);
+    EXPECT_EQ(s.server.tls->key_file, key);
+    EXPECT_EQ(s.server.limits.max_body_bytes, 2u * 1024 * 1024);
+    EXPECT_EQ(s.server.limits.max_header_bytes, 8192u);
+    EXPECT_EQ(s.server.limits.header_timeout, 5s);
+    EXPECT_EQ(s.server.limits.body_timeout, 1min);
+    EXPECT_EQ(s.server.limits.idle_timeout, 2h);
+    EXPECT_EQ(s.server.limits.write_timeout, 1500ms);
+    EXPECT_EQ(s.server.limits.max_connections, 64u);
+    EXPECT_EQ(s.server.limits.shutdown_grace, 24h);
+    EXPECT_EQ(s.storage.sqlite_path, "/var/lib/dirsyncd/test.db");
+    EXPECT_EQ(s.logging.level, common::log_level::warning);
+    EXPECT_FALSE(s.logging.access_log);
+
+    ASSERT_EQ(s.tenants.size(), 3u);
+    EXPECT_EQ(s.tenants[0].id, "acme");
+    EXPECT_EQ(s.tenants[0].name, "Acme Corp");
+    EXPECT_EQ(s.tenants[0].seats, 50u);
+    ASSERT_EQ(s.tenants[0].scim_tokens.size(), 3u);
+    EXPECT_EQ(s.tenants[0].scim_tokens[0], sha256("hex-token"));
+    EXPECT_EQ(s.tenants[0].scim_tokens[1], sha256("file-token"));
+    EXPECT_EQ(s.tenants[0].scim_tokens[2], sha256("env-token"));
+    EXPECT_EQ(s.tenants[1].id, "globex_2-b");
+    EXPECT_EQ(s.tenants[1].name, "Globex");
+    EXPECT_FALSE(s.tenants[1].seats);
+    ASSERT_EQ(s.tenants[1].scim_tokens.size(), 1u);
+    EXPECT_EQ(s.tenants[1].scim_tokens[0], sha256("credential-token"));
+    EXPECT_EQ(s.tenants[2].id, "0");
+    EXPECT_EQ(s.tenants[2].seats, 0u);
+    EXPECT_TRUE(s.tenants[2].scim_tokens.empty());
+}
+
+TEST(LoadSettings, MinimalConfigurationGetsTheDefaults) {
+    auto loaded = load_settings_string("storage:\n  sqlite: var/dirsyncd.db\n", "min.yaml");
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+    const settings& s = *loaded;
+    const http_limits defaults;
+    EXPECT_EQ(s.source_file, "min.yaml");
+    EXPECT_EQ(s.server.listen.host, "127.0.0.1");
+    EXPECT_EQ(s.server.listen.port, 8080);
+    EXPECT_EQ(s.server.threads, 2u);
+    EXPECT_FALSE(s.server.tls);
+    EXPECT_EQ(s.server.limits.max_body_bytes, defaults.max_body_bytes);
+    EXPECT_EQ(s.server.limits.max_header_bytes, defaults.max_header_bytes);
+    EXPECT_EQ(s.server.limits.header_timeout, 10s);
+    EXPECT_EQ(s.server.limits.body_timeout, 30s);
+    EXPECT_EQ(s.server.limits.idle_timeout, 60s);
+    EXPECT_EQ(s.server.limits.write_timeout, 30s);
+    EXPECT_EQ(s.server.limits.max_connections, 1024u);
+    EXPECT_EQ(s.server.limits.shutdown_grace, 10s);
+    EXPECT_EQ(s.storage.sqlite_path, "var/dirsyncd.db");  // relative paths are kept as written
+    EXPECT_EQ(s.logging.level, common::log_level::info);
+    EXPECT_TRUE(s.logging.access_log);
+    EXPECT_TRUE(s.tenants.empty());
+}
+
+TEST(LoadSettings, EmptyTenantListAndEphemeralPortAreAllowed) {
+    auto loaded = load_settings_string(
+        "server: {listen: 'localhost:0'}\nstorage: {sqlite: a.db}\ntenants: []\n", "t.yaml");
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+    EXPECT_EQ(loaded->server.listen.host, "localhost");
+    EXPECT_EQ(loaded->server.listen.port, 0);
+    EXPECT_TRUE(loaded->tenants.empty());
+}
+
+TEST(LoadSettings, ExampleConfigurationIsValid) {
+    auto loaded = load_settings_file(example_file());
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+    const settings& s = *loaded;
+    EXPECT_EQ(s.source_file, example_file().string());
+    EXPECT_EQ(s.server.listen.host, "127.0.0.1");
+    EXPECT_EQ(s.server.listen.port, 8080);
+    EXPECT_EQ(s.server.threads, 2u);
+    EXPECT_FALSE(s.server.tls);
+    EXPECT_EQ(s.storage.sqlite_path, "var/dirsyncd.db");
+    ASSERT_EQ(s.tenants.size(), 1u);
+    EXPECT_EQ(s.tenants[0].id, "demo");
+    EXPECT_EQ(s.tenants[0].name, "Demo Tenant");
+    EXPECT_EQ(s.tenants[0].seats, 50u);
+    ASSERT_EQ(s.tenants[0].scim_tokens.size(), 1u);
+    EXPECT_EQ(s.tenants[0].scim_tokens[0], sha256("demo-token-change-me"));
+}
+
+// -----------------------------------------------------------------------------------------------------------
+// Invalid configurations: each has exactly one problem, reported at `position` with `message` in the text.
+
+struct bad_case {
+    const char* name;
+    const char* yaml;
+    const char* position;  // "line:column", 1-based; "0:0" for none
+    const char* message;   // a substring of the diagnostic
+};
+
+constexpr bad_case bad_cases[] = {
+    // unknown keys at each level
+    {"unknown_top_level_key", "storage:\n  sqlite: x.db\nservr:\n  listen: 127.0.0.1:80\n", "3:1",
+     "unknown key 'servr' at the top level (allowed: server, storage, logging, tenants); did you mean "
+     "'server'?"},
+    {"unknown_server_key", "server:\n  listn: 127.0.0.1:80\nstorage:\n  sqlite: x.db\n", "2:3",
+     "unknown key 'listn' in server (allowed: listen, threads, tls, limits)"},
+    {"unknown_limits_key", "server:\n  limits:\n    max_body: 10\nstorage: {sqlite: x.db}\n", "3:5",
+     "unknown key 'max_body' in server.limits (allowed: max_body_bytes, max_header_bytes, header_timeout, "
+     "body_timeout, idle_timeout, write_timeout, max_connections, shutdown_grace)"},
+    {"unknown_storage_key", "storage:\n  sqlite: x.db\n  path: y\n", "3:3",
+     "unknown key 'path' in storage (allowed: sqlite)"},
+    {"unknown_logging_key", "storage: {sqlite: x.db}\nlogging: {level: info, colour: true}\n", "2:24",
+     "unknown key 'colour' in logging (allowed: level, access_log)"},
+    {"unknown_tenant_key", "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    seat: 5\n",
+     "5:5",
+     "unknown key 'seat' in tenants[0] (allowed: id, name, seats, scim_tokens); did you mean 'seats'?"},
+    {"unknown_token_key",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    scim_tokens:\n      - hash: abc\n",
+     "6:9", "unknown key in tenants[0].scim_tokens[0] (allowed: sha256, file, env, credential)"},
+    {"duplicate_yaml_key", "storage:\n  sqlite: a.db\n  sqlite: b.db\n", "3:3",
+     "duplicate key 'sqlite' in storage (first at line 2)"},
+
+    // missing required keys, at the parent mapping
+    {"missing_storage", "server:\n  threads: 2\n", "1:1", "missing required key 'storage' at the top level"},
+    {"missing_sqlite", "storage: {}\n", "1:10", "missing required key 'sqlite' in storage"},
+    {"missing_tenant_id", "storage: {sqlite: x.db}\ntenants:\n  - name: Acme\n", "3:5",
+     "missing required key 'id' in tenants[0]"},
+    {"missing_tenant_name", "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n", "3:5",
+     "missing required key 'name' in tenants[0]"},
+
+    // wrong types and ranges
+    {"seats_not_an_integer",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    seats: fifty\n", "5:12",
+     "expected an integer for seats, got 'fifty'"},
+    {"seats_negative", "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    seats: -1\n",
+     "5:12", "seats must be between 0 and 4294967295, got '-1'"},
+    {"seats_too_large",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    seats: 4294967296\n", "5:12",
+     "seats must be between 0 and 4294967295"},
+    {"threads_zero", "server:\n  threads: 0\nstorage: {sqlite: x.db}\n", "2:12",
+     "threads must be between 1 and 256, got '0'"},
+    {"threads_too_many", "server:\n  threads: 257\nstorage: {sqlite: x.db}\n", "2:12",
+     "threads must be between 1 and 256, got '257'"},
+    {"threads_fraction", "server:\n  threads: 2.5\nstorage: {sqlite: x.db}\n", "2:12",
+     "expected an integer for threads, got '2.5'"},
+    {"threads_list", "server:\n  threads: [2]\nstorage: {sqlite: x.db}\n", "2:12",
+     "expected an integer for threads, got a list"},
+    {"max_connections_zero", "server:\n  limits:\n    max_connections: 0\nstorage: {sqlite: x.db}\n", "3:22",
+     "max_connections must be between 1 and 1000000"},
+    {"access_log_yes", "storage: {sqlite: x.db}\nlogging:\n  access_log: yes\n", "3:15",
+     "expected true or false for access_log, got 'yes'"},
+    {"bad_log_level", "storage: {sqlite: x.db}\nlogging:\n  level: verbose\n", "3:10",
+     "invalid level 'verbose' (allowed: debug, info, warning, error)"},
+    {"server_not_a_mapping", "server: fast\nstorage: {sqlite: x.db}\n", "1:9",
+     "expected a mapping for server, got 'fast'"},
+    {"tenants_not_a_list", "storage: {sqlite: x.db}\ntenants:\n  id: acme\n", "3:3",
+     "expected a list for tenants, got a mapping"},
+    {"tenants_empty_value", "storage: {sqlite: x.db}\ntenants:\n", "2:1",
+     "expected a list for tenants, got an empty value"},
+    {"sqlite_empty", "storage:\n  sqlite: ''\n", "2:11", "sqlite must not be empty"},
+    {"tenant_name_empty", "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: \"\"\n", "4:11",
+     "name must not be empty"},
+    {"root_not_a_mapping", "just text\n", "1:1", "expected a mapping for the configuration, got 'just text'"},
+    {"empty_file", "# nothing here\n", "0:0", "the configuration is empty"},
+    {"two_documents", "storage: {sqlite: x.db}\n---\nstorage: {sqlite: y.db}\n", "3:1",
+     "only one YAML document is allowed"},
+
+    // durations
+    {"duration_without_unit", "server:\n  limits:\n    header_timeout: 10\nstorage: {sqlite: x.db}\n", "3:21",
+     "invalid duration for header_timeout: '10' has no unit; a duration is a positive whole number followed "
+     "by a "
+     "unit, ms, s, m, h or d"},
+    {"duration_with_space", "server:\n  limits:\n    body_timeout: 10 s\nstorage: {sqlite: x.db}\n", "3:19",
+     "invalid duration for body_timeout: '10 s' has a space before the unit"},
+    {"duration_negative", "server:\n  limits:\n    idle_timeout: -5s\nstorage: {sqlite: x.db}\n", "3:19",
+     "invalid duration for idle_timeout: '-5s' is negative"},
+    {"duration_zero", "server:\n  limits:\n    write_timeout: 0s\nstorage: {sqlite: x.db}\n", "3:20",
+     "invalid duration for write_timeout: '0s' is zero"},
+    {"duration_unknown_unit", "server:\n  limits:\n    shutdown_grace: 10x\nstorage: {sqlite: x.db}\n",
+     "3:21", "invalid duration for shutdown_grace: '10x' has an unknown unit 'x'"},
+
+    // sizes
+    {"size_decimal_unit", "server:\n  limits:\n    max_body_bytes: 1MB\nstorage: {sqlite: x.db}\n", "3:21",
+     "invalid size for max_body_bytes: '1MB' has an unknown unit 'MB'"},
+    {"size_zero", "server:\n  limits:\n    max_header_bytes: 0\nstorage: {sqlite: x.db}\n", "3:23",
+     "invalid size for max_header_bytes: '0' is zero"},
+
+    // listen addresses
+    {"address_port_only", "server:\n  listen: 8080\nstorage: {sqlite: x.db}\n", "2:11",
+     "invalid address for listen: '8080' has no port; expected host:port"},
+    {"address_no_port", "server:\n  listen: 'host:'\nstorage: {sqlite: x.db}\n", "2:11",
+     "invalid address for listen: 'host:' has no port after ':'"},
+    {"address_port_range", "server:\n  listen: host:99999\nstorage: {sqlite: x.db}\n", "2:11",
+     "'host:99999' has port 99999 out of range (0-65535)"},
+    {"address_unclosed_bracket", "server:\n  listen: '[::1'\nstorage: {sqlite: x.db}\n", "2:11",
+     "'[::1' is missing the ']' after the IPv6 address"},
+    {"address_ipv6_unbracketed", "server:\n  listen: '::1:8080'\nstorage: {sqlite: x.db}\n", "2:11",
+     "looks like an IPv6 address without brackets"},
+    {"address_ipv6_unquoted", "server:\n  listen: [::1]:8080\nstorage: {sqlite: x.db}\n", "2:16",
+     "syntax error: end of map not found (an address in brackets must be quoted, e.g. listen: "
+     "\"[::1]:8080\")"},
+
+    // tenants
+    {"duplicate_tenant_id",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: A\n  - id: acme\n    name: B\n", "5:9",
+     "duplicate tenant id 'acme' (first defined at line 3)"},
+    {"tenant_id_bad_characters", "storage: {sqlite: x.db}\ntenants:\n  - id: Acme!\n    name: A\n", "3:9",
+     "invalid tenant id 'Acme!': use 1 to 63 characters a-z, 0-9, '_' or '-', starting with a letter or "
+     "digit"},
+    {"tenant_id_leading_dash", "storage: {sqlite: x.db}\ntenants:\n  - id: -acme\n    name: A\n", "3:9",
+     "invalid tenant id '-acme'"},
+    {"tenant_id_too_long",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: "
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n    name: A\n",
+     "3:9", "invalid tenant id"},
+
+    // tokens
+    {"malformed_sha256",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    scim_tokens:\n      - sha256: "
+     "abc\n",
+     "6:17", "expected the token's SHA-256 digest as 64 hex digits, got 3 characters"},
+    {"token_file_missing",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    scim_tokens:\n"
+     "      - file: /nonexistent-dirsync-test/token\n",
+     "6:15", "cannot read '/nonexistent-dirsync-test/token': No such file or directory"},
+    {"token_env_unset",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    scim_tokens:\n"
+     "      - env: DIRSYNC_TEST_SURELY_UNSET\n",
+     "6:14", "environment variable 'DIRSYNC_TEST_SURELY_UNSET' is not set"},
+    {"token_credential_without_directory",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    scim_tokens:\n"
+     "      - credential: scim\n",
+     "6:21", "credential 'scim' needs $CREDENTIALS_DIRECTORY, which is not set"},
+    {"token_two_sources",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    scim_tokens:\n"
+     "      - {env: A, file: b}\n",
+     "6:9", "expected exactly one of sha256, file, env or credential in scim_tokens[0], got file and env"},
+    {"token_no_source",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    scim_tokens:\n      - {}\n", "6:9",
+     "expected one of sha256, file, env or credential in scim_tokens[0]"},
+    {"token_plain_value",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    scim_tokens:\n      - "
+     "my-plain-token\n",
+     "6:9",
+     "expected a mapping with one of sha256, file, env or credential for scim_tokens[0], got a plain value"},
+    {"token_shared_by_two_tenants",
+     "storage: {sqlite: x.db}\ntenants:\n"
+     "  - id: a\n    name: A\n    scim_tokens:\n"
+     "      - sha256: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+     "  - id: b\n    name: B\n    scim_tokens:\n"
+     "      - sha256: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
+     "10:9",
+     "scim_tokens[0] is the same token as one used by tenant 'a' (line 6); a token must identify exactly one "
+     "tenant"},
+    {"token_repeated_in_one_tenant",
+     "storage: {sqlite: x.db}\ntenants:\n"
+     "  - id: a\n    name: A\n    scim_tokens:\n"
+     "      - sha256: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+     "      - sha256: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+     "7:9", "scim_tokens[1] repeats a token already listed for tenant 'a' at line 6"},
+    {"token_list_not_a_list",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: a\n    name: A\n    scim_tokens: {}\n", "5:18",
+     "expected a list for scim_tokens, got a mapping"},
+
+    // syntax and TLS
+    {"syntax_error", "storage:\n  sqlite: [x.db\n", "3:1", "syntax error: end of sequence flow not found"},
+    {"syntax_error_indentation", "storage:\n  sqlite: x.db\n   bad: 1\n", "3:7",
+     "syntax error: illegal map value"},
+    {"tls_cert_only",
+     "server:\n  tls:\n    cert: /nonexistent-dirsync-test/cert.pem\nstorage: {sqlite: x.db}\n", "3:5",
+     "missing required key 'key' in server.tls"},
+};
+
+class BadConfig : public testing::TestWithParam<bad_case> {
+  protected:
+    // The cases rely on these being unset.
+    scoped_env unset_token_{"DIRSYNC_TEST_SURELY_UNSET", nullptr};
+    scoped_env unset_credentials_{"CREDENTIALS_DIRECTORY", nullptr};
+};
+
+TEST_P(BadConfig, IsRejectedAtThePosition) {
+    const auto& c = GetParam();
+    auto loaded = load_settings_string(c.yaml, "bad.yaml");
+    ASSERT_FALSE(loaded.has_value()) << c.yaml;
+    const auto diagnostics = loaded.error().diagnostics;  // error() returns a copy
+    // tls_cert_only also reports the unreadable certificate.
+    std::size_t expected_count = std::string_view(c.name) == "tls_cert_only" ? 2 : 1;
+    ASSERT_EQ(diagnostics.size(), expected_count) << joined(loaded.error());
+    const auto& d = diagnostics.front();
+    EXPECT_EQ(d.file, "bad.yaml");
+    EXPECT_EQ(std::to_string(d.line) + ":" + std::to_string(d.column), c.position) << d.message;
+    EXPECT_NE(d.message.find(c.message), std::string::npos) << d.message;
+}
+
+INSTANTIATE_TEST_SUITE_P(LoadSettings, BadConfig, testing::ValuesIn(bad_cases),
+                         [](const testing::TestParamInfo<bad_case>& info) {
+                             return std::string(info.param.name);
+                         });
+
+// -----------------------------------------------------------------------------------------------------------
+// Reporting
+
+TEST(LoadSettings, ReportsEveryProblemAtOnceInFileOrder) {
+    auto loaded = load_settings_string(R"(server:
+  listn: 127.0.0.1:80
+  threads: 0
+  limits:
+    header_timeout: 10
+storage: {}
+tenants:
+  - id: Bad!
+    name: B
+    seats: many
+)",
+                                       "multi.yaml");
+    ASSERT_FALSE(loaded.has_value());
+    auto found = lines(loaded.error());
+    ASSERT_EQ(found.size(), 6u) << joined(loaded.error());
+    EXPECT_EQ(found[0].rfind("2:3: unknown key 'listn' in server", 0), 0u) << found[0];
+    EXPECT_EQ(found[1], "3:12: threads must be between 1 and 256, got '0'");
+    EXPECT_EQ(found[2].rfind("5:21: invalid duration for header_timeout", 0), 0u) << found[2];
+    EXPECT_EQ(found[3], "6:10: missing required key 'sqlite' in storage");
+    EXPECT_EQ(found[4].rfind("8:9: invalid tenant id 'Bad!'", 0), 0u) << found[4];
+    EXPECT_EQ(found[5], "10:12: expected an integer for seats, got 'many'");
+    auto text = loaded.error().to_string();
+    EXPECT_EQ(text.rfind("multi.yaml:2:3: unknown key 'listn'", 0), 0u) << text;
+    EXPECT_NE(text.find("\nmulti.yaml:6:10: missing required key 'sqlite' in storage\n"), std::string::npos);
+}
+
+TEST(LoadSettings, TlsFilesMustExistAndBeReadable) {
+    temp_dir dir;
+    auto cert = dir.write("cert.pem", "x");
+    std::string yaml = "server:\n  tls:\n    cert: " + cert +
+                       "\n    key: " + (dir.path() / "missing.pem").string() + "\nstorage: {sqlite: x.db}\n";
+    auto loaded = load_settings_string(yaml, "tls.yaml");
+    ASSERT_FALSE(loaded.has_value());
+    auto found = lines(loaded.error());
+    ASSERT_EQ(found.size(), 1u) << joined(loaded.error());
+    EXPECT_EQ(found[0], "4:10: key: cannot read '" + (dir.path() / "missing.pem").string() +
+                            "': No such file or directory");
+}
+
+TEST(LoadSettings, TlsWithCertOnlyNamesTheMissingKey) {
+    temp_dir dir;
+    auto cert = dir.write("cert.pem", "x");
+    auto loaded =
+        load_settings_string("server:\n  tls: {cert: " + cert + "}\nstorage: {sqlite: x.db}\n", "tls.yaml");
+    ASSERT_FALSE(loaded.has_value());
+    EXPECT_EQ(lines(loaded.error()),
+              (std::vector<std::string>{"2:8: missing required key 'key' in server.tls"}));
+}
+
+TEST(LoadSettings, TokensAreNeverEchoed) {
+    temp_dir dir;
+    auto spaced = dir.write("spaced.token", "secret-one secret-two\n");
+    scoped_env env("DIRSYNC_TEST_SPACED", "secret-three\tsecret-four");
+    std::string yaml =
+        "storage: {sqlite: x.db}\ntenants:\n  - id: a\n    name: A\n    scim_tokens:\n"
+        "      - secret-five\n"
+        "      - sha256: secret-six\n"
+        "      - file: " +
+        spaced +
+        "\n"
+        "      - env: DIRSYNC_TEST_SPACED\n"
+        "      - {secret-seven: x}\n";
+    auto loaded = load_settings_string(yaml, "t.yaml");
+    ASSERT_FALSE(loaded.has_value());
+    auto text = loaded.error().to_string();
+    EXPECT_EQ(loaded.error().diagnostics.size(), 5u) << text;
+    EXPECT_EQ(text.find("secret-"), std::string::npos) << text;
+}
+
+TEST(LoadSettings, FileTokensAreHashedAtLoad) {
+    temp_dir dir;
+    auto a = dir.write("a.token", "token-a\n");
+    auto b = dir.write("b.token", "token-a");  // the same token as a.token
+    std::string yaml =
+        "storage: {sqlite: x.db}\ntenants:\n"
+        "  - id: a\n    name: A\n    scim_tokens: [{file: " +
+        a +
+        "}]\n"
+        "  - id: b\n    name: B\n    scim_tokens: [{file: " +
+        b + "}]\n";
+    auto loaded = load_settings_string(yaml, "t.yaml");
+    ASSERT_FALSE(loaded.has_value());
+    auto found = lines(loaded.error());
+    ASSERT_EQ(found.size(), 1u) << joined(loaded.error());
+    EXPECT_EQ(found[0].rfind("8:19: scim_tokens[0] is the same token as one used by tenant 'a' (line 5)", 0),
+              0u)
+        << found[0];
+}
+
+TEST(LoadSettingsFile, UnreadableFileIsOneDiagnosticWithoutPosition) {
+    auto loaded = load_settings_file("/nonexistent-dirsync-test/dirsyncd.yaml");
+    ASSERT_FALSE(loaded.has_value());
+    const auto diagnostics = loaded.error().diagnostics;  // error() returns a copy
+    ASSERT_EQ(diagnostics.size(), 1u);
+    const auto& d = diagnostics[0];
+    EXPECT_EQ(d.file, "/nonexistent-dirsync-test/dirsyncd.yaml");
+    EXPECT_EQ(d.line, 0);
+    EXPECT_EQ(d.column, 0);
+    EXPECT_NE(d.message.find("No such file or directory"), std::string::npos) << d.message;
+    EXPECT_EQ(
+        loaded.error().to_string(),
+        "/nonexistent-dirsync-test/dirsyncd.yaml: cannot read '/nonexistent-dirsync-test/dirsyncd.yaml': No "
+        "such file or directory\n");
+}
+
+TEST(LoadSettingsFile, ReportsPositionsInTheFile) {
+    temp_dir dir;
+    auto path = dir.write("c.yaml", "storage:\n  sqlite: x.db\n  extra: 1\n");
+    auto loaded = load_settings_file(path);
+    ASSERT_FALSE(loaded.has_value());
+    EXPECT_EQ(loaded.error().to_string(), path + ":3:3: unknown key 'extra' in storage (allowed: sqlite)\n");
+}
+
+}  // namespace
+}  // namespace dirsync::config
