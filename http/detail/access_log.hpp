@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace dirsync::http::detail {
+
+/// What the access log records about one request. Never headers or bodies: credentials live there.
+struct access_entry {
+    std::string_view remote{};  ///< "1.2.3.4:5555" or "[::1]:5555"
+    std::string_view method{};  ///< empty when the request line could not be parsed
+    std::string_view target{};  ///< as received; escaped and truncated by format_access_line
+    unsigned status = 0;
+    std::size_t bytes = 0;  ///< response body bytes sent
+    std::chrono::steady_clock::duration latency{};
+    std::string_view tenant{};  ///< empty when unauthenticated
+};
+
+/// Longest target (in bytes of the original) written to the access log.
+inline constexpr std::size_t max_logged_target_bytes = 512;
+
+/// `access remote=... method=GET target="/x?y" status=200 bytes=12 latency_ms=0.42 tenant=acme`; empty
+/// fields are written as `-`.
+std::string format_access_line(const access_entry& entry);
+
+/// `text` cut to `max_bytes` (then followed by `...`), with `"`, `\`, control characters and non-ASCII bytes
+/// escaped as `\"`, `\\`, `\xNN`, so a logged value can neither end its quotes nor forge a log line.
+std::string escape_for_log(std::string_view text, std::size_t max_bytes);
+
+}  // namespace dirsync::http::detail

@@ -1,0 +1,86 @@
+#pragma once
+
+// Internal to dirsync_http: includes Asio.
+
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_set>
+
+namespace dirsync::http::detail {
+
+/// One live connection as the server sees it, so shutdown can reach it.
+struct connection {
+    explicit connection(boost::asio::any_io_executor executor) : strand(std::move(executor)) {}
+
+    /// The connection's strand; `socket` and `idle` are read and written only on it.
+    const boost::asio::any_io_executor strand;
+    /// The session's socket while the session runs, null before and after.
+    boost::asio::ip::tcp::socket* socket = nullptr;
+    /// True while nothing of the next request has arrived (TLS handshake, keep-alive wait, closing).
+    bool idle = true;
+};
+
+/// The set of live connections: counts them for `max_connections` and closes them on shutdown.
+/// Thread-safe.
+class connection_registry {
+  public:
+    /// Registers a connection on `strand`; nullptr once `begin_stop()` was called.
+    std::shared_ptr<connection> add(boost::asio::any_io_executor strand);
+
+    /// Unregisters `c`. After `begin_stop()`, the removal of the last connection calls the drained callback.
+    void remove(const std::shared_ptr<connection>& c);
+
+    /// Number of registered connections.
+    std::size_t size() const;
+
+    /// True once `begin_stop()` was called; sessions then finish the request at hand and close.
+    bool stopping() const noexcept { return stopping_.load(); }
+
+    /// Starts shutdown: no further `add`, closes idle connections. Returns true if none is left (the drained
+    /// callback is not called in that case).
+    bool begin_stop();
+
+    /// Closes every connection, idle or not (grace period over).
+    void close_all();
+
+    /// Sets (or with an empty function, clears) the callback run, on the thread of the last `remove`, when
+    /// the last connection goes after `begin_stop()`.
+    void on_drained(std::function<void()> callback);
+
+  private:
+    /// Posts to each connection's strand a close of its socket (only if idle, when `only_idle`).
+    void close(bool only_idle);
+
+    mutable std::mutex mutex_;
+    std::unordered_set<std::shared_ptr<connection>> connections_;
+    std::function<void()> on_drained_;
+    std::atomic<bool> stopping_{false};
+};
+
+/// Keeps a connection registered, pointing at its session's socket, for the life of a session; the session
+/// creates it on the connection's strand once the socket has its final home.
+class registration {
+  public:
+    registration(std::shared_ptr<connection> conn, connection_registry& registry,
+                 boost::asio::ip::tcp::socket& socket)
+        : conn_(std::move(conn)), registry_(registry) {
+        conn_->socket = &socket;
+    }
+    ~registration() {
+        conn_->socket = nullptr;
+        registry_.remove(conn_);
+    }
+    registration(const registration&) = delete;
+    registration& operator=(const registration&) = delete;
+
+  private:
+    std::shared_ptr<connection> conn_;
+    connection_registry& registry_;
+};
+
+}  // namespace dirsync::http::detail

@@ -1,0 +1,359 @@
+#include "http/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <system_error>
+#include <thread>
+
+#include "raw_client.hpp"
+#include "test_server.hpp"
+
+namespace dirsync::http::test {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+constexpr std::string_view scim_error_schema = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+std::string get(std::string_view target, std::string_view extra_headers = "") {
+    return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" + std::string(extra_headers) + "\r\n";
+}
+
+std::string post(std::string_view target, std::string_view body) {
+    return "POST " + std::string(target) +
+           " HTTP/1.1\r\nHost: test\r\nContent-Type: text/plain\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
+}
+
+void expect_scim_error(const raw_response& res, int status) {
+    EXPECT_EQ(res.status, status);
+    EXPECT_EQ(res.header("Content-Type"), "application/scim+json");
+    EXPECT_NE(res.body.find(scim_error_schema), std::string::npos) << res.body;
+    EXPECT_NE(res.body.find("\"status\":\"" + std::to_string(status) + "\""), std::string::npos) << res.body;
+}
+
+TEST(Server, GetRoundTrip) {
+    running_server server(test_settings());
+    raw_connection c(server.port());
+    auto res = c.roundtrip(get("/scim/v2/Users?count=1"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, "GET /scim/v2/Users?count=1\n");
+    EXPECT_EQ(res->header("Server"), "dirsyncd");
+    EXPECT_EQ(res->header("Content-Type"), "text/plain");
+    EXPECT_EQ(res->header("X-Remote-Seen"), "yes");
+}
+
+TEST(Server, PostRoundTripAndRequestHeaders) {
+    running_server server(test_settings());
+    raw_connection c(server.port());
+    auto res = c.roundtrip(post("/scim/v2/Users", "{\"userName\":\"bjensen\"}"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, "POST /scim/v2/Users\n{\"userName\":\"bjensen\"}");
+
+    res = c.roundtrip(get("/header", "X-Test: hello\r\n"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, "hello");
+}
+
+TEST(Server, KeepAliveServesSeveralRequestsOnOneConnection) {
+    running_server server(test_settings());
+    raw_connection c(server.port());
+    for (int i = 0; i < 3; ++i) {
+        auto res = c.roundtrip(get("/n" + std::to_string(i)));
+        ASSERT_TRUE(res) << i;
+        EXPECT_EQ(res->body, "GET /n" + std::to_string(i) + "\n");
+        EXPECT_NE(res->header("Connection"), "close");
+    }
+}
+
+TEST(Server, PipelinedRequestsAreAnsweredInOrder) {
+    running_server server(test_settings());
+    raw_connection c(server.port());
+    ASSERT_TRUE(c.send(get("/a") + post("/b", "xyz") + get("/c")));
+    for (std::string expected : {"GET /a\n", "POST /b\nxyz", "GET /c\n"}) {
+        auto res = c.read_response();
+        ASSERT_TRUE(res) << expected;
+        EXPECT_EQ(res->body, expected);
+    }
+}
+
+TEST(Server, Http10ClosesAfterTheResponse) {
+    running_server server(test_settings());
+    raw_connection c(server.port());
+    auto res = c.roundtrip("GET /old HTTP/1.0\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, "GET /old\n");
+    EXPECT_TRUE(c.wait_closed(1s));
+}
+
+TEST(Server, Http10KeepAliveIsHonoured) {
+    running_server server(test_settings());
+    raw_connection c(server.port());
+    auto res = c.roundtrip("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->header("Connection"), "keep-alive");
+    res = c.roundtrip("GET /b HTTP/1.0\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, "GET /b\n");
+}
+
+TEST(Server, HeadSendsLengthWithoutBody) {
+    running_server server(test_settings());
+    raw_connection c(server.port());
+    ASSERT_TRUE(c.send("HEAD /x HTTP/1.1\r\nHost: t\r\n\r\n"));
+    auto res = c.read_response(5s, /*head=*/true);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->header("Content-Length"), "8");  // "HEAD /x\n"
+    res = c.roundtrip(get("/after"));               // no stray body bytes in between
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, "GET /after\n");
+}
+
+TEST(Server, NoContentHasNoBody) {
+    running_server server(test_settings());
+    raw_connection c(server.port());
+    auto res = c.roundtrip(get("/status/204"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 204);
+    EXPECT_EQ(res->header("Content-Length"), std::nullopt);
+    res = c.roundtrip(get("/after"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+}
+
+TEST(Server, ExpectContinueGetsPrompt100) {
+    running_server server(test_settings());
+    raw_connection c(server.port());
+    const std::string body(10 * 1024, 'b');
+    ASSERT_TRUE(c.send("POST /up HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: " +
+                       std::to_string(body.size()) + "\r\n\r\n"));
+    const auto start = clock::now();
+    auto interim = c.read_response(1s);
+    ASSERT_TRUE(interim);
+    EXPECT_EQ(interim->status, 100);
+    EXPECT_LT(clock::now() - start, 500ms);
+    ASSERT_TRUE(c.send(body));
+    auto res = c.read_response();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, "POST /up\n" + body);
+}
+
+TEST(Server, ExpectContinueWithTooLargeBodyGets413Instead) {
+    running_server server(test_settings());
+    raw_connection c(server.port());
+    ASSERT_TRUE(
+        c.send("POST /up HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2000000\r\n\r\n"));
+    auto res = c.read_response(1s);
+    ASSERT_TRUE(res);
+    expect_scim_error(*res, 413);
+    EXPECT_EQ(res->header("Connection"), "close");
+    EXPECT_TRUE(c.wait_closed(1s));
+}
+
+TEST(Server, LargeContentLengthGets413WhileTheClientIsStillSending) {
+    running_server server(test_settings());
+    raw_connection c(server.port());
+    ASSERT_TRUE(c.send("POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\n"));
+    c.send(std::string(256 * 1024, 'x'));  // the server may already have answered and half-closed
+    auto res = c.read_response(2s);
+    ASSERT_TRUE(res);
+    expect_scim_error(*res, 413);
+}
+
+TEST(Server, ChunkedBodyOverTheLimitGets413) {
+    running_server server(test_settings());  // max_body_bytes = 64 KiB
+    raw_connection c(server.port());
+    ASSERT_TRUE(c.send("POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"));
+    const std::string chunk = "4000\r\n" + std::string(0x4000, 'c') + "\r\n";  // 16 KiB chunks
+    for (int i = 0; i < 5; ++i)
+        if (!c.send(chunk)) break;
+    auto res = c.read_response(2s);
+    ASSERT_TRUE(res);
+    expect_scim_error(*res, 413);
+}
+
+TEST(Server, ChunkedBodyWithinTheLimitWorks) {
+    running_server server(test_settings());
+    raw_connection c(server.port());
+    auto res = c.roundtrip(
+        "POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, "POST /up\nabcde");
+}
+
+TEST(Server, HugeHeaderGets431) {
+    running_server server(test_settings());  // max_header_bytes = 4 KiB
+    raw_connection c(server.port());
+    c.send("GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(8 * 1024, 'h') + "\r\n\r\n");
+    auto res = c.read_response(2s);
+    ASSERT_TRUE(res);
+    expect_scim_error(*res, 431);
+    EXPECT_TRUE(c.wait_closed(1s));
+}
+
+TEST(Server, GarbageGets400) {
+    running_server server(test_settings());
+    for (std::string_view garbage :
+         {"this is not http\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "GET / HTTP/1.1\r\nBad Header\r\n\r\n",
+          "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"}) {
+        raw_connection c(server.port());
+        auto res = c.roundtrip(garbage, 2s);
+        ASSERT_TRUE(res) << garbage;
+        expect_scim_error(*res, 400);
+        EXPECT_TRUE(c.wait_closed(1s)) << garbage;
+    }
+    raw_connection c(server.port());
+    auto res = c.roundtrip(get("/still-ok"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+}
+
+TEST(Server, HandlerExceptionGives500WithoutDetailsAndServerKeepsServing) {
+    running_server server(test_settings());
+    raw_connection c(server.port());
+    auto res = c.roundtrip(get("/throw"));
+    ASSERT_TRUE(res);
+    expect_scim_error(*res, 500);
+    EXPECT_EQ(res->body.find("secret"), std::string::npos) << res->body;
+    res = c.roundtrip(get("/next"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+}
+
+TEST(Server, InvalidResponseFromHandlerGives500) {
+    running_server server(test_settings(), [](request&) {
+        response res;
+        res.headers.push_back({"X-Split", "a\r\nSet-Cookie: evil=1"});
+        return res;
+    });
+    raw_connection c(server.port());
+    auto res = c.roundtrip(get("/"));
+    ASSERT_TRUE(res);
+    expect_scim_error(*res, 500);
+    EXPECT_EQ(res->header("Set-Cookie"), std::nullopt);
+}
+
+TEST(Server, SlowlorisIsCutAtHeaderTimeout) {
+    auto settings = test_settings();
+    settings.limits.header_timeout = 300ms;
+    running_server server(settings);
+    raw_connection c(server.port());
+    const std::string request = get("/slow-headers", "X-Padding: " + std::string(200, 'p') + "\r\n");
+    const auto start = clock::now();
+    bool closed = false;
+    for (char ch : request) {  // one byte every 20 ms: ~5 s for the whole request
+        if (!c.send(std::string_view(&ch, 1))) {
+            closed = true;
+            break;
+        }
+        if (c.wait_closed(20ms)) {
+            closed = true;
+            break;
+        }
+    }
+    const auto elapsed = clock::now() - start;
+    EXPECT_TRUE(closed);
+    EXPECT_GE(elapsed, 250ms);
+    EXPECT_LT(elapsed, 1500ms);
+}
+
+TEST(Server, SlowBodyIsCutAtBodyTimeout) {
+    auto settings = test_settings();
+    settings.limits.body_timeout = 300ms;
+    running_server server(settings);
+    raw_connection c(server.port());
+    ASSERT_TRUE(c.send("POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly-a-bit"));
+    const auto start = clock::now();
+    EXPECT_TRUE(c.wait_closed(2s));
+    EXPECT_GE(clock::now() - start, 250ms);
+}
+
+TEST(Server, SilentConnectionIsClosedAtHeaderTimeout) {
+    auto settings = test_settings();
+    settings.limits.header_timeout = 300ms;
+    running_server server(settings);
+    raw_connection c(server.port());
+    const auto start = clock::now();
+    EXPECT_TRUE(c.wait_closed(2s));
+    EXPECT_GE(clock::now() - start, 250ms);
+}
+
+TEST(Server, IdleKeepAliveConnectionIsClosedAtIdleTimeout) {
+    auto settings = test_settings();
+    settings.limits.idle_timeout = 300ms;
+    running_server server(settings);
+    raw_connection c(server.port());
+    ASSERT_TRUE(c.roundtrip(get("/")));
+    const auto start = clock::now();
+    EXPECT_TRUE(c.wait_closed(2s));
+    const auto elapsed = clock::now() - start;
+    EXPECT_GE(elapsed, 250ms);
+    EXPECT_LT(elapsed, 1500ms);
+}
+
+TEST(Server, ConnectionsBeyondTheLimitGet503) {
+    auto settings = test_settings();
+    settings.limits.max_connections = 2;
+    running_server server(settings);
+    std::optional<raw_connection> c1(std::in_place, server.port());
+    raw_connection c2(server.port());
+    ASSERT_TRUE(c1->roundtrip(get("/1")));  // both are registered once they have been answered
+    ASSERT_TRUE(c2.roundtrip(get("/2")));
+
+    raw_connection c3(server.port());  // the kernel completes the handshake; the server refuses it
+    c3.send(get("/3"));
+    auto res = c3.read_response(2s);
+    if (res) {
+        expect_scim_error(*res, 503);
+        EXPECT_EQ(res->header("Connection"), "close");
+    }
+    EXPECT_TRUE(c3.wait_closed(1s));
+
+    c1.reset();  // frees a slot once the server has noticed
+    std::optional<raw_response> ok;
+    for (auto deadline = clock::now() + 2s; !(ok && ok->status == 200) && clock::now() < deadline;) {
+        raw_connection c4(server.port());
+        ok = c4.roundtrip(get("/4"), 1s);
+        if (!ok || ok->status != 200) std::this_thread::sleep_for(10ms);
+    }
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->status, 200);
+}
+
+TEST(Server, StartFailsOnAPortInUse) {
+    running_server first(test_settings());
+    auto settings = test_settings();
+    settings.listen.port = first.port();
+    server second(settings, echo_handler, false);
+    try {
+        second.start();
+        FAIL() << "start() should have thrown";
+    } catch (const std::system_error& e) {
+        EXPECT_NE(std::string(e.what()).find("cannot listen on 127.0.0.1:" + std::to_string(first.port())),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(Server, StartedButNeverRunServerIsDestroyedCleanly) {
+    server s(test_settings(), echo_handler, false);
+    s.start();
+    raw_connection c(s.local_port());  // queued in the backlog, never accepted
+    EXPECT_NE(s.local_port(), 0);
+}
+
+TEST(Server, StartFailsOnABadAddress) {
+    auto settings = test_settings();
+    settings.listen.host = "not an address";
+    server s(settings, echo_handler, false);
+    EXPECT_THROW(s.start(), std::system_error);
+}
+
+}  // namespace
+}  // namespace dirsync::http::test

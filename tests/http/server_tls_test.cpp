@@ -1,0 +1,183 @@
+#include <gtest/gtest.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+#include "http/server.hpp"
+#include "raw_client.hpp"
+#include "test_server.hpp"
+
+namespace dirsync::http::test {
+namespace {
+
+template <class T, void (*Free)(T*)>
+struct openssl_deleter {
+    void operator()(T* p) const noexcept { Free(p); }
+};
+using pkey_ptr = std::unique_ptr<EVP_PKEY, openssl_deleter<EVP_PKEY, EVP_PKEY_free>>;
+using x509_ptr = std::unique_ptr<X509, openssl_deleter<X509, X509_free>>;
+using bio_ptr = std::unique_ptr<BIO, openssl_deleter<BIO, BIO_free_all>>;
+using ssl_ctx_ptr = std::unique_ptr<SSL_CTX, openssl_deleter<SSL_CTX, SSL_CTX_free>>;
+using ssl_ptr = std::unique_ptr<SSL, openssl_deleter<SSL, SSL_free>>;
+
+void check(bool ok, const char* what) {
+    if (!ok) throw std::runtime_error(std::string("OpenSSL: ") + what);
+}
+
+/// A self-signed P-256 certificate for "localhost" and its key, written as PEM into a fresh temporary
+/// directory that is removed again on destruction.
+class self_signed_cert {
+  public:
+    self_signed_cert() {
+        char dir_template[] = "/tmp/dirsync-http-tls-XXXXXX";
+        check(::mkdtemp(dir_template) != nullptr, "mkdtemp");
+        dir_ = dir_template;
+        cert_file_ = (dir_ / "cert.pem").string();
+        key_file_ = (dir_ / "key.pem").string();
+
+        pkey_ptr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+        check(key != nullptr, "EVP_PKEY_Q_keygen");
+        x509_ptr cert(X509_new());
+        check(cert != nullptr, "X509_new");
+        check(X509_set_version(cert.get(), 2) == 1, "X509_set_version");
+        check(ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1) == 1, "serial");
+        check(X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60) != nullptr, "notBefore");
+        check(X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600) != nullptr, "notAfter");
+        check(X509_set_pubkey(cert.get(), key.get()) == 1, "X509_set_pubkey");
+        X509_NAME* name = X509_get_subject_name(cert.get());
+        check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                         reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0) == 1,
+              "CN");
+        check(X509_set_issuer_name(cert.get(), name) == 1, "issuer");
+        check(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0, "X509_sign");
+
+        bio_ptr cert_out(BIO_new_file(cert_file_.c_str(), "w"));
+        check(cert_out && PEM_write_bio_X509(cert_out.get(), cert.get()) == 1, "write cert");
+        bio_ptr key_out(BIO_new_file(key_file_.c_str(), "w"));
+        check(key_out && PEM_write_bio_PrivateKey(key_out.get(), key.get(), nullptr, nullptr, 0, nullptr,
+                                                  nullptr) == 1,
+              "write key");
+    }
+    ~self_signed_cert() {
+        std::error_code ignored;
+        std::filesystem::remove_all(dir_, ignored);
+    }
+
+    const std::string& cert_file() const { return cert_file_; }
+    const std::string& key_file() const { return key_file_; }
+
+  private:
+    std::filesystem::path dir_;
+    std::string cert_file_;
+    std::string key_file_;
+};
+
+/// A TLS client connection verifying the server against `ca_file` for host "localhost".
+class tls_client {
+  public:
+    /// `max_version`: highest protocol version offered (0: the library's default).
+    tls_client(std::uint16_t port, const std::string& ca_file, int max_version = 0)
+        : tcp_(port), ctx_(SSL_CTX_new(TLS_client_method())) {
+        check(ctx_ != nullptr, "SSL_CTX_new");
+        if (max_version != 0) {
+            SSL_CTX_set_security_level(ctx_.get(), 0);
+            SSL_CTX_set_min_proto_version(ctx_.get(), 0);
+            SSL_CTX_set_max_proto_version(ctx_.get(), max_version);
+        }
+        SSL_CTX_set_verify(ctx_.get(), SSL_VERIFY_PEER, nullptr);
+        check(SSL_CTX_load_verify_locations(ctx_.get(), ca_file.c_str(), nullptr) == 1, "load CA");
+        ssl_.reset(SSL_new(ctx_.get()));
+        check(ssl_ != nullptr, "SSL_new");
+        check(SSL_set1_host(ssl_.get(), "localhost") == 1, "SSL_set1_host");
+        check(SSL_set_fd(ssl_.get(), tcp_.fd()) == 1, "SSL_set_fd");
+    }
+
+    /// True if the handshake (with certificate verification) succeeded.
+    bool handshake() { return SSL_connect(ssl_.get()) == 1; }
+
+    std::string protocol() const { return SSL_get_version(ssl_.get()); }
+
+    std::optional<raw_response> roundtrip(std::string_view request) {
+        if (SSL_write(ssl_.get(), request.data(), static_cast<int>(request.size())) !=
+            static_cast<int>(request.size()))
+            return std::nullopt;
+        return parse_response(buffer_, [&](std::string& b) {
+            char chunk[4096];
+            const int n = SSL_read(ssl_.get(), chunk, sizeof chunk);
+            if (n <= 0) return false;
+            b.append(chunk, static_cast<std::size_t>(n));
+            return true;
+        });
+    }
+
+  private:
+    raw_connection tcp_;
+    ssl_ctx_ptr ctx_;
+    ssl_ptr ssl_;
+    std::string buffer_;
+};
+
+config::server_settings tls_settings(const self_signed_cert& cert) {
+    auto settings = test_settings();
+    settings.tls = config::tls_settings{cert.cert_file(), cert.key_file()};
+    return settings;
+}
+
+TEST(ServerTls, RequestOverTls) {
+    self_signed_cert cert;
+    running_server server(tls_settings(cert));
+    tls_client client(server.port(), cert.cert_file());
+    ASSERT_TRUE(client.handshake());
+    EXPECT_TRUE(client.protocol() == "TLSv1.3" || client.protocol() == "TLSv1.2") << client.protocol();
+    auto res = client.roundtrip("POST /secure HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n\r\nbody");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, "POST /secure\nbody");
+    res = client.roundtrip("GET /again HTTP/1.1\r\nHost: localhost\r\n\r\n");  // keep-alive over TLS
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, "GET /again\n");
+}
+
+TEST(ServerTls, FailedHandshakesDoNotDisturbOtherSessions) {
+    self_signed_cert cert;
+    running_server server(tls_settings(cert));
+    tls_client good(server.port(), cert.cert_file());
+    ASSERT_TRUE(good.handshake());
+
+    raw_connection plain(server.port());  // plain HTTP on the TLS port
+    plain.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+    EXPECT_TRUE(plain.wait_closed(2s));
+
+    tls_client old(server.port(), cert.cert_file(), TLS1_1_VERSION);  // below the TLS 1.2 minimum
+    EXPECT_FALSE(old.handshake());
+    ERR_clear_error();
+
+    auto res = good.roundtrip("GET /ok HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+}
+
+TEST(ServerTls, StartFailsOnAMissingCertificate) {
+    self_signed_cert cert;
+    auto settings = test_settings();
+    settings.tls = config::tls_settings{cert.cert_file() + ".missing", cert.key_file()};
+    server s(settings, echo_handler, false);
+    try {
+        s.start();
+        FAIL() << "start() should have thrown";
+    } catch (const std::system_error& e) {
+        EXPECT_NE(std::string(e.what()).find("cert.pem.missing"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace dirsync::http::test
