@@ -1,0 +1,81 @@
+#include "scim/patch_path.hpp"
+
+#include <utility>
+#include <variant>
+
+namespace dirsync::scim {
+
+namespace {
+
+constexpr std::size_t max_quoted_length = 80;
+constexpr std::size_t max_reason_length = 200;
+
+bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_alpha(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+/// `text` cut (on a UTF-8 boundary) after `limit` bytes, "..." marking the cut.
+std::string shortened(std::string_view text, std::size_t limit) {
+    if (text.size() <= limit) return std::string(text);
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(text.substr(0, cut)) + "...";
+}
+
+error invalid_path(std::string_view text, std::string_view why) {
+    return error(
+        400, "invalidPath",
+        "invalid path '" + shortened(text, max_quoted_length) + "': " + shortened(why, max_reason_length));
+}
+
+}  // namespace
+
+std::string patch_path::to_string() const {
+    if (!value_filter) return attribute.to_string();
+    std::string out;
+    if (!attribute.schema_urn.empty()) {
+        out += attribute.schema_urn;
+        out += ':';
+    }
+    out += attribute.attribute;
+    out += '[';
+    out += scim::to_string(*value_filter);
+    out += ']';
+    if (!attribute.sub_attribute.empty()) {
+        out += '.';
+        out += attribute.sub_attribute;
+    }
+    return out;
+}
+
+boost::system::result<patch_path, error> parse_patch_path(std::string_view text,
+                                                          const filter_limits& limits) {
+    while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+    if (text.empty()) return error(400, "invalidPath", "the path is empty");
+
+    if (text.find('[') == std::string_view::npos) {
+        auto parsed = parse_attribute_path(text);
+        if (!parsed) return invalid_path(text, parsed.error().message);
+        return patch_path{std::move(*parsed), std::nullopt};
+    }
+
+    // A value path is a filter of its own (RFC 7644 figure 1 "valuePath", errata 7122 for ".subAttr"), so the
+    // filter parser reads it; anything but one bare value path is rejected.
+    if (!is_alpha(text.front())) return invalid_path(text, "expected an attribute name at position 0");
+    auto parsed = parse_filter(text, limits);
+    if (!parsed) return invalid_path(text, parsed.error().message);
+    const filter& f = *parsed;
+    const auto* vp = std::get_if<value_path_node>(&f.node(f.root()));
+    if (vp == nullptr || f.position(f.root()) != 0)
+        return invalid_path(text, "a path is an attribute or one value filter, not a filter expression");
+    if (vp->tail)
+        return invalid_path(text, "a path cannot compare '" + vp->sub_attribute +
+                                      "' with a value; put the comparison inside the brackets");
+    patch_path out;
+    out.attribute = vp->path;
+    out.attribute.sub_attribute = vp->sub_attribute;
+    out.value_filter = f.subtree(vp->inner);
+    return out;
+}
+
+}  // namespace dirsync::scim
