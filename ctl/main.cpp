@@ -1,0 +1,81 @@
+// dirsyncctl: the admin command line of dirsyncd.
+#include <unistd.h>
+
+#include <iostream>
+#include <iterator>
+#include <string>
+#include <string_view>
+
+#include "common/sha256.hpp"
+
+namespace {
+
+constexpr std::string_view usage = R"(usage: dirsyncctl <command> [options]
+
+Administers dirsyncd.
+
+commands:
+  hash-token     read a bearer token on standard input and print its SHA-256 digest (hex), the form
+                 the configuration takes under scim_tokens: - sha256: "<digest>"
+  help           show this help
+
+options:
+  -h, --help     show this help
+  --version      show the version
+
+examples:
+  openssl rand -hex 32 | tee token.txt | dirsyncctl hash-token
+)";
+
+int hash_token() {
+    if (::isatty(STDIN_FILENO)) std::cerr << "reading the token from standard input (end with Ctrl-D)...\n";
+    std::string token((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ' ||
+                              token.back() == '\t'))
+        token.pop_back();
+    std::size_t start = token.find_first_not_of(" \t\r\n");
+    token = start == std::string::npos ? std::string() : token.substr(start);
+    if (token.empty()) {
+        std::cerr << "dirsyncctl: hash-token: no token on standard input\n";
+        return 1;
+    }
+    if (token.find_first_of(" \t\r\n") != std::string::npos) {
+        std::cerr << "dirsyncctl: hash-token: the token must be a single line without spaces\n";
+        return 1;
+    }
+    std::cout << dirsync::common::to_hex(dirsync::common::sha256(token)) << '\n';
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::cerr << usage;
+        return 2;
+    }
+    std::string_view cmd = argv[1];
+    if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+        std::cout << usage;
+        return 0;
+    }
+    if (cmd == "--version") {
+        std::cout << "dirsyncctl " DIRSYNC_VERSION "\n";
+        return 0;
+    }
+    if (cmd == "hash-token") {
+        if (argc > 2) {
+            std::string_view opt = argv[2];
+            if (opt == "-h" || opt == "--help") {
+                std::cout << "usage: dirsyncctl hash-token < token-file\n"
+                             "Prints the SHA-256 digest (hex) of the token read on standard input.\n";
+                return 0;
+            }
+            std::cerr << "dirsyncctl: hash-token takes no arguments (the token is read on standard input)\n";
+            return 2;
+        }
+        return hash_token();
+    }
+    std::cerr << "dirsyncctl: unknown command '" << cmd << "' (see dirsyncctl --help)\n";
+    return 2;
+}

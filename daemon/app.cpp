@@ -1,0 +1,77 @@
+#include "daemon/app.hpp"
+
+#include <exception>
+#include <filesystem>
+#include <string>
+
+#include "common/log.hpp"
+#include "daemon/router.hpp"
+#include "daemon/systemd_notify.hpp"
+#include "directory/directory.hpp"
+#include "http/bearer_authenticator.hpp"
+#include "http/server.hpp"
+#include "scim/service.hpp"
+#include "store/database.hpp"
+
+namespace dirsync::daemon {
+
+namespace {
+
+void prepare_storage_directory(const std::string& db_path) {
+    auto parent = std::filesystem::path(db_path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+}
+
+std::string format_listen(const std::string& host, std::uint16_t port) {
+    return host.find(':') != std::string::npos ? "[" + host + "]:" + std::to_string(port)
+                                               : host + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+int run(const config::settings& settings) {
+    common::set_log_level(settings.logging.level);
+    try {
+        prepare_storage_directory(settings.storage.sqlite_path);
+        store::database db(settings.storage.sqlite_path);
+        common::log_info("store " + settings.storage.sqlite_path + " open (schema version " +
+                         std::to_string(store::database::schema_version()) + ")");
+
+        directory::directory dir(db);
+        std::vector<directory::tenant> tenants;
+        for (const auto& t : settings.tenants) tenants.push_back({t.id, t.name, t.seats});
+        dir.sync_tenants(tenants);
+        for (const auto& t : settings.tenants)
+            common::log_info("tenant " + t.id + ": " + std::to_string(t.scim_tokens.size()) + " SCIM token(s), " +
+                             (t.seats ? std::to_string(*t.seats) + " seats" : std::string("unlimited seats")));
+
+        auto auth = http::bearer_authenticator::from_tenants(settings.tenants);
+        scim::service_settings scim_settings;
+        scim_settings.tls = settings.server.tls.has_value();
+        scim::service scim(dir, auth, scim_settings);
+        router route(scim);
+
+        http::server server(settings.server, [&route](http::request& req) { return route(req); },
+                            settings.logging.access_log);
+        server.start();
+        server.on_ready([&](std::uint16_t port) {
+            common::log_info("listening on " + format_listen(settings.server.listen.host, port) + " (" +
+                             (settings.server.tls ? "https" : "http") + ", SCIM at /scim/v2, " +
+                             std::to_string(settings.server.threads) + " threads)");
+            systemd_notify("READY=1\nSTATUS=serving");
+        });
+        server.on_reload([] {
+            common::log_warning("SIGHUP: configuration reload is not supported yet; restart to apply changes");
+        });
+        watchdog_pinger pinger([] { return true; });
+        server.run();
+        systemd_notify("STOPPING=1");
+        common::log_info("stopped");
+        return 0;
+    } catch (const std::exception& e) {
+        common::log_error(std::string("start-up failed: ") + e.what());
+        return 1;
+    }
+}
+
+}  // namespace dirsync::daemon

@@ -1,0 +1,84 @@
+// dirsyncd: the directory-synchronization daemon.
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include "config/load.hpp"
+#include "daemon/app.hpp"
+
+namespace {
+
+constexpr std::string_view usage = R"(usage: dirsyncd --config FILE
+       dirsyncd --check-config FILE
+
+Keeps tenant user records in step with identity providers (SCIM 2.0 push) and directories.
+
+options:
+  -c, --config FILE        run the daemon with this YAML configuration
+      --check-config FILE  validate the configuration, print every problem as file:line:column, and exit
+                           0 when it is valid, 1 when it is not
+  -h, --help               show this help
+      --version            show the version
+
+Signals: SIGTERM/SIGINT stop accepting connections, finish in-flight requests and exit 0.
+Exit status: 0 after a clean stop, 1 when start-up fails (e.g. the address is in use), 2 for a usage
+error, 78 when the configuration is invalid (--check-config: 1).
+See examples/dirsyncd.yaml for a commented configuration.
+)";
+
+/// sysexits.h EX_CONFIG: the configuration is invalid; systemd's unit does not restart on it.
+constexpr int exit_config_error = 78;
+
+int fail_usage(std::string_view message) {
+    std::cerr << "dirsyncd: " << message << " (see dirsyncd --help)\n";
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string config_file;
+    bool check_only = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        auto value = [&](std::string_view name) -> const char* {
+            if (i + 1 >= argc) return nullptr;
+            (void)name;
+            return argv[++i];
+        };
+        if (arg == "-h" || arg == "--help") {
+            std::cout << usage;
+            return 0;
+        } else if (arg == "--version") {
+            std::cout << "dirsyncd " DIRSYNC_VERSION "\n";
+            return 0;
+        } else if (arg == "-c" || arg == "--config" || arg == "--check-config") {
+            const char* v = value(arg);
+            if (!v) return fail_usage(std::string(arg) + " needs a file");
+            if (!config_file.empty()) return fail_usage("only one configuration file may be given");
+            config_file = v;
+            check_only |= arg == "--check-config";
+        } else if (arg.starts_with("--config=")) {
+            config_file = std::string(arg.substr(9));
+        } else if (arg.starts_with("--check-config=")) {
+            config_file = std::string(arg.substr(15));
+            check_only = true;
+        } else {
+            return fail_usage("unknown argument '" + std::string(arg) + "'");
+        }
+    }
+    if (config_file.empty()) return fail_usage("no configuration file given: use --config FILE");
+
+    auto settings = dirsync::config::load_settings_file(config_file);
+    if (!settings) {
+        auto text = settings.error().to_string();
+        std::cerr << text;
+        if (!text.ends_with('\n')) std::cerr << '\n';
+        return check_only ? 1 : exit_config_error;
+    }
+    if (check_only) {
+        std::cout << config_file << ": configuration is valid\n";
+        return 0;
+    }
+    return dirsync::daemon::run(*settings);
+}

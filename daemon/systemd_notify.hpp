@@ -1,0 +1,54 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <thread>
+
+namespace dirsync::daemon {
+
+/// Sends a state string ("READY=1", "STOPPING=1", ...) to systemd's $NOTIFY_SOCKET (sd_notify(3) protocol,
+/// without libsystemd). A no-op returning false when not started by systemd with Type=notify.
+bool systemd_notify(std::string_view state) noexcept;
+
+/// The watchdog interval systemd asked for ($WATCHDOG_USEC, honouring $WATCHDOG_PID), if any.
+std::optional<std::chrono::microseconds> systemd_watchdog_interval() noexcept;
+
+/// Pings the systemd watchdog (WATCHDOG=1) at half the requested interval from a thread of its own while
+/// `alive()` says the service is healthy. Does nothing when no watchdog was requested.
+class watchdog_pinger {
+public:
+    template <class Alive>
+    explicit watchdog_pinger(Alive alive) {
+        auto interval = systemd_watchdog_interval();
+        if (!interval) return;
+        thread_ = std::thread([this, alive, period = *interval / 2] {
+            std::unique_lock lock(mutex_);
+            while (!stop_) {
+                if (alive()) systemd_notify("WATCHDOG=1");
+                wake_.wait_for(lock, period);
+            }
+        });
+    }
+    ~watchdog_pinger() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+    watchdog_pinger(const watchdog_pinger&) = delete;
+    watchdog_pinger& operator=(const watchdog_pinger&) = delete;
+
+private:
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+}  // namespace dirsync::daemon

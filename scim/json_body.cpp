@@ -1,0 +1,36 @@
+#include "scim/json_body.hpp"
+
+#include "common/casefold.hpp"
+
+namespace dirsync::scim {
+
+namespace {
+bool acceptable_content_type(std::string_view ct) {
+    auto semi = ct.find(';');
+    auto type = ct.substr(0, semi);
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+    while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+    return common::equal_folded(type, "application/scim+json") || common::equal_folded(type, "application/json");
+}
+}  // namespace
+
+boost::system::result<nlohmann::json, error> parse_json_body(const http::request& req) {
+    if (auto ct = req.header("Content-Type"); ct && !acceptable_content_type(*ct))
+        return error(415, "invalidSyntax", "Content-Type must be application/scim+json or application/json");
+    if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return invalid_syntax("the request body is empty");
+    try {
+        return nlohmann::json::parse(req.body);
+    } catch (const nlohmann::json::parse_error& e) {
+        return invalid_syntax("the request body is not valid JSON (at byte " + std::to_string(e.byte) + ")");
+    }
+}
+
+http::response json_response(unsigned status, const nlohmann::json& body) {
+    http::response res;
+    res.status = status;
+    res.content_type = "application/scim+json";
+    res.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return res;
+}
+
+}  // namespace dirsync::scim

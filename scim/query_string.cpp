@@ -1,0 +1,66 @@
+#include "scim/query_string.hpp"
+
+#include "common/casefold.hpp"
+
+namespace dirsync::scim {
+
+std::pair<std::string_view, std::string_view> split_target(std::string_view target) noexcept {
+    auto q = target.find('?');
+    if (q == std::string_view::npos) return {target, {}};
+    auto query = target.substr(q + 1);
+    if (auto hash = query.find('#'); hash != std::string_view::npos) query = query.substr(0, hash);
+    return {target.substr(0, q), query};
+}
+
+namespace {
+int hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '%') {
+            if (i + 2 >= s.size()) return std::nullopt;
+            int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+            if (hi < 0 || lo < 0) return std::nullopt;
+            out.push_back(static_cast<char>(hi << 4 | lo));
+            i += 2;
+        } else if (c == '+' && plus_is_space) {
+            out.push_back(' ');
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+std::optional<query_params> query_params::parse(std::string_view raw) {
+    query_params out;
+    while (!raw.empty()) {
+        auto amp = raw.find('&');
+        auto part = raw.substr(0, amp);
+        raw = amp == std::string_view::npos ? std::string_view{} : raw.substr(amp + 1);
+        if (part.empty()) continue;
+        auto eq = part.find('=');
+        auto name = percent_decode(part.substr(0, eq), true);
+        auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
+        if (!name || !value) return std::nullopt;
+        out.items_.emplace_back(std::move(*name), std::move(*value));
+    }
+    return out;
+}
+
+std::optional<std::string_view> query_params::get(std::string_view name) const {
+    for (auto it = items_.rbegin(); it != items_.rend(); ++it)
+        if (common::equal_folded(it->first, name)) return std::string_view(it->second);
+    return std::nullopt;
+}
+
+}  // namespace dirsync::scim

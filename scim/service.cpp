@@ -1,0 +1,111 @@
+#include "scim/service.hpp"
+
+#include "common/casefold.hpp"
+#include "common/sha256.hpp"
+#include "scim/json_body.hpp"
+#include "scim/query_string.hpp"
+#include "scim/users_endpoint.hpp"
+
+namespace dirsync::scim {
+
+namespace {
+
+http::response method_not_allowed(std::string_view allow) {
+    auto res = to_response(error(405, "", "method not allowed here; allowed: " + std::string(allow)));
+    res.headers.push_back({"Allow", std::string(allow)});
+    return res;
+}
+
+http::response unauthorized(std::string_view detail) {
+    auto res = to_response(error(401, "", std::string(detail)));
+    res.headers.push_back({"WWW-Authenticate", "Bearer realm=\"dirsyncd\""});
+    return res;
+}
+
+/// Audit name of the token: the first 8 hex digits of its SHA-256 digest, enough to tell rotated tokens
+/// apart and useless to an attacker.
+std::string token_id(std::string_view authorization) {
+    auto space = authorization.find_last_of(" \t");
+    auto token = space == std::string_view::npos ? authorization : authorization.substr(space + 1);
+    return common::to_hex(common::sha256(token)).substr(0, 8);
+}
+
+bool segment_is(std::string_view segment, std::string_view name) { return common::equal_folded(segment, name); }
+
+}  // namespace
+
+service::service(directory::directory& dir, const http::bearer_authenticator& auth, service_settings settings)
+    : dir_(dir), auth_(auth), settings_(std::move(settings)) {
+    while (!settings_.base_path.empty() && settings_.base_path.back() == '/') settings_.base_path.pop_back();
+    while (!settings_.public_base_url.empty() && settings_.public_base_url.back() == '/')
+        settings_.public_base_url.pop_back();
+}
+
+bool service::owns(std::string_view target) const noexcept {
+    auto path = split_target(target).first;
+    if (path.size() < settings_.base_path.size() || path.substr(0, settings_.base_path.size()) != settings_.base_path)
+        return false;
+    return path.size() == settings_.base_path.size() || path[settings_.base_path.size()] == '/';
+}
+
+http::response service::handle(http::request& req) const {
+    auto [path, query] = split_target(req.target);
+    std::string_view rest = path.substr(settings_.base_path.size());
+    while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
+    while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+
+    auto authorization = req.header("Authorization");
+    if (!authorization) return unauthorized("authentication required: send Authorization: Bearer <token>");
+    auto tenant = auth_.tenant_for(*authorization);
+    if (!tenant) return unauthorized("the bearer token is not valid");
+    directory::actor who{"scim-token", token_id(*authorization)};
+
+    auto slash = rest.find('/');
+    std::string_view collection = rest.substr(0, slash);
+    std::string_view id = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    if (id.find('/') != std::string_view::npos) {
+        auto res = to_response(not_found("no such endpoint"));
+        res.tenant = *tenant;
+        return res;
+    }
+
+    std::string base = settings_.public_base_url;
+    if (base.empty()) {
+        auto host = req.header("Host");
+        if (host && !host->empty() && host->find_first_of("/ \t\"") == std::string_view::npos)
+            base = std::string(settings_.tls ? "https://" : "http://") + std::string(*host);
+        base += settings_.base_path;
+    }
+
+    http::response res;
+    if (segment_is(collection, "Users")) {
+        users_endpoint users(dir_, settings_);
+        user_request_context ctx{req, *tenant, who, base + "/Users"};
+        const std::string& m = req.method;
+        if (id.empty()) {
+            if (m == "GET")
+                res = users.list(ctx, query);
+            else if (m == "POST")
+                res = users.create(ctx);
+            else
+                res = method_not_allowed("GET, POST");
+        } else {
+            if (m == "GET")
+                res = users.get(ctx, id);
+            else if (m == "PUT")
+                res = users.replace(ctx, id);
+            else if (m == "PATCH")
+                res = users.patch(ctx, id);
+            else if (m == "DELETE")
+                res = users.remove(ctx, id);
+            else
+                res = method_not_allowed("GET, PUT, PATCH, DELETE");
+        }
+    } else {
+        res = to_response(not_found("no such endpoint: " + std::string(path)));
+    }
+    res.tenant = *tenant;
+    return res;
+}
+
+}  // namespace dirsync::scim

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "directory/directory.hpp"
+#include "http/bearer_authenticator.hpp"
+#include "http/message.hpp"
+#include "scim/filter.hpp"
+#include "scim/schema.hpp"
+
+namespace dirsync::scim {
+
+/// Settings of the SCIM endpoints.
+struct service_settings {
+    std::string base_path = "/scim/v2";  ///< where the endpoints are mounted
+    /// Absolute URL clients reach `base_path` at, for `meta.location` and `Location`, e.g.
+    /// "https://sync.example.com/scim/v2". Empty: derived from the request's Host header and the transport.
+    std::string public_base_url;
+    bool tls = false;                     ///< whether the transport is HTTPS (for derived URLs)
+    std::size_t default_page_size = 100;  ///< `count` when the client gives none
+    std::size_t max_page_size = 1000;     ///< larger `count` values are lowered to this
+    filter_limits filter;
+};
+
+/// The SCIM 2.0 service provider for one process: authenticates the bearer token to exactly one tenant, routes
+/// requests under `base_path` and answers them (RFC 7644). Every failure is a SCIM Error response; the handler
+/// never throws for bad input. Thread-safe: may be called concurrently from all I/O threads.
+class service {
+public:
+    service(directory::directory& dir, const http::bearer_authenticator& auth, service_settings settings);
+
+    /// True when `target` is under `base_path`.
+    bool owns(std::string_view target) const noexcept;
+
+    /// Answers one request under `base_path`.
+    http::response handle(http::request& req) const;
+
+private:
+    directory::directory& dir_;
+    const http::bearer_authenticator& auth_;
+    service_settings settings_;
+};
+
+}  // namespace dirsync::scim

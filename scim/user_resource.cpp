@@ -1,0 +1,211 @@
+#include "scim/user_resource.hpp"
+
+#include "common/clock.hpp"
+#include "common/casefold.hpp"
+
+namespace dirsync::scim {
+
+namespace {
+
+using json = nlohmann::json;
+
+
+bool starts_with_urn(std::string_view key) { return key.size() > 4 && common::equal_folded(key.substr(0, 4), "urn:"); }
+
+std::string describe(const json& v) {
+    switch (v.type()) {
+        case json::value_t::string: return "a string";
+        case json::value_t::boolean: return "a boolean";
+        case json::value_t::number_integer:
+        case json::value_t::number_unsigned: return "an integer";
+        case json::value_t::number_float: return "a number";
+        case json::value_t::object: return "an object";
+        case json::value_t::array: return "an array";
+        default: return "null";
+    }
+}
+
+bool is_empty(const json& v) {
+    return v.is_null() || ((v.is_array() || v.is_object()) && v.empty());
+}
+
+/// Canonicalizes one (single) value of `attr`; returns an empty json (null) for "unassigned".
+boost::system::result<json, error> single_value(const attribute& attr, const json& v, const std::string& path);
+
+boost::system::result<json, error> complex_value(const attribute& attr, const json& v, const std::string& path) {
+    if (!v.is_object()) return invalid_value(path + " must be an object, not " + describe(v));
+    json out = json::object();
+    for (auto it = v.begin(); it != v.end(); ++it) {
+        const attribute* sub = attr.find_sub_attribute(it.key());
+        if (!sub) {
+            if (!is_empty(it.value())) out[it.key()] = it.value();  // unknown sub-attribute: kept as sent
+            continue;
+        }
+        if (sub->mutability == mutability::read_only && attr.mutability != mutability::read_only) continue;
+        auto c = single_value(*sub, it.value(), path + "." + sub->name);
+        if (!c) return c.error();
+        if (!c->is_null()) out[sub->name] = std::move(*c);
+    }
+    return out;
+}
+
+boost::system::result<json, error> single_value(const attribute& attr, const json& v, const std::string& path) {
+    if (v.is_null()) return json();
+    switch (attr.type) {
+        case attribute_type::complex: {
+            auto c = complex_value(attr, v, path);
+            if (!c) return c.error();
+            return c->empty() ? json() : std::move(*c);
+        }
+        case attribute_type::boolean:
+            if (v.is_boolean()) return v;
+            if (v.is_string()) {
+                auto s = v.get<std::string>();
+                if (common::equal_folded(s, "true")) return json(true);
+                if (common::equal_folded(s, "false")) return json(false);
+            }
+            return invalid_value(path + " must be a boolean, not " + describe(v));
+        case attribute_type::integer:
+            if (v.is_number_integer()) return v;
+            if (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>())))
+                return json(static_cast<long long>(v.get<double>()));
+            return invalid_value(path + " must be an integer, not " + describe(v));
+        case attribute_type::decimal:
+            if (v.is_number()) return v;
+            return invalid_value(path + " must be a number, not " + describe(v));
+        case attribute_type::date_time:
+            if (!v.is_string()) return invalid_value(path + " must be a dateTime string, not " + describe(v));
+            if (!common::parse_rfc3339(v.get<std::string>()))
+                return invalid_value(path + " is not a valid dateTime (RFC 3339, e.g. 2026-11-22T18:45:00Z)");
+            return v;
+        case attribute_type::string:
+        case attribute_type::reference:
+        case attribute_type::binary:
+            if (v.is_string()) return v.get<std::string>().empty() ? json() : v;
+            if (v.is_number() && attr.type == attribute_type::string) return json(v.dump());
+            return invalid_value(path + " must be a string, not " + describe(v));
+    }
+    return v;
+}
+
+boost::system::result<json, error> attribute_value(const attribute& attr, const json& v, const std::string& path) {
+    if (attr.mutability == mutability::write_only || attr.returned == returned::never)
+        return invalid_value(path + " is not accepted: dirsyncd does not store credentials");
+    if (!attr.multi_valued) return single_value(attr, v, path);
+    if (v.is_null()) return json();
+    json items = v.is_array() ? v : json::array({v});
+    json out = json::array();
+    int primaries = 0;
+    for (const auto& item : items) {
+        auto c = single_value(attr, item, path);
+        if (!c) return c.error();
+        if (c->is_null()) continue;
+        if (c->is_object()) {
+            auto p = c->find("primary");
+            if (p != c->end() && p->is_boolean() && p->get<bool>()) ++primaries;
+        }
+        out.push_back(std::move(*c));
+    }
+    if (primaries > 1) return invalid_value(path + " has more than one value with \"primary\": true");
+    return out.empty() ? json() : out;
+}
+
+/// Canonicalizes the attributes of one schema (core at the top level, or an extension's object) into `out`.
+boost::system::result<void, error> schema_object(const schema& s, const json& in, json& out, bool top_level) {
+    for (auto it = in.begin(); it != in.end(); ++it) {
+        const std::string& key = it.key();
+        if (top_level && (key == "schemas" || starts_with_urn(key))) continue;  // handled by the caller
+        const attribute* attr = s.find_attribute(key);
+        if (!attr) {
+            if (!is_empty(it.value())) out[key] = it.value();
+            continue;
+        }
+        if (attr->mutability == mutability::read_only) continue;  // id, meta, groups: ignored on input
+        auto c = attribute_value(*attr, it.value(), attr->name);
+        if (!c) return c.error();
+        if (c->is_null())
+            out.erase(attr->name);
+        else
+            out[attr->name] = std::move(*c);
+    }
+    return {};
+}
+
+}  // namespace
+
+boost::system::result<json, error> canonicalize_user(const json& input, const resource_schema& rs) {
+    if (!input.is_object()) return invalid_syntax("a User must be a JSON object");
+
+    std::vector<std::string> listed;
+    if (auto s = input.find("schemas"); s != input.end()) {
+        if (!s->is_array()) return invalid_value("schemas must be an array of schema URNs");
+        for (const auto& urn : *s) {
+            if (!urn.is_string()) return invalid_value("schemas must be an array of schema URNs");
+            listed.push_back(urn.get<std::string>());
+        }
+    }
+    bool has_core = false;
+    for (const auto& urn : listed) has_core |= common::equal_folded(urn, core_user_urn);
+    if (!has_core)
+        return invalid_value("schemas must include \"urn:ietf:params:scim:schemas:core:2.0:User\"");
+
+    json out = json::object();
+    if (auto r = schema_object(rs.core(), input, out, true); !r) return r.error();
+
+    // Extension objects, unknown URN objects, and fully qualified attribute names used as keys.
+    for (auto it = input.begin(); it != input.end(); ++it) {
+        const std::string& key = it.key();
+        if (!starts_with_urn(key)) continue;
+        if (const schema* ext = rs.find_schema(key)) {
+            if (it.value().is_null()) continue;
+            if (!it.value().is_object()) return invalid_value(key + " must be an object");
+            json& target = rs.is_core(ext) ? out : out[ext->id];
+            if (!target.is_object()) target = json::object();
+            if (auto r = schema_object(*ext, it.value(), target, rs.is_core(ext)); !r) return r.error();
+            if (target.empty()) out.erase(ext->id);
+            continue;
+        }
+        auto colon = key.rfind(':');
+        const schema* owner = colon == std::string::npos ? nullptr : rs.find_schema(key.substr(0, colon));
+        if (owner) {
+            json single = json::object();
+            single[key.substr(colon + 1)] = it.value();
+            json& target = rs.is_core(owner) ? out : out[owner->id];
+            if (!target.is_object()) target = json::object();
+            if (auto r = schema_object(*owner, single, target, false); !r) return r.error();
+            if (target.empty()) out.erase(owner->id);
+            continue;
+        }
+        if (!is_empty(it.value())) out[key] = it.value();  // an extension we don't know: kept as sent
+    }
+
+    json schemas = json::array({std::string(core_user_urn)});
+    for (const auto& ext : rs.extensions())
+        if (out.contains(ext.id)) schemas.push_back(ext.id);
+    for (const auto& urn : listed) {
+        bool known = false;
+        for (const auto& s : schemas) known |= common::equal_folded(s.get<std::string>(), urn);
+        if (!known && !rs.find_schema(urn)) schemas.push_back(urn);
+    }
+    out["schemas"] = std::move(schemas);
+    return out;
+}
+
+std::string user_etag(const directory::user& u) { return "W/\"" + std::to_string(u.version) + "\""; }
+
+json render_user(const directory::user& u, std::string_view users_url) {
+    json out = u.resource;
+    out["id"] = u.id;
+    std::string location(users_url);
+    location += '/';
+    location += u.id;
+    out["meta"] = json{{"resourceType", "User"},
+                       {"created", common::format_rfc3339(u.created)},
+                       {"lastModified", common::format_rfc3339(u.last_modified)},
+                       {"location", std::move(location)},
+                       {"version", user_etag(u)}};
+    if (!out.contains("schemas")) out["schemas"] = json::array({std::string(core_user_urn)});
+    return out;
+}
+
+}  // namespace dirsync::scim

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "directory/directory.hpp"
+#include "http/message.hpp"
+#include "scim/service.hpp"
+
+namespace dirsync::scim {
+
+/// What a request under /Users is about, after routing and authentication.
+struct user_request_context {
+    const http::request& req;
+    std::string_view tenant;
+    const directory::actor& who;
+    std::string users_url;  ///< absolute URL of the Users collection, for locations
+};
+
+/// The /Users resource type (RFC 7644 §3.3-3.6): create, read, list with filter and paging, replace, patch,
+/// delete. Stateless apart from its references; thread-safe.
+class users_endpoint {
+public:
+    users_endpoint(directory::directory& dir, const service_settings& settings) : dir_(dir), settings_(settings) {}
+
+    http::response create(const user_request_context& ctx) const;
+    http::response get(const user_request_context& ctx, std::string_view id) const;
+    http::response list(const user_request_context& ctx, std::string_view raw_query) const;
+    http::response replace(const user_request_context& ctx, std::string_view id) const;
+    http::response patch(const user_request_context& ctx, std::string_view id) const;
+    http::response remove(const user_request_context& ctx, std::string_view id) const;
+
+private:
+    directory::directory& dir_;
+    const service_settings& settings_;
+};
+
+}  // namespace dirsync::scim
