@@ -4,6 +4,7 @@
 
 #include "common/casefold.hpp"
 #include "common/uuid.hpp"
+#include "directory/memberships.hpp"
 #include "directory/record_codec.hpp"
 #include "store/audit_table.hpp"
 #include "store/database.hpp"
@@ -183,8 +184,9 @@ result<void> directory::batch::delete_user(std::string_view tenant, std::string_
     if (expected_version && *expected_version != before.version)
         return error(error_code::precondition_failed, "the resource was modified (version " +
                                                           std::to_string(before.version) + ")");
-    users::remove(db_, tenant, id);
     before.last_modified = common::now();
+    drop_memberships(db_, actor_, tenant, id, before.last_modified);
+    users::remove(db_, tenant, id);
     audit(db_, actor_, before, "user.delete", json{{"before", audit_view(before)}});
     return {};
 }
@@ -197,14 +199,21 @@ result<void> directory::in_batch(const actor& who, const std::function<result<vo
 }
 
 result<user> directory::create_user(const actor& who, std::string_view tenant, user_write w) {
-    return db_.write([&](store::connection& db) { return batch(db, who).create_user(tenant, std::move(w)); });
+    return db_.write([&](store::connection& db) {
+        auto u = batch(db, who).create_user(tenant, std::move(w));
+        if (u) u->groups.emplace();  // a new user is in no group
+        return u;
+    });
 }
 
 result<user> directory::modify_user(const actor& who, std::string_view tenant, std::string_view id,
                                     const std::function<result<user_write>(const user&)>& change,
                                     std::optional<std::int64_t> expected_version) {
-    return db_.write(
-        [&](store::connection& db) { return batch(db, who).modify_user(tenant, id, change, expected_version); });
+    return db_.write([&](store::connection& db) {
+        auto u = batch(db, who).modify_user(tenant, id, change, expected_version);
+        if (u) load_user_groups(db, tenant, std::span(&*u, 1));
+        return u;
+    });
 }
 
 result<void> directory::delete_user(const actor& who, std::string_view tenant, std::string_view id,
@@ -213,9 +222,15 @@ result<void> directory::delete_user(const actor& who, std::string_view tenant, s
 }
 
 result<user> directory::get_user(std::string_view tenant, std::string_view id) const {
-    auto row = db_.read([&](store::connection& db) { return users::find_by_id(db, tenant, id); });
-    if (!row) return not_found(id);
-    return from_row(std::move(*row));
+    auto u = db_.read([&](store::connection& db) -> std::optional<user> {
+        auto row = users::find_by_id(db, tenant, id);
+        if (!row) return std::nullopt;
+        user found = from_row(std::move(*row));
+        load_user_groups(db, tenant, std::span(&found, 1));
+        return found;
+    });
+    if (!u) return not_found(id);
+    return std::move(*u);
 }
 
 std::int64_t directory::count_users(std::string_view tenant) const {
@@ -223,44 +238,55 @@ std::int64_t directory::count_users(std::string_view tenant) const {
 }
 
 std::vector<user> directory::list_users(std::string_view tenant, std::int64_t offset, std::int64_t limit) const {
-    auto rows = db_.read([&](store::connection& db) { return users::page(db, tenant, offset, limit); });
-    std::vector<user> out;
-    out.reserve(rows.size());
-    for (auto& r : rows) out.push_back(from_row(std::move(r)));
-    return out;
+    return db_.read([&](store::connection& db) {
+        auto rows = users::page(db, tenant, offset, limit);
+        std::vector<user> out;
+        out.reserve(rows.size());
+        for (auto& r : rows) out.push_back(from_row(std::move(r)));
+        load_user_groups(db, tenant, out);
+        return out;
+    });
 }
 
 std::vector<user> directory::find_users(std::string_view tenant, user_index index, std::string_view value) const {
-    auto rows = db_.read([&](store::connection& db) -> std::vector<store::user_row> {
+    return db_.read([&](store::connection& db) {
+        std::vector<store::user_row> rows;
         switch (index) {
-            case user_index::id: {
-                auto r = users::find_by_id(db, tenant, value);
-                if (!r) return {};
-                std::vector<store::user_row> one;
-                one.push_back(std::move(*r));
-                return one;
-            }
-            case user_index::user_name: {
-                auto r = users::find_by_user_name_key(db, tenant, common::fold_case(value));
-                if (!r) return {};
-                std::vector<store::user_row> one;
-                one.push_back(std::move(*r));
-                return one;
-            }
-            case user_index::external_id: return users::find_by_external_id(db, tenant, value);
-            case user_index::email: return users::find_by_email_key(db, tenant, common::fold_case(value));
+            case user_index::id:
+                if (auto r = users::find_by_id(db, tenant, value)) rows.push_back(std::move(*r));
+                break;
+            case user_index::user_name:
+                if (auto r = users::find_by_user_name_key(db, tenant, common::fold_case(value)))
+                    rows.push_back(std::move(*r));
+                break;
+            case user_index::external_id: rows = users::find_by_external_id(db, tenant, value); break;
+            case user_index::email: rows = users::find_by_email_key(db, tenant, common::fold_case(value)); break;
         }
-        return {};
+        std::vector<user> out;
+        out.reserve(rows.size());
+        for (auto& r : rows) out.push_back(from_row(std::move(r)));
+        load_user_groups(db, tenant, out);
+        return out;
     });
-    std::vector<user> out;
-    out.reserve(rows.size());
-    for (auto& r : rows) out.push_back(from_row(std::move(r)));
-    return out;
 }
 
 void directory::scan_users(std::string_view tenant, const std::function<bool(user&&)>& visit) const {
+    constexpr std::size_t chunk_size = 256;  // users whose groups are loaded by one query
     db_.read([&](store::connection& db) {
-        users::scan(db, tenant, [&](store::user_row&& row) { return visit(from_row(std::move(row))); });
+        std::vector<user> chunk;
+        bool more = true;
+        auto flush = [&] {
+            load_user_groups(db, tenant, chunk);
+            for (auto& u : chunk)
+                if (more) more = visit(std::move(u));
+            chunk.clear();
+            return more;
+        };
+        users::scan(db, tenant, [&](store::user_row&& row) {
+            chunk.push_back(from_row(std::move(row)));
+            return chunk.size() < chunk_size || flush();
+        });
+        if (more && !chunk.empty()) flush();
     });
 }
 

@@ -12,6 +12,7 @@
 
 #include "directory/actor.hpp"
 #include "directory/error.hpp"
+#include "directory/group.hpp"
 #include "directory/user.hpp"
 
 namespace dirsync::store {
@@ -66,6 +67,20 @@ struct audit_event {
 /// - `resource.active` mirrors the status: false exactly when the status is `disabled`.
 /// - version increments on each change; `expected_version` mismatches are `precondition_failed`.
 ///
+/// Groups:
+/// - displayName is required; it is NOT unique (RFC 7643 does not ask it, and IdPs find groups by filtering on
+///   it), but indexed case-insensitively for `find_groups`.
+/// - members are users or groups of the same tenant: an unknown id, another tenant's id, or a `type` that
+///   does not say what the id is, is `invalid_value` and nothing is written. A group cannot contain itself or
+///   a group it is nested in (no cycles).
+/// - members are stored one row each, apart from the group's resource; a change writes only the members its
+///   steps name (remove_all and remove_matching excepted), so its cost does not grow with the group.
+/// - a membership change is a change of the group: new version and lastModified. Deleting a user or a group
+///   removes it from every group (each such group gets a new version and a `group.members` event).
+/// - audit actions: group.create, group.update (resource changed), group.members (added/removed counts and
+///   the first few ids), group.delete; a change of both resource and members writes both events.
+/// - `user.groups` is computed from the members (direct, and indirect through nesting) on reads.
+///
 /// Thread-safe: writes are serialized by the store; reads run concurrently.
 class directory {
 public:
@@ -85,6 +100,17 @@ public:
                                  std::optional<std::int64_t> expected_version = std::nullopt);
         result<void> delete_user(std::string_view tenant, std::string_view id,
                                  std::optional<std::int64_t> expected_version = std::nullopt);
+
+        /// Creates a group with its members. The result carries the members as stored.
+        result<group> create_group(std::string_view tenant, group_write w);
+        /// Reads the group without its members, calls `change(current)` for the new resource and membership
+        /// steps, and writes both, atomically. The result carries no members.
+        result<group> modify_group(std::string_view tenant, std::string_view id,
+                                   const std::function<result<group_change>(const group&)>& change,
+                                   std::optional<std::int64_t> expected_version = std::nullopt);
+        /// Deletes the group with its members, and removes it from the groups it is a member of.
+        result<void> delete_group(std::string_view tenant, std::string_view id,
+                                  std::optional<std::int64_t> expected_version = std::nullopt);
 
     private:
         friend class directory;
@@ -113,6 +139,29 @@ public:
     std::vector<user> find_users(std::string_view tenant, user_index index, std::string_view value) const;
     /// Visits every user of the tenant in list order until `visit` returns false.
     void scan_users(std::string_view tenant, const std::function<bool(user&&)>& visit) const;
+
+    result<group> create_group(const actor& who, std::string_view tenant, group_write w);
+    /// As batch::modify_group; `with_members` loads the members of the result in the same transaction.
+    result<group> modify_group(const actor& who, std::string_view tenant, std::string_view id,
+                               const std::function<result<group_change>(const group&)>& change,
+                               std::optional<std::int64_t> expected_version = std::nullopt,
+                               bool with_members = false);
+    result<void> delete_group(const actor& who, std::string_view tenant, std::string_view id,
+                              std::optional<std::int64_t> expected_version = std::nullopt);
+
+    /// Group reads. Without `with_members` the members are not read at all (`members` stays nullopt).
+    result<group> get_group(std::string_view tenant, std::string_view id, bool with_members = true) const;
+    std::int64_t count_groups(std::string_view tenant) const;
+    /// Groups in stable list order (creation order), skipping `offset`, at most `limit`.
+    std::vector<group> list_groups(std::string_view tenant, std::int64_t offset, std::int64_t limit,
+                                   bool with_members = true) const;
+    /// Groups whose indexed attribute equals `value` (displayName case-insensitively; id and externalId
+    /// exactly), in list order. Answered from an index.
+    std::vector<group> find_groups(std::string_view tenant, group_index index, std::string_view value,
+                                   bool with_members = true) const;
+    /// Visits every group of the tenant in list order until `visit` returns false.
+    void scan_groups(std::string_view tenant, const std::function<bool(group&&)>& visit,
+                     bool with_members = true) const;
 
     /// The newest audit events of a tenant, newest first.
     std::vector<audit_event> audit_log(std::string_view tenant, std::int64_t limit) const;

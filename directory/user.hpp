@@ -12,6 +12,13 @@
 
 namespace dirsync::directory {
 
+/// A group a user belongs to: computed from the groups' members, never written through the user.
+struct user_group {
+    std::string id;
+    std::string display_name;
+    bool direct = true;  ///< false: through a nested group only
+};
+
 /// A tenant user record.
 ///
 /// `resource` is the authoritative content: the full SCIM User resource as last written (core attributes with
@@ -40,6 +47,11 @@ struct user {
     common::timestamp created{};
     common::timestamp last_modified{};
     std::int64_t version = 0;  ///< incremented on every change; the SCIM ETag is W/"<version>"
+
+    /// The groups the user is in (direct ones first, then through nesting; each in group list order). Filled
+    /// by the directory's reads and by create_user/modify_user outside a batch; nullopt where not loaded.
+    /// Computed: membership changes do not change the user's version.
+    std::optional<std::vector<user_group>> groups;
 };
 
 }  // namespace dirsync::directory

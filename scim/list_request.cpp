@@ -1,6 +1,8 @@
 #include "scim/list_request.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
 
 namespace dirsync::scim {
 
@@ -27,6 +29,9 @@ boost::system::result<list_request, error> parse_list_request(const query_params
         if (!v) return v.error();
         out.start_index = *v < 1 ? 1 : *v;
     }
+    constexpr std::size_t int64_max = static_cast<std::size_t>(INT64_MAX);
+    default_count = std::min(default_count, int64_max);
+    max_count = std::min(max_count, int64_max);
     out.count = static_cast<std::int64_t>(default_count);
     if (auto c = params.get("count")) {
         auto v = integer_param("count", *c);

@@ -5,11 +5,10 @@
 namespace dirsync::scim {
 
 std::pair<std::string_view, std::string_view> split_target(std::string_view target) noexcept {
+    if (auto hash = target.find('#'); hash != std::string_view::npos) target = target.substr(0, hash);
     auto q = target.find('?');
     if (q == std::string_view::npos) return {target, {}};
-    auto query = target.substr(q + 1);
-    if (auto hash = query.find('#'); hash != std::string_view::npos) query = query.substr(0, hash);
-    return {target.substr(0, q), query};
+    return {target.substr(0, q), target.substr(q + 1)};
 }
 
 namespace {

@@ -2,8 +2,13 @@
 
 #include "common/casefold.hpp"
 #include "common/sha256.hpp"
+#include "scim/discovery_endpoint.hpp"
+#include "scim/group_source.hpp"
+#include "scim/groups_endpoint.hpp"
 #include "scim/json_body.hpp"
 #include "scim/query_string.hpp"
+#include "scim/search.hpp"
+#include "scim/user_source.hpp"
 #include "scim/users_endpoint.hpp"
 
 namespace dirsync::scim {
@@ -31,6 +36,16 @@ std::string token_id(std::string_view authorization) {
 }
 
 bool segment_is(std::string_view segment, std::string_view name) { return common::equal_folded(segment, name); }
+
+/// The resource types POST /.search at the root covers (RFC 7644 §3.4.3), in the order of its results; each
+/// searchable resource type adds its target here.
+std::vector<search_target> root_search_targets(const directory::directory& dir, std::string_view tenant,
+                                               const std::string& base) {
+    std::vector<search_target> targets;
+    targets.push_back(user_search_target(dir, std::string(tenant), base + "/Users"));
+    targets.push_back(group_search_target(dir, std::string(tenant), base + "/Groups"));
+    return targets;
+}
 
 }  // namespace
 
@@ -89,6 +104,8 @@ http::response service::handle(http::request& req) const {
                 res = users.create(ctx);
             else
                 res = method_not_allowed("GET, POST");
+        } else if (id == ".search") {
+            res = m == "POST" ? users.search(ctx) : method_not_allowed("POST");
         } else {
             if (m == "GET")
                 res = users.get(ctx, id);
@@ -101,6 +118,36 @@ http::response service::handle(http::request& req) const {
             else
                 res = method_not_allowed("GET, PUT, PATCH, DELETE");
         }
+    } else if (segment_is(collection, "Groups")) {
+        groups_endpoint groups(dir_, settings_);
+        group_request_context ctx{req, *tenant, who, base + "/Groups", query};
+        const std::string& m = req.method;
+        if (id.empty()) {
+            if (m == "GET")
+                res = groups.list(ctx);
+            else if (m == "POST")
+                res = groups.create(ctx);
+            else
+                res = method_not_allowed("GET, POST");
+        } else if (id == ".search") {
+            res = m == "POST" ? groups.search(ctx) : method_not_allowed("POST");
+        } else {
+            if (m == "GET")
+                res = groups.get(ctx, id);
+            else if (m == "PUT")
+                res = groups.replace(ctx, id);
+            else if (m == "PATCH")
+                res = groups.patch(ctx, id);
+            else if (m == "DELETE")
+                res = groups.remove(ctx, id);
+            else
+                res = method_not_allowed("GET, PUT, PATCH, DELETE");
+        }
+    } else if (is_discovery_endpoint(collection)) {
+        res = answer_discovery(req, collection, id, query, settings_, base);
+    } else if (collection == ".search" && id.empty()) {
+        res = req.method == "POST" ? answer_search_body(req, root_search_targets(dir_, *tenant, base), settings_)
+                                   : method_not_allowed("POST");
     } else {
         res = to_response(not_found("no such endpoint: " + std::string(path)));
     }

@@ -11,6 +11,13 @@
 
 namespace dirsync::scim {
 
+/// Limits of POST /Bulk (RFC 7644 §3.7), as /ServiceProviderConfig reports them: Bulk is offered only when
+/// `max_operations` is above 0.
+struct bulk_limits {
+    std::size_t max_operations = 0;     ///< most operations in one request; 0: Bulk not supported
+    std::size_t max_payload_bytes = 0;  ///< largest request body accepted by /Bulk
+};
+
 /// Settings of the SCIM endpoints.
 struct service_settings {
     std::string base_path = "/scim/v2";  ///< where the endpoints are mounted
@@ -21,6 +28,7 @@ struct service_settings {
     std::size_t default_page_size = 100;  ///< `count` when the client gives none
     std::size_t max_page_size = 1000;     ///< larger `count` values are lowered to this
     filter_limits filter;
+    bulk_limits bulk;
 };
 
 /// The SCIM 2.0 service provider for one process: authenticates the bearer token to exactly one tenant, routes

@@ -1,7 +1,12 @@
 #include "scim/user_resource.hpp"
 
+#include <cmath>
+#include <cstdint>
+
 #include "common/clock.hpp"
 #include "common/casefold.hpp"
+#include "scim/json_lookup.hpp"
+#include "scim/group_resource.hpp"
 
 namespace dirsync::scim {
 
@@ -67,8 +72,12 @@ boost::system::result<json, error> single_value(const attribute& attr, const jso
             return invalid_value(path + " must be a boolean, not " + describe(v));
         case attribute_type::integer:
             if (v.is_number_integer()) return v;
-            if (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>())))
-                return json(static_cast<long long>(v.get<double>()));
+            if (v.is_number_float()) {
+                // 12.0 is an integer; anything outside int64 would be undefined behaviour to convert.
+                const double d = v.get<double>();
+                if (std::trunc(d) == d && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+                    return json(static_cast<std::int64_t>(d));
+            }
             return invalid_value(path + " must be an integer, not " + describe(v));
         case attribute_type::decimal:
             if (v.is_number()) return v;
@@ -114,7 +123,7 @@ boost::system::result<json, error> attribute_value(const attribute& attr, const 
 boost::system::result<void, error> schema_object(const schema& s, const json& in, json& out, bool top_level) {
     for (auto it = in.begin(); it != in.end(); ++it) {
         const std::string& key = it.key();
-        if (top_level && (key == "schemas" || starts_with_urn(key))) continue;  // handled by the caller
+        if (top_level && (common::equal_folded(key, "schemas") || starts_with_urn(key))) continue;  // handled by the caller
         const attribute* attr = s.find_attribute(key);
         if (!attr) {
             if (!is_empty(it.value())) out[key] = it.value();
@@ -134,10 +143,15 @@ boost::system::result<void, error> schema_object(const schema& s, const json& in
 }  // namespace
 
 boost::system::result<json, error> canonicalize_user(const json& input, const resource_schema& rs) {
-    if (!input.is_object()) return invalid_syntax("a User must be a JSON object");
+    return canonicalize_resource(input, rs);
+}
+
+boost::system::result<json, error> canonicalize_resource(const json& input, const resource_schema& rs) {
+    const std::string& core_urn = rs.core().id;
+    if (!input.is_object()) return invalid_syntax("a " + rs.core().name + " must be a JSON object");
 
     std::vector<std::string> listed;
-    if (auto s = input.find("schemas"); s != input.end()) {
+    if (const json* s = json_member(input, "schemas")) {  // key case-insensitive, like every attribute name
         if (!s->is_array()) return invalid_value("schemas must be an array of schema URNs");
         for (const auto& urn : *s) {
             if (!urn.is_string()) return invalid_value("schemas must be an array of schema URNs");
@@ -145,9 +159,8 @@ boost::system::result<json, error> canonicalize_user(const json& input, const re
         }
     }
     bool has_core = false;
-    for (const auto& urn : listed) has_core |= common::equal_folded(urn, core_user_urn);
-    if (!has_core)
-        return invalid_value("schemas must include \"urn:ietf:params:scim:schemas:core:2.0:User\"");
+    for (const auto& urn : listed) has_core |= common::equal_folded(urn, core_urn);
+    if (!has_core) return invalid_value("schemas must include \"" + core_urn + "\"");
 
     json out = json::object();
     if (auto r = schema_object(rs.core(), input, out, true); !r) return r.error();
@@ -179,7 +192,7 @@ boost::system::result<json, error> canonicalize_user(const json& input, const re
         if (!is_empty(it.value())) out[key] = it.value();  // an extension we don't know: kept as sent
     }
 
-    json schemas = json::array({std::string(core_user_urn)});
+    json schemas = json::array({core_urn});
     for (const auto& ext : rs.extensions())
         if (out.contains(ext.id)) schemas.push_back(ext.id);
     for (const auto& urn : listed) {
@@ -205,6 +218,7 @@ json render_user(const directory::user& u, std::string_view users_url) {
                        {"location", std::move(location)},
                        {"version", user_etag(u)}};
     if (!out.contains("schemas")) out["schemas"] = json::array({std::string(core_user_urn)});
+    if (u.groups && !u.groups->empty()) out["groups"] = render_user_groups(*u.groups, users_url);
     return out;
 }
 

@@ -29,8 +29,14 @@ namespace dirsync::scim {
 boost::system::result<nlohmann::json, error> canonicalize_user(const nlohmann::json& input,
                                                                const resource_schema& schema);
 
+/// canonicalize_user's rules for a resource of any type: `schemas` must list `schema.core().id` (used for
+/// Groups, with group_resource_schema()).
+boost::system::result<nlohmann::json, error> canonicalize_resource(const nlohmann::json& input,
+                                                                   const resource_schema& schema);
+
 /// The SCIM representation of a record: its resource plus `id`, `schemas` and `meta` (resourceType, created,
-/// lastModified, location `<users_url>/<id>`, version `W/"<n>"`).
+/// lastModified, location `<users_url>/<id>`, version `W/"<n>"`), and `groups` when the record carries them
+/// (see render_user_groups).
 nlohmann::json render_user(const directory::user& u, std::string_view users_url);
 
 /// The ETag of a record: W/"<version>".

@@ -1,22 +1,20 @@
 #include "scim/users_endpoint.hpp"
 
-#include <array>
 #include <optional>
 
+#include "scim/attribute_projection.hpp"
 #include "scim/etag.hpp"
 #include "scim/json_body.hpp"
-#include "scim/list_request.hpp"
 #include "scim/patch.hpp"
 #include "scim/query_string.hpp"
 #include "scim/user_resource.hpp"
+#include "scim/user_source.hpp"
 
 namespace dirsync::scim {
 
 namespace {
 
 using json = nlohmann::json;
-
-constexpr std::string_view list_response_urn = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 
 error from_directory(const directory::error& e) {
     switch (e.code) {
@@ -29,8 +27,16 @@ error from_directory(const directory::error& e) {
     return invalid_value(e.message);
 }
 
-http::response resource_response(unsigned status, const directory::user& u, std::string_view users_url) {
-    auto res = json_response(status, render_user(u, users_url));
+/// The projection the request asks for with `attributes` / `excludedAttributes` (RFC 7644 §3.9).
+boost::system::result<projection, error> requested_projection(const http::request& req) {
+    auto params = query_params::parse(split_target(req.target).second);
+    if (!params) return invalid_value("the query string has a malformed percent-escape");
+    return projection::from_query(user_resource_schema(), *params);
+}
+
+http::response resource_response(unsigned status, const directory::user& u, std::string_view users_url,
+                                 const projection& shape) {
+    auto res = json_response(status, shape.apply(render_user(u, users_url)));
     res.headers.push_back({"ETag", user_etag(u)});
     if (status == 201) res.headers.push_back({"Location", std::string(users_url) + "/" + u.id});
     return res;
@@ -53,6 +59,8 @@ error stale(std::int64_t version) {
 /// directory's write transaction, so the If-Match check and the write are atomic.
 http::response modify(directory::directory& dir, const user_request_context& ctx, std::string_view id,
                       const std::function<boost::system::result<json, error>(const directory::user&)>& change) {
+    auto shape = requested_projection(ctx.req);
+    if (!shape) return to_response(shape.error());
     auto cond = if_match(ctx.req);
     if (!cond) return to_response(cond.error());
     std::optional<error> failure;
@@ -81,12 +89,14 @@ http::response modify(directory::directory& dir, const user_request_context& ctx
         res.headers.push_back({"ETag", user_etag(*updated)});
         return res;
     }
-    return resource_response(200, *updated, ctx.users_url);
+    return resource_response(200, *updated, ctx.users_url, *shape);
 }
 
 }  // namespace
 
 http::response users_endpoint::create(const user_request_context& ctx) const {
+    auto shape = requested_projection(ctx.req);
+    if (!shape) return to_response(shape.error());
     auto body = parse_json_body(ctx.req);
     if (!body) return to_response(body.error());
     auto canonical = canonicalize_user(*body, user_resource_schema());
@@ -96,10 +106,12 @@ http::response users_endpoint::create(const user_request_context& ctx) const {
     w.source = "scim";
     auto created = dir_.create_user(ctx.who, ctx.tenant, std::move(w));
     if (!created) return to_response(from_directory(created.error()));
-    return resource_response(201, *created, ctx.users_url);
+    return resource_response(201, *created, ctx.users_url, *shape);
 }
 
 http::response users_endpoint::get(const user_request_context& ctx, std::string_view id) const {
+    auto shape = requested_projection(ctx.req);
+    if (!shape) return to_response(shape.error());
     auto u = dir_.get_user(ctx.tenant, id);
     if (!u) return to_response(from_directory(u.error()));
     if (auto h = ctx.req.header("If-None-Match")) {
@@ -112,56 +124,17 @@ http::response users_endpoint::get(const user_request_context& ctx, std::string_
             return res;
         }
     }
-    return resource_response(200, *u, ctx.users_url);
+    return resource_response(200, *u, ctx.users_url, *shape);
 }
 
 http::response users_endpoint::list(const user_request_context& ctx, std::string_view raw_query) const {
-    auto params = query_params::parse(raw_query);
-    if (!params) return to_response(invalid_value("the query string has a malformed percent-escape"));
-    auto req = parse_list_request(*params, settings_.default_page_size, settings_.max_page_size);
-    if (!req) return to_response(req.error());
+    const search_target users[] = {user_search_target(dir_, std::string(ctx.tenant), ctx.users_url)};
+    return answer_search_query(raw_query, users, settings_);
+}
 
-    const std::int64_t first = req->start_index;  // 1-based
-    const std::int64_t last = first + req->count;  // exclusive
-    json resources = json::array();
-    std::int64_t total = 0;
-
-    if (!req->filter) {
-        total = dir_.count_users(ctx.tenant);
-        if (req->count > 0)
-            for (auto& u : dir_.list_users(ctx.tenant, first - 1, req->count))
-                resources.push_back(render_user(u, ctx.users_url));
-    } else {
-        auto f = parse_filter(*req->filter, settings_.filter);
-        if (!f) return to_response(invalid_filter(f.error().message));
-        const auto& schema = user_resource_schema();
-        auto consider = [&](const directory::user& u) {
-            json rendered = render_user(u, ctx.users_url);
-            if (!matches(*f, rendered, schema)) return;
-            ++total;
-            if (total >= first && total < last) resources.push_back(std::move(rendered));
-        };
-        static constexpr std::array<std::string_view, 4> indexed = {"id", "userName", "externalId", "emails.value"};
-        if (auto key = find_index_equality(*f, indexed)) {
-            directory::user_index index = key->attribute == "id"           ? directory::user_index::id
-                                          : key->attribute == "userName"   ? directory::user_index::user_name
-                                          : key->attribute == "externalId" ? directory::user_index::external_id
-                                                                           : directory::user_index::email;
-            for (const auto& u : dir_.find_users(ctx.tenant, index, key->value)) consider(u);
-        } else {
-            dir_.scan_users(ctx.tenant, [&](directory::user&& u) {
-                consider(u);
-                return true;
-            });
-        }
-    }
-
-    json body = {{"schemas", json::array({std::string(list_response_urn)})},
-                 {"totalResults", total},
-                 {"itemsPerPage", resources.size()},
-                 {"startIndex", first},
-                 {"Resources", std::move(resources)}};
-    return json_response(200, body);
+http::response users_endpoint::search(const user_request_context& ctx) const {
+    const search_target users[] = {user_search_target(dir_, std::string(ctx.tenant), ctx.users_url)};
+    return answer_search_body(ctx.req, users, settings_);
 }
 
 http::response users_endpoint::replace(const user_request_context& ctx, std::string_view id) const {

@@ -25,7 +25,10 @@ public:
 
     http::response create(const user_request_context& ctx) const;
     http::response get(const user_request_context& ctx, std::string_view id) const;
+    /// GET /Users: filter, sortBy/sortOrder, startIndex/count, attributes/excludedAttributes (RFC 7644 §3.4.2).
     http::response list(const user_request_context& ctx, std::string_view raw_query) const;
+    /// POST /Users/.search: the same as list() with a SearchRequest body (RFC 7644 §3.4.3).
+    http::response search(const user_request_context& ctx) const;
     http::response replace(const user_request_context& ctx, std::string_view id) const;
     http::response patch(const user_request_context& ctx, std::string_view id) const;
     http::response remove(const user_request_context& ctx, std::string_view id) const;

@@ -60,6 +60,37 @@ CREATE TABLE audit_events (
 );
 CREATE INDEX audit_events_by_tenant ON audit_events(tenant_id, seq);
 )sql",
+        // 2: groups and their members. Members live in their own table, never in the group's JSON, so that a
+        // membership change touches only its rows however large the group is.
+        R"sql(
+CREATE TABLE groups (
+    seq               INTEGER PRIMARY KEY,       -- insertion order: the stable order of list pages
+    tenant_id         TEXT NOT NULL REFERENCES tenants(id),
+    id                TEXT NOT NULL,             -- server-assigned UUID
+    display_name      TEXT NOT NULL,             -- as sent, case kept
+    display_name_key  TEXT NOT NULL,             -- case-folded; indexed, NOT unique (RFC 7643 does not ask it)
+    external_id       TEXT,
+    created_ms        INTEGER NOT NULL,
+    modified_ms       INTEGER NOT NULL,
+    version           INTEGER NOT NULL,
+    resource          TEXT NOT NULL              -- the SCIM resource JSON without id, meta and members
+);
+CREATE UNIQUE INDEX groups_by_id ON groups(tenant_id, id);
+CREATE INDEX groups_by_display_name ON groups(tenant_id, display_name_key);
+CREATE INDEX groups_by_external_id ON groups(tenant_id, external_id) WHERE external_id IS NOT NULL;
+
+CREATE TABLE group_members (
+    group_seq    INTEGER NOT NULL REFERENCES groups(seq) ON DELETE CASCADE,
+    member_id    TEXT NOT NULL,                  -- id of a user or a group of the same tenant
+    tenant_id    TEXT NOT NULL,
+    member_type  TEXT NOT NULL CHECK (member_type IN ('User', 'Group')),
+    display      TEXT,                           -- as the client sent it, if it did
+    PRIMARY KEY (group_seq, member_id)
+) WITHOUT ROWID;
+CREATE INDEX group_members_by_member ON group_members(tenant_id, member_id);
+-- Nested groups only: walks down the nesting without reading the user members of large groups.
+CREATE INDEX group_members_nested ON group_members(group_seq, member_id) WHERE member_type = 'Group';
+)sql",
     };
     return steps;
 }

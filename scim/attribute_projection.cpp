@@ -1,0 +1,257 @@
+#include "scim/attribute_projection.hpp"
+
+#include <algorithm>
+
+#include "scim/attribute_path.hpp"
+#include "scim/name_compare.hpp"
+
+namespace dirsync::scim {
+
+namespace {
+
+using json = nlohmann::json;
+
+bool starts_with_urn(std::string_view key) {
+    return key.size() > 4 && ascii_iequals(key.substr(0, 4), "urn:");
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+/// Which sub-attributes of a returned attribute go with it.
+enum class sub_kind {
+    defaults,    ///< "default" and "always" ones
+    everything,  ///< all but "never" ones (the attribute was named in `attributes`)
+    only,        ///< the ones named, plus "always" ones
+    except,      ///< "default" and "always" ones, minus the ones named
+};
+
+struct sub_rule {
+    sub_kind kind = sub_kind::defaults;
+    std::vector<std::string_view> names;
+};
+
+struct verdict {
+    bool returned = false;
+    sub_rule subs;
+};
+
+bool named(const std::vector<std::string_view>& names, std::string_view name) {
+    return std::any_of(names.begin(), names.end(),
+                       [&](std::string_view n) { return ascii_iequals(n, name); });
+}
+
+bool sub_returned(const sub_rule& rule, std::string_view sub_name, const attribute* sub_def) {
+    const returned r = sub_def != nullptr ? sub_def->returned : returned::default_;
+    if (r == returned::never) return false;
+    if (r == returned::always) return true;
+    switch (rule.kind) {
+        case sub_kind::defaults:
+            return r != returned::request;
+        case sub_kind::everything:
+            return true;
+        case sub_kind::only:
+            return named(rule.names, sub_name);
+        case sub_kind::except:
+            return r != returned::request && !named(rule.names, sub_name);
+    }
+    return false;
+}
+
+const attribute* sub_attribute_of(const attribute* def, std::string_view name) {
+    return def != nullptr ? def->find_sub_attribute(name) : nullptr;
+}
+
+/// Drops the members of one value that `rule` leaves out; a value that is not an object answers to "value"
+/// (as in filters). False when nothing is left.
+bool filter_single(json& v, const attribute* def, const sub_rule& rule) {
+    if (v.is_object()) {
+        auto& members = v.get_ref<json::object_t&>();
+        for (auto it = members.begin(); it != members.end();) {
+            if (sub_returned(rule, it->first, sub_attribute_of(def, it->first)))
+                ++it;
+            else
+                it = members.erase(it);
+        }
+        return !members.empty();
+    }
+    if (rule.kind == sub_kind::only) return sub_returned(rule, "value", sub_attribute_of(def, "value"));
+    return true;
+}
+
+/// Applies `rule` to a value or to each value of an array; false when nothing is left.
+bool filter_value(json& v, const attribute* def, const sub_rule& rule) {
+    if (!v.is_array()) return filter_single(v, def, rule);
+    auto& items = v.get_ref<json::array_t&>();
+    items.erase(std::remove_if(items.begin(), items.end(),
+                               [&](json& item) { return !filter_single(item, def, rule); }),
+                items.end());
+    return !items.empty();
+}
+
+}  // namespace
+
+/// The decision procedure shared by projection::apply and is_returned.
+struct projection_rules {
+    const projection& p;
+
+    /// What becomes of the attribute `name` (definition `def`, nullptr when unknown) in `container` ("" for
+    /// the core level, else the extension key as it appears in the resource).
+    verdict decide(std::string_view container, std::string_view name, const attribute* def) const {
+        const returned r = def != nullptr ? def->returned : returned::default_;
+        if (r == returned::never) return {};
+        if (r == returned::always) return {true, {}};
+        if (p.mode_ == projection::mode::defaults) return {r != returned::request, {}};
+
+        bool whole_container = false;
+        bool named_whole = false;
+        std::vector<std::string_view> subs;
+        for (const auto& s : p.paths_) {
+            const bool same_container = ascii_iequals(s.container, container);
+            if (same_container && s.attribute.empty()) {
+                whole_container = true;
+            } else if (same_container && ascii_iequals(s.attribute, name)) {
+                if (s.sub_attribute.empty())
+                    named_whole = true;
+                else
+                    subs.push_back(s.sub_attribute);
+            } else if (container.empty() && s.sub_attribute.empty() && !s.container.empty() &&
+                       name.size() == s.container.size() + 1 + s.attribute.size() &&
+                       ascii_iequals(name.substr(0, s.container.size()), s.container) &&
+                       name[s.container.size()] == ':' &&
+                       ascii_iequals(name.substr(s.container.size() + 1), s.attribute)) {
+                named_whole = true;  // a top-level member named by a full URN, e.g. an unknown extension
+            }
+        }
+
+        if (p.mode_ == projection::mode::include) {
+            if (named_whole) return {true, {sub_kind::everything, {}}};
+            if (whole_container) return {r != returned::request || !subs.empty(), {}};
+            if (!subs.empty()) return {true, {sub_kind::only, std::move(subs)}};
+            return {};
+        }
+        if (named_whole || whole_container || r == returned::request) return {};
+        if (!subs.empty()) return {true, {sub_kind::except, std::move(subs)}};
+        return {true, {}};
+    }
+
+    /// Filters the members of one container (the resource or an extension object); false when none is left.
+    bool filter_container(json::object_t& members, std::string_view container, const schema* s) const {
+        for (auto it = members.begin(); it != members.end();) {
+            const std::string& key = it->first;
+            bool keep = false;
+            if (container.empty() && starts_with_urn(key) && it->second.is_object()) {
+                const schema* ext = p.schema_->find_schema(key);
+                keep = filter_container(it->second.get_ref<json::object_t&>(), key, ext);
+            } else {
+                const attribute* def = s != nullptr ? s->find_attribute(key) : nullptr;
+                verdict v = decide(container, key, def);
+                keep = v.returned && filter_value(it->second, def, v.subs);
+            }
+            if (keep)
+                ++it;
+            else
+                it = members.erase(it);
+        }
+        return !members.empty();
+    }
+
+    /// Resolves one path of the selection against the schemas.
+    static boost::system::result<projection::selected, error> resolve(const resource_schema& rs,
+                                                                      std::string_view text) {
+        projection::selected out;
+        if (const schema* s = rs.find_schema(text)) {
+            if (!rs.is_core(s)) out.container = s->id;
+            return out;
+        }
+        auto path = parse_attribute_path(text);
+        if (!path)
+            return invalid_value("'" + std::string(text) +
+                                 "' is not an attribute path: " + path.error().message);
+        out.attribute = std::move(path->attribute);
+        out.sub_attribute = std::move(path->sub_attribute);
+        if (path->schema_urn.empty()) {
+            const attribute_lookup found = rs.find("", out.attribute);
+            if (found.owner != nullptr && !rs.is_core(found.owner)) out.container = found.owner->id;
+        } else if (const schema* s = rs.find_schema(path->schema_urn)) {
+            if (!rs.is_core(s)) out.container = s->id;
+        } else {
+            out.container = std::move(path->schema_urn);
+        }
+        return out;
+    }
+};
+
+boost::system::result<projection, error> projection::make(const resource_schema& schema,
+                                                          std::span<const std::string> attributes,
+                                                          std::span<const std::string> excluded_attributes) {
+    projection out(schema);
+    const auto add_all = [&](std::span<const std::string> lists) -> boost::system::result<void, error> {
+        for (const auto& list : lists) {
+            std::string_view rest = list;
+            while (true) {
+                const auto comma = rest.find(',');
+                const std::string_view item = trim(rest.substr(0, comma));
+                if (!item.empty()) {
+                    auto resolved = projection_rules::resolve(schema, item);
+                    if (!resolved) return resolved.error();
+                    out.paths_.push_back(std::move(*resolved));
+                }
+                if (comma == std::string_view::npos) break;
+                rest.remove_prefix(comma + 1);
+            }
+        }
+        return {};
+    };
+    if (auto r = add_all(attributes); !r) return r.error();
+    if (!out.paths_.empty()) out.mode_ = mode::include;
+    const std::size_t included = out.paths_.size();
+    if (auto r = add_all(excluded_attributes); !r) return r.error();
+    if (out.paths_.size() > included) {
+        if (included > 0)
+            return invalid_value("attributes and excludedAttributes are mutually exclusive (RFC 7644 §3.9)");
+        out.mode_ = mode::exclude;
+    }
+    return out;
+}
+
+boost::system::result<projection, error> projection::from_query(const resource_schema& schema,
+                                                                const query_params& params) {
+    std::vector<std::string> attributes;
+    std::vector<std::string> excluded;
+    if (auto a = params.get("attributes")) attributes.emplace_back(*a);
+    if (auto e = params.get("excludedAttributes")) excluded.emplace_back(*e);
+    return make(schema, attributes, excluded);
+}
+
+nlohmann::json projection::apply(nlohmann::json resource) const {
+    if (!resource.is_object()) return resource;
+    projection_rules{*this}.filter_container(resource.get_ref<json::object_t&>(), "", &schema_->core());
+    return resource;
+}
+
+bool is_returned(const projection& p, std::string_view attribute_path) {
+    auto resolved = projection_rules::resolve(*p.schema_, trim(attribute_path));
+    if (!resolved) return false;
+    const projection::selected& x = *resolved;
+    const schema* owner = x.container.empty() ? &p.schema_->core() : p.schema_->find_schema(x.container);
+    if (x.attribute.empty()) {  // a whole extension: returned when any of its attributes is
+        if (p.mode_ == projection::mode::defaults) return true;
+        const bool mentioned =
+            std::any_of(p.paths_.begin(), p.paths_.end(), [&](const projection::selected& s) {
+                return ascii_iequals(s.container, x.container) &&
+                       (p.mode_ == projection::mode::include || s.attribute.empty());
+            });
+        return p.mode_ == projection::mode::include ? mentioned : !mentioned;
+    }
+    const attribute* def = owner != nullptr ? owner->find_attribute(x.attribute) : nullptr;
+    const verdict v = projection_rules{p}.decide(x.container, x.attribute, def);
+    if (!v.returned) return false;
+    if (x.sub_attribute.empty()) return true;
+    return sub_returned(v.subs, x.sub_attribute, sub_attribute_of(def, x.sub_attribute));
+}
+
+}  // namespace dirsync::scim

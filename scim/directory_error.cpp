@@ -1,0 +1,21 @@
+#include "scim/directory_error.hpp"
+
+namespace dirsync::scim {
+
+error from_directory(const directory::error& e) {
+    switch (e.code) {
+        case directory::error_code::not_found:
+            return not_found(e.message);
+        case directory::error_code::uniqueness:
+            return uniqueness_error(e.message);
+        case directory::error_code::precondition_failed:
+            return error(412, "", e.message);
+        case directory::error_code::invalid_value:
+            return invalid_value(e.message);
+        case directory::error_code::unknown_tenant:
+            return error(403, "", "the tenant of this token is not provisioned");
+    }
+    return invalid_value(e.message);
+}
+
+}  // namespace dirsync::scim

@@ -1,0 +1,72 @@
+#include "scim/discovery_endpoint.hpp"
+
+#include <string>
+
+#include "scim/discovery.hpp"
+#include "scim/json_body.hpp"
+#include "scim/name_compare.hpp"
+#include "scim/query_string.hpp"
+#include "scim/resource_list.hpp"
+
+namespace dirsync::scim {
+
+namespace {
+
+using json = nlohmann::json;
+
+json list_of(json resources) {
+    const auto n = resources.size();
+    return json{{"schemas", json::array({std::string(list_response_message_urn)})},
+                {"totalResults", n},
+                {"itemsPerPage", n},
+                {"startIndex", 1},
+                {"Resources", std::move(resources)}};
+}
+
+}  // namespace
+
+bool is_discovery_endpoint(std::string_view collection) noexcept {
+    return ascii_iequals(collection, "ServiceProviderConfig") || ascii_iequals(collection, "ResourceTypes") ||
+           ascii_iequals(collection, "Schemas");
+}
+
+http::response answer_discovery(const http::request& req, std::string_view collection, std::string_view id,
+                                std::string_view raw_query, const service_settings& settings,
+                                std::string_view base_url) {
+    if (req.method != "GET") {
+        auto res = to_response(error(405, "", "method not allowed here; allowed: GET"));
+        res.headers.push_back({"Allow", "GET"});
+        return res;
+    }
+    auto params = query_params::parse(raw_query);
+    if (!params) return to_response(invalid_value("the query string has a malformed percent-escape"));
+    if (params->get("filter"))
+        return to_response(error(403, "", "filtering is not supported on /" + std::string(collection)));
+    auto name = percent_decode(id, false);
+    if (!name) return to_response(not_found("no such resource"));
+
+    if (ascii_iequals(collection, "ServiceProviderConfig")) {
+        if (!name->empty()) return to_response(not_found("no such endpoint"));
+        return json_response(200, service_provider_config_document(settings, base_url));
+    }
+    if (ascii_iequals(collection, "ResourceTypes")) {
+        if (name->empty()) {
+            json all = json::array();
+            for (const auto& t : resource_types()) all.push_back(resource_type_document(t, base_url));
+            return json_response(200, list_of(std::move(all)));
+        }
+        const resource_type* t = find_resource_type(*name);
+        if (t == nullptr) return to_response(not_found("no resource type named '" + *name + "'"));
+        return json_response(200, resource_type_document(*t, base_url));
+    }
+    if (name->empty()) {
+        json all = json::array();
+        for (const schema* s : served_schemas()) all.push_back(schema_document(*s, base_url));
+        return json_response(200, list_of(std::move(all)));
+    }
+    const schema* s = find_served_schema(*name);
+    if (s == nullptr) return to_response(not_found("no schema '" + *name + "'"));
+    return json_response(200, schema_document(*s, base_url));
+}
+
+}  // namespace dirsync::scim

@@ -1,0 +1,100 @@
+#include "scim/resource_list.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace dirsync::scim {
+
+namespace {
+
+using json = nlohmann::json;
+
+/// One match of a sorted list: what it sorts by and how to read it again.
+struct sorted_match {
+    sort_key key;
+    std::size_t part = 0;
+    std::string id;
+};
+
+bool accepts(const list_query& q, const json& resource, const resource_schema& schema) {
+    return q.match == nullptr || matches(*q.match, resource, schema);
+}
+
+}  // namespace
+
+json list_resources(std::span<const list_part> parts, const list_query& q) {
+    const std::int64_t first = q.start_index < 1 ? 1 : q.start_index;  // 1-based
+    const std::int64_t count = q.count < 0 ? 0 : q.count;
+    // Positions [first, last) are returned; computed without overflow for huge startIndex values.
+    const std::int64_t last = first > std::numeric_limits<std::int64_t>::max() - count
+                                  ? std::numeric_limits<std::int64_t>::max()
+                                  : first + count;
+    json resources = json::array();
+    std::int64_t total = 0;
+
+    if (q.sort == nullptr && q.match == nullptr) {
+        for (const auto& part : parts) {
+            const std::int64_t n = part.source->count();
+            // This part holds positions [total + 1, total + n].
+            const std::int64_t from = std::max(first, total + 1);
+            const std::int64_t to = std::min(last, total + n + 1);
+            if (from < to)
+                part.source->list(from - total - 1, to - from, [&](json&& r) {
+                    resources.push_back(part.shape->apply(std::move(r)));
+                    return true;
+                });
+            total += n;
+        }
+    } else if (q.sort == nullptr) {
+        for (const auto& part : parts) {
+            const resource_schema& schema = part.source->schema();
+            part.source->scan(*q.match, [&](json&& r) {
+                if (!matches(*q.match, r, schema)) return true;
+                ++total;
+                if (total >= first && total < last) resources.push_back(part.shape->apply(std::move(r)));
+                return true;
+            });
+        }
+    } else {
+        static const filter everything;
+        const bool page_wanted = count > 0;
+        std::vector<sorted_match> found;
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            const resource_schema& schema = parts[i].source->schema();
+            parts[i].source->scan(q.match != nullptr ? *q.match : everything, [&](json&& r) {
+                if (!accepts(q, r, schema)) return true;
+                ++total;
+                if (page_wanted) {
+                    const auto id = r.is_object() ? r.find("id") : r.end();
+                    found.push_back(
+                        {make_sort_key(*q.sort, r, schema), i,
+                         id != r.end() && id->is_string() ? id->get<std::string>() : std::string()});
+                }
+                return true;
+            });
+        }
+        if (page_wanted && first <= static_cast<std::int64_t>(found.size())) {
+            std::stable_sort(found.begin(), found.end(), [&](const sorted_match& a, const sorted_match& b) {
+                return sorts_before(a.key, b.key, q.sort->direction);
+            });
+            const auto end = static_cast<std::size_t>(std::min<std::int64_t>(last - 1, total));
+            for (auto k = static_cast<std::size_t>(first - 1); k < end && k < found.size(); ++k) {
+                const list_part& part = parts[found[k].part];
+                auto r = part.source->find(found[k].id);
+                if (!r || !accepts(q, *r, part.source->schema())) continue;
+                resources.push_back(part.shape->apply(std::move(*r)));
+            }
+        }
+    }
+
+    const auto items = static_cast<std::int64_t>(resources.size());
+    return json{{"schemas", json::array({std::string(list_response_message_urn)})},
+                {"totalResults", total},
+                {"itemsPerPage", items},
+                {"startIndex", first},
+                {"Resources", std::move(resources)}};
+}
+
+}  // namespace dirsync::scim

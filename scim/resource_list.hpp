@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string_view>
+
+#include "scim/attribute_projection.hpp"
+#include "scim/filter.hpp"
+#include "scim/resource_source.hpp"
+#include "scim/sort_spec.hpp"
+
+namespace dirsync::scim {
+
+/// Schema URN of an RFC 7644 §3.4.2 ListResponse.
+inline constexpr std::string_view list_response_message_urn =
+    "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+
+/// One resource type taking part in a list or search, and the projection its resources are returned with
+/// (made against the source's schema). Both must outlive the call.
+struct list_part {
+    const resource_source* source = nullptr;
+    const projection* shape = nullptr;
+};
+
+/// How a list or search selects, orders and pages, already resolved.
+struct list_query {
+    const filter* match = nullptr;    ///< nullptr: every resource
+    const sort_spec* sort = nullptr;  ///< nullptr: list order (the parts in turn, each in its list order)
+    std::int64_t start_index = 1;     ///< 1-based, >= 1
+    std::int64_t count = 0;           ///< >= 0; 0 answers totalResults only
+};
+
+/// Answers a list or search (RFC 7644 §3.4.2, §3.4.3) as a ListResponse over `parts` taken in turn:
+/// `totalResults` counts every match, `Resources` holds the matches at positions [start_index,
+/// start_index + count) after sorting, each shaped by its part's projection, `itemsPerPage` is the number
+/// returned and `startIndex` is echoed (an index past the end gives an empty page).
+///  - No filter and no sort: the page is read directly (source count() and list()); nothing else is loaded.
+///  - A filter without sort: every candidate is streamed through the filter once; only the page is kept.
+///  - Sorted: the whole match set is sorted before paging (stable: equal keys keep list order), so pages of
+///    one sort are consistent. Only each match's key and id are kept in memory; the resources of the page are
+///    read again by id afterwards, and one that was deleted or stopped matching meanwhile is skipped (the
+///    page is then shorter; itemsPerPage says so).
+/// Never throws for any input (std::bad_alloc and store failures aside).
+nlohmann::json list_resources(std::span<const list_part> parts, const list_query& query);
+
+}  // namespace dirsync::scim

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "scim/schema.hpp"
+
+namespace dirsync::scim {
+
+/// A resource type this service provider serves (RFC 7643 §6): its name (also its id), the endpoint relative
+/// to the service's base URL, a description and its schemas (the core schema and the extensions, all
+/// optional for clients).
+struct resource_type {
+    std::string_view name;         ///< "User"
+    std::string_view endpoint;     ///< "/Users"
+    std::string_view description;  ///< "User Account"
+    const resource_schema* schema = nullptr;
+};
+
+/// Every resource type dirsyncd serves, in discovery order: User, Group.
+std::span<const resource_type> resource_types();
+
+/// The resource type named `name` (ASCII case-insensitive); nullptr when none.
+const resource_type* find_resource_type(std::string_view name);
+
+}  // namespace dirsync::scim

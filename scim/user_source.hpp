@@ -1,0 +1,37 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "directory/directory.hpp"
+#include "scim/resource_source.hpp"
+#include "scim/search.hpp"
+
+namespace dirsync::scim {
+
+/// The Users of one tenant as a resource_source, read from the directory and rendered with render_user.
+/// scan() answers an `eq` on id, userName, externalId or emails.value from the directory's indexes. List
+/// order is the directory's (creation order). Cheap to construct per request; thread-safe like the directory.
+class user_source final : public resource_source {
+  public:
+    /// `users_url` is the absolute URL of the Users collection, for `meta.location`.
+    user_source(const directory::directory& dir, std::string tenant, std::string users_url)
+        : dir_(dir), tenant_(std::move(tenant)), users_url_(std::move(users_url)) {}
+
+    const resource_schema& schema() const override;
+    std::int64_t count() const override;
+    void list(std::int64_t offset, std::int64_t limit, const resource_visitor& visit) const override;
+    void scan(const filter& f, const resource_visitor& visit) const override;
+    std::optional<nlohmann::json> find(std::string_view id) const override;
+
+  private:
+    const directory::directory& dir_;
+    std::string tenant_;
+    std::string users_url_;
+};
+
+/// The Users of `tenant` as a target of list and search requests (GET /Users, POST /Users/.search,
+/// POST /.search). `dir` must outlive the target.
+search_target user_search_target(const directory::directory& dir, std::string tenant, std::string users_url);
+
+}  // namespace dirsync::scim

@@ -1,0 +1,178 @@
+#include "store/group_member_table.hpp"
+
+#include <cstdio>
+
+namespace dirsync::store::group_member_table {
+
+namespace {
+
+/// A JSON array of strings, for json_each(): lets one statement take a list of any length.
+std::string json_array(std::span<const std::string> values) {
+    std::string out = "[";
+    for (const auto& v : values) {
+        if (out.size() > 1) out += ',';
+        out += '"';
+        for (unsigned char c : v) {
+            if (c == '"' || c == '\\') {
+                out += '\\';
+                out += static_cast<char>(c);
+            } else if (c < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+        out += '"';
+    }
+    out += ']';
+    return out;
+}
+
+member_row read_member(const statement& s) {
+    return member_row{s.column_text(0), s.column_text(1), s.column_optional_text(2)};
+}
+
+}  // namespace
+
+std::optional<member_target> find_target(connection& db, std::string_view tenant, std::string_view id) {
+    auto s = db.cached(
+        "SELECT 'User', 0 FROM users WHERE tenant_id = ?1 AND id = ?2 "
+        "UNION ALL SELECT 'Group', seq FROM groups WHERE tenant_id = ?1 AND id = ?2 LIMIT 1");
+    s->bind(1, tenant).bind(2, id);
+    if (!s->step()) return std::nullopt;
+    return member_target{s->column_text(0), s->column_int(1)};
+}
+
+std::vector<member_row> list(connection& db, std::string_view tenant, std::int64_t group_seq) {
+    auto s = db.cached(
+        "SELECT member_id, member_type, display FROM group_members WHERE group_seq = ?1 AND tenant_id = ?2 "
+        "ORDER BY member_id");
+    s->bind(1, group_seq).bind(2, tenant);
+    std::vector<member_row> out;
+    while (s->step()) out.push_back(read_member(*s));
+    return out;
+}
+
+void scan(connection& db, std::string_view tenant, std::int64_t group_seq,
+          const std::function<bool(member_row&&)>& visit) {
+    statement s(
+        db,  // not cached: a visitor may itself use cached statements
+        "SELECT member_id, member_type, display FROM group_members WHERE group_seq = ?1 AND tenant_id = ?2 "
+        "ORDER BY member_id");
+    s.bind(1, group_seq).bind(2, tenant);
+    while (s.step()) {
+        if (!visit(read_member(s))) break;
+    }
+}
+
+std::int64_t count(connection& db, std::string_view tenant, std::int64_t group_seq) {
+    auto s = db.cached("SELECT count(*) FROM group_members WHERE group_seq = ?1 AND tenant_id = ?2");
+    s->bind(1, group_seq).bind(2, tenant);
+    s->step();
+    return s->column_int(0);
+}
+
+put_outcome put(connection& db, std::string_view tenant, std::int64_t group_seq, const member_row& row,
+                bool overwrite_display) {
+    {
+        auto ins = db.cached(
+            "INSERT INTO group_members (group_seq, member_id, tenant_id, member_type, display) "
+            "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (group_seq, member_id) DO NOTHING");
+        ins->bind(1, group_seq)
+            .bind(2, row.member_id)
+            .bind(3, tenant)
+            .bind(4, row.member_type)
+            .bind(5, row.display);
+        ins->step();
+        if (db.changes() > 0) return put_outcome::inserted;
+    }
+    if (!overwrite_display && !row.display) return put_outcome::unchanged;
+    auto upd = db.cached(
+        "UPDATE group_members SET display = ?4 WHERE group_seq = ?1 AND member_id = ?2 AND tenant_id = ?3 "
+        "AND display IS NOT ?4");
+    upd->bind(1, group_seq).bind(2, row.member_id).bind(3, tenant).bind(4, row.display);
+    upd->step();
+    return db.changes() > 0 ? put_outcome::updated : put_outcome::unchanged;
+}
+
+bool remove(connection& db, std::string_view tenant, std::int64_t group_seq, std::string_view member_id) {
+    auto s =
+        db.cached("DELETE FROM group_members WHERE group_seq = ?1 AND member_id = ?2 AND tenant_id = ?3");
+    s->bind(1, group_seq).bind(2, member_id).bind(3, tenant);
+    s->step();
+    return db.changes() > 0;
+}
+
+std::vector<std::string> remove_all_except(connection& db, std::string_view tenant, std::int64_t group_seq,
+                                           std::span<const std::string> keep) {
+    auto s = db.cached(
+        "DELETE FROM group_members WHERE group_seq = ?1 AND tenant_id = ?2 "
+        "AND member_id NOT IN (SELECT value FROM json_each(?3)) RETURNING member_id");
+    s->bind(1, group_seq).bind(2, tenant).bind(3, json_array(keep));
+    std::vector<std::string> removed;
+    while (s->step()) removed.push_back(s->column_text(0));
+    return removed;
+}
+
+std::vector<std::string> groups_containing(connection& db, std::string_view tenant,
+                                           std::string_view member_id) {
+    auto s = db.cached(
+        "SELECT g.id FROM group_members m JOIN groups g ON g.seq = m.group_seq AND g.tenant_id = ?1 "
+        "WHERE m.tenant_id = ?1 AND m.member_id = ?2 ORDER BY g.seq");
+    s->bind(1, tenant).bind(2, member_id);
+    std::vector<std::string> out;
+    while (s->step()) out.push_back(s->column_text(0));
+    return out;
+}
+
+std::int64_t remove_everywhere(connection& db, std::string_view tenant, std::string_view member_id) {
+    auto s = db.cached("DELETE FROM group_members WHERE tenant_id = ?1 AND member_id = ?2");
+    s->bind(1, tenant).bind(2, member_id);
+    s->step();
+    return db.changes();
+}
+
+bool nests(connection& db, std::string_view tenant, std::int64_t from_seq, std::int64_t target_seq) {
+    auto s = db.cached(
+        "WITH RECURSIVE down(seq) AS ("
+        "  SELECT ?2"
+        "  UNION"
+        "  SELECT g.seq FROM down"
+        "  JOIN group_members m INDEXED BY group_members_nested"  // not the primary key: skips user members
+        "    ON m.group_seq = down.seq AND m.member_type = 'Group'"
+        "  JOIN groups g ON g.tenant_id = ?1 AND g.id = m.member_id"
+        ") SELECT EXISTS (SELECT 1 FROM down WHERE seq = ?3)");
+    s->bind(1, tenant).bind(2, from_seq).bind(3, target_seq);
+    s->step();
+    return s->column_int(0) != 0;
+}
+
+std::vector<membership> memberships_of(connection& db, std::string_view tenant,
+                                       std::span<const std::string> member_ids) {
+    std::vector<membership> out;
+    if (member_ids.empty()) return out;
+    auto s = db.cached(
+        "WITH RECURSIVE"
+        " wanted(member_id) AS (SELECT DISTINCT value FROM json_each(?2)),"
+        " up(member_id, group_seq) AS ("
+        "  SELECT m.member_id, m.group_seq FROM wanted"
+        "  JOIN group_members m ON m.tenant_id = ?1 AND m.member_id = wanted.member_id"
+        "  UNION"
+        "  SELECT up.member_id, p.group_seq FROM up"
+        "  JOIN groups g ON g.seq = up.group_seq"
+        "  JOIN group_members p ON p.tenant_id = ?1 AND p.member_id = g.id AND p.member_type = 'Group')"
+        " SELECT up.member_id, g.id, g.display_name,"
+        "  EXISTS (SELECT 1 FROM group_members d WHERE d.group_seq = up.group_seq AND d.member_id = "
+        "up.member_id)"
+        " FROM up JOIN groups g ON g.seq = up.group_seq AND g.tenant_id = ?1"
+        " ORDER BY up.member_id, g.seq");
+    s->bind(1, tenant).bind(2, json_array(member_ids));
+    while (s->step())
+        out.push_back(
+            membership{s->column_text(0), s->column_text(1), s->column_text(2), s->column_int(3) != 0});
+    return out;
+}
+
+}  // namespace dirsync::store::group_member_table
