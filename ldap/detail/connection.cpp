@@ -1,0 +1,236 @@
+#include "ldap/detail/connection.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+
+#include "common/log.hpp"
+#include "ldap/detail/message.hpp"
+
+namespace dirsync::ldap::detail {
+
+namespace asio = boost::asio;
+using boost::system::result;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+/// Waits until `socket` has input (or end of stream). Asio 1.26 registers descriptors with epoll
+/// edge-triggered and its async_wait is not "speculative": readiness that arrived after libldap's last poll
+/// but before the wait was queued is remembered by the reactor yet does not complete the wait, which
+/// would then sleep until more input comes, possibly never. So the wait is queued first and poll(2)
+/// asked afterwards: input already there cancels the wait, which completes at once.
+template <class Token>
+auto async_wait_readable(asio::posix::stream_descriptor& socket, Token&& token) {
+    return asio::async_initiate<Token, void(boost::system::error_code)>(
+        [&socket](auto handler) {
+            socket.async_wait(asio::posix::descriptor_base::wait_read, std::move(handler));
+            pollfd ready{socket.native_handle(), POLLIN, 0};
+            if (::poll(&ready, 1, 0) > 0) {
+                boost::system::error_code ignored;
+                socket.cancel(ignored);
+            }
+        },
+        token);
+}
+
+void log_escaped(std::exception_ptr e) {
+    if (!e) return;
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+        common::log_error(std::string("ldap: unexpected exception in the reader: ") + ex.what());
+    } catch (...) {
+        common::log_error("ldap: unexpected exception in the reader");
+    }
+}
+
+}  // namespace
+
+pending_request::pending_request(connection& conn, int msgid)
+    : conn_(conn), msgid_(msgid), wake_(conn.strand()) {
+    conn_.pending_[msgid_] = this;
+    if (!conn_.is_open()) failure_ = conn_.failure();
+}
+
+pending_request::~pending_request() {
+    conn_.pending_.erase(msgid_);
+    if (!finished_ && !failure_) conn_.abandon(msgid_);
+}
+
+asio::awaitable<result<message_ptr, error>> pending_request::next(
+    std::chrono::steady_clock::time_point deadline, std::string_view what,
+    std::chrono::milliseconds timeout) {
+    for (;;) {
+        if (failure_) co_return *failure_;
+        if (!messages_.empty()) {
+            message_ptr message = std::move(messages_.front());
+            messages_.pop_front();
+            co_return std::move(message);
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            conn_.abandon(msgid_);
+            finished_ = true;
+            co_return error(error_kind::timeout, LDAP_TIMEOUT,
+                            std::string(what) + " timed out after " + std::to_string(timeout.count()) +
+                                " ms; the request was abandoned");
+        }
+        wake_.expires_at(deadline);
+        co_await wake_.async_wait(use_tuple);  // expiry or a cancel() from the reader: both loop
+    }
+}
+
+connection::connection(const strand_type& strand, ldap_ptr ld, std::string url,
+                       std::function<void()> on_closed)
+    : strand_(strand), ld_(std::move(ld)), url_(std::move(url)), on_closed_(std::move(on_closed)) {}
+
+connection::~connection() {
+    if (socket_) {
+        boost::system::error_code ignored;
+        socket_->close(ignored);
+    }
+}
+
+result<void, error> connection::start() {
+    int fd = -1;
+    if (ldap_get_option(ld_.get(), LDAP_OPT_DESC, &fd) != LDAP_OPT_SUCCESS || fd < 0) {
+        close(error(error_kind::disconnected, LDAP_SERVER_DOWN,
+                    "the connection to " + url_ + " has no socket"));
+        return failure();
+    }
+    const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (copy < 0) {
+        const int e = errno;
+        close(error(error_kind::disconnected, LDAP_LOCAL_ERROR,
+                    "cannot duplicate the socket of the connection to " + url_ + ": " + std::strerror(e)));
+        return failure();
+    }
+    socket_.emplace(strand_, copy);
+    // The socket is non-blocking from here on (Asio would set O_NONBLOCK on the shared file description
+    // at its first wait anyway): libldap's reads then stop at what has arrived (a partial TLS record
+    // included) instead of blocking an I/O thread, and the reader waits for the rest.
+    boost::system::error_code ec;
+    socket_->non_blocking(true, ec);
+    if (ec) {
+        close(
+            error(error_kind::disconnected, LDAP_LOCAL_ERROR,
+                  "cannot make the socket of the connection to " + url_ + " non-blocking: " + ec.message()));
+        return failure();
+    }
+    asio::co_spawn(strand_, read_loop(shared_from_this()), log_escaped);
+    return {};
+}
+
+// `self` keeps the connection alive while the reader runs.
+asio::awaitable<void> connection::read_loop([[maybe_unused]] std::shared_ptr<connection> self) {
+    while (is_open()) {
+        if (!drain()) co_return;
+        auto [ec] = co_await async_wait_readable(*socket_, use_tuple);
+        if (!is_open()) co_return;
+        if (ec && ec != asio::error::operation_aborted) {
+            lost(error(error_kind::disconnected, LDAP_SERVER_DOWN,
+                       "waiting for input from " + url_ + " failed: " + ec.message()));
+            co_return;
+        }
+    }
+}
+
+bool connection::drain() {
+    while (is_open()) {
+        LDAPMessage* raw = nullptr;
+        timeval zero{0, 0};
+        const int rc = ldap_result(ld_.get(), LDAP_RES_ANY, LDAP_MSG_ONE, &zero, &raw);
+        message_ptr message(raw);
+        if (rc == 0) return true;
+        if (rc < 0) {
+            int code = result_code(ld_.get());
+            if (code == LDAP_SUCCESS || code == LDAP_TIMEOUT) code = LDAP_SERVER_DOWN;
+            lost(error(
+                error_kind::disconnected, code,
+                "the connection to " + url_ + " was lost: " + describe(code, diagnostic_message(ld_.get()))));
+            return false;
+        }
+        if (message) dispatch(std::move(message));
+    }
+    return false;
+}
+
+void connection::dispatch(message_ptr message) {
+    const int msgid = ldap_msgid(message.get());
+    if (msgid == 0) {
+        // An unsolicited notification (RFC 4511 §4.4); the only one defined ends the connection.
+        char* raw_oid = nullptr;
+        ldap_parse_extended_result(ld_.get(), message.get(), &raw_oid, nullptr, 0);
+        ldap_string oid(raw_oid);
+        if (oid && std::strcmp(oid.get(), LDAP_NOTICE_OF_DISCONNECTION) == 0) {
+            auto parsed = parse_result(ld_.get(), message.get());
+            const int code = parsed ? parsed->code : LDAP_UNAVAILABLE;
+            const std::string diagnostic = parsed ? parsed->diagnostic : std::string();
+            lost(error(error_kind::disconnected, code,
+                       url_ + " sent a Notice of Disconnection: " + describe(code, diagnostic)));
+        }
+        return;
+    }
+    auto it = pending_.find(msgid);
+    if (it == pending_.end()) return;  // a request given up on: dropped
+    it->second->messages_.push_back(std::move(message));
+    it->second->wake_.cancel();
+}
+
+result<void, error> connection::check_sent(int rc, std::string_view what) {
+    if (!is_open()) return failure();
+    if (rc == LDAP_SUCCESS) {
+        // ldap_*_ext() reports success with the request still queued when the socket would not take it.
+        if (result_code(ld_.get()) == LDAP_BUSY) {
+            close(error(error_kind::disconnected, LDAP_BUSY,
+                        std::string(what) + ": " + url_ + " is not reading requests (send buffer full)"));
+            return failure();
+        }
+        return {};
+    }
+    const std::string text = std::string(what) + " failed: " + describe(rc, diagnostic_message(ld_.get()));
+    if (rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR) {
+        close(error(error_kind::disconnected, rc, text));
+        return failure();
+    }
+    if (rc == LDAP_FILTER_ERROR || rc == LDAP_PARAM_ERROR) return error(error_kind::settings, rc, text);
+    return error(error_kind::search, rc, text);
+}
+
+void connection::abandon(int msgid) noexcept {
+    if (ld_ && is_open()) ldap_abandon_ext(ld_.get(), msgid, nullptr, nullptr);
+}
+
+void connection::lost(error reason) {
+    common::log_warning("ldap: " + reason.message);
+    close(std::move(reason));
+}
+
+void connection::close(error reason) {
+    if (failure_) return;
+    failure_ = std::move(reason);
+    for (auto& [msgid, request] : pending_) {
+        request->failure_ = *failure_;
+        request->wake_.cancel();
+    }
+    if (socket_) {
+        boost::system::error_code ignored;
+        socket_->close(ignored);
+    }
+    ld_.reset();  // unbinds; libldap closes its own descriptor
+    if (on_closed_) {
+        auto callback = std::move(on_closed_);
+        on_closed_ = nullptr;
+        callback();
+    }
+}
+
+}  // namespace dirsync::ldap::detail

@@ -1,0 +1,74 @@
+#include "ldap/detail/message.hpp"
+
+namespace dirsync::ldap::detail {
+
+int result_code(LDAP* ld) noexcept {
+    int code = LDAP_OTHER;
+    if (ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &code) != LDAP_OPT_SUCCESS) return LDAP_OTHER;
+    return code;
+}
+
+std::string diagnostic_message(LDAP* ld) {
+    char* raw = nullptr;
+    if (ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &raw) != LDAP_OPT_SUCCESS) return {};
+    ldap_string text(raw);
+    return text ? std::string(text.get()) : std::string();
+}
+
+std::string describe(int code, std::string_view diagnostic) {
+    std::string out = code_string(code) + " (" + std::to_string(code) + ")";
+    if (!diagnostic.empty()) {
+        out += ": ";
+        out += diagnostic;
+    }
+    return out;
+}
+
+boost::system::result<entry, error> parse_entry(LDAP* ld, LDAPMessage* message) {
+    const auto decoding_error = [](std::string what) {
+        return error(error_kind::protocol, LDAP_DECODING_ERROR,
+                     "cannot decode a search result entry: " + what);
+    };
+    BerElement* raw_ber = nullptr;
+    berval dn{};
+    int rc = ldap_get_dn_ber(ld, message, &raw_ber, &dn);
+    ber_ptr ber(raw_ber);
+    if (rc != LDAP_SUCCESS || !ber) return decoding_error(describe(rc, {}));
+
+    entry out;
+    out.dn.assign(dn.bv_val ? dn.bv_val : "", dn.bv_len);
+    for (;;) {
+        berval name{};
+        berval* raw_values = nullptr;
+        rc = ldap_get_attribute_ber(ld, message, ber.get(), &name, &raw_values);
+        berval_array values(raw_values);
+        if (rc != LDAP_SUCCESS) return decoding_error("entry '" + out.dn + "': " + describe(rc, {}));
+        if (name.bv_val == nullptr) break;
+        auto& target = out.attributes[lowercase_attribute(std::string_view(name.bv_val, name.bv_len))];
+        for (berval* v = values.get(); v && v->bv_val; ++v) target.emplace_back(v->bv_val, v->bv_len);
+    }
+    return out;
+}
+
+boost::system::result<operation_result, error> parse_result(LDAP* ld, LDAPMessage* message) {
+    int code = LDAP_SUCCESS;
+    char* matched = nullptr;
+    char* diagnostic = nullptr;
+    char** referrals = nullptr;
+    LDAPControl** controls = nullptr;
+    const int rc = ldap_parse_result(ld, message, &code, &matched, &diagnostic, &referrals, &controls, 0);
+    ldap_string matched_owner(matched);
+    ldap_string diagnostic_owner(diagnostic);
+    string_array referrals_owner(referrals);
+    controls_ptr controls_owner(controls);
+    if (rc != LDAP_SUCCESS)
+        return error(error_kind::protocol, rc, "cannot decode an LDAP result: " + describe(rc, {}));
+    operation_result out;
+    out.code = code;
+    if (diagnostic) out.diagnostic = diagnostic;
+    if (matched) out.matched_dn = matched;
+    out.controls = std::move(controls_owner);
+    return out;
+}
+
+}  // namespace dirsync::ldap::detail

@@ -1,0 +1,39 @@
+#pragma once
+
+// Internal to dirsync_ldap: reading libldap handles and messages into the module's types.
+
+#include <ldap.h>
+
+#include <boost/system/result.hpp>
+#include <string>
+#include <string_view>
+
+#include "ldap/detail/handles.hpp"
+#include "ldap/entry.hpp"
+#include "ldap/error.hpp"
+
+namespace dirsync::ldap::detail {
+
+/// The handle's last result code (LDAP_OPT_RESULT_CODE).
+int result_code(LDAP* ld) noexcept;
+/// The handle's last diagnostic message (LDAP_OPT_DIAGNOSTIC_MESSAGE); "" when none.
+std::string diagnostic_message(LDAP* ld);
+/// "Invalid credentials (49)", followed by ": <diagnostic>" when there is one.
+std::string describe(int code, std::string_view diagnostic);
+
+/// Copies a SearchResultEntry: DN and every attribute (description lowercased, values byte for byte).
+/// Error (kind protocol) when it cannot be decoded.
+boost::system::result<entry, error> parse_entry(LDAP* ld, LDAPMessage* message);
+
+/// The LDAPResult of a final response (SearchResultDone, ExtendedResponse, ...).
+struct operation_result {
+    int code = LDAP_SUCCESS;
+    std::string diagnostic;
+    std::string matched_dn;
+    controls_ptr controls;  ///< response controls; may be null
+};
+
+/// Parses the LDAPResult of `message` (not freed). Error (kind protocol) when it cannot be decoded.
+boost::system::result<operation_result, error> parse_result(LDAP* ld, LDAPMessage* message);
+
+}  // namespace dirsync::ldap::detail

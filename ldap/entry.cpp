@@ -1,0 +1,22 @@
+#include "ldap/entry.hpp"
+
+namespace dirsync::ldap {
+
+std::string lowercase_attribute(std::string_view name) {
+    std::string out(name);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+const std::vector<std::string>* entry::find(std::string_view name) const {
+    auto it = attributes.find(lowercase_attribute(name));
+    return it == attributes.end() ? nullptr : &it->second;
+}
+
+std::string_view entry::first(std::string_view name) const {
+    const auto* values = find(name);
+    return values && !values->empty() ? std::string_view(values->front()) : std::string_view();
+}
+
+}  // namespace dirsync::ldap

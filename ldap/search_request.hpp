@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dirsync::ldap {
+
+/// Search scope (RFC 4511 §4.5.1.2).
+enum class search_scope {
+    base,       ///< the base entry only
+    one_level,  ///< the base entry's children
+    subtree,    ///< the base entry and everything below it
+};
+
+/// One search, run page by page through a `search_cursor`.
+struct search_request {
+    std::string base;  ///< DN to search from
+    search_scope scope = search_scope::subtree;
+    /// RFC 4515 filter text. Values taken from anywhere but the configuration go through
+    /// escape_filter_value() before being put into it.
+    std::string filter = "(objectClass=*)";
+    /// Attribute descriptions to return; empty: all user attributes. Operational ones (entryUUID,
+    /// modifyTimestamp) must be named, or "+" asks for all of them.
+    std::vector<std::string> attributes;
+    /// Entries per page; nullopt: the connection's `page_size`; 0: one unpaged request (server size limits
+    /// then apply to the whole result).
+    std::optional<std::uint32_t> page_size;
+    /// Complete attributes the server sent in ranged form ("member;range=0-1499") with further base-scope
+    /// reads before the page is returned (Active Directory's large groups).
+    bool resolve_ranges = true;
+};
+
+}  // namespace dirsync::ldap

@@ -1,0 +1,448 @@
+#pragma once
+
+// A real OpenLDAP server for tests: Debian's /usr/sbin/slapd (package slapd), configured from a generated
+// slapd.conf with the mdb backend, loaded with slapadd, listening on ephemeral loopback ports, with a test
+// CA and certificates made with OpenSSL at start-up. Header-only; needs libldap (the readiness bind) and
+// OpenSSL's libcrypto.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <lber.h>
+#include <ldap.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "tests/support/temp_dir.hpp"
+
+namespace dirsync::testing {
+
+/// What the test directory holds besides the base entries.
+struct slapd_options {
+    /// An LDIF file loaded before everything else, which must then hold dc=example,dc=com and
+    /// ou=Groups; empty: those two are generated. Defaults to the OpenLDAP project's tests/data/test.ldif
+    /// (19 entries) where the test target defines DIRSYNC_LDAP_TESTDATA, its directory.
+#ifdef DIRSYNC_LDAP_TESTDATA
+    std::string test_ldif = DIRSYNC_LDAP_TESTDATA "/test.ldif";
+#else
+    std::string test_ldif;
+#endif
+    /// Generate this many inetOrgPerson entries uid=person00001.. under ou=Bulk,dc=example,dc=com.
+    std::size_t bulk_people = 0;
+    /// Generate cn=Big Group,ou=Groups,dc=example,dc=com (groupOfNames) with the first this-many bulk people
+    /// as members.
+    std::size_t big_group_members = 0;
+    /// The global size limit for everyone but the rootdn; paged searches may return any total
+    /// (size.prtotal=unlimited), as Active Directory allows.
+    std::size_t size_limit = 1000;
+};
+
+/// One slapd process in a fresh temporary directory, stopped (SIGTERM, then SIGKILL) on destruction.
+///
+/// Directory contents: the base dc=example,dc=com, ou=Services with cn=reader (password `reader_password`,
+/// the account tests bind as: unlike the rootdn it is subject to the size limit) and cn=Special (values that
+/// need filter escaping, a binary jpegPhoto), ou=Groups, then whatever `slapd_options` asks for. Every
+/// authenticated identity may read everything; anonymous may only bind.
+///
+/// TLS: StartTLS on the ldap:// port and TLS on the ldaps:// port with a server certificate for localhost
+/// and 127.0.0.1 signed by a test CA (`ca_file()`); client certificates are requested but optional
+/// (TLSVerifyClient try), and `client_cert_file()` (subject cn=reader,ou=Services,dc=example,dc=com) makes
+/// SASL EXTERNAL work. `wrong_ca_file()` is an unrelated CA.
+class slapd_server {
+  public:
+    static constexpr const char* base_dn = "dc=example,dc=com";
+    static constexpr const char* admin_dn = "cn=admin,dc=example,dc=com";
+    static constexpr const char* admin_password = "admin-secret";
+    static constexpr const char* reader_dn = "cn=reader,ou=Services,dc=example,dc=com";
+    static constexpr const char* reader_password = "reader-secret";
+    static constexpr const char* special_dn = "cn=Special,ou=Services,dc=example,dc=com";
+    /// The description of cn=Special: every character RFC 4515 requires escaping, and UTF-8.
+    static constexpr std::string_view special_description =
+        "a*b(c)d\\e Gr\xc3\xbc\xc3\x9f"
+        "e";
+    /// The jpegPhoto of cn=Special: not UTF-8, with NULs.
+    static std::string special_photo() { return std::string("\xff\xd8\x00\x01\x00\xfe\x80\x00", 8); }
+
+    explicit slapd_server(slapd_options options = {}) : options_(options) {
+        for (const char* program : {"/usr/sbin/slapd", "/usr/sbin/slapadd"})
+            if (::access(program, X_OK) != 0)
+                throw std::runtime_error(std::string(program) + " is missing: install the slapd package");
+        write_certificates();
+        std::filesystem::create_directories(dir_.path() / "db");
+        write_ldif();
+        for (int attempt = 0;; ++attempt) {
+            port_ = free_port();
+            tls_port_ = free_port();
+            write_config();
+            if (attempt == 0) load();
+            if (start()) return;
+            if (attempt == 2) throw std::runtime_error("slapd did not start:\n" + log());
+        }
+    }
+
+    ~slapd_server() { stop(); }
+    slapd_server(const slapd_server&) = delete;
+    slapd_server& operator=(const slapd_server&) = delete;
+
+    std::uint16_t port() const noexcept { return port_; }
+    std::string ldap_url() const { return "ldap://127.0.0.1:" + std::to_string(port_); }
+    std::string ldaps_url() const { return "ldaps://127.0.0.1:" + std::to_string(tls_port_); }
+    std::string ca_file() const { return dir_.file("ca.pem"); }
+    std::string wrong_ca_file() const { return dir_.file("wrong-ca.pem"); }
+    std::string client_cert_file() const { return dir_.file("client.pem"); }
+    std::string client_key_file() const { return dir_.file("client.key"); }
+    pid_t pid() const noexcept { return pid_; }
+
+    /// SIGSTOP, returning once the process has stopped: the server keeps its connections but answers
+    /// nothing (the kernel still completes TCP handshakes and buffers requests).
+    void suspend() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGSTOP);
+        int status = 0;
+        ::waitpid(pid_, &status, WUNTRACED);
+    }
+    /// SIGCONT after suspend(), returning once the process runs again.
+    void resume() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGCONT);
+        int status = 0;
+        ::waitpid(pid_, &status, WCONTINUED);
+    }
+    /// SIGKILL and reap: a crash; the kernel closes its connections.
+    void kill() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+    }
+    /// SIGTERM (after SIGCONT, in case it is suspended) and wait; SIGKILL after 10 s.
+    void stop() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGCONT);
+        ::kill(pid_, SIGTERM);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (std::chrono::steady_clock::now() < deadline) {
+            int status = 0;
+            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        kill();
+    }
+
+    /// slapd's stderr (start-up messages and errors).
+    std::string log() const { return read_text(dir_.file("slapd.log")); }
+
+  private:
+    // ---------- certificates ----------
+
+    template <class T, void (*Free)(T*)>
+    struct openssl_deleter {
+        void operator()(T* p) const noexcept { Free(p); }
+    };
+    using pkey_ptr = std::unique_ptr<EVP_PKEY, openssl_deleter<EVP_PKEY, EVP_PKEY_free>>;
+    using x509_ptr = std::unique_ptr<X509, openssl_deleter<X509, X509_free>>;
+    using bio_ptr = std::unique_ptr<BIO, openssl_deleter<BIO, BIO_free_all>>;
+    using extension_ptr =
+        std::unique_ptr<X509_EXTENSION, openssl_deleter<X509_EXTENSION, X509_EXTENSION_free>>;
+
+    static void check(bool ok, const char* what) {
+        if (!ok) throw std::runtime_error(std::string("test certificates: OpenSSL failed at ") + what);
+    }
+
+    struct issued {
+        pkey_ptr key;
+        x509_ptr cert;
+    };
+
+    /// A P-256 key and a certificate for `subject` ({field, value} from the top of the tree down), signed
+    /// by `issuer` (self-signed when null), with the extensions in `extensions` ({NID, value}).
+    static issued make_certificate(const std::vector<std::pair<const char*, const char*>>& subject,
+                                   const issued* issuer, long serial,
+                                   const std::vector<std::pair<int, const char*>>& extensions) {
+        issued out;
+        out.key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+        check(out.key != nullptr, "EVP_PKEY_Q_keygen");
+        out.cert.reset(X509_new());
+        X509* cert = out.cert.get();
+        check(cert != nullptr, "X509_new");
+        check(X509_set_version(cert, 2) == 1, "X509_set_version");
+        check(ASN1_INTEGER_set(X509_get_serialNumber(cert), serial) == 1, "serial");
+        check(X509_gmtime_adj(X509_getm_notBefore(cert), -3600) != nullptr, "notBefore");
+        check(X509_gmtime_adj(X509_getm_notAfter(cert), 86400) != nullptr, "notAfter");
+        check(X509_set_pubkey(cert, out.key.get()) == 1, "X509_set_pubkey");
+        X509_NAME* name = X509_get_subject_name(cert);
+        for (const auto& [field, value] : subject)
+            check(X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+                                             reinterpret_cast<const unsigned char*>(value), -1, -1, 0) == 1,
+                  "subject");
+        X509* issuer_cert = issuer ? issuer->cert.get() : cert;
+        check(X509_set_issuer_name(cert, X509_get_subject_name(issuer_cert)) == 1, "issuer");
+        X509V3_CTX ctx;
+        X509V3_set_ctx_nodb(&ctx);
+        X509V3_set_ctx(&ctx, issuer_cert, cert, nullptr, nullptr, 0);
+        for (const auto& [nid, value] : extensions) {
+            extension_ptr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
+            check(ext != nullptr, "X509V3_EXT_conf_nid");
+            check(X509_add_ext(cert, ext.get(), -1) == 1, "X509_add_ext");
+        }
+        check(X509_sign(cert, issuer ? issuer->key.get() : out.key.get(), EVP_sha256()) > 0, "X509_sign");
+        return out;
+    }
+
+    void write_pem(const issued& i, const std::string& cert_file, const std::string& key_file) const {
+        bio_ptr cert_out(BIO_new_file(cert_file.c_str(), "w"));
+        check(cert_out && PEM_write_bio_X509(cert_out.get(), i.cert.get()) == 1, "write certificate");
+        if (key_file.empty()) return;
+        bio_ptr key_out(BIO_new_file(key_file.c_str(), "w"));
+        check(key_out && PEM_write_bio_PrivateKey(key_out.get(), i.key.get(), nullptr, nullptr, 0, nullptr,
+                                                  nullptr) == 1,
+              "write key");
+    }
+
+    void write_certificates() {
+        const std::vector<std::pair<int, const char*>> ca_extensions{
+            {NID_basic_constraints, "critical,CA:TRUE"},
+            {NID_key_usage, "critical,keyCertSign,cRLSign"},
+            {NID_subject_key_identifier, "hash"}};
+        const issued ca = make_certificate({{"O", "dirsyncd tests"}, {"CN", "dirsyncd test CA"}}, nullptr, 1,
+                                           ca_extensions);
+        write_pem(ca, ca_file(), {});
+        const issued wrong_ca = make_certificate({{"O", "somebody else"}, {"CN", "unrelated test CA"}},
+                                                 nullptr, 2, ca_extensions);
+        write_pem(wrong_ca, wrong_ca_file(), {});
+        const issued server = make_certificate({{"O", "dirsyncd tests"}, {"CN", "localhost"}}, &ca, 3,
+                                               {{NID_basic_constraints, "critical,CA:FALSE"},
+                                                {NID_key_usage, "critical,digitalSignature,keyEncipherment"},
+                                                {NID_ext_key_usage, "serverAuth"},
+                                                {NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1"},
+                                                {NID_authority_key_identifier, "keyid"}});
+        write_pem(server, dir_.file("server.pem"), dir_.file("server.key"));
+        const issued client =
+            make_certificate({{"DC", "com"}, {"DC", "example"}, {"OU", "Services"}, {"CN", "reader"}}, &ca, 4,
+                             {{NID_basic_constraints, "critical,CA:FALSE"},
+                              {NID_key_usage, "critical,digitalSignature"},
+                              {NID_ext_key_usage, "clientAuth"},
+                              {NID_authority_key_identifier, "keyid"}});
+        write_pem(client, client_cert_file(), client_key_file());
+    }
+
+    // ---------- configuration and data ----------
+
+    static std::string read_text(const std::string& file) {
+        std::ifstream in(file, std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        return ss.str();
+    }
+
+    static std::string base64(std::string_view bytes) {
+        std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+        const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(bytes.data()),
+                                      static_cast<int>(bytes.size()));
+        out.resize(static_cast<std::size_t>(n));
+        return out;
+    }
+
+    static std::string person_uid(std::size_t i) {
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, "person%05zu", i);
+        return buffer;
+    }
+
+    void write_ldif() const {
+        std::ofstream out(dir_.file("data.ldif"), std::ios::binary);
+        if (!options_.test_ldif.empty()) {
+            if (!std::filesystem::exists(options_.test_ldif))
+                throw std::runtime_error("test LDIF '" + options_.test_ldif + "' not found");
+            out << read_text(options_.test_ldif) << "\n\n";
+        } else {
+            out << "dn: dc=example,dc=com\nobjectClass: dcObject\nobjectClass: organization\no: Example\n"
+                   "dc: example\n\n"
+                   "dn: ou=Groups,dc=example,dc=com\nobjectClass: organizationalUnit\nou: Groups\n\n";
+        }
+        out << "dn: ou=Services,dc=example,dc=com\nobjectClass: organizationalUnit\nou: Services\n\n"
+            << "dn: " << reader_dn << "\nobjectClass: inetOrgPerson\ncn: reader\nsn: Reader\nuid: reader\n"
+            << "userPassword: " << reader_password << "\n\n"
+            << "dn: " << special_dn << "\nobjectClass: inetOrgPerson\ncn: Special\nsn: Special\n"
+            << "description:: " << base64(special_description) << "\n"
+            << "jpegPhoto:: " << base64(special_photo()) << "\n\n";
+        if (options_.bulk_people > 0) {
+            out << "dn: ou=Bulk,dc=example,dc=com\nobjectClass: organizationalUnit\nou: Bulk\n\n";
+            for (std::size_t i = 1; i <= options_.bulk_people; ++i) {
+                const std::string uid = person_uid(i);
+                out << "dn: uid=" << uid
+                    << ",ou=Bulk,dc=example,dc=com\nobjectClass: inetOrgPerson\nuid: " << uid
+                    << "\ncn: Person " << i << "\nsn: " << i << "\nmail: " << uid << "@example.com\n\n";
+            }
+        }
+        if (options_.big_group_members > 0) {
+            out << "dn: cn=Big Group,ou=Groups,dc=example,dc=com\nobjectClass: groupOfNames\ncn: Big Group\n";
+            for (std::size_t i = 1; i <= options_.big_group_members; ++i)
+                out << "member: uid=" << person_uid(i) << ",ou=Bulk,dc=example,dc=com\n";
+            out << "\n";
+        }
+    }
+
+    void write_config() const {
+        const auto& d = dir_.path();
+        std::ofstream out(dir_.file("slapd.conf"));
+        out << "include /etc/ldap/schema/core.schema\n"
+               "include /etc/ldap/schema/cosine.schema\n"
+               "include /etc/ldap/schema/inetorgperson.schema\n"
+               "include /etc/ldap/schema/nis.schema\n"
+               "include /etc/ldap/schema/openldap.schema\n"
+               "modulepath /usr/lib/ldap\n"
+               "moduleload back_mdb\n"
+               "moduleload syncprov\n"
+            << "pidfile " << (d / "slapd.pid").string() << "\n"
+            << "argsfile " << (d / "slapd.args").string() << "\n"
+            << "sizelimit size.soft=" << options_.size_limit << " size.hard=" << options_.size_limit
+            << " size.prtotal=unlimited\n"
+            << "TLSCACertificateFile " << ca_file() << "\n"
+            << "TLSCertificateFile " << dir_.file("server.pem") << "\n"
+            << "TLSCertificateKeyFile " << dir_.file("server.key") << "\n"
+            << "TLSVerifyClient try\n"
+            << "database mdb\n"
+               "suffix \"dc=example,dc=com\"\n"
+            << "rootdn \"" << admin_dn << "\"\n"
+            << "rootpw " << admin_password << "\n"
+            << "directory " << (d / "db").string() << "\n"
+            << "maxsize 268435456\n"
+               "index objectClass eq\n"
+               "index entryUUID,entryCSN eq\n"
+               "access to attrs=userPassword by self write by anonymous auth by * none\n"
+               "access to * by users read by * none\n"
+               "overlay syncprov\n";
+    }
+
+    /// Runs a program to completion with stdout and stderr appended to slapd.log; its exit status.
+    int run(const std::vector<std::string>& args) const {
+        const pid_t child = ::fork();
+        if (child < 0) throw std::runtime_error("fork failed");
+        if (child == 0) {
+            redirect_output();
+            std::vector<char*> argv;
+            for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            ::execv(argv[0], argv.data());
+            ::_exit(127);
+        }
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+
+    /// In a child: stdout and stderr to slapd.log, stdin from /dev/null.
+    void redirect_output() const {
+        const int log_fd = ::open(dir_.file("slapd.log").c_str(), O_WRONLY | O_APPEND | O_CREAT, 0600);
+        const int null_fd = ::open("/dev/null", O_RDONLY);
+        if (log_fd >= 0) {
+            ::dup2(log_fd, STDOUT_FILENO);
+            ::dup2(log_fd, STDERR_FILENO);
+        }
+        if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
+    }
+
+    void load() const {
+        const int status =
+            run({"/usr/sbin/slapadd", "-q", "-f", dir_.file("slapd.conf"), "-l", dir_.file("data.ldif")});
+        if (status != 0)
+            throw std::runtime_error("slapadd failed (" + std::to_string(status) + "):\n" + log());
+    }
+
+    /// A port nobody listens on right now (bound to 0 and released; slapd may still lose a race for it).
+    static std::uint16_t free_port() {
+        const int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (s < 0) throw std::runtime_error("socket failed");
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        address.sin_port = 0;
+        socklen_t length = sizeof address;
+        if (::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+            ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+            ::close(s);
+            throw std::runtime_error("cannot find a free port");
+        }
+        ::close(s);
+        return ntohs(address.sin_port);
+    }
+
+    /// Starts slapd in the foreground (-d 0) and waits until the rootdn can bind; false if it exited.
+    bool start() {
+        const std::string urls = ldap_url() + "/ " + ldaps_url() + "/";
+        pid_ = ::fork();
+        if (pid_ < 0) throw std::runtime_error("fork failed");
+        if (pid_ == 0) {
+            redirect_output();
+            ::execl("/usr/sbin/slapd", "slapd", "-d", "0", "-f", dir_.file("slapd.conf").c_str(), "-h",
+                    urls.c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+        while (std::chrono::steady_clock::now() < deadline) {
+            int status = 0;
+            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                return false;
+            }
+            if (can_bind()) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        kill();
+        throw std::runtime_error("slapd did not accept a bind within 15 s:\n" + log());
+    }
+
+    struct ldap_unbinder {
+        void operator()(LDAP* ld) const noexcept { ldap_unbind_ext(ld, nullptr, nullptr); }
+    };
+
+    bool can_bind() const {
+        LDAP* raw = nullptr;
+        const int rc = ldap_initialize(&raw, ldap_url().c_str());
+        std::unique_ptr<LDAP, ldap_unbinder> ld(raw);
+        if (rc != LDAP_SUCCESS || !ld) return false;
+        const int version = LDAP_VERSION3;
+        ldap_set_option(ld.get(), LDAP_OPT_PROTOCOL_VERSION, &version);
+        const timeval timeout{1, 0};
+        ldap_set_option(ld.get(), LDAP_OPT_NETWORK_TIMEOUT, &timeout);
+        ldap_set_option(ld.get(), LDAP_OPT_TIMEOUT, &timeout);
+        berval password{static_cast<ber_len_t>(std::string_view(admin_password).size()),
+                        const_cast<char*>(admin_password)};
+        return ldap_sasl_bind_s(ld.get(), admin_dn, LDAP_SASL_SIMPLE, &password, nullptr, nullptr, nullptr) ==
+               LDAP_SUCCESS;
+    }
+
+    slapd_options options_;
+    temp_dir dir_;
+    std::uint16_t port_ = 0;
+    std::uint16_t tls_port_ = 0;
+    pid_t pid_ = -1;
+};
+
+}  // namespace dirsync::testing
