@@ -36,4 +36,16 @@ boost::system::result<etag_condition, error> parse_etag_condition(std::string_vi
     return out;
 }
 
+boost::system::result<std::optional<etag_condition>, error> if_match_condition(const http::request& req) {
+    auto h = req.header("If-Match");
+    if (!h) return std::optional<etag_condition>{};
+    auto c = parse_etag_condition(*h);
+    if (!c) return c.error();
+    return std::optional<etag_condition>{std::move(*c)};
+}
+
+error stale_version(std::int64_t current_version) {
+    return error(412, "", "If-Match does not match the current version W/\"" + std::to_string(current_version) + "\"");
+}
+
 }  // namespace dirsync::scim

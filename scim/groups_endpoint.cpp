@@ -40,19 +40,6 @@ http::response resource_response(unsigned status, const directory::group& g, std
     return res;
 }
 
-boost::system::result<std::optional<etag_condition>, error> if_match(const http::request& req) {
-    auto h = req.header("If-Match");
-    if (!h) return std::optional<etag_condition>{};
-    auto c = parse_etag_condition(*h);
-    if (!c) return c.error();
-    return std::optional<etag_condition>{std::move(*c)};
-}
-
-error stale(std::int64_t version) {
-    return error(412, "",
-                 "If-Match does not match the current version W/\"" + std::to_string(version) + "\"");
-}
-
 /// Runs a modification of one group inside the directory's write transaction, so the If-Match check and the
 /// write are atomic. `change` gives the new resource and member steps from the current group (no members).
 /// Answers 200 with the resource when `representation`, else 204 with the ETag.
@@ -61,14 +48,14 @@ http::response modify(
     const std::function<boost::system::result<directory::group_change, error>(const directory::group&)>&
         change,
     const projection& shape, bool representation) {
-    auto cond = if_match(ctx.req);
+    auto cond = if_match_condition(ctx.req);
     if (!cond) return to_response(cond.error());
     std::optional<error> failure;
     auto updated = dir.modify_group(
         ctx.who, ctx.tenant, id,
         [&](const directory::group& current) -> directory::result<directory::group_change> {
             if (*cond && !(*cond)->matches(current.version)) {
-                failure = stale(current.version);
+                failure = stale_version(current.version);
                 return directory::error(directory::error_code::precondition_failed, "");
             }
             auto next = change(current);
@@ -194,13 +181,13 @@ http::response groups_endpoint::patch(const group_request_context& ctx, std::str
 }
 
 http::response groups_endpoint::remove(const group_request_context& ctx, std::string_view id) const {
-    auto cond = if_match(ctx.req);
+    auto cond = if_match_condition(ctx.req);
     if (!cond) return to_response(cond.error());
     std::optional<std::int64_t> expected;
     if (*cond) {
         auto current = dir_.get_group(ctx.tenant, id, false);
         if (!current) return to_response(from_directory(current.error()));
-        if (!(*cond)->matches(current->version)) return to_response(stale(current->version));
+        if (!(*cond)->matches(current->version)) return to_response(stale_version(current->version));
         expected = current->version;  // the delete fails if it changed since
     }
     auto r = dir_.delete_group(ctx.who, ctx.tenant, id, expected);

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "scim/attribute_projection.hpp"
+#include "scim/directory_error.hpp"
 #include "scim/etag.hpp"
 #include "scim/json_body.hpp"
 #include "scim/patch.hpp"
@@ -15,17 +16,6 @@ namespace dirsync::scim {
 namespace {
 
 using json = nlohmann::json;
-
-error from_directory(const directory::error& e) {
-    switch (e.code) {
-        case directory::error_code::not_found: return not_found(e.message);
-        case directory::error_code::uniqueness: return uniqueness_error(e.message);
-        case directory::error_code::precondition_failed: return error(412, "", e.message);
-        case directory::error_code::invalid_value: return invalid_value(e.message);
-        case directory::error_code::unknown_tenant: return error(403, "", "the tenant of this token is not provisioned");
-    }
-    return invalid_value(e.message);
-}
 
 /// The projection the request asks for with `attributes` / `excludedAttributes` (RFC 7644 §3.9).
 boost::system::result<projection, error> requested_projection(const http::request& req) {
@@ -42,32 +32,19 @@ http::response resource_response(unsigned status, const directory::user& u, std:
     return res;
 }
 
-/// If-Match of the request, if any.
-boost::system::result<std::optional<etag_condition>, error> if_match(const http::request& req) {
-    auto h = req.header("If-Match");
-    if (!h) return std::optional<etag_condition>{};
-    auto c = parse_etag_condition(*h);
-    if (!c) return c.error();
-    return std::optional<etag_condition>{std::move(*c)};
-}
-
-error stale(std::int64_t version) {
-    return error(412, "", "If-Match does not match the current version W/\"" + std::to_string(version) + "\"");
-}
-
 /// Runs a modification of one user: `change` computes the new resource from the current record, inside the
 /// directory's write transaction, so the If-Match check and the write are atomic.
 http::response modify(directory::directory& dir, const user_request_context& ctx, std::string_view id,
                       const std::function<boost::system::result<json, error>(const directory::user&)>& change) {
     auto shape = requested_projection(ctx.req);
     if (!shape) return to_response(shape.error());
-    auto cond = if_match(ctx.req);
+    auto cond = if_match_condition(ctx.req);
     if (!cond) return to_response(cond.error());
     std::optional<error> failure;
     auto updated = dir.modify_user(ctx.who, ctx.tenant, id,
                                    [&](const directory::user& current) -> directory::result<directory::user_write> {
                                        if (*cond && !(*cond)->matches(current.version)) {
-                                           failure = stale(current.version);
+                                           failure = stale_version(current.version);
                                            return directory::error(directory::error_code::precondition_failed, "");
                                        }
                                        auto next = change(current);
@@ -159,13 +136,13 @@ http::response users_endpoint::patch(const user_request_context& ctx, std::strin
 }
 
 http::response users_endpoint::remove(const user_request_context& ctx, std::string_view id) const {
-    auto cond = if_match(ctx.req);
+    auto cond = if_match_condition(ctx.req);
     if (!cond) return to_response(cond.error());
     std::optional<std::int64_t> expected;
     if (*cond) {
         auto current = dir_.get_user(ctx.tenant, id);
         if (!current) return to_response(from_directory(current.error()));
-        if (!(*cond)->matches(current->version)) return to_response(stale(current->version));
+        if (!(*cond)->matches(current->version)) return to_response(stale_version(current->version));
         expected = current->version;  // the delete fails if it changed since
     }
     auto r = dir_.delete_user(ctx.who, ctx.tenant, id, expected);
