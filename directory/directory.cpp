@@ -5,6 +5,7 @@
 #include "common/casefold.hpp"
 #include "common/uuid.hpp"
 #include "directory/memberships.hpp"
+#include "directory/audit_record.hpp"
 #include "directory/record_codec.hpp"
 #include "store/audit_table.hpp"
 #include "store/database.hpp"
@@ -49,26 +50,7 @@ json audit_view(const user& u) {
 }
 
 void audit(store::connection& db, const actor& who, const user& u, std::string_view action, const json& summary) {
-    store::audit_table::audit_row row;
-    row.tenant_id = u.tenant_id;
-    row.time_ms = common::to_epoch_ms(u.last_modified);
-    row.actor = who.to_string();
-    row.action = std::string(action);
-    row.resource_type = "User";
-    row.resource_id = u.id;
-    row.summary_json = summary.dump();
-    store::audit_table::append(db, row);
-}
-
-json changed_attributes(const json& before, const json& after) {
-    json changed = json::array();
-    for (auto it = after.begin(); it != after.end(); ++it) {
-        auto b = before.find(it.key());
-        if (b == before.end() || *b != it.value()) changed.push_back(it.key());
-    }
-    for (auto it = before.begin(); it != before.end(); ++it)
-        if (!after.contains(it.key())) changed.push_back(it.key());
-    return changed;
+    record_audit(db, who, u.tenant_id, "User", u.id, u.last_modified, action, summary);
 }
 
 bool tenant_exists(store::connection& db, std::string_view tenant) {

@@ -4,11 +4,11 @@
 
 #include "common/casefold.hpp"
 #include "common/uuid.hpp"
+#include "directory/audit_record.hpp"
 #include "directory/directory.hpp"
 #include "directory/group_codec.hpp"
 #include "directory/membership_plan.hpp"
 #include "directory/memberships.hpp"
-#include "store/audit_table.hpp"
 #include "store/database.hpp"
 #include "store/group_member_table.hpp"
 #include "store/group_table.hpp"
@@ -39,25 +39,7 @@ json audit_view(const group& g) {
 
 void audit(store::connection& db, const actor& who, const group& g, std::string_view action,
            const json& summary) {
-    store::audit_table::audit_row row;
-    row.tenant_id = g.tenant_id;
-    row.time_ms = common::to_epoch_ms(g.last_modified);
-    row.actor = who.to_string();
-    row.action = std::string(action);
-    row.resource_type = "Group";
-    row.resource_id = g.id;
-    row.summary_json = summary.dump();
-    store::audit_table::append(db, row);
-}
-
-json changed_attributes(const json& before, const json& after) {
-    json changed = json::array();
-    for (auto it = after.begin(); it != after.end(); ++it)
-        if (auto b = before.find(it.key()); b == before.end() || *b != it.value())
-            changed.push_back(it.key());
-    for (auto it = before.begin(); it != before.end(); ++it)
-        if (!after.contains(it.key())) changed.push_back(it.key());
-    return changed;
+    record_audit(db, who, g.tenant_id, "Group", g.id, g.last_modified, action, summary);
 }
 
 std::vector<group_member> load_members(store::connection& db, std::string_view tenant, std::int64_t seq) {
