@@ -1,5 +1,7 @@
 #include "scim/group_patch.hpp"
 
+#include "scim/patch_request.hpp"
+
 #include <charconv>
 #include <string>
 #include <variant>
@@ -20,32 +22,7 @@ using json = nlohmann::json;
 using status = boost::system::result<void, error>;
 using directory::member_step;
 
-constexpr std::string_view patch_op_urn = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-
-enum class op_kind { add, replace, remove };
-
-std::optional<op_kind> op_from(std::string_view s) {
-    if (ascii_iequals(s, "add")) return op_kind::add;
-    if (ascii_iequals(s, "replace")) return op_kind::replace;
-    if (ascii_iequals(s, "remove")) return op_kind::remove;
-    return std::nullopt;
-}
-
-bool lists_patch_op(const json& schemas) {
-    const auto is_patch_op = [](const json& s) {
-        return s.is_string() && ascii_iequals(s.get_ref<const std::string&>(), patch_op_urn);
-    };
-    if (schemas.is_string()) return is_patch_op(schemas);
-    if (!schemas.is_array()) return false;
-    for (const auto& s : schemas)
-        if (is_patch_op(s)) return true;
-    return false;
-}
-
-error in_operation(std::size_t i, error e) {
-    e.detail = "Operations[" + std::to_string(i) + "]: " + e.detail;
-    return e;
-}
+using op_kind = patch_op;
 
 bool is_members(const patch_target& t) {
     return t.owner != nullptr && group_resource_schema().is_core(t.owner) &&
@@ -90,22 +67,11 @@ class planner {
     explicit planner(group_patch_plan& plan) : plan_(plan) {}
 
     status operation(std::size_t index, const json& op) {
-        if (!op.is_object())
-            return invalid_syntax("an operation must be an object with 'op', 'path' and 'value'");
-        const json* op_name = json_member(op, "op");
-        if (op_name == nullptr || !op_name->is_string()) return invalid_syntax("'op' must be a string");
-        const auto kind = op_from(op_name->get_ref<const std::string&>());
-        if (!kind)
-            return invalid_syntax("unsupported op '" + op_name->get<std::string>() +
-                                  "': expected 'add', 'replace' or 'remove'");
-        const json* path_text = json_member(op, "path");
-        if (path_text != nullptr && path_text->is_null()) path_text = nullptr;
-        if (path_text != nullptr && !path_text->is_string()) return invalid_syntax("'path' must be a string");
-        const json* value = json_member(op, "value");
-        if (*kind != op_kind::remove && value == nullptr)
-            return invalid_value(std::string(*kind == op_kind::add ? "'add'" : "'replace'") +
-                                 " needs a 'value'");
-
+        auto shape = read_patch_operation(op);
+        if (!shape) return shape.error();
+        const auto kind = &shape->op;
+        const json* path_text = shape->path;
+        const json* value = shape->value;
         if (path_text == nullptr) {
             if (*kind == op_kind::remove) return keep(index, op);  // apply_patch answers noTarget
             return without_path(index, op, *kind, *value);
@@ -282,17 +248,9 @@ error renumbered(error e, const std::vector<std::size_t>& original) {
 
 boost::system::result<group_patch_plan, error> plan_group_patch(const json& patch_request,
                                                                 const patch_limits& limits) {
-    if (!patch_request.is_object()) return invalid_syntax("the PATCH body must be a JSON object");
-    const json* schemas = json_member(patch_request, "schemas");
-    if (schemas == nullptr || !lists_patch_op(*schemas))
-        return invalid_syntax("'schemas' must list \"" + std::string(patch_op_urn) + "\"");
-    const json* ops = json_member(patch_request, "Operations");
-    if (ops == nullptr || !ops->is_array())
-        return invalid_syntax("'Operations' must be an array of operations");
-    if (ops->empty()) return invalid_syntax("'Operations' is empty");
-    if (ops->size() > limits.max_operations)
-        return invalid_value("too many operations: " + std::to_string(ops->size()) + ", at most " +
-                             std::to_string(limits.max_operations) + " per request");
+    auto operations = read_patch_operations(patch_request, limits);
+    if (!operations) return operations.error();
+    const json* ops = *operations;
     group_patch_plan plan;
     planner p(plan);
     for (std::size_t i = 0; i < ops->size(); ++i)

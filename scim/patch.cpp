@@ -1,5 +1,7 @@
 #include "scim/patch.hpp"
 
+#include "scim/patch_request.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <optional>
@@ -24,26 +26,13 @@ namespace {
 using json = nlohmann::json;
 using status = boost::system::result<void, error>;
 
-constexpr std::string_view patch_op_urn = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 /// Sub-attributes that describe the resource a reference value points at (RFC 7643 §4.1.2 groups, §4.2
 /// members, §4.3 manager: "$ref", "display", "displayName"): stale once "value" changes, so a write that
 /// changes "value" without them drops them.
 constexpr std::string_view derived_sub_attributes[] = {"$ref", "display", "displayName"};
 
-enum class op_kind { add, replace, remove };
-
-std::string_view to_string(op_kind k) noexcept {
-    switch (k) {
-        case op_kind::add:
-            return "add";
-        case op_kind::replace:
-            return "replace";
-        case op_kind::remove:
-            return "remove";
-    }
-    return "add";
-}
+using op_kind = patch_op;
 
 bool same_name(std::string_view a, std::string_view b) { return common::equal_folded(a, b); }
 
@@ -805,46 +794,13 @@ class patcher {
 // Request validation
 // -----------------------------------------------------------------------------------------------------------
 
-bool lists_patch_op(const json& schemas) {
-    const auto is_patch_op = [](const json& s) {
-        return s.is_string() && same_name(s.get_ref<const std::string&>(), patch_op_urn);
-    };
-    if (schemas.is_string()) return is_patch_op(schemas);
-    if (!schemas.is_array()) return false;
-    for (const auto& s : schemas)
-        if (is_patch_op(s)) return true;
-    return false;
-}
-
-std::optional<op_kind> op_from(std::string_view s) {
-    if (same_name(s, "add")) return op_kind::add;
-    if (same_name(s, "replace")) return op_kind::replace;
-    if (same_name(s, "remove")) return op_kind::remove;
-    return std::nullopt;
-}
-
-error in_operation(std::size_t i, error e) {
-    e.detail = "Operations[" + std::to_string(i) + "]: " + e.detail;
-    return e;
-}
-
 /// Checks one operation's shape and applies it.
 status apply_operation(patcher& p, const json& op, const resource_schema& schema) {
-    if (!op.is_object())
-        return invalid_syntax("an operation must be an object with 'op', 'path' and 'value'");
-    const json* op_name = json_member(op, "op");
-    if (op_name == nullptr || !op_name->is_string()) return invalid_syntax("'op' must be a string");
-    const auto kind = op_from(op_name->get_ref<const std::string&>());
-    if (!kind)
-        return invalid_syntax("unsupported op '" + op_name->get<std::string>() +
-                              "': expected 'add', 'replace' or 'remove'");
-    const json* path_text = json_member(op, "path");
-    if (path_text != nullptr && path_text->is_null()) path_text = nullptr;
-    if (path_text != nullptr && !path_text->is_string()) return invalid_syntax("'path' must be a string");
-    const json* value = json_member(op, "value");
-    if (*kind != op_kind::remove && value == nullptr)
-        return invalid_value("'" + std::string(to_string(*kind)) + "' needs a 'value'");
-
+    auto shape = read_patch_operation(op);
+    if (!shape) return shape.error();
+    const auto kind = &shape->op;
+    const json* path_text = shape->path;
+    const json* value = shape->value;
     if (path_text == nullptr) return p.apply(*kind, nullptr, value);
     auto path = parse_patch_path(path_text->get_ref<const std::string&>());
     if (!path) return path.error();
@@ -859,17 +815,9 @@ boost::system::result<nlohmann::json, error> apply_patch(const nlohmann::json& r
                                                          const nlohmann::json& patch_request,
                                                          const resource_schema& schema,
                                                          const patch_limits& limits) {
-    if (!patch_request.is_object()) return invalid_syntax("the PATCH body must be a JSON object");
-    const json* schemas = json_member(patch_request, "schemas");
-    if (schemas == nullptr || !lists_patch_op(*schemas))
-        return invalid_syntax("'schemas' must list \"" + std::string(patch_op_urn) + "\"");
-    const json* ops = json_member(patch_request, "Operations");
-    if (ops == nullptr || !ops->is_array())
-        return invalid_syntax("'Operations' must be an array of operations");
-    if (ops->empty()) return invalid_syntax("'Operations' is empty");
-    if (ops->size() > limits.max_operations)
-        return invalid_value("too many operations: " + std::to_string(ops->size()) + ", at most " +
-                             std::to_string(limits.max_operations) + " per request");
+    auto operations = read_patch_operations(patch_request, limits);
+    if (!operations) return operations.error();
+    const json* ops = *operations;
     if (!resource.is_object()) return invalid_syntax("the resource to patch is not a JSON object");
 
     patcher p{resource, schema};
