@@ -91,6 +91,42 @@ CREATE INDEX group_members_by_member ON group_members(tenant_id, member_id);
 -- Nested groups only: walks down the nesting without reading the user members of large groups.
 CREATE INDEX group_members_nested ON group_members(group_seq, member_id) WHERE member_type = 'Group';
 )sql",
+        // 3: what sync runs and password writes need. Synced groups are tied to their source by an anchor like
+        // users; an orphaned record remembers since when (the orphan policy counts from it); a SCIM password is
+        // kept only as a salted hash; run history and incremental state survive restarts.
+        R"sql(
+ALTER TABLE users ADD COLUMN password_hash TEXT;        -- PHC-style salted hash of the SCIM password; never returned
+ALTER TABLE users ADD COLUMN orphan_since_ms INTEGER;    -- set when a sync first finds the anchor gone
+ALTER TABLE groups ADD COLUMN source TEXT NOT NULL DEFAULT 'scim';
+ALTER TABLE groups ADD COLUMN source_anchor TEXT;
+CREATE UNIQUE INDEX groups_by_anchor ON groups(tenant_id, source, source_anchor) WHERE source_anchor IS NOT NULL;
+CREATE INDEX users_by_source ON users(tenant_id, source);
+
+CREATE TABLE sync_runs (
+    id              INTEGER PRIMARY KEY,           -- run number, increasing
+    source          TEXT NOT NULL,                 -- source name from the configuration
+    tenant_id       TEXT NOT NULL,
+    trigger         TEXT NOT NULL,                 -- 'schedule', 'manual', 'startup', 'cli'
+    mode            TEXT NOT NULL CHECK (mode IN ('full', 'incremental')),
+    dry_run         INTEGER NOT NULL DEFAULT 0,
+    started_ms      INTEGER NOT NULL,
+    ended_ms        INTEGER,                       -- NULL while running
+    status          TEXT NOT NULL CHECK (status IN ('running', 'ok', 'blocked', 'failed')),
+    counts          TEXT NOT NULL DEFAULT '{}',    -- JSON: read, created, updated, orphaned, ...
+    blocked_reason  TEXT,
+    errors          TEXT NOT NULL DEFAULT '[]',    -- JSON array of the first error messages
+    released_by     TEXT,                          -- admin actor that released a blocked run
+    released_ms     INTEGER
+);
+CREATE INDEX sync_runs_by_source ON sync_runs(source, id);
+
+CREATE TABLE sync_state (
+    source          TEXT PRIMARY KEY,              -- source name from the configuration
+    tenant_id       TEXT NOT NULL,
+    last_full_ms    INTEGER,                       -- end of the last successful full run
+    state           TEXT NOT NULL DEFAULT '{}'     -- JSON: syncrepl cookie, highest uSNChanged, ...
+) WITHOUT ROWID;
+)sql",
     };
     return steps;
 }
