@@ -1,0 +1,63 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace dirsync::sync {
+
+/// One user as a source has it, after the source's mapping rules ran: what the tenant record owned by this
+/// source should look like. Produced by the mapping (sync/entry_mapper) from a source entry; consumed by the
+/// reconcile (sync/reconcile).
+struct source_user {
+    /// The immutable id of the entry in its source (entryUUID, objectGUID in canonical GUID form, nsUniqueId,
+    /// ipaUniqueID, or an IdP's id). Never empty: an entry without one is skipped with an error by the mapper.
+    std::string anchor;
+    /// Where the entry was (its DN), for messages and plans only; never used to identify the record.
+    std::string dn;
+    /// The canonical SCIM User resource the mapping built (core attributes at the top level, extension
+    /// attributes under their schema URN, `schemas` filled in), without `id`, `meta` and `active`.
+    nlohmann::json resource = nlohmann::json::object();
+    /// The source says the account is disabled (AD userAccountControl bit 2, nsAccountLock, ...).
+    bool disabled = false;
+    /// Roles granted by the source's role rules, sorted and unique.
+    std::vector<std::string> roles;
+};
+
+/// One group as a source has it, after mapping.
+struct source_group {
+    std::string anchor;  ///< immutable id in the source, as for users
+    std::string dn;      ///< for messages and plans only
+    /// The canonical SCIM Group resource (displayName, externalId, ...), without id, meta and members.
+    nlohmann::json resource = nlohmann::json::object();
+    /// Members that are users of this source, by anchor. With `nested: flatten` this is every user reachable
+    /// through nested groups and `member_group_anchors` is empty.
+    std::vector<std::string> member_user_anchors;
+    /// Members that are groups of this source, by anchor (`nested: keep`).
+    std::vector<std::string> member_group_anchors;
+};
+
+/// Everything a full read of a source returned. Only a read that reached its end produces a snapshot: a read
+/// that failed, timed out or ended early is an error, never a short snapshot.
+struct snapshot {
+    std::vector<source_user> users;
+    std::vector<source_group> groups;
+    /// Entries the reader or mapper skipped (no anchor, a required attribute missing, ...): "dn: reason".
+    /// A skipped entry that the source owns a record for is neither updated nor orphaned.
+    std::vector<std::string> skipped;
+    /// Anchors of skipped entries, when known, so their records are not orphaned.
+    std::vector<std::string> skipped_anchors;
+};
+
+/// What an incremental read returned: entries added or changed since the stored state, and anchors deleted
+/// (syncrepl only; other incremental methods cannot see deletes, full runs find them).
+struct delta {
+    std::vector<source_user> users;
+    std::vector<source_group> groups;
+    std::vector<std::string> deleted_anchors;  ///< users or groups
+    std::vector<std::string> skipped;
+    std::vector<std::string> skipped_anchors;
+};
+
+}  // namespace dirsync::sync
