@@ -84,11 +84,15 @@ search_target groups_of(const directory::directory& dir, const group_request_con
 }  // namespace
 
 http::response groups_endpoint::create(const group_request_context& ctx) const {
-    auto shape = requested_projection(ctx);
-    if (!shape) return to_response(shape.error());
     auto body = parse_json_body(ctx.req);
     if (!body) return to_response(body.error());
-    auto canonical = canonicalize_group(*body);
+    return create(ctx, *body);
+}
+
+http::response groups_endpoint::create(const group_request_context& ctx, const json& body) const {
+    auto shape = requested_projection(ctx);
+    if (!shape) return to_response(shape.error());
+    auto canonical = canonicalize_group(body);
     if (!canonical) return to_response(canonical.error());
     directory::group_write w;
     w.resource = std::move(canonical->resource);
@@ -137,15 +141,20 @@ http::response groups_endpoint::search(const group_request_context& ctx) const {
 }
 
 http::response groups_endpoint::replace(const group_request_context& ctx, std::string_view id) const {
-    auto shape = requested_projection(ctx);
-    if (!shape) return to_response(shape.error());
     auto body = parse_json_body(ctx.req);
     if (!body) return to_response(body.error());
-    if (body->is_object())
-        if (auto given = body->find("id");
-            given != body->end() && given->is_string() && given->get<std::string>() != id)
+    return replace(ctx, id, *body);
+}
+
+http::response groups_endpoint::replace(const group_request_context& ctx, std::string_view id,
+                                        const json& body) const {
+    auto shape = requested_projection(ctx);
+    if (!shape) return to_response(shape.error());
+    if (body.is_object())
+        if (auto given = body.find("id");
+            given != body.end() && given->is_string() && given->get<std::string>() != id)
             return to_response(mutability_error("id is immutable: the body's id does not match the URL"));
-    auto canonical = canonicalize_group(*body);
+    auto canonical = canonicalize_group(body);
     if (!canonical) return to_response(canonical.error());
     return modify(
         dir_, ctx, id,
@@ -161,11 +170,16 @@ http::response groups_endpoint::replace(const group_request_context& ctx, std::s
 }
 
 http::response groups_endpoint::patch(const group_request_context& ctx, std::string_view id) const {
-    auto shape = requested_projection(ctx);
-    if (!shape) return to_response(shape.error());
     auto body = parse_json_body(ctx.req);
     if (!body) return to_response(body.error());
-    auto plan = plan_group_patch(*body);
+    return patch(ctx, id, *body);
+}
+
+http::response groups_endpoint::patch(const group_request_context& ctx, std::string_view id,
+                                      const json& body) const {
+    auto shape = requested_projection(ctx);
+    if (!shape) return to_response(shape.error());
+    auto plan = plan_group_patch(body);
     if (!plan) return to_response(plan.error());
     return modify(
         dir_, ctx, id,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -33,13 +34,23 @@ class groups_endpoint {
     groups_endpoint(directory::directory& dir, const service_settings& settings)
         : dir_(dir), settings_(settings) {}
 
+    /// POST /Groups with the request's JSON body.
     http::response create(const group_request_context& ctx) const;
+    /// POST /Groups with `body` already parsed (a Bulk operation); `ctx.req` gives only the headers.
+    http::response create(const group_request_context& ctx, const nlohmann::json& body) const;
     http::response get(const group_request_context& ctx, std::string_view id) const;
     http::response list(const group_request_context& ctx) const;
     /// POST /Groups/.search (RFC 7644 §3.4.3).
     http::response search(const group_request_context& ctx) const;
     http::response replace(const group_request_context& ctx, std::string_view id) const;
+    /// PUT with `body` already parsed (a Bulk operation); `ctx.req` gives only the headers (If-Match).
+    http::response replace(const group_request_context& ctx, std::string_view id,
+                           const nlohmann::json& body) const;
     http::response patch(const group_request_context& ctx, std::string_view id) const;
+    /// PATCH with `body` already parsed (a Bulk operation); `ctx.req` gives only the headers (If-Match,
+    /// Prefer).
+    http::response patch(const group_request_context& ctx, std::string_view id,
+                         const nlohmann::json& body) const;
     http::response remove(const group_request_context& ctx, std::string_view id) const;
 
   private:

@@ -72,11 +72,15 @@ http::response modify(directory::directory& dir, const user_request_context& ctx
 }  // namespace
 
 http::response users_endpoint::create(const user_request_context& ctx) const {
-    auto shape = requested_projection(ctx.req);
-    if (!shape) return to_response(shape.error());
     auto body = parse_json_body(ctx.req);
     if (!body) return to_response(body.error());
-    auto canonical = canonicalize_user(*body, user_resource_schema());
+    return create(ctx, *body);
+}
+
+http::response users_endpoint::create(const user_request_context& ctx, const json& body) const {
+    auto shape = requested_projection(ctx.req);
+    if (!shape) return to_response(shape.error());
+    auto canonical = canonicalize_user(body, user_resource_schema());
     if (!canonical) return to_response(canonical.error());
     directory::user_write w;
     w.resource = std::move(*canonical);
@@ -117,10 +121,16 @@ http::response users_endpoint::search(const user_request_context& ctx) const {
 http::response users_endpoint::replace(const user_request_context& ctx, std::string_view id) const {
     auto body = parse_json_body(ctx.req);
     if (!body) return to_response(body.error());
-    if (body->is_object())
-        if (auto given = body->find("id"); given != body->end() && given->is_string() && given->get<std::string>() != id)
+    return replace(ctx, id, *body);
+}
+
+http::response users_endpoint::replace(const user_request_context& ctx, std::string_view id,
+                                       const json& body) const {
+    if (body.is_object())
+        if (auto given = body.find("id");
+            given != body.end() && given->is_string() && given->get<std::string>() != id)
             return to_response(mutability_error("id is immutable: the body's id does not match the URL"));
-    auto canonical = canonicalize_user(*body, user_resource_schema());
+    auto canonical = canonicalize_user(body, user_resource_schema());
     if (!canonical) return to_response(canonical.error());
     return modify(dir_, ctx, id, [&](const directory::user&) -> boost::system::result<json, error> { return *canonical; });
 }
@@ -128,8 +138,13 @@ http::response users_endpoint::replace(const user_request_context& ctx, std::str
 http::response users_endpoint::patch(const user_request_context& ctx, std::string_view id) const {
     auto body = parse_json_body(ctx.req);
     if (!body) return to_response(body.error());
+    return patch(ctx, id, *body);
+}
+
+http::response users_endpoint::patch(const user_request_context& ctx, std::string_view id,
+                                     const json& body) const {
     return modify(dir_, ctx, id, [&](const directory::user& current) -> boost::system::result<json, error> {
-        auto patched = apply_patch(render_user(current, ctx.users_url), *body, user_resource_schema());
+        auto patched = apply_patch(render_user(current, ctx.users_url), body, user_resource_schema());
         if (!patched) return patched.error();
         return canonicalize_user(*patched, user_resource_schema());
     });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -23,14 +24,23 @@ class users_endpoint {
 public:
     users_endpoint(directory::directory& dir, const service_settings& settings) : dir_(dir), settings_(settings) {}
 
+    /// POST /Users with the request's JSON body.
     http::response create(const user_request_context& ctx) const;
+    /// POST /Users with `body` already parsed (a Bulk operation); `ctx.req` gives only the headers.
+    http::response create(const user_request_context& ctx, const nlohmann::json& body) const;
     http::response get(const user_request_context& ctx, std::string_view id) const;
     /// GET /Users: filter, sortBy/sortOrder, startIndex/count, attributes/excludedAttributes (RFC 7644 §3.4.2).
     http::response list(const user_request_context& ctx, std::string_view raw_query) const;
     /// POST /Users/.search: the same as list() with a SearchRequest body (RFC 7644 §3.4.3).
     http::response search(const user_request_context& ctx) const;
     http::response replace(const user_request_context& ctx, std::string_view id) const;
+    /// PUT with `body` already parsed (a Bulk operation); `ctx.req` gives only the headers (If-Match).
+    http::response replace(const user_request_context& ctx, std::string_view id,
+                           const nlohmann::json& body) const;
     http::response patch(const user_request_context& ctx, std::string_view id) const;
+    /// PATCH with `body` already parsed (a Bulk operation); `ctx.req` gives only the headers (If-Match).
+    http::response patch(const user_request_context& ctx, std::string_view id,
+                         const nlohmann::json& body) const;
     http::response remove(const user_request_context& ctx, std::string_view id) const;
 
 private:
