@@ -16,6 +16,7 @@
 #include "config/byte_size.hpp"
 #include "config/duration.hpp"
 #include "config/local_file.hpp"
+#include "config/schema_section.hpp"
 #include "config/token_source.hpp"
 #include "config/yaml_reader.hpp"
 
@@ -232,6 +233,7 @@ void read_tenants(diagnostics_sink& sink, const yaml_field& field, std::vector<t
                    read_integer_as<std::uint32_t>(sink, *f, 0, std::numeric_limits<std::uint32_t>::max()));
         if (auto f = map.optional("scim_tokens"))
             tenant.scim_tokens = read_token_list(sink, *f, owner, tokens);
+        if (auto f = map.optional("strict_schema")) assign(tenant.strict_schema, read_bool(sink, *f));
         map.finish();
         out.push_back(std::move(tenant));
     }
@@ -245,6 +247,7 @@ void read_document(diagnostics_sink& sink, const YAML::Node& document, settings&
     if (auto f = map.required("storage")) read_storage(sink, *f, out.storage);
     if (auto f = map.optional("logging")) read_logging(sink, *f, out.logging);
     if (auto f = map.optional("tenants")) read_tenants(sink, *f, out.tenants, tokens);
+    if (auto f = map.optional("schemas")) read_schemas(sink, *f, out.schemas);
     map.finish();
 }
 

@@ -67,6 +67,48 @@ struct tenant_settings {
     std::optional<std::uint32_t> seats;       ///< seat limit; absent = unlimited
     /// digests of the bearer tokens that authenticate as this tenant; no other tenant has any of them
     std::vector<common::sha256_digest> scim_tokens;
+    /// `strict_schema`: refuse (400 invalidValue) attributes and schema URNs that no served schema declares,
+    /// instead of keeping them as sent
+    bool strict_schema = false;
+};
+
+/// RFC 7643 §2.3 data type of a configured attribute (the `type:` key).
+enum class attribute_type_setting { string, boolean, decimal, integer, date_time, reference, binary, complex };
+/// RFC 7643 §7 characteristics of a configured attribute, as written in the `schemas:` section.
+enum class mutability_setting { read_only, read_write, immutable };
+enum class returned_setting { always, default_, request };
+
+/// One attribute of a configured schema (RFC 7643 §7). Names follow RFC 7643 ATTRNAME and are unique in
+/// their schema (or complex attribute) case-insensitively; only complex attributes have sub-attributes,
+/// which are never complex themselves. Credential-like characteristics (writeOnly, returned never) and
+/// uniqueness other than none are refused at load: dirsyncd stores these attributes as sent and enforces no
+/// uniqueness on them.
+struct schema_attribute_settings {
+    std::string name;
+    attribute_type_setting type = attribute_type_setting::string;
+    bool multi_valued = false;
+    std::string description;
+    bool required = false;
+    bool case_exact = false;
+    mutability_setting mutability = mutability_setting::read_write;
+    returned_setting returned = returned_setting::default_;
+    std::vector<std::string> canonical_values;
+    std::vector<std::string> reference_types;  ///< only for type reference
+    std::vector<schema_attribute_settings> sub_attributes;  ///< only for type complex; at least one
+};
+
+/// The resource type a configured extension schema extends.
+enum class schema_resource_setting { user, group };
+
+/// An extension schema declared in the `schemas:` section: its attributes are stored, validated, filtered,
+/// sorted, projected and listed in discovery like the built-in ones. `id` is a URN (urn:<nid>:<nss>, of
+/// letters, digits and . - _ :), unique case-insensitively and not one of the built-in schemas.
+struct schema_settings {
+    std::string id;
+    std::string name;
+    std::string description;
+    schema_resource_setting resource = schema_resource_setting::user;
+    std::vector<schema_attribute_settings> attributes;  ///< at least one
 };
 
 /// The whole validated configuration.
@@ -76,6 +118,7 @@ struct settings {
     storage_settings storage;
     logging_settings logging;
     std::vector<tenant_settings> tenants;
+    std::vector<schema_settings> schemas;  ///< configured extension schemas, in file order
 };
 
 }  // namespace dirsync::config

@@ -250,7 +250,7 @@ struct bad_case {
 constexpr bad_case bad_cases[] = {
     // unknown keys at each level
     {"unknown_top_level_key", "storage:\n  sqlite: x.db\nservr:\n  listen: 127.0.0.1:80\n", "3:1",
-     "unknown key 'servr' at the top level (allowed: server, storage, logging, tenants); did you mean "
+     "unknown key 'servr' at the top level (allowed: server, storage, logging, tenants, schemas); did you mean "
      "'server'?"},
     {"unknown_server_key", "server:\n  listn: 127.0.0.1:80\nstorage:\n  sqlite: x.db\n", "2:3",
      "unknown key 'listn' in server (allowed: listen, threads, tls, limits)"},
@@ -263,7 +263,8 @@ constexpr bad_case bad_cases[] = {
      "unknown key 'colour' in logging (allowed: level, access_log)"},
     {"unknown_tenant_key", "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    seat: 5\n",
      "5:5",
-     "unknown key 'seat' in tenants[0] (allowed: id, name, seats, scim_tokens); did you mean 'seats'?"},
+     "unknown key 'seat' in tenants[0] (allowed: id, name, seats, scim_tokens, strict_schema); did you mean "
+     "'seats'?"},
     {"unknown_token_key",
      "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    scim_tokens:\n      - hash: abc\n",
      "6:9", "unknown key in tenants[0].scim_tokens[0] (allowed: sha256, file, env, credential)"},
