@@ -46,7 +46,9 @@ result<void> check_unique_user_name(store::connection& db, const user& u) {
 }
 
 json audit_view(const user& u) {
-    return json{{"userName", u.user_name}, {"status", to_string(u.status)}, {"active", u.active}};
+    json v{{"userName", u.user_name}, {"status", to_string(u.status)}, {"active", u.active}};
+    if (u.orphan_since) v["orphanSince"] = common::format_rfc3339(*u.orphan_since);
+    return v;
 }
 
 void audit(store::connection& db, const actor& who, const user& u, std::string_view action, const json& summary) {
@@ -99,6 +101,7 @@ result<user> directory::batch::create_user(std::string_view tenant, user_write w
     u.roles = w.roles.value_or(std::vector<std::string>{});
     u.source = std::move(w.source);
     u.source_anchor = std::move(w.source_anchor);
+    if (w.orphan_since) u.orphan_since = *w.orphan_since;
     u.created = u.last_modified = common::now();
     u.version = 1;
 
@@ -132,6 +135,7 @@ result<user> directory::batch::modify_user(std::string_view tenant, std::string_
         u.source = w->source;
         u.source_anchor = w->source_anchor;
     }
+    if (w->orphan_since) u.orphan_since = *w->orphan_since;
 
     user_status wanted = before.status;
     if (w->status)
@@ -144,7 +148,8 @@ result<user> directory::batch::modify_user(std::string_view tenant, std::string_
     mirror_active(u);
 
     if (u.resource == before.resource && u.roles == before.roles && u.status == before.status &&
-        u.source == before.source && u.source_anchor == before.source_anchor)
+        u.source == before.source && u.source_anchor == before.source_anchor &&
+        u.orphan_since == before.orphan_since)
         return before;  // nothing changed: no new version, no audit event
 
     u.last_modified = common::now();
@@ -171,6 +176,18 @@ result<void> directory::batch::delete_user(std::string_view tenant, std::string_
     users::remove(db_, tenant, id);
     audit(db_, actor_, before, "user.delete", json{{"before", audit_view(before)}});
     return {};
+}
+
+result<void> directory::batch::step(const std::function<result<void>(batch&)>& fn) {
+    store::savepoint sp(db_);
+    try {
+        auto r = fn(*this);
+        if (r) sp.release();
+        return r;
+    } catch (const store::sqlite_error& e) {
+        if (!e.is_constraint()) throw;
+        return error(error_code::uniqueness, "the change conflicts with another record");
+    }
 }
 
 result<void> directory::in_batch(const actor& who, const std::function<result<void>(batch&)>& fn) {

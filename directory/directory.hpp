@@ -40,6 +40,38 @@ struct user_write {
     std::optional<std::string> source_anchor;
     /// Explicit status (admin, sync). Absent: derived from `resource.active` (see directory).
     std::optional<user_status> status;
+    /// Since when its sync source no longer has the record. Absent: none on create, unchanged on replace;
+    /// present: the new value (an empty inner optional clears it).
+    std::optional<std::optional<common::timestamp>> orphan_since;
+};
+
+/// A user record as a sync run compares it: the state a reconcile reads, without projections or groups, so
+/// that reading a source's 100k records stays cheap. `resource_json` is the resource as stored: canonical
+/// JSON text (nlohmann's dump: object keys sorted, no whitespace, `active` included), so an unchanged record
+/// is recognised by comparing text, without parsing it.
+struct user_brief {
+    std::string id;
+    std::string user_name;
+    std::optional<std::string> external_id;
+    std::string source;
+    std::optional<std::string> source_anchor;
+    user_status status = user_status::provisioned;
+    std::vector<std::string> roles;
+    std::optional<common::timestamp> orphan_since;
+    std::int64_t version = 0;
+    std::string resource_json;
+};
+
+/// A group record as a sync run compares it, with its members. `resource_json` as for user_brief (without
+/// members).
+struct group_brief {
+    std::string id;
+    std::string display_name;
+    std::string source;
+    std::optional<std::string> source_anchor;
+    std::int64_t version = 0;
+    std::string resource_json;
+    std::vector<group_member> members;
 };
 
 /// An attribute with an index, for `find_users`.
@@ -112,6 +144,11 @@ public:
         result<void> delete_group(std::string_view tenant, std::string_view id,
                                   std::optional<std::int64_t> expected_version = std::nullopt);
 
+        /// Runs `fn` as one step of the batch: when it returns an error, or a write breaks a store
+        /// constraint (reported as `uniqueness`), the writes it made are undone and the batch goes on with
+        /// its other steps. For runs that count a failed record and continue (sync apply).
+        result<void> step(const std::function<result<void>(batch&)>& fn);
+
     private:
         friend class directory;
         batch(store::connection& db, const actor& who) : db_(db), actor_(who) {}
@@ -162,6 +199,25 @@ public:
     /// Visits every group of the tenant in list order until `visit` returns false.
     void scan_groups(std::string_view tenant, const std::function<bool(group&&)>& visit,
                      bool with_members = true) const;
+
+    /// Reads for sync runs. The users a sync source owns in a tenant (their `source` is `source`), in list
+    /// order, read from one consistent snapshot through the (tenant, source) index, until `visit` returns
+    /// false. Records of other sources and tenants are never visited.
+    void scan_source_users(std::string_view tenant, std::string_view source,
+                           const std::function<bool(user_brief&&)>& visit) const;
+    /// The user `source` anchored as `anchor`, if any.
+    std::optional<user_brief> find_user_by_anchor(std::string_view tenant, std::string_view source,
+                                                  std::string_view anchor) const;
+    /// As find_users, as briefs (candidates a sync may adopt by `match_existing`).
+    std::vector<user_brief> find_user_briefs(std::string_view tenant, user_index index,
+                                             std::string_view value) const;
+    /// The groups a sync source anchored in a tenant, in list order, with their members, from one consistent
+    /// snapshot, until `visit` returns false.
+    void scan_source_groups(std::string_view tenant, std::string_view source,
+                            const std::function<bool(group_brief&&)>& visit) const;
+    /// The group `source` anchored as `anchor`, with its members, if any.
+    std::optional<group_brief> find_group_by_anchor(std::string_view tenant, std::string_view source,
+                                                    std::string_view anchor) const;
 
     /// The newest audit events of a tenant, newest first.
     std::vector<audit_event> audit_log(std::string_view tenant, std::int64_t limit) const;

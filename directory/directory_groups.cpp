@@ -154,6 +154,10 @@ result<group> directory::batch::create_group(std::string_view tenant, group_writ
     g.id = common::random_uuid();
     g.resource = std::move(w.resource);
     if (auto r = derive_group_projections(g); !r) return r.error();
+    if (w.source_anchor && groups::find_by_anchor(db_, tenant, w.source, *w.source_anchor))
+        return error(error_code::uniqueness, "a group with this source anchor already exists");
+    g.source = std::move(w.source);
+    g.source_anchor = std::move(w.source_anchor);
     g.created = g.last_modified = common::now();
     g.version = 1;
 

@@ -50,6 +50,9 @@ struct group {
         display_name;  ///< required; NOT unique (RFC 7643 does not ask it; IdPs match on it by filter)
     std::optional<std::string> external_id;
 
+    std::string source = "scim";               ///< "scim", "admin", or a sync source name
+    std::optional<std::string> source_anchor;  ///< immutable id of the group in its source
+
     common::timestamp created{};
     common::timestamp last_modified{};
     std::int64_t version =
@@ -64,6 +67,9 @@ struct group_write {
     nlohmann::json resource =
         nlohmann::json::object();  ///< canonical SCIM resource, without id, meta, members
     std::vector<member_ref> members;
+    std::string source = "scim";
+    /// The group's id in its sync source; unique per (tenant, source).
+    std::optional<std::string> source_anchor;
 };
 
 /// One membership operation of a group change. A change's steps apply in order, as one net change.

@@ -49,6 +49,8 @@ store::group_row to_row(const group& g) {
     row.modified_ms = common::to_epoch_ms(g.last_modified);
     row.version = g.version;
     row.resource_json = g.resource.dump();
+    row.source = g.source;
+    row.source_anchor = g.source_anchor;
     return row;
 }
 
@@ -62,6 +64,8 @@ group from_row(store::group_row&& row) {
     g.created = common::from_epoch_ms(row.created_ms);
     g.last_modified = common::from_epoch_ms(row.modified_ms);
     g.version = row.version;
+    g.source = std::move(row.source);
+    g.source_anchor = std::move(row.source_anchor);
     return g;
 }
 

@@ -92,6 +92,7 @@ store::user_row to_row(const user& u) {
     row.modified_ms = common::to_epoch_ms(u.last_modified);
     row.version = u.version;
     row.resource_json = u.resource.dump();
+    if (u.orphan_since) row.orphan_since_ms = common::to_epoch_ms(*u.orphan_since);
     for (const auto& e : u.emails) {
         auto key = common::fold_case(e);
         bool seen = false;
@@ -119,6 +120,7 @@ user from_row(store::user_row&& row) {
     u.created = common::from_epoch_ms(row.created_ms);
     u.last_modified = common::from_epoch_ms(row.modified_ms);
     u.version = row.version;
+    if (row.orphan_since_ms) u.orphan_since = common::from_epoch_ms(*row.orphan_since_ms);
     if (auto emails = u.resource.find("emails"); emails != u.resource.end() && emails->is_array())
         for (const auto& e : *emails)
             if (e.is_object())

@@ -44,6 +44,9 @@ struct user {
     std::vector<std::string> roles;
     std::string source;                        ///< "scim", "admin", or a sync source name
     std::optional<std::string> source_anchor;  ///< immutable id in the source (IdP id, entryUUID, ...)
+    /// Since when its sync source no longer has it (set when a sync first finds the anchor gone, cleared when
+    /// it returns); the orphan policy counts from it. Kept when the policy disables the record.
+    std::optional<common::timestamp> orphan_since;
     common::timestamp created{};
     common::timestamp last_modified{};
     std::int64_t version = 0;  ///< incremented on every change; the SCIM ETag is W/"<version>"

@@ -19,6 +19,8 @@ struct group_row {
     std::int64_t modified_ms = 0;
     std::int64_t version = 1;
     std::string resource_json;
+    std::string source = "scim";               ///< "scim", "admin", or a sync source name
+    std::optional<std::string> source_anchor;  ///< immutable id of the group in its source
 };
 
 /// One member row of a group.

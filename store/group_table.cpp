@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::string_view columns =
     "seq, tenant_id, id, display_name, display_name_key, external_id, created_ms, modified_ms, version, "
-    "resource";
+    "resource, source, source_anchor";
 
 group_row read_row(const statement& s) {
     group_row r;
@@ -22,6 +22,8 @@ group_row read_row(const statement& s) {
     r.modified_ms = s.column_int(7);
     r.version = s.column_int(8);
     r.resource_json = s.column_text(9);
+    r.source = s.column_text(10);
+    r.source_anchor = s.column_optional_text(11);
     return r;
 }
 
@@ -51,7 +53,9 @@ void bind_columns(statement& s, const group_row& row) {
         .bind(6, row.created_ms)
         .bind(7, row.modified_ms)
         .bind(8, row.version)
-        .bind(9, row.resource_json);
+        .bind(9, row.resource_json)
+        .bind(10, row.source)
+        .bind(11, row.source_anchor);
 }
 
 }  // namespace
@@ -74,6 +78,27 @@ std::vector<group_row> find_by_external_id(connection& db, std::string_view tena
                                            std::string_view external_id) {
     static const std::string sql = select_where("tenant_id = ?1 AND external_id = ?2 ORDER BY seq");
     return many(db, sql, tenant, external_id);
+}
+
+std::optional<group_row> find_by_anchor(connection& db, std::string_view tenant, std::string_view source,
+                                        std::string_view anchor) {
+    static const std::string sql = select_where("tenant_id = ?1 AND source = ?2 AND source_anchor = ?3");
+    auto s = db.cached(sql);
+    s->bind(1, tenant).bind(2, source).bind(3, anchor);
+    if (!s->step()) return std::nullopt;
+    return read_row(*s);
+}
+
+void scan_by_source(connection& db, std::string_view tenant, std::string_view source,
+                    const std::function<bool(group_row&&)>& visit) {
+    // groups_by_anchor covers (tenant, source) for anchored groups; a source's groups all have anchors.
+    static const std::string sql =
+        select_where("tenant_id = ?1 AND source = ?2 AND source_anchor IS NOT NULL ORDER BY seq");
+    statement s(db, sql);  // not cached: a visitor may itself use cached statements
+    s.bind(1, tenant).bind(2, source);
+    while (s.step()) {
+        if (!visit(read_row(s))) break;
+    }
 }
 
 std::int64_t count(connection& db, std::string_view tenant) {
@@ -105,8 +130,8 @@ void scan(connection& db, std::string_view tenant, const std::function<bool(grou
 void insert(connection& db, group_row& row) {
     auto s = db.cached(
         "INSERT INTO groups (tenant_id, id, display_name, display_name_key, external_id, created_ms, "
-        "modified_ms, "
-        "version, resource) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        "modified_ms, version, resource, source, source_anchor) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
     bind_columns(*s, row);
     s->step();
     row.seq = db.last_insert_rowid();
@@ -115,7 +140,8 @@ void insert(connection& db, group_row& row) {
 bool update(connection& db, const group_row& row) {
     auto s = db.cached(
         "UPDATE groups SET display_name = ?3, display_name_key = ?4, external_id = ?5, created_ms = ?6, "
-        "modified_ms = ?7, version = ?8, resource = ?9 WHERE tenant_id = ?1 AND id = ?2");
+        "modified_ms = ?7, version = ?8, resource = ?9, source = ?10, source_anchor = ?11 "
+        "WHERE tenant_id = ?1 AND id = ?2");
     bind_columns(*s, row);
     s->step();
     return db.changes() > 0;

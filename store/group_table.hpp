@@ -21,6 +21,9 @@ std::vector<group_row> find_by_display_name_key(connection& db, std::string_view
 /// Rows whose external_id equals `external_id` exactly (caseExact), in list order.
 std::vector<group_row> find_by_external_id(connection& db, std::string_view tenant,
                                            std::string_view external_id);
+/// The group a source names by `anchor`.
+std::optional<group_row> find_by_anchor(connection& db, std::string_view tenant, std::string_view source,
+                                        std::string_view anchor);
 
 std::int64_t count(connection& db, std::string_view tenant);
 /// Rows in list order, skipping `offset` and returning at most `limit`.
@@ -28,6 +31,11 @@ std::vector<group_row> page(connection& db, std::string_view tenant, std::int64_
 /// Calls `visit` for each row of the tenant in list order until it returns false. The visitor may use the
 /// connection's cached statements.
 void scan(connection& db, std::string_view tenant, const std::function<bool(group_row&&)>& visit);
+
+/// Calls `visit` for each group of the tenant that `source` anchored, in list order, until it returns false.
+/// The visitor may use the connection's cached statements.
+void scan_by_source(connection& db, std::string_view tenant, std::string_view source,
+                    const std::function<bool(group_row&&)>& visit);
 
 /// Inserts `row`; its seq is assigned and written back.
 void insert(connection& db, group_row& row);

@@ -124,4 +124,21 @@ void transaction::commit() {
     done_ = true;
 }
 
+savepoint::savepoint(connection& db) : db_(db) { db_.exec("SAVEPOINT step"); }
+
+savepoint::~savepoint() {
+    if (!done_) {
+        try {
+            db_.exec("ROLLBACK TO step; RELEASE step");
+        } catch (...) {
+            // Only after a failure that already ended the transaction; its owner rolls back.
+        }
+    }
+}
+
+void savepoint::release() {
+    db_.exec("RELEASE step");
+    done_ = true;
+}
+
 }  // namespace dirsync::store

@@ -112,4 +112,19 @@ private:
     bool done_ = false;
 };
 
+/// SAVEPOINT ... RELEASE inside an open transaction, rolled back to (and released) on destruction unless
+/// released: undoes the writes of one step of a larger transaction while keeping the others. Nests.
+class savepoint {
+public:
+    explicit savepoint(connection& db);
+    ~savepoint();
+    savepoint(const savepoint&) = delete;
+    savepoint& operator=(const savepoint&) = delete;
+    void release();
+
+private:
+    connection& db_;
+    bool done_ = false;
+};
+
 }  // namespace dirsync::store

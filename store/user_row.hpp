@@ -28,6 +28,7 @@ struct user_row {
     std::int64_t modified_ms = 0;
     std::int64_t version = 1;
     std::string resource_json;
+    std::optional<std::int64_t> orphan_since_ms;  ///< when a sync source first found it gone; null otherwise
     std::vector<std::string> email_keys;  ///< case-folded e-mail values, for the e-mail index (write side only)
 };
 

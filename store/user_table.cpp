@@ -6,7 +6,7 @@ namespace {
 
 constexpr std::string_view columns =
     "seq, tenant_id, id, user_name, user_name_key, external_id, display_name, given_name, family_name, active, "
-    "status, roles, source, source_anchor, created_ms, modified_ms, version, resource";
+    "status, roles, source, source_anchor, created_ms, modified_ms, version, resource, orphan_since_ms";
 
 user_row read_row(const statement& s) {
     user_row r;
@@ -28,6 +28,7 @@ user_row read_row(const statement& s) {
     r.modified_ms = s.column_int(15);
     r.version = s.column_int(16);
     r.resource_json = s.column_text(17);
+    if (!s.column_is_null(18)) r.orphan_since_ms = s.column_int(18);
     return r;
 }
 
@@ -88,6 +89,10 @@ void bind_columns(statement& s, const user_row& row) {
         .bind(15, row.modified_ms)
         .bind(16, row.version)
         .bind(17, row.resource_json);
+    if (row.orphan_since_ms)
+        s.bind(18, *row.orphan_since_ms);
+    else
+        s.bind_null(18);
 }
 
 }  // namespace
@@ -157,11 +162,22 @@ void scan(connection& db, std::string_view tenant, const std::function<bool(user
     }
 }
 
+void scan_by_source(connection& db, std::string_view tenant, std::string_view source,
+                    const std::function<bool(user_row&&)>& visit) {
+    static const std::string sql = select_where("tenant_id = ?1 AND source = ?2 ORDER BY seq");
+    statement s(db, sql);  // not cached: a visitor may itself use cached statements
+    s.bind(1, tenant).bind(2, source);
+    while (s.step()) {
+        if (!visit(read_row(s))) break;
+    }
+}
+
 void insert(connection& db, user_row& row) {
     auto s = db.cached(
         "INSERT INTO users (tenant_id, id, user_name, user_name_key, external_id, display_name, given_name, "
-        "family_name, active, status, roles, source, source_anchor, created_ms, modified_ms, version, resource) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+        "family_name, active, status, roles, source, source_anchor, created_ms, modified_ms, version, "
+        "resource, orphan_since_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
     bind_columns(*s, row);
     s->step();
     row.seq = db.last_insert_rowid();
@@ -172,8 +188,8 @@ bool update(connection& db, const user_row& row) {
     auto s = db.cached(
         "UPDATE users SET user_name = ?3, user_name_key = ?4, external_id = ?5, display_name = ?6, "
         "given_name = ?7, family_name = ?8, active = ?9, status = ?10, roles = ?11, source = ?12, "
-        "source_anchor = ?13, created_ms = ?14, modified_ms = ?15, version = ?16, resource = ?17 "
-        "WHERE tenant_id = ?1 AND id = ?2 RETURNING seq");
+        "source_anchor = ?13, created_ms = ?14, modified_ms = ?15, version = ?16, resource = ?17, "
+        "orphan_since_ms = ?18 WHERE tenant_id = ?1 AND id = ?2 RETURNING seq");
     bind_columns(*s, row);
     if (!s->step()) return false;
     user_row with_seq = row;

@@ -35,6 +35,11 @@ std::vector<user_row> page(connection& db, std::string_view tenant, std::int64_t
 /// Calls `visit` for each row of the tenant in list order until it returns false.
 void scan(connection& db, std::string_view tenant, const std::function<bool(user_row&&)>& visit);
 
+/// Calls `visit` for each row of the tenant whose source is `source`, in list order, until it returns false.
+/// Answered from the (tenant, source) index, so its cost follows the source's records, not the tenant's.
+void scan_by_source(connection& db, std::string_view tenant, std::string_view source,
+                    const std::function<bool(user_row&&)>& visit);
+
 /// Inserts `row` (seq is assigned and written back) and its e-mail keys.
 void insert(connection& db, user_row& row);
 /// Replaces the row with the same (tenant, id), and its e-mail keys; false when there is none.
