@@ -1,0 +1,141 @@
+// The admin API's routing, authentication and input checks, over a small in-memory sync_control (the daemon's
+// real one is exercised by the integration tests).
+#include "admin/api.hpp"
+
+#include <gtest/gtest.h>
+
+#include "common/sha256.hpp"
+
+namespace dirsync::admin {
+namespace {
+
+class recording_control : public sync_control {
+  public:
+    nlohmann::json sources() const override { return nlohmann::json::array({{{"name", "corp"}}}); }
+    outcome source(std::string_view name) const override {
+        if (name != "corp") return refusal{404, "no source '" + std::string(name) + "'"};
+        return nlohmann::json{{"name", "corp"}};
+    }
+    outcome runs(std::string_view source, std::size_t limit) const override {
+        last_runs_source = std::string(source);
+        last_limit = limit;
+        return nlohmann::json::array();
+    }
+    outcome run(std::int64_t id) const override {
+        if (id != 7) return refusal{404, "no run"};
+        return nlohmann::json{{"id", 7}, {"status", "ok"}};
+    }
+    outcome start_run(std::string_view source, const run_request& r) override {
+        started = r;
+        if (source != "corp") return refusal{404, "no source"};
+        return nlohmann::json{{"run", 8}};
+    }
+    outcome release(std::string_view source, std::int64_t id, std::string_view actor) override {
+        released = std::string(source) + "/" + std::to_string(id) + " by " + std::string(actor);
+        if (id != 7) return refusal{409, "run 9 is not blocked"};
+        return nlohmann::json{{"id", 7}};
+    }
+
+    mutable std::string last_runs_source;
+    mutable std::size_t last_limit = 0;
+    std::optional<run_request> started;
+    std::string released;
+};
+
+constexpr const char* token = "admin-secret-token";
+
+class AdminApiTest : public ::testing::Test {
+  protected:
+    recording_control control;
+    http::bearer_authenticator auth{{{"admin:0123abcd", common::sha256(token)}}};
+    api admin{control, auth};
+
+    http::response call(std::string method, std::string target, std::string body = {},
+                        std::string bearer = token) {
+        http::request req;
+        req.method = std::move(method);
+        req.target = std::move(target);
+        req.body = std::move(body);
+        if (!bearer.empty()) req.headers.push_back({"Authorization", "Bearer " + bearer});
+        return admin.handle(req);
+    }
+};
+
+TEST_F(AdminApiTest, OwnsOnlyItsBasePath) {
+    EXPECT_TRUE(api::owns("/admin/v1"));
+    EXPECT_TRUE(api::owns("/admin/v1/sync/runs?limit=3"));
+    EXPECT_FALSE(api::owns("/admin/v10"));
+    EXPECT_FALSE(api::owns("/admin"));
+    EXPECT_FALSE(api::owns("/scim/v2/Users"));
+}
+
+TEST_F(AdminApiTest, RefusesMissingWrongAndScimTokens) {
+    for (auto bearer : {std::string(), std::string("wrong"), std::string("scim-token-of-acme")}) {
+        auto res = call("GET", "/admin/v1/sync/sources", {}, bearer);
+        EXPECT_EQ(res.status, 401u) << bearer;
+        EXPECT_NE(res.body.find("urn:ietf:params:scim:api:messages:2.0:Error"), std::string::npos);
+    }
+    http::bearer_authenticator none{{}};
+    api disabled{control, none};
+    http::request req{"GET", "/admin/v1/sync/sources", {{"Authorization", std::string("Bearer ") + token}}, {}, {}};
+    auto res = disabled.handle(req);
+    EXPECT_EQ(res.status, 401u);
+    EXPECT_NE(res.body.find("no admin_tokens"), std::string::npos);
+}
+
+TEST_F(AdminApiTest, RoutesReads) {
+    auto res = call("GET", "/admin/v1/sync/sources");
+    EXPECT_EQ(res.status, 200u);
+    EXPECT_EQ(res.content_type, "application/json");
+    EXPECT_EQ(nlohmann::json::parse(res.body)[0]["name"], "corp");
+    EXPECT_EQ(call("GET", "/admin/v1/sync/sources/corp").status, 200u);
+    EXPECT_EQ(call("GET", "/admin/v1/sync/sources/nope").status, 404u);
+    EXPECT_EQ(call("GET", "/admin/v1/sync/sources/corp/runs?limit=5").status, 200u);
+    EXPECT_EQ(control.last_runs_source, "corp");
+    EXPECT_EQ(control.last_limit, 5u);
+    EXPECT_EQ(call("GET", "/admin/v1/sync/runs?limit=5000").status, 200u);
+    EXPECT_EQ(control.last_runs_source, "");
+    EXPECT_EQ(control.last_limit, 1000u);
+    EXPECT_EQ(call("GET", "/admin/v1/sync/runs").status, 200u);
+    EXPECT_EQ(control.last_limit, 20u);
+    EXPECT_EQ(call("GET", "/admin/v1/sync/runs/7").status, 200u);
+    EXPECT_EQ(call("GET", "/admin/v1/sync/runs/8").status, 404u);
+    EXPECT_EQ(call("GET", "/admin/v1/sync/runs/x").status, 404u);
+    EXPECT_EQ(call("GET", "/admin/v1/sync/runs/-1").status, 404u);
+    EXPECT_EQ(call("GET", "/admin/v1/nothing").status, 404u);
+}
+
+TEST_F(AdminApiTest, BadLimitsAreRefused) {
+    for (auto q : {"?limit=0", "?limit=x", "?limit=-3", "?limit=%zz"})
+        EXPECT_EQ(call("GET", std::string("/admin/v1/sync/runs") + q).status, 400u) << q;
+}
+
+TEST_F(AdminApiTest, StartsRunsWithCheckedBodies) {
+    auto res = call("POST", "/admin/v1/sync/sources/corp/runs", R"({"dry_run":true,"mode":"full"})");
+    EXPECT_EQ(res.status, 202u);
+    ASSERT_TRUE(control.started);
+    EXPECT_TRUE(control.started->dry_run);
+    EXPECT_EQ(control.started->mode, "full");
+    EXPECT_EQ(control.started->actor, "admin:0123abcd");
+    EXPECT_EQ(call("POST", "/admin/v1/sync/sources/corp/runs").status, 202u);
+    EXPECT_FALSE(control.started->dry_run);
+    EXPECT_FALSE(control.started->mode);
+    for (auto body : {"[]", "{", R"({"dry_run":"yes"})", R"({"mode":"partial"})", R"({"force":true})"})
+        EXPECT_EQ(call("POST", "/admin/v1/sync/sources/corp/runs", body).status, 400u) << body;
+    EXPECT_EQ(call("POST", "/admin/v1/sync/sources/nope/runs").status, 404u);
+}
+
+TEST_F(AdminApiTest, ReleasesAndRefusesWrongMethods) {
+    EXPECT_EQ(call("POST", "/admin/v1/sync/sources/corp/runs/7/release").status, 200u);
+    EXPECT_EQ(control.released, "corp/7 by admin:0123abcd");
+    EXPECT_EQ(call("POST", "/admin/v1/sync/sources/corp/runs/9/release").status, 409u);
+    auto res = call("DELETE", "/admin/v1/sync/sources/corp/runs");
+    EXPECT_EQ(res.status, 405u);
+    ASSERT_FALSE(res.headers.empty());
+    EXPECT_EQ(res.headers.back().value, "GET, POST");
+    EXPECT_EQ(call("GET", "/admin/v1/sync/sources/corp/runs/7/release").status, 405u);
+    EXPECT_EQ(call("POST", "/admin/v1/sync/runs").status, 405u);
+}
+
+}  // namespace
+}  // namespace dirsync::admin
