@@ -17,6 +17,7 @@
 #include "config/duration.hpp"
 #include "config/local_file.hpp"
 #include "config/schema_section.hpp"
+#include "config/source_section.hpp"
 #include "config/token_source.hpp"
 #include "config/yaml_reader.hpp"
 
@@ -60,6 +61,9 @@ bool is_tenant_id(std::string_view id) {
     return true;
 }
 
+/// The owner name under which admin tokens are registered.
+const std::string admin_owner = "the admin API";
+
 /// Remembers who each token digest belongs to, so that one token never identifies two principals.
 class token_registry {
   public:
@@ -74,8 +78,10 @@ class token_registry {
                                        std::to_string(first.line));
         else
             sink.error(field.mark, field.name + " is the same token as one used by " + first.owner +
-                                       " (line " + std::to_string(first.line) +
-                                       "); a token must identify exactly one tenant");
+                                       " (line " + std::to_string(first.line) + "); " +
+                                       (owner == admin_owner || first.owner == admin_owner
+                                            ? "an admin token must not also be a SCIM token"
+                                            : "a token must identify exactly one tenant"));
     }
 
   private:
@@ -240,13 +246,17 @@ void read_tenants(diagnostics_sink& sink, const yaml_field& field, std::vector<t
 }
 
 // The whole document. New top-level sections are one more line here and a reader above.
-void read_document(diagnostics_sink& sink, const YAML::Node& document, settings& out) {
+void read_document(diagnostics_sink& sink, const YAML::Node& document, std::string_view yaml,
+                   settings& out) {
     token_registry tokens;
     map_reader map(sink, root_field(document));
     if (auto f = map.optional("server")) read_server(sink, *f, out.server);
     if (auto f = map.required("storage")) read_storage(sink, *f, out.storage);
     if (auto f = map.optional("logging")) read_logging(sink, *f, out.logging);
     if (auto f = map.optional("tenants")) read_tenants(sink, *f, out.tenants, tokens);
+    if (auto f = map.optional("admin_tokens"))
+        out.admin_tokens = read_token_list(sink, *f, admin_owner, tokens);
+    if (auto f = map.optional("sources")) read_sources(sink, *f, {yaml, out.tenants}, out.sources);
     if (auto f = map.optional("schemas")) read_schemas(sink, *f, out.schemas);
     map.finish();
 }
@@ -269,7 +279,8 @@ std::string syntax_hint(std::string_view yaml, int line) {
 }  // namespace
 
 boost::system::result<settings, config_error> load_settings_string(std::string_view yaml,
-                                                                   std::string_view file_name) {
+                                                                   std::string_view file_name,
+                                                                   const load_options& options) {
     diagnostics_sink sink{std::string(file_name)};
     settings out;
     out.source_file = std::string(file_name);
@@ -280,7 +291,12 @@ boost::system::result<settings, config_error> load_settings_string(std::string_v
         } else {
             if (documents.size() > 1)
                 sink.error(documents[1].Mark(), "only one YAML document is allowed in the configuration");
-            read_document(sink, documents.front(), out);
+            read_document(sink, documents.front(), yaml, out);
+            if (options.check) {
+                std::vector<diagnostic> found;
+                options.check(out, found);
+                for (auto& d : found) sink.add(std::move(d));
+            }
         }
     } catch (const YAML::ParserException& e) {
         sink.error(e.mark, "syntax error: " + e.msg + syntax_hint(yaml, e.mark.line));
@@ -291,10 +307,11 @@ boost::system::result<settings, config_error> load_settings_string(std::string_v
     return out;
 }
 
-boost::system::result<settings, config_error> load_settings_file(const std::filesystem::path& file) {
+boost::system::result<settings, config_error> load_settings_file(const std::filesystem::path& file,
+                                                                 const load_options& options) {
     auto text = read_file(file, max_config_bytes);
     if (!text) return config_error({diagnostic{file.string(), 0, 0, text.error().message}});
-    return load_settings_string(*text, file.string());
+    return load_settings_string(*text, file.string(), options);
 }
 
 }  // namespace dirsync::config

@@ -9,6 +9,7 @@
 
 #include "common/log.hpp"
 #include "common/sha256.hpp"
+#include "config/source_settings.hpp"
 
 namespace dirsync::config {
 
@@ -118,6 +119,11 @@ struct settings {
     storage_settings storage;
     logging_settings logging;
     std::vector<tenant_settings> tenants;
+    /// `admin_tokens:` digests of the bearer tokens of the admin API (/admin/v1), in the same forms as
+    /// `scim_tokens`; none of them is also a SCIM token
+    std::vector<common::sha256_digest> admin_tokens;
+    /// `sources:` directories reconciled into tenants (config/source_settings.hpp), in file order
+    std::vector<source_settings> sources;
     std::vector<schema_settings> schemas;  ///< configured extension schemas, in file order
 };
 

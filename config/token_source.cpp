@@ -1,11 +1,9 @@
 #include "config/token_source.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
 #include <optional>
 
-#include "config/local_file.hpp"
+#include "config/secret_reference.hpp"
 #include "config/wipe.hpp"
 
 namespace dirsync::config {
@@ -14,20 +12,6 @@ namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
-
-bool is_env_name(std::string_view name) {
-    if (name.empty() || (name.front() >= '0' && name.front() <= '9')) return false;
-    for (char c : name) {
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-        if (!ok) return false;
-    }
-    return true;
-}
-
-bool is_credential_name(std::string_view name) {
-    return !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos &&
-           name.find('\0') == std::string_view::npos;
-}
 
 /// Trims, checks and hashes `token`, then wipes it whatever the outcome. `origin` names the source in
 /// messages.
@@ -48,9 +32,11 @@ boost::system::result<common::sha256_digest, value_error> digest_of(std::string&
     return digest;
 }
 
-boost::system::result<common::sha256_digest, value_error> from_file(const std::filesystem::path& path,
-                                                                    const std::string& origin) {
-    auto content = read_file(path, max_token_file_bytes);
+/// The raw token at a file, variable or credential (see read_secret_source), trimmed, checked and hashed.
+boost::system::result<common::sha256_digest, value_error> from_secret_source(secret_source_kind kind,
+                                                                             const std::string& value,
+                                                                             const std::string& origin) {
+    auto content = read_secret_source(kind, value, max_token_file_bytes);
     if (!content) return content.error();
     return digest_of(*content, origin);
 }
@@ -80,32 +66,16 @@ boost::system::result<common::sha256_digest, value_error> resolve_token(const to
                                std::to_string(source.value.size()) +
                                " characters (print the digest of a token with `dirsyncctl hash-token`)");
         }
-        case token_source_kind::file: {
+        case token_source_kind::file:
             if (source.value.empty()) return value_error("empty token file name");
-            return from_file(source.value, "token file '" + source.value + "'");
-        }
-        case token_source_kind::env: {
-            if (!is_env_name(source.value))
-                return value_error("'" + source.value + "' is not a valid environment variable name");
-            const char* value = std::getenv(source.value.c_str());
-            if (value == nullptr)
-                return value_error("environment variable '" + source.value + "' is not set");
-            std::string token(value);
-            return digest_of(token, "environment variable '" + source.value + "'");
-        }
-        case token_source_kind::credential: {
-            if (!is_credential_name(source.value))
-                return value_error("'" + source.value +
-                                   "' is not a valid credential name (no '/', not '.' or '..')");
-            const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
-            if (directory == nullptr || *directory == '\0')
-                return value_error(
-                    "credential '" + source.value +
-                    "' needs $CREDENTIALS_DIRECTORY, which is not set (credentials are passed by "
-                    "systemd with LoadCredential= or SetCredential=)");
-            return from_file(std::filesystem::path(directory) / source.value,
-                             "credential '" + source.value + "'");
-        }
+            return from_secret_source(secret_source_kind::file, source.value,
+                                      "token file '" + source.value + "'");
+        case token_source_kind::env:
+            return from_secret_source(secret_source_kind::env, source.value,
+                                      "environment variable '" + source.value + "'");
+        case token_source_kind::credential:
+            return from_secret_source(secret_source_kind::credential, source.value,
+                                      "credential '" + source.value + "'");
     }
     return value_error("unknown token source");
 }

@@ -70,6 +70,11 @@ void diagnostics_sink::error(std::string message) {
     diagnostics_.push_back(diagnostic{file_, 0, 0, std::move(message)});
 }
 
+void diagnostics_sink::add(diagnostic found) {
+    found.file = file_;
+    diagnostics_.push_back(std::move(found));
+}
+
 std::vector<diagnostic> diagnostics_sink::take() {
     std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const diagnostic& a, const diagnostic& b) {
         return a.line != b.line ? a.line < b.line : a.column < b.column;

@@ -27,6 +27,9 @@ class diagnostics_sink {
     /// Records an error that has no position in the file.
     void error(std::string message);
 
+    /// Records a diagnostic made elsewhere (a later check); its `file` is replaced by this sink's.
+    void add(diagnostic found);
+
     const std::string& file() const noexcept { return file_; }
     bool empty() const noexcept { return diagnostics_.empty(); }
     std::size_t size() const noexcept { return diagnostics_.size(); }

@@ -10,6 +10,7 @@
 #include "store/audit_table.hpp"
 #include "store/database.hpp"
 #include "store/tenant_table.hpp"
+#include "store/user_password.hpp"
 #include "store/user_table.hpp"
 
 namespace dirsync::directory {
@@ -107,7 +108,12 @@ result<user> directory::batch::create_user(std::string_view tenant, user_write w
 
     auto row = to_row(u);
     users::insert(db_, row);
-    audit(db_, actor_, u, "user.create", json{{"after", audit_view(u)}});
+    json summary{{"after", audit_view(u)}};
+    if (w.password_hash && *w.password_hash) {
+        store::user_password::set(db_, tenant, u.id, *w.password_hash);
+        summary["password"] = "set";
+    }
+    audit(db_, actor_, u, "user.create", summary);
     return u;
 }
 
@@ -136,6 +142,9 @@ result<user> directory::batch::modify_user(std::string_view tenant, std::string_
         u.source_anchor = w->source_anchor;
     }
     if (w->orphan_since) u.orphan_since = *w->orphan_since;
+    // A new hash always differs (fresh salt); clearing changes something only when one is stored.
+    const bool password_changes =
+        w->password_hash && (w->password_hash->has_value() || store::user_password::get(db_, tenant, id));
 
     user_status wanted = before.status;
     if (w->status)
@@ -149,17 +158,20 @@ result<user> directory::batch::modify_user(std::string_view tenant, std::string_
 
     if (u.resource == before.resource && u.roles == before.roles && u.status == before.status &&
         u.source == before.source && u.source_anchor == before.source_anchor &&
-        u.orphan_since == before.orphan_since)
+        u.orphan_since == before.orphan_since && !password_changes)
         return before;  // nothing changed: no new version, no audit event
 
     u.last_modified = common::now();
     if (u.last_modified < before.last_modified) u.last_modified = before.last_modified;
     u.version = before.version + 1;
     users::update(db_, to_row(u));
+    json changed = changed_attributes(before.resource, u.resource);
+    if (password_changes) {
+        store::user_password::set(db_, tenant, id, *w->password_hash);
+        changed.push_back("password");  // the name only: the hash stays in its column
+    }
     audit(db_, actor_, u, "user.update",
-          json{{"before", audit_view(before)},
-               {"after", audit_view(u)},
-               {"changed", changed_attributes(before.resource, u.resource)}});
+          json{{"before", audit_view(before)}, {"after", audit_view(u)}, {"changed", std::move(changed)}});
     return u;
 }
 

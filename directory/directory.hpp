@@ -43,6 +43,10 @@ struct user_write {
     /// Since when its sync source no longer has the record. Absent: none on create, unchanged on replace;
     /// present: the new value (an empty inner optional clears it).
     std::optional<std::optional<common::timestamp>> orphan_since;
+    /// The PHC-form hash of a new password (common::hash_password, computed by the caller before the write
+    /// so the writer is not held while hashing). Absent: unchanged (none on create); present: the new hash
+    /// (an empty inner optional clears it). Never read back into `user`, never audited but by name.
+    std::optional<std::optional<std::string>> password_hash;
 };
 
 /// A user record as a sync run compares it: the state a reconcile reads, without projections or groups, so
