@@ -5,8 +5,10 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/sha256.hpp"
+#include "ctl/sync_commands.hpp"
 
 namespace {
 
@@ -16,7 +18,9 @@ Administers dirsyncd.
 
 commands:
   hash-token     read a bearer token on standard input and print its SHA-256 digest (hex), the form
-                 the configuration takes under scim_tokens: - sha256: "<digest>"
+                 the configuration takes under scim_tokens: and admin_tokens: - sha256: "<digest>"
+  sync           list sync sources and runs, start a run, release a blocked run (on the running
+                 daemon, through its admin API; see dirsyncctl sync --help)
   help           show this help
 
 options:
@@ -25,6 +29,9 @@ options:
 
 examples:
   openssl rand -hex 32 | tee token.txt | dirsyncctl hash-token
+  dirsyncctl sync runs corp-ldap
+  dirsyncctl sync run corp-ldap --dry-run
+  dirsyncctl sync release corp-ldap 42
 )";
 
 int hash_token() {
@@ -76,6 +83,7 @@ int main(int argc, char** argv) {
         }
         return hash_token();
     }
+    if (cmd == "sync") return dirsync::ctl::sync_command(std::vector<std::string>(argv + 2, argv + argc));
     std::cerr << "dirsyncctl: unknown command '" << cmd << "' (see dirsyncctl --help)\n";
     return 2;
 }
