@@ -46,6 +46,14 @@ asio::awaitable<result<std::string, error>> who_am_i_on_strand(std::shared_ptr<d
     co_return co_await detail::who_am_i(*conn, s->settings().operation_timeout);
 }
 
+/// Runs `op(connection)` on the current connection.
+template <class Op>
+asio::awaitable<result<void, error>> update_on_strand(std::shared_ptr<detail::session> s, Op op) {
+    auto conn = s->current();
+    if (!conn) co_return conn.error();
+    co_return co_await op(*conn, s->settings().operation_timeout);
+}
+
 }  // namespace
 
 client::client(asio::any_io_executor executor, asio::thread_pool& blocking_pool, connection_settings settings)
@@ -77,6 +85,37 @@ asio::awaitable<result<std::optional<entry>, error>> client::read(std::string dn
                                                                   std::vector<std::string> attributes) {
     return asio::co_spawn(session_->strand(), read_on_strand(session_, std::move(dn), std::move(attributes)),
                           asio::use_awaitable);
+}
+
+asio::awaitable<result<void, error>> client::add(entry e) {
+    auto op = [e = std::move(e)](std::shared_ptr<detail::connection> c, std::chrono::milliseconds t) {
+        return detail::add_entry(std::move(c), e, t);
+    };
+    return asio::co_spawn(session_->strand(), update_on_strand(session_, std::move(op)), asio::use_awaitable);
+}
+
+asio::awaitable<result<void, error>> client::modify(std::string dn, std::vector<modification> changes) {
+    auto op = [dn = std::move(dn), changes = std::move(changes)](std::shared_ptr<detail::connection> c,
+                                                                 std::chrono::milliseconds t) {
+        return detail::modify_entry(std::move(c), dn, changes, t);
+    };
+    return asio::co_spawn(session_->strand(), update_on_strand(session_, std::move(op)), asio::use_awaitable);
+}
+
+asio::awaitable<result<void, error>> client::remove(std::string dn) {
+    auto op = [dn = std::move(dn)](std::shared_ptr<detail::connection> c, std::chrono::milliseconds t) {
+        return detail::delete_entry(std::move(c), dn, t);
+    };
+    return asio::co_spawn(session_->strand(), update_on_strand(session_, std::move(op)), asio::use_awaitable);
+}
+
+asio::awaitable<result<void, error>> client::rename(std::string dn, std::string new_rdn,
+                                                    std::string new_superior, bool delete_old_rdn) {
+    auto op = [dn = std::move(dn), new_rdn = std::move(new_rdn), new_superior = std::move(new_superior),
+               delete_old_rdn](std::shared_ptr<detail::connection> c, std::chrono::milliseconds t) {
+        return detail::rename_entry(std::move(c), dn, new_rdn, new_superior, delete_old_rdn, t);
+    };
+    return asio::co_spawn(session_->strand(), update_on_strand(session_, std::move(op)), asio::use_awaitable);
 }
 
 asio::awaitable<result<std::string, error>> client::who_am_i() {

@@ -11,6 +11,7 @@
 #include "ldap/connection_settings.hpp"
 #include "ldap/entry.hpp"
 #include "ldap/error.hpp"
+#include "ldap/modification.hpp"
 #include "ldap/search_cursor.hpp"
 #include "ldap/search_request.hpp"
 
@@ -73,6 +74,25 @@ class client {
     /// completed; nullopt when there is no such entry.
     boost::asio::awaitable<boost::system::result<std::optional<entry>, error>> read(
         std::string dn, std::vector<std::string> attributes = {});
+
+    /// Adds an entry with `e.dn` and `e.attributes` (the values of each under its description as given).
+    /// Errors: kind update with the server's result code (68 entryAlreadyExists, 32 noSuchObject when the
+    /// parent is missing, 50 insufficientAccessRights, 65 objectClassViolation), timeout, disconnected.
+    boost::asio::awaitable<boost::system::result<void, error>> add(entry e);
+
+    /// Applies `changes`, in order, to the entry `dn` in one Modify request (all or nothing). Errors as add
+    /// (16 noSuchAttribute, 20 attributeOrValueExists).
+    boost::asio::awaitable<boost::system::result<void, error>> modify(std::string dn,
+                                                                      std::vector<modification> changes);
+
+    /// Deletes the leaf entry `dn`. Errors as add (66 notAllowedOnNonLeaf).
+    boost::asio::awaitable<boost::system::result<void, error>> remove(std::string dn);
+
+    /// Modify DN: renames `dn` to `new_rdn` ("uid=new"), moving it under `new_superior` unless that is empty;
+    /// the old RDN value is removed from the entry when `delete_old_rdn`. Errors as add.
+    boost::asio::awaitable<boost::system::result<void, error>> rename(std::string dn, std::string new_rdn,
+                                                                      std::string new_superior = {},
+                                                                      bool delete_old_rdn = true);
 
     /// The identity the server sees (RFC 4532 Who am I?): "dn:cn=reader,dc=example,dc=com", or "" when
     /// anonymous.

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ldap/control.hpp"
+
 namespace dirsync::ldap {
 
 /// One directory entry as returned by a search. Values are raw bytes (binary-safe: objectGUID, objectSid,
@@ -15,6 +17,9 @@ struct entry {
     /// Attribute description, lowercased ("objectguid", "member", "usercertificate;binary") -> values in
     /// the server's order. An attribute requested but absent from the entry is absent here.
     std::map<std::string, std::vector<std::string>, std::less<>> attributes;
+    /// Response controls the server attached to the SearchResultEntry (the Sync State Control of a
+    /// syncrepl search); empty for ordinary searches.
+    std::vector<control> controls;
 
     /// The values of `name` (any case), or nullptr when the entry has no such attribute.
     const std::vector<std::string>* find(std::string_view name) const;

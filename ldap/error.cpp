@@ -24,6 +24,8 @@ std::string_view to_string(error_kind kind) noexcept {
             return "search";
         case error_kind::protocol:
             return "protocol";
+        case error_kind::update:
+            return "update";
     }
     return "unknown";
 }

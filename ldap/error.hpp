@@ -16,9 +16,10 @@ enum class error_kind {
     disconnected,  ///< not connected, or the connection was lost (closed, reset, Notice of Disconnection)
     search,        ///< the server answered a search or read with a failure result (no such object, limits)
     protocol,      ///< a response that cannot be used (undecodable entry, inconsistent range retrieval)
+    update,        ///< the server refused an add, modify, delete or rename (no such object, already exists)
 };
 
-/// "settings", "connect", "tls", "bind", "timeout", "disconnected", "search" or "protocol".
+/// "settings", "connect", "tls", "bind", "timeout", "disconnected", "search", "protocol" or "update".
 std::string_view to_string(error_kind kind) noexcept;
 
 /// An expected LDAP failure. `message` says what failed, where, and the server's words

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "ldap/control.hpp"
+
 namespace dirsync::ldap {
 
 /// Search scope (RFC 4511 §4.5.1.2).
@@ -30,6 +32,17 @@ struct search_request {
     /// Complete attributes the server sent in ranged form ("member;range=0-1499") with further base-scope
     /// reads before the page is returned (Active Directory's large groups).
     bool resolve_ranges = true;
+    /// Request controls sent with every request of the search (beside the paged-results control the cursor
+    /// adds itself), e.g. the Sync Request Control. A critical one the server does not support fails the
+    /// search (unavailableCriticalExtension, 12).
+    std::vector<control> controls;
+    /// For an unpaged search (page size 0): at most this many entries per `next_page()`, the rest following
+    /// as the server sends them, with the request kept open between calls. While more than a batch is
+    /// waiting, the connection's reader stops reading, so memory holds about two batches whatever the size
+    /// of the result; other operations of the same client then wait until the cursor is read on (or
+    /// destroyed). Ranged attributes cannot be completed in a batched search (the reads would wait behind
+    /// the batch): such an entry fails it with kind protocol. 0: the whole result in one page.
+    std::uint32_t batch_size = 0;
 };
 
 }  // namespace dirsync::ldap

@@ -64,6 +64,7 @@ pending_request::pending_request(connection& conn, int msgid)
 pending_request::~pending_request() {
     conn_.pending_.erase(msgid_);
     if (!finished_ && !failure_) conn_.abandon(msgid_);
+    if (queue_limit_ > 0) conn_.resume();
 }
 
 asio::awaitable<result<message_ptr, error>> pending_request::next(
@@ -74,6 +75,7 @@ asio::awaitable<result<message_ptr, error>> pending_request::next(
         if (!messages_.empty()) {
             message_ptr message = std::move(messages_.front());
             messages_.pop_front();
+            if (queue_limit_ > 0 && messages_.size() < queue_limit_) conn_.resume();
             co_return std::move(message);
         }
         if (std::chrono::steady_clock::now() >= deadline) {
@@ -90,7 +92,11 @@ asio::awaitable<result<message_ptr, error>> pending_request::next(
 
 connection::connection(const strand_type& strand, ldap_ptr ld, std::string url,
                        std::function<void()> on_closed)
-    : strand_(strand), ld_(std::move(ld)), url_(std::move(url)), on_closed_(std::move(on_closed)) {}
+    : strand_(strand),
+      ld_(std::move(ld)),
+      url_(std::move(url)),
+      on_closed_(std::move(on_closed)),
+      resume_(strand) {}
 
 connection::~connection() {
     if (socket_) {
@@ -133,6 +139,12 @@ result<void, error> connection::start() {
 asio::awaitable<void> connection::read_loop([[maybe_unused]] std::shared_ptr<connection> self) {
     while (is_open()) {
         if (!drain()) co_return;
+        if (paused_) {
+            // Until a consumer takes messages; then drain again first, as libldap may hold input already.
+            resume_.expires_at(std::chrono::steady_clock::time_point::max());
+            co_await resume_.async_wait(use_tuple);
+            continue;
+        }
         auto [ec] = co_await async_wait_readable(*socket_, use_tuple);
         if (!is_open()) co_return;
         if (ec && ec != asio::error::operation_aborted) {
@@ -144,7 +156,7 @@ asio::awaitable<void> connection::read_loop([[maybe_unused]] std::shared_ptr<con
 }
 
 bool connection::drain() {
-    while (is_open()) {
+    while (is_open() && !paused_) {
         LDAPMessage* raw = nullptr;
         timeval zero{0, 0};
         const int rc = ldap_result(ld_.get(), LDAP_RES_ANY, LDAP_MSG_ONE, &zero, &raw);
@@ -160,7 +172,7 @@ bool connection::drain() {
         }
         if (message) dispatch(std::move(message));
     }
-    return false;
+    return is_open();
 }
 
 void connection::dispatch(message_ptr message) {
@@ -181,8 +193,16 @@ void connection::dispatch(message_ptr message) {
     }
     auto it = pending_.find(msgid);
     if (it == pending_.end()) return;  // a request given up on: dropped
-    it->second->messages_.push_back(std::move(message));
-    it->second->wake_.cancel();
+    pending_request& request = *it->second;
+    request.messages_.push_back(std::move(message));
+    request.wake_.cancel();
+    if (request.queue_limit_ > 0 && request.messages_.size() >= request.queue_limit_) paused_ = true;
+}
+
+void connection::resume() {
+    if (!paused_) return;
+    paused_ = false;
+    resume_.cancel();
 }
 
 result<void, error> connection::check_sent(int rc, std::string_view what) {
@@ -225,6 +245,8 @@ void connection::close(error reason) {
         boost::system::error_code ignored;
         socket_->close(ignored);
     }
+    paused_ = false;
+    resume_.cancel();
     ld_.reset();  // unbinds; libldap closes its own descriptor
     if (on_closed_) {
         auto callback = std::move(on_closed_);

@@ -49,11 +49,16 @@ class pending_request {
     /// The final response has been taken: nothing to abandon.
     void finished() noexcept { finished_ = true; }
 
+    /// Flow control: once `limit` messages wait in this request's queue, the connection's reader stops
+    /// reading (for every request) until some are taken. 0 (the default): no limit.
+    void set_queue_limit(std::size_t limit) noexcept { queue_limit_ = limit; }
+
   private:
     friend class connection;
     connection& conn_;
     int msgid_;
     bool finished_ = false;
+    std::size_t queue_limit_ = 0;
     std::deque<message_ptr> messages_;
     std::optional<error> failure_;
     boost::asio::steady_timer wake_;  ///< waited on until the deadline; cancelled to wake up
@@ -102,6 +107,8 @@ class connection : public std::enable_shared_from_this<connection> {
     /// The reader found the connection gone: logs a warning (nobody may be waiting to hear it) and closes.
     void lost(error reason);
     void abandon(int msgid) noexcept;
+    /// A request's queue went below its limit or away: lets a paused reader go on.
+    void resume();
 
     strand_type strand_;
     ldap_ptr ld_;
@@ -110,6 +117,8 @@ class connection : public std::enable_shared_from_this<connection> {
     std::optional<boost::asio::posix::stream_descriptor> socket_;
     std::unordered_map<int, pending_request*> pending_;
     std::optional<error> failure_;
+    bool paused_ = false;               ///< a request's queue is full: the reader waits on `resume_`
+    boost::asio::steady_timer resume_;  ///< cancelled by resume() and close()
 };
 
 }  // namespace dirsync::ldap::detail

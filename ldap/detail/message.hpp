@@ -8,9 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "ldap/control.hpp"
 #include "ldap/detail/handles.hpp"
 #include "ldap/entry.hpp"
 #include "ldap/error.hpp"
+#include "ldap/search_cursor.hpp"
 
 namespace dirsync::ldap::detail {
 
@@ -21,8 +23,8 @@ std::string diagnostic_message(LDAP* ld);
 /// "Invalid credentials (49)", followed by ": <diagnostic>" when there is one.
 std::string describe(int code, std::string_view diagnostic);
 
-/// Copies a SearchResultEntry: DN and every attribute (description lowercased, values byte for byte).
-/// Error (kind protocol) when it cannot be decoded.
+/// Copies a SearchResultEntry: DN, every attribute (description lowercased, values byte for byte) and its
+/// response controls. Error (kind protocol) when it cannot be decoded.
 boost::system::result<entry, error> parse_entry(LDAP* ld, LDAPMessage* message);
 
 /// The LDAPResult of a final response (SearchResultDone, ExtendedResponse, ...).
@@ -32,6 +34,12 @@ struct operation_result {
     std::string matched_dn;
     controls_ptr controls;  ///< response controls; may be null
 };
+
+/// Copies a NULL-terminated control list (null: none), leaving out controls of type `skip_oid`.
+std::vector<control> to_controls(LDAPControl** controls, std::string_view skip_oid = {});
+
+/// Copies an IntermediateResponse (entries_before left 0). Error (kind protocol) when it cannot be decoded.
+boost::system::result<intermediate_response, error> parse_intermediate(LDAP* ld, LDAPMessage* message);
 
 /// Parses the LDAPResult of `message` (not freed). Error (kind protocol) when it cannot be decoded.
 boost::system::result<operation_result, error> parse_result(LDAP* ld, LDAPMessage* message);

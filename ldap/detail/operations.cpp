@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <deque>
 
 #include "ldap/detail/message.hpp"
 #include "ldap/range.hpp"
@@ -40,6 +41,35 @@ class attribute_list {
     std::vector<char*> pointers_;
 };
 
+/// The NULL-terminated `LDAPControl*` array libldap takes: `controls` (which must outlive it), then `extra`
+/// when not null.
+class control_list {
+  public:
+    control_list(const std::vector<control>& controls, LDAPControl* extra) {
+        structs_.reserve(controls.size());
+        for (const auto& c : controls) {
+            LDAPControl l{};
+            l.ldctl_oid = const_cast<char*>(c.oid.c_str());
+            // A value that is present but empty still needs a non-null bv_val: libldap omits the value
+            // when bv_val is null.
+            if (c.value)
+                l.ldctl_value =
+                    berval{static_cast<ber_len_t>(c.value->size()), const_cast<char*>(c.value->data())};
+            l.ldctl_iscritical = c.critical ? 1 : 0;
+            structs_.push_back(l);
+        }
+        for (auto& l : structs_) pointers_.push_back(&l);
+        if (extra) pointers_.push_back(extra);
+        pointers_.push_back(nullptr);
+    }
+    /// nullptr for no controls.
+    LDAPControl** get() noexcept { return pointers_.size() > 1 ? pointers_.data() : nullptr; }
+
+  private:
+    std::vector<LDAPControl> structs_;
+    std::vector<LDAPControl*> pointers_;
+};
+
 /// The search time limit sent to the server: the operation timeout in whole seconds, rounded up.
 timeval server_time_limit(std::chrono::milliseconds timeout) {
     const auto seconds = std::max<long long>(1, (timeout.count() + 999) / 1000);
@@ -68,15 +98,14 @@ result<std::string, error> page_cookie(LDAP* ld, LDAPControl** controls, const s
 
 }  // namespace
 
-asio::awaitable<result<search_page, error>> fetch_search_page(std::shared_ptr<connection> conn,
-                                                              const search_request& request,
-                                                              std::uint32_t page_size,
-                                                              const std::string& cookie,
-                                                              std::chrono::milliseconds timeout) {
-    if (!conn->is_open()) co_return conn->failure();
-    const std::string what =
-        "search under '" + request.base + "' for '" + request.filter + "' on " + conn->url();
+std::string describe_search(const connection& conn, const search_request& request) {
+    return "search under '" + request.base + "' for '" + request.filter + "' on " + conn.url();
+}
 
+result<int, error> send_search(connection& conn, const search_request& request, std::uint32_t page_size,
+                               const std::string& cookie, std::chrono::milliseconds timeout,
+                               const std::string& what) {
+    if (!conn.is_open()) return conn.failure();
     control_ptr page_control;
     if (page_size > 0) {
         berval cookie_value{static_cast<ber_len_t>(cookie.size()), const_cast<char*>(cookie.data())};
@@ -84,55 +113,86 @@ asio::awaitable<result<search_page, error>> fetch_search_page(std::shared_ptr<co
         // Critical: a server without paging must refuse (unavailableCriticalExtension) rather than answer
         // with a truncated result.
         const int rc = ldap_create_page_control(
-            conn->native(), static_cast<ber_int_t>(std::min<std::uint32_t>(page_size, INT_MAX)),
-            &cookie_value, 1, &raw);
+            conn.native(), static_cast<ber_int_t>(std::min<std::uint32_t>(page_size, INT_MAX)), &cookie_value,
+            1, &raw);
         page_control.reset(raw);
         if (rc != LDAP_SUCCESS)
-            co_return error(error_kind::protocol, rc,
-                            what + ": cannot encode the paged results control: " + describe(rc, {}));
+            return error(error_kind::protocol, rc,
+                         what + ": cannot encode the paged results control: " + describe(rc, {}));
     }
-    LDAPControl* server_controls[] = {page_control.get(), nullptr};
+    control_list server_controls(request.controls, page_control.get());
     attribute_list attributes(request.attributes);
     timeval time_limit = server_time_limit(timeout);
     int msgid = -1;
-    const int rc = ldap_search_ext(conn->native(), request.base.c_str(), scope_value(request.scope),
-                                   request.filter.empty() ? nullptr : request.filter.c_str(),
-                                   attributes.get(), 0, page_control ? server_controls : nullptr, nullptr,
-                                   &time_limit, LDAP_NO_LIMIT, &msgid);
-    if (auto sent = conn->check_sent(rc, what); !sent) co_return sent.error();
+    const int rc =
+        ldap_search_ext(conn.native(), request.base.c_str(), scope_value(request.scope),
+                        request.filter.empty() ? nullptr : request.filter.c_str(), attributes.get(), 0,
+                        server_controls.get(), nullptr, &time_limit, LDAP_NO_LIMIT, &msgid);
+    if (auto sent = conn.check_sent(rc, what); !sent) return sent.error();
+    return msgid;
+}
 
-    pending_request pending(*conn, msgid);
-    const auto deadline = deadline_after(timeout);
-    search_page page;
-    for (;;) {
+asio::awaitable<result<void, error>> collect_search(connection& conn, pending_request& pending,
+                                                    search_page& page, bool paged, std::size_t max_entries,
+                                                    std::chrono::steady_clock::time_point deadline,
+                                                    std::chrono::milliseconds timeout,
+                                                    const std::string& what) {
+    while (max_entries == 0 || page.entries.size() < max_entries) {
         auto message = co_await pending.next(deadline, what, timeout);
         if (!message) co_return message.error();
         LDAPMessage* m = message->get();
         switch (ldap_msgtype(m)) {
             case LDAP_RES_SEARCH_ENTRY: {
-                auto parsed = parse_entry(conn->native(), m);
+                auto parsed = parse_entry(conn.native(), m);
                 if (!parsed) co_return parsed.error();
                 page.entries.push_back(std::move(*parsed));
                 break;
             }
+            case LDAP_RES_INTERMEDIATE: {
+                auto parsed = parse_intermediate(conn.native(), m);
+                if (!parsed) co_return parsed.error();
+                parsed->entries_before = page.entries.size();
+                page.intermediates.push_back(std::move(*parsed));
+                break;
+            }
             case LDAP_RES_SEARCH_RESULT: {
                 pending.finished();
-                auto parsed = parse_result(conn->native(), m);
+                page.finished = true;
+                auto parsed = parse_result(conn.native(), m);
                 if (!parsed) co_return parsed.error();
                 if (parsed->code != LDAP_SUCCESS)
                     co_return error(error_kind::search, parsed->code,
                                     what + " failed: " + describe(parsed->code, parsed->diagnostic));
-                if (page_control) {
-                    auto next_cookie = page_cookie(conn->native(), parsed->controls.get(), what);
+                if (paged) {
+                    auto next_cookie = page_cookie(conn.native(), parsed->controls.get(), what);
                     if (!next_cookie) co_return next_cookie.error();
                     page.cookie = std::move(*next_cookie);
                 }
-                co_return page;
+                page.result_controls = to_controls(parsed->controls.get(), LDAP_CONTROL_PAGEDRESULTS);
+                co_return result<void, error>();
             }
             default:
-                break;  // search references (referrals are not chased), intermediate responses
+                break;  // search references: referrals are not chased
         }
     }
+    co_return result<void, error>();
+}
+
+asio::awaitable<result<search_page, error>> fetch_search_page(std::shared_ptr<connection> conn,
+                                                              const search_request& request,
+                                                              std::uint32_t page_size,
+                                                              const std::string& cookie,
+                                                              std::chrono::milliseconds timeout) {
+    if (!conn->is_open()) co_return conn->failure();
+    const std::string what = describe_search(*conn, request);
+    auto msgid = send_search(*conn, request, page_size, cookie, timeout, what);
+    if (!msgid) co_return msgid.error();
+    pending_request pending(*conn, *msgid);
+    search_page page;
+    auto collected = co_await collect_search(*conn, pending, page, page_size > 0, 0, deadline_after(timeout),
+                                             timeout, what);
+    if (!collected) co_return collected.error();
+    co_return page;
 }
 
 asio::awaitable<result<std::optional<entry>, error>> read_entry(std::shared_ptr<connection> conn,
@@ -168,6 +228,125 @@ asio::awaitable<result<entry, error>> resolve_ranges(std::shared_ptr<connection>
         if (auto added = retrieval->add(**chunk); !added) co_return added.error();
     }
     co_return std::move(*retrieval).take();
+}
+
+namespace {
+
+/// Waits for the final response of the update `msgid` (sent by `what`) and checks its result code.
+asio::awaitable<result<void, error>> await_update(std::shared_ptr<connection> conn, int msgid,
+                                                  int expected_type, std::string what,
+                                                  std::chrono::milliseconds timeout) {
+    pending_request pending(*conn, msgid);
+    const auto deadline = deadline_after(timeout);
+    for (;;) {
+        auto message = co_await pending.next(deadline, what, timeout);
+        if (!message) co_return message.error();
+        LDAPMessage* m = message->get();
+        if (ldap_msgtype(m) != expected_type) continue;
+        pending.finished();
+        auto parsed = parse_result(conn->native(), m);
+        if (!parsed) co_return parsed.error();
+        if (parsed->code != LDAP_SUCCESS)
+            co_return error(error_kind::update, parsed->code,
+                            what + " failed: " + describe(parsed->code, parsed->diagnostic));
+        co_return result<void, error>();
+    }
+}
+
+/// The LDAPMod array of an add or modify: `LDAPMod*`s pointing into owned structures, which point into the
+/// caller's strings (which must outlive it).
+class mod_list {
+  public:
+    void add(int op, const std::string& attribute, const std::vector<std::string>& values) {
+        auto& v = values_.emplace_back();
+        v.reserve(values.size());
+        for (const auto& value : values)
+            v.push_back(berval{static_cast<ber_len_t>(value.size()), const_cast<char*>(value.data())});
+        auto& pointers = value_pointers_.emplace_back();
+        for (auto& b : v) pointers.push_back(&b);
+        pointers.push_back(nullptr);
+        LDAPMod mod{};
+        mod.mod_op = op | LDAP_MOD_BVALUES;
+        mod.mod_type = const_cast<char*>(attribute.c_str());
+        mod.mod_bvalues = values.empty() ? nullptr : pointers.data();
+        mods_.push_back(mod);
+    }
+    LDAPMod** get() {
+        pointers_.clear();
+        for (auto& m : mods_) pointers_.push_back(&m);
+        pointers_.push_back(nullptr);
+        return pointers_.data();
+    }
+
+  private:
+    std::deque<std::vector<berval>> values_;  // deques: elements never move once added
+    std::deque<std::vector<berval*>> value_pointers_;
+    std::deque<LDAPMod> mods_;
+    std::vector<LDAPMod*> pointers_;
+};
+
+int mod_operation(modification::operation op) {
+    switch (op) {
+        case modification::operation::add:
+            return LDAP_MOD_ADD;
+        case modification::operation::remove:
+            return LDAP_MOD_DELETE;
+        case modification::operation::replace:
+            return LDAP_MOD_REPLACE;
+    }
+    return LDAP_MOD_REPLACE;
+}
+
+}  // namespace
+
+asio::awaitable<result<void, error>> add_entry(std::shared_ptr<connection> conn, const entry& e,
+                                               std::chrono::milliseconds timeout) {
+    if (!conn->is_open()) co_return conn->failure();
+    const std::string what = "add of '" + e.dn + "' on " + conn->url();
+    mod_list mods;
+    for (const auto& [attribute, values] : e.attributes) mods.add(LDAP_MOD_ADD, attribute, values);
+    int msgid = -1;
+    const int rc = ldap_add_ext(conn->native(), e.dn.c_str(), mods.get(), nullptr, nullptr, &msgid);
+    if (auto sent = conn->check_sent(rc, what); !sent) co_return sent.error();
+    co_return co_await await_update(std::move(conn), msgid, LDAP_RES_ADD, what, timeout);
+}
+
+asio::awaitable<result<void, error>> modify_entry(std::shared_ptr<connection> conn, const std::string& dn,
+                                                  const std::vector<modification>& changes,
+                                                  std::chrono::milliseconds timeout) {
+    if (!conn->is_open()) co_return conn->failure();
+    const std::string what = "modify of '" + dn + "' on " + conn->url();
+    mod_list mods;
+    for (const auto& c : changes) mods.add(mod_operation(c.op), c.attribute, c.values);
+    int msgid = -1;
+    const int rc = ldap_modify_ext(conn->native(), dn.c_str(), mods.get(), nullptr, nullptr, &msgid);
+    if (auto sent = conn->check_sent(rc, what); !sent) co_return sent.error();
+    co_return co_await await_update(std::move(conn), msgid, LDAP_RES_MODIFY, what, timeout);
+}
+
+asio::awaitable<result<void, error>> delete_entry(std::shared_ptr<connection> conn, const std::string& dn,
+                                                  std::chrono::milliseconds timeout) {
+    if (!conn->is_open()) co_return conn->failure();
+    const std::string what = "delete of '" + dn + "' on " + conn->url();
+    int msgid = -1;
+    const int rc = ldap_delete_ext(conn->native(), dn.c_str(), nullptr, nullptr, &msgid);
+    if (auto sent = conn->check_sent(rc, what); !sent) co_return sent.error();
+    co_return co_await await_update(std::move(conn), msgid, LDAP_RES_DELETE, what, timeout);
+}
+
+asio::awaitable<result<void, error>> rename_entry(std::shared_ptr<connection> conn, const std::string& dn,
+                                                  const std::string& new_rdn, const std::string& new_superior,
+                                                  bool delete_old_rdn, std::chrono::milliseconds timeout) {
+    if (!conn->is_open()) co_return conn->failure();
+    const std::string what = "rename of '" + dn + "' to '" + new_rdn + "'" +
+                             (new_superior.empty() ? std::string() : " under '" + new_superior + "'") +
+                             " on " + conn->url();
+    int msgid = -1;
+    const int rc = ldap_rename(conn->native(), dn.c_str(), new_rdn.c_str(),
+                               new_superior.empty() ? nullptr : new_superior.c_str(), delete_old_rdn ? 1 : 0,
+                               nullptr, nullptr, &msgid);
+    if (auto sent = conn->check_sent(rc, what); !sent) co_return sent.error();
+    co_return co_await await_update(std::move(conn), msgid, LDAP_RES_MODDN, what, timeout);
 }
 
 asio::awaitable<result<std::string, error>> who_am_i(std::shared_ptr<connection> conn,
