@@ -55,6 +55,12 @@ struct slapd_options {
     /// The global size limit for everyone but the rootdn; paged searches may return any total
     /// (size.prtotal=unlimited), as Active Directory allows.
     std::size_t size_limit = 1000;
+    /// syncprov-sessionlog: how many write operations syncprov remembers, so that a syncrepl refresh with a
+    /// recent cookie learns of deletes as delete UUIDs instead of through a present phase; 0: none.
+    std::size_t syncprov_sessionlog = 0;
+    /// syncprov-reloadhint TRUE: a refresh whose cookie is too old fails with e-syncRefreshRequired (4096)
+    /// unless the client sets reloadHint, instead of silently sending everything.
+    bool syncprov_reloadhint = false;
 };
 
 /// One slapd process in a fresh temporary directory, stopped (SIGTERM, then SIGKILL) on destruction.
@@ -338,6 +344,9 @@ class slapd_server {
                "access to attrs=userPassword by self write by anonymous auth by * none\n"
                "access to * by users read by * none\n"
                "overlay syncprov\n";
+        if (options_.syncprov_sessionlog > 0)
+            out << "syncprov-sessionlog " << options_.syncprov_sessionlog << "\n";
+        if (options_.syncprov_reloadhint) out << "syncprov-reloadhint TRUE\n";
     }
 
     /// Runs a program to completion with stdout and stderr appended to slapd.log; its exit status.
