@@ -415,8 +415,9 @@ class planner {
     std::unordered_set<std::string_view> users_by_id_;
     std::unordered_map<std::string_view, const group_brief*> groups_by_anchor_;
     std::unordered_set<std::string_view> groups_by_id_;
-    std::unordered_set<std::string> seen_users_;
-    std::unordered_set<std::string> seen_groups_;
+    /// Anchors read in this run; they view the snapshot or delta, which outlives the planner.
+    std::unordered_set<std::string_view> seen_users_;
+    std::unordered_set<std::string_view> seen_groups_;
     std::unordered_set<std::string> skipped_anchors_;
     std::unordered_set<std::string> adopted_ids_;
     /// Users this run creates (no id yet) or adopts (their id), by anchor.

@@ -4,7 +4,7 @@ namespace dirsync::sync {
 
 run_counts planned_counts(const plan& p) {
     run_counts c;
-    c.read_users = p.read_users;
+    c.read = p.read_users;
     c.read_groups = p.read_groups;
     c.unchanged = p.unchanged_users;
     c.created = p.creates.size();
@@ -40,7 +40,7 @@ run_counts planned_counts(const plan& p) {
 }
 
 nlohmann::json to_json(const run_counts& c) {
-    return nlohmann::json{{"read_users", c.read_users},
+    return nlohmann::json{{"read", c.read},
                           {"read_groups", c.read_groups},
                           {"unchanged", c.unchanged},
                           {"created", c.created},

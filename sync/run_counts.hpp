@@ -9,7 +9,7 @@ namespace dirsync::sync {
 
 /// What a run did (or, for a dry run, would do), as recorded in the run history.
 struct run_counts {
-    std::size_t read_users = 0;
+    std::size_t read = 0;  ///< users the snapshot or delta had
     std::size_t read_groups = 0;
     std::size_t unchanged = 0;  ///< users read that needed no write
     std::size_t created = 0;
@@ -36,7 +36,7 @@ struct run_counts {
 /// The counts a plan would produce if applied in full (dry runs record these).
 run_counts planned_counts(const plan& p);
 
-/// {"read_users": ..., "created": ..., ...}: every field, by its name.
+/// {"read": ..., "created": ..., ...}: every field, by its name.
 nlohmann::json to_json(const run_counts& c);
 
 }  // namespace dirsync::sync

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "directory/directory.hpp"
+#include "sync/plan.hpp"
+#include "sync/reconcile.hpp"
+#include "sync/run_counts.hpp"
+
+namespace dirsync::sync {
+
+/// The records `source` owns in `tenant`, as a reconcile reads them: users and groups, each from one
+/// consistent snapshot, through the directory's (tenant, source) indexes.
+current_records load_current(const directory::directory& dir, std::string_view tenant,
+                             std::string_view source);
+
+/// A candidate_lookup answered by the directory's indexes (externalId exactly, userName and emails
+/// case-insensitively), for `tenant`.
+candidate_lookup directory_candidates(const directory::directory& dir, std::string tenant);
+
+struct apply_options {
+    std::size_t chunk_size = 1000;  ///< changes per write transaction (readers wait for none of them long)
+    std::size_t max_errors = 20;    ///< error messages kept; all failures are counted
+};
+
+struct apply_result {
+    run_counts counts;
+    std::vector<std::string> errors;  ///< "dn: reason" for the first failed entries
+};
+
+/// Executes `p` through the directory's write path, as actor "source:<p.source>", in transactions of
+/// `chunk_size` changes each: user creates, updates, adoptions and un-orphans first, then groups (created
+/// ones, then changed ones), then orphans, policy disables and deletes. Each change is written only if the
+/// record still has the version the plan saw.
+///
+/// A blocked plan's destructive part (orphans, disables, deletes, member removals) is not applied and is
+/// counted `held_back`. An entry whose write fails (userName taken by an unrelated record, a record changed
+/// since the plan, ...) is counted `failed` with "dn: reason" and the run goes on. Members whose record
+/// could not be created are left out. Store failures throw; the chunks committed before stay.
+apply_result apply(directory::directory& dir, const plan& p, const apply_options& opts = {});
+
+}  // namespace dirsync::sync
