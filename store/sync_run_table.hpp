@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/sqlite.hpp"
+
+namespace dirsync::store::sync_run_table {
+
+/// Rows of sync_runs (run history) and sync_state (a source's incremental state). These are the daemon's
+/// records about its sources, not tenant records: they do not go through directory/. Writes throw
+/// sqlite_error.
+
+struct run_row {
+    std::int64_t id = 0;  ///< assigned on insert, increasing
+    std::string source;
+    std::string tenant_id;
+    std::string trigger;
+    std::string mode;  ///< "full" or "incremental"
+    bool dry_run = false;
+    std::int64_t started_ms = 0;
+    std::optional<std::int64_t> ended_ms;
+    std::string status;  ///< "running", "ok", "blocked" or "failed"
+    std::string counts_json = "{}";
+    std::optional<std::string> blocked_reason;
+    std::string errors_json = "[]";
+    std::optional<std::string> released_by;
+    std::optional<std::int64_t> released_ms;
+};
+
+/// Inserts a run (status as given, normally "running"); returns its id.
+std::int64_t insert(connection& db, const run_row& row);
+/// Sets the outcome of run `id` (status, ended_ms, counts, blocked_reason, errors); false when none.
+bool finish(connection& db, const run_row& row);
+std::optional<run_row> find(connection& db, std::int64_t id);
+/// Runs of `source` (all sources when nullopt), newest first, at most `limit`.
+std::vector<run_row> latest(connection& db, std::optional<std::string_view> source, std::int64_t limit);
+/// The newest blocked, not dry, run of `source`.
+std::optional<run_row> latest_blocked(connection& db, std::string_view source);
+/// The newest released run of `source`.
+std::optional<run_row> latest_released(connection& db, std::string_view source);
+/// Whether a run of `source` newer than `id`, not dry, finished ok or blocked.
+bool finished_after(connection& db, std::string_view source, std::int64_t id);
+/// Records who released run `id` and when.
+void set_released(connection& db, std::int64_t id, std::string_view by, std::int64_t when_ms);
+/// Marks every run still "running" as failed at `when_ms` with `errors_json`; returns how many.
+std::int64_t fail_running(connection& db, std::int64_t when_ms, std::string_view errors_json);
+
+struct state_row {
+    std::string source;
+    std::string tenant_id;
+    std::optional<std::int64_t> last_full_ms;
+    std::string state_json = "{}";
+};
+
+std::optional<state_row> find_state(connection& db, std::string_view source);
+/// Inserts or replaces the state of `row.source`.
+void put_state(connection& db, const state_row& row);
+
+}  // namespace dirsync::store::sync_run_table

@@ -1,0 +1,198 @@
+#include "sync/run_log.hpp"
+
+#include "store/database.hpp"
+#include "store/sync_run_table.hpp"
+
+namespace dirsync::sync {
+
+namespace {
+
+using json = nlohmann::json;
+namespace runs = store::sync_run_table;
+
+std::optional<common::timestamp> time_of(const std::optional<std::int64_t>& ms) {
+    if (!ms) return std::nullopt;
+    return common::from_epoch_ms(*ms);
+}
+
+run_record record_of(runs::run_row&& row) {
+    run_record r;
+    r.id = row.id;
+    r.source = std::move(row.source);
+    r.tenant = std::move(row.tenant_id);
+    r.trigger = std::move(row.trigger);
+    r.mode = row.mode == "incremental" ? run_mode::incremental : run_mode::full;
+    r.dry_run = row.dry_run;
+    r.started = common::from_epoch_ms(row.started_ms);
+    r.ended = time_of(row.ended_ms);
+    r.status = parse_run_status(row.status).value_or(run_status::failed);
+    r.counts = json::parse(row.counts_json, nullptr, false);
+    if (!r.counts.is_object()) r.counts = json::object();
+    r.blocked_reason = std::move(row.blocked_reason);
+    auto errors = json::parse(row.errors_json, nullptr, false);
+    if (errors.is_array())
+        for (auto& e : errors)
+            if (e.is_string()) r.errors.push_back(e.get<std::string>());
+    r.released_by = std::move(row.released_by);
+    r.released = time_of(row.released_ms);
+    return r;
+}
+
+json time_json(const std::optional<common::timestamp>& t) {
+    return t ? json(common::format_rfc3339(*t)) : json(nullptr);
+}
+
+}  // namespace
+
+std::string_view to_string(run_status s) noexcept {
+    switch (s) {
+        case run_status::running:
+            return "running";
+        case run_status::ok:
+            return "ok";
+        case run_status::blocked:
+            return "blocked";
+        case run_status::failed:
+            return "failed";
+    }
+    return "failed";
+}
+
+std::optional<run_status> parse_run_status(std::string_view s) noexcept {
+    for (auto st : {run_status::running, run_status::ok, run_status::blocked, run_status::failed})
+        if (to_string(st) == s) return st;
+    return std::nullopt;
+}
+
+nlohmann::json to_json(const run_record& r) {
+    auto opt = [](const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); };
+    return json{{"id", r.id},
+                {"source", r.source},
+                {"tenant", r.tenant},
+                {"trigger", r.trigger},
+                {"mode", to_string(r.mode)},
+                {"dry_run", r.dry_run},
+                {"status", to_string(r.status)},
+                {"started", common::format_rfc3339(r.started)},
+                {"ended", time_json(r.ended)},
+                {"counts", r.counts},
+                {"blocked_reason", opt(r.blocked_reason)},
+                {"errors", r.errors},
+                {"released_by", opt(r.released_by)},
+                {"released", time_json(r.released)}};
+}
+
+run_log::run_log(store::database& db) : db_(db) {}
+
+std::int64_t run_log::start_run(std::string_view source, std::string_view tenant, std::string_view trigger,
+                                run_mode mode, bool dry_run, common::timestamp now) {
+    runs::run_row row;
+    row.source = std::string(source);
+    row.tenant_id = std::string(tenant);
+    row.trigger = std::string(trigger);
+    row.mode = std::string(to_string(mode));
+    row.dry_run = dry_run;
+    row.started_ms = common::to_epoch_ms(now);
+    row.status = "running";
+    return db_.write([&](store::connection& db) { return runs::insert(db, row); });
+}
+
+void run_log::finish_run(std::int64_t id, run_status status, const nlohmann::json& counts,
+                         const std::optional<std::string>& blocked_reason,
+                         const std::vector<std::string>& errors, common::timestamp now) {
+    runs::run_row row;
+    row.id = id;
+    row.status = std::string(to_string(status));
+    row.ended_ms = common::to_epoch_ms(now);
+    row.counts_json = counts.is_object() ? counts.dump() : "{}";
+    row.blocked_reason = blocked_reason;
+    row.errors_json = json(errors).dump();
+    db_.write([&](store::connection& db) { runs::finish(db, row); });
+}
+
+std::vector<run_record> run_log::list_runs(std::string_view source, std::size_t limit) const {
+    auto rows = db_.read([&](store::connection& db) {
+        return runs::latest(db, source.empty() ? std::nullopt : std::optional(source),
+                            static_cast<std::int64_t>(limit));
+    });
+    std::vector<run_record> out;
+    out.reserve(rows.size());
+    for (auto& r : rows) out.push_back(record_of(std::move(r)));
+    return out;
+}
+
+std::optional<run_record> run_log::get_run(std::int64_t id) const {
+    auto row = db_.read([&](store::connection& db) { return runs::find(db, id); });
+    if (!row) return std::nullopt;
+    return record_of(std::move(*row));
+}
+
+boost::system::result<run_record, release_error> run_log::release(std::string_view source, std::int64_t id,
+                                                                  std::string_view actor,
+                                                                  common::timestamp now) {
+    using result = boost::system::result<run_record, release_error>;
+    return db_.write([&](store::connection& db) -> result {
+        auto row = runs::find(db, id);
+        if (!row || row->source != source)
+            return release_error{release_error::code::not_found,
+                                 "no run " + std::to_string(id) + " of source '" + std::string(source) + "'"};
+        if (row->status != "blocked" || row->dry_run)
+            return release_error{release_error::code::not_latest,
+                                 "run " + std::to_string(id) + " is " +
+                                     (row->dry_run ? "a dry run" : "not blocked (" + row->status + ")") +
+                                     "; only a blocked run can be released"};
+        auto latest = runs::latest_blocked(db, source);
+        if (!latest || latest->id != id)
+            return release_error{release_error::code::not_latest,
+                                 "run " + std::to_string(id) + " is not the latest blocked run of '" +
+                                     std::string(source) + "' (run " +
+                                     std::to_string(latest ? latest->id : 0) + " is)"};
+        if (!row->released_by) {
+            row->released_by = std::string(actor);
+            row->released_ms = common::to_epoch_ms(now);
+            runs::set_released(db, id, *row->released_by, *row->released_ms);
+        }
+        return record_of(std::move(*row));
+    });
+}
+
+std::optional<release_allowance> run_log::allowance(std::string_view source) const {
+    return db_.read([&](store::connection& db) -> std::optional<release_allowance> {
+        auto released = runs::latest_released(db, source);
+        if (!released || runs::finished_after(db, source, released->id)) return std::nullopt;
+        auto counts = json::parse(released->counts_json, nullptr, false);
+        std::size_t orphans = 0;
+        if (counts.is_object())
+            if (auto it = counts.find("orphans_planned"); it != counts.end() && it->is_number_unsigned())
+                orphans = it->get<std::size_t>();
+        return release_allowance{released->id, orphans};
+    });
+}
+
+std::int64_t run_log::fail_interrupted(common::timestamp now) {
+    return db_.write([&](store::connection& db) {
+        return runs::fail_running(db, common::to_epoch_ms(now), json::array({"interrupted"}).dump());
+    });
+}
+
+std::optional<source_state> run_log::get_state(std::string_view source) const {
+    auto row = db_.read([&](store::connection& db) { return runs::find_state(db, source); });
+    if (!row) return std::nullopt;
+    source_state s;
+    s.tenant = std::move(row->tenant_id);
+    s.last_full = time_of(row->last_full_ms);
+    s.state = json::parse(row->state_json, nullptr, false);
+    if (s.state.is_discarded()) s.state = json::object();
+    return s;
+}
+
+void run_log::put_state(std::string_view source, const source_state& state) {
+    runs::state_row row;
+    row.source = std::string(source);
+    row.tenant_id = state.tenant;
+    if (state.last_full) row.last_full_ms = common::to_epoch_ms(*state.last_full);
+    row.state_json = state.state.dump();
+    db_.write([&](store::connection& db) { runs::put_state(db, row); });
+}
+
+}  // namespace dirsync::sync

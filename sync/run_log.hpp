@@ -1,0 +1,106 @@
+#pragma once
+
+#include <boost/system/result.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "sync/plan.hpp"
+#include "sync/safety.hpp"
+
+namespace dirsync::store {
+class database;
+}
+
+namespace dirsync::sync {
+
+enum class run_status { running, ok, blocked, failed };
+
+std::string_view to_string(run_status s) noexcept;
+std::optional<run_status> parse_run_status(std::string_view s) noexcept;
+
+/// One run of a source, as the history keeps it.
+struct run_record {
+    std::int64_t id = 0;
+    std::string source;
+    std::string tenant;
+    std::string trigger;  ///< "schedule", "manual", "startup", "cli"
+    run_mode mode = run_mode::full;
+    bool dry_run = false;
+    common::timestamp started{};
+    std::optional<common::timestamp> ended;  ///< nullopt while running
+    run_status status = run_status::running;
+    nlohmann::json counts = nlohmann::json::object();  ///< to_json(run_counts) as the run recorded it
+    std::optional<std::string> blocked_reason;
+    std::vector<std::string> errors;
+    std::optional<std::string> released_by;
+    std::optional<common::timestamp> released;
+};
+
+/// {"id", "source", "tenant", "trigger", "mode", "dry_run", "status", "started", "ended", "counts",
+///  "blocked_reason", "errors", "released_by", "released"}; times in RFC 3339, absent values null.
+nlohmann::json to_json(const run_record& r);
+
+/// A source's incremental state between runs.
+struct source_state {
+    std::string tenant;
+    std::optional<common::timestamp> last_full;       ///< end of the last successful full run
+    nlohmann::json state = nlohmann::json::object();  ///< syncrepl cookie, highest uSNChanged, ...
+};
+
+/// Why a release was refused.
+struct release_error {
+    enum class code {
+        not_found,   ///< no run with this id of this source
+        not_latest,  ///< not blocked, a dry run, or a blocked run older than the source's latest blocked one
+    };
+    code what = code::not_found;
+    std::string message;  ///< one line for the operator
+};
+
+/// The run history and incremental state of the sync sources, in the store's tables (sync_runs,
+/// sync_state) through its writer and reader connections. These are the daemon's records about its sources,
+/// not tenant records, so they do not go through directory/. Thread-safe like store::database.
+class run_log {
+  public:
+    explicit run_log(store::database& db);
+
+    /// Records a run as started ("running"); returns its id, increasing.
+    std::int64_t start_run(std::string_view source, std::string_view tenant, std::string_view trigger,
+                           run_mode mode, bool dry_run, common::timestamp now = common::now());
+    /// Records how run `id` ended. `status` is ok, blocked or failed; `errors` are the first error messages.
+    void finish_run(std::int64_t id, run_status status, const nlohmann::json& counts,
+                    const std::optional<std::string>& blocked_reason, const std::vector<std::string>& errors,
+                    common::timestamp now = common::now());
+
+    /// Runs of `source` (all sources when empty), newest first, at most `limit`.
+    std::vector<run_record> list_runs(std::string_view source, std::size_t limit) const;
+    std::optional<run_record> get_run(std::int64_t id) const;
+
+    /// An admin releases blocked run `id` of `source`: the next run of the source may orphan up to the number
+    /// of records run `id` planned to (counts.orphans_planned). Only the source's latest blocked run that is
+    /// not a dry run can be released; releasing it again changes nothing. Returns the run as released.
+    boost::system::result<run_record, release_error> release(std::string_view source, std::int64_t id,
+                                                             std::string_view actor,
+                                                             common::timestamp now = common::now());
+    /// What the next run of `source` may orphan beyond the safety limits: the allowance of the latest
+    /// released run, unless a run after it (not a dry run) already finished ok or blocked.
+    std::optional<release_allowance> allowance(std::string_view source) const;
+
+    /// At daemon start: runs left "running" by a crash are marked failed ("interrupted"). Returns how many.
+    std::int64_t fail_interrupted(common::timestamp now = common::now());
+
+    std::optional<source_state> get_state(std::string_view source) const;
+    /// Replaces the state of `source`.
+    void put_state(std::string_view source, const source_state& state);
+
+  private:
+    store::database& db_;
+};
+
+}  // namespace dirsync::sync
