@@ -6,6 +6,7 @@
 
 #include "common/log.hpp"
 #include "daemon/router.hpp"
+#include "daemon/schema_conversion.hpp"
 #include "daemon/systemd_notify.hpp"
 #include "directory/directory.hpp"
 #include "http/bearer_authenticator.hpp"
@@ -48,6 +49,12 @@ int run(const config::settings& settings) {
         auto auth = http::bearer_authenticator::from_tenants(settings.tenants);
         scim::service_settings scim_settings;
         scim_settings.tls = settings.server.tls.has_value();
+        scim_settings.schemas = served_schemas(settings.schemas);
+        scim_settings.tenants = tenant_options(settings.tenants);
+        for (const auto& s : settings.schemas)
+            common::log_info("schema " + s.id + " extends " +
+                             (s.resource == config::schema_resource_setting::user ? "User" : "Group") + " with " +
+                             std::to_string(s.attributes.size()) + " attribute(s)");
         scim::service scim(dir, auth, scim_settings);
         router route(scim);
 

@@ -23,12 +23,6 @@ void complete_characteristics(json& a) {
         for (auto& sub : *subs) complete_characteristics(sub);
 }
 
-bool is_core_of_a_resource_type(const schema& s) {
-    const auto types = resource_types();
-    return std::any_of(types.begin(), types.end(),
-                       [&](const resource_type& t) { return ascii_iequals(t.schema->core().id, s.id); });
-}
-
 }  // namespace
 
 json service_provider_config_document(const service_settings& settings, std::string_view base_url) {
@@ -76,9 +70,9 @@ json resource_type_document(const resource_type& type, std::string_view base_url
     return out;
 }
 
-json schema_document(const schema& s, std::string_view base_url) {
+json schema_document(const schema& s, std::string_view base_url, const service_schemas& served) {
     json out = s;
-    const bool core = is_core_of_a_resource_type(s);
+    const bool core = served.is_core(s);
     json kept = json::array();
     for (auto& a : out["attributes"]) {
         if (core && is_common_attribute(a["name"].get_ref<const std::string&>())) continue;
@@ -91,22 +85,8 @@ json schema_document(const schema& s, std::string_view base_url) {
     return out;
 }
 
-std::vector<const schema*> served_schemas() {
-    std::vector<const schema*> out;
-    const auto add = [&](const schema& s) {
-        if (std::none_of(out.begin(), out.end(), [&](const schema* x) { return ascii_iequals(x->id, s.id); }))
-            out.push_back(&s);
-    };
-    for (const auto& t : resource_types()) add(t.schema->core());
-    for (const auto& t : resource_types())
-        for (const auto& e : t.schema->extensions()) add(e);
-    return out;
-}
+std::vector<const schema*> served_schemas() { return default_service_schemas()->served(); }
 
-const schema* find_served_schema(std::string_view urn) {
-    for (const schema* s : served_schemas())
-        if (ascii_iequals(s->id, urn)) return s;
-    return nullptr;
-}
+const schema* find_served_schema(std::string_view urn) { return default_service_schemas()->find_served(urn); }
 
 }  // namespace dirsync::scim

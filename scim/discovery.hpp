@@ -7,6 +7,7 @@
 #include "scim/resource_type.hpp"
 #include "scim/schema.hpp"
 #include "scim/service.hpp"
+#include "scim/service_schemas.hpp"
 
 namespace dirsync::scim {
 
@@ -29,16 +30,17 @@ nlohmann::json service_provider_config_document(const service_settings& settings
 nlohmann::json resource_type_document(const resource_type& type, std::string_view base_url);
 
 /// The /Schemas/{id} resource (RFC 7643 §7): the schema's to_json() plus `schemas` and `meta`. The common
-/// attributes (id, externalId, meta, schemas) are left out of a resource type's core schema, as RFC 7643
-/// §7 asks. Every attribute and sub-attribute carries all characteristics: caseExact and uniqueness, which
-/// to_json leaves out where they do not apply, are given their RFC 7643 §2.2 defaults (false, "none").
-nlohmann::json schema_document(const schema& s, std::string_view base_url);
+/// attributes (id, externalId, meta, schemas) are left out of a resource type's core schema (a core schema
+/// of `served`), as RFC 7643 §7 asks. Every attribute and sub-attribute carries all characteristics:
+/// caseExact and uniqueness, which to_json leaves out where they do not apply, are given their RFC 7643 §2.2
+/// defaults (false, "none").
+nlohmann::json schema_document(const schema& s, std::string_view base_url,
+                               const service_schemas& served = *default_service_schemas());
 
-/// Every schema the resource types use, each once: the core schemas in resource type order, then the
-/// extensions not yet listed.
+/// The built-in schemas, each once (default_service_schemas()->served()).
 std::vector<const schema*> served_schemas();
 
-/// The served schema whose id is `urn` (ASCII case-insensitive); nullptr when none.
+/// The built-in schema whose id is `urn` (ASCII case-insensitive); nullptr when none.
 const schema* find_served_schema(std::string_view urn);
 
 }  // namespace dirsync::scim

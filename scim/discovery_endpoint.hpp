@@ -11,7 +11,7 @@ namespace dirsync::scim {
 /// Schemas (ASCII case-insensitive).
 bool is_discovery_endpoint(std::string_view collection) noexcept;
 
-/// Answers the RFC 7644 §4 discovery endpoints, built from the schema descriptors (see discovery.hpp):
+/// Answers the RFC 7644 §4 discovery endpoints, built from `settings.schemas` (see discovery.hpp):
 /// GET /ServiceProviderConfig, GET /ResourceTypes and /Schemas (ListResponse of all), GET
 /// /ResourceTypes/{name} and /Schemas/{urn} (one resource; the id may be percent-encoded; 404 when unknown).
 /// A `filter` parameter is 403 (RFC 7644 §4: clients must not believe a filter was applied); the other query

@@ -24,9 +24,8 @@ using directory::member_step;
 
 using op_kind = patch_op;
 
-bool is_members(const patch_target& t) {
-    return t.owner != nullptr && group_resource_schema().is_core(t.owner) &&
-           ascii_iequals(t.attribute, "members");
+bool is_members(const patch_target& t, const resource_schema& schema) {
+    return t.owner != nullptr && schema.is_core(t.owner) && ascii_iequals(t.attribute, "members");
 }
 
 bool is_members_key(std::string_view key) {
@@ -64,7 +63,7 @@ std::vector<directory::member_ref> refs_of(std::vector<std::string> ids) {
 
 class planner {
   public:
-    explicit planner(group_patch_plan& plan) : plan_(plan) {}
+    planner(group_patch_plan& plan, const resource_schema& schema) : plan_(plan), schema_(schema) {}
 
     status operation(std::size_t index, const json& op) {
         auto shape = read_patch_operation(op);
@@ -78,12 +77,12 @@ class planner {
         }
         auto path = parse_patch_path(path_text->get_ref<const std::string&>());
         if (!path) return path.error();
-        auto target = resolve_patch_path(std::move(*path), group_resource_schema());
+        auto target = resolve_patch_path(std::move(*path), schema_);
         if (!target) return target.error();
-        if (target->names_schema() && target->owner != nullptr &&
-            group_resource_schema().is_core(target->owner) && *kind != op_kind::remove)
+        if (target->names_schema() && target->owner != nullptr && schema_.is_core(target->owner) &&
+            *kind != op_kind::remove)
             return without_path(index, op, *kind, *value);
-        if (!is_members(*target)) return keep(index, op);
+        if (!is_members(*target, schema_)) return keep(index, op);
         return members_operation(*kind, *target, value);
     }
 
@@ -229,6 +228,7 @@ class planner {
     }
 
     group_patch_plan& plan_;
+    const resource_schema& schema_;
 };
 
 /// apply_patch's "Operations[j]: ..." with j its index in the original request.
@@ -247,27 +247,28 @@ error renumbered(error e, const std::vector<std::size_t>& original) {
 }  // namespace
 
 boost::system::result<group_patch_plan, error> plan_group_patch(const json& patch_request,
-                                                                const patch_limits& limits) {
+                                                                const patch_limits& limits,
+                                                                const resource_schema& schema) {
     auto operations = read_patch_operations(patch_request, limits);
     if (!operations) return operations.error();
     const json* ops = *operations;
     group_patch_plan plan;
-    planner p(plan);
+    planner p(plan, schema);
     for (std::size_t i = 0; i < ops->size(); ++i)
         if (auto r = p.operation(i, (*ops)[i]); !r) return in_operation(i, r.error());
     return plan;
 }
 
 boost::system::result<json, error> apply_group_resource_patch(const group_patch_plan& plan,
-                                                              const json& rendered,
-                                                              const patch_limits& limits) {
+                                                              const json& rendered, const patch_limits& limits,
+                                                              const resource_schema& schema) {
     json patched = rendered;
     if (plan.resource_patch) {
-        auto r = apply_patch(rendered, *plan.resource_patch, group_resource_schema(), limits);
+        auto r = apply_patch(rendered, *plan.resource_patch, schema, limits);
         if (!r) return renumbered(r.error(), plan.resource_operations);
         patched = std::move(*r);
     }
-    auto canonical = canonicalize_group(patched);
+    auto canonical = canonicalize_group(patched, schema);
     if (!canonical) return canonical.error();
     return std::move(canonical->resource);
 }

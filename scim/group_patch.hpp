@@ -39,15 +39,18 @@ struct group_patch_plan {
 ///    membership operation, the rest goes to apply_patch.
 ///  - members' sub-attributes cannot be targeted (value, type and $ref are immutable, display is readOnly):
 ///    400 mutability.
-/// Member values are read by parse_member_refs. Errors name the operation ("Operations[i]: ...").
-boost::system::result<group_patch_plan, error> plan_group_patch(const nlohmann::json& patch_request,
-                                                                const patch_limits& limits = {});
+/// Member values are read by parse_member_refs. Paths are resolved against `schema` (the Group resource
+/// type's schemas). Errors name the operation ("Operations[i]: ...").
+boost::system::result<group_patch_plan, error> plan_group_patch(
+    const nlohmann::json& patch_request, const patch_limits& limits = {},
+    const resource_schema& schema = group_resource_schema());
 
 /// Applies the plan's resource part to `rendered` (render_group of the group without members) and returns
 /// the canonical resource to store (without members); the rendered resource unchanged, canonicalized, when
-/// there is no resource part. Error details name operations by their index in the original request.
-boost::system::result<nlohmann::json, error> apply_group_resource_patch(const group_patch_plan& plan,
-                                                                        const nlohmann::json& rendered,
-                                                                        const patch_limits& limits = {});
+/// there is no resource part. `schema` is the one the plan was made with. Error details name operations by
+/// their index in the original request.
+boost::system::result<nlohmann::json, error> apply_group_resource_patch(
+    const group_patch_plan& plan, const nlohmann::json& rendered, const patch_limits& limits = {},
+    const resource_schema& schema = group_resource_schema());
 
 }  // namespace dirsync::scim

@@ -80,7 +80,8 @@ boost::system::result<std::vector<directory::member_ref>, error> parse_member_re
     return out;
 }
 
-boost::system::result<canonical_group, error> canonicalize_group(const json& input) {
+boost::system::result<canonical_group, error> canonicalize_group(const json& input,
+                                                                 const resource_schema& schema) {
     if (!input.is_object()) return invalid_syntax("a Group must be a JSON object");
     canonical_group out;
     json rest = json::object();
@@ -107,7 +108,7 @@ boost::system::result<canonical_group, error> canonicalize_group(const json& inp
             rest[it.key()] = it.value();
         }
     }
-    auto canonical = canonicalize_resource(rest, group_resource_schema());
+    auto canonical = canonicalize_resource(rest, schema);
     if (!canonical) return canonical.error();
     out.resource = std::move(*canonical);
     return out;

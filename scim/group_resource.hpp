@@ -9,6 +9,7 @@
 #include "directory/group.hpp"
 #include "directory/user.hpp"
 #include "scim/error.hpp"
+#include "scim/schema.hpp"
 
 namespace dirsync::scim {
 
@@ -18,12 +19,13 @@ struct canonical_group {
     std::vector<directory::member_ref> members;  ///< the members, as parse_member_refs reads them
 };
 
-/// Canonicalizes a Group with canonicalize_resource() and group_resource_schema(): `schemas` must list the
-/// core Group URN; unknown schema URNs (Entra adds
+/// Canonicalizes a Group with canonicalize_resource() and `schema` (the Group resource type's schemas):
+/// `schemas` must list the core Group URN; unknown schema URNs (Entra adds
 /// "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group") and attributes are kept as
 /// sent. `members` (any case, or URN-qualified "urn:ietf:params:scim:schemas:core:2.0:Group:members") is
 /// taken out first and parsed by parse_member_refs. displayName is checked by the directory.
-boost::system::result<canonical_group, error> canonicalize_group(const nlohmann::json& input);
+boost::system::result<canonical_group, error> canonicalize_group(
+    const nlohmann::json& input, const resource_schema& schema = group_resource_schema());
 
 /// Reads member values: an array (or a single value) of objects {value, type?, display?, $ref?} with
 /// sub-attribute names in any case, or bare id strings. null values are skipped. A value without "value"

@@ -9,7 +9,7 @@
 
 namespace dirsync::scim {
 
-const resource_schema& group_source::schema() const { return group_resource_schema(); }
+const resource_schema& group_source::schema() const { return schema_; }
 
 std::int64_t group_source::count() const { return dir_.count_groups(tenant_); }
 
@@ -52,17 +52,17 @@ bool filter_mentions_members(const filter& f) {
     return false;
 }
 
-search_target group_search_target(const directory::directory& dir, std::string tenant,
-                                  std::string groups_url) {
+search_target group_search_target(const directory::directory& dir, std::string tenant, std::string groups_url,
+                                  const resource_schema& schema) {
     search_target t;
-    t.schema = &group_resource_schema();
-    t.open = [&dir, tenant = std::move(tenant),
+    t.schema = &schema;
+    t.open = [&dir, &schema, tenant = std::move(tenant),
               groups_url = std::move(groups_url)](const search_needs& needs) {
         const bool with_members =
             is_returned(needs.shape, "members") ||
             (needs.match != nullptr && filter_mentions_members(*needs.match)) ||
             (needs.sort != nullptr && ascii_iequals(needs.sort->path.attribute, "members"));
-        return std::make_unique<group_source>(dir, tenant, groups_url, with_members);
+        return std::make_unique<group_source>(dir, tenant, groups_url, with_members, schema);
     };
     return t;
 }

@@ -16,13 +16,15 @@ namespace dirsync::scim {
 /// List order is creation order. Cheap to construct per request; thread-safe like the directory.
 class group_source final : public resource_source {
   public:
-    /// `groups_url` is the absolute URL of the Groups collection, for `meta.location` and member `$ref`s.
+    /// `groups_url` is the absolute URL of the Groups collection, for `meta.location` and member `$ref`s;
+    /// `schema` (the Group resource type's schemas) must outlive the source.
     group_source(const directory::directory& dir, std::string tenant, std::string groups_url,
-                 bool with_members)
+                 bool with_members, const resource_schema& schema = group_resource_schema())
         : dir_(dir),
           tenant_(std::move(tenant)),
           groups_url_(std::move(groups_url)),
-          with_members_(with_members) {}
+          with_members_(with_members),
+          schema_(schema) {}
 
     const resource_schema& schema() const override;
     std::int64_t count() const override;
@@ -35,6 +37,7 @@ class group_source final : public resource_source {
     std::string tenant_;
     std::string groups_url_;
     bool with_members_;
+    const resource_schema& schema_;
 };
 
 /// True when some attribute path of `f` names `members` (matching then needs them loaded).
@@ -42,8 +45,8 @@ bool filter_mentions_members(const filter& f);
 
 /// The Groups of `tenant` as a target of list and search requests (GET /Groups, POST /Groups/.search,
 /// POST /.search): members are loaded only when the projection returns them or the filter or sortBy
-/// mentions them. `dir` must outlive the target.
-search_target group_search_target(const directory::directory& dir, std::string tenant,
-                                  std::string groups_url);
+/// mentions them. Filtered, sorted and projected with `schema`; `dir` and `schema` must outlive the target.
+search_target group_search_target(const directory::directory& dir, std::string tenant, std::string groups_url,
+                                  const resource_schema& schema = group_resource_schema());
 
 }  // namespace dirsync::scim

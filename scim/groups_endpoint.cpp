@@ -11,6 +11,7 @@
 #include "scim/json_body.hpp"
 #include "scim/query_string.hpp"
 #include "scim/schema.hpp"
+#include "scim/unknown_attributes.hpp"
 
 namespace dirsync::scim {
 
@@ -19,10 +20,11 @@ namespace {
 using json = nlohmann::json;
 
 /// The projection the request asks for with `attributes` / `excludedAttributes` (RFC 7644 §3.9).
-boost::system::result<projection, error> requested_projection(const group_request_context& ctx) {
+boost::system::result<projection, error> requested_projection(const group_request_context& ctx,
+                                                              const resource_schema& schema) {
     auto params = query_params::parse(ctx.raw_query);
     if (!params) return invalid_value("the query string has a malformed percent-escape");
-    return projection::from_query(group_resource_schema(), *params);
+    return projection::from_query(schema, *params);
 }
 
 /// True when the client asked for a representation: a projection parameter or Prefer: return=representation.
@@ -77,8 +79,9 @@ http::response modify(
     return resource_response(200, *updated, ctx.groups_url, shape);
 }
 
-search_target groups_of(const directory::directory& dir, const group_request_context& ctx) {
-    return group_search_target(dir, std::string(ctx.tenant), ctx.groups_url);
+search_target groups_of(const directory::directory& dir, const group_request_context& ctx,
+                        const resource_schema& schema) {
+    return group_search_target(dir, std::string(ctx.tenant), ctx.groups_url, schema);
 }
 
 }  // namespace
@@ -90,10 +93,14 @@ http::response groups_endpoint::create(const group_request_context& ctx) const {
 }
 
 http::response groups_endpoint::create(const group_request_context& ctx, const json& body) const {
-    auto shape = requested_projection(ctx);
+    const resource_schema& schema = settings_.schemas->groups();
+    auto shape = requested_projection(ctx, schema);
     if (!shape) return to_response(shape.error());
-    auto canonical = canonicalize_group(body);
+    auto canonical = canonicalize_group(body, schema);
     if (!canonical) return to_response(canonical.error());
+    if (settings_.options_for(ctx.tenant).strict_schema)
+        if (auto refused = refuse_unknown_attributes(canonical->resource, nullptr, schema))
+            return to_response(*refused);
     directory::group_write w;
     w.resource = std::move(canonical->resource);
     w.members = std::move(canonical->members);
@@ -103,7 +110,7 @@ http::response groups_endpoint::create(const group_request_context& ctx, const j
 }
 
 http::response groups_endpoint::get(const group_request_context& ctx, std::string_view id) const {
-    auto shape = requested_projection(ctx);
+    auto shape = requested_projection(ctx, settings_.schemas->groups());
     if (!shape) return to_response(shape.error());
     const bool with_members = is_returned(*shape, "members");
     std::optional<etag_condition> none_match;
@@ -131,12 +138,12 @@ http::response groups_endpoint::get(const group_request_context& ctx, std::strin
 }
 
 http::response groups_endpoint::list(const group_request_context& ctx) const {
-    const search_target groups[] = {groups_of(dir_, ctx)};
+    const search_target groups[] = {groups_of(dir_, ctx, settings_.schemas->groups())};
     return answer_search_query(ctx.raw_query, groups, settings_);
 }
 
 http::response groups_endpoint::search(const group_request_context& ctx) const {
-    const search_target groups[] = {groups_of(dir_, ctx)};
+    const search_target groups[] = {groups_of(dir_, ctx, settings_.schemas->groups())};
     return answer_search_body(ctx.req, groups, settings_);
 }
 
@@ -148,17 +155,22 @@ http::response groups_endpoint::replace(const group_request_context& ctx, std::s
 
 http::response groups_endpoint::replace(const group_request_context& ctx, std::string_view id,
                                         const json& body) const {
-    auto shape = requested_projection(ctx);
+    const resource_schema& schema = settings_.schemas->groups();
+    auto shape = requested_projection(ctx, schema);
     if (!shape) return to_response(shape.error());
     if (body.is_object())
         if (auto given = body.find("id");
             given != body.end() && given->is_string() && given->get<std::string>() != id)
             return to_response(mutability_error("id is immutable: the body's id does not match the URL"));
-    auto canonical = canonicalize_group(body);
+    auto canonical = canonicalize_group(body, schema);
     if (!canonical) return to_response(canonical.error());
+    const bool strict = settings_.options_for(ctx.tenant).strict_schema;
     return modify(
         dir_, ctx, id,
-        [&](const directory::group&) -> boost::system::result<directory::group_change, error> {
+        [&](const directory::group& current) -> boost::system::result<directory::group_change, error> {
+            if (strict)
+                if (auto refused = refuse_unknown_attributes(canonical->resource, &current.resource, schema))
+                    return *refused;
             directory::group_change c;
             c.resource = std::move(canonical->resource);
             c.members.push_back(directory::member_step::remove_all());
@@ -177,15 +189,22 @@ http::response groups_endpoint::patch(const group_request_context& ctx, std::str
 
 http::response groups_endpoint::patch(const group_request_context& ctx, std::string_view id,
                                       const json& body) const {
-    auto shape = requested_projection(ctx);
+    const resource_schema& schema = settings_.schemas->groups();
+    auto shape = requested_projection(ctx, schema);
     if (!shape) return to_response(shape.error());
-    auto plan = plan_group_patch(body);
+    const bool strict = settings_.options_for(ctx.tenant).strict_schema;
+    if (strict)
+        if (auto refused = refuse_unknown_paths(body, schema)) return to_response(*refused);
+    auto plan = plan_group_patch(body, {}, schema);
     if (!plan) return to_response(plan.error());
     return modify(
         dir_, ctx, id,
         [&](const directory::group& current) -> boost::system::result<directory::group_change, error> {
-            auto resource = apply_group_resource_patch(*plan, render_group(current, ctx.groups_url));
+            auto resource = apply_group_resource_patch(*plan, render_group(current, ctx.groups_url), {}, schema);
             if (!resource) return resource.error();
+            if (strict)
+                if (auto refused = refuse_unknown_attributes(*resource, &current.resource, schema))
+                    return *refused;
             directory::group_change c;
             c.resource = std::move(*resource);
             c.members = std::move(plan->member_steps);

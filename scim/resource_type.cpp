@@ -1,23 +1,13 @@
 #include "scim/resource_type.hpp"
 
-#include <array>
-
-#include "scim/name_compare.hpp"
+#include "scim/service_schemas.hpp"
 
 namespace dirsync::scim {
 
-std::span<const resource_type> resource_types() {
-    static const std::array<resource_type, 2> types = {
-        resource_type{"User", "/Users", "User Account", &user_resource_schema()},
-        resource_type{"Group", "/Groups", "Group", &group_resource_schema()},
-    };
-    return types;
-}
+std::span<const resource_type> resource_types() { return default_service_schemas()->resource_types(); }
 
 const resource_type* find_resource_type(std::string_view name) {
-    for (const auto& t : resource_types())
-        if (ascii_iequals(t.name, name)) return &t;
-    return nullptr;
+    return default_service_schemas()->find_resource_type(name);
 }
 
 }  // namespace dirsync::scim

@@ -17,10 +17,11 @@ struct resource_type {
     const resource_schema* schema = nullptr;
 };
 
-/// Every resource type dirsyncd serves, in discovery order: User, Group.
+/// The resource types of the built-in schemas (default_service_schemas()), in discovery order: User, Group.
+/// A service with configured extensions has its own (service_schemas::resource_types).
 std::span<const resource_type> resource_types();
 
-/// The resource type named `name` (ASCII case-insensitive); nullptr when none.
+/// The built-in resource type named `name` (ASCII case-insensitive); nullptr when none.
 const resource_type* find_resource_type(std::string_view name);
 
 }  // namespace dirsync::scim

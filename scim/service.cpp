@@ -40,14 +40,20 @@ bool segment_is(std::string_view segment, std::string_view name) { return common
 /// The resource types POST /.search at the root covers (RFC 7644 §3.4.3), in the order of its results; each
 /// searchable resource type adds its target here.
 std::vector<search_target> root_search_targets(const directory::directory& dir, std::string_view tenant,
-                                               const std::string& base) {
+                                               const std::string& base, const service_schemas& schemas) {
     std::vector<search_target> targets;
-    targets.push_back(user_search_target(dir, std::string(tenant), base + "/Users"));
-    targets.push_back(group_search_target(dir, std::string(tenant), base + "/Groups"));
+    targets.push_back(user_search_target(dir, std::string(tenant), base + "/Users", schemas.users()));
+    targets.push_back(group_search_target(dir, std::string(tenant), base + "/Groups", schemas.groups()));
     return targets;
 }
 
 }  // namespace
+
+const tenant_options& service_settings::options_for(std::string_view tenant) const {
+    static const tenant_options defaults;
+    auto it = tenants.find(tenant);
+    return it == tenants.end() ? defaults : it->second;
+}
 
 service::service(directory::directory& dir, const http::bearer_authenticator& auth, service_settings settings)
     : dir_(dir), auth_(auth), settings_(std::move(settings)) {
@@ -146,8 +152,10 @@ http::response service::handle(http::request& req) const {
     } else if (is_discovery_endpoint(collection)) {
         res = answer_discovery(req, collection, id, query, settings_, base);
     } else if (collection == ".search" && id.empty()) {
-        res = req.method == "POST" ? answer_search_body(req, root_search_targets(dir_, *tenant, base), settings_)
-                                   : method_not_allowed("POST");
+        res = req.method == "POST"
+                  ? answer_search_body(req, root_search_targets(dir_, *tenant, base, *settings_.schemas),
+                                       settings_)
+                  : method_not_allowed("POST");
     } else {
         res = to_response(not_found("no such endpoint: " + std::string(path)));
     }

@@ -1,13 +1,18 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "directory/directory.hpp"
 #include "http/bearer_authenticator.hpp"
 #include "http/message.hpp"
 #include "scim/filter.hpp"
 #include "scim/schema.hpp"
+#include "scim/service_schemas.hpp"
 
 namespace dirsync::scim {
 
@@ -16,6 +21,13 @@ namespace dirsync::scim {
 struct bulk_limits {
     std::size_t max_operations = 0;     ///< most operations in one request; 0: Bulk not supported
     std::size_t max_payload_bytes = 0;  ///< largest request body accepted by /Bulk
+};
+
+/// How the service treats one tenant's requests.
+struct tenant_options {
+    /// Refuse (400 invalidValue) attributes and schema URNs the served schemas do not declare, in POST, PUT
+    /// and PATCH (paths included), instead of keeping them as sent; see unknown_attributes.hpp.
+    bool strict_schema = false;
 };
 
 /// Settings of the SCIM endpoints.
@@ -29,6 +41,13 @@ struct service_settings {
     std::size_t max_page_size = 1000;     ///< larger `count` values are lowered to this
     filter_limits filter;
     bulk_limits bulk;
+    /// The schemas of the resource types: built-in ones and configured extensions. Never null.
+    std::shared_ptr<const service_schemas> schemas = default_service_schemas();
+    /// Options per tenant id; a tenant not listed gets the defaults.
+    std::map<std::string, tenant_options, std::less<>> tenants;
+
+    /// The options of `tenant`.
+    const tenant_options& options_for(std::string_view tenant) const;
 };
 
 /// The SCIM 2.0 service provider for one process: authenticates the bearer token to exactly one tenant, routes

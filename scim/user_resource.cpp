@@ -99,7 +99,8 @@ boost::system::result<json, error> single_value(const attribute& attr, const jso
 
 boost::system::result<json, error> attribute_value(const attribute& attr, const json& v, const std::string& path) {
     if (attr.mutability == mutability::write_only || attr.returned == returned::never)
-        return invalid_value(path + " is not accepted: dirsyncd does not store credentials");
+        return invalid_value(path + " is not accepted in a stored resource: a password is taken out of the "
+                                    "request and kept only as a hash");
     if (!attr.multi_valued) return single_value(attr, v, path);
     if (v.is_null()) return json();
     json items = v.is_array() ? v : json::array({v});
@@ -117,6 +118,28 @@ boost::system::result<json, error> attribute_value(const attribute& attr, const 
     }
     if (primaries > 1) return invalid_value(path + " has more than one value with \"primary\": true");
     return out.empty() ? json() : out;
+}
+
+/// 400 invalidValue when a required attribute of extension `ext` is missing from `object` (its canonical
+/// object; null when absent), or a present complex value lacks a required sub-attribute.
+boost::system::result<void, error> check_required(const schema& ext, const json* object) {
+    for (const auto& a : ext.attributes) {
+        const json* v = object != nullptr ? json_member(*object, a.name) : nullptr;
+        if (v == nullptr || is_empty(*v)) {
+            if (a.required) return invalid_value("'" + ext.id + ":" + a.name + "' is required by that schema");
+            continue;
+        }
+        if (a.type != attribute_type::complex) continue;
+        for (const json& item : v->is_array() ? *v : json::array({*v})) {
+            for (const auto& sub : a.sub_attributes) {
+                const json* s = item.is_object() ? json_member(item, sub.name) : nullptr;
+                if (sub.required && (s == nullptr || is_empty(*s)))
+                    return invalid_value("'" + ext.id + ":" + a.name + "." + sub.name +
+                                         "' is required in each value of '" + a.name + "'");
+            }
+        }
+    }
+    return {};
 }
 
 /// Canonicalizes the attributes of one schema (core at the top level, or an extension's object) into `out`.
@@ -193,8 +216,14 @@ boost::system::result<json, error> canonicalize_resource(const json& input, cons
     }
 
     json schemas = json::array({core_urn});
-    for (const auto& ext : rs.extensions())
-        if (out.contains(ext.id)) schemas.push_back(ext.id);
+    for (const auto& ext : rs.extensions()) {
+        const bool present = out.contains(ext.id);
+        if (present) schemas.push_back(ext.id);
+        bool listed_here = false;
+        for (const auto& urn : listed) listed_here |= common::equal_folded(urn, ext.id);
+        if (present || listed_here)
+            if (auto r = check_required(ext, present ? &out[ext.id] : nullptr); !r) return r.error();
+    }
     for (const auto& urn : listed) {
         bool known = false;
         for (const auto& s : schemas) known |= common::equal_folded(s.get<std::string>(), urn);

@@ -22,8 +22,12 @@ namespace dirsync::scim {
 ///   strings; a single value sent for a multi-valued attribute becomes a one-element array;
 /// - types are checked (a wrong type is 400 invalidValue naming the attribute), dateTime values must parse,
 ///   at most one `primary: true` per multi-valued attribute;
-/// - `password` is refused (400 invalidValue): dirsyncd does not store credentials;
-/// - attributes and extension schemas it does not know are kept as sent (nothing an IdP sent is lost).
+/// - `password` is refused (400 invalidValue): it never goes into the stored resource; the Users endpoint
+///   takes it out of the request first (see user_password.hpp) and keeps only a hash;
+/// - an extension listed in `schemas` or present must have its required attributes (and a present complex
+///   value its required sub-attributes): 400 invalidValue naming the first missing one;
+/// - attributes and extension schemas it does not know are kept as sent (nothing an IdP sent is lost; a
+///   strict tenant refuses them afterwards, see unknown_attributes.hpp).
 /// `schemas` must list the core User URN; the result lists the core URN, the extension URNs present, and any
 /// other URNs the client listed.
 boost::system::result<nlohmann::json, error> canonicalize_user(const nlohmann::json& input,

@@ -6,7 +6,7 @@
 
 namespace dirsync::scim {
 
-const resource_schema& user_source::schema() const { return user_resource_schema(); }
+const resource_schema& user_source::schema() const { return schema_; }
 
 std::int64_t user_source::count() const { return dir_.count_users(tenant_); }
 
@@ -38,11 +38,12 @@ std::optional<nlohmann::json> user_source::find(std::string_view id) const {
     return render_user(*u, users_url_);
 }
 
-search_target user_search_target(const directory::directory& dir, std::string tenant, std::string users_url) {
+search_target user_search_target(const directory::directory& dir, std::string tenant, std::string users_url,
+                                 const resource_schema& schema) {
     search_target t;
-    t.schema = &user_resource_schema();
-    t.open = [&dir, tenant = std::move(tenant), users_url = std::move(users_url)](const search_needs&) {
-        return std::make_unique<user_source>(dir, tenant, users_url);
+    t.schema = &schema;
+    t.open = [&dir, &schema, tenant = std::move(tenant), users_url = std::move(users_url)](const search_needs&) {
+        return std::make_unique<user_source>(dir, tenant, users_url, schema);
     };
     return t;
 }

@@ -14,9 +14,11 @@ namespace dirsync::scim {
 /// order is the directory's (creation order). Cheap to construct per request; thread-safe like the directory.
 class user_source final : public resource_source {
   public:
-    /// `users_url` is the absolute URL of the Users collection, for `meta.location`.
-    user_source(const directory::directory& dir, std::string tenant, std::string users_url)
-        : dir_(dir), tenant_(std::move(tenant)), users_url_(std::move(users_url)) {}
+    /// `users_url` is the absolute URL of the Users collection, for `meta.location`; `schema` (the User
+    /// resource type's schemas) must outlive the source.
+    user_source(const directory::directory& dir, std::string tenant, std::string users_url,
+                const resource_schema& schema = user_resource_schema())
+        : dir_(dir), tenant_(std::move(tenant)), users_url_(std::move(users_url)), schema_(schema) {}
 
     const resource_schema& schema() const override;
     std::int64_t count() const override;
@@ -28,10 +30,12 @@ class user_source final : public resource_source {
     const directory::directory& dir_;
     std::string tenant_;
     std::string users_url_;
+    const resource_schema& schema_;
 };
 
 /// The Users of `tenant` as a target of list and search requests (GET /Users, POST /Users/.search,
-/// POST /.search). `dir` must outlive the target.
-search_target user_search_target(const directory::directory& dir, std::string tenant, std::string users_url);
+/// POST /.search), filtered, sorted and projected with `schema`. `dir` and `schema` must outlive the target.
+search_target user_search_target(const directory::directory& dir, std::string tenant, std::string users_url,
+                                 const resource_schema& schema = user_resource_schema());
 
 }  // namespace dirsync::scim

@@ -2,12 +2,15 @@
 
 #include <optional>
 
+#include "common/password_hash.hpp"
 #include "scim/attribute_projection.hpp"
 #include "scim/directory_error.hpp"
 #include "scim/etag.hpp"
 #include "scim/json_body.hpp"
 #include "scim/patch.hpp"
 #include "scim/query_string.hpp"
+#include "scim/unknown_attributes.hpp"
+#include "scim/user_password.hpp"
 #include "scim/user_resource.hpp"
 #include "scim/user_source.hpp"
 
@@ -17,11 +20,23 @@ namespace {
 
 using json = nlohmann::json;
 
+/// What the directory is told about the password: absent (unchanged), a new hash, or cleared.
+using password_change = std::optional<std::optional<std::string>>;
+
 /// The projection the request asks for with `attributes` / `excludedAttributes` (RFC 7644 §3.9).
-boost::system::result<projection, error> requested_projection(const http::request& req) {
+boost::system::result<projection, error> requested_projection(const http::request& req,
+                                                              const resource_schema& schema) {
     auto params = query_params::parse(split_target(req.target).second);
     if (!params) return invalid_value("the query string has a malformed percent-escape");
-    return projection::from_query(user_resource_schema(), *params);
+    return projection::from_query(schema, *params);
+}
+
+/// Hashes a password the request sets; deliberately slow, so it runs before the directory's write
+/// transaction, never inside it.
+password_change hashed(const std::optional<password_write>& p) {
+    if (!p) return std::nullopt;
+    if (!p->cleartext) return std::optional<std::string>();
+    return std::optional<std::string>(common::hash_password(*p->cleartext));
 }
 
 http::response resource_response(unsigned status, const directory::user& u, std::string_view users_url,
@@ -33,10 +48,12 @@ http::response resource_response(unsigned status, const directory::user& u, std:
 }
 
 /// Runs a modification of one user: `change` computes the new resource from the current record, inside the
-/// directory's write transaction, so the If-Match check and the write are atomic.
+/// directory's write transaction, so the If-Match check and the write are atomic. `password` (already
+/// hashed) is written with it.
 http::response modify(directory::directory& dir, const user_request_context& ctx, std::string_view id,
+                      const resource_schema& schema, password_change password,
                       const std::function<boost::system::result<json, error>(const directory::user&)>& change) {
-    auto shape = requested_projection(ctx.req);
+    auto shape = requested_projection(ctx.req, schema);
     if (!shape) return to_response(shape.error());
     auto cond = if_match_condition(ctx.req);
     if (!cond) return to_response(cond.error());
@@ -56,6 +73,7 @@ http::response modify(directory::directory& dir, const user_request_context& ctx
                                        w.resource = std::move(*next);
                                        w.source = current.source;
                                        w.source_anchor = current.source_anchor;
+                                       w.password_hash = password;
                                        return w;
                                    });
     if (failure) return to_response(*failure);
@@ -78,20 +96,27 @@ http::response users_endpoint::create(const user_request_context& ctx) const {
 }
 
 http::response users_endpoint::create(const user_request_context& ctx, const json& body) const {
-    auto shape = requested_projection(ctx.req);
+    const resource_schema& schema = settings_.schemas->users();
+    auto shape = requested_projection(ctx.req, schema);
     if (!shape) return to_response(shape.error());
-    auto canonical = canonicalize_user(body, user_resource_schema());
+    json input = body;
+    auto password = take_password(input);
+    if (!password) return to_response(password.error());
+    auto canonical = canonicalize_user(input, schema);
     if (!canonical) return to_response(canonical.error());
+    if (settings_.options_for(ctx.tenant).strict_schema)
+        if (auto refused = refuse_unknown_attributes(*canonical, nullptr, schema)) return to_response(*refused);
     directory::user_write w;
     w.resource = std::move(*canonical);
     w.source = "scim";
+    if (*password && (*password)->cleartext) w.password_hash = hashed(*password);
     auto created = dir_.create_user(ctx.who, ctx.tenant, std::move(w));
     if (!created) return to_response(from_directory(created.error()));
     return resource_response(201, *created, ctx.users_url, *shape);
 }
 
 http::response users_endpoint::get(const user_request_context& ctx, std::string_view id) const {
-    auto shape = requested_projection(ctx.req);
+    auto shape = requested_projection(ctx.req, settings_.schemas->users());
     if (!shape) return to_response(shape.error());
     auto u = dir_.get_user(ctx.tenant, id);
     if (!u) return to_response(from_directory(u.error()));
@@ -109,12 +134,14 @@ http::response users_endpoint::get(const user_request_context& ctx, std::string_
 }
 
 http::response users_endpoint::list(const user_request_context& ctx, std::string_view raw_query) const {
-    const search_target users[] = {user_search_target(dir_, std::string(ctx.tenant), ctx.users_url)};
+    const search_target users[] = {
+        user_search_target(dir_, std::string(ctx.tenant), ctx.users_url, settings_.schemas->users())};
     return answer_search_query(raw_query, users, settings_);
 }
 
 http::response users_endpoint::search(const user_request_context& ctx) const {
-    const search_target users[] = {user_search_target(dir_, std::string(ctx.tenant), ctx.users_url)};
+    const search_target users[] = {
+        user_search_target(dir_, std::string(ctx.tenant), ctx.users_url, settings_.schemas->users())};
     return answer_search_body(ctx.req, users, settings_);
 }
 
@@ -130,9 +157,20 @@ http::response users_endpoint::replace(const user_request_context& ctx, std::str
         if (auto given = body.find("id");
             given != body.end() && given->is_string() && given->get<std::string>() != id)
             return to_response(mutability_error("id is immutable: the body's id does not match the URL"));
-    auto canonical = canonicalize_user(body, user_resource_schema());
+    const resource_schema& schema = settings_.schemas->users();
+    json input = body;
+    auto password = take_password(input);
+    if (!password) return to_response(password.error());
+    auto canonical = canonicalize_user(input, schema);
     if (!canonical) return to_response(canonical.error());
-    return modify(dir_, ctx, id, [&](const directory::user&) -> boost::system::result<json, error> { return *canonical; });
+    const bool strict = settings_.options_for(ctx.tenant).strict_schema;
+    return modify(dir_, ctx, id, schema, hashed(*password),
+                  [&](const directory::user& current) -> boost::system::result<json, error> {
+                      if (strict)
+                          if (auto refused = refuse_unknown_attributes(*canonical, &current.resource, schema))
+                              return *refused;
+                      return *canonical;
+                  });
 }
 
 http::response users_endpoint::patch(const user_request_context& ctx, std::string_view id) const {
@@ -143,11 +181,28 @@ http::response users_endpoint::patch(const user_request_context& ctx, std::strin
 
 http::response users_endpoint::patch(const user_request_context& ctx, std::string_view id,
                                      const json& body) const {
-    return modify(dir_, ctx, id, [&](const directory::user& current) -> boost::system::result<json, error> {
-        auto patched = apply_patch(render_user(current, ctx.users_url), body, user_resource_schema());
-        if (!patched) return patched.error();
-        return canonicalize_user(*patched, user_resource_schema());
-    });
+    const resource_schema& schema = settings_.schemas->users();
+    const bool strict = settings_.options_for(ctx.tenant).strict_schema;
+    if (strict)
+        if (auto refused = refuse_unknown_paths(body, schema)) return to_response(*refused);
+    json request = body;
+    auto password = take_password_operations(request, schema);
+    if (!password) return to_response(password.error());
+    return modify(dir_, ctx, id, schema, hashed(password->password),
+                  [&](const directory::user& current) -> boost::system::result<json, error> {
+                      json rendered = render_user(current, ctx.users_url);
+                      if (password->operations_left) {
+                          auto patched = apply_patch(rendered, request, schema);
+                          if (!patched) return patched.error();
+                          rendered = std::move(*patched);
+                      }
+                      auto canonical = canonicalize_user(rendered, schema);
+                      if (!canonical) return canonical.error();
+                      if (strict)
+                          if (auto refused = refuse_unknown_attributes(*canonical, &current.resource, schema))
+                              return *refused;
+                      return canonical;
+                  });
 }
 
 http::response users_endpoint::remove(const user_request_context& ctx, std::string_view id) const {
