@@ -61,6 +61,13 @@ struct slapd_options {
     /// syncprov-reloadhint TRUE: a refresh whose cookie is too old fails with e-syncRefreshRequired (4096)
     /// unless the client sets reloadHint, instead of silently sending everything.
     bool syncprov_reloadhint = false;
+    /// Extra schema (slapd.conf attributetype/objectclass lines), included after the standard schema: lets
+    /// a test give slapd attributes of other servers (Active Directory's uSNChanged, objectGUID).
+    std::string extra_schema;
+    /// LDIF of attributes added to the root DSE (slapd's rootDSE directive), e.g. highestCommittedUSN.
+    std::string root_dse_ldif;
+    /// LDIF appended to the directory's data after the generated entries.
+    std::string extra_ldif;
 };
 
 /// One slapd process in a fresh temporary directory, stopped (SIGTERM, then SIGKILL) on destruction.
@@ -312,6 +319,7 @@ class slapd_server {
                 out << "member: uid=" << person_uid(i) << ",ou=Bulk,dc=example,dc=com\n";
             out << "\n";
         }
+        if (!options_.extra_ldif.empty()) out << options_.extra_ldif << "\n\n";
     }
 
     void write_config() const {
@@ -321,8 +329,16 @@ class slapd_server {
                "include /etc/ldap/schema/cosine.schema\n"
                "include /etc/ldap/schema/inetorgperson.schema\n"
                "include /etc/ldap/schema/nis.schema\n"
-               "include /etc/ldap/schema/openldap.schema\n"
-               "modulepath /usr/lib/ldap\n"
+               "include /etc/ldap/schema/openldap.schema\n";
+        if (!options_.extra_schema.empty()) {
+            std::ofstream(dir_.file("extra.schema")) << options_.extra_schema << "\n";
+            out << "include " << dir_.file("extra.schema") << "\n";
+        }
+        if (!options_.root_dse_ldif.empty()) {
+            std::ofstream(dir_.file("rootdse.ldif")) << options_.root_dse_ldif << "\n";
+            out << "rootDSE " << dir_.file("rootdse.ldif") << "\n";
+        }
+        out << "modulepath /usr/lib/ldap\n"
                "moduleload back_mdb\n"
                "moduleload syncprov\n"
             << "pidfile " << (d / "slapd.pid").string() << "\n"
