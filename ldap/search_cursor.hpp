@@ -76,7 +76,8 @@ class search_cursor {
     /// while more follow (Active Directory sends empty pages on sparse filters). Each request/response
     /// exchange has the connection's operation timeout (on expiry the request is abandoned and the error
     /// is of kind timeout). Errors: see `error_kind`; a result code other than success (e.g.
-    /// noSuchObject for a missing base, sizeLimitExceeded for an unpaged search) is of kind search.
+    /// noSuchObject for a missing base, sizeLimitExceeded for an unpaged search) is of kind search. In a
+    /// batched search each batch has the operation timeout, counted from the call.
     /// Returns an empty page when `!has_more()`.
     boost::asio::awaitable<boost::system::result<std::vector<entry>, error>> next_page();
 
