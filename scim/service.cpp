@@ -2,6 +2,7 @@
 
 #include "common/casefold.hpp"
 #include "common/sha256.hpp"
+#include "scim/bulk_endpoint.hpp"
 #include "scim/discovery_endpoint.hpp"
 #include "scim/group_source.hpp"
 #include "scim/groups_endpoint.hpp"
@@ -149,6 +150,10 @@ http::response service::handle(http::request& req) const {
             else
                 res = method_not_allowed("GET, PUT, PATCH, DELETE");
         }
+    } else if (segment_is(collection, "Bulk") && id.empty()) {
+        bulk_endpoint bulk(dir_, settings_);
+        res = req.method == "POST" ? bulk.handle(bulk_request_context{req, *tenant, who, base})
+                                   : method_not_allowed("POST");
     } else if (is_discovery_endpoint(collection)) {
         res = answer_discovery(req, collection, id, query, settings_, base);
     } else if (collection == ".search" && id.empty()) {

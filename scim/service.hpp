@@ -19,8 +19,8 @@ namespace dirsync::scim {
 /// Limits of POST /Bulk (RFC 7644 §3.7), as /ServiceProviderConfig reports them: Bulk is offered only when
 /// `max_operations` is above 0.
 struct bulk_limits {
-    std::size_t max_operations = 0;     ///< most operations in one request; 0: Bulk not supported
-    std::size_t max_payload_bytes = 0;  ///< largest request body accepted by /Bulk
+    std::size_t max_operations = 1000;            ///< most operations in one request; 0: Bulk not supported
+    std::size_t max_payload_bytes = 1024 * 1024;  ///< largest request body accepted by /Bulk
 };
 
 /// How the service treats one tenant's requests.

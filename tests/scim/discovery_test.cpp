@@ -17,6 +17,7 @@ constexpr const char* base = "https://sync.example.com/scim/v2";
 TEST(DiscoveryDocuments, ServiceProviderConfigFollowsSettings) {
     service_settings settings;
     settings.max_page_size = 250;
+    settings.bulk.max_operations = 0;
     json spc = service_provider_config_document(settings, base);
     EXPECT_EQ(spc["schemas"], json::array({"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"}));
     EXPECT_EQ(spc["patch"]["supported"], true);
