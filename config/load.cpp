@@ -29,6 +29,7 @@ constexpr std::size_t max_config_bytes = 16 * 1024 * 1024;
 constexpr std::int64_t max_threads = 256;
 constexpr std::int64_t max_connections_limit = 1'000'000;
 constexpr std::size_t max_tenant_id_length = 63;
+constexpr std::int64_t max_bulk_operations = 100'000;
 
 // ---- value readers specific to this configuration ----
 
@@ -208,6 +209,38 @@ void read_logging(diagnostics_sink& sink, const yaml_field& field, logging_setti
     if (auto f = map.optional("access_log")) assign(out.access_log, read_bool(sink, *f));
 }
 
+// `scim:`. Returns the `bulk.max_payload_size` field when one was read, for check_bulk_payload.
+std::optional<yaml_field> read_scim(diagnostics_sink& sink, const yaml_field& field, scim_settings& out) {
+    map_reader map(sink, field);
+    std::optional<yaml_field> payload;
+    if (auto f = map.optional("bulk")) {
+        map_reader bulk(sink, *f);
+        if (auto g = bulk.optional("max_operations"))
+            assign(out.bulk.max_operations, read_integer(sink, *g, 0, max_bulk_operations));
+        if (auto g = bulk.optional("max_payload_size")) {
+            auto size = read_byte_size(sink, *g);
+            if (size) payload = std::move(*g);
+            assign(out.bulk.max_payload_bytes, std::move(size));
+        }
+    }
+    return payload;
+}
+
+// The /Bulk body limit must fit the HTTP body limit, which refuses larger bodies first: the default is
+// lowered to it, a configured value above it is reported.
+void check_bulk_payload(diagnostics_sink& sink, const std::optional<yaml_field>& configured, settings& out) {
+    const auto http_limit = out.server.limits.max_body_bytes;
+    auto& bulk = out.scim.bulk;
+    if (bulk.max_payload_bytes <= http_limit) return;
+    if (!configured) {
+        bulk.max_payload_bytes = http_limit;
+        return;
+    }
+    sink.error(configured->mark, configured->name + " (" + std::to_string(bulk.max_payload_bytes) +
+                                     " bytes) is larger than server.limits.max_body_bytes (" +
+                                     std::to_string(http_limit) + " bytes), which refuses such bodies first");
+}
+
 void read_tenants(diagnostics_sink& sink, const yaml_field& field, std::vector<tenant_settings>& out,
                   token_registry& tokens) {
     auto items = read_list(sink, field);
@@ -253,12 +286,15 @@ void read_document(diagnostics_sink& sink, const YAML::Node& document, std::stri
     if (auto f = map.optional("server")) read_server(sink, *f, out.server);
     if (auto f = map.required("storage")) read_storage(sink, *f, out.storage);
     if (auto f = map.optional("logging")) read_logging(sink, *f, out.logging);
+    std::optional<yaml_field> bulk_payload;
+    if (auto f = map.optional("scim")) bulk_payload = read_scim(sink, *f, out.scim);
     if (auto f = map.optional("tenants")) read_tenants(sink, *f, out.tenants, tokens);
     if (auto f = map.optional("admin_tokens"))
         out.admin_tokens = read_token_list(sink, *f, admin_owner, tokens);
     if (auto f = map.optional("sources")) read_sources(sink, *f, {yaml, out.tenants}, out.sources);
     if (auto f = map.optional("schemas")) read_schemas(sink, *f, out.schemas);
     map.finish();
+    check_bulk_payload(sink, bulk_payload, out);
 }
 
 // A hint for the commonest syntax error: an unquoted "[::1]:8080" starts a YAML flow list.

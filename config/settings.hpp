@@ -61,6 +61,20 @@ struct logging_settings {
     bool access_log = true;
 };
 
+/// The `scim.bulk` section: the limits of POST /Bulk (RFC 7644 §3.7.4), which /ServiceProviderConfig
+/// reports. `max_payload_bytes` is at most `server.limits.max_body_bytes` (the HTTP layer refuses larger
+/// bodies before /Bulk sees them): when not configured it is 1 MiB lowered to that limit, and a configured
+/// value above it is an error at load.
+struct scim_bulk_settings {
+    std::size_t max_operations = 1000;            ///< `max_operations`, 0..100000; 0 turns Bulk off (501)
+    std::size_t max_payload_bytes = 1024 * 1024;  ///< `max_payload_size`, a byte size such as 1MiB
+};
+
+/// The optional `scim:` section.
+struct scim_settings {
+    scim_bulk_settings bulk;
+};
+
 /// A tenant as declared in the configuration. Tokens are held only as SHA-256 digests.
 struct tenant_settings {
     std::string id;                           ///< [a-z0-9][a-z0-9_-]{0,62}; stable key of the tenant
@@ -118,6 +132,7 @@ struct settings {
     server_settings server;
     storage_settings storage;
     logging_settings logging;
+    scim_settings scim;
     std::vector<tenant_settings> tenants;
     /// `admin_tokens:` digests of the bearer tokens of the admin API (/admin/v1), in the same forms as
     /// `scim_tokens`; none of them is also a SCIM token
