@@ -1,0 +1,568 @@
+#include "sync/entry_mapper.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "common/clock.hpp"
+#include "ldap/guid.hpp"
+#include "sync/distinguished_name.hpp"
+#include "sync/ldap_filter_match.hpp"
+#include "sync/mapping.hpp"
+#include "sync/target_path.hpp"
+
+namespace dirsync::sync {
+
+namespace {
+
+using nlohmann::json;
+
+struct rule {
+    target_path target;
+    expression value;
+    std::optional<entry_filter> when;
+    bool required = false;
+    std::string spelled;  // the target as written, for messages
+};
+
+struct role_rule {
+    std::string role;
+    std::optional<std::string> member_of;  // normalize_dn()
+    std::optional<entry_filter> when;
+};
+
+enum class anchor_form { guid, uuid, lowercase };
+
+struct resource_rules {
+    std::string anchor;  // as configured ("entryUUID")
+    anchor_form form = anchor_form::uuid;
+    std::vector<rule> rules;
+    const scim::resource_schema* schema = nullptr;
+    std::string core_urn;
+    std::string required_attribute;  // userName or displayName
+};
+
+bool valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t extra = 0;
+        std::uint32_t cp = 0;
+        if (c >= 0xc2 && c <= 0xdf) {
+            extra = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            extra = 2;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            extra = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (s.size() - i <= extra) return false;
+        for (std::size_t k = 1; k <= extra; ++k) {
+            auto d = static_cast<unsigned char>(s[i + k]);
+            if ((d & 0xc0) != 0x80) return false;
+            cp = (cp << 6) | (d & 0x3f);
+        }
+        if (extra == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) return false;
+        if (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// LDAP GeneralizedTime (RFC 4517 §3.3.13: YYYYMMDDHH[MM[SS]][(.|,)fraction](Z|+hhmm|-hhmm)) or RFC 3339,
+// to RFC 3339 UTC with milliseconds; nullopt when neither.
+std::optional<std::string> to_date_time(std::string_view text) {
+    if (auto t = common::parse_rfc3339(text)) return common::format_rfc3339(*t);
+    if (text.size() < 11 || !all_digits(text.substr(0, 10))) return std::nullopt;
+    std::string out = std::string(text.substr(0, 4)) + "-" + std::string(text.substr(4, 2)) + "-" +
+                      std::string(text.substr(6, 2)) + "T" + std::string(text.substr(8, 2));
+    std::size_t i = 10;
+    std::string minutes = "00";
+    std::string seconds = "00";
+    if (i + 2 <= text.size() && all_digits(text.substr(i, 2))) {
+        minutes = std::string(text.substr(i, 2));
+        i += 2;
+        if (i + 2 <= text.size() && all_digits(text.substr(i, 2))) {
+            seconds = std::string(text.substr(i, 2));
+            i += 2;
+        }
+    }
+    out += ":" + minutes + ":" + seconds;
+    if (i < text.size() && (text[i] == '.' || text[i] == ',')) {
+        std::size_t start = ++i;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+        if (i == start) return std::nullopt;
+        out += "." + std::string(text.substr(start, i - start));
+    }
+    auto zone = text.substr(i);
+    if (zone == "Z") {
+        out += "Z";
+    } else if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-') && all_digits(zone.substr(1))) {
+        out += std::string(zone.substr(0, 3)) + ":" + std::string(zone.substr(3, 2));
+    } else {
+        return std::nullopt;
+    }
+    auto t = common::parse_rfc3339(out);
+    if (!t) return std::nullopt;
+    return common::format_rfc3339(*t);
+}
+
+// The mapped text as a JSON value of the target's type; nullopt (and a note) when it does not convert.
+std::optional<json> convert(const std::string& value, scim::attribute_type type, std::string& problem) {
+    switch (type) {
+        case scim::attribute_type::boolean: {
+            std::string lower = ldap::lowercase_attribute(value);
+            if (lower == "true") return json(true);
+            if (lower == "false") return json(false);
+            problem = "is not true or false";
+            return std::nullopt;
+        }
+        case scim::attribute_type::integer: {
+            std::int64_t n = 0;
+            auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+            if (ec == std::errc{} && end == value.data() + value.size()) return json(n);
+            problem = "is not an integer";
+            return std::nullopt;
+        }
+        case scim::attribute_type::decimal: {
+            double d = 0;
+            auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), d);
+            if (ec == std::errc{} && end == value.data() + value.size() && std::isfinite(d)) return json(d);
+            problem = "is not a number";
+            return std::nullopt;
+        }
+        case scim::attribute_type::date_time: {
+            if (auto t = to_date_time(value)) return json(*t);
+            problem = "is not a date and time (RFC 3339 or LDAP GeneralizedTime)";
+            return std::nullopt;
+        }
+        default:
+            break;
+    }
+    if (!valid_utf8(value)) {
+        problem = "is not UTF-8 text (a binary attribute needs |base64 or |guid)";
+        return std::nullopt;
+    }
+    return json(value);
+}
+
+// Where a target's values live in `resource`: the top level or the extension object.
+json& container_of(json& resource, const target_path& t) {
+    if (t.schema_urn.empty()) return resource;
+    json& extension = resource[t.schema_urn];
+    if (!extension.is_object()) extension = json::object();
+    return extension;
+}
+
+bool has_value(const json& resource, const target_path& t) {
+    const json* container = &resource;
+    if (!t.schema_urn.empty()) {
+        auto it = resource.find(t.schema_urn);
+        if (it == resource.end()) return false;
+        container = &*it;
+    }
+    auto it = container->find(t.attribute);
+    if (it == container->end()) return false;
+    if (t.multiple) return false;  // multi-valued targets accumulate
+    if (!t.selector_attribute.empty()) {
+        for (const auto& element : *it)
+            if (element.is_object() &&
+                element.value(t.selector_attribute, json()) == json(t.selector_value) &&
+                element.contains(t.sub_attribute))
+                return true;
+        return false;
+    }
+    if (!t.sub_attribute.empty()) return it->is_object() && it->contains(t.sub_attribute);
+    return true;
+}
+
+void place(json& resource, const target_path& t, std::vector<json> values) {
+    if (values.empty()) return;
+    json& container = container_of(resource, t);
+    if (!t.selector_attribute.empty()) {
+        json& list = container[t.attribute];
+        if (!list.is_array()) list = json::array();
+        for (auto& element : list) {
+            if (element.is_object() &&
+                element.value(t.selector_attribute, json()) == json(t.selector_value)) {
+                element[t.sub_attribute] = std::move(values.front());
+                return;
+            }
+        }
+        list.push_back(
+            json{{t.selector_attribute, t.selector_value}, {t.sub_attribute, std::move(values.front())}});
+        return;
+    }
+    if (t.multiple) {
+        json& list = container[t.attribute];
+        if (!list.is_array()) list = json::array();
+        for (auto& v : values) {
+            if (t.sub_attribute.empty())
+                list.push_back(std::move(v));
+            else
+                list.push_back(json{{t.sub_attribute, std::move(v)}});
+        }
+        return;
+    }
+    if (t.sub_attribute.empty()) {
+        container[t.attribute] = std::move(values.front());
+    } else {
+        json& object = container[t.attribute];
+        if (!object.is_object()) object = json::object();
+        object[t.sub_attribute] = std::move(values.front());
+    }
+}
+
+// Drops elements of multi-valued complex attributes that lack their `value` (when the schema has one), then
+// empty arrays and objects; fills `schemas`.
+void finish_resource(json& resource, const resource_rules& rules) {
+    const auto& schema = *rules.schema;
+    auto tidy = [&](json& container, const scim::schema& s) {
+        for (const auto& a : s.attributes) {
+            auto it = container.find(a.name);
+            if (it == container.end()) continue;
+            if (a.multi_valued && a.type == scim::attribute_type::complex && a.find_sub_attribute("value") &&
+                it->is_array()) {
+                json kept = json::array();
+                for (auto& element : *it)
+                    if (element.is_object() && element.contains("value")) kept.push_back(std::move(element));
+                *it = std::move(kept);
+            }
+            if ((it->is_array() || it->is_object()) && it->empty()) container.erase(it);
+        }
+    };
+    tidy(resource, schema.core());
+    json schemas = json::array({rules.core_urn});
+    for (const auto& extension : schema.extensions()) {
+        auto it = resource.find(extension.id);
+        if (it == resource.end()) continue;
+        tidy(*it, extension);
+        if (it->empty()) {
+            resource.erase(it);
+            continue;
+        }
+        schemas.push_back(extension.id);
+    }
+    resource["schemas"] = std::move(schemas);
+}
+
+std::optional<std::string> read_anchor(const ldap::entry& e, const resource_rules& rules,
+                                       std::string& reason) {
+    const auto* values = e.find(rules.anchor);
+    if (values == nullptr || values->empty() || values->front().empty()) {
+        reason = "no " + rules.anchor + " (the anchor attribute; is it readable by the bind DN?)";
+        return std::nullopt;
+    }
+    const std::string& raw = values->front();
+    switch (rules.form) {
+        case anchor_form::guid: {
+            if (auto g = ldap::format_guid(raw)) return g;
+            if (auto u = ldap::format_uuid(raw)) return u;  // already text (some proxies)
+            reason = rules.anchor + " is not a 16-byte GUID";
+            return std::nullopt;
+        }
+        case anchor_form::uuid: {
+            if (auto u = ldap::format_uuid(raw)) return u;
+            reason = rules.anchor + " is not a UUID";
+            return std::nullopt;
+        }
+        case anchor_form::lowercase:
+            if (!valid_utf8(raw)) {
+                reason = rules.anchor + " is not text";
+                return std::nullopt;
+            }
+            return ldap::lowercase_attribute(raw);
+    }
+    return std::nullopt;
+}
+
+anchor_form form_of(std::string_view anchor) {
+    if (anchor == "objectGUID") return anchor_form::guid;
+    if (anchor == "nsUniqueId") return anchor_form::lowercase;
+    return anchor_form::uuid;
+}
+
+// Builds the resource; a skipped_entry reason when a required part is missing.
+std::optional<std::string> build_resource(const ldap::entry& e, const resource_rules& rules, json& resource,
+                                          std::vector<std::string>* notes) {
+    resource = json::object();
+    for (const auto& r : rules.rules) {
+        if (r.when && !r.when->matches(e)) continue;
+        if (has_value(resource, r.target)) continue;
+        auto result = r.value.evaluate(e, r.target.multiple ? cardinality::multiple : cardinality::single);
+        if (result.missing_required)
+            return "required attribute '" + *result.missing_required + "' is missing (" + r.spelled + ")";
+        std::vector<json> values;
+        for (const auto& text : result.values) {
+            std::string problem;
+            if (auto v = convert(text, r.target.type, problem)) {
+                values.push_back(std::move(*v));
+            } else if (notes != nullptr) {
+                notes->push_back(e.dn + ": the value for " + r.spelled + " " + problem + "; left out");
+            }
+        }
+        if (values.empty() && r.required) return r.spelled + " is empty and marked required";
+        place(resource, r.target, std::move(values));
+    }
+    finish_resource(resource, rules);
+    auto it = resource.find(rules.required_attribute);
+    if (it == resource.end() || (it->is_string() && it->get_ref<const std::string&>().empty()))
+        return "no " + rules.required_attribute + ": its mapping gave nothing";
+    return std::nullopt;
+}
+
+void add_attributes(std::vector<std::string>& out, const std::vector<std::string>& more) {
+    out.insert(out.end(), more.begin(), more.end());
+}
+
+void sort_unique(std::vector<std::string>& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+// Diagnostics for one source, pointing into the configuration.
+class reporter {
+  public:
+    reporter(const std::string& file, std::vector<config::diagnostic>& out) : file_(file), out_(out) {}
+
+    void at(const config::text_location& where, std::size_t offset, std::string message) {
+        auto p = where.at_offset(offset);
+        out_.push_back(config::diagnostic{file_, p.line, p.line > 0 ? p.column : 0, std::move(message)});
+        ++count_;
+    }
+    std::size_t count() const noexcept { return count_; }
+
+  private:
+    const std::string& file_;
+    std::vector<config::diagnostic>& out_;
+    std::size_t count_ = 0;
+};
+
+std::optional<entry_filter> compile_filter(const config::located_text& text, std::string_view what,
+                                           reporter& report) {
+    auto compiled = entry_filter::compile(text.text);
+    if (!compiled) {
+        report.at(text.location, compiled.error().position,
+                  "invalid filter for " + std::string(what) + ": " + compiled.error().message);
+        return std::nullopt;
+    }
+    return std::move(*compiled);
+}
+
+resource_rules compile_rules(const std::vector<config::map_entry>& entries,
+                             const scim::resource_schema& schema, target_kind kind, const std::string& where,
+                             const config::text_location& map_at, reporter& report) {
+    resource_rules out;
+    out.schema = &schema;
+    out.core_urn = schema.core().id;
+    out.required_attribute = kind == target_kind::user ? "userName" : "displayName";
+    std::map<std::string, std::pair<int, bool>> seen;  // canonical target -> (line, has when)
+    bool has_required = false;
+    bool target_failed = false;
+    for (const auto& entry : entries) {
+        auto target = parse_target(entry.target.text, schema, kind);
+        if (!target) {
+            target_failed = true;
+            report.at(
+                entry.target.location, target.error().position,
+                "invalid target '" + entry.target.text + "' in " + where + ": " + target.error().message);
+        }
+        auto value = expression::compile(entry.value.text);
+        if (!value) {
+            report.at(entry.value.location, value.error().position,
+                      "invalid expression for " + entry.target.text + ": " + value.error().message);
+        }
+        std::optional<entry_filter> when;
+        if (entry.when) when = compile_filter(*entry.when, "when", report);
+        if (target && target->schema_urn.empty() && target->attribute == out.required_attribute &&
+            target->sub_attribute.empty())
+            has_required = true;
+        if (!target || !value || (entry.when && !when)) continue;
+        auto canonical = ldap::lowercase_attribute(target->to_string());
+        auto [it, inserted] = seen.try_emplace(canonical, entry.target.location.line, entry.when.has_value());
+        if (!inserted && !it->second.second) {
+            report.at(entry.target.location, 0,
+                      "'" + entry.target.text + "' maps the same attribute as the entry at line " +
+                          std::to_string(it->second.first) +
+                          " (a second entry for a target is a fallback only after one with when:)");
+            continue;
+        }
+        if (!inserted) it->second.second = entry.when.has_value();
+        out.rules.push_back(
+            rule{std::move(*target), std::move(*value), std::move(when), entry.required, entry.target.text});
+    }
+    if (!has_required && !entries.empty() && !target_failed)
+        report.at(map_at, 0, where + " must map " + out.required_attribute);
+    return out;
+}
+
+}  // namespace
+
+namespace detail {
+
+struct source_mapper_state {
+    std::string name;
+    std::optional<scim::resource_schema> user_schema;  // copies: the rules point at them
+    std::optional<scim::resource_schema> group_schema;
+    resource_rules users;
+    std::optional<resource_rules> groups;
+    std::string member_attribute;
+    std::optional<entry_filter> disabled_when;
+    std::vector<role_rule> roles;
+    std::vector<std::string> user_attributes;
+    std::vector<std::string> group_attributes;
+};
+
+}  // namespace detail
+
+std::optional<source_mapper> source_mapper::compile(const config::source_settings& source,
+                                                    const scim::resource_schema& users,
+                                                    const scim::resource_schema& groups,
+                                                    const std::string& file,
+                                                    std::vector<config::diagnostic>& out) {
+    reporter report(file, out);
+    auto s = std::make_shared<detail::source_mapper_state>();
+    s->name = source.name;
+    s->user_schema.emplace(users);
+    s->group_schema.emplace(groups);
+    s->users = compile_rules(source.users.map, *s->user_schema, target_kind::user, "users.map",
+                             source.users.map_location, report);
+    s->users.anchor = source.users.anchor;
+    s->users.form = form_of(source.users.anchor);
+    if (source.users.disabled_when)
+        s->disabled_when = compile_filter(*source.users.disabled_when, "disabled_when", report);
+    if (source.groups) {
+        s->groups = compile_rules(source.groups->map, *s->group_schema, target_kind::group, "groups.map",
+                                  source.groups->map_location, report);
+        s->groups->anchor = source.groups->anchor;
+        s->groups->form = form_of(source.groups->anchor);
+        s->member_attribute = ldap::lowercase_attribute(source.groups->member_attribute);
+    }
+    bool group_roles = false;
+    for (const auto& r : source.roles) {
+        role_rule compiled{r.role, std::nullopt, std::nullopt};
+        if (r.when_member_of) {
+            compiled.member_of = normalize_dn(*r.when_member_of);
+            group_roles = true;
+        }
+        if (r.when) {
+            compiled.when = compile_filter(*r.when, "the role '" + r.role + "'", report);
+            if (!compiled.when) continue;
+        }
+        s->roles.push_back(std::move(compiled));
+    }
+    if (report.count() > 0) return std::nullopt;
+
+    auto& ua = s->user_attributes;
+    ua.push_back(ldap::lowercase_attribute(s->users.anchor));
+    for (const auto& r : s->users.rules) {
+        add_attributes(ua, r.value.attributes());
+        if (r.when) add_attributes(ua, r.when->attributes());
+    }
+    if (s->disabled_when) add_attributes(ua, s->disabled_when->attributes());
+    for (const auto& r : s->roles)
+        if (r.when) add_attributes(ua, r.when->attributes());
+    if (group_roles) ua.push_back("memberof");
+    sort_unique(ua);
+    if (s->groups) {
+        auto& ga = s->group_attributes;
+        ga.push_back(ldap::lowercase_attribute(s->groups->anchor));
+        ga.push_back(s->member_attribute);
+        for (const auto& r : s->groups->rules) {
+            add_attributes(ga, r.value.attributes());
+            if (r.when) add_attributes(ga, r.when->attributes());
+        }
+        sort_unique(ga);
+    }
+    return source_mapper(std::move(s));
+}
+
+const std::string& source_mapper::source_name() const noexcept { return state_->name; }
+
+const std::vector<std::string>& source_mapper::user_attributes() const noexcept {
+    return state_->user_attributes;
+}
+
+const std::vector<std::string>& source_mapper::group_attributes() const noexcept {
+    return state_->group_attributes;
+}
+
+bool source_mapper::has_groups() const noexcept { return state_->groups.has_value(); }
+
+bool source_mapper::has_group_roles() const noexcept {
+    return std::any_of(state_->roles.begin(), state_->roles.end(),
+                       [](const role_rule& r) { return r.member_of.has_value(); });
+}
+
+boost::system::result<source_user, skipped_entry> source_mapper::map_user(
+    const ldap::entry& e, std::vector<std::string>* notes) const {
+    const auto& s = *state_;
+    source_user out;
+    out.dn = e.dn;
+    std::string reason;
+    auto anchor = read_anchor(e, s.users, reason);
+    if (!anchor) return skipped_entry{e.dn, std::nullopt, std::move(reason)};
+    out.anchor = std::move(*anchor);
+    if (auto problem = build_resource(e, s.users, out.resource, notes))
+        return skipped_entry{e.dn, out.anchor, std::move(*problem)};
+    out.disabled = s.disabled_when && s.disabled_when->matches(e);
+    std::vector<std::string> member_of;
+    if (has_group_roles())
+        if (const auto* values = e.find("memberof"))
+            for (const auto& dn : *values) member_of.push_back(normalize_dn(dn));
+    for (const auto& r : s.roles) {
+        bool granted =
+            (r.when && r.when->matches(e)) ||
+            (r.member_of && std::find(member_of.begin(), member_of.end(), *r.member_of) != member_of.end());
+        if (granted) out.roles.push_back(r.role);
+    }
+    sort_unique(out.roles);
+    return out;
+}
+
+boost::system::result<mapped_group, skipped_entry> source_mapper::map_group(
+    const ldap::entry& e, std::vector<std::string>* notes) const {
+    const auto& s = *state_;
+    if (!s.groups) return skipped_entry{e.dn, std::nullopt, "the source has no groups: section"};
+    mapped_group out;
+    out.group.dn = e.dn;
+    std::string reason;
+    auto anchor = read_anchor(e, *s.groups, reason);
+    if (!anchor) return skipped_entry{e.dn, std::nullopt, std::move(reason)};
+    out.group.anchor = std::move(*anchor);
+    if (auto problem = build_resource(e, *s.groups, out.group.resource, notes))
+        return skipped_entry{e.dn, out.group.anchor, std::move(*problem)};
+    if (const auto* members = e.find(s.member_attribute)) {
+        std::set<std::string> seen;
+        for (const auto& dn : *members) {
+            auto normalized = normalize_dn(dn);
+            if (!normalized.empty() && seen.insert(normalized).second)
+                out.member_dns.push_back(std::move(normalized));
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> source_mapper::roles_for_groups(const std::vector<std::string>& group_dns) const {
+    std::vector<std::string> out;
+    for (const auto& r : state_->roles)
+        if (r.member_of && std::find(group_dns.begin(), group_dns.end(), *r.member_of) != group_dns.end())
+            out.push_back(r.role);
+    sort_unique(out);
+    return out;
+}
+
+}  // namespace dirsync::sync

@@ -1,0 +1,160 @@
+#include "sync/snapshot_builder.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "sync/distinguished_name.hpp"
+
+namespace dirsync::sync {
+
+namespace {
+
+constexpr std::size_t max_notes = 1000;
+
+}  // namespace
+
+snapshot_builder::snapshot_builder(const source_mapper& mapper, bool flatten_nested_groups)
+    : mapper_(mapper), flatten_(flatten_nested_groups) {}
+
+void snapshot_builder::note(std::string text) {
+    ++note_count_;
+    if (notes_.size() < max_notes) notes_.push_back(std::move(text));
+}
+
+void snapshot_builder::add_user(const ldap::entry& e) {
+    std::vector<std::string> notes;
+    auto mapped = mapper_.map_user(e, &notes);
+    for (auto& n : notes) note(std::move(n));
+    if (!mapped) {
+        out_.skipped.push_back(mapped.error().to_string());
+        if (mapped.error().anchor) out_.skipped_anchors.push_back(*mapped.error().anchor);
+        return;
+    }
+    user_dns_.push_back(normalize_dn(mapped->dn));
+    out_.users.push_back(std::move(*mapped));
+}
+
+void snapshot_builder::add_group(const ldap::entry& e) {
+    std::vector<std::string> notes;
+    auto mapped = mapper_.map_group(e, &notes);
+    for (auto& n : notes) note(std::move(n));
+    if (!mapped) {
+        out_.skipped.push_back(mapped.error().to_string());
+        if (mapped.error().anchor) out_.skipped_anchors.push_back(*mapped.error().anchor);
+        return;
+    }
+    groups_.push_back(std::move(*mapped));
+}
+
+snapshot snapshot_builder::finish() {
+    // One entry per anchor: a repeated anchor is skipped (users and groups separately).
+    {
+        std::unordered_map<std::string, std::size_t> first;
+        std::vector<source_user> users;
+        std::vector<std::string> dns;
+        for (std::size_t i = 0; i < out_.users.size(); ++i) {
+            auto [it, inserted] = first.try_emplace(out_.users[i].anchor, users.size());
+            if (!inserted) {
+                out_.skipped.push_back(out_.users[i].dn + ": the same anchor as " + users[it->second].dn);
+                continue;
+            }
+            users.push_back(std::move(out_.users[i]));
+            dns.push_back(std::move(user_dns_[i]));
+        }
+        out_.users = std::move(users);
+        user_dns_ = std::move(dns);
+        first.clear();
+        std::vector<mapped_group> groups;
+        for (auto& g : groups_) {
+            auto [it, inserted] = first.try_emplace(g.group.anchor, groups.size());
+            if (!inserted) {
+                out_.skipped.push_back(g.group.dn + ": the same anchor as " + groups[it->second].group.dn);
+                continue;
+            }
+            groups.push_back(std::move(g));
+        }
+        groups_ = std::move(groups);
+    }
+
+    std::unordered_map<std::string, std::size_t> user_by_dn;
+    for (std::size_t i = 0; i < user_dns_.size(); ++i) user_by_dn.emplace(user_dns_[i], i);
+    std::unordered_map<std::string, std::size_t> group_by_dn;
+    std::vector<std::string> group_dns;
+    for (std::size_t i = 0; i < groups_.size(); ++i) {
+        group_dns.push_back(normalize_dn(groups_[i].group.dn));
+        group_by_dn.emplace(group_dns.back(), i);
+    }
+
+    // Direct members by index.
+    std::vector<std::vector<std::size_t>> direct_users(groups_.size());
+    std::vector<std::vector<std::size_t>> direct_groups(groups_.size());
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+        std::size_t unknown = 0;
+        for (const auto& dn : groups_[g].member_dns) {
+            if (auto u = user_by_dn.find(dn); u != user_by_dn.end()) {
+                direct_users[g].push_back(u->second);
+            } else if (auto n = group_by_dn.find(dn); n != group_by_dn.end()) {
+                if (n->second != g) direct_groups[g].push_back(n->second);
+            } else {
+                ++unknown;
+            }
+        }
+        if (unknown > 0)
+            note(groups_[g].group.dn + ": " + std::to_string(unknown) +
+                 (unknown == 1 ? " member is" : " members are") +
+                 " not a user or group read from this source");
+    }
+
+    // Users reachable from each group through nesting, when flattening or granting roles by group.
+    bool group_roles = mapper_.has_group_roles();
+    std::vector<std::vector<std::size_t>> reachable(groups_.size());
+    if (flatten_ || group_roles) {
+        for (std::size_t g = 0; g < groups_.size(); ++g) {
+            std::vector<bool> seen_group(groups_.size(), false);
+            std::unordered_set<std::size_t> seen_user;
+            std::vector<std::size_t> stack{g};
+            seen_group[g] = true;
+            while (!stack.empty()) {
+                auto current = stack.back();
+                stack.pop_back();
+                for (auto u : direct_users[current])
+                    if (seen_user.insert(u).second) reachable[g].push_back(u);
+                for (auto n : direct_groups[current])
+                    if (!seen_group[n]) {
+                        seen_group[n] = true;
+                        stack.push_back(n);
+                    }
+            }
+        }
+    }
+
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+        auto& group = groups_[g].group;
+        const auto& users = flatten_ ? reachable[g] : direct_users[g];
+        for (auto u : users) group.member_user_anchors.push_back(out_.users[u].anchor);
+        if (!flatten_)
+            for (auto n : direct_groups[g]) group.member_group_anchors.push_back(groups_[n].group.anchor);
+    }
+
+    if (group_roles && !groups_.empty()) {
+        std::vector<std::vector<std::string>> groups_of_user(out_.users.size());
+        for (std::size_t g = 0; g < groups_.size(); ++g)
+            for (auto u : reachable[g]) groups_of_user[u].push_back(group_dns[g]);
+        for (std::size_t u = 0; u < out_.users.size(); ++u) {
+            if (groups_of_user[u].empty()) continue;
+            auto& roles = out_.users[u].roles;
+            auto more = mapper_.roles_for_groups(groups_of_user[u]);
+            roles.insert(roles.end(), more.begin(), more.end());
+            std::sort(roles.begin(), roles.end());
+            roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+        }
+    }
+
+    for (auto& g : groups_) out_.groups.push_back(std::move(g.group));
+    groups_.clear();
+    user_dns_.clear();
+    return std::move(out_);
+}
+
+}  // namespace dirsync::sync

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ldap/entry.hpp"
+#include "sync/entry_mapper.hpp"
+#include "sync/source_data.hpp"
+
+namespace dirsync::sync {
+
+/// Collects the entries of one complete read of a source and turns them into the snapshot the reconcile
+/// diffs (sync/reconcile.hpp). Feed it every user entry and every group entry as the reader streams them
+/// (any order, users and groups interleaved), then call finish() once the read reached its end; a read that
+/// failed or stopped early must not be finished (it is not a short snapshot, see snapshot).
+///
+/// finish() resolves group members from DNs (normalize_dn) to anchors of this read's users and groups;
+/// members that are neither (outside the users' base or filter, another source) are left out with a note.
+/// With `nested: flatten` each group lists every user reachable through nested groups (cycles are harmless)
+/// and no member groups; with `nested: keep`, direct member users and direct member groups. Roles by group
+/// (`when_member_of`) are granted through the groups read (nesting included) in addition to memberOf.
+/// Two entries with one anchor: the second is skipped. Not thread-safe; one builder per run.
+class snapshot_builder {
+  public:
+    /// `mapper` must outlive the builder. `nested` is the source's groups.nested.
+    snapshot_builder(const source_mapper& mapper, bool flatten_nested_groups);
+
+    /// Maps a user entry into the snapshot, or records why it was skipped.
+    void add_user(const ldap::entry& e);
+
+    /// Maps a group entry into the snapshot, or records why it was skipped.
+    void add_group(const ldap::entry& e);
+
+    /// The snapshot, with members and group roles resolved. Call once.
+    snapshot finish();
+
+    /// What was left out of entries that were kept ("dn: ..."): values that did not convert, unresolved
+    /// members. For the run's log; capped at 1000 (the count is still right in note_count()).
+    const std::vector<std::string>& notes() const noexcept { return notes_; }
+    std::size_t note_count() const noexcept { return note_count_; }
+
+  private:
+    void note(std::string text);
+
+    const source_mapper& mapper_;
+    bool flatten_;
+    snapshot out_;
+    std::vector<std::string> user_dns_;  // normalize_dn() of out_.users[i].dn
+    std::vector<mapped_group> groups_;
+    std::vector<std::string> notes_;
+    std::size_t note_count_ = 0;
+};
+
+}  // namespace dirsync::sync

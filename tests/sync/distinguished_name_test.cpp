@@ -1,0 +1,55 @@
+#include "sync/distinguished_name.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace dirsync::sync {
+namespace {
+
+struct dn_case {
+    const char* dn;
+    const char* normalized;
+};
+
+class NormalizeDn : public ::testing::TestWithParam<dn_case> {};
+
+TEST_P(NormalizeDn, Form) { EXPECT_EQ(normalize_dn(GetParam().dn), GetParam().normalized) << GetParam().dn; }
+
+INSTANTIATE_TEST_SUITE_P(
+    DistinguishedName, NormalizeDn,
+    ::testing::Values(
+        dn_case{"cn=John,dc=example,dc=com", "cn=john,dc=example,dc=com"},
+        dn_case{"CN=John,DC=Example,DC=COM", "cn=john,dc=example,dc=com"},
+        dn_case{" cn = John , dc=example , dc=com ", "cn=john,dc=example,dc=com"},
+        dn_case{"cn=Smith\\, John,ou=people", "cn=smith\\, john,ou=people"},
+        dn_case{"cn=Smith\\2c John,ou=people", "cn=smith\\, john,ou=people"},
+        dn_case{"cn=Smith\\2C John,ou=people", "cn=smith\\, john,ou=people"},
+        dn_case{"cn=\\ lead,dc=x", "cn=\\ lead,dc=x"}, dn_case{"cn=trail\\ ,dc=x", "cn=trail\\ ,dc=x"},
+        dn_case{"cn=a+sn=b,dc=x", "cn=a+sn=b,dc=x"}, dn_case{"sn=b+cn=a,dc=x", "cn=a+sn=b,dc=x"},
+        dn_case{"cn=a;dc=x", "cn=a,dc=x"}, dn_case{"cn=caf\xc3\x89,dc=x", "cn=caf\xc3\xa9,dc=x"},
+        dn_case{"cn=caf\\c3\\89,dc=x", "cn=caf\xc3\xa9,dc=x"}, dn_case{"cn=\\#hash,dc=x", "cn=\\#hash,dc=x"},
+        dn_case{"cn=a\\=b,dc=x", "cn=a\\=b,dc=x"}, dn_case{"uid=jdoe", "uid=jdoe"}, dn_case{"", ""},
+        dn_case{"not a dn", "not a dn"}, dn_case{"  NOT A DN  ", "not a dn"}, dn_case{"cn=a,", "cn=a,"},
+        dn_case{"2.5.4.3=x,dc=y", "2.5.4.3=x,dc=y"}),
+    [](const auto& info) { return "case_" + std::to_string(info.index); });
+
+TEST(DistinguishedName, SpellingsOfOneNameAreEqual) {
+    EXPECT_EQ(normalize_dn("CN=IT Admins, OU=Groups,DC=Example,DC=Com"),
+              normalize_dn("cn=it admins,ou=groups,dc=example,dc=com"));
+    EXPECT_NE(normalize_dn("cn=it admins,ou=groups,dc=example,dc=com"),
+              normalize_dn("cn=it admins,ou=group,dc=example,dc=com"));
+}
+
+TEST(DistinguishedName, FirstRdnValue) {
+    EXPECT_EQ(first_rdn_value("cn=John Smith,ou=people,dc=example,dc=com"),
+              std::optional<std::string>("John Smith"));
+    EXPECT_EQ(first_rdn_value("CN=Smith\\, John,OU=x"), std::optional<std::string>("Smith, John"));
+    EXPECT_EQ(first_rdn_value("uid=jdoe+cn=x,dc=y"), std::optional<std::string>("jdoe"));
+    EXPECT_EQ(first_rdn_value("cn=\\4a\\6fe"), std::optional<std::string>("Joe"));
+    EXPECT_FALSE(first_rdn_value("jdoe").has_value());
+    EXPECT_FALSE(first_rdn_value("").has_value());
+}
+
+}  // namespace
+}  // namespace dirsync::sync
