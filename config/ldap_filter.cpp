@@ -31,13 +31,11 @@ class parser {
     boost::system::result<ldap_filter, ldap_filter_error> parse_all() {
         skip_spaces();
         if (at_end()) return fail(pos_, "the filter is empty");
-        if (peek() != '(')
-            return fail(pos_, "a filter must be in parentheses, e.g. (objectClass=person)");
+        if (peek() != '(') return fail(pos_, "a filter must be in parentheses, e.g. (objectClass=person)");
         auto filter = parse_filter(0);
         if (!filter) return filter;
         skip_spaces();
-        if (!at_end())
-            return fail(pos_, "unexpected " + shown(peek()) + " after the end of the filter");
+        if (!at_end()) return fail(pos_, "unexpected " + shown(peek()) + " after the end of the filter");
         return filter;
     }
 
@@ -57,8 +55,8 @@ class parser {
     result parse_filter(std::size_t depth) {
         std::size_t open = pos_;
         if (depth >= max_ldap_filter_depth)
-            return fail(open, "the filter nests deeper than " + std::to_string(max_ldap_filter_depth) +
-                                  " levels");
+            return fail(open,
+                        "the filter nests deeper than " + std::to_string(max_ldap_filter_depth) + " levels");
         ++pos_;  // "("
         if (at_end()) return fail(pos_, "the filter ends after '('");
         ldap_filter out;
@@ -95,7 +93,8 @@ class parser {
     }
 
     // descr / numericoid, then options (";" 1*keychar) when `options` is set. Returns the text or empty.
-    boost::system::result<std::string, ldap_filter_error> parse_description(bool options, std::string_view what) {
+    boost::system::result<std::string, ldap_filter_error> parse_description(bool options,
+                                                                            std::string_view what) {
         std::size_t start = pos_;
         if (!at_end() && is_alpha(peek())) {
             while (!at_end() && is_keychar(peek())) ++pos_;
@@ -120,7 +119,8 @@ class parser {
             while (!at_end() && peek() == ';') {
                 std::size_t option = ++pos_;
                 while (!at_end() && is_keychar(peek())) ++pos_;
-                if (pos_ == option) return fail(pos_, "expected an option after ';' in the " + std::string(what));
+                if (pos_ == option)
+                    return fail(pos_, "expected an option after ';' in the " + std::string(what));
             }
         }
         return std::string(text_.substr(start, pos_ - start));
@@ -231,8 +231,9 @@ class parser {
                 int high = pos_ + 1 < text_.size() ? hex_value(text_[pos_ + 1]) : -1;
                 int low = pos_ + 2 < text_.size() ? hex_value(text_[pos_ + 2]) : -1;
                 if (high < 0 || low < 0)
-                    return fail(pos_, "'\\' must be followed by two hex digits (write '*' as \\2a, '(' as "
-                                      "\\28, ')' as \\29, '\\' as \\5c)");
+                    return fail(pos_,
+                                "'\\' must be followed by two hex digits (write '*' as \\2a, '(' as "
+                                "\\28, ')' as \\29, '\\' as \\5c)");
                 out += static_cast<char>(high * 16 + low);
                 pos_ += 3;
                 continue;

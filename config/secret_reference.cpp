@@ -66,12 +66,14 @@ boost::system::result<std::string, value_error> read_secret_source(secret_source
         }
         case secret_source_kind::credential: {
             if (!is_credential_name(value))
-                return value_error("'" + value + "' is not a valid credential name (no '/', not '.' or '..')");
+                return value_error("'" + value +
+                                   "' is not a valid credential name (no '/', not '.' or '..')");
             const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
             if (directory == nullptr || *directory == '\0')
-                return value_error("credential '" + value +
-                                   "' needs $CREDENTIALS_DIRECTORY, which is not set (credentials are passed by "
-                                   "systemd with LoadCredential= or SetCredential=)");
+                return value_error(
+                    "credential '" + value +
+                    "' needs $CREDENTIALS_DIRECTORY, which is not set (credentials are passed by "
+                    "systemd with LoadCredential= or SetCredential=)");
             return read_file(std::filesystem::path(directory) / value, max_bytes);
         }
     }

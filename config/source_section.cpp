@@ -130,7 +130,8 @@ boost::system::result<bool, value_error> check_ldap_url(std::string_view url) {
     std::string_view port;
     if (rest.front() == '[') {
         auto close = rest.find(']');
-        if (close == std::string_view::npos) return value_error("'" + std::string(url) + "' has an unclosed '['");
+        if (close == std::string_view::npos)
+            return value_error("'" + std::string(url) + "' has an unclosed '['");
         host = rest.substr(0, close + 1);
         auto after = rest.substr(close + 1);
         if (!after.empty()) {
@@ -148,7 +149,8 @@ boost::system::result<bool, value_error> check_ldap_url(std::string_view url) {
     if (host != rest) {
         unsigned value = 0;
         auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-        if (port.empty() || ec != std::errc{} || end != port.data() + port.size() || value == 0 || value > 65535)
+        if (port.empty() || ec != std::errc{} || end != port.data() + port.size() || value == 0 ||
+            value > 65535)
             return value_error("'" + std::string(url) + "' has an invalid port (1-65535)");
     }
     return ldaps;
@@ -175,7 +177,8 @@ std::optional<E> read_choice(diagnostics_sink& sink, const yaml_field& field,
         if (*text == word) return value;
         allowed += (allowed.empty() ? "" : ", ") + std::string(word);
     }
-    sink.error(field.mark, "invalid " + field.name + " " + describe(field.value) + " (allowed: " + allowed + ")");
+    sink.error(field.mark,
+               "invalid " + field.name + " " + describe(field.value) + " (allowed: " + allowed + ")");
     return std::nullopt;
 }
 
@@ -235,13 +238,14 @@ std::optional<double> read_ratio(diagnostics_sink& sink, const yaml_field& field
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     bool plain = !digits.empty() && digits.find_first_not_of("0123456789.") == std::string_view::npos;
     if (!plain || ec != std::errc{} || end != digits.data() + digits.size() || !std::isfinite(value)) {
-        sink.error(field.mark, "expected a ratio between 0 and 1 (0.1) or a percentage (10%) for " + field.name +
-                                   ", got " + describe(field.value));
+        sink.error(field.mark, "expected a ratio between 0 and 1 (0.1) or a percentage (10%) for " +
+                                   field.name + ", got " + describe(field.value));
         return std::nullopt;
     }
     if (percent) value /= 100.0;
     if (value < 0.0 || value > 1.0) {
-        sink.error(field.mark, field.name + " must be between 0 and 1 (0% and 100%), got " + describe(field.value));
+        sink.error(field.mark,
+                   field.name + " must be between 0 and 1 (0% and 100%), got " + describe(field.value));
         return std::nullopt;
     }
     return value;
@@ -263,11 +267,12 @@ class source_reader {
         if (auto f = map.optional("type"))
             assign(out.type, read_choice<source_type>(sink_, *f, {{"ldap", source_type::ldap}}));
         if (auto f = map.optional("flavour"))
-            assign(out.flavour, read_choice<ldap_flavour>(sink_, *f,
-                                                          {{"openldap", ldap_flavour::openldap},
-                                                           {"active_directory", ldap_flavour::active_directory},
-                                                           {"389ds", ldap_flavour::ds389},
-                                                           {"freeipa", ldap_flavour::freeipa}}));
+            assign(out.flavour,
+                   read_choice<ldap_flavour>(sink_, *f,
+                                             {{"openldap", ldap_flavour::openldap},
+                                              {"active_directory", ldap_flavour::active_directory},
+                                              {"389ds", ldap_flavour::ds389},
+                                              {"freeipa", ldap_flavour::freeipa}}));
         read_connection(map, out);
         if (auto f = map.optional("page_size"))
             assign(out.page_size, read_integer_as<std::uint32_t>(sink_, *f, 1, max_page_size));
@@ -275,13 +280,13 @@ class source_reader {
         if (auto f = map.optional("schedule")) read_schedule(*f, out.schedule);
         std::optional<yaml_field> incremental_field = map.optional("incremental");
         if (incremental_field)
-            assign(out.incremental,
-                   read_choice<incremental_method>(sink_, *incremental_field,
-                                                   {{"auto", incremental_method::automatic},
-                                                    {"syncrepl", incremental_method::syncrepl},
-                                                    {"usn", incremental_method::usn},
-                                                    {"modify_timestamp", incremental_method::modify_timestamp},
-                                                    {"none", incremental_method::none}}));
+            assign(out.incremental, read_choice<incremental_method>(
+                                        sink_, *incremental_field,
+                                        {{"auto", incremental_method::automatic},
+                                         {"syncrepl", incremental_method::syncrepl},
+                                         {"usn", incremental_method::usn},
+                                         {"modify_timestamp", incremental_method::modify_timestamp},
+                                         {"none", incremental_method::none}}));
         resolve_incremental(incremental_field, out);
         if (auto f = map.required("users")) read_users(*f, out);
         if (auto f = map.optional("groups")) read_groups(*f, out);
@@ -297,17 +302,19 @@ class source_reader {
         auto name = read_string(sink_, f);
         if (!name) return;
         if (!is_identifier(*name)) {
-            sink_.error(f.mark, "invalid source name " + describe(f.value) +
-                                    ": use 1 to 63 characters a-z, 0-9, '_' or '-', starting with a letter or "
-                                    "digit");
+            sink_.error(f.mark,
+                        "invalid source name " + describe(f.value) +
+                            ": use 1 to 63 characters a-z, 0-9, '_' or '-', starting with a letter or "
+                            "digit");
         } else if (auto [it, inserted] = names.try_emplace(*name, f.mark.line + 1); !inserted) {
             sink_.error(f.mark, "duplicate source name '" + *name + "' (first defined at line " +
                                     std::to_string(it->second) + ")");
         }
         // Record names the sources' own records carry in `source`; these mean other things there.
         if (*name == "scim" || *name == "admin")
-            sink_.error(f.mark, "the source name '" + *name + "' is reserved (records pushed by SCIM and "
-                                                              "created by admins carry it)");
+            sink_.error(f.mark, "the source name '" + *name +
+                                    "' is reserved (records pushed by SCIM and "
+                                    "created by admins carry it)");
         out.name = std::move(*name);
     }
 
@@ -321,7 +328,8 @@ class source_reader {
             if (!t.id.empty()) declared += (declared.empty() ? "" : ", ") + t.id;
         }
         if (!known)
-            sink_.error(f.mark, "source tenant " + describe(f.value) + " is not a declared tenant (declared: " +
+            sink_.error(f.mark, "source tenant " + describe(f.value) +
+                                    " is not a declared tenant (declared: " +
                                     (declared.empty() ? "none" : declared) + ")");
         out.tenant = std::move(*tenant);
     }
@@ -354,8 +362,9 @@ class source_reader {
         if (start_tls) {
             assign(out.start_tls, read_bool(sink_, *start_tls));
             if (out.start_tls && any_ldaps)
-                sink_.error(start_tls->mark,
-                            "start_tls cannot be used with an ldaps:// URL (ldaps is TLS from the first byte)");
+                sink_.error(
+                    start_tls->mark,
+                    "start_tls cannot be used with an ldaps:// URL (ldaps is TLS from the first byte)");
         }
         if (auto f = map.optional("ca_file")) assign(out.ca_file, read_readable_path(sink_, *f));
         if (auto f = map.optional("tls_verify"))
@@ -402,7 +411,8 @@ class source_reader {
             case ldap_bind::sasl_external:
                 unused(dn_field, "with bind: sasl_external (the client certificate is the identity)");
                 unused(password_field, "with bind: sasl_external (the client certificate is the identity)");
-                if (!cert_field) missing("client_cert_file", "bind: sasl_external needs a client certificate");
+                if (!cert_field)
+                    missing("client_cert_file", "bind: sasl_external needs a client certificate");
                 if (!key_field) missing("client_key_file", "bind: sasl_external needs a client certificate");
                 if (url_field && !any_ldaps && !out.start_tls)
                     sink_.error(bind_field->mark,
@@ -424,8 +434,8 @@ class source_reader {
                                   ? "a plain value (a password never goes in the configuration; point to it "
                                     "with { file: PATH }, { env: VARIABLE } or { credential: NAME })"
                                   : describe(field.value);
-            sink_.error(field.mark,
-                        "expected a mapping with " + std::string(one_of) + " for " + field.name + ", got " + got);
+            sink_.error(field.mark, "expected a mapping with " + std::string(one_of) + " for " + field.name +
+                                        ", got " + got);
             return std::nullopt;
         }
         map_reader map(sink_, field, key_echo::hide);
@@ -434,7 +444,8 @@ class source_reader {
             if (auto f = map.optional(to_string(kind))) given.emplace_back(kind, std::move(*f));
         map.finish();
         if (given.empty()) {
-            if (map.size() == 0) sink_.error(field.mark, "expected " + std::string(one_of) + " in " + field.name);
+            if (map.size() == 0)
+                sink_.error(field.mark, "expected " + std::string(one_of) + " in " + field.name);
             return std::nullopt;
         }
         if (given.size() > 1) {
@@ -480,7 +491,8 @@ class source_reader {
         take(full_every, out.full_every);
         if (!ok) return;
         if (out.full_every > max_full_every)
-            sink_.error(full_every->mark, "full_every must be at most 24h (a full run is scheduled at least daily)");
+            sink_.error(full_every->mark,
+                        "full_every must be at most 24h (a full run is scheduled at least daily)");
         if (out.full_every < out.every) {
             const auto& at = full_every ? *full_every : *every;
             sink_.error(at.mark, "full_every must not be shorter than every");
@@ -509,11 +521,13 @@ class source_reader {
             return;
         }
         if (out.incremental == incremental_method::syncrepl && ad)
-            sink_.error(field->mark, "incremental: syncrepl is not available with flavour active_directory "
-                                     "(use usn, modify_timestamp or none)");
+            sink_.error(field->mark,
+                        "incremental: syncrepl is not available with flavour active_directory "
+                        "(use usn, modify_timestamp or none)");
         if (out.incremental == incremental_method::usn && !ad)
-            sink_.error(field->mark, "incremental: usn needs flavour active_directory (uSNChanged is Active "
-                                     "Directory's)");
+            sink_.error(field->mark,
+                        "incremental: usn needs flavour active_directory (uSNChanged is Active "
+                        "Directory's)");
     }
 
     // --- users and groups ---
@@ -545,14 +559,14 @@ class source_reader {
         if (!text) return std::nullopt;
         for (std::string_view known : {"entryUUID", "objectGUID", "nsUniqueId", "ipaUniqueID"}) {
             if (text->size() == known.size() &&
-                std::equal(text->begin(), text->end(), known.begin(), [](char a, char b) {
-                    return (a | 0x20) == (b | 0x20);
-                }))
+                std::equal(text->begin(), text->end(), known.begin(),
+                           [](char a, char b) { return (a | 0x20) == (b | 0x20); }))
                 return std::string(known);
         }
-        sink_.error(field.mark, "invalid anchor " + describe(field.value) +
-                                    " (allowed: entryUUID, objectGUID, nsUniqueId, ipaUniqueID: an immutable id, "
-                                    "never a name or the DN)");
+        sink_.error(field.mark,
+                    "invalid anchor " + describe(field.value) +
+                        " (allowed: entryUUID, objectGUID, nsUniqueId, ipaUniqueID: an immutable id, "
+                        "never a name or the DN)");
         return std::nullopt;
     }
 
@@ -592,8 +606,10 @@ class source_reader {
             return std::optional<located_text>(std::move(*filter));
         }
         if (!field.value.IsMap()) {
-            sink_.error(field.mark, "expected a filter, never, or a mapping with attribute and one of mask, "
-                                    "equals or present for " + field.name + ", got " + describe(field.value));
+            sink_.error(field.mark,
+                        "expected a filter, never, or a mapping with attribute and one of mask, "
+                        "equals or present for " +
+                            field.name + ", got " + describe(field.value));
             return std::nullopt;
         }
         map_reader map(sink_, field);
@@ -626,8 +642,9 @@ class source_reader {
         auto is_present = read_bool(sink_, *present);
         if (!is_present) return std::nullopt;
         if (!*is_present) {
-            sink_.error(present->mark, "present: false is not a test; write present: true, or use a filter "
-                                       "such as (!(attribute=*))");
+            sink_.error(present->mark,
+                        "present: false is not a test; write present: true, or use a filter "
+                        "such as (!(attribute=*))");
             return std::nullopt;
         }
         return std::optional<located_text>(located_text{"(" + *attribute + "=*)", at});
@@ -654,8 +671,8 @@ class source_reader {
         std::vector<map_entry> out;
         where = text_location{field.mark.line + 1, field.mark.column + 1, false};
         if (!field.value.IsMap()) {
-            sink_.error(field.mark, "expected a mapping of SCIM attribute paths to expressions for " + field.name +
-                                        ", got " + describe(field.value));
+            sink_.error(field.mark, "expected a mapping of SCIM attribute paths to expressions for " +
+                                        field.name + ", got " + describe(field.value));
             return out;
         }
         if (field.value.size() == 0) {
@@ -666,8 +683,8 @@ class source_reader {
         for (const auto& pair : field.value) {
             const YAML::Node key = pair.first;
             if (!key.IsScalar() || key.Scalar().empty()) {
-                sink_.error(key.Mark(), "expected a SCIM attribute path as a key in " + field.path + ", got " +
-                                            describe(key));
+                sink_.error(key.Mark(), "expected a SCIM attribute path as a key in " + field.path +
+                                            ", got " + describe(key));
                 continue;
             }
             if (auto [it, inserted] = first_line.try_emplace(key.Scalar(), key.Mark().line + 1); !inserted) {
@@ -739,8 +756,9 @@ class source_reader {
         if (auto f = map.optional("member_attribute"))
             assign(groups.member_attribute, read_attribute_name(sink_, *f));
         if (auto f = map.optional("nested"))
-            assign(groups.nested, read_choice<nested_groups>(
-                                      sink_, *f, {{"flatten", nested_groups::flatten}, {"keep", nested_groups::keep}}));
+            assign(groups.nested,
+                   read_choice<nested_groups>(
+                       sink_, *f, {{"flatten", nested_groups::flatten}, {"keep", nested_groups::keep}}));
         if (auto f = map.optional("map")) groups.map = read_map(*f, groups.map_location);
         map.finish();
         out.groups = std::move(groups);
@@ -756,9 +774,10 @@ class source_reader {
             if (auto f = map.required("role")) {
                 if (auto role = read_string(sink_, *f)) {
                     if (!is_identifier(*role))
-                        sink_.error(f->mark, "invalid role " + describe(f->value) +
-                                                 ": use 1 to 63 characters a-z, 0-9, '_' or '-', starting with a "
-                                                 "letter or digit");
+                        sink_.error(f->mark,
+                                    "invalid role " + describe(f->value) +
+                                        ": use 1 to 63 characters a-z, 0-9, '_' or '-', starting with a "
+                                        "letter or digit");
                     rule.role = std::move(*role);
                 }
             }
@@ -766,8 +785,10 @@ class source_reader {
             auto when = map.optional("when");
             map.finish();
             if (member_of.has_value() == when.has_value()) {
-                sink_.error(item.mark, "expected exactly one of when_member_of (a group DN) or when (an LDAP "
-                                       "filter) in " + item.name);
+                sink_.error(item.mark,
+                            "expected exactly one of when_member_of (a group DN) or when (an LDAP "
+                            "filter) in " +
+                                item.name);
                 continue;
             }
             if (member_of) rule.when_member_of = read_dn(sink_, *member_of);
@@ -804,16 +825,18 @@ class source_reader {
     void read_orphans(const yaml_field& field, orphan_policy& out) {
         map_reader map(sink_, field);
         if (auto f = map.optional("action"))
-            assign(out.action, read_choice<orphan_action>(
-                                   sink_, *f, {{"flag", orphan_action::flag}, {"disable", orphan_action::disable}}));
+            assign(out.action,
+                   read_choice<orphan_action>(
+                       sink_, *f, {{"flag", orphan_action::flag}, {"disable", orphan_action::disable}}));
         auto disable_after = map.optional("disable_after");
         auto delete_after = map.optional("delete_after");
         map.finish();
         if (disable_after) {
             assign(out.disable_after, read_duration_or_never(sink_, *disable_after));
             if (out.action == orphan_action::disable)
-                sink_.error(disable_after->mark, "disable_after has no effect with action: disable (orphans are "
-                                                 "disabled at once)");
+                sink_.error(disable_after->mark,
+                            "disable_after has no effect with action: disable (orphans are "
+                            "disabled at once)");
         }
         if (out.action == orphan_action::disable) out.disable_after = std::chrono::milliseconds(0);
         if (delete_after) {

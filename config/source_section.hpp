@@ -1,7 +1,7 @@
 #pragma once
 
-// Internal to config/: the reader of the `sources:` section, called from load.cpp. Not installed, not for other
-// modules (they use config/settings.hpp).
+// Internal to config/: the reader of the `sources:` section, called from load.cpp. Not installed, not for
+// other modules (they use config/settings.hpp).
 
 #include <string_view>
 #include <vector>

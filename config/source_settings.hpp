@@ -13,9 +13,10 @@ namespace dirsync::config {
 
 // The `sources:` section: directories that dirsyncd reads on a schedule and reconciles into a tenant's
 // records. Everything here is checked at load; the mapping expressions, the map targets and whether a filter
-// can be evaluated in memory are checked by sync/ (sync::check_sources, run through load_options::check), which
-// points into the file through the text_location kept with each piece of text. Defaults "by flavour" are
-// applied at load: after loading, `anchor`, `incremental`, `filter` and `disabled_when` hold effective values.
+// can be evaluated in memory are checked by sync/ (sync::check_sources, run through load_options::check),
+// which points into the file through the text_location kept with each piece of text. Defaults "by flavour"
+// are applied at load: after loading, `anchor`, `incremental`, `filter` and `disabled_when` hold effective
+// values.
 
 /// Where a piece of configuration text starts in the file, so that a later check can point inside it.
 struct text_location {
@@ -75,9 +76,12 @@ enum class incremental_method {
 
 /// `schedule:`.
 struct source_schedule {
-    std::chrono::milliseconds every{15 * 60 * 1000};      ///< time between run starts
-    std::chrono::milliseconds jitter{60 * 1000};          ///< random delay 0..jitter added to each start; < every
-    std::chrono::milliseconds full_every{24 * 3600 * 1000};  ///< a run is full at least this often; every..24h
+    /// Time between run starts.
+    std::chrono::milliseconds every{15 * 60 * 1000};
+    /// A random delay in 0..jitter added to each start; shorter than `every`.
+    std::chrono::milliseconds jitter{60 * 1000};
+    /// A run is full at least this often (the others are incremental); between `every` and 24h.
+    std::chrono::milliseconds full_every{24 * 3600 * 1000};
 };
 
 /// `timeouts:`.
@@ -130,8 +134,8 @@ enum class nested_groups {
 struct group_rules {
     std::string base_dn;
     ldap_scope scope = ldap_scope::sub;
-    located_text filter;                    ///< RFC 4515; default by flavour
-    std::string anchor;                     ///< as for users (same default)
+    located_text filter;                      ///< RFC 4515; default by flavour
+    std::string anchor;                       ///< as for users (same default)
     std::string member_attribute = "member";  ///< attribute holding member DNs (member, uniqueMember)
     nested_groups nested = nested_groups::flatten;
     /// Default: { displayName: "{cn}" }. `displayName` is required.
@@ -142,7 +146,7 @@ struct group_rules {
 /// One item of `roles:`: grants `role` to users that are members of a group (by DN, direct membership or,
 /// where the reader resolved them, nested) or that match a filter. Exactly one of the two conditions.
 struct role_rule {
-    std::string role;  ///< [a-z0-9][a-z0-9_-]{0,62}
+    std::string role;                           ///< [a-z0-9][a-z0-9_-]{0,62}
     std::optional<std::string> when_member_of;  ///< group DN as written
     std::optional<located_text> when;           ///< RFC 4515 filter evaluated against the user entry
 };
@@ -153,8 +157,8 @@ enum class match_key { external_id, user_name, emails };
 
 /// `safety:` thresholds above which a run's orphaning is blocked until an admin releases it.
 struct source_safety {
-    std::uint64_t max_orphans = 500;   ///< absolute number of records a run may orphan
-    double max_orphan_ratio = 0.10;    ///< share (0..1) of this source's records a run may orphan
+    std::uint64_t max_orphans = 500;  ///< absolute number of records a run may orphan
+    double max_orphan_ratio = 0.10;   ///< share (0..1) of this source's records a run may orphan
 };
 
 /// `orphans.action:`.
@@ -168,7 +172,8 @@ enum class orphan_action {
 struct orphan_policy {
     orphan_action action = orphan_action::flag;
     /// Deactivate a flagged orphan after this long; nullopt (`never`) = stays active. Default 7d.
-    std::optional<std::chrono::milliseconds> disable_after = std::chrono::milliseconds(7LL * 24 * 3600 * 1000);
+    std::optional<std::chrono::milliseconds> disable_after =
+        std::chrono::milliseconds(7LL * 24 * 3600 * 1000);
     /// Delete the record after this long; nullopt (`never`, the default) = never deleted.
     std::optional<std::chrono::milliseconds> delete_after;
 };
@@ -186,11 +191,11 @@ struct source_settings {
     std::string ca_file;     ///< PEM CA bundle, readable at load; empty: the system's store
     ldap_tls_verify tls_verify = ldap_tls_verify::demand;
     ldap_bind bind = ldap_bind::simple;
-    std::string bind_dn;                           ///< simple bind: required
+    std::string bind_dn;                            ///< simple bind: required
     std::optional<secret_reference> bind_password;  ///< simple bind: required; resolved at each run
-    std::string client_cert_file;                  ///< sasl_external: required; readable at load
-    std::string client_key_file;                   ///< sasl_external: required; readable at load
-    std::uint32_t page_size = 500;                 ///< 1..10000; Active Directory returns at most 1000
+    std::string client_cert_file;                   ///< sasl_external: required; readable at load
+    std::string client_key_file;                    ///< sasl_external: required; readable at load
+    std::uint32_t page_size = 500;                  ///< 1..10000; Active Directory returns at most 1000
     source_timeouts timeouts;
     source_schedule schedule;
     incremental_method incremental = incremental_method::automatic;  ///< resolved by flavour at load

@@ -69,7 +69,7 @@ TEST(ResolveSecret, FileKeepsSpacesAndDropsTrailingLineBreaks) {
         const char* content;
         const char* secret;
     } cases[] = {
-        {"s3cret\n", "s3cret"},     {"s3cret\r\n", "s3cret"},     {"s3cret", "s3cret"},
+        {"s3cret\n", "s3cret"},           {"s3cret\r\n", "s3cret"}, {"s3cret", "s3cret"},
         {" pass word \n", " pass word "}, {"s3cret\n\n", "s3cret"}, {"line1\nline2\n", "line1\nline2"},
     };
     for (const auto& c : cases) {
@@ -88,7 +88,8 @@ TEST(ResolveSecret, ProblemsNameThePlaceNeverTheContent) {
               std::string::npos);
     EXPECT_NE(error_of({secret_source_kind::file, dir.path().string()}).find("not a regular file"),
               std::string::npos);
-    auto big = error_of({secret_source_kind::file, dir.write("big", std::string(max_secret_file_bytes + 1, 'x'))});
+    auto big =
+        error_of({secret_source_kind::file, dir.write("big", std::string(max_secret_file_bytes + 1, 'x'))});
     EXPECT_NE(big.find("larger than"), std::string::npos) << big;
     EXPECT_EQ(big.find("xxx"), std::string::npos);
 }
@@ -118,11 +119,13 @@ TEST(ResolveSecret, SystemdCredential) {
         EXPECT_EQ(*secret, "cred-pass");
         EXPECT_NE(error_of({secret_source_kind::credential, "../ldap"}).find("not a valid credential name"),
                   std::string::npos);
-        EXPECT_NE(error_of({secret_source_kind::credential, "other"}).find("No such file"), std::string::npos);
+        EXPECT_NE(error_of({secret_source_kind::credential, "other"}).find("No such file"),
+                  std::string::npos);
     }
     scoped_env no_credentials("CREDENTIALS_DIRECTORY", nullptr);
-    EXPECT_NE(error_of({secret_source_kind::credential, "ldap"}).find("$CREDENTIALS_DIRECTORY, which is not set"),
-              std::string::npos);
+    EXPECT_NE(
+        error_of({secret_source_kind::credential, "ldap"}).find("$CREDENTIALS_DIRECTORY, which is not set"),
+        std::string::npos);
 }
 
 TEST(ResolveSecret, IsReadAgainAtEachCallSoRotationIsSeen) {

@@ -1,3 +1,5 @@
+#include "config/source_section.hpp"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -8,7 +10,6 @@
 #include <string>
 
 #include "config/load.hpp"
-#include "config/source_section.hpp"
 
 namespace dirsync::config {
 namespace {
@@ -47,14 +48,14 @@ constexpr std::string_view prefix =
 
 // A valid source, lines 6-13.
 constexpr std::string_view minimal =
-    "  - name: corp\n"                                  // 6
-    "    tenant: acme\n"                                // 7
-    "    url: ldap://127.0.0.1:3890\n"                  // 8
-    "    bind: anonymous\n"                             // 9
-    "    users:\n"                                      // 10
-    "      base_dn: ou=people,dc=example,dc=com\n"      // 11
-    "      map:\n"                                      // 12
-    "        userName: \"{uid}\"\n";                    // 13
+    "  - name: corp\n"                              // 6
+    "    tenant: acme\n"                            // 7
+    "    url: ldap://127.0.0.1:3890\n"              // 8
+    "    bind: anonymous\n"                         // 9
+    "    users:\n"                                  // 10
+    "      base_dn: ou=people,dc=example,dc=com\n"  // 11
+    "      map:\n"                                  // 12
+    "        userName: \"{uid}\"\n";                // 13
 
 // `text` with `from` (which must occur) replaced by `to`.
 std::string variant(std::string_view text, std::string_view from, std::string_view to) {
@@ -166,9 +167,10 @@ TEST(SourceSection, FlavourDecidesAnchorDisabledFilterAndIncremental) {
         EXPECT_EQ(s.incremental, c.incremental) << c.flavour;
         ASSERT_TRUE(s.groups.has_value());
         EXPECT_EQ(s.groups->anchor, c.anchor);
-        EXPECT_EQ(s.groups->filter.text, std::string(c.flavour) == "active_directory"
-                                             ? "(objectClass=group)"
-                                             : "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))");
+        EXPECT_EQ(s.groups->filter.text,
+                  std::string(c.flavour) == "active_directory"
+                      ? "(objectClass=group)"
+                      : "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))");
         ASSERT_EQ(s.groups->map.size(), 1u);
         EXPECT_EQ(s.groups->map[0].target.text, "displayName");
         EXPECT_EQ(s.groups->map[0].value.text, "{cn}");
@@ -181,45 +183,50 @@ TEST(SourceSection, FullSourceSetsEveryField) {
     temp_dir dir;
     auto password = dir.write("ldap.pw", "secret\n");
     auto ca = dir.write("ca.pem", "-----BEGIN CERTIFICATE-----\n");
-    std::string item = "  - name: corp-ldap\n"
-                       "    tenant: acme\n"
-                       "    type: ldap\n"
-                       "    flavour: openldap\n"
-                       "    url: ldap://a.example.com ldap://b.example.com:1389\n"
-                       "    start_tls: true\n"
-                       "    ca_file: " + ca + "\n"
-                       "    tls_verify: try\n"
-                       "    bind: simple\n"
-                       "    bind_dn: cn=sync,dc=example,dc=com\n"
-                       "    bind_password: { file: " + password + " }\n"
-                       "    page_size: 1000\n"
-                       "    timeouts: { network: 5s, connect: 20s, operation: 2m, run: 3h }\n"
-                       "    schedule: { every: 10m, jitter: 30s, full_every: 12h }\n"
-                       "    incremental: modify_timestamp\n"
-                       "    users:\n"
-                       "      base_dn: ou=people,dc=example,dc=com\n"
-                       "      scope: one\n"
-                       "      filter: (&(objectClass=inetOrgPerson)(!(employeeType=contractor)))\n"
-                       "      anchor: entryuuid\n"
-                       "      disabled_when: { attribute: nsAccountLock, equals: \"TRUE\" }\n"
-                       "      map:\n"
-                       "        userName: \"{uid}\"\n"
-                       "        name.givenName: \"{givenName}\"\n"
-                       "        emails[type eq \"work\"].value: \"{mail|lower}\"\n"
-                       "        title: { value: \"{title}\", when: \"(objectClass=manager)\", required: true }\n"
-                       "    groups:\n"
-                       "      base_dn: ou=groups,dc=example,dc=com\n"
-                       "      scope: base\n"
-                       "      filter: (objectClass=groupOfUniqueNames)\n"
-                       "      member_attribute: uniqueMember\n"
-                       "      nested: keep\n"
-                       "      map: { displayName: \"{cn}\", externalId: \"{entryUUID}\" }\n"
-                       "    roles:\n"
-                       "      - { role: admin, when_member_of: \"cn=it-admins,ou=groups,dc=example,dc=com\" }\n"
-                       "      - { role: service_account, when: \"(ou=services)\" }\n"
-                       "    match_existing: [externalId, userName, emails]\n"
-                       "    safety: { max_orphans: 20, max_orphan_ratio: 5% }\n"
-                       "    orphans: { action: flag, disable_after: 3d, delete_after: 30d }\n";
+    std::string item =
+        "  - name: corp-ldap\n"
+        "    tenant: acme\n"
+        "    type: ldap\n"
+        "    flavour: openldap\n"
+        "    url: ldap://a.example.com ldap://b.example.com:1389\n"
+        "    start_tls: true\n"
+        "    ca_file: " +
+        ca +
+        "\n"
+        "    tls_verify: try\n"
+        "    bind: simple\n"
+        "    bind_dn: cn=sync,dc=example,dc=com\n"
+        "    bind_password: { file: " +
+        password +
+        " }\n"
+        "    page_size: 1000\n"
+        "    timeouts: { network: 5s, connect: 20s, operation: 2m, run: 3h }\n"
+        "    schedule: { every: 10m, jitter: 30s, full_every: 12h }\n"
+        "    incremental: modify_timestamp\n"
+        "    users:\n"
+        "      base_dn: ou=people,dc=example,dc=com\n"
+        "      scope: one\n"
+        "      filter: (&(objectClass=inetOrgPerson)(!(employeeType=contractor)))\n"
+        "      anchor: entryuuid\n"
+        "      disabled_when: { attribute: nsAccountLock, equals: \"TRUE\" }\n"
+        "      map:\n"
+        "        userName: \"{uid}\"\n"
+        "        name.givenName: \"{givenName}\"\n"
+        "        emails[type eq \"work\"].value: \"{mail|lower}\"\n"
+        "        title: { value: \"{title}\", when: \"(objectClass=manager)\", required: true }\n"
+        "    groups:\n"
+        "      base_dn: ou=groups,dc=example,dc=com\n"
+        "      scope: base\n"
+        "      filter: (objectClass=groupOfUniqueNames)\n"
+        "      member_attribute: uniqueMember\n"
+        "      nested: keep\n"
+        "      map: { displayName: \"{cn}\", externalId: \"{entryUUID}\" }\n"
+        "    roles:\n"
+        "      - { role: admin, when_member_of: \"cn=it-admins,ou=groups,dc=example,dc=com\" }\n"
+        "      - { role: service_account, when: \"(ou=services)\" }\n"
+        "    match_existing: [externalId, userName, emails]\n"
+        "    safety: { max_orphans: 20, max_orphan_ratio: 5% }\n"
+        "    orphans: { action: flag, disable_after: 3d, delete_after: 30d }\n";
     auto loaded = load(item);
     const auto& s = only_source(loaded);
     EXPECT_EQ(s.name, "corp-ldap");
@@ -261,7 +268,8 @@ TEST(SourceSection, FullSourceSetsEveryField) {
     EXPECT_EQ(s.groups->map[1].target.text, "externalId");
     ASSERT_EQ(s.roles.size(), 2u);
     EXPECT_EQ(s.roles[0].role, "admin");
-    EXPECT_EQ(s.roles[0].when_member_of, std::optional<std::string>("cn=it-admins,ou=groups,dc=example,dc=com"));
+    EXPECT_EQ(s.roles[0].when_member_of,
+              std::optional<std::string>("cn=it-admins,ou=groups,dc=example,dc=com"));
     EXPECT_FALSE(s.roles[0].when.has_value());
     EXPECT_EQ(s.roles[1].role, "service_account");
     ASSERT_TRUE(s.roles[1].when.has_value());
@@ -286,8 +294,8 @@ TEST(SourceSection, DisabledWhenForms) {
         {"{ attribute: pwdAccountLockedTime, present: true }", "(pwdAccountLockedTime=*)"},
     };
     for (const auto& c : cases) {
-        auto loaded = load(variant(minimal, "      map:\n", "      disabled_when: " + std::string(c.yaml) +
-                                                                "\n      map:\n"));
+        auto loaded = load(variant(minimal, "      map:\n",
+                                   "      disabled_when: " + std::string(c.yaml) + "\n      map:\n"));
         const auto& s = only_source(loaded);
         if (!c.filter) {
             EXPECT_FALSE(s.users.disabled_when.has_value()) << c.yaml;
@@ -338,9 +346,10 @@ TEST(SourceSection, SaslExternalWithClientCertificate) {
     temp_dir dir;
     auto cert = dir.write("c.pem", "x");
     auto key = dir.write("k.pem", "x");
-    auto item = variant(minimal, "    url: ldap://127.0.0.1:3890\n    bind: anonymous\n",
-                        "    url: ldaps://ldap.example.com\n    bind: sasl_external\n    client_cert_file: " + cert +
-                            "\n    client_key_file: " + key + "\n");
+    auto item =
+        variant(minimal, "    url: ldap://127.0.0.1:3890\n    bind: anonymous\n",
+                "    url: ldaps://ldap.example.com\n    bind: sasl_external\n    client_cert_file: " + cert +
+                    "\n    client_key_file: " + key + "\n");
     const auto& s = only_source(load(item));
     EXPECT_EQ(s.bind, ldap_bind::sasl_external);
     EXPECT_EQ(s.client_cert_file, cert);
@@ -352,11 +361,11 @@ TEST(SourceSection, SaslExternalWithClientCertificate) {
 
 TEST(SourceSection, ExpressionsKnowWhereTheirCharactersAre) {
     std::string item = variant(minimal, "        userName: \"{uid}\"\n",
-                               "        userName: \"{uid}\"\n"                       // 13
-                               "        displayName: {givenName} {sn}\n"             // 14 (plain)
-                               "        nickName: '{cn}'\n"                          // 15
-                               "        title: \"a\\tb {x}\"\n"                      // 16 (escape)
-                               "        profileUrl: |\n          {labeledURI}\n"     // 17-18 (block)
+                               "        userName: \"{uid}\"\n"                    // 13
+                               "        displayName: {givenName} {sn}\n"          // 14 (plain)
+                               "        nickName: '{cn}'\n"                       // 15
+                               "        title: \"a\\tb {x}\"\n"                   // 16 (escape)
+                               "        profileUrl: |\n          {labeledURI}\n"  // 17-18 (block)
                                "        name.familyName: { value: \"{sn}\", when: \"(sn=*)\" }\n");  // 19
     // displayName: {givenName} {sn} would be a YAML flow mapping; quote-free plain text must not start with {
     item = variant(item, "displayName: {givenName} {sn}", "displayName: x{givenName} {sn}");
@@ -433,8 +442,8 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"url_second_bad", swap_line("ldap://127.0.0.1:3890", "ldap://a ftp://b"), "8:10",
                  "'ftp://b' is not an ldap://"},
         bad_case{"start_tls_with_ldaps",
-                 swap_line("ldap://127.0.0.1:3890\n", "ldaps://127.0.0.1:6360\n    start_tls: true\n"), "9:16",
-                 "start_tls cannot be used with an ldaps:// URL"},
+                 swap_line("ldap://127.0.0.1:3890\n", "ldaps://127.0.0.1:6360\n    start_tls: true\n"),
+                 "9:16", "start_tls cannot be used with an ldaps:// URL"},
         bad_case{"start_tls_not_bool", with("    start_tls: yes\n"), "14:16", "expected true or false"},
         bad_case{"ca_file_missing", with("    ca_file: /nonexistent/ca.pem\n"), "14:14",
                  "ca_file: cannot read '/nonexistent/ca.pem'"},
@@ -447,10 +456,11 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"simple_needs_password",
                  swap_line("    bind: anonymous\n", "    bind_dn: cn=sync,dc=example,dc=com\n"), "6:5",
                  "missing required key 'bind_password' in sources[0] (bind: simple needs it)"},
-        bad_case{"password_literal",
-                 swap_line("    bind: anonymous\n", "    bind_dn: cn=x\n    bind_password: hunter2\n"), "10:20",
-                 "expected a mapping with one of file, env or credential for bind_password, got a plain value "
-                 "(a password never goes in the configuration"},
+        bad_case{
+            "password_literal",
+            swap_line("    bind: anonymous\n", "    bind_dn: cn=x\n    bind_password: hunter2\n"), "10:20",
+            "expected a mapping with one of file, env or credential for bind_password, got a plain value "
+            "(a password never goes in the configuration"},
         bad_case{"password_two_sources",
                  swap_line("    bind: anonymous\n",
                            "    bind_dn: cn=x\n    bind_password: { env: A, file: /b }\n"),
@@ -466,10 +476,12 @@ INSTANTIATE_TEST_SUITE_P(
                  swap_line("    bind: anonymous\n",
                            "    bind_dn: cn=x\n    bind_password: { env: DIRSYNC_SURELY_UNSET_VAR }\n"),
                  "10:27", "bind_password: environment variable 'DIRSYNC_SURELY_UNSET_VAR' is not set"},
-        bad_case{"anonymous_with_password",
-                 with("    bind_password: { env: X }\n"), "14:20", "bind_password is not used with bind: anonymous"},
-        bad_case{"anonymous_with_dn", with("    bind_dn: cn=x\n"), "14:14", "bind_dn is not used with bind: anonymous"},
-        bad_case{"bind_dn_bad", with("    bind_dn: sync\n"), "14:14", "invalid DN for bind_dn: expected type=value"},
+        bad_case{"anonymous_with_password", with("    bind_password: { env: X }\n"), "14:20",
+                 "bind_password is not used with bind: anonymous"},
+        bad_case{"anonymous_with_dn", with("    bind_dn: cn=x\n"), "14:14",
+                 "bind_dn is not used with bind: anonymous"},
+        bad_case{"bind_dn_bad", with("    bind_dn: sync\n"), "14:14",
+                 "invalid DN for bind_dn: expected type=value"},
         bad_case{"sasl_needs_cert", swap_line("bind: anonymous", "bind: sasl_external"), "6:5",
                  "missing required key 'client_cert_file'"},
         bad_case{"sasl_needs_tls",
@@ -479,14 +491,16 @@ INSTANTIATE_TEST_SUITE_P(
                  "9:11", "bind: sasl_external needs TLS"},
         bad_case{"cert_without_key", with("    client_cert_file: /etc/hostname\n"), "14:23",
                  "client_cert_file and client_key_file go together"},
-        bad_case{"page_size_zero", with("    page_size: 0\n"), "14:16", "page_size must be between 1 and 10000"},
+        bad_case{"page_size_zero", with("    page_size: 0\n"), "14:16",
+                 "page_size must be between 1 and 10000"},
         bad_case{"page_size_big", with("    page_size: 10001\n"), "14:16", "must be between 1 and 10000"},
-        bad_case{"timeout_bad", with("    timeouts: { connect: 30 }\n"), "14:26", "invalid duration for connect"},
+        bad_case{"timeout_bad", with("    timeouts: { connect: 30 }\n"), "14:26",
+                 "invalid duration for connect"},
         bad_case{"timeouts_unknown", with("    timeouts: { read: 30s }\n"), "14:17", "unknown key 'read'"},
         bad_case{"full_every_over_a_day", with("    schedule: { full_every: 25h }\n"), "14:29",
                  "full_every must be at most 24h"},
-        bad_case{"full_every_shorter_than_every", with("    schedule: { every: 2h, full_every: 1h }\n"), "14:40",
-                 "full_every must not be shorter than every"},
+        bad_case{"full_every_shorter_than_every", with("    schedule: { every: 2h, full_every: 1h }\n"),
+                 "14:40", "full_every must not be shorter than every"},
         bad_case{"jitter_too_big", with("    schedule: { every: 5m, jitter: 5m }\n"), "14:36",
                  "jitter must be shorter than every"},
         bad_case{"jitter_vs_default_every", with("    schedule: { jitter: 20m }\n"), "14:25",
@@ -495,89 +509,104 @@ INSTANTIATE_TEST_SUITE_P(
                  "invalid incremental 'dirsync' (allowed: auto, syncrepl, usn, modify_timestamp, none)"},
         bad_case{"incremental_usn_on_openldap", with("    incremental: usn\n"), "14:18",
                  "incremental: usn needs flavour active_directory"},
-        bad_case{"incremental_syncrepl_on_ad", with("    flavour: active_directory\n    incremental: syncrepl\n"),
-                 "15:18", "syncrepl is not available with flavour active_directory"},
+        bad_case{"incremental_syncrepl_on_ad",
+                 with("    flavour: active_directory\n    incremental: syncrepl\n"), "15:18",
+                 "syncrepl is not available with flavour active_directory"},
         bad_case{"users_missing",
-                 std::string("  - name: corp\n    tenant: acme\n    url: ldap://x\n    bind: anonymous\n"), "6:5",
-                 "missing required key 'users' in sources[0]"},
-        bad_case{"users_base_dn_missing", swap_line("      base_dn: ou=people,dc=example,dc=com\n", ""), "11:7",
-                 "missing required key 'base_dn' in sources[0].users"},
+                 std::string("  - name: corp\n    tenant: acme\n    url: ldap://x\n    bind: anonymous\n"),
+                 "6:5", "missing required key 'users' in sources[0]"},
+        bad_case{"users_base_dn_missing", swap_line("      base_dn: ou=people,dc=example,dc=com\n", ""),
+                 "11:7", "missing required key 'base_dn' in sources[0].users"},
         bad_case{"users_base_dn_bad", swap_line("ou=people,dc=example,dc=com", "ou=people,,dc=com"), "11:16",
                  "invalid DN for base_dn"},
-        bad_case{"users_base_dn_unescaped", swap_line("ou=people,dc=example,dc=com", "ou=a=b,dc=com"), "11:16",
-                 "'=' must be escaped"},
+        bad_case{"users_base_dn_unescaped", swap_line("ou=people,dc=example,dc=com", "ou=a=b,dc=com"),
+                 "11:16", "'=' must be escaped"},
         bad_case{"users_scope_bad", swap_line("      map:\n", "      scope: subtree\n      map:\n"), "12:14",
                  "invalid scope 'subtree' (allowed: base, one, sub)"},
         bad_case{"users_filter_bad",
-                 swap_line("      map:\n", "      filter: (&(objectClass=person)(uid=a(b))\n      map:\n"), "12:43",
-                 "invalid LDAP filter for filter: '(' must be written \\28 in a value"},
+                 swap_line("      map:\n", "      filter: (&(objectClass=person)(uid=a(b))\n      map:\n"),
+                 "12:43", "invalid LDAP filter for filter: '(' must be written \\28 in a value"},
         bad_case{"users_filter_quoted",
                  swap_line("      map:\n", "      filter: \"(objectClass=person\"\n      map:\n"), "12:35",
                  "missing ')'"},
-        bad_case{"users_filter_no_parens", swap_line("      map:\n", "      filter: objectClass=person\n      map:\n"),
-                 "12:15", "a filter must be in parentheses"},
+        bad_case{"users_filter_no_parens",
+                 swap_line("      map:\n", "      filter: objectClass=person\n      map:\n"), "12:15",
+                 "a filter must be in parentheses"},
         bad_case{"users_anchor_dn", swap_line("      map:\n", "      anchor: dn\n      map:\n"), "12:15",
                  "invalid anchor 'dn' (allowed: entryUUID, objectGUID, nsUniqueId, ipaUniqueID"},
         bad_case{"disabled_when_filter_bad",
-                 swap_line("      map:\n", "      disabled_when: \"(nsAccountLock=true\"\n      map:\n"), "12:42",
-                 "invalid LDAP filter for disabled_when"},
+                 swap_line("      map:\n", "      disabled_when: \"(nsAccountLock=true\"\n      map:\n"),
+                 "12:42", "invalid LDAP filter for disabled_when"},
         bad_case{"disabled_when_two_tests",
                  swap_line("      map:\n",
                            "      disabled_when: { attribute: a, mask: 2, present: true }\n      map:\n"),
                  "12:22", "expected exactly one of mask, equals or present"},
         bad_case{"disabled_when_mask_zero",
-                 swap_line("      map:\n", "      disabled_when: { attribute: a, mask: 0 }\n      map:\n"), "12:44",
-                 "mask must be between 1"},
+                 swap_line("      map:\n", "      disabled_when: { attribute: a, mask: 0 }\n      map:\n"),
+                 "12:44", "mask must be between 1"},
         bad_case{"disabled_when_bad_attribute",
-                 swap_line("      map:\n", "      disabled_when: { attribute: \"a b\", present: true }\n      map:\n"),
+                 swap_line("      map:\n",
+                           "      disabled_when: { attribute: \"a b\", present: true }\n      map:\n"),
                  "12:35", "invalid attribute name 'a b'"},
-        bad_case{"disabled_when_present_false",
-                 swap_line("      map:\n", "      disabled_when: { attribute: a, present: false }\n      map:\n"),
-                 "12:47", "present: false is not a test"},
-        bad_case{"disabled_when_list", swap_line("      map:\n", "      disabled_when: [a]\n      map:\n"), "12:22",
-                 "expected a filter, never, or a mapping"},
+        bad_case{
+            "disabled_when_present_false",
+            swap_line("      map:\n", "      disabled_when: { attribute: a, present: false }\n      map:\n"),
+            "12:47", "present: false is not a test"},
+        bad_case{"disabled_when_list", swap_line("      map:\n", "      disabled_when: [a]\n      map:\n"),
+                 "12:22", "expected a filter, never, or a mapping"},
         bad_case{"map_missing", swap_line("      map:\n        userName: \"{uid}\"\n", ""), "11:7",
                  "missing required key 'map' in sources[0].users"},
-        bad_case{"map_not_a_mapping", swap_line("      map:\n        userName: \"{uid}\"\n", "      map: [a]\n"),
-                 "12:12", "expected a mapping of SCIM attribute paths to expressions for map, got a list"},
-        bad_case{"map_empty", swap_line("      map:\n        userName: \"{uid}\"\n", "      map: {}\n"), "12:12",
-                 "map must map at least one attribute"},
-        bad_case{"map_value_empty", swap_line("userName: \"{uid}\"", "userName: \"\""), "13:19",
-                 "expected an expression (\"{attribute}\") or a mapping with value for userName, got an empty "
-                 "string"},
+        bad_case{"map_not_a_mapping",
+                 swap_line("      map:\n        userName: \"{uid}\"\n", "      map: [a]\n"), "12:12",
+                 "expected a mapping of SCIM attribute paths to expressions for map, got a list"},
+        bad_case{"map_empty", swap_line("      map:\n        userName: \"{uid}\"\n", "      map: {}\n"),
+                 "12:12", "map must map at least one attribute"},
+        bad_case{
+            "map_value_empty", swap_line("userName: \"{uid}\"", "userName: \"\""), "13:19",
+            "expected an expression (\"{attribute}\") or a mapping with value for userName, got an empty "
+            "string"},
         bad_case{"map_value_null", swap_line("userName: \"{uid}\"", "userName:"), "13:9",
                  "got an empty value"},
         bad_case{"map_value_list", swap_line("userName: \"{uid}\"", "userName: [a]"), "13:19", "got a list"},
-        bad_case{"map_duplicate", swap_line("userName: \"{uid}\"\n", "userName: \"{uid}\"\n        userName: x\n"),
-                 "14:9", "duplicate key 'userName' in sources[0].users.map (first at line 13)"},
-        bad_case{"map_entry_unknown_key", swap_line("userName: \"{uid}\"", "userName: { value: x, wen: \"(a=1)\" }"),
-                 "13:31", "unknown key 'wen' in sources[0].users.map.userName"},
+        bad_case{"map_duplicate",
+                 swap_line("userName: \"{uid}\"\n", "userName: \"{uid}\"\n        userName: x\n"), "14:9",
+                 "duplicate key 'userName' in sources[0].users.map (first at line 13)"},
+        bad_case{"map_entry_unknown_key",
+                 swap_line("userName: \"{uid}\"", "userName: { value: x, wen: \"(a=1)\" }"), "13:31",
+                 "unknown key 'wen' in sources[0].users.map.userName"},
         bad_case{"map_entry_value_missing", swap_line("userName: \"{uid}\"", "userName: { required: true }"),
                  "13:19", "missing required key 'value'"},
-        bad_case{"map_entry_when_bad", swap_line("userName: \"{uid}\"", "userName: { value: x, when: \"(a=1\" }"),
-                 "13:42", "invalid LDAP filter for when"},
-        bad_case{"map_entry_required_bad", swap_line("userName: \"{uid}\"", "userName: { value: x, required: 1 }"),
-                 "13:41", "expected true or false for required"},
-        bad_case{"groups_not_a_mapping", with("    groups: ou=groups\n"), "14:13", "expected a mapping for groups"},
+        bad_case{"map_entry_when_bad",
+                 swap_line("userName: \"{uid}\"", "userName: { value: x, when: \"(a=1\" }"), "13:42",
+                 "invalid LDAP filter for when"},
+        bad_case{"map_entry_required_bad",
+                 swap_line("userName: \"{uid}\"", "userName: { value: x, required: 1 }"), "13:41",
+                 "expected true or false for required"},
+        bad_case{"groups_not_a_mapping", with("    groups: ou=groups\n"), "14:13",
+                 "expected a mapping for groups"},
         bad_case{"groups_base_dn_missing", with("    groups: { nested: keep }\n"), "14:13",
                  "missing required key 'base_dn' in sources[0].groups"},
         bad_case{"groups_nested_bad", with("    groups: { base_dn: dc=x, nested: deep }\n"), "14:38",
                  "invalid nested 'deep' (allowed: flatten, keep)"},
-        bad_case{"groups_member_attribute_bad", with("    groups: { base_dn: dc=x, member_attribute: \"m m\" }\n"),
-                 "14:48", "invalid attribute name 'm m'"},
-        bad_case{"roles_not_a_list", with("    roles: { role: admin }\n"), "14:12", "expected a list for roles"},
+        bad_case{"groups_member_attribute_bad",
+                 with("    groups: { base_dn: dc=x, member_attribute: \"m m\" }\n"), "14:48",
+                 "invalid attribute name 'm m'"},
+        bad_case{"roles_not_a_list", with("    roles: { role: admin }\n"), "14:12",
+                 "expected a list for roles"},
         bad_case{"role_both_conditions",
-                 with("    roles:\n      - { role: admin, when_member_of: \"cn=a\", when: \"(a=1)\" }\n"), "15:9",
+                 with("    roles:\n      - { role: admin, when_member_of: \"cn=a\", when: \"(a=1)\" }\n"),
+                 "15:9",
                  "expected exactly one of when_member_of (a group DN) or when (an LDAP filter) in roles[0]"},
-        bad_case{"role_no_condition", with("    roles:\n      - { role: admin }\n"), "15:9", "expected exactly one"},
+        bad_case{"role_no_condition", with("    roles:\n      - { role: admin }\n"), "15:9",
+                 "expected exactly one"},
         bad_case{"role_name_bad", with("    roles:\n      - { role: Admin, when: \"(a=1)\" }\n"), "15:17",
                  "invalid role 'Admin'"},
         bad_case{"role_missing", with("    roles:\n      - { when: \"(a=1)\" }\n"), "15:9",
                  "missing required key 'role' in sources[0].roles[0]"},
         bad_case{"role_dn_bad", with("    roles:\n      - { role: a, when_member_of: admins }\n"), "15:36",
                  "invalid DN for when_member_of"},
-        bad_case{"role_filter_bad", with("    roles:\n      - { role: a, when: \"(ou=)services)\" }\n"), "15:32",
-                 "invalid LDAP filter for when: unexpected 's' after the end of the filter"},
+        bad_case{"role_filter_bad", with("    roles:\n      - { role: a, when: \"(ou=)services)\" }\n"),
+                 "15:32", "invalid LDAP filter for when: unexpected 's' after the end of the filter"},
         bad_case{"match_existing_bad", with("    match_existing: [externalId, mail]\n"), "14:34",
                  "invalid match_existing[1] 'mail' (allowed: externalId, userName, emails)"},
         bad_case{"match_existing_repeat", with("    match_existing: [userName, userName]\n"), "14:32",
@@ -594,8 +623,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "invalid action 'delete' (allowed: flag, disable)"},
         bad_case{"orphans_duration_bad", with("    orphans: { delete_after: soon }\n"), "14:30",
                  "invalid duration (or never) for delete_after"},
-        bad_case{"orphans_delete_before_disable", with("    orphans: { disable_after: 30d, delete_after: 7d }\n"),
-                 "14:50", "delete_after must not be shorter than disable_after"},
+        bad_case{"orphans_delete_before_disable",
+                 with("    orphans: { disable_after: 30d, delete_after: 7d }\n"), "14:50",
+                 "delete_after must not be shorter than disable_after"},
         bad_case{"orphans_disable_after_with_disable",
                  with("    orphans: { action: disable, disable_after: 3d }\n"), "14:48",
                  "disable_after has no effect with action: disable"}),
@@ -635,16 +665,18 @@ TEST(SourceSection, LaterChecksSeePartialSourcesAndReportInFileOrder) {
               "f.yaml:13:21: later check\n");
     // A check with nothing to say leaves a good configuration good.
     options.check = [](const settings&, std::vector<diagnostic>&) {};
-    EXPECT_TRUE(load_settings_string(std::string(prefix) + std::string(minimal), "f.yaml", options).has_value());
+    EXPECT_TRUE(
+        load_settings_string(std::string(prefix) + std::string(minimal), "f.yaml", options).has_value());
 }
 
 TEST(SourceSection, AdminTokensAreHashedAndNeverShareASciminToken) {
-    std::string good = "storage: {sqlite: x.db}\n"
-                       "admin_tokens:\n"
-                       "  - sha256: bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n"
-                       "tenants:\n"
-                       "  - id: a\n    name: A\n    scim_tokens:\n"
-                       "      - sha256: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n";
+    std::string good =
+        "storage: {sqlite: x.db}\n"
+        "admin_tokens:\n"
+        "  - sha256: bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n"
+        "tenants:\n"
+        "  - id: a\n    name: A\n    scim_tokens:\n"
+        "      - sha256: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n";
     auto loaded = load_settings_string(good, "t.yaml");
     ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
     ASSERT_EQ(loaded->admin_tokens.size(), 1u);
@@ -658,8 +690,9 @@ TEST(SourceSection, AdminTokensAreHashedAndNeverShareASciminToken) {
     const auto& d = diagnostics[0];
     EXPECT_EQ(d.line, 3);
     EXPECT_EQ(d.column, 5);
-    EXPECT_EQ(d.message, "admin_tokens[0] is the same token as one used by tenant 'a' (line 8); an admin token must "
-                         "not also be a SCIM token");
+    EXPECT_EQ(d.message,
+              "admin_tokens[0] is the same token as one used by tenant 'a' (line 8); an admin token must "
+              "not also be a SCIM token");
 
     auto not_a_list = load_settings_string("storage: {sqlite: x.db}\nadmin_tokens: abc\n", "t.yaml");
     ASSERT_FALSE(not_a_list.has_value());
@@ -692,7 +725,8 @@ TEST(LocateScalar, PlainQuotedAndEscaped) {
     for (const auto& c : cases) {
         auto node = YAML::Load(c.yaml);
         auto at = locate_scalar(c.yaml, node["k"]);
-        auto got = std::to_string(at.line) + ":" + std::to_string(at.column) + (at.columns_exact ? " exact" : "");
+        auto got =
+            std::to_string(at.line) + ":" + std::to_string(at.column) + (at.columns_exact ? " exact" : "");
         EXPECT_EQ(got, c.expected) << c.yaml;
     }
 }
