@@ -5,7 +5,11 @@
 #include <string>
 
 #include "common/log.hpp"
+#include "admin/api.hpp"
+#include "common/sha256.hpp"
 #include "daemon/router.hpp"
+#include "daemon/sync_scheduler.hpp"
+#include "sync/run_log.hpp"
 #include "daemon/schema_conversion.hpp"
 #include "daemon/systemd_notify.hpp"
 #include "directory/directory.hpp"
@@ -55,12 +59,25 @@ int run(const config::settings& settings) {
             common::log_info("schema " + s.id + " extends " +
                              (s.resource == config::schema_resource_setting::user ? "User" : "Group") + " with " +
                              std::to_string(s.attributes.size()) + " attribute(s)");
+        scim_settings.bulk = {settings.scim.bulk.max_operations, settings.scim.bulk.max_payload_bytes};
         scim::service scim(dir, auth, scim_settings);
-        router route(scim);
+
+        sync::run_log runs(db);
+        sync_scheduler scheduler(settings, dir, runs);
+        std::vector<http::bearer_authenticator::credential> admin_credentials;
+        for (const auto& digest : settings.admin_tokens)
+            admin_credentials.emplace_back("admin:" + common::to_hex(digest).substr(0, 8), digest);
+        http::bearer_authenticator admin_auth(std::move(admin_credentials));
+        admin::api admin_api(scheduler, admin_auth);
+        router route(scim, &admin_api);
+        for (const auto& s : settings.sources)
+            common::log_info("source " + s.name + " -> tenant " + s.tenant + ": " + s.url + ", every " +
+                             std::to_string(s.schedule.every.count() / 1000) + " s");
 
         http::server server(settings.server, [&route](http::request& req) { return route(req); },
                             settings.logging.access_log);
         server.start();
+        scheduler.start();
         server.on_ready([&](std::uint16_t port) {
             common::log_info("listening on " + format_listen(settings.server.listen.host, port) + " (" +
                              (settings.server.tls ? "https" : "http") + ", SCIM at /scim/v2, " +
@@ -73,6 +90,7 @@ int run(const config::settings& settings) {
         watchdog_pinger pinger([] { return true; });
         server.run();
         systemd_notify("STOPPING=1");
+        scheduler.stop();
         common::log_info("stopped");
         return 0;
     } catch (const std::exception& e) {

@@ -2,14 +2,18 @@
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/load.hpp"
 #include "daemon/app.hpp"
+#include "daemon/sync_command.hpp"
+#include "sync/source_check.hpp"
 
 namespace {
 
 constexpr std::string_view usage = R"(usage: dirsyncd --config FILE
        dirsyncd --check-config FILE
+       dirsyncd sync --config FILE --source NAME [--dry-run] [--full | --incremental] [--json]
 
 Keeps tenant user records in step with identity providers (SCIM 2.0 push) and directories.
 
@@ -17,6 +21,8 @@ options:
   -c, --config FILE        run the daemon with this YAML configuration
       --check-config FILE  validate the configuration, print every problem as file:line:column, and exit
                            0 when it is valid, 1 when it is not
+  sync                     run one sync source once in this process and print the plan or the result
+                           (see dirsyncd sync --help)
   -h, --help               show this help
       --version            show the version
 
@@ -37,6 +43,8 @@ int fail_usage(std::string_view message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1 && std::string_view(argv[1]) == "sync")
+        return dirsync::daemon::sync_command(std::vector<std::string>(argv + 2, argv + argc));
     std::string config_file;
     bool check_only = false;
     for (int i = 1; i < argc; ++i) {
@@ -69,7 +77,9 @@ int main(int argc, char** argv) {
     }
     if (config_file.empty()) return fail_usage("no configuration file given: use --config FILE");
 
-    auto settings = dirsync::config::load_settings_file(config_file);
+    dirsync::config::load_options options;
+    options.check = dirsync::sync::check_sources;  // mapping rules are reported with every other problem
+    auto settings = dirsync::config::load_settings_file(config_file, options);
     if (!settings) {
         auto text = settings.error().to_string();
         std::cerr << text;

@@ -7,6 +7,7 @@ namespace dirsync::daemon {
 
 http::response router::operator()(http::request& req) const {
     if (scim_.owns(req.target)) return scim_.handle(req);
+    if (admin_ != nullptr && admin::api::owns(req.target)) return admin_->handle(req);
     auto path = scim::split_target(req.target).first;
     if (path == "/healthz") {
         if (req.method != "GET" && req.method != "HEAD") {

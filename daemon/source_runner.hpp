@@ -1,0 +1,77 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/source_settings.hpp"
+#include "directory/directory.hpp"
+#include "sync/entry_mapper.hpp"
+#include "sync/plan.hpp"
+#include "sync/policy.hpp"
+#include "sync/run_log.hpp"
+
+namespace dirsync::daemon {
+
+/// How a run was asked for.
+struct run_request {
+    std::string trigger = "manual";  ///< "schedule", "manual", "startup", "cli"
+    std::optional<sync::run_mode> mode;  ///< nullopt: what next_mode() says
+    bool dry_run = false;
+};
+
+/// How a run ended.
+struct run_outcome {
+    std::int64_t id = 0;
+    sync::run_mode mode = sync::run_mode::full;
+    sync::run_status status = sync::run_status::failed;
+    nlohmann::json counts = nlohmann::json::object();
+    std::optional<std::string> blocked_reason;
+    std::vector<std::string> errors;
+    /// The plan, when the read succeeded (what `dirsyncd sync --dry-run` prints).
+    std::optional<sync::plan> plan;
+};
+
+/// Runs one source: read it (LDAP, paged, with the source's timeouts), map the entries, reconcile them with
+/// the records the source owns, check safety, and apply the plan through the directory, recording the run in
+/// the run log. Blocking: runs on the caller's thread (the scheduler gives each run a thread). One run at a
+/// time per runner; `run` serializes callers.
+///
+/// Modes: a full run reads everything and may orphan; an incremental run reads what changed since the stored
+/// state (syncrepl cookie or modifyTimestamp) and orphans only what syncrepl reports deleted. A run is full
+/// when asked, when there is no usable state, when the last full run is older than `schedule.full_every`, or
+/// when the source has no incremental method. A read that fails at any point fails the run before anything
+/// is written.
+class source_runner {
+  public:
+    source_runner(const config::source_settings& source, sync::source_mapper mapper, directory::directory& dir,
+                  sync::run_log& log);
+
+    const config::source_settings& settings() const noexcept { return source_; }
+
+    /// While `*flag` is true a run's reads end at once ("cancelled") and the run fails without writing.
+    void set_cancel_flag(const std::atomic<bool>* flag) noexcept { cancel_ = flag; }
+
+    /// The mode the next run would have without an explicit one.
+    sync::run_mode next_mode(common::timestamp now) const;
+
+    /// Performs a run. `on_started` is called with the run id as soon as it is recorded.
+    run_outcome run(const run_request& request, const std::function<void(std::int64_t)>& on_started = {});
+
+  private:
+    const config::source_settings& source_;
+    sync::source_mapper mapper_;
+    sync::policy policy_;
+    directory::directory& dir_;
+    sync::run_log& log_;
+    std::mutex running_;
+    const std::atomic<bool>* cancel_ = nullptr;
+};
+
+}  // namespace dirsync::daemon

@@ -1,0 +1,187 @@
+#include "daemon/sync_command.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "common/log.hpp"
+#include "config/load.hpp"
+#include "daemon/source_runner.hpp"
+#include "directory/directory.hpp"
+#include "store/database.hpp"
+#include "sync/run_log.hpp"
+#include "sync/source_check.hpp"
+
+namespace dirsync::daemon {
+
+namespace {
+
+constexpr const char* usage =
+    "usage: dirsyncd sync --config FILE --source NAME [--dry-run] [--full | --incremental] [--json]\n"
+    "\n"
+    "Runs one source once, in this process, and prints what it did (or, with --dry-run, what it would do:\n"
+    "creates, updates with before/after values, orphans, and why the run would be blocked) without writing.\n"
+    "\n"
+    "  -c, --config FILE   the daemon's configuration\n"
+    "  -s, --source NAME   the source to run (see sources: in the configuration)\n"
+    "      --dry-run       plan only; nothing is written (the run is still recorded in the history)\n"
+    "      --full          read the whole source (the default when no incremental state exists)\n"
+    "      --incremental   read only what changed since the last run\n"
+    "      --json          print {\"run\": ..., \"plan\": ...} as JSON\n"
+    "\n"
+    "exit status: 0 ok, 1 the run failed, 2 usage error, 3 the run was blocked by the safety rules,\n"
+    "78 invalid configuration.\n";
+
+int usage_error(const std::string& message) {
+    std::cerr << "dirsyncd sync: " << message << " (see dirsyncd sync --help)\n";
+    return 2;
+}
+
+std::string value_text(const nlohmann::json& v) {
+    if (v.is_null()) return "(none)";
+    return v.is_string() ? "\"" + v.get<std::string>() + "\"" : v.dump();
+}
+
+void print_plan(const nlohmann::json& plan, bool dry_run) {
+    auto section = [&](const char* key) -> const nlohmann::json& {
+        static const nlohmann::json empty = nlohmann::json::array();
+        return plan.contains(key) && plan[key].is_array() ? plan[key] : empty;
+    };
+    const char* verb = dry_run ? "would " : "";
+    for (const auto& c : section("creates"))
+        std::printf("  %screate  %s (%s)\n", verb, c.value("resource", nlohmann::json::object()).value("userName", std::string("?")).c_str(),
+                    c.value("dn", std::string()).c_str());
+    for (const auto& u : section("updates")) {
+        std::printf("  %s%-7s %s (%s)\n", verb, u.value("kind", std::string("update")).c_str(),
+                    u.value("user_name", std::string("?")).c_str(), u.value("dn", std::string()).c_str());
+        if (u.contains("attributes") && u["attributes"].is_array())
+            for (const auto& a : u["attributes"])
+                std::printf("      %s: %s -> %s\n", a.value("name", std::string("?")).c_str(),
+                            value_text(a.value("before", nlohmann::json())).c_str(),
+                            value_text(a.value("after", nlohmann::json())).c_str());
+        if (u.contains("status_before") && u.contains("status_after") && u["status_before"] != u["status_after"])
+            std::printf("      status: %s -> %s\n", u["status_before"].dump().c_str(), u["status_after"].dump().c_str());
+        if (u.contains("roles") && !u["roles"].is_null())
+            std::printf("      roles: %s -> %s\n", u.value("roles_before", nlohmann::json::array()).dump().c_str(),
+                        u["roles"].dump().c_str());
+    }
+    for (const auto& o : section("orphans"))
+        std::printf("  %sorphan  %s\n", verb, o.value("user_name", std::string("?")).c_str());
+    for (const auto& o : section("disables"))
+        std::printf("  %sdisable %s (orphan past disable_after)\n", verb, o.value("user_name", std::string("?")).c_str());
+    for (const auto& o : section("deletes"))
+        std::printf("  %sdelete  %s (orphan past delete_after)\n", verb, o.value("user_name", std::string("?")).c_str());
+    for (const auto& g : section("group_creates"))
+        std::printf("  %screate group %s\n", verb,
+                    g.value("resource", nlohmann::json::object()).value("displayName", std::string("?")).c_str());
+    for (const auto& g : section("group_updates"))
+        std::printf("  %supdate group %s\n", verb, g.value("display_name", std::string("?")).c_str());
+    for (const auto& s : section("skipped")) std::printf("  skipped %s\n", s.is_string() ? s.get<std::string>().c_str() : s.dump().c_str());
+}
+
+}  // namespace
+
+int sync_command(const std::vector<std::string>& args) {
+    std::optional<std::string> config_file, source_name;
+    run_request request;
+    request.trigger = "cli";
+    bool json = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&]() -> std::optional<std::string> {
+            if (auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos) return a.substr(eq + 1);
+            if (i + 1 >= args.size()) return std::nullopt;
+            return args[++i];
+        };
+        if (a == "-h" || a == "--help") {
+            std::cout << usage;
+            return 0;
+        } else if (a == "-c" || a == "--config" || a.starts_with("--config=")) {
+            if (!(config_file = value())) return usage_error(a + " needs a file");
+        } else if (a == "-s" || a == "--source" || a.starts_with("--source=")) {
+            if (!(source_name = value())) return usage_error(a + " needs a source name");
+        } else if (a == "--dry-run") {
+            request.dry_run = true;
+        } else if (a == "--full") {
+            request.mode = sync::run_mode::full;
+        } else if (a == "--incremental") {
+            request.mode = sync::run_mode::incremental;
+        } else if (a == "--json") {
+            json = true;
+        } else {
+            return usage_error("unknown argument '" + a + "'");
+        }
+    }
+    if (!config_file) return usage_error("no configuration file given: use --config FILE");
+    if (!source_name) return usage_error("no source given: use --source NAME");
+
+    config::load_options options;
+    options.check = sync::check_sources;
+    auto settings = config::load_settings_file(*config_file, options);
+    if (!settings) {
+        auto text = settings.error().to_string();
+        std::cerr << text << (text.ends_with('\n') ? "" : "\n");
+        return 78;
+    }
+    const config::source_settings* source = nullptr;
+    std::string known;
+    for (const auto& s : settings->sources) {
+        if (s.name == *source_name) source = &s;
+        known += (known.empty() ? "" : ", ") + s.name;
+    }
+    if (!source)
+        return usage_error("no source '" + *source_name + "' in " + *config_file +
+                           (known.empty() ? std::string(" (it declares none)") : " (known: " + known + ")"));
+    if (json) common::set_log_level(common::log_level::warning);
+    else common::set_log_level(settings->logging.level);
+
+    try {
+        auto parent = std::filesystem::path(settings->storage.sqlite_path).parent_path();
+        if (!parent.empty()) std::filesystem::create_directories(parent);
+        store::database db(settings->storage.sqlite_path);
+        directory::directory dir(db);
+        std::vector<directory::tenant> tenants;
+        for (const auto& t : settings->tenants) tenants.push_back({t.id, t.name, t.seats});
+        dir.sync_tenants(tenants);
+        sync::run_log log(db);
+        std::vector<config::diagnostic> problems;
+        auto mapper = sync::compile_source(*settings, *source, problems);
+        if (!mapper) {
+            std::cerr << "dirsyncd sync: invalid mapping rules"
+                      << (problems.empty() ? std::string() : ": " + problems.front().message) << '\n';
+            return 78;
+        }
+        source_runner runner(*source, std::move(*mapper), dir, log);
+        auto out = runner.run(request);
+        auto record = log.get_run(out.id);
+        nlohmann::json plan_json = out.plan ? sync::to_json(*out.plan) : nlohmann::json();
+        if (json) {
+            std::cout << nlohmann::json{{"run", record ? sync::to_json(*record) : nlohmann::json()},
+                                        {"plan", plan_json}}
+                             .dump(2)
+                      << '\n';
+        } else {
+            std::printf("run %lld of %s (%s%s): %s\n", static_cast<long long>(out.id), source->name.c_str(),
+                        std::string(sync::to_string(out.mode)).c_str(), request.dry_run ? ", dry run" : "",
+                        std::string(sync::to_string(out.status)).c_str());
+            if (out.blocked_reason) std::printf("  blocked: %s\n", out.blocked_reason->c_str());
+            std::string counts;
+            for (const auto& [k, v] : out.counts.items())
+                if (v != 0) counts += (counts.empty() ? "" : ", ") + k + " " + v.dump();
+            if (!counts.empty()) std::printf("  %s\n", counts.c_str());
+            if (!plan_json.is_null()) print_plan(plan_json, request.dry_run);
+            for (const auto& e : out.errors) std::printf("  error: %s\n", e.c_str());
+        }
+        switch (out.status) {
+            case sync::run_status::ok: return 0;
+            case sync::run_status::blocked: return 3;
+            default: return 1;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "dirsyncd sync: " << e.what() << '\n';
+        return 1;
+    }
+}
+
+}  // namespace dirsync::daemon

@@ -1,0 +1,263 @@
+#include "daemon/sync_scheduler.hpp"
+
+#include <random>
+#include <stdexcept>
+
+#include "common/log.hpp"
+#include "sync/source_check.hpp"
+
+namespace dirsync::daemon {
+
+struct sync_scheduler::slot {
+    slot(const config::source_settings& s, sync::source_mapper m, directory::directory& dir, sync::run_log& log)
+        : runner(s, std::move(m), dir, log) {}
+    source_runner runner;
+    std::optional<std::int64_t> running;  ///< id of the run in progress
+    bool launching = false;               ///< a run thread started but has no id yet
+    std::thread worker;                   ///< the latest run's thread (joined before the next)
+    std::chrono::steady_clock::time_point next_due{};
+    common::timestamp next_wall{};        ///< next_due as wall-clock time, for display
+};
+
+namespace {
+
+std::chrono::milliseconds random_up_to(std::chrono::milliseconds max) {
+    if (max.count() <= 0) return std::chrono::milliseconds(0);
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    return std::chrono::milliseconds(std::uniform_int_distribution<std::int64_t>(0, max.count())(rng));
+}
+
+/// Delay of the first scheduled run after start-up: the daemon is serving before any sync starts.
+constexpr std::chrono::milliseconds startup_delay{2000};
+
+}  // namespace
+
+sync_scheduler::sync_scheduler(const config::settings& settings, directory::directory& dir, sync::run_log& log)
+    : dir_(dir), log_(log) {
+    if (auto n = log_.fail_interrupted(); n > 0)
+        common::log_warning("sync: " + std::to_string(n) + " run(s) interrupted by the last stop marked failed");
+    for (const auto& source : settings.sources) {
+        std::vector<config::diagnostic> problems;
+        auto mapper = sync::compile_source(settings, source, problems);
+        if (!mapper) {
+            std::string text = "source " + source.name + ": invalid mapping rules";
+            if (!problems.empty()) text += ": " + problems.front().message;
+            throw std::runtime_error(text);
+        }
+        slots_.push_back(std::make_unique<slot>(source, std::move(*mapper), dir_, log_));
+        slots_.back()->runner.set_cancel_flag(&stopping_);
+    }
+}
+
+sync_scheduler::~sync_scheduler() { stop(); }
+
+void sync_scheduler::start(bool scheduled) {
+    std::lock_guard lock(mutex_);
+    if (started_) return;
+    started_ = true;
+    auto now = std::chrono::steady_clock::now();
+    auto wall = common::now();
+    for (auto& s : slots_) {
+        auto delay = startup_delay + random_up_to(s->runner.settings().schedule.jitter);
+        s->next_due = scheduled ? now + delay : std::chrono::steady_clock::time_point::max();
+        s->next_wall = wall + delay;
+    }
+    if (scheduled && !slots_.empty()) scheduler_ = std::thread([this] { schedule_loop(); });
+}
+
+void sync_scheduler::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_.exchange(true)) return;
+    }
+    wake_.notify_all();
+    if (scheduler_.joinable()) scheduler_.join();
+    std::vector<std::thread> workers;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto& s : slots_)
+            if (s->worker.joinable()) workers.push_back(std::move(s->worker));
+    }
+    for (auto& w : workers) w.join();
+}
+
+sync_scheduler::slot* sync_scheduler::find(std::string_view name) const {
+    for (const auto& s : slots_)
+        if (s->runner.settings().name == name) return s.get();
+    return nullptr;
+}
+
+std::optional<std::int64_t> sync_scheduler::launch(slot& s, run_request request,
+                                                   std::unique_lock<std::mutex>& lock) {
+    if (s.running || s.launching || stopping_) return std::nullopt;
+    if (s.worker.joinable()) {
+        // The previous run has ended (running is clear); its thread is finishing its last statement.
+        auto previous = std::move(s.worker);
+        lock.unlock();
+        previous.join();
+        lock.lock();
+        if (s.running || s.launching || stopping_) return std::nullopt;
+    }
+    s.launching = true;
+    // Shared with the run's thread, which outlives this call.
+    struct handshake {
+        std::int64_t id = 0;
+        bool done = false;
+        std::condition_variable cv;
+    };
+    auto hs = std::make_shared<handshake>();
+    s.worker = std::thread([this, &s, request, hs] {
+        auto on_started = [&](std::int64_t run_id) {
+            std::lock_guard l(mutex_);
+            s.running = run_id;
+            s.launching = false;
+            hs->id = run_id;
+            hs->done = true;
+            hs->cv.notify_all();
+        };
+        try {
+            s.runner.run(request, on_started);
+        } catch (const std::exception& e) {
+            common::log_error("sync " + s.runner.settings().name + ": run failed to start: " + e.what());
+        }
+        std::lock_guard l(mutex_);
+        if (!hs->done) {  // the run could not even be recorded
+            hs->done = true;
+            hs->cv.notify_all();
+        }
+        s.running.reset();
+        s.launching = false;
+        wake_.notify_all();
+    });
+    hs->cv.wait(lock, [&] { return hs->done; });
+    if (hs->id == 0) return std::nullopt;
+    return hs->id;
+}
+
+void sync_scheduler::schedule_loop() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        auto now = std::chrono::steady_clock::now();
+        auto next = std::chrono::steady_clock::time_point::max();
+        for (auto& s : slots_) {
+            if (s->next_due <= now && !s->running && !s->launching) {
+                const auto& schedule = s->runner.settings().schedule;
+                auto delay = schedule.every + random_up_to(schedule.jitter);
+                s->next_due = now + delay;
+                s->next_wall = common::now() + delay;
+                launch(*s, run_request{"schedule", std::nullopt, false}, lock);
+                if (stopping_) return;
+                now = std::chrono::steady_clock::now();
+            }
+            if (!s->running && !s->launching) next = std::min(next, s->next_due);
+        }
+        // With a run in progress its slot is not counted; its end wakes the loop.
+        if (next == std::chrono::steady_clock::time_point::max())
+            wake_.wait(lock);
+        else
+            wake_.wait_until(lock, next);
+    }
+}
+
+nlohmann::json sync_scheduler::describe(const slot& s) const {
+    const auto& cfg = s.runner.settings();
+    nlohmann::json j;
+    j["name"] = cfg.name;
+    j["tenant"] = cfg.tenant;
+    j["type"] = "ldap";
+    j["url"] = cfg.url;
+    j["schedule"] = {{"every_seconds", cfg.schedule.every.count() / 1000},
+                     {"jitter_seconds", cfg.schedule.jitter.count() / 1000},
+                     {"full_every_seconds", cfg.schedule.full_every.count() / 1000}};
+    j["running_run"] = s.running ? nlohmann::json(*s.running) : nlohmann::json();
+    const bool scheduled = s.next_due != std::chrono::steady_clock::time_point::max() && started_;
+    j["next_run"] = scheduled ? nlohmann::json(common::format_rfc3339(s.next_wall)) : nlohmann::json();
+    j["next_mode"] = std::string(sync::to_string(s.runner.next_mode(common::now())));
+    auto last = log_.list_runs(cfg.name, 1);
+    j["last_run"] = last.empty() ? nlohmann::json() : sync::to_json(last.front());
+    // Blocked: the newest finished real run was blocked and no later run succeeded.
+    bool blocked = false;
+    for (const auto& r : log_.list_runs(cfg.name, 20)) {
+        if (r.dry_run || r.status == sync::run_status::running) continue;
+        blocked = r.status == sync::run_status::blocked && !r.released_by;
+        break;
+    }
+    j["blocked"] = blocked;
+    return j;
+}
+
+nlohmann::json sync_scheduler::sources() const {
+    std::lock_guard lock(mutex_);
+    auto out = nlohmann::json::array();
+    for (const auto& s : slots_) out.push_back(describe(*s));
+    return out;
+}
+
+admin::outcome sync_scheduler::source(std::string_view name) const {
+    std::lock_guard lock(mutex_);
+    auto* s = find(name);
+    if (!s) return admin::refusal{404, "no source '" + std::string(name) + "'"};
+    return describe(*s);
+}
+
+admin::outcome sync_scheduler::runs(std::string_view source, std::size_t limit) const {
+    if (!source.empty() && !find(source)) return admin::refusal{404, "no source '" + std::string(source) + "'"};
+    auto out = nlohmann::json::array();
+    for (const auto& r : log_.list_runs(source, limit)) out.push_back(sync::to_json(r));
+    return out;
+}
+
+admin::outcome sync_scheduler::run(std::int64_t id) const {
+    auto r = log_.get_run(id);
+    if (!r) return admin::refusal{404, "no run " + std::to_string(id)};
+    return sync::to_json(*r);
+}
+
+admin::outcome sync_scheduler::start_run(std::string_view source, const admin::run_request& request) {
+    std::unique_lock lock(mutex_);
+    auto* s = find(source);
+    if (!s) return admin::refusal{404, "no source '" + std::string(source) + "'"};
+    if (stopping_) return admin::refusal{503, "the daemon is stopping"};
+    if (s->running)
+        return admin::refusal{409, "run " + std::to_string(*s->running) + " of " + std::string(source) +
+                                       " is in progress; one run per source at a time"};
+    run_request r;
+    r.trigger = "manual";
+    r.dry_run = request.dry_run;
+    if (request.mode) r.mode = *request.mode == "incremental" ? sync::run_mode::incremental : sync::run_mode::full;
+    auto id = launch(*s, r, lock);
+    if (!id) {
+        if (s->running)
+            return admin::refusal{409, "run " + std::to_string(*s->running) + " of " + std::string(source) +
+                                           " is in progress; one run per source at a time"};
+        return admin::refusal{503, "the run could not be started"};
+    }
+    common::log_info("sync " + std::string(source) + ": run " + std::to_string(*id) + " started by " +
+                     request.actor);
+    return nlohmann::json{{"run", *id}, {"source", std::string(source)}, {"dry_run", request.dry_run}};
+}
+
+admin::outcome sync_scheduler::release(std::string_view source, std::int64_t id, std::string_view actor) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!find(source)) return admin::refusal{404, "no source '" + std::string(source) + "'"};
+    }
+    auto released = log_.release(source, id, actor);
+    if (!released) {
+        auto status = released.error().what == sync::release_error::code::not_found ? 404u : 409u;
+        return admin::refusal{status, released.error().message};
+    }
+    common::log_warning("sync " + std::string(source) + ": blocked run " + std::to_string(id) + " released by " +
+                        std::string(actor) + "; the next run may orphan what it planned");
+    {
+        std::lock_guard lock(mutex_);
+        if (auto* s = find(source); s && started_ && s->next_due != std::chrono::steady_clock::time_point::max()) {
+            s->next_due = std::chrono::steady_clock::now();
+            s->next_wall = common::now();
+        }
+    }
+    wake_.notify_all();
+    return sync::to_json(*released);
+}
+
+}  // namespace dirsync::daemon

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "admin/sync_control.hpp"
+#include "config/settings.hpp"
+#include "daemon/source_runner.hpp"
+#include "directory/directory.hpp"
+#include "sync/run_log.hpp"
+
+namespace dirsync::daemon {
+
+/// Runs every configured source on its schedule inside the daemon, and lets the admin API look at and
+/// start runs. One run per source at a time; runs of different sources may overlap. Each run has a thread
+/// of its own (source_runner is blocking), so SCIM requests on the I/O threads never wait for a sync.
+///
+/// Schedule: the first run of each source starts shortly after `start()` (plus 0..jitter), then every
+/// `schedule.every` (plus 0..jitter) after the previous run's start; a run is full or incremental as
+/// source_runner::next_mode decides. A release of a blocked run schedules the source's next run at once.
+/// Runs left "running" by a crash are marked failed at construction.
+class sync_scheduler : public admin::sync_control {
+  public:
+    /// Compiles every source's mapping rules (checked at load already; a failure here throws).
+    sync_scheduler(const config::settings& settings, directory::directory& dir, sync::run_log& log);
+    ~sync_scheduler() override;
+
+    /// Starts the schedule. With `scheduled` false, runs start only when asked through the API.
+    void start(bool scheduled = true);
+    /// Stops the schedule, cancels runs in progress (their reads end with "cancelled", nothing more is
+    /// written) and waits for them. Idempotent.
+    void stop();
+
+    nlohmann::json sources() const override;
+    admin::outcome source(std::string_view name) const override;
+    admin::outcome runs(std::string_view source, std::size_t limit) const override;
+    admin::outcome run(std::int64_t id) const override;
+    admin::outcome start_run(std::string_view source, const admin::run_request& request) override;
+    admin::outcome release(std::string_view source, std::int64_t id, std::string_view actor) override;
+
+  private:
+    struct slot;
+    slot* find(std::string_view name) const;
+    nlohmann::json describe(const slot& s) const;
+    /// Starts a run of `s` on a new thread unless one is running; returns its id, or nullopt when busy.
+    /// Called with mutex_ held.
+    std::optional<std::int64_t> launch(slot& s, run_request request, std::unique_lock<std::mutex>& lock);
+    void schedule_loop();
+
+    directory::directory& dir_;
+    sync::run_log& log_;
+    std::vector<std::unique_ptr<slot>> slots_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::atomic<bool> stopping_{false};
+    bool started_ = false;
+    std::thread scheduler_;
+};
+
+}  // namespace dirsync::daemon

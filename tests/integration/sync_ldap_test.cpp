@@ -1,0 +1,319 @@
+// LDAP reconciliation end to end: a real slapd (tests/support/slapd_fixture.hpp) read by the real dirsyncd on
+// its schedule and through the admin API, with the results checked over SCIM and the admin API.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "common/sha256.hpp"
+#include "ldap/blocking_client.hpp"
+#include "tests/integration/daemon_fixture.hpp"
+#include "tests/support/slapd_fixture.hpp"
+
+namespace dirsync::testing {
+namespace {
+
+constexpr const char* admin_token = "admin-token-for-sync-tests";
+constexpr std::size_t people = 300;
+constexpr std::size_t group_members = 40;
+
+slapd_options directory_options() {
+    slapd_options o;
+    o.bulk_people = people;
+    o.big_group_members = group_members;
+    o.syncprov_sessionlog = 1000;
+    return o;
+}
+
+class SyncLdapTest : public DaemonTest {
+  protected:
+    slapd_server slapd{directory_options()};
+    std::string users_filter = "(objectClass=inetOrgPerson)";
+    std::string password_file_content = slapd_server::reader_password;
+    std::string extra_source_yaml;
+
+    void SetUp() override {
+        std::ofstream(dir_.file("ldap.pw")) << password_file_content << "\n";
+        DaemonTest::SetUp();
+    }
+
+    std::string extra_top_level_yaml() const override {
+        return "admin_tokens:\n  - sha256: \"" + common::to_hex(common::sha256(admin_token)) +
+               "\"\n"
+               "sources:\n"
+               "  - name: corp\n"
+               "    tenant: acme\n"
+               "    type: ldap\n"
+               "    flavour: openldap\n"
+               "    url: " + slapd.ldap_url() + "\n"
+               "    bind_dn: " + slapd_server::reader_dn + "\n"
+               "    bind_password: { file: " + dir_.file("ldap.pw") + " }\n"
+               "    schedule: { every: 1h, jitter: 1ms }\n"
+               "    timeouts: { connect: 5s, operation: 3s, run: 60s }\n"
+               "    users:\n"
+               "      base_dn: ou=Bulk,dc=example,dc=com\n"
+               "      filter: \"" + users_filter + "\"\n"
+               "      map:\n"
+               "        userName: \"{uid}\"\n"
+               "        name.familyName: \"{sn}\"\n"
+               "        displayName: \"{cn}\"\n"
+               "        emails[type eq \"work\"].value: \"{mail|lower}\"\n"
+               "    groups:\n"
+               "      base_dn: ou=Groups,dc=example,dc=com\n"
+               "    roles:\n"
+               "      - { role: admin, when_member_of: \"cn=Big Group,ou=Groups,dc=example,dc=com\" }\n"
+               "    safety: { max_orphans: 100, max_orphan_ratio: 0.5 }\n" +
+               extra_source_yaml;
+    }
+
+    http_result admin(const std::string& method, const std::string& target, const std::string& body = {}) {
+        return call(admin_token, method, "/admin/v1" + target, body);
+    }
+
+    /// Waits for run `id` to end and returns it.
+    nlohmann::json wait_run(std::int64_t id, std::chrono::seconds timeout = std::chrono::seconds(60)) {
+        auto until = std::chrono::steady_clock::now() + timeout;
+        for (;;) {
+            auto r = admin("GET", "/sync/runs/" + std::to_string(id));
+            auto j = parse(r);
+            if (r.status == 200 && j.value("status", "") != "running") return j;
+            if (std::chrono::steady_clock::now() > until) {
+                ADD_FAILURE() << "run " << id << " did not end: " << r.body;
+                return j;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+
+    /// Starts a run through the admin API (after any scheduled run of the source ended) and waits for it.
+    nlohmann::json run_now(const std::string& body = {}) {
+        for (int attempt = 0; attempt < 600; ++attempt) {
+            auto r = admin("POST", "/sync/sources/corp/runs", body);
+            if (r.status == 202) return wait_run(parse(r)["run"].get<std::int64_t>());
+            EXPECT_EQ(r.status, 409) << r.body;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        ADD_FAILURE() << "could not start a run";
+        return {};
+    }
+
+    /// The first scheduled run (2 s after start-up).
+    nlohmann::json wait_first_run() {
+        for (int i = 0; i < 300; ++i) {
+            auto runs = parse(admin("GET", "/sync/sources/corp/runs"));
+            if (runs.is_array() && !runs.empty()) return wait_run(runs.back()["id"].get<std::int64_t>());
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        ADD_FAILURE() << "no scheduled run";
+        return {};
+    }
+
+    nlohmann::json find_user(const std::string& user_name) {
+        auto r = call(acme_token, "GET", "/scim/v2/Users?filter=userName%20eq%20%22" + user_name + "%22");
+        auto j = parse(r);
+        if (r.status != 200 || j["totalResults"] != 1) return {};
+        return j["Resources"][0];
+    }
+
+    std::int64_t user_count() {
+        return parse(call(acme_token, "GET", "/scim/v2/Users?count=0"))["totalResults"].get<std::int64_t>();
+    }
+
+    std::unique_ptr<ldap::blocking_client> writer() {
+        ldap::connection_settings c;
+        c.url = slapd.ldap_url();
+        c.bind_dn = slapd_server::admin_dn;
+        c.bind_password = ldap::secret(slapd_server::admin_password);
+        c.operation_timeout = std::chrono::seconds(5);
+        auto w = std::make_unique<ldap::blocking_client>(std::move(c));
+        auto connected = w->connect();
+        EXPECT_TRUE(connected) << (connected ? "" : connected.error().message);
+        return w;
+    }
+
+    static std::string person_dn(int i) {
+        char uid[32];
+        std::snprintf(uid, sizeof uid, "person%05d", i);
+        return std::string("uid=") + uid + ",ou=Bulk,dc=example,dc=com";
+    }
+};
+
+TEST_F(SyncLdapTest, InitialRunCreatesUsersGroupsAndRolesThenNothingChanges) {
+    auto first = wait_first_run();
+    ASSERT_EQ(first["status"], "ok") << first.dump();
+    EXPECT_EQ(first["trigger"], "schedule");
+    EXPECT_EQ(first["mode"], "full");
+    EXPECT_EQ(first["counts"]["created"], people);
+    EXPECT_EQ(user_count(), static_cast<std::int64_t>(people));
+
+    auto u = find_user("person00007");
+    ASSERT_FALSE(u.is_null());
+    EXPECT_EQ(u["displayName"], "Person 7");
+    EXPECT_EQ(u["name"]["familyName"], "7");
+    EXPECT_EQ(u["emails"][0]["value"], "person00007@example.com");
+    EXPECT_EQ(u["emails"][0]["type"], "work");
+    EXPECT_EQ(u["active"], true);
+
+    auto groups = parse(call(acme_token, "GET", "/scim/v2/Groups?filter=displayName%20eq%20%22Big%20Group%22"));
+    ASSERT_EQ(groups["totalResults"], 1) << groups.dump();
+    EXPECT_EQ(groups["Resources"][0]["members"].size(), group_members);
+
+    // A second run over an unchanged directory writes nothing.
+    auto second = run_now(R"({"mode":"full"})");
+    ASSERT_EQ(second["status"], "ok") << second.dump();
+    EXPECT_EQ(second["trigger"], "manual");
+    EXPECT_EQ(second["counts"]["created"], 0);
+    EXPECT_EQ(second["counts"]["updated"], 0);
+    EXPECT_EQ(second["counts"]["unchanged"], people);
+    EXPECT_EQ(parse(call(acme_token, "GET", "/scim/v2/Users/" + u["id"].get<std::string>()))["meta"]["version"],
+              u["meta"]["version"]);
+
+    // The CLI sees the same history.
+    auto sources = parse(admin("GET", "/sync/sources"));
+    ASSERT_EQ(sources.size(), 1u);
+    EXPECT_EQ(sources[0]["name"], "corp");
+    EXPECT_EQ(sources[0]["last_run"]["id"], second["id"]);
+}
+
+TEST_F(SyncLdapTest, ChangesRenamesMovesAndOrphans) {
+    ASSERT_EQ(wait_first_run()["status"], "ok");
+    auto before = find_user("person00010");
+    ASSERT_FALSE(before.is_null());
+    auto w = writer();
+    // Attribute change, rename (new uid/RDN) and move out of the base.
+    ASSERT_TRUE(w->modify(person_dn(10), {{ldap::modification::operation::replace, "cn", {"Renamed Ten"}}}));
+    ASSERT_TRUE(w->rename(person_dn(11), "uid=person-eleven"));
+    ASSERT_TRUE(w->modify("uid=person-eleven,ou=Bulk,dc=example,dc=com",
+                         {{ldap::modification::operation::replace, "uid", {"person-eleven"}}}));
+    ASSERT_TRUE(w->rename(person_dn(12), "uid=person00012", "ou=Services,dc=example,dc=com"));
+    auto eleven = find_user("person00011");
+
+    auto run = run_now(R"({"mode":"full"})");
+    ASSERT_EQ(run["status"], "ok") << run.dump();
+    EXPECT_EQ(run["counts"]["updated"], 2) << run.dump();
+    EXPECT_EQ(run["counts"]["orphaned"], 1) << run.dump();
+
+    auto after = find_user("person00010");
+    EXPECT_EQ(after["id"], before["id"]);
+    EXPECT_EQ(after["displayName"], "Renamed Ten");
+    auto renamed = find_user("person-eleven");
+    ASSERT_FALSE(renamed.is_null());
+    EXPECT_EQ(renamed["id"], eleven["id"]) << "a rename keeps the record (same anchor)";
+    EXPECT_TRUE(find_user("person00011").is_null());
+    EXPECT_EQ(user_count(), static_cast<std::int64_t>(people));  // the orphan is kept
+
+    // The moved entry comes back: un-orphaned, same record.
+    ASSERT_TRUE(w->rename("uid=person00012,ou=Services,dc=example,dc=com", "uid=person00012",
+                         "ou=Bulk,dc=example,dc=com"));
+    auto back = run_now(R"({"mode":"full"})");
+    ASSERT_EQ(back["status"], "ok") << back.dump();
+    EXPECT_EQ(back["counts"]["unorphaned"], 1) << back.dump();
+}
+
+TEST_F(SyncLdapTest, SyncreplIncrementalSeesAddModifyAndDelete) {
+    ASSERT_EQ(wait_first_run()["status"], "ok");
+    auto w = writer();
+    ldap::entry added;
+    added.dn = "uid=newcomer,ou=Bulk,dc=example,dc=com";
+    added.attributes = {{"objectClass", {"inetOrgPerson"}}, {"uid", {"newcomer"}}, {"cn", {"New Comer"}},
+                        {"sn", {"Comer"}}, {"mail", {"NewComer@Example.com"}}};
+    ASSERT_TRUE(w->add(added));
+    ASSERT_TRUE(w->modify(person_dn(20), {{ldap::modification::operation::replace, "sn", {"Twenty"}}}));
+    ASSERT_TRUE(w->remove(person_dn(21)));
+
+    auto run = run_now(R"({"mode":"incremental"})");
+    ASSERT_EQ(run["status"], "ok") << run.dump();
+    EXPECT_EQ(run["mode"], "incremental");
+    EXPECT_EQ(run["counts"]["read"], 2) << run.dump();
+    EXPECT_EQ(run["counts"]["created"], 1) << run.dump();
+    EXPECT_EQ(run["counts"]["updated"], 1) << run.dump();
+    EXPECT_EQ(run["counts"]["orphaned"], 1) << run.dump();
+    auto n = find_user("newcomer");
+    ASSERT_FALSE(n.is_null());
+    EXPECT_EQ(n["emails"][0]["value"], "newcomer@example.com");
+    EXPECT_EQ(find_user("person00020")["name"]["familyName"], "Twenty");
+}
+
+TEST_F(SyncLdapTest, DryRunWritesNothing) {
+    ASSERT_EQ(wait_first_run()["status"], "ok");
+    auto w = writer();
+    ASSERT_TRUE(w->modify(person_dn(30), {{ldap::modification::operation::replace, "cn", {"Dry Thirty"}}}));
+    auto run = run_now(R"({"dry_run":true,"mode":"full"})");
+    ASSERT_EQ(run["status"], "ok") << run.dump();
+    EXPECT_EQ(run["dry_run"], true);
+    EXPECT_EQ(run["counts"]["updated"], 1);
+    EXPECT_EQ(find_user("person00030")["displayName"], "Person 30");
+}
+
+TEST_F(SyncLdapTest, MassOrphaningIsBlockedUntilReleased) {
+    ASSERT_EQ(wait_first_run()["status"], "ok");
+    // 200 of 300 entries leave the source: above max_orphans (100) and max_orphan_ratio (50%).
+    auto w = writer();
+    for (int i = 101; i <= 300; ++i) ASSERT_TRUE(w->remove(person_dn(i)));
+    auto run = run_now(R"({"mode":"full"})");
+    ASSERT_EQ(run["status"], "blocked") << run.dump();
+    EXPECT_NE(run["blocked_reason"].get<std::string>().find("orphan"), std::string::npos);
+    EXPECT_EQ(run["counts"]["orphaned"], 0);
+    EXPECT_EQ(find_user("person00200")["active"], true);
+
+    auto again = run_now(R"({"mode":"full"})");
+    ASSERT_EQ(again["status"], "blocked") << "stays blocked until released";
+
+    auto released = admin("POST", "/sync/sources/corp/runs/" + std::to_string(again["id"].get<int>()) + "/release");
+    ASSERT_EQ(released.status, 200) << released.body;
+    EXPECT_EQ(admin("POST", "/sync/sources/corp/runs/" + std::to_string(run["id"].get<int>()) + "/release").status,
+              409)
+        << "only the latest blocked run can be released";
+    // A release schedules the source's next run at once; it applies what was held back.
+    nlohmann::json after;
+    for (int i = 0; i < 300 && after.is_null(); ++i) {
+        auto runs = parse(admin("GET", "/sync/sources/corp/runs?limit=1"));
+        if (!runs.empty() && runs[0]["id"].get<int>() > again["id"].get<int>()) after = wait_run(runs[0]["id"]);
+        else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_FALSE(after.is_null()) << "no run after the release";
+    ASSERT_EQ(after["status"], "ok") << after.dump();
+    EXPECT_EQ(after["counts"]["orphaned"], 200) << after.dump();
+    auto next = run_now(R"({"mode":"full"})");
+    EXPECT_EQ(next["status"], "ok") << "the orphans are done: the source is no longer blocked";
+    EXPECT_EQ(next["counts"]["orphaned"], 0);
+}
+
+class SyncLdapWrongPasswordTest : public SyncLdapTest {
+  protected:
+    void SetUp() override {
+        password_file_content = "not-the-password";
+        SyncLdapTest::SetUp();
+    }
+};
+
+TEST_F(SyncLdapWrongPasswordTest, RunFailsClearlyAndScimKeepsServing) {
+    auto run = wait_first_run();
+    ASSERT_EQ(run["status"], "failed") << run.dump();
+    ASSERT_FALSE(run["errors"].empty());
+    EXPECT_NE(run["errors"][0].get<std::string>().find("Invalid credentials"), std::string::npos) << run.dump();
+    EXPECT_EQ(daemon_->log().find("not-the-password"), std::string::npos) << "the password is never logged";
+    EXPECT_EQ(create_user(acme_token, "still-serving").empty(), false);
+}
+
+TEST_F(SyncLdapTest, StoppedServerFailsTheRunAndOrphansNothing) {
+    ASSERT_EQ(wait_first_run()["status"], "ok");
+    slapd.suspend();
+    auto run = run_now(R"({"mode":"full"})");
+    slapd.resume();
+    ASSERT_EQ(run["status"], "failed") << run.dump();
+    EXPECT_EQ(run["counts"].value("orphaned", 0), 0);
+    EXPECT_EQ(user_count(), static_cast<std::int64_t>(people));
+    EXPECT_EQ(find_user("person00001")["active"], true);
+}
+
+TEST_F(SyncLdapTest, AdminApiRefusesScimTokensAndUnknownSources) {
+    EXPECT_EQ(call(acme_token, "GET", "/admin/v1/sync/sources").status, 401);
+    EXPECT_EQ(admin("GET", "/sync/sources/nope").status, 404);
+    EXPECT_EQ(admin("POST", "/sync/sources/nope/runs").status, 404);
+    EXPECT_EQ(admin("GET", "/sync/runs/999999").status, 404);
+}
+
+}  // namespace
+}  // namespace dirsync::testing
