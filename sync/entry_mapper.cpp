@@ -21,6 +21,7 @@ using nlohmann::json;
 
 struct rule {
     target_path target;
+    std::size_t slot = 0;  // index of the target among the distinct targets of the map
     expression value;
     std::optional<entry_filter> when;
     bool required = false;
@@ -39,6 +40,7 @@ struct resource_rules {
     std::string anchor;  // as configured ("entryUUID")
     anchor_form form = anchor_form::uuid;
     std::vector<rule> rules;
+    std::size_t slots = 0;  // distinct targets
     const scim::resource_schema* schema = nullptr;
     std::string core_urn;
     std::string required_attribute;  // userName or displayName
@@ -167,28 +169,6 @@ json& container_of(json& resource, const target_path& t) {
     return extension;
 }
 
-bool has_value(const json& resource, const target_path& t) {
-    const json* container = &resource;
-    if (!t.schema_urn.empty()) {
-        auto it = resource.find(t.schema_urn);
-        if (it == resource.end()) return false;
-        container = &*it;
-    }
-    auto it = container->find(t.attribute);
-    if (it == container->end()) return false;
-    if (t.multiple) return false;  // multi-valued targets accumulate
-    if (!t.selector_attribute.empty()) {
-        for (const auto& element : *it)
-            if (element.is_object() &&
-                element.value(t.selector_attribute, json()) == json(t.selector_value) &&
-                element.contains(t.sub_attribute))
-                return true;
-        return false;
-    }
-    if (!t.sub_attribute.empty()) return it->is_object() && it->contains(t.sub_attribute);
-    return true;
-}
-
 void place(json& resource, const target_path& t, std::vector<json> values) {
     if (values.empty()) return;
     json& container = container_of(resource, t);
@@ -299,9 +279,10 @@ anchor_form form_of(std::string_view anchor) {
 std::optional<std::string> build_resource(const ldap::entry& e, const resource_rules& rules, json& resource,
                                           std::vector<std::string>* notes) {
     resource = json::object();
+    std::vector<bool> filled(rules.slots, false);
     for (const auto& r : rules.rules) {
         if (r.when && !r.when->matches(e)) continue;
-        if (has_value(resource, r.target)) continue;
+        if (filled[r.slot]) continue;  // an earlier entry for this target gave a value
         auto result = r.value.evaluate(e, r.target.multiple ? cardinality::multiple : cardinality::single);
         if (result.missing_required)
             return "required attribute '" + *result.missing_required + "' is missing (" + r.spelled + ")";
@@ -315,6 +296,7 @@ std::optional<std::string> build_resource(const ldap::entry& e, const resource_r
             }
         }
         if (values.empty() && r.required) return r.spelled + " is empty and marked required";
+        if (!values.empty()) filled[r.slot] = true;
         place(resource, r.target, std::move(values));
     }
     finish_resource(resource, rules);
@@ -369,7 +351,12 @@ resource_rules compile_rules(const std::vector<config::map_entry>& entries,
     out.schema = &schema;
     out.core_urn = schema.core().id;
     out.required_attribute = kind == target_kind::user ? "userName" : "displayName";
-    std::map<std::string, std::pair<int, bool>> seen;  // canonical target -> (line, has when)
+    struct seen_target {
+        int line;       // of the latest entry for it
+        bool has_when;  // the latest entry has when: (so another may follow as its fallback)
+        std::size_t slot;
+    };
+    std::map<std::string, seen_target> seen;  // by canonical target, lowercased
     bool has_required = false;
     bool target_failed = false;
     for (const auto& entry : entries) {
@@ -392,17 +379,22 @@ resource_rules compile_rules(const std::vector<config::map_entry>& entries,
             has_required = true;
         if (!target || !value || (entry.when && !when)) continue;
         auto canonical = ldap::lowercase_attribute(target->to_string());
-        auto [it, inserted] = seen.try_emplace(canonical, entry.target.location.line, entry.when.has_value());
-        if (!inserted && !it->second.second) {
+        auto [it, inserted] = seen.try_emplace(
+            canonical, seen_target{entry.target.location.line, entry.when.has_value(), out.slots});
+        if (inserted) {
+            ++out.slots;
+        } else if (!it->second.has_when) {
             report.at(entry.target.location, 0,
                       "'" + entry.target.text + "' maps the same attribute as the entry at line " +
-                          std::to_string(it->second.first) +
+                          std::to_string(it->second.line) +
                           " (a second entry for a target is a fallback only after one with when:)");
             continue;
+        } else {
+            it->second.line = entry.target.location.line;
+            it->second.has_when = entry.when.has_value();
         }
-        if (!inserted) it->second.second = entry.when.has_value();
-        out.rules.push_back(
-            rule{std::move(*target), std::move(*value), std::move(when), entry.required, entry.target.text});
+        out.rules.push_back(rule{std::move(*target), it->second.slot, std::move(*value), std::move(when),
+                                 entry.required, entry.target.text});
     }
     if (!has_required && !entries.empty() && !target_failed)
         report.at(map_at, 0, where + " must map " + out.required_attribute);

@@ -139,6 +139,24 @@ TEST(EntryMapper, ConditionsAndFallbacks) {
     EXPECT_EQ(managed->resource["title"], "Manager of Engineering");
 }
 
+TEST(EntryMapper, FallbackForAMultiValuedTargetOnlyWhenTheFirstGaveNothing) {
+    auto mapper = mapper_for(
+        document(basic_map + "        emails.value: { value: \"{mail}\", when: \"(employeeType=staff)\" }\n"
+                             "        Emails.Value: \"{uid}@fallback.example\"\n"
+                             "        emails[type eq \"work\"].value: \"{mail|first}\"\n"));
+    auto staff = jdoe();
+    staff.attributes["employeetype"] = {"staff"};
+    auto with_mail = mapper.map_user(staff);
+    ASSERT_TRUE(with_mail.has_value());
+    EXPECT_EQ(with_mail->resource["emails"], (json{{{"value", "John.Doe@Example.com"}},
+                                                   {{"value", "jd@example.com"}},
+                                                   {{"type", "work"}, {"value", "John.Doe@Example.com"}}}));
+    auto other = mapper.map_user(jdoe());
+    ASSERT_TRUE(other.has_value());
+    EXPECT_EQ(other->resource["emails"], (json{{{"value", "jdoe@fallback.example"}},
+                                               {{"type", "work"}, {"value", "John.Doe@Example.com"}}}));
+}
+
 TEST(EntryMapper, TypedTargetsConvertAndNoteWhatDoesNot) {
     scim::schema extension;
     extension.id = "urn:example:ext:1.0:User";
