@@ -26,6 +26,10 @@ protected:
     std::unique_ptr<daemon_process> daemon_;
 
     virtual std::string extra_server_yaml() const { return ""; }
+    /// More items of the `tenants:` list (each starting with "  - id: ").
+    virtual std::string extra_tenants_yaml() const { return ""; }
+    /// More top-level sections, written after `tenants:`.
+    virtual std::string extra_top_level_yaml() const { return ""; }
 
     void SetUp() override {
         write_config();
@@ -60,7 +64,8 @@ protected:
                "    seats: 3\n"
                "    scim_tokens:\n"
                "      - sha256: \""
-            << common::to_hex(common::sha256(globex_token)) << "\"\n";
+            << common::to_hex(common::sha256(globex_token)) << "\"\n"
+            << extra_tenants_yaml() << extra_top_level_yaml();
     }
 
     void restart() {

@@ -1,6 +1,8 @@
 // The real dirsyncd driven over loopback HTTP as an IdP would drive it.
 #include "tests/integration/daemon_fixture.hpp"
 
+#include "store/sqlite.hpp"
+
 namespace dirsync::testing {
 namespace {
 
@@ -179,7 +181,7 @@ TEST_F(DaemonTest, BadInputGetsScimErrors) {
                            R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","active":"maybe"})"),
                       400, "invalidValue");
     expect_scim_error(call(acme_token, "POST", "/scim/v2/Users",
-                           R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","password":"s3cret"})"),
+                           R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","password":42})"),
                       400, "invalidValue");
     {
         http_client c(port());
@@ -199,6 +201,33 @@ TEST_F(DaemonTest, BadInputGetsScimErrors) {
     EXPECT_EQ(wrong.header("Allow"), "GET, POST");
     // Nothing of the above was stored.
     EXPECT_EQ(parse(call(acme_token, "GET", "/scim/v2/Users"))["totalResults"], 0);
+}
+
+TEST_F(DaemonTest, PasswordIsAcceptedStoredHashedAndNeverReturned) {
+    auto created = call(acme_token, "POST", "/scim/v2/Users",
+                        R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"okta",)"
+                        R"("password":"t1meMa$heen-0kta"})");
+    ASSERT_EQ(created.status, 201) << created.body;
+    EXPECT_EQ(created.body.find("password"), std::string::npos) << created.body;
+    EXPECT_EQ(created.body.find("t1meMa"), std::string::npos) << created.body;
+    const std::string id = parse(created)["id"];
+    auto read = call(acme_token, "GET", "/scim/v2/Users/" + id + "?attributes=password,userName");
+    EXPECT_EQ(read.body.find("password"), std::string::npos) << read.body;
+
+    // The row holds a PHC scrypt hash; the cleartext is nowhere in the database, the resource or the audit log.
+    store::connection db(dir_.file("data/dirsyncd.db"), true);
+    store::statement row(db, "SELECT password_hash, resource FROM users WHERE id = ?1");
+    row.bind(1, id);
+    ASSERT_TRUE(row.step());
+    const auto hash = row.column_optional_text(0);
+    ASSERT_TRUE(hash);
+    EXPECT_EQ(hash->rfind("$scrypt$ln=15,r=8,p=1$", 0), 0u) << *hash;
+    EXPECT_EQ(hash->find("t1meMa"), std::string::npos);
+    EXPECT_EQ(row.column_text(1).find("password"), std::string::npos);
+    store::statement audit(db, "SELECT count(*) FROM audit_events WHERE summary LIKE '%t1meMa%'");
+    ASSERT_TRUE(audit.step());
+    EXPECT_EQ(audit.column_int(0), 0);
+    EXPECT_EQ(daemon_->log().find("t1meMa"), std::string::npos);
 }
 
 TEST_F(DaemonTest, BadTokensAreUnauthorized) {
