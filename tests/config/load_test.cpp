@@ -250,8 +250,8 @@ struct bad_case {
 constexpr bad_case bad_cases[] = {
     // unknown keys at each level
     {"unknown_top_level_key", "storage:\n  sqlite: x.db\nservr:\n  listen: 127.0.0.1:80\n", "3:1",
-     "unknown key 'servr' at the top level (allowed: server, storage, logging, tenants, admin_tokens, sources, "
-     "schemas); did you mean "
+     "unknown key 'servr' at the top level (allowed: server, storage, logging, scim, tenants, admin_tokens, "
+     "sources, schemas); did you mean "
      "'server'?"},
     {"unknown_server_key", "server:\n  listn: 127.0.0.1:80\nstorage:\n  sqlite: x.db\n", "2:3",
      "unknown key 'listn' in server (allowed: listen, threads, tls, limits)"},
