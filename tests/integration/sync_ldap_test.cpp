@@ -2,7 +2,10 @@
 // its schedule and through the admin API, with the results checked over SCIM and the admin API.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -306,6 +309,76 @@ TEST_F(SyncLdapTest, StoppedServerFailsTheRunAndOrphansNothing) {
     EXPECT_EQ(run["counts"].value("orphaned", 0), 0);
     EXPECT_EQ(user_count(), static_cast<std::int64_t>(people));
     EXPECT_EQ(find_user("person00001")["active"], true);
+}
+
+/// Runs `command` through the shell; returns its exit status and standard output.
+std::pair<int, std::string> run_command(const std::string& command) {
+    std::string out;
+    FILE* p = ::popen(command.c_str(), "r");
+    if (p == nullptr) return {-1, out};
+    char buffer[4096];
+    std::size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, p)) > 0) out.append(buffer, n);
+    int status = ::pclose(p);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST_F(SyncLdapTest, OneShotDryRunShowsRoleChangesAndDirsyncctlSeesTheHistory) {
+    ASSERT_EQ(wait_first_run()["status"], "ok");
+    // person00005 leaves cn=Big Group, which grants the admin role.
+    auto w = writer();
+    ASSERT_TRUE(w->modify("cn=Big Group,ou=Groups,dc=example,dc=com",
+                          {{ldap::modification::operation::remove, "member", {person_dn(5)}}}));
+    auto [status, out] = run_command(std::string(DIRSYNCD_PATH) + " sync --config " + dir_.file("dirsyncd.yaml") +
+                                     " --source corp --dry-run --full --json 2>&1");
+    ASSERT_EQ(status, 0) << out;
+    auto j = nlohmann::json::parse(out, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << out;
+    EXPECT_EQ(j["run"]["dry_run"], true);
+    EXPECT_EQ(j["run"]["trigger"], "cli");
+    ASSERT_EQ(j["plan"]["updates"].size(), 1u) << j["plan"].dump();
+    const auto& change = j["plan"]["updates"][0];
+    EXPECT_EQ(change["userName"], "person00005");
+    EXPECT_EQ(change["roles"]["before"], nlohmann::json::array({"admin"}));
+    EXPECT_EQ(change["roles"]["after"], nlohmann::json::array());
+    EXPECT_EQ(j["plan"]["group_updates"].size(), 1u);
+
+    // Nothing was written by the dry run; the daemon's history shows the CLI's run too.
+    auto group = parse(call(acme_token, "GET", "/scim/v2/Groups?filter=displayName%20eq%20%22Big%20Group%22"));
+    EXPECT_EQ(group["Resources"][0]["members"].size(), group_members);
+    std::ofstream(dir_.file("admin.token")) << admin_token << "\n";
+    const std::string ctl = std::string(DIRSYNCCTL_PATH) + " sync runs corp --url http://127.0.0.1:" +
+                            std::to_string(port()) + " --token-file " + dir_.file("admin.token");
+    auto [ctl_status, table] = run_command(ctl + " 2>&1");
+    ASSERT_EQ(ctl_status, 0) << table;
+    EXPECT_NE(table.find("cli"), std::string::npos) << table;
+    EXPECT_NE(table.find("schedule"), std::string::npos) << table;
+    auto [bad_status, bad] = run_command(std::string(DIRSYNCCTL_PATH) + " sync runs --url http://127.0.0.1:" +
+                                         std::to_string(port()) + " --token-file " + dir_.file("ldap.pw") + " 2>&1");
+    EXPECT_EQ(bad_status, 1) << bad;
+    EXPECT_NE(bad.find("401"), std::string::npos) << bad;
+
+    // dirsyncctl sync run waits for the run and exits 0 when it is ok.
+    auto [run_status, run_out] = run_command(std::string(DIRSYNCCTL_PATH) + " sync run corp --full --url http://127.0.0.1:" +
+                                             std::to_string(port()) + " --token-file " + dir_.file("admin.token") + " 2>&1");
+    EXPECT_EQ(run_status, 0) << run_out;
+    EXPECT_NE(run_out.find(": full, ok"), std::string::npos) << run_out;
+    group = parse(call(acme_token, "GET", "/scim/v2/Groups?filter=displayName%20eq%20%22Big%20Group%22"));
+    EXPECT_EQ(group["Resources"][0]["members"].size(), group_members - 1);
+}
+
+class SyncLdapStartTlsTest : public SyncLdapTest {
+  protected:
+    void SetUp() override {
+        extra_source_yaml = "    start_tls: true\n    ca_file: " + slapd.ca_file() + "\n";
+        SyncLdapTest::SetUp();
+    }
+};
+
+TEST_F(SyncLdapStartTlsTest, ReadsOverStartTlsWithTheTestCa) {
+    auto run = wait_first_run();
+    ASSERT_EQ(run["status"], "ok") << run.dump();
+    EXPECT_EQ(run["counts"]["created"], people);
 }
 
 TEST_F(SyncLdapTest, AdminApiRefusesScimTokensAndUnknownSources) {
