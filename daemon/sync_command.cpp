@@ -43,10 +43,14 @@ std::string value_text(const nlohmann::json& v) {
     return v.is_string() ? "\"" + v.get<std::string>() + "\"" : v.dump();
 }
 
-void print_plan(const nlohmann::json& plan, bool dry_run) {
-    auto section = [&](const char* key) -> const nlohmann::json& {
-        static const nlohmann::json empty = nlohmann::json::array();
-        return plan.contains(key) && plan[key].is_array() ? plan[key] : empty;
+/// The plan, at most `per_section` lines per kind of change ("... and N more": --json has them all).
+void print_plan(const nlohmann::json& plan, bool dry_run, std::size_t per_section) {
+    auto section = [&](const char* key) -> nlohmann::json {
+        if (!plan.contains(key) || !plan[key].is_array()) return nlohmann::json::array();
+        const auto& all = plan[key];
+        if (all.size() <= per_section) return all;
+        std::printf("  (%zu %s; the first %zu follow, --json lists all)\n", all.size(), key, per_section);
+        return nlohmann::json(std::vector<nlohmann::json>(all.begin(), all.begin() + per_section));
     };
     const char* verb = dry_run ? "would " : "";
     for (const auto& c : section("creates"))
@@ -54,29 +58,28 @@ void print_plan(const nlohmann::json& plan, bool dry_run) {
                     c.value("dn", std::string()).c_str());
     for (const auto& u : section("updates")) {
         std::printf("  %s%-7s %s (%s)\n", verb, u.value("kind", std::string("update")).c_str(),
-                    u.value("user_name", std::string("?")).c_str(), u.value("dn", std::string()).c_str());
-        if (u.contains("attributes") && u["attributes"].is_array())
-            for (const auto& a : u["attributes"])
-                std::printf("      %s: %s -> %s\n", a.value("name", std::string("?")).c_str(),
-                            value_text(a.value("before", nlohmann::json())).c_str(),
-                            value_text(a.value("after", nlohmann::json())).c_str());
-        if (u.contains("status_before") && u.contains("status_after") && u["status_before"] != u["status_after"])
-            std::printf("      status: %s -> %s\n", u["status_before"].dump().c_str(), u["status_after"].dump().c_str());
-        if (u.contains("roles") && !u["roles"].is_null())
-            std::printf("      roles: %s -> %s\n", u.value("roles_before", nlohmann::json::array()).dump().c_str(),
-                        u["roles"].dump().c_str());
+                    u.value("userName", std::string("?")).c_str(), u.value("dn", std::string()).c_str());
+        auto before_after = [](const char* name, const nlohmann::json& change) {
+            std::printf("      %s: %s -> %s\n", name, value_text(change.value("before", nlohmann::json())).c_str(),
+                        value_text(change.value("after", nlohmann::json())).c_str());
+        };
+        if (u.contains("changes") && u["changes"].is_object())
+            for (const auto& [name, change] : u["changes"].items()) before_after(name.c_str(), change);
+        if (u.contains("status")) before_after("status", u["status"]);
+        if (u.contains("roles")) before_after("roles", u["roles"]);
     }
     for (const auto& o : section("orphans"))
-        std::printf("  %sorphan  %s\n", verb, o.value("user_name", std::string("?")).c_str());
+        std::printf("  %sorphan  %s\n", verb, o.value("userName", std::string("?")).c_str());
     for (const auto& o : section("disables"))
-        std::printf("  %sdisable %s (orphan past disable_after)\n", verb, o.value("user_name", std::string("?")).c_str());
+        std::printf("  %sdisable %s (orphan past disable_after)\n", verb, o.value("userName", std::string("?")).c_str());
     for (const auto& o : section("deletes"))
-        std::printf("  %sdelete  %s (orphan past delete_after)\n", verb, o.value("user_name", std::string("?")).c_str());
+        std::printf("  %sdelete  %s (orphan past delete_after)\n", verb, o.value("userName", std::string("?")).c_str());
     for (const auto& g : section("group_creates"))
         std::printf("  %screate group %s\n", verb,
                     g.value("resource", nlohmann::json::object()).value("displayName", std::string("?")).c_str());
     for (const auto& g : section("group_updates"))
-        std::printf("  %supdate group %s\n", verb, g.value("display_name", std::string("?")).c_str());
+        std::printf("  %supdate group %s (+%zu -%zu members)\n", verb, g.value("displayName", std::string("?")).c_str(),
+                    g.value("add", nlohmann::json::array()).size(), g.value("remove", nlohmann::json::array()).size());
     for (const auto& s : section("skipped")) std::printf("  skipped %s\n", s.is_string() ? s.get<std::string>().c_str() : s.dump().c_str());
 }
 
@@ -170,7 +173,7 @@ int sync_command(const std::vector<std::string>& args) {
             for (const auto& [k, v] : out.counts.items())
                 if (v != 0) counts += (counts.empty() ? "" : ", ") + k + " " + v.dump();
             if (!counts.empty()) std::printf("  %s\n", counts.c_str());
-            if (!plan_json.is_null()) print_plan(plan_json, request.dry_run);
+            if (!plan_json.is_null()) print_plan(plan_json, request.dry_run, request.dry_run ? 200 : 20);
             for (const auto& e : out.errors) std::printf("  error: %s\n", e.c_str());
         }
         switch (out.status) {

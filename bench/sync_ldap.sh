@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Full reconcile of a local slapd into a tenant: the first run (all creates) and a second run with no change,
+# timed next to `ldapsearch -E pr=1000/noprompt` dumping the same entries, with the peak RSS of dirsyncd.
+#
+#   bench/sync_ldap.sh [BUILD_DIR] [USERS] [GROUPS] [MEMBERS_PER_GROUP]
+#
+# Defaults: build 100000 1000 100. Needs slapd and ldap-utils (ldapsearch) and GNU time (/usr/bin/time) or
+# falls back to reading VmHWM. The reader account has a size limit of 1000 per request, like Active
+# Directory's MaxPageSize, so only a paged read gets everything.
+set -euo pipefail
+
+BUILD=${1:-build}
+USERS=${2:-100000}
+NGROUPS=${3:-1000}
+MEMBERS=${4:-100}
+DIRSYNCD=$(realpath "$BUILD/daemon/dirsyncd")
+WORK=$(mktemp -d /tmp/dirsyncd-bench-sync.XXXXXX)
+PORT=$((20000 + RANDOM % 20000))
+SLAPD_PID=
+cleanup() { [ -n "$SLAPD_PID" ] && kill "$SLAPD_PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+echo "generating $USERS users and $NGROUPS groups of $MEMBERS members in $WORK"
+awk -v users="$USERS" -v groups="$NGROUPS" -v members="$MEMBERS" 'BEGIN {
+  print "dn: dc=example,dc=com\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example\n"
+  print "dn: ou=People,dc=example,dc=com\nobjectClass: organizationalUnit\nou: People\n"
+  print "dn: ou=Groups,dc=example,dc=com\nobjectClass: organizationalUnit\nou: Groups\n"
+  print "dn: cn=reader,dc=example,dc=com\nobjectClass: inetOrgPerson\ncn: reader\nsn: reader\nuserPassword: reader-secret\n"
+  for (i = 1; i <= users; i++) {
+    uid = sprintf("user%06d", i)
+    printf "dn: uid=%s,ou=People,dc=example,dc=com\nobjectClass: inetOrgPerson\nuid: %s\ngivenName: Given%d\nsn: Family%d\ncn: Given%d Family%d\nmail: %s@example.com\nemployeeNumber: %d\ntitle: Engineer\n\n", uid, uid, i, i, i, i, uid, i
+  }
+  for (g = 1; g <= groups; g++) {
+    printf "dn: cn=group%04d,ou=Groups,dc=example,dc=com\nobjectClass: groupOfNames\ncn: group%04d\n", g, g
+    for (m = 0; m < members; m++) printf "member: uid=user%06d,ou=People,dc=example,dc=com\n", ((g - 1) * members + m) % users + 1
+    print ""
+  }
+}' > "$WORK/data.ldif"
+
+mkdir -p "$WORK/db"
+cat > "$WORK/slapd.conf" <<CONF
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+include /etc/ldap/schema/nis.schema
+modulepath /usr/lib/ldap
+moduleload back_mdb
+moduleload syncprov
+pidfile $WORK/slapd.pid
+sizelimit size.soft=1000 size.hard=1000 size.prtotal=unlimited
+database mdb
+suffix "dc=example,dc=com"
+rootdn "cn=admin,dc=example,dc=com"
+rootpw admin-secret
+directory $WORK/db
+maxsize 2147483648
+index objectClass eq
+index entryUUID,entryCSN eq
+access to attrs=userPassword by self write by anonymous auth by * none
+access to * by users read by * none
+overlay syncprov
+CONF
+start=$(date +%s.%N)
+/usr/sbin/slapadd -q -f "$WORK/slapd.conf" -l "$WORK/data.ldif"
+echo "slapadd: $(echo "$(date +%s.%N) - $start" | bc) s"
+/usr/sbin/slapd -f "$WORK/slapd.conf" -h "ldap://127.0.0.1:$PORT/" -d 0 >"$WORK/slapd.log" 2>&1 &
+SLAPD_PID=$!
+for _ in $(seq 100); do ldapsearch -x -H "ldap://127.0.0.1:$PORT" -b "" -s base >/dev/null 2>&1 && break; sleep 0.1; done
+
+echo -n "reader-secret" > "$WORK/ldap.pw"
+cat > "$WORK/dirsyncd.yaml" <<CONF
+storage:
+  sqlite: $WORK/dirsyncd.db
+tenants:
+  - id: acme
+    name: Acme
+sources:
+  - name: corp
+    tenant: acme
+    type: ldap
+    url: ldap://127.0.0.1:$PORT
+    bind_dn: cn=reader,dc=example,dc=com
+    bind_password: { file: $WORK/ldap.pw }
+    page_size: 1000
+    users:
+      base_dn: ou=People,dc=example,dc=com
+      map:
+        userName: "{uid}"
+        name.givenName: "{givenName}"
+        name.familyName: "{sn}"
+        displayName: "{cn}"
+        title: "{title}"
+        emails[type eq "work"].value: "{mail|lower}"
+        externalId: "{employeeNumber}"
+    groups:
+      base_dn: ou=Groups,dc=example,dc=com
+    safety: { max_orphans: 500, max_orphan_ratio: 0.1 }
+CONF
+
+timed() {  # label, command...: prints elapsed seconds and peak RSS
+  local label=$1; shift
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "%e %M" -o "$WORK/time.out" "$@" >"$WORK/$label.out" 2>&1 || true
+    read -r secs kib < "$WORK/time.out"
+    echo "RESULT $label: ${secs} s, peak RSS $((kib / 1024)) MiB"
+  else
+    local t0; t0=$(date +%s.%N)
+    "$@" >"$WORK/$label.out" 2>&1 || true
+    echo "RESULT $label: $(echo "$(date +%s.%N) - $t0" | bc) s"
+  fi
+}
+
+timed ldapsearch ldapsearch -x -LLL -H "ldap://127.0.0.1:$PORT" -D cn=reader,dc=example,dc=com -w reader-secret \
+  -b ou=People,dc=example,dc=com -E pr=1000/noprompt "(objectClass=inetOrgPerson)" \
+  uid givenName sn cn title mail employeeNumber entryUUID
+echo "  ldapsearch returned $(grep -c '^dn:' "$WORK/ldapsearch.out") users"
+timed first_run "$DIRSYNCD" sync --config "$WORK/dirsyncd.yaml" --source corp --full
+grep -v "^20" "$WORK/first_run.out" | head -6 | sed 's/^/  /'
+timed second_run "$DIRSYNCD" sync --config "$WORK/dirsyncd.yaml" --source corp --full
+grep -v "^20" "$WORK/second_run.out" | head -6 | sed 's/^/  /'
