@@ -26,7 +26,8 @@ std::string b64(const std::uint8_t* data, std::size_t size) {
     std::string out;
     out.reserve((size * 4 + 2) / 3);
     for (std::size_t i = 0; i < size; i += 3) {
-        const std::uint32_t n = (std::uint32_t{data[i]} << 16) | (i + 1 < size ? std::uint32_t{data[i + 1]} << 8 : 0) |
+        const std::uint32_t n = (std::uint32_t{data[i]} << 16) |
+                                (i + 1 < size ? std::uint32_t{data[i + 1]} << 8 : 0) |
                                 (i + 2 < size ? std::uint32_t{data[i + 2]} : 0);
         out.push_back(alphabet[(n >> 18) & 63]);
         out.push_back(alphabet[(n >> 12) & 63]);
@@ -63,8 +64,8 @@ bool cost_acceptable(const scrypt_cost& c) {
 std::array<std::uint8_t, key_bytes> derive(std::string_view password, const std::uint8_t* salt,
                                            std::size_t salt_size, const scrypt_cost& c, std::size_t size) {
     std::array<std::uint8_t, key_bytes> key{};
-    if (EVP_PBE_scrypt(password.data(), password.size(), salt, salt_size, std::uint64_t{1} << c.log2_n, c.r, c.p,
-                       max_memory + 1024 * 1024, key.data(), size) != 1)
+    if (EVP_PBE_scrypt(password.data(), password.size(), salt, salt_size, std::uint64_t{1} << c.log2_n, c.r,
+                       c.p, max_memory + 1024 * 1024, key.data(), size) != 1)
         throw std::runtime_error("EVP_PBE_scrypt failed");
     return key;
 }

@@ -22,7 +22,7 @@ constexpr std::array<std::string_view, 3> builtin_schema_ids = {
     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
 };
 constexpr std::array<std::string_view, 2> reserved_prefixes = {"urn:ietf:params:scim:schemas:core:",
-                                                                "urn:ietf:params:scim:api:"};
+                                                               "urn:ietf:params:scim:api:"};
 
 bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -48,7 +48,8 @@ std::string bad_schema_id(std::string_view id) {
     }
     if (segments < 3) return "a schema id needs a namespace and a name after 'urn:' (urn:<nid>:<nss>)";
     for (auto builtin : builtin_schema_ids)
-        if (common::equal_folded(id, builtin)) return "it is a built-in schema; give your extension its own URN";
+        if (common::equal_folded(id, builtin))
+            return "it is a built-in schema; give your extension its own URN";
     for (auto prefix : reserved_prefixes)
         if (starts_with_folded(id, prefix))
             return "ids under '" + std::string(prefix) + "' are reserved by RFC 7643/7644";
@@ -72,7 +73,8 @@ std::optional<std::size_t> read_choice(diagnostics_sink& sink, const yaml_field&
         if (*text == allowed[i]) return i;
     std::string list;
     for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    sink.error(field.mark, "invalid " + field.name + " " + describe(field.value) + " (allowed: " + list + ")");
+    sink.error(field.mark,
+               "invalid " + field.name + " " + describe(field.value) + " (allowed: " + list + ")");
     return std::nullopt;
 }
 
@@ -89,7 +91,8 @@ std::vector<std::string> read_string_list(diagnostics_sink& sink, const yaml_fie
 class name_registry {
   public:
     /// False (and reported) when `name` was seen before in this list.
-    bool add(diagnostics_sink& sink, const std::string& name, const yaml_field& field, std::string_view list) {
+    bool add(diagnostics_sink& sink, const std::string& name, const yaml_field& field,
+             std::string_view list) {
         auto [it, inserted] = first_line_.try_emplace(common::fold_case(name), field.mark.line + 1);
         if (inserted) return true;
         sink.error(field.mark, "duplicate attribute name '" + name + "' in " + std::string(list) +
@@ -105,29 +108,30 @@ class name_registry {
 constexpr std::array<std::string_view, 8> type_names = {"string",   "boolean",   "decimal", "integer",
                                                         "dateTime", "reference", "binary",  "complex"};
 constexpr std::array<attribute_type_setting, 8> type_values = {
-    attribute_type_setting::string,    attribute_type_setting::boolean,   attribute_type_setting::decimal,
-    attribute_type_setting::integer,   attribute_type_setting::date_time, attribute_type_setting::reference,
-    attribute_type_setting::binary,    attribute_type_setting::complex};
+    attribute_type_setting::string,  attribute_type_setting::boolean,   attribute_type_setting::decimal,
+    attribute_type_setting::integer, attribute_type_setting::date_time, attribute_type_setting::reference,
+    attribute_type_setting::binary,  attribute_type_setting::complex};
 
 std::optional<mutability_setting> read_mutability(diagnostics_sink& sink, const yaml_field& field) {
     if (field.value.IsScalar() && field.value.Scalar() == "writeOnly") {
-        sink.error(field.mark, "mutability writeOnly is not supported for configured attributes: dirsyncd stores "
-                               "them as sent, and keeps only the core password (hashed)");
+        sink.error(field.mark,
+                   "mutability writeOnly is not supported for configured attributes: dirsyncd stores "
+                   "them as sent, and keeps only the core password (hashed)");
         return std::nullopt;
     }
     constexpr std::array<std::string_view, 3> names = {"readOnly", "readWrite", "immutable"};
     auto i = read_choice(sink, field, names);
     if (!i) return std::nullopt;
-    constexpr std::array<mutability_setting, 3> values = {mutability_setting::read_only,
-                                                          mutability_setting::read_write,
-                                                          mutability_setting::immutable};
+    constexpr std::array<mutability_setting, 3> values = {
+        mutability_setting::read_only, mutability_setting::read_write, mutability_setting::immutable};
     return values[*i];
 }
 
 std::optional<returned_setting> read_returned(diagnostics_sink& sink, const yaml_field& field) {
     if (field.value.IsScalar() && field.value.Scalar() == "never") {
-        sink.error(field.mark, "returned never is not supported for configured attributes: dirsyncd stores them "
-                               "as sent, and keeps only the core password (hashed)");
+        sink.error(field.mark,
+                   "returned never is not supported for configured attributes: dirsyncd stores them "
+                   "as sent, and keeps only the core password (hashed)");
         return std::nullopt;
     }
     constexpr std::array<std::string_view, 3> names = {"always", "default", "request"};
@@ -142,7 +146,8 @@ void check_uniqueness(diagnostics_sink& sink, const yaml_field& field) {
     auto text = read_string(sink, field);
     if (!text || *text == "none") return;
     if (*text == "server" || *text == "global")
-        sink.error(field.mark, "uniqueness " + *text + " is not enforced for configured attributes; use none");
+        sink.error(field.mark,
+                   "uniqueness " + *text + " is not enforced for configured attributes; use none");
     else
         sink.error(field.mark, "invalid uniqueness " + describe(field.value) + " (allowed: none)");
 }
@@ -246,8 +251,9 @@ std::optional<schema_attribute_settings> read_attribute(diagnostics_sink& sink, 
 
     const bool complex = a.type == attribute_type_setting::complex;
     if (complex && sub) {
-        sink.error(type_field->mark, "a sub-attribute cannot be complex: RFC 7643 §2.3.8 allows one level "
-                                     "of sub-attributes");
+        sink.error(type_field->mark,
+                   "a sub-attribute cannot be complex: RFC 7643 §2.3.8 allows one level "
+                   "of sub-attributes");
         ok = false;
     } else if (subs && !complex) {
         sink.error(subs->mark, "sub_attributes are only allowed for type complex");
@@ -282,8 +288,8 @@ void read_schemas(diagnostics_sink& sink, const yaml_field& field, std::vector<s
                 if (auto why = bad_schema_id(*id); !why.empty()) {
                     sink.error(f->mark, "invalid schema id " + describe(f->value) + ": " + why);
                     ok = false;
-                } else if (auto [it, inserted] = first_line_of_id.try_emplace(common::fold_case(*id),
-                                                                               f->mark.line + 1);
+                } else if (auto [it, inserted] =
+                               first_line_of_id.try_emplace(common::fold_case(*id), f->mark.line + 1);
                            !inserted) {
                     sink.error(f->mark, "duplicate schema id '" + *id + "' (first defined at line " +
                                             std::to_string(it->second) + "; ids are case-insensitive)");

@@ -10,32 +10,46 @@ scim::attribute_type type_of(config::attribute_type_setting t) {
     using in = config::attribute_type_setting;
     using out = scim::attribute_type;
     switch (t) {
-        case in::string: return out::string;
-        case in::boolean: return out::boolean;
-        case in::decimal: return out::decimal;
-        case in::integer: return out::integer;
-        case in::date_time: return out::date_time;
-        case in::reference: return out::reference;
-        case in::binary: return out::binary;
-        case in::complex: return out::complex;
+        case in::string:
+            return out::string;
+        case in::boolean:
+            return out::boolean;
+        case in::decimal:
+            return out::decimal;
+        case in::integer:
+            return out::integer;
+        case in::date_time:
+            return out::date_time;
+        case in::reference:
+            return out::reference;
+        case in::binary:
+            return out::binary;
+        case in::complex:
+            return out::complex;
     }
     return out::string;
 }
 
 scim::mutability mutability_of(config::mutability_setting m) {
     switch (m) {
-        case config::mutability_setting::read_only: return scim::mutability::read_only;
-        case config::mutability_setting::read_write: return scim::mutability::read_write;
-        case config::mutability_setting::immutable: return scim::mutability::immutable;
+        case config::mutability_setting::read_only:
+            return scim::mutability::read_only;
+        case config::mutability_setting::read_write:
+            return scim::mutability::read_write;
+        case config::mutability_setting::immutable:
+            return scim::mutability::immutable;
     }
     return scim::mutability::read_write;
 }
 
 scim::returned returned_of(config::returned_setting r) {
     switch (r) {
-        case config::returned_setting::always: return scim::returned::always;
-        case config::returned_setting::default_: return scim::returned::default_;
-        case config::returned_setting::request: return scim::returned::request;
+        case config::returned_setting::always:
+            return scim::returned::always;
+        case config::returned_setting::default_:
+            return scim::returned::default_;
+        case config::returned_setting::request:
+            return scim::returned::request;
     }
     return scim::returned::default_;
 }
@@ -53,7 +67,8 @@ scim::attribute to_scim_attribute(const config::schema_attribute_settings& in) {
     a.uniqueness = scim::uniqueness::none;
     a.canonical_values = in.canonical_values;
     a.reference_types = in.reference_types;
-    if (a.type == scim::attribute_type::reference && a.reference_types.empty()) a.reference_types = {"external"};
+    if (a.type == scim::attribute_type::reference && a.reference_types.empty())
+        a.reference_types = {"external"};
     for (const auto& sub : in.sub_attributes) a.sub_attributes.push_back(to_scim_attribute(sub));
     return a;
 }
@@ -69,7 +84,8 @@ scim::schema to_scim_schema(const config::schema_settings& configured) {
     return s;
 }
 
-std::shared_ptr<const scim::service_schemas> served_schemas(const std::vector<config::schema_settings>& configured) {
+std::shared_ptr<const scim::service_schemas> served_schemas(
+    const std::vector<config::schema_settings>& configured) {
     std::vector<scim::schema> users;
     std::vector<scim::schema> groups;
     for (const auto& c : configured)

@@ -18,7 +18,8 @@ scim::schema to_scim_schema(const config::schema_settings& configured);
 
 /// The schemas the SCIM service serves: the built-in ones plus the configured extensions, each under the
 /// resource type it names, in file order. `configured` is validated (config::load_settings_*).
-std::shared_ptr<const scim::service_schemas> served_schemas(const std::vector<config::schema_settings>& configured);
+std::shared_ptr<const scim::service_schemas> served_schemas(
+    const std::vector<config::schema_settings>& configured);
 
 /// The SCIM options of each configured tenant, by tenant id.
 std::map<std::string, scim::tenant_options, std::less<>> tenant_options(

@@ -260,7 +260,8 @@ boost::system::result<group_patch_plan, error> plan_group_patch(const json& patc
 }
 
 boost::system::result<json, error> apply_group_resource_patch(const group_patch_plan& plan,
-                                                              const json& rendered, const patch_limits& limits,
+                                                              const json& rendered,
+                                                              const patch_limits& limits,
                                                               const resource_schema& schema) {
     json patched = rendered;
     if (plan.resource_patch) {

@@ -200,7 +200,8 @@ http::response groups_endpoint::patch(const group_request_context& ctx, std::str
     return modify(
         dir_, ctx, id,
         [&](const directory::group& current) -> boost::system::result<directory::group_change, error> {
-            auto resource = apply_group_resource_patch(*plan, render_group(current, ctx.groups_url), {}, schema);
+            auto resource =
+                apply_group_resource_patch(*plan, render_group(current, ctx.groups_url), {}, schema);
             if (!resource) return resource.error();
             if (strict)
                 if (auto refused = refuse_unknown_attributes(*resource, &current.resource, schema))

@@ -65,7 +65,8 @@ class collector {
     }
 
     void members(const schema& s, const json& object, const std::string& prefix) {
-        for (auto it = object.begin(); it != object.end(); ++it) attribute(s, it.key(), it.value(), prefix + it.key());
+        for (auto it = object.begin(); it != object.end(); ++it)
+            attribute(s, it.key(), it.value(), prefix + it.key());
     }
 
     void attribute(const schema& s, const std::string& name, const json& value, const std::string& path) {
@@ -122,7 +123,8 @@ std::optional<error> refuse_unknown_attributes(const json& resource, const json*
 }
 
 std::optional<error> refuse_unknown_paths(const json& patch_request, const resource_schema& schemas) {
-    auto operations = read_patch_operations(patch_request, patch_limits{std::numeric_limits<std::size_t>::max()});
+    auto operations =
+        read_patch_operations(patch_request, patch_limits{std::numeric_limits<std::size_t>::max()});
     if (!operations) return std::nullopt;
     const json& ops = **operations;
     for (std::size_t i = 0; i < ops.size(); ++i) {
@@ -134,8 +136,7 @@ std::optional<error> refuse_unknown_paths(const json& patch_request, const resou
         auto target = resolve_patch_path(std::move(*path), schemas);
         if (!target) continue;
         if (target->owner == nullptr) {
-            if (!target->container.empty())
-                return in_operation(i, refusal(target->to_string(), true));
+            if (!target->container.empty()) return in_operation(i, refusal(target->to_string(), true));
             return in_operation(i, refusal(target->attribute, false));
         }
         if (target->names_schema()) continue;

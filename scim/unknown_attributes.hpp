@@ -27,7 +27,8 @@ struct unknown_attribute {
 /// that it lacks. `resource` is canonical (canonicalize_resource's result: the schema's spelling). Entra's
 /// data-less group marker "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group" in
 /// `schemas` is not reported: Entra lists it on every group and nothing can declare it.
-std::vector<unknown_attribute> unknown_attributes(const nlohmann::json& resource, const resource_schema& schemas);
+std::vector<unknown_attribute> unknown_attributes(const nlohmann::json& resource,
+                                                  const resource_schema& schemas);
 
 /// For a strict tenant's POST/PUT/PATCH: 400 invalidValue naming the first of unknown_attributes(`resource`)
 /// that `stored` (the resource as stored before this write; nullptr on create) does not hold already
@@ -40,6 +41,7 @@ std::optional<error> refuse_unknown_attributes(const nlohmann::json& resource, c
 /// are not checked). Operations or paths that do not parse are left to the PATCH engine, which explains
 /// them; so is a request that is not a PatchOp. Path-less values are checked on the result, with
 /// refuse_unknown_attributes.
-std::optional<error> refuse_unknown_paths(const nlohmann::json& patch_request, const resource_schema& schemas);
+std::optional<error> refuse_unknown_paths(const nlohmann::json& patch_request,
+                                          const resource_schema& schemas);
 
 }  // namespace dirsync::scim

@@ -89,7 +89,8 @@ boost::system::result<std::optional<password_write>, error> take_password(json& 
 boost::system::result<patch_password, error> take_password_operations(json& patch_request,
                                                                       const resource_schema& schemas) {
     patch_password out;
-    auto operations = read_patch_operations(patch_request, patch_limits{std::numeric_limits<std::size_t>::max()});
+    auto operations =
+        read_patch_operations(patch_request, patch_limits{std::numeric_limits<std::size_t>::max()});
     if (!operations) return out;
     // read_patch_operations points into `patch_request`, which is ours to change.
     json& ops = const_cast<json&>(**operations);

@@ -126,7 +126,8 @@ boost::system::result<void, error> check_required(const schema& ext, const json*
     for (const auto& a : ext.attributes) {
         const json* v = object != nullptr ? json_member(*object, a.name) : nullptr;
         if (v == nullptr || is_empty(*v)) {
-            if (a.required) return invalid_value("'" + ext.id + ":" + a.name + "' is required by that schema");
+            if (a.required)
+                return invalid_value("'" + ext.id + ":" + a.name + "' is required by that schema");
             continue;
         }
         if (a.type != attribute_type::complex) continue;

@@ -42,7 +42,8 @@ search_target user_search_target(const directory::directory& dir, std::string te
                                  const resource_schema& schema) {
     search_target t;
     t.schema = &schema;
-    t.open = [&dir, &schema, tenant = std::move(tenant), users_url = std::move(users_url)](const search_needs&) {
+    t.open = [&dir, &schema, tenant = std::move(tenant),
+              users_url = std::move(users_url)](const search_needs&) {
         return std::make_unique<user_source>(dir, tenant, users_url, schema);
     };
     return t;

@@ -105,7 +105,8 @@ http::response users_endpoint::create(const user_request_context& ctx, const jso
     auto canonical = canonicalize_user(input, schema);
     if (!canonical) return to_response(canonical.error());
     if (settings_.options_for(ctx.tenant).strict_schema)
-        if (auto refused = refuse_unknown_attributes(*canonical, nullptr, schema)) return to_response(*refused);
+        if (auto refused = refuse_unknown_attributes(*canonical, nullptr, schema))
+            return to_response(*refused);
     directory::user_write w;
     w.resource = std::move(*canonical);
     w.source = "scim";

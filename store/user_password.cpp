@@ -2,7 +2,8 @@
 
 namespace dirsync::store::user_password {
 
-bool set(connection& db, std::string_view tenant, std::string_view id, const std::optional<std::string>& hash) {
+bool set(connection& db, std::string_view tenant, std::string_view id,
+         const std::optional<std::string>& hash) {
     auto s = db.cached("UPDATE users SET password_hash = ?3 WHERE tenant_id = ?1 AND id = ?2");
     s->bind(1, tenant).bind(2, id).bind(3, hash);
     s->step();

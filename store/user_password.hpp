@@ -13,7 +13,8 @@ namespace dirsync::store::user_password {
 /// log. Every query takes the tenant id. Writes throw sqlite_error.
 
 /// Sets (or, with nullopt, clears) the hash of user (tenant, id). False when there is no such user.
-bool set(connection& db, std::string_view tenant, std::string_view id, const std::optional<std::string>& hash);
+bool set(connection& db, std::string_view tenant, std::string_view id,
+         const std::optional<std::string>& hash);
 
 /// The stored hash of user (tenant, id); nullopt when there is none, or no such user.
 std::optional<std::string> get(connection& db, std::string_view tenant, std::string_view id);

@@ -16,7 +16,7 @@ TEST(PasswordHash, DefaultCostIsScryptN32768R8P1InPhcForm) {
     const std::string tail = phc.substr(std::string("$scrypt$ln=15,r=8,p=1$").size());
     const auto dollar = tail.find('$');
     ASSERT_NE(dollar, std::string::npos);
-    EXPECT_EQ(tail.substr(0, dollar).size(), 22u);  // 16-byte salt, base64 without padding
+    EXPECT_EQ(tail.substr(0, dollar).size(), 22u);   // 16-byte salt, base64 without padding
     EXPECT_EQ(tail.substr(dollar + 1).size(), 43u);  // 32-byte key
     EXPECT_EQ(phc.find('='), phc.find("ln=") + 2);   // no padding anywhere else
     EXPECT_EQ(phc.find("correct"), std::string::npos);
@@ -60,19 +60,17 @@ TEST(PasswordHash, MalformedOrForeignStringsNeverVerify) {
     const std::string good = hash_password("pw", cheap);
     const std::string salt_and_key = good.substr(good.find("p=1$") + 4);
     for (const std::string& bad : {
-             std::string(),
-             std::string("pw"),
-             std::string("$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"),
-             "$scrypt$ln=10,r=8$" + salt_and_key,                  // p missing
-             "$scrypt$ln=10,r=8,p=1,x=2$" + salt_and_key,          // extra parameter
-             "$scrypt$ln=10,r=8,p=0$" + salt_and_key,              // p out of range
-             "$scrypt$ln=25,r=8,p=1$" + salt_and_key,              // N too large
-             "$scrypt$ln=20,r=64,p=1$" + salt_and_key,             // memory above the cap
-             "$scrypt$ln=x,r=8,p=1$" + salt_and_key,               // not a number
-             "$scrypt$ln=10,r=8,p=1$" + salt_and_key.substr(0, salt_and_key.find('$')),  // no key
+             std::string(), std::string("pw"), std::string("$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"),
+             "$scrypt$ln=10,r=8$" + salt_and_key,          // p missing
+             "$scrypt$ln=10,r=8,p=1,x=2$" + salt_and_key,  // extra parameter
+             "$scrypt$ln=10,r=8,p=0$" + salt_and_key,      // p out of range
+             "$scrypt$ln=25,r=8,p=1$" + salt_and_key,      // N too large
+             "$scrypt$ln=20,r=64,p=1$" + salt_and_key,     // memory above the cap
+             "$scrypt$ln=x,r=8,p=1$" + salt_and_key,       // not a number
+             "$scrypt$ln=10,r=8,p=1$" + salt_and_key.substr(0, salt_and_key.find('$')),        // no key
              "$scrypt$ln=10,r=8,p=1$!!!!$" + salt_and_key.substr(salt_and_key.find('$') + 1),  // bad base64
-             "$scrypt$ln=10,r=8,p=1$" + salt_and_key + "=",        // padding
-             "$scrypt$ln=10,r=8,p=1$" + salt_and_key.substr(0, salt_and_key.size() - 30),  // short key
+             "$scrypt$ln=10,r=8,p=1$" + salt_and_key + "=",                                    // padding
+             "$scrypt$ln=10,r=8,p=1$" + salt_and_key.substr(0, salt_and_key.size() - 30),      // short key
          })
         EXPECT_FALSE(verify_password("pw", bad)) << bad;
     EXPECT_TRUE(verify_password("pw", good));

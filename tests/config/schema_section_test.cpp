@@ -88,7 +88,8 @@ TEST(SchemaSection, ReadsEveryKeyOfSchemasAndAttributes) {
 
 TEST(SchemaSection, AbsentSectionMeansNoExtensionsAndTenantsAreLenient) {
     auto loaded = load_settings_string(
-        "storage: {sqlite: x.db}\ntenants:\n  - {id: a, name: A}\n  - {id: b, name: B, strict_schema: true}\n",
+        "storage: {sqlite: x.db}\ntenants:\n  - {id: a, name: A}\n  - {id: b, name: B, strict_schema: "
+        "true}\n",
         "s.yaml");
     ASSERT_TRUE(loaded) << joined(loaded.error());
     EXPECT_TRUE(loaded->schemas.empty());
@@ -114,14 +115,15 @@ constexpr bad_schema bad_schemas[] = {
      "missing required key 'id' in schemas[0]"},
     {"missing_attributes", "  - id: urn:a:b\n    name: A\n    resource: User\n", "3:5",
      "missing required key 'attributes' in schemas[0]"},
-    {"id_not_a_urn", "  - id: http://example.com/User\n    name: A\n    resource: User\n    attributes: [{name: x}]\n",
-     "3:9", "invalid schema id 'http://example.com/User': a schema id is a URN starting with 'urn:'"},
+    {"id_not_a_urn",
+     "  - id: http://example.com/User\n    name: A\n    resource: User\n    attributes: [{name: x}]\n", "3:9",
+     "invalid schema id 'http://example.com/User': a schema id is a URN starting with 'urn:'"},
     {"id_bad_character", "  - id: urn:a:b/c\n    name: A\n    resource: User\n    attributes: [{name: x}]\n",
      "3:9", "a schema id may hold only letters, digits and . - _ :"},
     {"id_empty_segment", "  - id: 'urn:a::b'\n    name: A\n    resource: User\n    attributes: [{name: x}]\n",
      "3:9", "no empty ':'-separated segment"},
-    {"id_too_short", "  - id: urn:acme\n    name: A\n    resource: User\n    attributes: [{name: x}]\n", "3:9",
-     "needs a namespace and a name after 'urn:'"},
+    {"id_too_short", "  - id: urn:acme\n    name: A\n    resource: User\n    attributes: [{name: x}]\n",
+     "3:9", "needs a namespace and a name after 'urn:'"},
     {"id_builtin",
      "  - id: URN:ietf:params:scim:schemas:extension:enterprise:2.0:User\n    name: A\n    resource: User\n"
      "    attributes: [{name: x}]\n",
@@ -136,14 +138,15 @@ constexpr bad_schema bad_schemas[] = {
      "7:9", "duplicate schema id 'URN:A:B:user' (first defined at line 3; ids are case-insensitive)"},
     {"name_empty", "  - id: urn:a:b\n    name: ''\n    resource: User\n    attributes: [{name: x}]\n", "4:11",
      "name must not be empty"},
-    {"bad_resource", "  - id: urn:a:b\n    name: A\n    resource: Device\n    attributes: [{name: x}]\n", "5:15",
-     "invalid resource 'Device' (allowed: User, Group)"},
+    {"bad_resource", "  - id: urn:a:b\n    name: A\n    resource: Device\n    attributes: [{name: x}]\n",
+     "5:15", "invalid resource 'Device' (allowed: User, Group)"},
     {"no_attributes", "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes: []\n", "6:17",
      "attributes must list at least one attribute"},
-    {"attribute_not_a_mapping", "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes: [x]\n", "6:18",
-     "expected a mapping for attributes[0], got 'x'"},
+    {"attribute_not_a_mapping", "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes: [x]\n",
+     "6:18", "expected a mapping for attributes[0], got 'x'"},
     {"attribute_unknown_key",
-     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - {name: x, caseExact: true}\n",
+     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - {name: x, caseExact: "
+     "true}\n",
      "7:19",
      "unknown key 'caseExact' in schemas[0].attributes[0] (allowed: name, type, description, required, "
      "case_exact, multi_valued, mutability, returned, uniqueness, canonical_values, reference_types, "
@@ -163,7 +166,8 @@ constexpr bad_schema bad_schemas[] = {
      "8:16",
      "duplicate attribute name 'Badge' in schemas[0].attributes (first at line 7; names are "
      "case-insensitive)"},
-    {"bad_type", "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - {name: x, type: int}\n",
+    {"bad_type",
+     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - {name: x, type: int}\n",
      "7:25",
      "invalid type 'int' (allowed: string, boolean, decimal, integer, dateTime, reference, binary, complex)"},
     {"type_wrong_case",
@@ -180,16 +184,20 @@ constexpr bad_schema bad_schemas[] = {
      "      - {name: x, mutability: writeOnly}\n",
      "7:31", "mutability writeOnly is not supported for configured attributes"},
     {"returned_never",
-     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - {name: x, returned: never}\n",
+     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - {name: x, returned: "
+     "never}\n",
      "7:29", "returned never is not supported for configured attributes"},
     {"bad_returned",
-     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - {name: x, returned: sometimes}\n",
+     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - {name: x, returned: "
+     "sometimes}\n",
      "7:29", "invalid returned 'sometimes' (allowed: always, default, request)"},
     {"uniqueness_server",
-     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - {name: x, uniqueness: server}\n",
+     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - {name: x, uniqueness: "
+     "server}\n",
      "7:31", "uniqueness server is not enforced for configured attributes; use none"},
     {"bad_uniqueness",
-     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - {name: x, uniqueness: unique}\n",
+     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - {name: x, uniqueness: "
+     "unique}\n",
      "7:31", "invalid uniqueness 'unique' (allowed: none)"},
     {"canonical_values_not_a_list",
      "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n"
@@ -211,16 +219,19 @@ constexpr bad_schema bad_schemas[] = {
      "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - {name: x, type: complex}\n",
      "7:25", "a complex attribute needs sub_attributes"},
     {"complex_sub_attribute",
-     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - name: x\n        type: complex\n"
+     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - name: x\n        type: "
+     "complex\n"
      "        sub_attributes:\n          - name: y\n            type: complex\n"
      "            sub_attributes: [{name: z}]\n",
      "11:19", "a sub-attribute cannot be complex: RFC 7643 §2.3.8 allows one level of sub-attributes"},
     {"sub_attribute_duplicate",
-     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - name: x\n        type: complex\n"
+     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - name: x\n        type: "
+     "complex\n"
      "        sub_attributes: [{name: level}, {name: LEVEL}]\n",
      "9:48", "duplicate attribute name 'LEVEL' in schemas[0].attributes[0].sub_attributes (first at line 9"},
     {"sub_attribute_bad_name",
-     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - name: x\n        type: complex\n"
+     "  - id: urn:a:b\n    name: A\n    resource: User\n    attributes:\n      - name: x\n        type: "
+     "complex\n"
      "        sub_attributes: [{name: $ref}]\n",
      "9:33", "invalid attribute name '$ref'"},
 };
@@ -262,8 +273,8 @@ TEST(SchemaSection, ReportsProblemsOfSeveralSchemasAtOnce) {
 }
 
 TEST(SchemaSection, TenantStrictSchemaMustBeABoolean) {
-    auto loaded =
-        load_settings_string("storage: {sqlite: x.db}\ntenants:\n  - {id: a, name: A, strict_schema: maybe}\n", "s.yaml");
+    auto loaded = load_settings_string(
+        "storage: {sqlite: x.db}\ntenants:\n  - {id: a, name: A, strict_schema: maybe}\n", "s.yaml");
     ASSERT_FALSE(loaded);
     const auto d = loaded.error().diagnostics;
     ASSERT_EQ(d.size(), 1u);

@@ -20,11 +20,14 @@ class PasswordHashTest : public ::testing::Test {
     directory dir{db_};
     actor who{"scim-token", "0123abcd"};
 
-    void SetUp() override { dir.sync_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", std::nullopt}}); }
+    void SetUp() override {
+        dir.sync_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", std::nullopt}});
+    }
 
     static user_write person(std::string user_name) {
         user_write w;
-        w.resource = json{{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}}, {"userName", user_name}};
+        w.resource =
+            json{{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}}, {"userName", user_name}};
         return w;
     }
 

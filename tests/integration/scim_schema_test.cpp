@@ -9,7 +9,8 @@ using json = nlohmann::json;
 constexpr const char* core = "urn:ietf:params:scim:schemas:core:2.0:User";
 constexpr const char* core_group = "urn:ietf:params:scim:schemas:core:2.0:Group";
 constexpr const char* acme_urn = "urn:example:params:scim:schemas:extension:acme:2.0:User";
-constexpr const char* entra_marker = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
+constexpr const char* entra_marker =
+    "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
 
 /// acme and globex as usual (lenient), initech with strict_schema, and one User extension.
 class SchemaDaemonTest : public DaemonTest {
@@ -45,8 +46,8 @@ class SchemaDaemonTest : public DaemonTest {
 
     http_result patch(const std::string& token, const std::string& target, const std::string& operations) {
         return call(token, "PATCH", target,
-                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":)" + operations +
-                        "}");
+                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":)" +
+                        operations + "}");
     }
 };
 
@@ -54,27 +55,34 @@ TEST_F(SchemaDaemonTest, ExtensionDataIsStoredFilteredAndPatched) {
     ASSERT_TRUE(wait_for_log("schema urn:example:params:scim:schemas:extension:acme:2.0:User extends User"));
     json user = user_json("badged");
     user["schemas"] = json::array({core, acme_urn});
-    user[acme_urn] = {{"badgeNumber", "B-42"}, {"floor", 3}, {"onSite", "True"}, {"clearance", {{"level", 2}}}};
+    user[acme_urn] = {
+        {"badgeNumber", "B-42"}, {"floor", 3}, {"onSite", "True"}, {"clearance", {{"level", 2}}}};
     auto created = call(acme_token, "POST", "/scim/v2/Users", user.dump());
     ASSERT_EQ(created.status, 201) << created.body;
     const json u = parse(created);
     EXPECT_EQ(u["schemas"], json::array({core, acme_urn}));
-    EXPECT_EQ(u[acme_urn], json::parse(R"({"badgeNumber":"B-42","floor":3,"onSite":true,"clearance":{"level":2}})"));
+    EXPECT_EQ(u[acme_urn],
+              json::parse(R"({"badgeNumber":"B-42","floor":3,"onSite":true,"clearance":{"level":2}})"));
     const std::string id = u["id"];
     create_user(acme_token, "plain");
 
     // Filter on it, qualified and not; caseExact applies.
-    auto found = parse(call(acme_token, "GET",
-                            "/scim/v2/Users?filter=urn%3Aexample%3Aparams%3Ascim%3Aschemas%3Aextension%3Aacme%3A2.0"
-                            "%3AUser%3AbadgeNumber%20eq%20%22B-42%22"));
+    auto found =
+        parse(call(acme_token, "GET",
+                   "/scim/v2/Users?filter=urn%3Aexample%3Aparams%3Ascim%3Aschemas%3Aextension%3Aacme%3A2.0"
+                   "%3AUser%3AbadgeNumber%20eq%20%22B-42%22"));
     ASSERT_EQ(found["totalResults"], 1) << found.dump();
     EXPECT_EQ(found["Resources"][0]["id"], id);
-    EXPECT_EQ(parse(call(acme_token, "GET", "/scim/v2/Users?filter=badgeNumber%20eq%20%22b-42%22"))["totalResults"], 0);
-    EXPECT_EQ(parse(call(acme_token, "GET", "/scim/v2/Users?filter=clearance.level%20ge%202"))["totalResults"], 1);
+    EXPECT_EQ(
+        parse(call(acme_token, "GET", "/scim/v2/Users?filter=badgeNumber%20eq%20%22b-42%22"))["totalResults"],
+        0);
+    EXPECT_EQ(
+        parse(call(acme_token, "GET", "/scim/v2/Users?filter=clearance.level%20ge%202"))["totalResults"], 1);
 
     // PATCH it by URN path; the result survives a read.
-    auto patched = patch(acme_token, "/scim/v2/Users/" + id,
-                         R"([{"op":"replace","path":"urn:example:params:scim:schemas:extension:acme:2.0:User:floor",
+    auto patched =
+        patch(acme_token, "/scim/v2/Users/" + id,
+              R"([{"op":"replace","path":"urn:example:params:scim:schemas:extension:acme:2.0:User:floor",
                               "value":7},
                              {"op":"add","path":"urn:example:params:scim:schemas:extension:acme:2.0:User:clearance.area",
                               "value":"lab"}])");
@@ -82,12 +90,14 @@ TEST_F(SchemaDaemonTest, ExtensionDataIsStoredFilteredAndPatched) {
     auto again = parse(call(acme_token, "GET", "/scim/v2/Users/" + id));
     EXPECT_EQ(again[acme_urn]["floor"], 7);
     EXPECT_EQ(again[acme_urn]["clearance"], json::parse(R"({"level":2,"area":"lab"})"));
-    expect_scim_error(patch(acme_token, "/scim/v2/Users/" + id,
-                            R"([{"op":"replace","path":"urn:example:params:scim:schemas:extension:acme:2.0:User:floor",
+    expect_scim_error(
+        patch(acme_token, "/scim/v2/Users/" + id,
+              R"([{"op":"replace","path":"urn:example:params:scim:schemas:extension:acme:2.0:User:floor",
                                  "value":"seventh"}])"),
-                      400, "invalidValue");
+        400, "invalidValue");
     // Projection and sorting.
-    auto only = parse(call(acme_token, "GET", "/scim/v2/Users/" + id + "?attributes=" + std::string(acme_urn) + ":floor"));
+    auto only = parse(
+        call(acme_token, "GET", "/scim/v2/Users/" + id + "?attributes=" + std::string(acme_urn) + ":floor"));
     EXPECT_EQ(only[acme_urn], json({{"floor", 7}}));
     auto sorted = parse(call(acme_token, "GET", "/scim/v2/Users?sortBy=floor"));
     ASSERT_EQ(sorted["Resources"].size(), 2u);
@@ -127,7 +137,8 @@ TEST_F(SchemaDaemonTest, StrictTenantRefusesUnknownAttributesAndSchemas) {
     unknown_urn["schemas"].push_back("urn:example:other:1.0:User");
     r = call(initech_token, "POST", "/scim/v2/Users", unknown_urn.dump());
     expect_scim_error(r, 400, "invalidValue");
-    EXPECT_NE(parse(r)["detail"].get<std::string>().find("'urn:example:other:1.0:User'"), std::string::npos) << r.body;
+    EXPECT_NE(parse(r)["detail"].get<std::string>().find("'urn:example:other:1.0:User'"), std::string::npos)
+        << r.body;
 
     const std::string id = create_user(initech_token, "s3");  // what the schemas declare is fine
     r = patch(initech_token, "/scim/v2/Users/" + id, R"([{"op":"add","path":"shoeSize","value":44}])");

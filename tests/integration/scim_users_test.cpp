@@ -214,7 +214,8 @@ TEST_F(DaemonTest, PasswordIsAcceptedStoredHashedAndNeverReturned) {
     auto read = call(acme_token, "GET", "/scim/v2/Users/" + id + "?attributes=password,userName");
     EXPECT_EQ(read.body.find("password"), std::string::npos) << read.body;
 
-    // The row holds a PHC scrypt hash; the cleartext is nowhere in the database, the resource or the audit log.
+    // The row holds a PHC scrypt hash; the cleartext is in neither the database, the resource nor the audit
+    // log.
     store::connection db(dir_.file("data/dirsyncd.db"), true);
     store::statement row(db, "SELECT password_hash, resource FROM users WHERE id = ?1");
     row.bind(1, id);

@@ -24,7 +24,8 @@ constexpr const char* acme_urn = "urn:example:acme:2.0:User";
 constexpr const char* team_urn = "urn:example:acme:2.0:Group";
 constexpr const char* core = "urn:ietf:params:scim:schemas:core:2.0:User";
 constexpr const char* core_group = "urn:ietf:params:scim:schemas:core:2.0:Group";
-constexpr const char* entra_group_marker = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
+constexpr const char* entra_group_marker =
+    "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
 
 attribute simple(std::string name, attribute_type type = attribute_type::string) {
     attribute a;
@@ -62,8 +63,8 @@ class CustomSchemaService : public ::testing::Test {
     testing::temp_dir dir_;
     store::database db_{dir_.file("s.db")};
     directory::directory dir{db_};
-    http::bearer_authenticator auth{{{"lenient", common::sha256("lenient-token")},
-                                     {"strict", common::sha256("strict-token")}}};
+    http::bearer_authenticator auth{
+        {{"lenient", common::sha256("lenient-token")}, {"strict", common::sha256("strict-token")}}};
     std::unique_ptr<service> svc;
 
     void SetUp() override {
@@ -121,8 +122,11 @@ TEST_F(CustomSchemaService, ExtensionDataIsStoredCanonicallyAndListedInSchemas) 
     auto r = call("POST", "/Users",
                   json{{"schemas", {core}},  // the URN is added because the resource carries its data
                        {"userName", "bjensen"},
-                       {acme_urn, {{"BadgeNumber", "B-1"}, {"onSite", "True"}, {"floor", 3.0},
-                                   {"clearance", {{{"LEVEL", 2}, {"area", "lab"}}}}}}});
+                       {acme_urn,
+                        {{"BadgeNumber", "B-1"},
+                         {"onSite", "True"},
+                         {"floor", 3.0},
+                         {"clearance", {{{"LEVEL", 2}, {"area", "lab"}}}}}}});
     ASSERT_EQ(r.status, 201u) << r.body;
     const json u = parsed(r);
     EXPECT_EQ(u["schemas"], json::array({core, acme_urn}));
@@ -137,8 +141,9 @@ TEST_F(CustomSchemaService, WrongTypesAreInvalidValueNamingTheAttribute) {
                          "floor must be an integer");
     expect_invalid_value(call("POST", "/Users", acme_user("a", {{"badgeNumber", "1"}, {"onSite", "yes"}})),
                          "onSite must be a boolean");
-    expect_invalid_value(call("POST", "/Users", acme_user("a", {{"badgeNumber", "1"}, {"hired", "yesterday"}})),
-                         "hired is not a valid dateTime");
+    expect_invalid_value(
+        call("POST", "/Users", acme_user("a", {{"badgeNumber", "1"}, {"hired", "yesterday"}})),
+        "hired is not a valid dateTime");
     expect_invalid_value(
         call("POST", "/Users", acme_user("a", {{"badgeNumber", "1"}, {"clearance", {{{"level", "high"}}}}})),
         "clearance.level must be an integer");
@@ -184,25 +189,29 @@ TEST_F(CustomSchemaService, FilterSortAndProjectOnExtensionAttributes) {
     EXPECT_EQ(names("filter=badgeNumber%20sw%20%22B%22"), (v{"ann", "bob"}));  // unqualified: unambiguous
     EXPECT_EQ(names("filter=floor%20gt%205"), v{"ann"});
     EXPECT_EQ(names("filter=badgeNumber%20pr&sortBy=urn:example:acme:2.0:User:floor"), (v{"bob", "ann"}));
-    EXPECT_EQ(names("sortBy=badgeNumber&sortOrder=descending"), (v{"cid", "ann", "bob"}));  // unassigned: highest
+    EXPECT_EQ(names("sortBy=badgeNumber&sortOrder=descending"),
+              (v{"cid", "ann", "bob"}));  // unassigned: highest
 
-    auto only = parsed(call("GET", "/Users?filter=userName%20eq%20%22ann%22&attributes=urn:example:acme:2.0:User:floor"));
+    auto only = parsed(
+        call("GET", "/Users?filter=userName%20eq%20%22ann%22&attributes=urn:example:acme:2.0:User:floor"));
     const json ann = only["Resources"][0];
     EXPECT_EQ(ann[acme_urn], json({{"floor", 7}}));
     EXPECT_FALSE(ann.contains("userName"));
-    auto without = parsed(call("GET", "/Users?filter=userName%20eq%20%22ann%22&excludedAttributes=badgeNumber"));
+    auto without =
+        parsed(call("GET", "/Users?filter=userName%20eq%20%22ann%22&excludedAttributes=badgeNumber"));
     EXPECT_EQ(without["Resources"][0][acme_urn], json({{"floor", 7}}));
-    auto no_extension = parsed(call("GET", "/Users?filter=userName%20eq%20%22ann%22&excludedAttributes=" +
-                                        std::string(acme_urn)));
+    auto no_extension = parsed(
+        call("GET", "/Users?filter=userName%20eq%20%22ann%22&excludedAttributes=" + std::string(acme_urn)));
     EXPECT_FALSE(no_extension["Resources"][0].contains(acme_urn));
 }
 
 TEST_F(CustomSchemaService, PatchByUrnPathAndPathLess) {
     const std::string id = create(json{{"schemas", {core}}, {"userName", "p"}});
     auto patch = [&](const std::string& ops) {
-        return call("PATCH", "/Users/" + id,
-                    json::parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":)" +
-                                ops + "}"));
+        return call(
+            "PATCH", "/Users/" + id,
+            json::parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":)" +
+                        ops + "}"));
     };
     auto r = patch(R"([{"op":"add","path":"urn:example:acme:2.0:User:badgeNumber","value":"P-1"},
                       {"op":"add","path":"urn:example:acme:2.0:User:clearance","value":[{"level":1,"area":"a"}]}])");
@@ -210,14 +219,16 @@ TEST_F(CustomSchemaService, PatchByUrnPathAndPathLess) {
     EXPECT_EQ(parsed(r)["schemas"], json::array({core, acme_urn}));
     EXPECT_EQ(parsed(r)[acme_urn]["badgeNumber"], "P-1");
 
-    r = patch(R"([{"op":"replace","path":"urn:example:acme:2.0:User:clearance[area eq \"a\"].level","value":4},
+    r = patch(
+        R"([{"op":"replace","path":"urn:example:acme:2.0:User:clearance[area eq \"a\"].level","value":4},
                   {"op":"replace","value":{"urn:example:acme:2.0:User:floor":9}}])");
     ASSERT_EQ(r.status, 200u) << r.body;
     EXPECT_EQ(parsed(r)[acme_urn]["clearance"], json::parse(R"([{"level":4,"area":"a"}])"));
     EXPECT_EQ(parsed(r)[acme_urn]["floor"], 9);
 
-    expect_invalid_value(patch(R"([{"op":"replace","path":"urn:example:acme:2.0:User:floor","value":"high"}])"),
-                         "floor must be an integer");
+    expect_invalid_value(
+        patch(R"([{"op":"replace","path":"urn:example:acme:2.0:User:floor","value":"high"}])"),
+        "floor must be an integer");
     r = patch(R"([{"op":"replace","path":"urn:example:acme:2.0:User:onSite","value":"False"}])");
     ASSERT_EQ(r.status, 200u) << r.body;
     EXPECT_EQ(parsed(r)[acme_urn]["onSite"], false);
@@ -227,7 +238,8 @@ TEST_F(CustomSchemaService, DiscoveryListsTheConfiguredSchemas) {
     auto schemas = parsed(call("GET", "/Schemas"));
     std::vector<std::string> ids;
     for (const auto& s : schemas["Resources"]) ids.push_back(s["id"]);
-    EXPECT_EQ(ids, (std::vector<std::string>{core, core_group, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+    EXPECT_EQ(ids, (std::vector<std::string>{core, core_group,
+                                             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
                                              acme_urn, team_urn}));
     auto acme = parsed(call("GET", "/Schemas/urn:example:acme:2.0:User"));
     EXPECT_EQ(acme["name"], "AcmeUser");
@@ -238,11 +250,14 @@ TEST_F(CustomSchemaService, DiscoveryListsTheConfiguredSchemas) {
     EXPECT_EQ(acme["attributes"][4]["subAttributes"].size(), 2u);
 
     auto user_type = parsed(call("GET", "/ResourceTypes/User"));
-    EXPECT_EQ(user_type["schemaExtensions"],
-              json::parse(R"([{"schema":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","required":false},
+    EXPECT_EQ(
+        user_type["schemaExtensions"],
+        json::parse(
+            R"([{"schema":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","required":false},
                               {"schema":"urn:example:acme:2.0:User","required":false}])"));
     auto group_type = parsed(call("GET", "/ResourceTypes/Group"));
-    EXPECT_EQ(group_type["schemaExtensions"], json::parse(R"([{"schema":"urn:example:acme:2.0:Group","required":false}])"));
+    EXPECT_EQ(group_type["schemaExtensions"],
+              json::parse(R"([{"schema":"urn:example:acme:2.0:Group","required":false}])"));
 }
 
 TEST_F(CustomSchemaService, GroupExtensionsWorkLikeUserOnes) {
@@ -251,7 +266,8 @@ TEST_F(CustomSchemaService, GroupExtensionsWorkLikeUserOnes) {
     ASSERT_EQ(r.status, 201u) << r.body;
     EXPECT_EQ(parsed(r)["schemas"], json::array({core_group, team_urn}));
     EXPECT_EQ(parsed(r)[team_urn]["costCode"], "C-9");
-    auto found = parsed(call("GET", "/Groups?filter=urn%3Aexample%3Aacme%3A2.0%3AGroup%3AcostCode%20eq%20%22C-9%22"));
+    auto found =
+        parsed(call("GET", "/Groups?filter=urn%3Aexample%3Aacme%3A2.0%3AGroup%3AcostCode%20eq%20%22C-9%22"));
     EXPECT_EQ(found["totalResults"], 1);
 }
 
@@ -284,39 +300,51 @@ TEST_F(CustomSchemaService, StrictTenantRefusesWhatNoSchemaDeclares) {
     const auto strict = [&](const std::string& method, const std::string& target, const json& body) {
         return call(method, target, body, "strict");
     };
-    expect_invalid_value(strict("POST", "/Users", json{{"schemas", {core}}, {"userName", "s"}, {"favouriteColour", "x"}}),
-                         "unknown attribute 'favouriteColour'");
-    expect_invalid_value(strict("POST", "/Users", json{{"schemas", {core, "urn:example:other:1.0:User"}}, {"userName", "s"}}),
-                         "unknown schema 'urn:example:other:1.0:User'");
-    expect_invalid_value(strict("POST", "/Users",
-                                json{{"schemas", {core}}, {"userName", "s"}, {"urn:example:other:1.0:User", {{"x", 1}}}}),
-                         "unknown schema 'urn:example:other:1.0:User'");
-    expect_invalid_value(strict("POST", "/Users", json{{"schemas", {core}}, {"userName", "s"}, {"name", {{"nickname", "x"}}}}),
-                         "unknown attribute 'name.nickname'");
+    expect_invalid_value(
+        strict("POST", "/Users", json{{"schemas", {core}}, {"userName", "s"}, {"favouriteColour", "x"}}),
+        "unknown attribute 'favouriteColour'");
+    expect_invalid_value(
+        strict("POST", "/Users", json{{"schemas", {core, "urn:example:other:1.0:User"}}, {"userName", "s"}}),
+        "unknown schema 'urn:example:other:1.0:User'");
+    expect_invalid_value(
+        strict("POST", "/Users",
+               json{{"schemas", {core}}, {"userName", "s"}, {"urn:example:other:1.0:User", {{"x", 1}}}}),
+        "unknown schema 'urn:example:other:1.0:User'");
+    expect_invalid_value(
+        strict("POST", "/Users", json{{"schemas", {core}}, {"userName", "s"}, {"name", {{"nickname", "x"}}}}),
+        "unknown attribute 'name.nickname'");
     expect_invalid_value(strict("POST", "/Users", acme_user("s", {{"badgeNumber", "1"}, {"shoeSize", 9}})),
                          "unknown attribute 'urn:example:acme:2.0:User:shoeSize'");
-    expect_invalid_value(strict("POST", "/Groups", json{{"schemas", {core_group}}, {"displayName", "G"}, {"colour", "x"}}),
-                         "unknown attribute 'colour'");
+    expect_invalid_value(
+        strict("POST", "/Groups", json{{"schemas", {core_group}}, {"displayName", "G"}, {"colour", "x"}}),
+        "unknown attribute 'colour'");
     // Entra's data-less group marker is not "unknown": nothing could declare it, and Entra always sends it.
-    auto g = strict("POST", "/Groups", json{{"schemas", {core_group, entra_group_marker}}, {"displayName", "G"}});
+    auto g =
+        strict("POST", "/Groups", json{{"schemas", {core_group, entra_group_marker}}, {"displayName", "G"}});
     EXPECT_EQ(g.status, 201u) << g.body;
 
     auto created = strict("POST", "/Users", acme_user("s", {{"badgeNumber", "1"}}));
     ASSERT_EQ(created.status, 201u) << created.body;
     const std::string id = parsed(created)["id"];
-    expect_invalid_value(strict("PUT", "/Users/" + id, json{{"schemas", {core}}, {"userName", "s"}, {"x", 1}}),
-                         "unknown attribute 'x'");
+    expect_invalid_value(
+        strict("PUT", "/Users/" + id, json{{"schemas", {core}}, {"userName", "s"}, {"x", 1}}),
+        "unknown attribute 'x'");
     const auto patch = [&](const std::string& ops) {
-        return strict("PATCH", "/Users/" + id,
-                      json::parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":)" +
-                                  ops + "}"));
+        return strict(
+            "PATCH", "/Users/" + id,
+            json::parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":)" +
+                        ops + "}"));
     };
-    expect_invalid_value(patch(R"([{"op":"add","path":"shoeSize","value":9}])"), "unknown attribute 'shoeSize'");
-    expect_invalid_value(patch(R"([{"op":"remove","path":"shoeSize"}])"), "Operations[0]: unknown attribute 'shoeSize'");
-    expect_invalid_value(patch(R"([{"op":"add","path":"name.nickname","value":"x"}])"), "unknown attribute 'name.nickname'");
+    expect_invalid_value(patch(R"([{"op":"add","path":"shoeSize","value":9}])"),
+                         "unknown attribute 'shoeSize'");
+    expect_invalid_value(patch(R"([{"op":"remove","path":"shoeSize"}])"),
+                         "Operations[0]: unknown attribute 'shoeSize'");
+    expect_invalid_value(patch(R"([{"op":"add","path":"name.nickname","value":"x"}])"),
+                         "unknown attribute 'name.nickname'");
     expect_invalid_value(patch(R"([{"op":"add","path":"urn:example:other:1.0:User:x","value":1}])"),
                          "unknown schema 'urn:example:other:1.0:User:x'");
-    expect_invalid_value(patch(R"([{"op":"replace","value":{"shoeSize":9}}])"), "unknown attribute 'shoeSize'");
+    expect_invalid_value(patch(R"([{"op":"replace","value":{"shoeSize":9}}])"),
+                         "unknown attribute 'shoeSize'");
     EXPECT_EQ(patch(R"([{"op":"replace","path":"urn:example:acme:2.0:User:floor","value":2}])").status, 200u);
 }
 
@@ -340,7 +368,8 @@ TEST_F(CustomSchemaService, RecordsWrittenWhileLenientStayWritable) {
 // password
 
 TEST_F(CustomSchemaService, PasswordIsHashedOnCreateAndNeverReturned) {
-    auto r = call("POST", "/Users", json{{"schemas", {core}}, {"userName", "pw"}, {"password", "t1meMa$heen"}});
+    auto r =
+        call("POST", "/Users", json{{"schemas", {core}}, {"userName", "pw"}, {"password", "t1meMa$heen"}});
     ASSERT_EQ(r.status, 201u) << r.body;
     EXPECT_EQ(r.body.find("t1meMa"), std::string::npos);
     EXPECT_EQ(r.body.find("password"), std::string::npos);
@@ -351,7 +380,8 @@ TEST_F(CustomSchemaService, PasswordIsHashedOnCreateAndNeverReturned) {
     EXPECT_TRUE(common::verify_password("t1meMa$heen", *hash));
     EXPECT_EQ(call("GET", "/Users/" + id + "?attributes=password").body.find("password"), std::string::npos);
     EXPECT_EQ(parsed(call("GET", "/Users?filter=password%20pr"))["totalResults"], 0);
-    for (const auto& e : dir.audit_log("lenient", 10)) EXPECT_EQ(e.summary.dump().find("t1meMa"), std::string::npos);
+    for (const auto& e : dir.audit_log("lenient", 10))
+        EXPECT_EQ(e.summary.dump().find("t1meMa"), std::string::npos);
 }
 
 TEST_F(CustomSchemaService, PasswordCanBeSetByPutAndPatchAndClearedByRemove) {
@@ -369,9 +399,10 @@ TEST_F(CustomSchemaService, PasswordCanBeSetByPutAndPatchAndClearedByRemove) {
     EXPECT_TRUE(common::verify_password("one", *stored_hash("lenient", id)));
 
     const auto patch = [&](const std::string& ops) {
-        return call("PATCH", "/Users/" + id,
-                    json::parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":)" +
-                                ops + "}"));
+        return call(
+            "PATCH", "/Users/" + id,
+            json::parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":)" +
+                        ops + "}"));
     };
     r = patch(R"([{"op":"replace","path":"password","value":"two"}])");
     ASSERT_EQ(r.status, 200u) << r.body;
@@ -379,7 +410,8 @@ TEST_F(CustomSchemaService, PasswordCanBeSetByPutAndPatchAndClearedByRemove) {
     EXPECT_TRUE(common::verify_password("two", *stored_hash("lenient", id)));
     const auto version = parsed(r)["meta"]["version"];
 
-    r = patch(R"([{"op":"Replace","value":{"PASSWORD":"three","displayName":"Q"}}])");  // Okta's path-less form
+    r = patch(
+        R"([{"op":"Replace","value":{"PASSWORD":"three","displayName":"Q"}}])");  // Okta's path-less form
     ASSERT_EQ(r.status, 200u) << r.body;
     EXPECT_EQ(parsed(r)["displayName"], "Q");
     EXPECT_NE(parsed(r)["meta"]["version"], version);
@@ -389,16 +421,20 @@ TEST_F(CustomSchemaService, PasswordCanBeSetByPutAndPatchAndClearedByRemove) {
     ASSERT_EQ(r.status, 200u) << r.body;
     EXPECT_FALSE(stored_hash("lenient", id));
 
-    expect_invalid_value(patch(R"([{"op":"add","path":"password","value":42}])"), "password must be a string");
-    expect_invalid_value(call("POST", "/Users", json{{"schemas", {core}}, {"userName", "x"}, {"password", {1}}}),
+    expect_invalid_value(patch(R"([{"op":"add","path":"password","value":42}])"),
                          "password must be a string");
     expect_invalid_value(
-        call("POST", "/Users", json{{"schemas", {core}}, {"userName", "x"}, {"password", std::string(1025, 'p')}}),
+        call("POST", "/Users", json{{"schemas", {core}}, {"userName", "x"}, {"password", {1}}}),
+        "password must be a string");
+    expect_invalid_value(
+        call("POST", "/Users",
+             json{{"schemas", {core}}, {"userName", "x"}, {"password", std::string(1025, 'p')}}),
         "password is longer than 1024 bytes");
 }
 
 TEST_F(CustomSchemaService, StrictTenantAcceptsThePassword) {
-    auto r = call("POST", "/Users", json{{"schemas", {core}}, {"userName", "s"}, {"password", "secret"}}, "strict");
+    auto r = call("POST", "/Users", json{{"schemas", {core}}, {"userName", "s"}, {"password", "secret"}},
+                  "strict");
     EXPECT_EQ(r.status, 201u) << r.body;
 }
 

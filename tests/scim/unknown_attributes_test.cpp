@@ -45,7 +45,7 @@ std::string expand(std::string text) {
 
 struct unknown_case {
     const char* name;
-    const char* resource;  // canonical; $C core, $E enterprise, $A the test extension
+    const char* resource;               // canonical; $C core, $E enterprise, $A the test extension
     std::vector<std::string> expected;  // paths in key order (nlohmann sorts keys); URNs prefixed "schema "
 };
 
@@ -55,24 +55,35 @@ const unknown_case unknown_cases[] = {
          "$E":{"employeeNumber":"1","manager":{"value":"m"}},"$A":{"badge":"b","clearance":[{"level":1}]}})",
      {}},
     {"top_level_attribute", R"({"schemas":["$C"],"userName":"u","shoeSize":9})", {"shoeSize"}},
-    {"sub_attribute_of_core_complex", R"({"schemas":["$C"],"name":{"givenName":"g","nickname":"n"}})",
+    {"sub_attribute_of_core_complex",
+     R"({"schemas":["$C"],"name":{"givenName":"g","nickname":"n"}})",
      {"name.nickname"}},
     {"sub_attribute_in_each_value_reported_once",
-     R"({"schemas":["$C"],"emails":[{"value":"a","label":"x"},{"value":"b","label":"y"}]})", {"emails.label"}},
-    {"listed_unknown_schema", R"({"schemas":["$C","urn:other:1.0:User"],"userName":"u"})",
+     R"({"schemas":["$C"],"emails":[{"value":"a","label":"x"},{"value":"b","label":"y"}]})",
+     {"emails.label"}},
+    {"listed_unknown_schema",
+     R"({"schemas":["$C","urn:other:1.0:User"],"userName":"u"})",
      {"schema urn:other:1.0:User"}},
-    {"unknown_schema_key", R"({"schemas":["$C"],"urn:other:1.0:User":{"x":1}})", {"schema urn:other:1.0:User"}},
-    {"listed_and_keyed_once", R"({"schemas":["$C","urn:other:1.0:User"],"urn:other:1.0:User":{"x":1}})",
+    {"unknown_schema_key",
+     R"({"schemas":["$C"],"urn:other:1.0:User":{"x":1}})",
+     {"schema urn:other:1.0:User"}},
+    {"listed_and_keyed_once",
+     R"({"schemas":["$C","urn:other:1.0:User"],"urn:other:1.0:User":{"x":1}})",
      {"schema urn:other:1.0:User"}},
     {"extension_attribute", R"({"schemas":["$C","$A"],"$A":{"badge":"b","shoe":9}})", {"$A:shoe"}},
-    {"extension_sub_attribute", R"({"schemas":["$C","$A"],"$A":{"clearance":[{"level":1,"zone":"z"}]}})",
+    {"extension_sub_attribute",
+     R"({"schemas":["$C","$A"],"$A":{"clearance":[{"level":1,"zone":"z"}]}})",
      {"$A:clearance.zone"}},
-    {"enterprise_sub_attribute", R"({"schemas":["$C","$E"],"$E":{"manager":{"value":"m","email":"x"}}})",
+    {"enterprise_sub_attribute",
+     R"({"schemas":["$C","$E"],"$E":{"manager":{"value":"m","email":"x"}}})",
      {"$E:manager.email"}},
     {"entra_group_marker_is_not_unknown",
-     R"({"schemas":["$C","http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"]})", {}},
+     R"({"schemas":["$C","http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"]})",
+     {}},
     {"non_urn_key_is_an_attribute", R"({"schemas":["$C"],"http://x/y":1})", {"http://x/y"}},
-    {"in_document_order", R"({"a":1,"name":{"z":1},"schemas":["$C","urn:b:c"]})", {"a", "name.z", "schema urn:b:c"}},
+    {"in_document_order",
+     R"({"a":1,"name":{"z":1},"schemas":["$C","urn:b:c"]})",
+     {"a", "name.z", "schema urn:b:c"}},
 };
 
 class UnknownAttributes : public ::testing::TestWithParam<unknown_case> {};
@@ -121,11 +132,14 @@ const path_case path_cases[] = {
     {"core_qualified", R"([{"op":"replace","path":"$C:userName","value":"x"}])", ""},
     {"path_less_is_left_to_the_result", R"([{"op":"add","value":{"shoe":1}}])", ""},
     {"filter_names_are_not_checked", R"([{"op":"remove","path":"emails[label eq \"x\"]"}])", ""},
-    {"unknown_top_level", R"([{"op":"add","path":"shoe","value":1}])", "Operations[0]: unknown attribute 'shoe'"},
+    {"unknown_top_level", R"([{"op":"add","path":"shoe","value":1}])",
+     "Operations[0]: unknown attribute 'shoe'"},
     {"unknown_remove", R"([{"op":"replace","path":"userName","value":"u"},{"op":"remove","path":"shoe"}])",
      "Operations[1]: unknown attribute 'shoe'"},
-    {"unknown_sub_attribute", R"([{"op":"add","path":"name.nick","value":"n"}])", "unknown attribute 'name.nick'"},
-    {"unknown_extension_attribute", R"([{"op":"add","path":"$A:shoe","value":1}])", "unknown attribute '$A:shoe'"},
+    {"unknown_sub_attribute", R"([{"op":"add","path":"name.nick","value":"n"}])",
+     "unknown attribute 'name.nick'"},
+    {"unknown_extension_attribute", R"([{"op":"add","path":"$A:shoe","value":1}])",
+     "unknown attribute '$A:shoe'"},
     {"unknown_extension_sub", R"([{"op":"add","path":"$E:manager.email","value":1}])",
      "unknown attribute '$E:manager.email'"},
     {"unknown_schema", R"([{"op":"add","path":"urn:other:1.0:User:x","value":1}])",
@@ -137,8 +151,10 @@ class RefuseUnknownPaths : public ::testing::TestWithParam<path_case> {};
 
 TEST_P(RefuseUnknownPaths, Decides) {
     const auto& c = GetParam();
-    const json request = json::parse(expand(std::string(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-                                                            "Operations":)") + c.operations + "}"));
+    const json request =
+        json::parse(expand(std::string(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                                                            "Operations":)") +
+                           c.operations + "}"));
     auto e = refuse_unknown_paths(request, schemas());
     if (std::string(c.refused).empty()) {
         EXPECT_FALSE(e) << e->detail;

@@ -35,8 +35,10 @@ const body_case body_cases[] = {
     {"plain", R"({"userName":"u","password":"p1"})", "set:p1", R"({"userName":"u"})"},
     {"any_case", R"({"PassWord":"p1"})", "set:p1", R"({})"},
     {"qualified", R"({"$C:password":"p1","x":1})", "set:p1", R"({"x":1})"},
-    {"qualified_any_case", R"({"URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER:PASSWORD":"p1"})", "set:p1", R"({})"},
-    {"inside_the_core_object", R"({"$C":{"password":"p1","userName":"u"}})", "set:p1", R"({"$C":{"userName":"u"}})"},
+    {"qualified_any_case", R"({"URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER:PASSWORD":"p1"})", "set:p1",
+     R"({})"},
+    {"inside_the_core_object", R"({"$C":{"password":"p1","userName":"u"}})", "set:p1",
+     R"({"$C":{"userName":"u"}})"},
     {"null_clears", R"({"password":null})", "clear", R"({})"},
     {"empty_clears", R"({"password":""})", "clear", R"({})"},
     {"not_in_other_extensions", R"({"urn:x:y":{"password":"p"}})", "", R"({"urn:x:y":{"password":"p"}})"},
@@ -57,7 +59,8 @@ INSTANTIATE_TEST_SUITE_P(Cases, TakePassword, ::testing::ValuesIn(body_cases),
                          [](const auto& info) { return std::string(info.param.name); });
 
 TEST(TakePasswordErrors, WrongTypesAndSizesNeverQuoteTheValue) {
-    for (const char* bad : {R"({"password":42})", R"({"password":["x"]})", R"({"password":{"v":"secret"}})"}) {
+    for (const char* bad :
+         {R"({"password":42})", R"({"password":["x"]})", R"({"password":{"v":"secret"}})"}) {
         json body = json::parse(bad);
         auto p = take_password(body);
         ASSERT_FALSE(p) << bad;
@@ -75,7 +78,7 @@ TEST(TakePasswordErrors, WrongTypesAndSizesNeverQuoteTheValue) {
 struct patch_case {
     const char* name;
     const char* operations;
-    const char* password;    // as describe() writes it
+    const char* password;          // as describe() writes it
     const char* operations_after;  // "" when none is left
 };
 
@@ -98,8 +101,9 @@ const patch_case patch_cases[] = {
      "clear", R"([{"op":"replace","path":"title","value":"t"}])"},
     {"sub_path_is_left_for_patch", R"([{"op":"add","path":"password.x","value":"p"}])", "",
      R"([{"op":"add","path":"password.x","value":"p"}])"},
-    {"malformed_operations_are_kept", R"([{"op":"move","path":"password"},{"op":"remove","path":"password"}])",
-     "clear", R"([{"op":"move","path":"password"}])"},
+    {"malformed_operations_are_kept",
+     R"([{"op":"move","path":"password"},{"op":"remove","path":"password"}])", "clear",
+     R"([{"op":"move","path":"password"}])"},
     {"remove_without_path_is_kept", R"([{"op":"remove"}])", "", R"([{"op":"remove"}])"},
 };
 
@@ -107,8 +111,10 @@ class TakePasswordOperations : public ::testing::TestWithParam<patch_case> {};
 
 TEST_P(TakePasswordOperations, FromAPatchOp) {
     const auto& c = GetParam();
-    json request = json::parse(expand(std::string(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-                                                     "Operations":)") + c.operations + "}"));
+    json request =
+        json::parse(expand(std::string(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                                                     "Operations":)") +
+                           c.operations + "}"));
     auto p = take_password_operations(request, user_resource_schema());
     ASSERT_TRUE(p) << p.error().detail;
     EXPECT_EQ(describe(p->password), c.password);
@@ -125,7 +131,8 @@ TEST(TakePasswordOperationsErrors, NameTheOperation) {
         "Operations":[{"op":"replace","path":"title","value":"t"},{"op":"replace","path":"password","value":1}]})");
     auto p = take_password_operations(request, user_resource_schema());
     ASSERT_FALSE(p);
-    EXPECT_EQ(p.error().detail, "Operations[1]: password must be a string (it is stored only as a salted hash)");
+    EXPECT_EQ(p.error().detail,
+              "Operations[1]: password must be a string (it is stored only as a salted hash)");
 }
 
 TEST(TakePasswordOperationsErrors, NotAPatchOpIsLeftAlone) {
