@@ -19,7 +19,10 @@ struct user_request_context {
 };
 
 /// The /Users resource type (RFC 7644 §3.3-3.6): create, read, list with filter and paging, replace, patch,
-/// delete. Stateless apart from its references; thread-safe.
+/// delete. Attributes are looked up in `settings.schemas->users()`; a tenant with strict_schema gets what they
+/// do not declare refused (unknown_attributes.hpp). `password` is taken out of POST, PUT and PATCH bodies
+/// (user_password.hpp), hashed before the directory's write transaction, and stored apart from the resource;
+/// it is never returned. Stateless apart from its references; thread-safe.
 class users_endpoint {
 public:
     users_endpoint(directory::directory& dir, const service_settings& settings) : dir_(dir), settings_(settings) {}
