@@ -44,13 +44,13 @@ std::string value_text(const nlohmann::json& v) {
 }
 
 /// The plan, at most `per_section` lines per kind of change ("... and N more": --json has them all).
-void print_plan(const nlohmann::json& plan, bool dry_run, std::size_t per_section) {
+void print_plan(const nlohmann::json& plan, const nlohmann::json& totals, bool dry_run, std::size_t per_section) {
     auto section = [&](const char* key) -> nlohmann::json {
         if (!plan.contains(key) || !plan[key].is_array()) return nlohmann::json::array();
-        const auto& all = plan[key];
-        if (all.size() <= per_section) return all;
-        std::printf("  (%zu %s; the first %zu follow, --json lists all)\n", all.size(), key, per_section);
-        return nlohmann::json(std::vector<nlohmann::json>(all.begin(), all.begin() + per_section));
+        auto total = totals.value(key, std::size_t{0});
+        if (total > per_section)
+            std::printf("  (%zu %s; the first %zu follow, --json lists all)\n", total, key, per_section);
+        return plan[key];
     };
     const char* verb = dry_run ? "would " : "";
     for (const auto& c : section("creates"))
@@ -158,10 +158,10 @@ int sync_command(const std::vector<std::string>& args) {
         source_runner runner(*source, std::move(*mapper), dir, log);
         auto out = runner.run(request);
         auto record = log.get_run(out.id);
-        nlohmann::json plan_json = out.plan ? sync::to_json(*out.plan) : nlohmann::json();
         if (json) {
+            nlohmann::json plan_json = out.plan ? sync::to_json(*out.plan) : nlohmann::json();
             std::cout << nlohmann::json{{"run", record ? sync::to_json(*record) : nlohmann::json()},
-                                        {"plan", plan_json}}
+                                        {"plan", std::move(plan_json)}}
                              .dump(2)
                       << '\n';
         } else {
@@ -173,7 +173,22 @@ int sync_command(const std::vector<std::string>& args) {
             for (const auto& [k, v] : out.counts.items())
                 if (v != 0) counts += (counts.empty() ? "" : ", ") + k + " " + v.dump();
             if (!counts.empty()) std::printf("  %s\n", counts.c_str());
-            if (!plan_json.is_null()) print_plan(plan_json, request.dry_run, request.dry_run ? 200 : 20);
+            if (out.plan) {
+                // Only the head of each list is printed: cut the plan down before rendering it, so a run of
+                // 100k creates does not render 100k resources.
+                const std::size_t per_section = request.dry_run ? 200 : 20;
+                auto& p = *out.plan;
+                nlohmann::json totals{{"creates", p.creates.size()},           {"updates", p.updates.size()},
+                                      {"orphans", p.orphans.size()},           {"disables", p.disables.size()},
+                                      {"deletes", p.deletes.size()},           {"group_creates", p.group_creates.size()},
+                                      {"group_updates", p.group_updates.size()}, {"skipped", p.skipped.size()}};
+                auto cut = [&](auto& v) {
+                    if (v.size() > per_section) v.resize(per_section);
+                };
+                cut(p.creates), cut(p.updates), cut(p.orphans), cut(p.disables), cut(p.deletes);
+                cut(p.group_creates), cut(p.group_updates), cut(p.skipped);
+                print_plan(sync::to_json(p), totals, request.dry_run, per_section);
+            }
             for (const auto& e : out.errors) std::printf("  error: %s\n", e.c_str());
         }
         switch (out.status) {

@@ -1,5 +1,7 @@
 #include "daemon/sync_scheduler.hpp"
 
+#include <malloc.h>
+
 #include <random>
 #include <stdexcept>
 
@@ -117,6 +119,8 @@ std::optional<std::int64_t> sync_scheduler::launch(slot& s, run_request request,
         };
         try {
             s.runner.run(request, on_started);
+            // A full run of a large source allocates hundreds of MiB that malloc keeps: give them back.
+            ::malloc_trim(0);
         } catch (const std::exception& e) {
             common::log_error("sync " + s.runner.settings().name + ": run failed to start: " + e.what());
         }
