@@ -277,8 +277,9 @@ TEST_F(ScimQueryTest, DiscoveryEndpoints) {
     auto spc = parse(spc_r);
     EXPECT_EQ(spc["schemas"], json::array({"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"}));
     EXPECT_EQ(spc["patch"]["supported"], true);
-    EXPECT_EQ(spc["bulk"]["supported"], false);
-    EXPECT_EQ(spc["bulk"]["maxOperations"], 0);
+    EXPECT_EQ(spc["bulk"]["supported"], true);
+    EXPECT_EQ(spc["bulk"]["maxOperations"], 1000);
+    EXPECT_EQ(spc["bulk"]["maxPayloadSize"], 65536);  // the default 1 MiB, lowered to max_body_bytes
     EXPECT_EQ(spc["filter"]["supported"], true);
     EXPECT_EQ(spc["filter"]["maxResults"], 1000);
     EXPECT_EQ(spc["changePassword"]["supported"], false);
