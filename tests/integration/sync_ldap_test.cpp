@@ -33,6 +33,7 @@ class SyncLdapTest : public DaemonTest {
   protected:
     slapd_server slapd{directory_options()};
     std::string users_filter = "(objectClass=inetOrgPerson)";
+    std::string users_base = "ou=Bulk,dc=example,dc=com";
     std::string password_file_content = slapd_server::reader_password;
     std::string extra_source_yaml;
 
@@ -55,7 +56,7 @@ class SyncLdapTest : public DaemonTest {
                "    schedule: { every: 1h, jitter: 1ms }\n"
                "    timeouts: { connect: 5s, operation: 3s, run: 60s }\n"
                "    users:\n"
-               "      base_dn: ou=Bulk,dc=example,dc=com\n"
+               "      base_dn: " + users_base + "\n"
                "      filter: \"" + users_filter + "\"\n"
                "      map:\n"
                "        userName: \"{uid}\"\n"
@@ -281,6 +282,36 @@ TEST_F(SyncLdapTest, MassOrphaningIsBlockedUntilReleased) {
     auto next = run_now(R"({"mode":"full"})");
     EXPECT_EQ(next["status"], "ok") << "the orphans are done: the source is no longer blocked";
     EXPECT_EQ(next["counts"]["orphaned"], 0);
+}
+
+TEST_F(SyncLdapTest, AFilterThatExcludesMostEntriesIsBlocked) {
+    ASSERT_EQ(wait_first_run()["status"], "ok");
+    // The admin narrows the filter to person00001..person00009: 291 of 300 records would be orphaned.
+    users_filter = "(&(objectClass=inetOrgPerson)(uid=person0000*))";
+    write_config();
+    restart();
+    auto run = run_now(R"({"mode":"full"})");
+    ASSERT_EQ(run["status"], "blocked") << run.dump();
+    EXPECT_NE(run["blocked_reason"].get<std::string>().find("291"), std::string::npos) << run.dump();
+    EXPECT_EQ(run["counts"]["orphaned"], 0);
+    EXPECT_EQ(run["counts"]["orphans_planned"], 291) << run.dump();
+    // Held back: the 291 orphans and the 31 removals from Big Group of members the filter no longer reads.
+    EXPECT_EQ(run["counts"]["held_back"], 291 + static_cast<int>(group_members) - 9) << run.dump();
+    auto sources = parse(admin("GET", "/sync/sources"));
+    EXPECT_EQ(sources[0]["blocked"], true);
+}
+
+TEST_F(SyncLdapTest, AnEmptyBaseIsBlocked) {
+    ASSERT_EQ(wait_first_run()["status"], "ok");
+    // The base is emptied (here: pointed at an OU without people): zero entries while the source owns 300.
+    users_base = "ou=Groups,dc=example,dc=com";
+    write_config();
+    restart();
+    auto run = run_now(R"({"mode":"full"})");
+    ASSERT_EQ(run["status"], "blocked") << run.dump();
+    EXPECT_EQ(run["counts"]["orphaned"], 0);
+    EXPECT_EQ(user_count(), static_cast<std::int64_t>(people));
+    EXPECT_EQ(find_user("person00001")["active"], true);
 }
 
 class SyncLdapWrongPasswordTest : public SyncLdapTest {
