@@ -1,13 +1,13 @@
 #include "daemon/app.hpp"
 
 #include <exception>
-#include <filesystem>
 #include <string>
 
 #include "common/log.hpp"
 #include "admin/api.hpp"
 #include "common/sha256.hpp"
 #include "daemon/router.hpp"
+#include "daemon/store_setup.hpp"
 #include "daemon/sync_scheduler.hpp"
 #include "sync/run_log.hpp"
 #include "daemon/schema_conversion.hpp"
@@ -21,11 +21,6 @@
 namespace dirsync::daemon {
 
 namespace {
-
-void prepare_storage_directory(const std::string& db_path) {
-    auto parent = std::filesystem::path(db_path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
-}
 
 std::string format_listen(const std::string& host, std::uint16_t port) {
     return host.find(':') != std::string::npos ? "[" + host + "]:" + std::to_string(port)
@@ -43,9 +38,7 @@ int run(const config::settings& settings) {
                          std::to_string(store::database::schema_version()) + ")");
 
         directory::directory dir(db);
-        std::vector<directory::tenant> tenants;
-        for (const auto& t : settings.tenants) tenants.push_back({t.id, t.name, t.seats});
-        dir.sync_tenants(tenants);
+        register_tenants(dir, settings);
         for (const auto& t : settings.tenants)
             common::log_info("tenant " + t.id + ": " + std::to_string(t.scim_tokens.size()) + " SCIM token(s), " +
                              (t.seats ? std::to_string(*t.seats) + " seats" : std::string("unlimited seats")));

@@ -1,13 +1,13 @@
 #include "daemon/sync_command.hpp"
 
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <optional>
 
 #include "common/log.hpp"
 #include "config/load.hpp"
 #include "daemon/source_runner.hpp"
+#include "daemon/store_setup.hpp"
 #include "directory/directory.hpp"
 #include "store/database.hpp"
 #include "sync/run_log.hpp"
@@ -140,13 +140,10 @@ int sync_command(const std::vector<std::string>& args) {
     else common::set_log_level(settings->logging.level);
 
     try {
-        auto parent = std::filesystem::path(settings->storage.sqlite_path).parent_path();
-        if (!parent.empty()) std::filesystem::create_directories(parent);
+        prepare_storage_directory(settings->storage.sqlite_path);
         store::database db(settings->storage.sqlite_path);
         directory::directory dir(db);
-        std::vector<directory::tenant> tenants;
-        for (const auto& t : settings->tenants) tenants.push_back({t.id, t.name, t.seats});
-        dir.sync_tenants(tenants);
+        register_tenants(dir, *settings);
         sync::run_log log(db);
         std::vector<config::diagnostic> problems;
         auto mapper = sync::compile_source(*settings, *source, problems);
