@@ -106,8 +106,12 @@ source_runner::source_runner(const config::source_settings& source, sync::source
     : source_(source), mapper_(std::move(mapper)), policy_(to_policy(source)), dir_(dir), log_(log) {}
 
 sync::run_mode source_runner::next_mode(common::timestamp now) const {
+    return mode_for(log_.get_state(source_.name), now);
+}
+
+sync::run_mode source_runner::mode_for(const std::optional<sync::source_state>& stored,
+                                       common::timestamp now) const {
     if (!uses_incremental(source_.incremental)) return sync::run_mode::full;
-    auto stored = log_.get_state(source_.name);
     if (!stored || !stored->last_full || now - *stored->last_full >= source_.schedule.full_every)
         return sync::run_mode::full;
     return usable_state(stored, source_.incremental) ? sync::run_mode::incremental : sync::run_mode::full;
@@ -117,8 +121,8 @@ run_outcome source_runner::run(const run_request& request, const std::function<v
     std::lock_guard lock(running_);
     const auto started = common::now();
     run_outcome out;
-    out.mode = request.mode.value_or(next_mode(started));
-    auto stored = log_.get_state(source_.name);
+    const auto stored = log_.get_state(source_.name);
+    out.mode = request.mode.value_or(mode_for(stored, started));
     auto state = usable_state(stored, source_.incremental);
     if (out.mode == sync::run_mode::incremental && (!uses_incremental(source_.incremental) || !state)) {
         // Nothing to continue from (no incremental method, or no full run yet): a full read it is.

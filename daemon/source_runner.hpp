@@ -65,6 +65,9 @@ class source_runner {
     run_outcome run(const run_request& request, const std::function<void(std::int64_t)>& on_started = {});
 
   private:
+    /// next_mode for an already read state.
+    sync::run_mode mode_for(const std::optional<sync::source_state>& stored, common::timestamp now) const;
+
     const config::source_settings& source_;
     sync::source_mapper mapper_;
     sync::policy policy_;
