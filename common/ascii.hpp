@@ -1,0 +1,29 @@
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+
+namespace dirsync::common {
+
+/// ASCII case folding, for protocol names (HTTP header names, SCIM attribute names, LDAP attribute types and
+/// keywords) that compare case-insensitively over ASCII only. Bytes outside A-Z are left as they are.
+constexpr char ascii_lower(char c) noexcept {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+/// `a` and `b` equal when A-Z are folded to a-z.
+constexpr bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return ascii_lower(x) == ascii_lower(y);
+           });
+}
+
+/// `s` with A-Z folded to a-z.
+inline std::string to_lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = ascii_lower(c);
+    return out;
+}
+
+}  // namespace dirsync::common
