@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "http/error_response.hpp"
-#include "scim/query_string.hpp"
+#include "http/query_string.hpp"
 
 namespace dirsync::admin {
 
@@ -53,7 +53,7 @@ std::optional<std::int64_t> parse_id(std::string_view s) {
 }
 
 /// `limit` from the query: default 20, at most 1000; nullopt (and `error` set) when malformed.
-std::optional<std::size_t> read_limit(const scim::query_params& q, std::string& error) {
+std::optional<std::size_t> read_limit(const http::query_params& q, std::string& error) {
     auto v = q.get("limit");
     if (!v) return default_limit;
     auto n = parse_id(*v);
@@ -96,7 +96,7 @@ std::optional<run_request> read_run_request(const http::request& req, std::strin
 }  // namespace
 
 bool api::owns(std::string_view target) noexcept {
-    auto path = scim::split_target(target).first;
+    auto path = http::split_target(target).first;
     return path == base_path || (path.starts_with(base_path) && path[base_path.size()] == '/');
 }
 
@@ -112,8 +112,8 @@ http::response api::handle(http::request& req) const {
         return res;
     }
 
-    auto [raw_path, raw_query] = scim::split_target(req.target);
-    auto query = scim::query_params::parse(raw_query);
+    auto [raw_path, raw_query] = http::split_target(req.target);
+    auto query = http::query_params::parse(raw_query);
     if (!query) return http::error_response(400, "malformed percent-escape in the query string");
     auto rest = raw_path.substr(base_path.size());
     while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);

@@ -1,14 +1,14 @@
 #include "daemon/router.hpp"
 
 #include "http/error_response.hpp"
-#include "scim/query_string.hpp"
+#include "http/query_string.hpp"
 
 namespace dirsync::daemon {
 
 http::response router::operator()(http::request& req) const {
     if (scim_.owns(req.target)) return scim_.handle(req);
     if (admin_ != nullptr && admin::api::owns(req.target)) return admin_->handle(req);
-    auto path = scim::split_target(req.target).first;
+    auto path = http::split_target(req.target).first;
     if (path == "/healthz") {
         if (req.method != "GET" && req.method != "HEAD") {
             auto res = http::error_response(405, "method not allowed here; allowed: GET");

@@ -1,8 +1,8 @@
-#include "scim/query_string.hpp"
+#include "http/query_string.hpp"
 
 #include "common/casefold.hpp"
 
-namespace dirsync::scim {
+namespace dirsync::http {
 
 std::pair<std::string_view, std::string_view> split_target(std::string_view target) noexcept {
     if (auto hash = target.find('#'); hash != std::string_view::npos) target = target.substr(0, hash);
@@ -49,7 +49,8 @@ std::optional<query_params> query_params::parse(std::string_view raw) {
         if (part.empty()) continue;
         auto eq = part.find('=');
         auto name = percent_decode(part.substr(0, eq), true);
-        auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
+        auto value =
+            percent_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
         if (!name || !value) return std::nullopt;
         out.items_.emplace_back(std::move(*name), std::move(*value));
     }
@@ -62,4 +63,4 @@ std::optional<std::string_view> query_params::get(std::string_view name) const {
     return std::nullopt;
 }
 
-}  // namespace dirsync::scim
+}  // namespace dirsync::http

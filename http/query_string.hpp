@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-namespace dirsync::scim {
+namespace dirsync::http {
 
 /// Splits an origin-form target into its path and its raw query (without '?').
 std::pair<std::string_view, std::string_view> split_target(std::string_view target) noexcept;
@@ -17,15 +17,15 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
 /// The decoded parameters of a query string, in order. Names compare case-insensitively (clients differ
 /// on `startIndex` vs `startindex`).
 class query_params {
-public:
+  public:
     /// Parses `a=b&c=d`. nullopt when a name or value has a malformed percent escape.
     static std::optional<query_params> parse(std::string_view raw_query);
 
     /// The value of the last parameter named `name`, if any.
     std::optional<std::string_view> get(std::string_view name) const;
 
-private:
+  private:
     std::vector<std::pair<std::string, std::string>> items_;
 };
 
-}  // namespace dirsync::scim
+}  // namespace dirsync::http

@@ -219,7 +219,7 @@ boost::system::result<projection, error> projection::make(const resource_schema&
 }
 
 boost::system::result<projection, error> projection::from_query(const resource_schema& schema,
-                                                                const query_params& params) {
+                                                                const http::query_params& params) {
     std::vector<std::string> attributes;
     std::vector<std::string> excluded;
     if (auto a = params.get("attributes")) attributes.emplace_back(*a);

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "http/query_string.hpp"
 #include "scim/error.hpp"
-#include "scim/query_string.hpp"
 #include "scim/schema.hpp"
 
 namespace dirsync::scim {
@@ -46,7 +46,7 @@ class projection {
 
     /// make() from the `attributes` and `excludedAttributes` query parameters (names case-insensitive).
     static boost::system::result<projection, error> from_query(const resource_schema& schema,
-                                                               const query_params& params);
+                                                               const http::query_params& params);
 
     /// `resource` (a rendered SCIM resource: core attributes at the top level, extensions under their URN)
     /// reduced to what the response carries. Never throws for any JSON (std::bad_alloc aside); a

@@ -2,10 +2,10 @@
 
 #include <string>
 
+#include "http/query_string.hpp"
 #include "scim/discovery.hpp"
 #include "scim/json_body.hpp"
 #include "scim/name_compare.hpp"
-#include "scim/query_string.hpp"
 #include "scim/resource_list.hpp"
 
 namespace dirsync::scim {
@@ -38,11 +38,11 @@ http::response answer_discovery(const http::request& req, std::string_view colle
         res.headers.push_back({"Allow", "GET"});
         return res;
     }
-    auto params = query_params::parse(raw_query);
+    auto params = http::query_params::parse(raw_query);
     if (!params) return to_response(invalid_value("the query string has a malformed percent-escape"));
     if (params->get("filter"))
         return to_response(error(403, "", "filtering is not supported on /" + std::string(collection)));
-    auto name = percent_decode(id, false);
+    auto name = http::percent_decode(id, false);
     if (!name) return to_response(not_found("no such resource"));
 
     if (ascii_iequals(collection, "ServiceProviderConfig")) {

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "http/query_string.hpp"
 #include "scim/attribute_projection.hpp"
 #include "scim/directory_error.hpp"
 #include "scim/etag.hpp"
@@ -9,7 +10,6 @@
 #include "scim/group_resource.hpp"
 #include "scim/group_source.hpp"
 #include "scim/json_body.hpp"
-#include "scim/query_string.hpp"
 #include "scim/schema.hpp"
 #include "scim/unknown_attributes.hpp"
 
@@ -22,7 +22,7 @@ using json = nlohmann::json;
 /// The projection the request asks for with `attributes` / `excludedAttributes` (RFC 7644 §3.9).
 boost::system::result<projection, error> requested_projection(const group_request_context& ctx,
                                                               const resource_schema& schema) {
-    auto params = query_params::parse(ctx.raw_query);
+    auto params = http::query_params::parse(ctx.raw_query);
     if (!params) return invalid_value("the query string has a malformed percent-escape");
     return projection::from_query(schema, *params);
 }

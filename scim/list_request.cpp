@@ -20,7 +20,8 @@ boost::system::result<std::int64_t, error> integer_param(std::string_view name, 
 }
 }  // namespace
 
-boost::system::result<list_request, error> parse_list_request(const query_params& params, std::size_t default_count,
+boost::system::result<list_request, error> parse_list_request(const http::query_params& params,
+                                                              std::size_t default_count,
                                                               std::size_t max_count) {
     list_request out;
     if (auto f = params.get("filter")) out.filter = std::string(*f);

@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "http/query_string.hpp"
 #include "scim/error.hpp"
-#include "scim/query_string.hpp"
 
 namespace dirsync::scim {
 
@@ -20,7 +20,8 @@ struct list_request {
 
 /// Reads `filter`, `startIndex` and `count`. `count` defaults to `default_count`, is capped at `max_count`,
 /// and a negative value is taken as 0 (RFC 7644 §3.4.2.4). A non-integer is 400 invalidValue.
-boost::system::result<list_request, error> parse_list_request(const query_params& params, std::size_t default_count,
+boost::system::result<list_request, error> parse_list_request(const http::query_params& params,
+                                                              std::size_t default_count,
                                                               std::size_t max_count);
 
 }  // namespace dirsync::scim

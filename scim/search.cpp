@@ -57,7 +57,7 @@ http::response answer_search(const search_request& request, std::span<const sear
 
 http::response answer_search_query(std::string_view raw_query, std::span<const search_target> targets,
                                    const service_settings& settings) {
-    auto params = query_params::parse(raw_query);
+    auto params = http::query_params::parse(raw_query);
     if (!params) return to_response(invalid_value("the query string has a malformed percent-escape"));
     auto request = parse_search_query(*params, settings.default_page_size, settings.max_page_size);
     if (!request) return to_response(request.error());

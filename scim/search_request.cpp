@@ -73,7 +73,7 @@ boost::system::result<std::vector<std::string>, error> string_list_member(const 
 
 }  // namespace
 
-boost::system::result<search_request, error> parse_search_query(const query_params& params,
+boost::system::result<search_request, error> parse_search_query(const http::query_params& params,
                                                                 std::size_t default_count,
                                                                 std::size_t max_count) {
     auto paging = parse_list_request(params, default_count, max_count);

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "http/query_string.hpp"
 #include "scim/error.hpp"
-#include "scim/query_string.hpp"
 #include "scim/sort_spec.hpp"
 
 namespace dirsync::scim {
@@ -34,7 +34,7 @@ struct search_request {
 /// `excludedAttributes`, `sortBy` and `sortOrder` (a sortOrder without sortBy is ignored). Parameter names
 /// are case-insensitive. Errors: 400 invalidValue for a non-integer startIndex/count, a sortBy that is not an
 /// attribute path, or a sortOrder other than ascending/descending (any case).
-boost::system::result<search_request, error> parse_search_query(const query_params& params,
+boost::system::result<search_request, error> parse_search_query(const http::query_params& params,
                                                                 std::size_t default_count,
                                                                 std::size_t max_count);
 

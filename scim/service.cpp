@@ -2,12 +2,12 @@
 
 #include "common/casefold.hpp"
 #include "common/sha256.hpp"
+#include "http/query_string.hpp"
 #include "scim/bulk_endpoint.hpp"
 #include "scim/discovery_endpoint.hpp"
 #include "scim/group_source.hpp"
 #include "scim/groups_endpoint.hpp"
 #include "scim/json_body.hpp"
-#include "scim/query_string.hpp"
 #include "scim/search.hpp"
 #include "scim/user_source.hpp"
 #include "scim/users_endpoint.hpp"
@@ -36,7 +36,9 @@ std::string token_id(std::string_view authorization) {
     return common::to_hex(common::sha256(token)).substr(0, 8);
 }
 
-bool segment_is(std::string_view segment, std::string_view name) { return common::equal_folded(segment, name); }
+bool segment_is(std::string_view segment, std::string_view name) {
+    return common::equal_folded(segment, name);
+}
 
 /// The resource types POST /.search at the root covers (RFC 7644 §3.4.3), in the order of its results; each
 /// searchable resource type adds its target here.
@@ -64,14 +66,15 @@ service::service(directory::directory& dir, const http::bearer_authenticator& au
 }
 
 bool service::owns(std::string_view target) const noexcept {
-    auto path = split_target(target).first;
-    if (path.size() < settings_.base_path.size() || path.substr(0, settings_.base_path.size()) != settings_.base_path)
+    auto path = http::split_target(target).first;
+    if (path.size() < settings_.base_path.size() ||
+        path.substr(0, settings_.base_path.size()) != settings_.base_path)
         return false;
     return path.size() == settings_.base_path.size() || path[settings_.base_path.size()] == '/';
 }
 
 http::response service::handle(http::request& req) const {
-    auto [path, query] = split_target(req.target);
+    auto [path, query] = http::split_target(req.target);
     std::string_view rest = path.substr(settings_.base_path.size());
     while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
     while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);

@@ -3,12 +3,12 @@
 #include <optional>
 
 #include "common/password_hash.hpp"
+#include "http/query_string.hpp"
 #include "scim/attribute_projection.hpp"
 #include "scim/directory_error.hpp"
 #include "scim/etag.hpp"
 #include "scim/json_body.hpp"
 #include "scim/patch.hpp"
-#include "scim/query_string.hpp"
 #include "scim/unknown_attributes.hpp"
 #include "scim/user_password.hpp"
 #include "scim/user_resource.hpp"
@@ -26,7 +26,7 @@ using password_change = std::optional<std::optional<std::string>>;
 /// The projection the request asks for with `attributes` / `excludedAttributes` (RFC 7644 §3.9).
 boost::system::result<projection, error> requested_projection(const http::request& req,
                                                               const resource_schema& schema) {
-    auto params = query_params::parse(split_target(req.target).second);
+    auto params = http::query_params::parse(http::split_target(req.target).second);
     if (!params) return invalid_value("the query string has a malformed percent-escape");
     return projection::from_query(schema, *params);
 }
@@ -50,35 +50,38 @@ http::response resource_response(unsigned status, const directory::user& u, std:
 /// Runs a modification of one user: `change` computes the new resource from the current record, inside the
 /// directory's write transaction, so the If-Match check and the write are atomic. `password` (already
 /// hashed) is written with it.
-http::response modify(directory::directory& dir, const user_request_context& ctx, std::string_view id,
-                      const resource_schema& schema, password_change password,
-                      const std::function<boost::system::result<json, error>(const directory::user&)>& change) {
+http::response modify(
+    directory::directory& dir, const user_request_context& ctx, std::string_view id,
+    const resource_schema& schema, password_change password,
+    const std::function<boost::system::result<json, error>(const directory::user&)>& change) {
     auto shape = requested_projection(ctx.req, schema);
     if (!shape) return to_response(shape.error());
     auto cond = if_match_condition(ctx.req);
     if (!cond) return to_response(cond.error());
     std::optional<error> failure;
-    auto updated = dir.modify_user(ctx.who, ctx.tenant, id,
-                                   [&](const directory::user& current) -> directory::result<directory::user_write> {
-                                       if (*cond && !(*cond)->matches(current.version)) {
-                                           failure = stale_version(current.version);
-                                           return directory::error(directory::error_code::precondition_failed, "");
-                                       }
-                                       auto next = change(current);
-                                       if (!next) {
-                                           failure = next.error();
-                                           return directory::error(directory::error_code::invalid_value, "");
-                                       }
-                                       directory::user_write w;
-                                       w.resource = std::move(*next);
-                                       w.source = current.source;
-                                       w.source_anchor = current.source_anchor;
-                                       w.password_hash = password;
-                                       return w;
-                                   });
+    auto updated =
+        dir.modify_user(ctx.who, ctx.tenant, id,
+                        [&](const directory::user& current) -> directory::result<directory::user_write> {
+                            if (*cond && !(*cond)->matches(current.version)) {
+                                failure = stale_version(current.version);
+                                return directory::error(directory::error_code::precondition_failed, "");
+                            }
+                            auto next = change(current);
+                            if (!next) {
+                                failure = next.error();
+                                return directory::error(directory::error_code::invalid_value, "");
+                            }
+                            directory::user_write w;
+                            w.resource = std::move(*next);
+                            w.source = current.source;
+                            w.source_anchor = current.source_anchor;
+                            w.password_hash = password;
+                            return w;
+                        });
     if (failure) return to_response(*failure);
     if (!updated) return to_response(from_directory(updated.error()));
-    if (auto prefer = ctx.req.header("Prefer"); prefer && prefer->find("return=minimal") != std::string_view::npos) {
+    if (auto prefer = ctx.req.header("Prefer");
+        prefer && prefer->find("return=minimal") != std::string_view::npos) {
         http::response res;
         res.status = 204;
         res.headers.push_back({"ETag", user_etag(*updated)});

@@ -1,4 +1,4 @@
-#include "scim/query_string.hpp"
+#include "http/query_string.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace dirsync::scim {
+namespace dirsync::http {
 namespace {
 
 using namespace std::string_literals;
@@ -157,4 +157,4 @@ TEST(QueryStringParamsReject, MalformedEscapes) {
 }
 
 }  // namespace
-}  // namespace dirsync::scim
+}  // namespace dirsync::http

@@ -242,7 +242,7 @@ TEST(ProjectionMake, Rejects) {
 }
 
 TEST(ProjectionMake, FromQuery) {
-    auto params = query_params::parse("ATTRIBUTES=userName%2Cemails.value&count=2");
+    auto params = http::query_params::parse("ATTRIBUTES=userName%2Cemails.value&count=2");
     ASSERT_TRUE(params);
     auto p = projection::from_query(user_resource_schema(), *params);
     ASSERT_TRUE(p);
@@ -251,7 +251,7 @@ TEST(ProjectionMake, FromQuery) {
                                         {"id", "u1"},
                                         {"userName", "bjensen"},
                                         {"emails", json::array({{{"value", "b@example.com"}}})}}));
-    auto both = query_params::parse("attributes=userName&excludedAttributes=emails");
+    auto both = http::query_params::parse("attributes=userName&excludedAttributes=emails");
     ASSERT_TRUE(both);
     EXPECT_FALSE(projection::from_query(user_resource_schema(), *both));
 }

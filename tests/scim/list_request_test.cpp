@@ -68,7 +68,7 @@ class ListRequestParse : public ::testing::TestWithParam<list_case> {};
 
 TEST_P(ListRequestParse, ReadsPagingAndFilter) {
     const auto& c = GetParam();
-    const auto params = query_params::parse(c.query);
+    const auto params = http::query_params::parse(c.query);
     ASSERT_TRUE(params);
     const auto result = parse_list_request(*params, c.default_count, c.max_count);
     ASSERT_TRUE(result) << result.error().detail;
@@ -109,7 +109,7 @@ class ListRequestRejects : public ::testing::TestWithParam<rejected_case> {};
 
 TEST_P(ListRequestRejects, NonIntegersAsInvalidValue) {
     const auto& c = GetParam();
-    const auto params = query_params::parse(c.query);
+    const auto params = http::query_params::parse(c.query);
     ASSERT_TRUE(params);
     const auto result = parse_list_request(*params, 100, 1000);
     ASSERT_FALSE(result) << c.query;

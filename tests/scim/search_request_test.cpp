@@ -15,7 +15,7 @@ constexpr std::size_t default_count = 100;
 constexpr std::size_t max_count = 1000;
 
 search_request from_query(std::string_view q) {
-    auto params = query_params::parse(q);
+    auto params = http::query_params::parse(q);
     EXPECT_TRUE(params) << q;
     auto r = parse_search_query(*params, default_count, max_count);
     EXPECT_TRUE(r) << q << ": " << (r ? "" : r.error().detail);
@@ -54,7 +54,7 @@ TEST(SearchRequestQuery, Defaults) {
 
 TEST(SearchRequestQuery, Rejects) {
     for (auto q : {"count=ten", "startIndex=1x", "sortBy=user%20name", "sortBy=userName&sortOrder=up"}) {
-        auto params = query_params::parse(q);
+        auto params = http::query_params::parse(q);
         ASSERT_TRUE(params);
         auto r = parse_search_query(*params, default_count, max_count);
         ASSERT_FALSE(r) << q;
