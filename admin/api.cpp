@@ -64,15 +64,20 @@ std::optional<std::size_t> read_limit(const http::query_params& q, std::string& 
     return std::min<std::size_t>(static_cast<std::size_t>(*n), max_limit);
 }
 
-std::optional<run_request> read_run_request(const http::request& req, std::string& error) {
+std::optional<run_request> read_run_request(const http::request& req, const common::json_input_limits& limits,
+                                            std::string& error) {
     run_request out;
     if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return out;
-    auto body = nlohmann::json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
+    auto body = common::parse_json_input(req.body, limits);
+    if (!body) {
+        error = "the body is refused: " + body.error().message;
+        return std::nullopt;
+    }
+    if (!body->is_object()) {
         error = "the body must be a JSON object like {\"dry_run\":true,\"mode\":\"full\"}";
         return std::nullopt;
     }
-    for (const auto& [key, value] : body.items()) {
+    for (const auto& [key, value] : body->items()) {
         if (key == "dry_run") {
             if (!value.is_boolean()) {
                 error = "dry_run must be true or false";
@@ -121,7 +126,7 @@ http::response api::handle(http::request& req) const {
     auto parts = split_path(rest);
     std::vector<std::string> decoded;
     for (auto p : parts) {
-        auto d = scim::percent_decode(p, false);
+        auto d = http::percent_decode(p, false);
         if (!d) return http::error_response(400, "malformed percent-escape in the path");
         decoded.push_back(std::move(*d));
     }
@@ -130,7 +135,8 @@ http::response api::handle(http::request& req) const {
     std::string error;
 
     if (decoded.size() >= 2 && decoded[0] == "sync" && decoded[1] == "sources") {
-        if (decoded.size() == 2) return get ? json_response(200, control_.sources()) : method_not_allowed("GET");
+        if (decoded.size() == 2)
+            return get ? json_response(200, control_.sources()) : method_not_allowed("GET");
         const std::string& name = decoded[2];
         if (decoded.size() == 3) return get ? from_outcome(control_.source(name)) : method_not_allowed("GET");
         if (decoded[3] == "runs" && decoded.size() == 4) {
@@ -140,7 +146,7 @@ http::response api::handle(http::request& req) const {
                 return from_outcome(control_.runs(name, *limit));
             }
             if (post) {
-                auto run = read_run_request(req, error);
+                auto run = read_run_request(req, json_, error);
                 if (!run) return http::error_response(400, error);
                 run->actor = *actor;
                 return from_outcome(control_.start_run(name, *run), 202);

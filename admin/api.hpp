@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "admin/sync_control.hpp"
+#include "common/json_input.hpp"
 #include "http/bearer_authenticator.hpp"
 #include "http/message.hpp"
 
@@ -27,7 +28,9 @@ namespace dirsync::admin {
 class api {
   public:
     /// `auth` maps admin token digests to an actor name ("admin:<digest prefix>").
-    api(sync_control& control, const http::bearer_authenticator& auth) : control_(control), auth_(auth) {}
+    /// Request bodies are parsed under `json`.
+    api(sync_control& control, const http::bearer_authenticator& auth, common::json_input_limits json = {})
+        : control_(control), auth_(auth), json_(json) {}
 
     static constexpr std::string_view base_path = "/admin/v1";
 
@@ -39,6 +42,7 @@ class api {
   private:
     sync_control& control_;
     const http::bearer_authenticator& auth_;
+    common::json_input_limits json_;
 };
 
 }  // namespace dirsync::admin

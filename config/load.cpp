@@ -28,6 +28,11 @@ namespace {
 constexpr std::size_t max_config_bytes = 16 * 1024 * 1024;
 constexpr std::int64_t max_threads = 256;
 constexpr std::int64_t max_connections_limit = 1'000'000;
+constexpr std::int64_t max_header_count_limit = 10'000;
+// A SCIM /Bulk of PATCH operations on an extension's complex multi-valued attribute needs 10 levels.
+constexpr std::int64_t min_json_depth = 10;
+// Every walk over a stored document, serialisation included, recurses once per level.
+constexpr std::int64_t max_json_depth_limit = 512;
 constexpr std::size_t max_tenant_id_length = 63;
 constexpr std::int64_t max_bulk_operations = 100'000;
 
@@ -157,6 +162,10 @@ void read_limits(diagnostics_sink& sink, const yaml_field& field, http_limits& o
     map_reader map(sink, field);
     if (auto f = map.optional("max_body_bytes")) assign(out.max_body_bytes, read_byte_size(sink, *f));
     if (auto f = map.optional("max_header_bytes")) assign(out.max_header_bytes, read_byte_size(sink, *f));
+    if (auto f = map.optional("max_header_count"))
+        assign(out.max_header_count, read_integer(sink, *f, 1, max_header_count_limit));
+    if (auto f = map.optional("max_json_depth"))
+        assign(out.max_json_depth, read_integer(sink, *f, min_json_depth, max_json_depth_limit));
     if (auto f = map.optional("header_timeout")) assign(out.header_timeout, read_duration(sink, *f));
     if (auto f = map.optional("body_timeout")) assign(out.body_timeout, read_duration(sink, *f));
     if (auto f = map.optional("idle_timeout")) assign(out.idle_timeout, read_duration(sink, *f));
@@ -279,8 +288,7 @@ void read_tenants(diagnostics_sink& sink, const yaml_field& field, std::vector<t
 }
 
 // The whole document. New top-level sections are one more line here and a reader above.
-void read_document(diagnostics_sink& sink, const YAML::Node& document, std::string_view yaml,
-                   settings& out) {
+void read_document(diagnostics_sink& sink, const YAML::Node& document, std::string_view yaml, settings& out) {
     token_registry tokens;
     map_reader map(sink, root_field(document));
     if (auto f = map.optional("server")) read_server(sink, *f, out.server);

@@ -30,8 +30,10 @@ struct tls_settings {
 
 /// Limits that protect the server from slow, large or numerous clients.
 struct http_limits {
-    std::size_t max_body_bytes = 1024 * 1024;         ///< larger bodies get 413
-    std::size_t max_header_bytes = 16 * 1024;         ///< larger header blocks get 431
+    std::size_t max_body_bytes = 1024 * 1024;  ///< larger bodies get 413
+    std::size_t max_header_bytes = 16 * 1024;  ///< larger header blocks get 431
+    std::size_t max_header_count = 100;        ///< more header fields get 431
+    std::size_t max_json_depth = 32;  ///< deeper nesting of objects and arrays in a JSON body gets 400
     std::chrono::milliseconds header_timeout{10'000};  ///< time to receive a full header block
     std::chrono::milliseconds body_timeout{30'000};    ///< time to receive a body once headers are in
     std::chrono::milliseconds idle_timeout{60'000};    ///< keep-alive idle time between requests
@@ -77,9 +79,9 @@ struct scim_settings {
 
 /// A tenant as declared in the configuration. Tokens are held only as SHA-256 digests.
 struct tenant_settings {
-    std::string id;                           ///< [a-z0-9][a-z0-9_-]{0,62}; stable key of the tenant
-    std::string name;                         ///< display name
-    std::optional<std::uint32_t> seats;       ///< seat limit; absent = unlimited
+    std::string id;                      ///< [a-z0-9][a-z0-9_-]{0,62}; stable key of the tenant
+    std::string name;                    ///< display name
+    std::optional<std::uint32_t> seats;  ///< seat limit; absent = unlimited
     /// digests of the bearer tokens that authenticate as this tenant; no other tenant has any of them
     std::vector<common::sha256_digest> scim_tokens;
     /// `strict_schema`: refuse (400 invalidValue) attributes and schema URNs that no served schema declares,
@@ -88,7 +90,16 @@ struct tenant_settings {
 };
 
 /// RFC 7643 §2.3 data type of a configured attribute (the `type:` key).
-enum class attribute_type_setting { string, boolean, decimal, integer, date_time, reference, binary, complex };
+enum class attribute_type_setting {
+    string,
+    boolean,
+    decimal,
+    integer,
+    date_time,
+    reference,
+    binary,
+    complex
+};
 /// RFC 7643 §7 characteristics of a configured attribute, as written in the `schemas:` section.
 enum class mutability_setting { read_only, read_write, immutable };
 enum class returned_setting { always, default_, request };
@@ -108,7 +119,7 @@ struct schema_attribute_settings {
     mutability_setting mutability = mutability_setting::read_write;
     returned_setting returned = returned_setting::default_;
     std::vector<std::string> canonical_values;
-    std::vector<std::string> reference_types;  ///< only for type reference
+    std::vector<std::string> reference_types;               ///< only for type reference
     std::vector<schema_attribute_settings> sub_attributes;  ///< only for type complex; at least one
 };
 

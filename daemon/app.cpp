@@ -3,20 +3,20 @@
 #include <exception>
 #include <string>
 
-#include "common/log.hpp"
 #include "admin/api.hpp"
+#include "common/log.hpp"
 #include "common/sha256.hpp"
 #include "daemon/router.hpp"
+#include "daemon/schema_conversion.hpp"
 #include "daemon/store_setup.hpp"
 #include "daemon/sync_scheduler.hpp"
-#include "sync/run_log.hpp"
-#include "daemon/schema_conversion.hpp"
 #include "daemon/systemd_notify.hpp"
 #include "directory/directory.hpp"
 #include "http/bearer_authenticator.hpp"
 #include "http/server.hpp"
 #include "scim/service.hpp"
 #include "store/database.hpp"
+#include "sync/run_log.hpp"
 
 namespace dirsync::daemon {
 
@@ -40,8 +40,9 @@ int run(const config::settings& settings) {
         directory::directory dir(db);
         register_tenants(dir, settings);
         for (const auto& t : settings.tenants)
-            common::log_info("tenant " + t.id + ": " + std::to_string(t.scim_tokens.size()) + " SCIM token(s), " +
-                             (t.seats ? std::to_string(*t.seats) + " seats" : std::string("unlimited seats")));
+            common::log_info(
+                "tenant " + t.id + ": " + std::to_string(t.scim_tokens.size()) + " SCIM token(s), " +
+                (t.seats ? std::to_string(*t.seats) + " seats" : std::string("unlimited seats")));
 
         auto auth = http::bearer_authenticator::from_tenants(settings.tenants);
         scim::service_settings scim_settings;
@@ -50,9 +51,11 @@ int run(const config::settings& settings) {
         scim_settings.tenants = tenant_options(settings.tenants);
         for (const auto& s : settings.schemas)
             common::log_info("schema " + s.id + " extends " +
-                             (s.resource == config::schema_resource_setting::user ? "User" : "Group") + " with " +
-                             std::to_string(s.attributes.size()) + " attribute(s)");
+                             (s.resource == config::schema_resource_setting::user ? "User" : "Group") +
+                             " with " + std::to_string(s.attributes.size()) + " attribute(s)");
         scim_settings.bulk = {settings.scim.bulk.max_operations, settings.scim.bulk.max_payload_bytes};
+        const common::json_input_limits json_limits{settings.server.limits.max_json_depth};
+        scim_settings.json = json_limits;
         scim::service scim(dir, auth, scim_settings);
 
         sync::run_log runs(db);
@@ -61,14 +64,15 @@ int run(const config::settings& settings) {
         for (const auto& digest : settings.admin_tokens)
             admin_credentials.emplace_back("admin:" + common::to_hex(digest).substr(0, 8), digest);
         http::bearer_authenticator admin_auth(std::move(admin_credentials));
-        admin::api admin_api(scheduler, admin_auth);
-        router route(scim, &admin_api);
+        admin::api admin_api(scheduler, admin_auth, json_limits);
+        router route(scim, &admin_api, &db);
         for (const auto& s : settings.sources)
             common::log_info("source " + s.name + " -> tenant " + s.tenant + ": " + s.url + ", every " +
                              std::to_string(s.schedule.every.count() / 1000) + " s");
 
-        http::server server(settings.server, [&route](http::request& req) { return route(req); },
-                            settings.logging.access_log);
+        http::server server(
+            settings.server, [&route](http::request& req) { return route(req); },
+            settings.logging.access_log);
         server.start();
         scheduler.start();
         server.on_ready([&](std::uint16_t port) {
@@ -78,7 +82,8 @@ int run(const config::settings& settings) {
             systemd_notify("READY=1\nSTATUS=serving");
         });
         server.on_reload([] {
-            common::log_warning("SIGHUP: configuration reload is not supported yet; restart to apply changes");
+            common::log_warning(
+                "SIGHUP: configuration reload is not supported yet; restart to apply changes");
         });
         watchdog_pinger pinger([] { return true; });
         server.run();

@@ -87,7 +87,7 @@ search_target groups_of(const directory::directory& dir, const group_request_con
 }  // namespace
 
 http::response groups_endpoint::create(const group_request_context& ctx) const {
-    auto body = parse_json_body(ctx.req);
+    auto body = parse_json_body(ctx.req, settings_.json);
     if (!body) return to_response(body.error());
     return create(ctx, *body);
 }
@@ -148,7 +148,7 @@ http::response groups_endpoint::search(const group_request_context& ctx) const {
 }
 
 http::response groups_endpoint::replace(const group_request_context& ctx, std::string_view id) const {
-    auto body = parse_json_body(ctx.req);
+    auto body = parse_json_body(ctx.req, settings_.json);
     if (!body) return to_response(body.error());
     return replace(ctx, id, *body);
 }
@@ -182,7 +182,7 @@ http::response groups_endpoint::replace(const group_request_context& ctx, std::s
 }
 
 http::response groups_endpoint::patch(const group_request_context& ctx, std::string_view id) const {
-    auto body = parse_json_body(ctx.req);
+    auto body = parse_json_body(ctx.req, settings_.json);
     if (!body) return to_response(body.error());
     return patch(ctx, id, *body);
 }

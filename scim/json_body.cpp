@@ -10,19 +10,24 @@ bool acceptable_content_type(std::string_view ct) {
     auto type = ct.substr(0, semi);
     while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
     while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
-    return common::equal_folded(type, "application/scim+json") || common::equal_folded(type, "application/json");
+    return common::equal_folded(type, "application/scim+json") ||
+           common::equal_folded(type, "application/json");
 }
 }  // namespace
 
-boost::system::result<nlohmann::json, error> parse_json_body(const http::request& req) {
+boost::system::result<nlohmann::json, error> parse_json_body(const http::request& req,
+                                                             const common::json_input_limits& limits) {
     if (auto ct = req.header("Content-Type"); ct && !acceptable_content_type(*ct))
         return error(415, "invalidSyntax", "Content-Type must be application/scim+json or application/json");
-    if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return invalid_syntax("the request body is empty");
-    try {
-        return nlohmann::json::parse(req.body);
-    } catch (const nlohmann::json::parse_error& e) {
-        return invalid_syntax("the request body is not valid JSON (at byte " + std::to_string(e.byte) + ")");
-    }
+    if (req.body.find_first_not_of(" \t\r\n") == std::string::npos)
+        return invalid_syntax("the request body is empty");
+    auto body = common::parse_json_input(req.body, limits);
+    if (body) return {boost::system::in_place_value, std::move(*body)};
+    const auto& e = body.error();
+    if (e.problem == common::json_input_problem::number_out_of_range) return invalid_value(e.message);
+    if (e.problem == common::json_input_problem::syntax)
+        return invalid_syntax("the request body is " + e.message);
+    return invalid_syntax(e.message);
 }
 
 http::response json_response(unsigned status, const nlohmann::json& body) {

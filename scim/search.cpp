@@ -66,7 +66,7 @@ http::response answer_search_query(std::string_view raw_query, std::span<const s
 
 http::response answer_search_body(const http::request& req, std::span<const search_target> targets,
                                   const service_settings& settings) {
-    auto body = parse_json_body(req);
+    auto body = parse_json_body(req, settings.json);
     if (!body) return to_response(body.error());
     auto request = parse_search_body(*body, settings.default_page_size, settings.max_page_size);
     if (!request) return to_response(request.error());

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_input.hpp"
 #include "directory/directory.hpp"
 #include "http/bearer_authenticator.hpp"
 #include "http/message.hpp"
@@ -41,6 +42,7 @@ struct service_settings {
     std::size_t max_page_size = 1000;     ///< larger `count` values are lowered to this
     filter_limits filter;
     bulk_limits bulk;
+    common::json_input_limits json;  ///< applied to every request body
     /// The schemas of the resource types: built-in ones and configured extensions. Never null.
     std::shared_ptr<const service_schemas> schemas = default_service_schemas();
     /// Options per tenant id; a tenant not listed gets the defaults.
@@ -50,11 +52,11 @@ struct service_settings {
     const tenant_options& options_for(std::string_view tenant) const;
 };
 
-/// The SCIM 2.0 service provider for one process: authenticates the bearer token to exactly one tenant, routes
-/// requests under `base_path` and answers them (RFC 7644). Every failure is a SCIM Error response; the handler
-/// never throws for bad input. Thread-safe: may be called concurrently from all I/O threads.
+/// The SCIM 2.0 service provider for one process: authenticates the bearer token to exactly one tenant,
+/// routes requests under `base_path` and answers them (RFC 7644). Every failure is a SCIM Error response; the
+/// handler never throws for bad input. Thread-safe: may be called concurrently from all I/O threads.
 class service {
-public:
+  public:
     service(directory::directory& dir, const http::bearer_authenticator& auth, service_settings settings);
 
     /// True when `target` is under `base_path`.
@@ -63,7 +65,7 @@ public:
     /// Answers one request under `base_path`.
     http::response handle(http::request& req) const;
 
-private:
+  private:
     directory::directory& dir_;
     const http::bearer_authenticator& auth_;
     service_settings settings_;

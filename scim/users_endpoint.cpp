@@ -93,7 +93,7 @@ http::response modify(
 }  // namespace
 
 http::response users_endpoint::create(const user_request_context& ctx) const {
-    auto body = parse_json_body(ctx.req);
+    auto body = parse_json_body(ctx.req, settings_.json);
     if (!body) return to_response(body.error());
     return create(ctx, *body);
 }
@@ -150,7 +150,7 @@ http::response users_endpoint::search(const user_request_context& ctx) const {
 }
 
 http::response users_endpoint::replace(const user_request_context& ctx, std::string_view id) const {
-    auto body = parse_json_body(ctx.req);
+    auto body = parse_json_body(ctx.req, settings_.json);
     if (!body) return to_response(body.error());
     return replace(ctx, id, *body);
 }
@@ -178,7 +178,7 @@ http::response users_endpoint::replace(const user_request_context& ctx, std::str
 }
 
 http::response users_endpoint::patch(const user_request_context& ctx, std::string_view id) const {
-    auto body = parse_json_body(ctx.req);
+    auto body = parse_json_body(ctx.req, settings_.json);
     if (!body) return to_response(body.error());
     return patch(ctx, id, *body);
 }

@@ -256,8 +256,9 @@ constexpr bad_case bad_cases[] = {
     {"unknown_server_key", "server:\n  listn: 127.0.0.1:80\nstorage:\n  sqlite: x.db\n", "2:3",
      "unknown key 'listn' in server (allowed: listen, threads, tls, limits)"},
     {"unknown_limits_key", "server:\n  limits:\n    max_body: 10\nstorage: {sqlite: x.db}\n", "3:5",
-     "unknown key 'max_body' in server.limits (allowed: max_body_bytes, max_header_bytes, header_timeout, "
-     "body_timeout, idle_timeout, write_timeout, max_connections, shutdown_grace)"},
+     "unknown key 'max_body' in server.limits (allowed: max_body_bytes, max_header_bytes, max_header_count, "
+     "max_json_depth, header_timeout, body_timeout, idle_timeout, write_timeout, max_connections, "
+     "shutdown_grace)"},
     {"unknown_storage_key", "storage:\n  sqlite: x.db\n  path: y\n", "3:3",
      "unknown key 'path' in storage (allowed: sqlite)"},
     {"unknown_logging_key", "storage: {sqlite: x.db}\nlogging: {level: info, colour: true}\n", "2:24",
