@@ -15,12 +15,24 @@ http::response router::operator()(http::request& req) const {
             res.headers.push_back({"Allow", "GET"});
             return res;
         }
-        http::response res;
-        res.content_type = "application/json";
-        res.body = R"({"status":"ok"})";
-        return res;
+        return health();
     }
     return http::error_response(404, "no such endpoint");
+}
+
+http::response router::health() const {
+    http::response res;
+    res.content_type = "application/json";
+    if (store_ != nullptr && store_->out_of_space()) {
+        res.status = 503;
+        res.headers.push_back({"Retry-After", "30"});
+        res.body =
+            R"({"status":"unavailable","storage":"full","detail":"writes fail: the file system holding )"
+            R"(the database is full"})";
+        return res;
+    }
+    res.body = R"({"status":"ok"})";
+    return res;
 }
 
 }  // namespace dirsync::daemon

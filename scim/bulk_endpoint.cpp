@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "common/casefold.hpp"
+#include "common/log.hpp"
+#include "common/unavailable.hpp"
 #include "scim/bulk_plan.hpp"
 #include "scim/bulk_request.hpp"
 #include "scim/groups_endpoint.hpp"
@@ -35,7 +37,7 @@ http::response bulk_endpoint::handle(const bulk_request_context& ctx) const {
                                  "the size of the Bulk request (" + std::to_string(ctx.req.body.size()) +
                                      " bytes) exceeds maxPayloadSize (" +
                                      std::to_string(limits.max_payload_bytes) + ")"));
-    auto body = parse_json_body(ctx.req);
+    auto body = parse_json_body(ctx.req, settings_.json);
     if (!body) return to_response(body.error());
     auto request = read_bulk_request(*body, limits.max_operations);
     if (!request) return to_response(request.error());
@@ -81,6 +83,17 @@ http::response bulk_endpoint::handle(const bulk_request_context& ctx) const {
         return to_response(invalid_value("unsupported operation"));  // unreachable: every verb is handled
     };
 
+    // Storage that fails for a while (a full disk) fails the operation, not the whole Bulk: the operations
+    // before it are committed and must be reported.
+    auto run_unless_unavailable = [&](const bulk_operation& op) -> http::response {
+        try {
+            return run(op);
+        } catch (const common::temporarily_unavailable& e) {
+            common::log_warning(std::string("scim: a Bulk operation was not applied: ") + e.what());
+            return to_response(error(503, "", e.public_message()));
+        }
+    };
+
     bulk_id_table ids(operations);
     std::vector<std::optional<json>> results(operations.size());
     std::size_t failures = 0;
@@ -98,7 +111,7 @@ http::response bulk_endpoint::handle(const bulk_request_context& ctx) const {
         else if (auto resolved = ids.resolve_references(op); !resolved)
             res = to_response(resolved.error());
         else
-            res = run(op);
+            res = run_unless_unavailable(op);
 
         const bool ok = res.status >= 200 && res.status < 300;
         json result = {{"method", op.method}};

@@ -1,5 +1,8 @@
 #include "store/database.hpp"
 
+#include <sys/statvfs.h>
+
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 
@@ -28,6 +31,15 @@ database::database(const std::string& path, std::size_t max_readers)
 }
 
 database::~database() = default;
+
+bool database::out_of_space() const {
+    if (!out_of_space_.load(std::memory_order_relaxed)) return false;
+    auto directory = std::filesystem::path(path_).parent_path();
+    if (directory.empty()) directory = ".";
+    struct statvfs fs {};
+    if (::statvfs(directory.c_str(), &fs) != 0) return true;
+    return static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < min_free_bytes;
+}
 
 int database::schema_version() noexcept { return static_cast<int>(migrations().size()); }
 

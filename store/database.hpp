@@ -1,7 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,7 +26,7 @@ namespace dirsync::store {
 /// mutex is cheaper than SQLITE_BUSY retries); reads use a pool of connections that see the last committed
 /// state and never block the writer (WAL snapshot isolation). Both functions may be called from any thread.
 class database {
-public:
+  public:
     /// Opens or creates `path` (its parent directory must exist), applies pending schema migrations, and
     /// refuses a file whose schema is newer than this binary knows. Throws sqlite_error / runtime_error.
     explicit database(const std::string& path, std::size_t max_readers = 16);
@@ -43,46 +45,66 @@ public:
     /// Runs `fn(connection&)` inside BEGIN IMMEDIATE on the writer connection and commits when fn returns,
     /// unless fn returns something with `has_error()` true (a boost::system::result error), in which case the
     /// transaction is rolled back and that result is returned. An exception rolls back and propagates.
+    ///
+    /// A write that fails for lack of space throws storage_full (nothing of it is kept) and marks the store
+    /// as out of space until a write commits again.
     template <class Fn>
     auto write(Fn&& fn) {
         std::lock_guard lock(writer_mutex_);
-        transaction tx(*writer_);
-        if constexpr (std::is_void_v<decltype(fn(*writer_))>) {
-            std::forward<Fn>(fn)(*writer_);
-            tx.commit();
-        } else {
-            auto r = std::forward<Fn>(fn)(*writer_);
-            if constexpr (requires { r.has_error(); }) {
-                if (r.has_error()) return r;
+        try {
+            transaction tx(*writer_);
+            if constexpr (std::is_void_v<decltype(fn(*writer_))>) {
+                std::forward<Fn>(fn)(*writer_);
+                tx.commit();
+                committed();
+            } else {
+                auto r = std::forward<Fn>(fn)(*writer_);
+                if constexpr (requires { r.has_error(); }) {
+                    if (r.has_error()) return r;
+                }
+                tx.commit();
+                committed();
+                return r;
             }
-            tx.commit();
-            return r;
+        } catch (const storage_full&) {
+            out_of_space_.store(true, std::memory_order_relaxed);
+            throw;
         }
     }
+
+    /// True while writes fail for lack of space: the last write failed with storage_full, none has committed
+    /// since, and the file system holding the database still has less than `min_free_bytes` available. For
+    /// readiness checks; thread-safe.
+    bool out_of_space() const;
+
+    /// Free space below which a store whose last write failed for lack of space still counts as out of space.
+    static constexpr std::uint64_t min_free_bytes = 1024 * 1024;
 
     /// The schema version this binary writes.
     static int schema_version() noexcept;
 
     const std::string& path() const noexcept { return path_; }
 
-private:
+  private:
     class reader_lease {
-    public:
+      public:
         explicit reader_lease(database& db);
         ~reader_lease();
         reader_lease(const reader_lease&) = delete;
         reader_lease& operator=(const reader_lease&) = delete;
         connection& conn() noexcept { return *conn_; }
 
-    private:
+      private:
         database& db_;
         std::unique_ptr<connection> conn_;
     };
 
     std::unique_ptr<connection> open_reader();
+    void committed() noexcept { out_of_space_.store(false, std::memory_order_relaxed); }
     void migrate();
 
     std::string path_;
+    std::atomic<bool> out_of_space_{false};
     std::mutex writer_mutex_;
     std::unique_ptr<connection> writer_;
 

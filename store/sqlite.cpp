@@ -1,24 +1,45 @@
 #include "store/sqlite.hpp"
 
+#include <cerrno>
+#include <chrono>
 #include <string>
 
 namespace dirsync::store {
 
 namespace {
+
+/// How long a client is asked to wait before retrying a write refused for a full disk.
+constexpr std::chrono::seconds storage_full_retry_after{30};
+
 [[noreturn]] void fail(sqlite3* db, int rc, std::string_view what) {
     std::string msg(what);
     msg += ": ";
     msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    throw sqlite_error(db ? sqlite3_extended_errcode(db) : rc, msg);
+    throw_sqlite_error(db ? sqlite3_extended_errcode(db) : rc, db ? sqlite3_system_errno(db) : 0, msg);
 }
+
 }  // namespace
 
+storage_full::storage_full(const std::string& what)
+    : common::temporarily_unavailable(
+          "the storage of the service is full: the change was not saved; retry later",
+          storage_full_retry_after, what) {}
+
+void throw_sqlite_error(int code, int system_errno, const std::string& what) {
+    const int primary = code & 0xff;
+    if (primary == SQLITE_FULL ||
+        (primary == SQLITE_IOERR && (system_errno == ENOSPC || system_errno == EDQUOT)))
+        throw storage_full(what);
+    throw sqlite_error(code, what);
+}
+
 connection::connection(const std::string& path, bool read_only) {
-    int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    int flags =
+        SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
-        std::string msg = "cannot open SQLite database " + path + ": " +
-                          (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+        std::string msg =
+            "cannot open SQLite database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
         sqlite3_close(db_);
         db_ = nullptr;
         throw sqlite_error(rc, msg);
@@ -33,7 +54,8 @@ connection::~connection() {
 
 cached_statement connection::cached(std::string_view sql) {
     auto it = cache_.find(std::string(sql));
-    if (it == cache_.end()) it = cache_.emplace(std::string(sql), std::make_unique<statement>(*this, sql)).first;
+    if (it == cache_.end())
+        it = cache_.emplace(std::string(sql), std::make_unique<statement>(*this, sql)).first;
     return cached_statement(*it->second);
 }
 
@@ -46,13 +68,13 @@ void connection::exec(std::string_view sql) {
     if (rc != SQLITE_OK) {
         std::string msg = err ? err : sqlite3_errstr(rc);
         sqlite3_free(err);
-        throw sqlite_error(sqlite3_extended_errcode(db_), "SQL failed: " + msg);
+        throw_sqlite_error(sqlite3_extended_errcode(db_), sqlite3_system_errno(db_), "SQL failed: " + msg);
     }
 }
 
 statement::statement(connection& db, std::string_view sql) : db_(db.handle()) {
-    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
-                                nullptr);
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                &stmt_, nullptr);
     if (rc != SQLITE_OK) fail(db_, rc, "prepare");
 }
 

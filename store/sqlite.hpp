@@ -10,6 +10,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/unavailable.hpp"
+
 namespace dirsync::store {
 
 class statement;
@@ -19,18 +21,29 @@ class cached_statement;
 /// expected outcomes such as a uniqueness violation are reported by `sqlite_error::code()` so callers
 /// in the store can translate them into values.
 class sqlite_error : public std::runtime_error {
-public:
+  public:
     sqlite_error(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
     int code() const noexcept { return code_; }
     bool is_constraint() const noexcept { return (code_ & 0xff) == SQLITE_CONSTRAINT; }
 
-private:
+  private:
     int code_;
 };
 
+/// A write refused because the file system holding the database is full (SQLITE_FULL, or an I/O error with
+/// ENOSPC or EDQUOT). The statement or transaction had no effect; writes succeed again once space is freed.
+class storage_full : public common::temporarily_unavailable {
+  public:
+    explicit storage_full(const std::string& what);
+};
+
+/// Throws storage_full when `code` (an extended result code) and `system_errno` (sqlite3_system_errno) say
+/// the file system is full, otherwise sqlite_error(code, what).
+[[noreturn]] void throw_sqlite_error(int code, int system_errno, const std::string& what);
+
 /// An open sqlite3 connection (RAII). Not thread-safe: one thread uses it at a time.
 class connection {
-public:
+  public:
     /// Opens `path` (creating it when `read_only` is false). Throws sqlite_error.
     connection(const std::string& path, bool read_only);
     ~connection();
@@ -48,14 +61,14 @@ public:
     std::int64_t last_insert_rowid() const noexcept { return sqlite3_last_insert_rowid(db_); }
     int changes() const noexcept { return sqlite3_changes(db_); }
 
-private:
+  private:
     sqlite3* db_ = nullptr;
     std::unordered_map<std::string, std::unique_ptr<statement>> cache_;
 };
 
 /// A prepared statement (RAII). Parameters are 1-based like SQLite's; columns are 0-based.
 class statement {
-public:
+  public:
     statement(connection& db, std::string_view sql);
     ~statement();
     statement(const statement&) = delete;
@@ -78,7 +91,7 @@ public:
     std::int64_t column_int(int col) const;
     bool column_is_null(int col) const;
 
-private:
+  private:
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
 };
@@ -86,7 +99,7 @@ private:
 /// Borrowed use of a connection's cached statement; resets it (bindings cleared, read snapshot released)
 /// on destruction.
 class cached_statement {
-public:
+  public:
     explicit cached_statement(statement& s) : s_(&s) {}
     ~cached_statement();
     cached_statement(const cached_statement&) = delete;
@@ -94,20 +107,20 @@ public:
     statement* operator->() const noexcept { return s_; }
     statement& operator*() const noexcept { return *s_; }
 
-private:
+  private:
     statement* s_;
 };
 
 /// BEGIN IMMEDIATE ... COMMIT, rolled back on destruction unless committed.
 class transaction {
-public:
+  public:
     explicit transaction(connection& db);
     ~transaction();
     transaction(const transaction&) = delete;
     transaction& operator=(const transaction&) = delete;
     void commit();
 
-private:
+  private:
     connection& db_;
     bool done_ = false;
 };
@@ -115,14 +128,14 @@ private:
 /// SAVEPOINT ... RELEASE inside an open transaction, rolled back to (and released) on destruction unless
 /// released: undoes the writes of one step of a larger transaction while keeping the others. Nests.
 class savepoint {
-public:
+  public:
     explicit savepoint(connection& db);
     ~savepoint();
     savepoint(const savepoint&) = delete;
     savepoint& operator=(const savepoint&) = delete;
     void release();
 
-private:
+  private:
     connection& db_;
     bool done_ = false;
 };
