@@ -1,6 +1,7 @@
 #include "directory/group_codec.hpp"
 
 #include "common/casefold.hpp"
+#include "directory/name_text.hpp"
 
 namespace dirsync::directory {
 
@@ -28,6 +29,8 @@ boost::system::result<void, error> derive_group_projections(group& g) {
     if (!dn->is_string()) return error(error_code::invalid_value, "displayName must be a string");
     if (dn->get_ref<const std::string&>().size() > max_display_name_bytes)
         return error(error_code::invalid_value, "displayName is longer than 1024 bytes");
+    if (auto checked = check_name_text(dn->get_ref<const std::string&>(), "displayName"); !checked)
+        return checked.error();
     g.display_name = dn->get<std::string>();
 
     g.external_id.reset();

@@ -1,6 +1,7 @@
 #include "directory/record_codec.hpp"
 
 #include "common/casefold.hpp"
+#include "directory/name_text.hpp"
 
 namespace dirsync::directory {
 
@@ -21,7 +22,8 @@ boost::system::result<std::optional<std::string>, error> optional_string(const j
 }  // namespace
 
 boost::system::result<void, error> derive_projections(user& u) {
-    if (!u.resource.is_object()) return error(error_code::invalid_value, "the resource must be a JSON object");
+    if (!u.resource.is_object())
+        return error(error_code::invalid_value, "the resource must be a JSON object");
     u.resource.erase("id");    // server-assigned, kept in the record itself
     u.resource.erase("meta");  // regenerated on every read
     const json& r = u.resource;
@@ -32,6 +34,7 @@ boost::system::result<void, error> derive_projections(user& u) {
         return error(error_code::invalid_value, "userName is required and must not be empty");
     if ((*user_name)->size() > max_user_name_bytes)
         return error(error_code::invalid_value, "userName is longer than 1024 bytes");
+    if (auto checked = check_name_text(**user_name, "userName"); !checked) return checked.error();
     u.user_name = std::move(**user_name);
 
     auto external_id = optional_string(r, "externalId", "externalId");
@@ -40,6 +43,8 @@ boost::system::result<void, error> derive_projections(user& u) {
 
     auto display_name = optional_string(r, "displayName", "displayName");
     if (!display_name) return display_name.error();
+    if (*display_name && !(*display_name)->empty())
+        if (auto checked = check_name_text(**display_name, "displayName"); !checked) return checked.error();
     u.display_name = std::move(*display_name);
 
     u.given_name.reset();
@@ -124,7 +129,8 @@ user from_row(store::user_row&& row) {
     if (auto emails = u.resource.find("emails"); emails != u.resource.end() && emails->is_array())
         for (const auto& e : *emails)
             if (e.is_object())
-                if (auto v = e.find("value"); v != e.end() && v->is_string()) u.emails.push_back(v->get<std::string>());
+                if (auto v = e.find("value"); v != e.end() && v->is_string())
+                    u.emails.push_back(v->get<std::string>());
     return u;
 }
 
