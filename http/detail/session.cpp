@@ -25,7 +25,9 @@
 #include <string_view>
 #include <utility>
 
+#include "common/ascii.hpp"
 #include "common/log.hpp"
+#include "common/unavailable.hpp"
 #include "http/detail/access_log.hpp"
 #include "http/detail/any_stream.hpp"
 #include "http/error_response.hpp"
@@ -54,16 +56,6 @@ std::string format_endpoint(const tcp::endpoint& endpoint) {
     return out + ":" + std::to_string(endpoint.port());
 }
 
-constexpr char ascii_lower(char c) noexcept {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return ascii_lower(x) == ascii_lower(y);
-           });
-}
-
 /// RFC 9110 token characters, for header names.
 bool is_token(std::string_view s) noexcept {
     if (s.empty()) return false;
@@ -85,16 +77,37 @@ bool is_field_value(std::string_view s) noexcept {
 
 /// Headers the transport owns; a handler's values for them are ignored.
 bool is_transport_header(std::string_view name) noexcept {
-    return iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") ||
-           iequals(name, "Connection") || iequals(name, "Keep-Alive") || iequals(name, "Server") ||
-           iequals(name, "Content-Type");
+    return common::iequals_ascii(name, "Content-Length") ||
+           common::iequals_ascii(name, "Transfer-Encoding") || common::iequals_ascii(name, "Connection") ||
+           common::iequals_ascii(name, "Keep-Alive") || common::iequals_ascii(name, "Server") ||
+           common::iequals_ascii(name, "Content-Type");
 }
 
 /// True if the handler asked to close the connection with `Connection: close`.
 bool asks_to_close(const response& res) {
     return std::any_of(res.headers.begin(), res.headers.end(), [](const header_field& h) {
-        return iequals(h.name, "Connection") && iequals(h.value, "close");
+        return common::iequals_ascii(h.name, "Connection") && common::iequals_ascii(h.value, "close");
     });
+}
+
+/// Longest part of an exception's text written to the error log: it may quote client input.
+constexpr std::size_t max_logged_error_bytes = 512;
+
+/// Why a request whose header block was read whole is refused before the handler sees it, or nullopt.
+/// RFC 9112 §3.2: an HTTP/1.1 request needs exactly one Host; a second Authorization would leave it open
+/// which credential applies.
+std::optional<std::string> refuse_header_block(const bhttp::request_parser<bhttp::string_body>& parser) {
+    const auto& req = parser.get();
+    auto count = [&](bhttp::field name) {
+        auto [first, last] = req.equal_range(name);
+        return std::distance(first, last);
+    };
+    const auto hosts = count(bhttp::field::host);
+    if (req.version() >= 11 && hosts == 0) return "an HTTP/1.1 request must carry a Host header";
+    if (hosts > 1) return "the request carries more than one Host header";
+    if (count(bhttp::field::authorization) > 1)
+        return "the request carries more than one Authorization header";
+    return std::nullopt;
 }
 
 /// How a failed read ends the connection.
@@ -183,6 +196,19 @@ class session {
                 co_await fail(ec, started);
                 co_return;
             }
+            const auto& header = parser_->get();
+            if (static_cast<std::size_t>(std::distance(header.begin(), header.end())) >
+                limits.max_header_count) {
+                co_await refuse(
+                    error_response(431, "the request has more than " +
+                                            std::to_string(limits.max_header_count) + " header fields"),
+                    started);
+                co_return;
+            }
+            if (auto why = refuse_header_block(*parser_)) {
+                co_await refuse(error_response(400, *why), started);
+                co_return;
+            }
             if (!parser_->is_done()) {
                 if (expects_continue()) {
                     tcp().expires_after(limits.write_timeout);
@@ -205,7 +231,7 @@ class session {
 
     bool expects_continue() const {
         const auto& req = parser_->get();
-        return req.version() >= 11 && iequals(req[bhttp::field::expect], "100-continue");
+        return req.version() >= 11 && common::iequals_ascii(req[bhttp::field::expect], "100-continue");
     }
 
     /// Calls the handler with the parsed request and writes its answer. Returns whether to read another
@@ -225,10 +251,13 @@ class session {
         std::string tenant;
         bool close_requested = false;
         bhttp::response<bhttp::string_body> out;
+        auto log_failure = [&](common::log_level level, std::string_view what) {
+            common::log(level, "http: request handler failed for " + std::string(in.method_string()) + " \"" +
+                                   escape_for_log(in.target(), max_logged_target_bytes) + "\" from " +
+                                   remote_ + ": " + escape_for_log(what, max_logged_error_bytes));
+        };
         auto failed = [&](std::string_view what) {
-            common::log_error("http: request handler failed for " + std::string(in.method_string()) + " \"" +
-                              escape_for_log(in.target(), max_logged_target_bytes) + "\" from " + remote_ +
-                              ": " + std::string(what));
+            log_failure(common::log_level::error, what);
             tenant.clear();
             close_requested = false;
             out = to_beast(error_response(500, "internal server error"), in.version(), head);
@@ -237,6 +266,13 @@ class session {
             response res = ctx_.on_request(req);
             tenant = std::move(res.tenant);
             close_requested = asks_to_close(res);
+            out = to_beast(std::move(res), in.version(), head);
+        } catch (const common::temporarily_unavailable& e) {
+            log_failure(common::log_level::warning, e.what());
+            tenant.clear();
+            close_requested = false;
+            auto res = error_response(503, e.public_message());
+            res.headers.push_back({"Retry-After", std::to_string(e.retry_after().count())});
             out = to_beast(std::move(res), in.version(), head);
         } catch (const std::exception& e) {
             failed(e.what());
@@ -250,6 +286,16 @@ class session {
         if (written && keep_alive) co_return true;
         if (written) co_await close_gracefully(false);
         co_return false;
+    }
+
+    /// Answers `res` to a request whose header block was read but is refused, and closes the connection (its
+    /// body, if any, is left unread).
+    asio::awaitable<void> refuse(response res, clock::time_point started) {
+        const auto& in = parser_->get();
+        auto out = to_beast(std::move(res), 11, false);
+        out.keep_alive(false);
+        if (co_await write(out, in.method_string(), in.target(), {}, started))
+            co_await close_gracefully(true);
     }
 
     /// Answers a request that could not be read (if it deserves an answer) and closes the connection.
@@ -272,11 +318,7 @@ class session {
                 res = error_response(400, "malformed HTTP request");
                 break;
         }
-        const auto& in = parser_->get();
-        auto out = to_beast(std::move(res), 11, false);
-        out.keep_alive(false);
-        if (co_await write(out, in.method_string(), in.target(), {}, started))
-            co_await close_gracefully(true);
+        co_await refuse(std::move(res), started);
     }
 
     /// Sends `out` within write_timeout and writes the access log line. Returns false if the write failed.

@@ -17,10 +17,9 @@ TEST(AccessLog, FormatsOneLine) {
                                                  .bytes = 123,
                                                  .latency = 420us,
                                                  .tenant = "acme"});
-    EXPECT_EQ(
-        line,
-        "access remote=1.2.3.4:5555 method=GET target=\"/scim/v2/Users?filter=userName eq \\\"bjensen\\\"\" "
-        "status=200 bytes=123 latency_ms=0.42 tenant=acme");
+    EXPECT_EQ(line,
+              "access remote=1.2.3.4:5555 method=GET target=\"/scim/v2/Users?filter=userName eq \\\"?\\\"\" "
+              "status=200 bytes=123 latency_ms=0.42 tenant=acme");
 }
 
 TEST(AccessLog, EmptyFieldsAreDashes) {
@@ -38,6 +37,42 @@ TEST(AccessLog, TruncatesTargetTo512Bytes) {
         format_access_line({.remote = "r", .method = "GET", .target = target, .status = 200});
     EXPECT_NE(line.find("target=\"/" + std::string(511, 'a') + "...\" "), std::string::npos) << line;
     EXPECT_EQ(line.find(std::string(512, 'a')), std::string::npos);
+}
+
+TEST(AccessLog, RedactsFilterValuesAndUnknownParameters) {
+    struct {
+        std::string_view target;
+        std::string_view logged;
+    } cases[] = {
+        {"/scim/v2/Users", "/scim/v2/Users"},
+        {"/scim/v2/Users?", "/scim/v2/Users?"},
+        {"/scim/v2/Users?filter=userName%20eq%20%22bjensen%40example.com%22&count=10",
+         "/scim/v2/Users?filter=userName eq \"?\"&count=10"},
+        {"/scim/v2/Users?filter=userName+eq+%22a%5C%22b%22+and+active+eq+true",
+         "/scim/v2/Users?filter=userName eq \"?\" and active eq ?"},
+        {"/scim/v2/Users?filter=emails%5Btype%20eq%20%22work%22%20and%20value%20co%20%22%40ex%22%5D",
+         "/scim/v2/Users?filter=emails[type eq \"?\" and value co \"?\"]"},
+        {"/scim/v2/Users?filter=not%20(title%20pr)%20or%20meta.lastModified%20gt%202011-05-13T04:42:34Z",
+         "/scim/v2/Users?filter=not (title pr) or meta.lastModified gt ?"},
+        {"/scim/v2/Users?filter=userName%20eq%20bjensen%40example.com",
+         "/scim/v2/Users?filter=userName eq ?"},
+        {"/scim/v2/Users?FILTER=userName%20EQ%20%22x%22", "/scim/v2/Users?FILTER=userName EQ \"?\""},
+        {"/scim/v2/Users?startIndex=2&sortBy=userName&sortOrder=descending&attributes=userName,emails",
+         "/scim/v2/Users?startIndex=2&sortBy=userName&sortOrder=descending&attributes=userName,emails"},
+        {"/admin/v1/users?search=bjensen%40example.com&limit=5", "/admin/v1/users?search=?&limit=5"},
+        {"/x?flag&filter=%ZZ", "/x?flag&filter=?"},
+    };
+    for (const auto& c : cases) EXPECT_EQ(redact_target(c.target), c.logged) << c.target;
+}
+
+TEST(AccessLog, NoFilterValueReachesTheLine) {
+    const std::string line =
+        format_access_line({.remote = "r",
+                            .method = "GET",
+                            .target = "/scim/v2/Users?filter=emails.value%20eq%20%22x%40y.z%22",
+                            .status = 200});
+    EXPECT_EQ(line.find("x@y"), std::string::npos) << line;
+    EXPECT_EQ(line.find("%40"), std::string::npos) << line;
 }
 
 TEST(Request, HeaderLookupIsCaseInsensitive) {
