@@ -4,9 +4,8 @@
 
 #include <fstream>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "common/sha256.hpp"
 #include "tests/support/daemon_process.hpp"
@@ -18,7 +17,7 @@ namespace dirsync::testing {
 /// Starts the real dirsyncd on an ephemeral loopback port with a temp SQLite file and two tenants:
 /// acme (token "acme-token", unlimited seats) and globex (token "globex-token", 3 seats).
 class DaemonTest : public ::testing::Test {
-protected:
+  protected:
     static constexpr const char* acme_token = "acme-token-0123456789";
     static constexpr const char* globex_token = "globex-token-0123456789";
 
@@ -26,6 +25,11 @@ protected:
     std::unique_ptr<daemon_process> daemon_;
 
     virtual std::string extra_server_yaml() const { return ""; }
+    /// The `limits:` line of the `server:` section.
+    virtual std::string limits_yaml() const {
+        return "  limits: { max_body_bytes: 65536, header_timeout: 5s, idle_timeout: 30s, shutdown_grace: 5s "
+               "}\n";
+    }
     /// More items of the `tenants:` list (each starting with "  - id: ").
     virtual std::string extra_tenants_yaml() const { return ""; }
     /// More top-level sections, written after `tenants:`.
@@ -46,8 +50,7 @@ protected:
         out << "server:\n"
                "  listen: 127.0.0.1:0\n"
                "  threads: 2\n"
-               "  limits: { max_body_bytes: 65536, header_timeout: 5s, idle_timeout: 30s, shutdown_grace: 5s }\n"
-            << extra_server_yaml()
+            << limits_yaml() << extra_server_yaml()
             << "storage:\n"
                "  sqlite: "
             << dir_.file("data/dirsyncd.db")
@@ -95,11 +98,12 @@ protected:
     }
 
     static nlohmann::json user_json(const std::string& user_name, const std::string& external_id = {}) {
-        nlohmann::json j = {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}},
-                            {"userName", user_name},
-                            {"active", true},
-                            {"name", {{"givenName", "Barbara"}, {"familyName", "Jensen"}}},
-                            {"emails", {{{"value", user_name + "@example.com"}, {"type", "work"}, {"primary", true}}}}};
+        nlohmann::json j = {
+            {"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}},
+            {"userName", user_name},
+            {"active", true},
+            {"name", {{"givenName", "Barbara"}, {"familyName", "Jensen"}}},
+            {"emails", {{{"value", user_name + "@example.com"}, {"type", "work"}, {"primary", true}}}}};
         if (!external_id.empty()) j["externalId"] = external_id;
         return j;
     }
@@ -113,7 +117,9 @@ protected:
         return j.is_object() && j.contains("id") ? j["id"].get<std::string>() : std::string();
     }
 
-    static nlohmann::json parse(const http_result& r) { return nlohmann::json::parse(r.body, nullptr, false); }
+    static nlohmann::json parse(const http_result& r) {
+        return nlohmann::json::parse(r.body, nullptr, false);
+    }
 
     static void expect_scim_error(const http_result& r, int status, const std::string& scim_type = {}) {
         EXPECT_EQ(r.status, status) << r.body;

@@ -1,0 +1,399 @@
+// Hostile input against the real daemon: each test reproduces a finding of the hardening issue (a crash, a
+// 500, input that should be refused) and checks the daemon answers correctly and keeps serving afterwards.
+#include <sys/mount.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/integration/daemon_fixture.hpp"
+
+namespace dirsync::testing {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char* admin_token = "hardening-admin-token-0123456789";
+constexpr const char* user_schema = "urn:ietf:params:scim:schemas:core:2.0:User";
+
+class HardeningTest : public DaemonTest {
+  protected:
+    std::string limits_yaml() const override {
+        return "  limits: { max_body_bytes: 2MiB, header_timeout: 5s, idle_timeout: 30s, shutdown_grace: 5s "
+               "}\n";
+    }
+    std::string extra_top_level_yaml() const override {
+        return "admin_tokens:\n  - sha256: \"" + common::to_hex(common::sha256(admin_token)) + "\"\n";
+    }
+
+    /// A user whose attribute "x" holds arrays nested `depth` levels (the user object itself is one more).
+    static std::string user_with_nesting(const std::string& user_name, std::size_t depth) {
+        return R"({"schemas":[")" + std::string(user_schema) + R"("],"userName":")" + user_name +
+               R"(","x":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
+    }
+
+    void expect_alive() {
+        auto r = call(acme_token, "GET", "/scim/v2/Users?count=1");
+        EXPECT_EQ(r.status, 200) << "the daemon no longer answers: " << r.body;
+    }
+
+    static std::string detail(const http_result& r) { return parse(r).value("detail", ""); }
+};
+
+// ---- 1. nesting ----
+
+TEST_F(HardeningTest, DeepJsonIsRefusedOnEveryWritingEndpointAndTheDaemonLives) {
+    const std::string id = create_user(acme_token, "deep-target");
+    auto group =
+        call(acme_token, "POST", "/scim/v2/Groups",
+             R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"deep-group"})");
+    ASSERT_EQ(group.status, 201) << group.body;
+    const std::string group_id = parse(group)["id"];
+
+    const std::string deep(60'000, '[');
+    const std::string deep_value = deep + std::string(60'000, ']');
+    struct {
+        std::string method;
+        std::string target;
+        std::string body;
+    } requests[] = {
+        {"POST", "/scim/v2/Users", user_with_nesting("deep-post", 60'000)},
+        {"PUT", "/scim/v2/Users/" + id, user_with_nesting("deep-target", 60'000)},
+        {"PATCH", "/scim/v2/Users/" + id,
+         R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"x","value":)" +
+             deep_value + "}]}"},
+        {"POST", "/scim/v2/Groups",
+         R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"g","x":)" + deep_value +
+             "}"},
+        {"PATCH", "/scim/v2/Groups/" + group_id,
+         R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"x","value":)" +
+             deep_value + "}]}"},
+        {"POST", "/scim/v2/Bulk",
+         R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{"method":"POST",)"
+         R"("path":"/Users","bulkId":"a","data":)" +
+             user_with_nesting("deep-bulk", 60'000) + "}]}"},
+        {"POST", "/scim/v2/Users/.search", R"({"filter":)" + deep_value + "}"},
+        // Nested objects cost more per level than arrays in most parsers.
+        {"POST", "/scim/v2/Users",
+         [] {
+             std::string s =
+                 R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"deep-objects","x":)";
+             for (int i = 0; i < 60'000; ++i) s += R"({"a":)";
+             return s + "1" + std::string(60'001, '}');
+         }()},
+    };
+    for (const auto& r : requests) {
+        SCOPED_TRACE(r.method + " " + r.target);
+        auto res = call(acme_token, r.method, r.target, r.body);
+        expect_scim_error(res, 400, "invalidSyntax");
+        EXPECT_NE(detail(res).find("nested deeper than 32 levels"), std::string::npos) << res.body;
+        expect_alive();
+    }
+    auto admin =
+        call(admin_token, "POST", "/admin/v1/sync/sources/none/runs", R"({"dry_run":)" + deep_value + "}");
+    EXPECT_EQ(admin.status, 400) << admin.body;
+    EXPECT_NE(detail(admin).find("nested deeper"), std::string::npos) << admin.body;
+
+    // Nothing of the refused requests was stored.
+    auto list = parse(call(acme_token, "GET", "/scim/v2/Users?filter=userName%20sw%20%22deep-%22"));
+    EXPECT_EQ(list["totalResults"], 1) << list.dump();
+    auto target = parse(call(acme_token, "GET", "/scim/v2/Users/" + id));
+    EXPECT_FALSE(target.contains("x")) << target.dump();
+}
+
+TEST_F(HardeningTest, NestingUpToTheLimitIsStoredAndServed) {
+    // The user object is level 1, so 31 levels of arrays reach the default limit of 32 exactly.
+    auto created = call(acme_token, "POST", "/scim/v2/Users", user_with_nesting("at-the-limit", 31));
+    ASSERT_EQ(created.status, 201) << created.body;
+    auto got = call(acme_token, "GET", "/scim/v2/Users/" + parse(created)["id"].get<std::string>());
+    ASSERT_EQ(got.status, 200);
+    EXPECT_EQ(parse(got)["x"].dump(), std::string(31, '[') + std::string(31, ']'));
+
+    expect_scim_error(call(acme_token, "POST", "/scim/v2/Users", user_with_nesting("over-the-limit", 32)),
+                      400, "invalidSyntax");
+}
+
+// ---- 2. numbers out of range ----
+
+TEST_F(HardeningTest, NumbersOutOfRangeAre400NamingTheAttribute) {
+    const std::string id = create_user(acme_token, "numbers");
+    struct {
+        std::string method;
+        std::string target;
+        std::string body;
+        std::string attribute;
+    } requests[] = {
+        {"POST", "/scim/v2/Users",
+         R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"n1","x":1e999})", "x"},
+        {"POST", "/scim/v2/Users",
+         R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"n2","name":{"givenName":-1e999}})",
+         "name.givenName"},
+        {"PUT", "/scim/v2/Users/" + id,
+         R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"numbers","x":1e999})", "x"},
+        {"PATCH", "/scim/v2/Users/" + id,
+         R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"x","value":1e999}]})",
+         "Operations.value"},
+        {"POST", "/scim/v2/Groups",
+         R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"g","x":1e999})", "x"},
+        {"POST", "/scim/v2/Bulk",
+         R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{"method":"POST",)"
+         R"("path":"/Users","bulkId":"a","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"n3","x":1e999}}]})",
+         "Operations.data.x"},
+        {"POST", "/scim/v2/Users/.search", R"({"count":1e999})", "count"},
+    };
+    for (const auto& r : requests) {
+        SCOPED_TRACE(r.method + " " + r.target + " " + r.body);
+        auto res = call(acme_token, r.method, r.target, r.body);
+        expect_scim_error(res, 400, "invalidValue");
+        EXPECT_NE(detail(res).find("\"" + r.attribute + "\""), std::string::npos) << res.body;
+    }
+    auto admin = call(admin_token, "POST", "/admin/v1/sync/sources/none/runs", R"({"dry_run":1e999})");
+    EXPECT_EQ(admin.status, 400) << admin.body;
+    EXPECT_NE(detail(admin).find("\"dry_run\""), std::string::npos) << admin.body;
+    expect_alive();
+    EXPECT_EQ(daemon_->log().find("internal server error"), std::string::npos);
+}
+
+TEST_F(HardeningTest, AHugeNumberIsNeitherAnsweredNorLoggedInFull) {
+    const auto log_before = daemon_->log().size();
+    const std::string digits(900'000, '9');
+    auto res = call(acme_token, "POST", "/scim/v2/Users",
+                    R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"huge","x":)" +
+                        digits + "e999}");
+    expect_scim_error(res, 400, "invalidValue");
+    EXPECT_LT(res.body.size(), 1000u);
+    // An integer too long for 64 bits but within a double is a number like any other.
+    auto big = call(acme_token, "POST", "/scim/v2/Users",
+                    R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"big","x":)" +
+                        std::string(300, '9') + "}");
+    EXPECT_EQ(big.status, 201) << big.body.substr(0, 300);
+    ASSERT_TRUE(wait_for_log("status=201"));
+    EXPECT_LT(daemon_->log().size() - log_before, 4096u) << "a log line repeats client input";
+}
+
+// ---- 7. input hygiene ----
+
+TEST_F(HardeningTest, ControlCharactersAndBlankNamesAreRefused) {
+    const std::string id = create_user(acme_token, "hygiene");
+    const std::vector<std::string> bad_user_names = {R"("a\u0000b")",  R"("\u0000")", R"("bell\u0007")",
+                                                     R"("tab\there")", R"("   ")",    R"("\u00a0\u3000")",
+                                                     R"("c1\u0085")",  R"("line\n")"};
+    for (const auto& name : bad_user_names) {
+        SCOPED_TRACE(name);
+        expect_scim_error(
+            call(acme_token, "POST", "/scim/v2/Users",
+                 R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":)" + name + "}"),
+            400, "invalidValue");
+        expect_scim_error(
+            call(
+                acme_token, "POST", "/scim/v2/Users",
+                R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ok-name","displayName":)" +
+                    name + "}"),
+            400, "invalidValue");
+        expect_scim_error(
+            call(acme_token, "POST", "/scim/v2/Groups",
+                 R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":)" + name + "}"),
+            400, "invalidValue");
+        expect_scim_error(
+            call(
+                acme_token, "PATCH", "/scim/v2/Users/" + id,
+                R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":)" +
+                    name + "}]}"),
+            400, "invalidValue");
+    }
+    auto bulk = call(
+        acme_token, "POST", "/scim/v2/Bulk",
+        R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[)"
+        R"({"method":"POST","path":"/Users","bulkId":"a","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"  "}},)"
+        R"({"method":"POST","path":"/Users","bulkId":"b","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bulk-ok"}}]})");
+    ASSERT_EQ(bulk.status, 200) << bulk.body;
+    auto ops = parse(bulk)["Operations"];
+    EXPECT_EQ(ops[0]["status"], "400") << bulk.body;
+    EXPECT_EQ(ops[1]["status"], "201") << bulk.body;
+
+    // Leading and trailing spaces, and an empty optional displayName, stay as they were.
+    EXPECT_EQ(
+        call(
+            acme_token, "POST", "/scim/v2/Users",
+            R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":" spaced ","displayName":""})")
+            .status,
+        201);
+    auto list = parse(call(acme_token, "GET", "/scim/v2/Users?count=0"));
+    EXPECT_EQ(list["totalResults"], 3) << list.dump();
+}
+
+TEST_F(HardeningTest, NamesThatCollideCaseInsensitivelyAreRefused) {
+    for (
+        const std::string body :
+        {R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","userName":"b"})",
+         R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","USERNAME":"b"})",
+         R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","name":{"givenName":"x","GIVENNAME":"y"}})"}) {
+        SCOPED_TRACE(body);
+        auto res = call(acme_token, "POST", "/scim/v2/Users", body);
+        expect_scim_error(res, 400, "invalidSyntax");
+        EXPECT_NE(detail(res).find("appears twice"), std::string::npos) << res.body;
+    }
+    EXPECT_EQ(parse(call(acme_token, "GET", "/scim/v2/Users?count=0"))["totalResults"], 0);
+}
+
+TEST_F(HardeningTest, TwoAuthorizationHeadersAreRefused) {
+    http_client c(port());
+    auto r = c.request("GET", "/scim/v2/Users", {},
+                       {"Authorization: Bearer " + std::string(acme_token), "Authorization: Bearer wrong"});
+    expect_scim_error(r, 400);
+    EXPECT_NE(detail(r).find("more than one Authorization"), std::string::npos) << r.body;
+    http_client d(port());
+    auto both_good = d.request("GET", "/scim/v2/Users", {},
+                               {"Authorization: Bearer " + std::string(acme_token),
+                                "Authorization: Bearer " + std::string(acme_token)});
+    EXPECT_EQ(both_good.status, 400);
+    expect_alive();
+}
+
+TEST_F(HardeningTest, HostIsRequiredOnceInHttp11) {
+    const std::string auth = "Authorization: Bearer " + std::string(acme_token) + "\r\n";
+    {
+        http_client c(port());
+        auto r = c.raw("GET /scim/v2/Users HTTP/1.1\r\n" + auth + "\r\n");
+        expect_scim_error(r, 400);
+        EXPECT_NE(detail(r).find("Host"), std::string::npos) << r.body;
+    }
+    {
+        http_client c(port());
+        auto r = c.raw("GET /scim/v2/Users HTTP/1.1\r\nHost: a\r\nHost: b\r\n" + auth + "\r\n");
+        expect_scim_error(r, 400);
+    }
+    {
+        http_client c(port());  // HTTP/1.0 has no Host requirement
+        auto r = c.raw("GET /scim/v2/Users HTTP/1.0\r\n" + auth + "\r\n");
+        EXPECT_EQ(r.status, 200) << r.body;
+    }
+    expect_alive();
+}
+
+TEST_F(HardeningTest, TooManyHeaderFieldsAre431) {
+    // About 1,300 small fields, well within max_header_bytes (16 KiB).
+    std::string headers;
+    for (int i = 0; headers.size() < 14'000; ++i) headers += "X-" + std::to_string(i) + ": v\r\n";
+    http_client c(port());
+    auto r = c.raw("GET /scim/v2/Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                   std::string(acme_token) + "\r\n" + headers + "\r\n");
+    EXPECT_EQ(r.status, 431) << r.body;
+    expect_alive();
+
+    std::string fifty;
+    for (int i = 0; i < 50; ++i) fifty += "X-" + std::to_string(i) + ": v\r\n";
+    http_client ok(port());
+    EXPECT_EQ(ok.raw("GET /scim/v2/Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                     std::string(acme_token) + "\r\n" + fifty + "\r\n")
+                  .status,
+              200);
+}
+
+TEST_F(HardeningTest, TheAccessLogHoldsNoFilterValue) {
+    create_user(acme_token, "secret.person");
+    auto r = call(acme_token, "GET",
+                  "/scim/v2/Users?filter=userName%20eq%20%22secret.person%22%20or%20emails.value%20co%20%22"
+                  "secret.person%40example.com%22&count=5");
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(parse(r)["totalResults"], 1);
+    ASSERT_TRUE(wait_for_log("filter=userName eq \\\"?\\\" or emails.value co \\\"?\\\"&count=5"))
+        << daemon_->log();
+    const auto log = daemon_->log();
+    EXPECT_EQ(log.find("secret.person%40"), std::string::npos) << log;
+    EXPECT_EQ(log.find("%22secret"), std::string::npos) << log;
+}
+
+// ---- 3. a full disk ----
+
+/// The database lives on its own small tmpfs, which the test fills. Needs CAP_SYS_ADMIN (root, as in CI).
+class FullDiskTest : public HardeningTest {
+  protected:
+    std::filesystem::path mount_point_;
+    bool mounted_ = false;
+
+    void SetUp() override {
+        mount_point_ = dir_.file("data");
+        std::filesystem::create_directories(mount_point_);
+        if (::mount("tmpfs", mount_point_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0700") != 0)
+            GTEST_SKIP() << "cannot mount a tmpfs to fill (" << std::strerror(errno) << "); needs root";
+        mounted_ = true;
+        HardeningTest::SetUp();
+    }
+
+    void TearDown() override {
+        HardeningTest::TearDown();
+        if (daemon_) daemon_->stop();
+        if (mounted_) ::umount2(mount_point_.c_str(), MNT_DETACH);
+    }
+
+    /// Fills the file system with one file; returns its path.
+    std::filesystem::path fill() {
+        auto filler = mount_point_ / "filler";
+        std::FILE* f = std::fopen(filler.c_str(), "wb");
+        EXPECT_NE(f, nullptr);
+        std::vector<char> block(64 * 1024, 'f');
+        while (std::fwrite(block.data(), 1, block.size(), f) == block.size()) {
+        }
+        std::fclose(f);
+        return filler;
+    }
+};
+
+TEST_F(FullDiskTest, WritesAre503WhileTheDiskIsFullAndWorkAgainAfter) {
+    std::set<std::string> acknowledged;
+    for (int i = 0; i < 5; ++i) acknowledged.insert(create_user(acme_token, "before-" + std::to_string(i)));
+    EXPECT_EQ(call({}, "GET", "/healthz").status, 200);
+
+    auto filler = fill();
+    int refused = 0;
+    for (int i = 0; i < 40 && refused < 3; ++i) {
+        auto payload = user_json("during-" + std::to_string(i));
+        payload["padding"] = std::string(4000, 'p');
+        auto r = call(acme_token, "POST", "/scim/v2/Users", payload.dump());
+        ASSERT_NE(r.status, 500) << r.body;
+        if (r.status == 201) {
+            acknowledged.insert(parse(r)["id"].get<std::string>());
+            continue;
+        }
+        expect_scim_error(r, 503);
+        EXPECT_EQ(r.header("Retry-After"), "30");
+        EXPECT_NE(detail(r).find("storage of the service is full"), std::string::npos) << r.body;
+        ++refused;
+    }
+    ASSERT_EQ(refused, 3) << "the full disk never refused a write";
+
+    // A Bulk reports the refusal per operation.
+    auto bulk = call(
+        acme_token, "POST", "/scim/v2/Bulk",
+        R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[)"
+        R"({"method":"POST","path":"/Users","bulkId":"a","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bulk-full","x":")" +
+            std::string(8000, 'b') + R"("}}]})");
+    ASSERT_EQ(bulk.status, 200) << bulk.body;
+    EXPECT_EQ(parse(bulk)["Operations"][0]["status"], "503") << bulk.body;
+
+    auto health = call({}, "GET", "/healthz");
+    EXPECT_EQ(health.status, 503) << health.body;
+    EXPECT_EQ(parse(health)["storage"], "full") << health.body;
+    EXPECT_FALSE(health.header("Retry-After").empty());
+    // Reads go on.
+    for (const auto& id : acknowledged)
+        EXPECT_EQ(call(acme_token, "GET", "/scim/v2/Users/" + id).status, 200);
+
+    std::filesystem::remove(filler);
+    EXPECT_EQ(call({}, "GET", "/healthz").status, 200);
+    acknowledged.insert(create_user(acme_token, "after"));
+
+    restart();
+    for (const auto& id : acknowledged)
+        EXPECT_EQ(call(acme_token, "GET", "/scim/v2/Users/" + id).status, 200)
+            << "acknowledged user " << id << " lost";
+    EXPECT_EQ(daemon_->log().find("internal server error"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dirsync::testing
