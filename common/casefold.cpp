@@ -10,13 +10,13 @@ char32_t fold_code_point(char32_t c) {
     if (c >= U'A' && c <= U'Z') return c + 0x20;
     if (c < 0xC0) return c;
     if ((c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 0x20;  // Latin-1 capitals
-    if (c >= 0x100 && c <= 0x137) return c | 1;                    // Latin Extended-A pairs (even = capital)
-    if (c >= 0x139 && c <= 0x148) return (c & 1) ? c + 1 : c;      // odd = capital
+    if (c >= 0x100 && c <= 0x137) return c | 1;                  // Latin Extended-A pairs (even = capital)
+    if (c >= 0x139 && c <= 0x148) return (c & 1) ? c + 1 : c;    // odd = capital
     if (c >= 0x14A && c <= 0x177) return c | 1;
     if (c == 0x178) return 0xFF;
     if (c >= 0x179 && c <= 0x17E) return (c & 1) ? c + 1 : c;
     if (c >= 0x391 && c <= 0x3AB && c != 0x3A2) return c + 0x20;  // Greek capitals
-    if (c >= 0x410 && c <= 0x42F) return c + 0x20;                 // Cyrillic capitals
+    if (c >= 0x410 && c <= 0x42F) return c + 0x20;                // Cyrillic capitals
     if (c >= 0x400 && c <= 0x40F) return c + 0x50;
     return c;
 }

@@ -20,20 +20,28 @@ bool stderr_is_journal() {
 
 constexpr std::string_view level_name(log_level l) {
     switch (l) {
-        case log_level::debug: return "debug";
-        case log_level::info: return "info";
-        case log_level::warning: return "warning";
-        case log_level::error: return "error";
+        case log_level::debug:
+            return "debug";
+        case log_level::info:
+            return "info";
+        case log_level::warning:
+            return "warning";
+        case log_level::error:
+            return "error";
     }
     return "info";
 }
 
 constexpr std::string_view syslog_prefix(log_level l) {
     switch (l) {
-        case log_level::debug: return "<7>";
-        case log_level::info: return "<6>";
-        case log_level::warning: return "<4>";
-        case log_level::error: return "<3>";
+        case log_level::debug:
+            return "<7>";
+        case log_level::info:
+            return "<6>";
+        case log_level::warning:
+            return "<4>";
+        case log_level::error:
+            return "<3>";
     }
     return "<6>";
 }

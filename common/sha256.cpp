@@ -10,7 +10,8 @@ namespace dirsync::common {
 sha256_digest sha256(std::string_view data) {
     sha256_digest out{};
     unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1 || len != out.size())
+    if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1 ||
+        len != out.size())
         throw std::runtime_error("EVP_Digest(sha256) failed");
     return out;
 }

@@ -56,8 +56,8 @@ std::optional<config_hints> read_config(const std::string& file, std::string& er
         error = "cannot read the configuration " + file;
         return std::nullopt;
     } catch (const YAML::Exception& e) {
-        error = file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": " +
-                e.msg;
+        error = file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                ": " + e.msg;
         return std::nullopt;
     }
     try {
@@ -81,19 +81,21 @@ std::optional<config_hints> read_config(const std::string& file, std::string& er
             for (const auto& item : tokens) {
                 if (!item.IsMap()) continue;
                 if (auto f = item["file"]; f && f.IsScalar()) {
-                    out.token = config::secret_reference{config::secret_source_kind::file, f.as<std::string>()};
+                    out.token =
+                        config::secret_reference{config::secret_source_kind::file, f.as<std::string>()};
                 } else if (auto c = item["credential"]; c && c.IsScalar()) {
                     out.token =
                         config::secret_reference{config::secret_source_kind::credential, c.as<std::string>()};
                 } else if (auto e = item["env"]; e && e.IsScalar()) {
-                    out.token = config::secret_reference{config::secret_source_kind::env, e.as<std::string>()};
+                    out.token =
+                        config::secret_reference{config::secret_source_kind::env, e.as<std::string>()};
                 }
                 if (out.token) break;
             }
         }
     } catch (const YAML::Exception& e) {
-        error = file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": " +
-                e.msg;
+        error = file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                ": " + e.msg;
         return std::nullopt;
     }
     return out;
@@ -140,8 +142,9 @@ std::optional<connection> resolve_connection(const connection_flags& flags, std:
     } else if (need_config() && hints->token) {
         token = read_token(*hints->token, error);
     } else if (error.empty()) {
-        error = "no admin token: give --token-file, set DIRSYNCD_ADMIN_TOKEN(_FILE), or list one as file: or "
-                "credential: under admin_tokens in the configuration";
+        error =
+            "no admin token: give --token-file, set DIRSYNCD_ADMIN_TOKEN(_FILE), or list one as file: or "
+            "credential: under admin_tokens in the configuration";
     }
     if (!token) return std::nullopt;
     out.token = std::move(*token);

@@ -37,8 +37,8 @@ examples:
 int hash_token() {
     if (::isatty(STDIN_FILENO)) std::cerr << "reading the token from standard input (end with Ctrl-D)...\n";
     std::string token((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ' ||
-                              token.back() == '\t'))
+    while (!token.empty() &&
+           (token.back() == '\n' || token.back() == '\r' || token.back() == ' ' || token.back() == '\t'))
         token.pop_back();
     std::size_t start = token.find_first_not_of(" \t\r\n");
     token = start == std::string::npos ? std::string() : token.substr(start);

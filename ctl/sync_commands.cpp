@@ -3,11 +3,10 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "ctl/connection.hpp"
 
@@ -58,7 +57,8 @@ std::optional<parsed_args> parse(const std::vector<std::string>& args, std::stri
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&]() -> std::optional<std::string> {
-            if (auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos) return a.substr(eq + 1);
+            if (auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos)
+                return a.substr(eq + 1);
             if (i + 1 >= args.size()) {
                 error = a + " needs a value";
                 return std::nullopt;
@@ -113,9 +113,9 @@ std::string percent_encode(std::string_view s) {
 /// One admin API call; prints the reason and returns nullopt when it did not succeed.
 std::optional<nlohmann::json> call(const connection& conn, std::string_view method, const std::string& target,
                                    const std::string& body = {}) {
-    auto result = http::send_request(conn.http, method, "/admin/v1" + target,
-                                     {{"Authorization", "Bearer " + conn.token}, {"Accept", "application/json"}},
-                                     body);
+    auto result =
+        http::send_request(conn.http, method, "/admin/v1" + target,
+                           {{"Authorization", "Bearer " + conn.token}, {"Accept", "application/json"}}, body);
     if (!result.answer) {
         std::cerr << "dirsyncctl: " << result.error << '\n';
         return std::nullopt;
@@ -163,18 +163,22 @@ void print_runs(const nlohmann::json& runs) {
 void print_run(const nlohmann::json& r) {
     std::printf("run %s of %s (tenant %s): %s%s, %s, trigger %s\n", text(r, "id").c_str(),
                 text(r, "source").c_str(), text(r, "tenant").c_str(), text(r, "mode").c_str(),
-                r.value("dry_run", false) ? " dry run" : "", text(r, "status").c_str(), text(r, "trigger").c_str());
+                r.value("dry_run", false) ? " dry run" : "", text(r, "status").c_str(),
+                text(r, "trigger").c_str());
     std::printf("  started %s, ended %s\n", text(r, "started").c_str(), text(r, "ended").c_str());
     if (r.contains("counts") && r["counts"].is_object() && !r["counts"].empty()) {
         std::string line;
-        for (const auto& [k, v] : r["counts"].items()) line += (line.empty() ? "" : ", ") + k + " " + v.dump();
+        for (const auto& [k, v] : r["counts"].items())
+            line += (line.empty() ? "" : ", ") + k + " " + v.dump();
         std::printf("  %s\n", line.c_str());
     }
-    if (auto reason = text(r, "blocked_reason", ""); !reason.empty()) std::printf("  blocked: %s\n", reason.c_str());
+    if (auto reason = text(r, "blocked_reason", ""); !reason.empty())
+        std::printf("  blocked: %s\n", reason.c_str());
     if (auto by = text(r, "released_by", ""); !by.empty())
         std::printf("  released by %s at %s\n", by.c_str(), text(r, "released").c_str());
     if (r.contains("errors") && r["errors"].is_array())
-        for (const auto& e : r["errors"]) std::printf("  error: %s\n", e.is_string() ? e.get<std::string>().c_str() : e.dump().c_str());
+        for (const auto& e : r["errors"])
+            std::printf("  error: %s\n", e.is_string() ? e.get<std::string>().c_str() : e.dump().c_str());
 }
 
 int status_exit(const nlohmann::json& run) {
@@ -232,13 +236,14 @@ int sync_command(const std::vector<std::string>& args) {
             std::cout << answer->dump(2) << '\n';
             return 0;
         }
-        std::printf("%-16s %-12s %-6s %-9s %-10s %-24s %-24s\n", "SOURCE", "TENANT", "TYPE", "RUNNING", "LAST",
-                    "LAST ENDED", "NEXT RUN");
+        std::printf("%-16s %-12s %-6s %-9s %-10s %-24s %-24s\n", "SOURCE", "TENANT", "TYPE", "RUNNING",
+                    "LAST", "LAST ENDED", "NEXT RUN");
         for (const auto& s : *answer) {
             const auto& last = s.contains("last_run") ? s["last_run"] : nlohmann::json();
             std::printf("%-16s %-12s %-6s %-9s %-10s %-24s %-24s\n", text(s, "name").c_str(),
                         text(s, "tenant").c_str(), text(s, "type").c_str(), text(s, "running_run").c_str(),
-                        text(last, "status").c_str(), text(last, "ended").c_str(), text(s, "next_run").c_str());
+                        text(last, "status").c_str(), text(last, "ended").c_str(),
+                        text(s, "next_run").c_str());
         }
         return 0;
     }
@@ -264,7 +269,8 @@ int sync_command(const std::vector<std::string>& args) {
     }
     if (sub == "release") {
         auto answer =
-            call(*conn, "POST", "/sync/sources/" + percent_encode(pos[0]) + "/runs/" + percent_encode(pos[1]) + "/release");
+            call(*conn, "POST",
+                 "/sync/sources/" + percent_encode(pos[0]) + "/runs/" + percent_encode(pos[1]) + "/release");
         if (!answer) return 1;
         if (parsed->json)
             std::cout << answer->dump(2) << '\n';
@@ -287,7 +293,8 @@ int sync_command(const std::vector<std::string>& args) {
             std::printf("run %s of %s started\n", id.c_str(), pos[0].c_str());
         return 0;
     }
-    if (!parsed->json) std::fprintf(stderr, "run %s of %s started; waiting for it to end...\n", id.c_str(), pos[0].c_str());
+    if (!parsed->json)
+        std::fprintf(stderr, "run %s of %s started; waiting for it to end...\n", id.c_str(), pos[0].c_str());
     for (;;) {
         auto run = call(*conn, "GET", "/sync/runs/" + percent_encode(id));
         if (!run) return 1;

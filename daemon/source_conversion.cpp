@@ -10,9 +10,15 @@ sync::policy to_policy(const config::source_settings& source) {
     p.tenant = source.tenant;
     for (auto k : source.match_existing) {
         switch (k) {
-            case config::match_key::external_id: p.match_existing.push_back(sync::match_key::external_id); break;
-            case config::match_key::user_name: p.match_existing.push_back(sync::match_key::user_name); break;
-            case config::match_key::emails: p.match_existing.push_back(sync::match_key::email); break;
+            case config::match_key::external_id:
+                p.match_existing.push_back(sync::match_key::external_id);
+                break;
+            case config::match_key::user_name:
+                p.match_existing.push_back(sync::match_key::user_name);
+                break;
+            case config::match_key::emails:
+                p.match_existing.push_back(sync::match_key::email);
+                break;
         }
     }
     p.safety.max_orphans = static_cast<std::size_t>(source.safety.max_orphans);
@@ -22,8 +28,9 @@ sync::policy to_policy(const config::source_settings& source) {
                            : sync::orphan_policy::first_action::flag;
     p.orphans.disable_after = source.orphans.disable_after;
     p.orphans.delete_after = source.orphans.delete_after;
-    p.nested = source.groups && source.groups->nested == config::nested_groups::keep ? sync::nested_groups::keep
-                                                                                     : sync::nested_groups::flatten;
+    p.nested = source.groups && source.groups->nested == config::nested_groups::keep
+                   ? sync::nested_groups::keep
+                   : sync::nested_groups::flatten;
     return p;
 }
 
@@ -34,21 +41,36 @@ boost::system::result<ldap::connection_settings, std::string> to_connection_sett
     c.start_tls = source.start_tls;
     c.ca_file = source.ca_file;
     switch (source.tls_verify) {
-        case config::ldap_tls_verify::demand: c.verify = ldap::tls_verify::demand; break;
-        case config::ldap_tls_verify::if_presented: c.verify = ldap::tls_verify::if_presented; break;
-        case config::ldap_tls_verify::allow: c.verify = ldap::tls_verify::allow; break;
-        case config::ldap_tls_verify::never: c.verify = ldap::tls_verify::never; break;
+        case config::ldap_tls_verify::demand:
+            c.verify = ldap::tls_verify::demand;
+            break;
+        case config::ldap_tls_verify::if_presented:
+            c.verify = ldap::tls_verify::if_presented;
+            break;
+        case config::ldap_tls_verify::allow:
+            c.verify = ldap::tls_verify::allow;
+            break;
+        case config::ldap_tls_verify::never:
+            c.verify = ldap::tls_verify::never;
+            break;
     }
     switch (source.bind) {
-        case config::ldap_bind::simple: c.bind = ldap::bind_method::simple; break;
-        case config::ldap_bind::sasl_external: c.bind = ldap::bind_method::sasl_external; break;
-        case config::ldap_bind::anonymous: c.bind = ldap::bind_method::anonymous; break;
+        case config::ldap_bind::simple:
+            c.bind = ldap::bind_method::simple;
+            break;
+        case config::ldap_bind::sasl_external:
+            c.bind = ldap::bind_method::sasl_external;
+            break;
+        case config::ldap_bind::anonymous:
+            c.bind = ldap::bind_method::anonymous;
+            break;
     }
     c.bind_dn = source.bind_dn;
     if (source.bind == config::ldap_bind::simple && source.bind_password) {
         auto password = config::resolve_secret(*source.bind_password);
         if (!password)
-            return {boost::system::in_place_error, "cannot read the bind password: " + password.error().message};
+            return {boost::system::in_place_error,
+                    "cannot read the bind password: " + password.error().message};
         std::string& plain = *password;
         c.bind_password = ldap::secret(std::string(plain));
         plain.resize(plain.capacity());  // wipe every byte the buffer held, not just the current size

@@ -22,9 +22,12 @@ constexpr std::size_t max_recorded_errors = 20;
 
 ldap::search_scope to_scope(config::ldap_scope s) {
     switch (s) {
-        case config::ldap_scope::base: return ldap::search_scope::base;
-        case config::ldap_scope::one: return ldap::search_scope::one_level;
-        case config::ldap_scope::sub: break;
+        case config::ldap_scope::base:
+            return ldap::search_scope::base;
+        case config::ldap_scope::one:
+            return ldap::search_scope::one_level;
+        case config::ldap_scope::sub:
+            break;
     }
     return ldap::search_scope::subtree;
 }
@@ -33,18 +36,25 @@ bool uses_incremental(config::incremental_method m) { return m != config::increm
 
 ldap::incremental_method to_ldap_method(config::incremental_method m) {
     switch (m) {
-        case config::incremental_method::syncrepl: return ldap::incremental_method::syncrepl;
-        case config::incremental_method::usn: return ldap::incremental_method::usn;
-        default: return ldap::incremental_method::timestamp;
+        case config::incremental_method::syncrepl:
+            return ldap::incremental_method::syncrepl;
+        case config::incremental_method::usn:
+            return ldap::incremental_method::usn;
+        default:
+            return ldap::incremental_method::timestamp;
     }
 }
 
 ldap::directory_flavour to_flavour(config::ldap_flavour f) {
     switch (f) {
-        case config::ldap_flavour::openldap: return ldap::directory_flavour::openldap;
-        case config::ldap_flavour::active_directory: return ldap::directory_flavour::active_directory;
-        case config::ldap_flavour::ds389: return ldap::directory_flavour::ds389;
-        case config::ldap_flavour::freeipa: return ldap::directory_flavour::freeipa;
+        case config::ldap_flavour::openldap:
+            return ldap::directory_flavour::openldap;
+        case config::ldap_flavour::active_directory:
+            return ldap::directory_flavour::active_directory;
+        case config::ldap_flavour::ds389:
+            return ldap::directory_flavour::ds389;
+        case config::ldap_flavour::freeipa:
+            return ldap::directory_flavour::freeipa;
     }
     return ldap::directory_flavour::generic;
 }
@@ -117,7 +127,8 @@ sync::run_mode source_runner::mode_for(const std::optional<sync::source_state>& 
     return usable_state(stored, source_.incremental) ? sync::run_mode::incremental : sync::run_mode::full;
 }
 
-run_outcome source_runner::run(const run_request& request, const std::function<void(std::int64_t)>& on_started) {
+run_outcome source_runner::run(const run_request& request,
+                               const std::function<void(std::int64_t)>& on_started) {
     std::lock_guard lock(running_);
     const auto started = common::now();
     run_outcome out;
@@ -128,7 +139,8 @@ run_outcome source_runner::run(const run_request& request, const std::function<v
         // Nothing to continue from (no incremental method, or no full run yet): a full read it is.
         out.mode = sync::run_mode::full;
     }
-    out.id = log_.start_run(source_.name, source_.tenant, request.trigger, out.mode, request.dry_run, started);
+    out.id =
+        log_.start_run(source_.name, source_.tenant, request.trigger, out.mode, request.dry_run, started);
     if (on_started) on_started(out.id);
     common::log_info("sync " + source_.name + ": run " + std::to_string(out.id) + " started (" +
                      std::string(sync::to_string(out.mode)) + (request.dry_run ? ", dry run" : "") + ", " +
@@ -163,35 +175,38 @@ run_outcome source_runner::run(const run_request& request, const std::function<v
         bool escalated = false;
         if (out.mode == sync::run_mode::full) {
             full_read();
-        } else try {
-            // Changed groups cannot be resolved against a partial read of the users, so an incremental run
-            // updates users only (group records follow at the next full run); when roles come from nested
-            // groups, every group is read so they resolve as in a full run.
-            auto incremental_handlers = handlers;
-            incremental_handlers.on_group = nullptr;
-            auto r = client.read_incremental(query, *state, incremental_handlers, deadline);
-            if (!r) throw run_failure{"reading the changes failed: " + r.error().message};
-            if (r->full_read_required) {
-                common::log_info("sync " + source_.name + ": " + r->reason + "; reading the source in full");
-                throw needs_full_read{};
+        } else
+            try {
+                // Changed groups cannot be resolved against a partial read of the users, so an incremental
+                // run updates users only (group records follow at the next full run); when roles come from
+                // nested groups, every group is read so they resolve as in a full run.
+                auto incremental_handlers = handlers;
+                incremental_handlers.on_group = nullptr;
+                auto r = client.read_incremental(query, *state, incremental_handlers, deadline);
+                if (!r) throw run_failure{"reading the changes failed: " + r.error().message};
+                if (r->full_read_required) {
+                    common::log_info("sync " + source_.name + ": " + r->reason +
+                                     "; reading the source in full");
+                    throw needs_full_read{};
+                }
+                next_state = std::move(r->state);
+                deleted = std::move(r->deleted_anchors);
+                present_users = std::move(r->present_users);
+                if (mapper_.has_group_roles() && query.groups) {
+                    ldap::search_request groups;
+                    groups.base = query.groups->base;
+                    groups.scope = query.groups->scope;
+                    groups.filter = query.groups->filter;
+                    groups.attributes = query.groups->attributes;
+                    auto g = client.search(
+                        groups, [&](ldap::entry&& e) { builder.add_group(e); }, deadline);
+                    if (!g) throw run_failure{"reading the groups failed: " + g.error().message};
+                }
+            } catch (const needs_full_read&) {
+                // Nothing was read: read everything, and reconcile as a full run.
+                escalated = true;
+                full_read();
             }
-            next_state = std::move(r->state);
-            deleted = std::move(r->deleted_anchors);
-            present_users = std::move(r->present_users);
-            if (mapper_.has_group_roles() && query.groups) {
-                ldap::search_request groups;
-                groups.base = query.groups->base;
-                groups.scope = query.groups->scope;
-                groups.filter = query.groups->filter;
-                groups.attributes = query.groups->attributes;
-                auto g = client.search(groups, [&](ldap::entry&& e) { builder.add_group(e); }, deadline);
-                if (!g) throw run_failure{"reading the groups failed: " + g.error().message};
-            }
-        } catch (const needs_full_read&) {
-            // Nothing was read: read everything, and reconcile as a full run.
-            escalated = true;
-            full_read();
-        }
 
         // The read is complete: plan (unless the daemon is stopping).
         if (cancel_ != nullptr && cancel_->load()) throw run_failure{"cancelled: the daemon is stopping"};
@@ -245,7 +260,7 @@ run_outcome source_runner::run(const run_request& request, const std::function<v
             sync::source_state s;
             s.tenant = source_.tenant;
             s.last_full = out.mode == sync::run_mode::full ? std::optional(common::now())
-                                                          : (stored ? stored->last_full : std::nullopt);
+                                                           : (stored ? stored->last_full : std::nullopt);
             nlohmann::json j;
             to_json(j, next_state);
             s.state = std::move(j);

@@ -4,11 +4,10 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "config/source_settings.hpp"
 #include "directory/directory.hpp"
@@ -21,7 +20,7 @@ namespace dirsync::daemon {
 
 /// How a run was asked for.
 struct run_request {
-    std::string trigger = "manual";  ///< "schedule", "manual", "startup", "cli"
+    std::string trigger = "manual";      ///< "schedule", "manual", "startup", "cli"
     std::optional<sync::run_mode> mode;  ///< nullopt: what next_mode() says
     bool dry_run = false;
 };
@@ -50,8 +49,8 @@ struct run_outcome {
 /// is written.
 class source_runner {
   public:
-    source_runner(const config::source_settings& source, sync::source_mapper mapper, directory::directory& dir,
-                  sync::run_log& log);
+    source_runner(const config::source_settings& source, sync::source_mapper mapper,
+                  directory::directory& dir, sync::run_log& log);
 
     const config::source_settings& settings() const noexcept { return source_; }
 

@@ -44,7 +44,8 @@ std::string value_text(const nlohmann::json& v) {
 }
 
 /// The plan, at most `per_section` lines per kind of change ("... and N more": --json has them all).
-void print_plan(const nlohmann::json& plan, const nlohmann::json& totals, bool dry_run, std::size_t per_section) {
+void print_plan(const nlohmann::json& plan, const nlohmann::json& totals, bool dry_run,
+                std::size_t per_section) {
     auto section = [&](const char* key) -> nlohmann::json {
         if (!plan.contains(key) || !plan[key].is_array()) return nlohmann::json::array();
         auto total = totals.value(key, std::size_t{0});
@@ -54,13 +55,15 @@ void print_plan(const nlohmann::json& plan, const nlohmann::json& totals, bool d
     };
     const char* verb = dry_run ? "would " : "";
     for (const auto& c : section("creates"))
-        std::printf("  %screate  %s (%s)\n", verb, c.value("resource", nlohmann::json::object()).value("userName", std::string("?")).c_str(),
+        std::printf("  %screate  %s (%s)\n", verb,
+                    c.value("resource", nlohmann::json::object()).value("userName", std::string("?")).c_str(),
                     c.value("dn", std::string()).c_str());
     for (const auto& u : section("updates")) {
         std::printf("  %s%-7s %s (%s)\n", verb, u.value("kind", std::string("update")).c_str(),
                     u.value("userName", std::string("?")).c_str(), u.value("dn", std::string()).c_str());
         auto before_after = [](const char* name, const nlohmann::json& change) {
-            std::printf("      %s: %s -> %s\n", name, value_text(change.value("before", nlohmann::json())).c_str(),
+            std::printf("      %s: %s -> %s\n", name,
+                        value_text(change.value("before", nlohmann::json())).c_str(),
                         value_text(change.value("after", nlohmann::json())).c_str());
         };
         if (u.contains("changes") && u["changes"].is_object())
@@ -71,16 +74,22 @@ void print_plan(const nlohmann::json& plan, const nlohmann::json& totals, bool d
     for (const auto& o : section("orphans"))
         std::printf("  %sorphan  %s\n", verb, o.value("userName", std::string("?")).c_str());
     for (const auto& o : section("disables"))
-        std::printf("  %sdisable %s (orphan past disable_after)\n", verb, o.value("userName", std::string("?")).c_str());
+        std::printf("  %sdisable %s (orphan past disable_after)\n", verb,
+                    o.value("userName", std::string("?")).c_str());
     for (const auto& o : section("deletes"))
-        std::printf("  %sdelete  %s (orphan past delete_after)\n", verb, o.value("userName", std::string("?")).c_str());
+        std::printf("  %sdelete  %s (orphan past delete_after)\n", verb,
+                    o.value("userName", std::string("?")).c_str());
     for (const auto& g : section("group_creates"))
-        std::printf("  %screate group %s\n", verb,
-                    g.value("resource", nlohmann::json::object()).value("displayName", std::string("?")).c_str());
+        std::printf(
+            "  %screate group %s\n", verb,
+            g.value("resource", nlohmann::json::object()).value("displayName", std::string("?")).c_str());
     for (const auto& g : section("group_updates"))
-        std::printf("  %supdate group %s (+%zu -%zu members)\n", verb, g.value("displayName", std::string("?")).c_str(),
-                    g.value("add", nlohmann::json::array()).size(), g.value("remove", nlohmann::json::array()).size());
-    for (const auto& s : section("skipped")) std::printf("  skipped %s\n", s.is_string() ? s.get<std::string>().c_str() : s.dump().c_str());
+        std::printf("  %supdate group %s (+%zu -%zu members)\n", verb,
+                    g.value("displayName", std::string("?")).c_str(),
+                    g.value("add", nlohmann::json::array()).size(),
+                    g.value("remove", nlohmann::json::array()).size());
+    for (const auto& s : section("skipped"))
+        std::printf("  skipped %s\n", s.is_string() ? s.get<std::string>().c_str() : s.dump().c_str());
 }
 
 }  // namespace
@@ -93,7 +102,8 @@ int sync_command(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&]() -> std::optional<std::string> {
-            if (auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos) return a.substr(eq + 1);
+            if (auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos)
+                return a.substr(eq + 1);
             if (i + 1 >= args.size()) return std::nullopt;
             return args[++i];
         };
@@ -136,8 +146,10 @@ int sync_command(const std::vector<std::string>& args) {
     if (!source)
         return usage_error("no source '" + *source_name + "' in " + *config_file +
                            (known.empty() ? std::string(" (it declares none)") : " (known: " + known + ")"));
-    if (json) common::set_log_level(common::log_level::warning);
-    else common::set_log_level(settings->logging.level);
+    if (json)
+        common::set_log_level(common::log_level::warning);
+    else
+        common::set_log_level(settings->logging.level);
 
     try {
         prepare_storage_directory(settings->storage.sqlite_path);
@@ -175,10 +187,14 @@ int sync_command(const std::vector<std::string>& args) {
                 // 100k creates does not render 100k resources.
                 const std::size_t per_section = request.dry_run ? 200 : 20;
                 auto& p = *out.plan;
-                nlohmann::json totals{{"creates", p.creates.size()},           {"updates", p.updates.size()},
-                                      {"orphans", p.orphans.size()},           {"disables", p.disables.size()},
-                                      {"deletes", p.deletes.size()},           {"group_creates", p.group_creates.size()},
-                                      {"group_updates", p.group_updates.size()}, {"skipped", p.skipped.size()}};
+                nlohmann::json totals{{"creates", p.creates.size()},
+                                      {"updates", p.updates.size()},
+                                      {"orphans", p.orphans.size()},
+                                      {"disables", p.disables.size()},
+                                      {"deletes", p.deletes.size()},
+                                      {"group_creates", p.group_creates.size()},
+                                      {"group_updates", p.group_updates.size()},
+                                      {"skipped", p.skipped.size()}};
                 auto cut = [&](auto& v) {
                     if (v.size() > per_section) v.resize(per_section);
                 };
@@ -189,9 +205,12 @@ int sync_command(const std::vector<std::string>& args) {
             for (const auto& e : out.errors) std::printf("  error: %s\n", e.c_str());
         }
         switch (out.status) {
-            case sync::run_status::ok: return 0;
-            case sync::run_status::blocked: return 3;
-            default: return 1;
+            case sync::run_status::ok:
+                return 0;
+            case sync::run_status::blocked:
+                return 3;
+            default:
+                return 1;
         }
     } catch (const std::exception& e) {
         std::cerr << "dirsyncd sync: " << e.what() << '\n';

@@ -11,14 +11,15 @@
 namespace dirsync::daemon {
 
 struct sync_scheduler::slot {
-    slot(const config::source_settings& s, sync::source_mapper m, directory::directory& dir, sync::run_log& log)
+    slot(const config::source_settings& s, sync::source_mapper m, directory::directory& dir,
+         sync::run_log& log)
         : runner(s, std::move(m), dir, log) {}
     source_runner runner;
     std::optional<std::int64_t> running;  ///< id of the run in progress
     bool launching = false;               ///< a run thread started but has no id yet
     std::thread worker;                   ///< the latest run's thread (joined before the next)
     std::chrono::steady_clock::time_point next_due{};
-    common::timestamp next_wall{};        ///< next_due as wall-clock time, for display
+    common::timestamp next_wall{};  ///< next_due as wall-clock time, for display
 };
 
 namespace {
@@ -34,10 +35,12 @@ constexpr std::chrono::milliseconds startup_delay{2000};
 
 }  // namespace
 
-sync_scheduler::sync_scheduler(const config::settings& settings, directory::directory& dir, sync::run_log& log)
+sync_scheduler::sync_scheduler(const config::settings& settings, directory::directory& dir,
+                               sync::run_log& log)
     : dir_(dir), log_(log) {
     if (auto n = log_.fail_interrupted(); n > 0)
-        common::log_warning("sync: " + std::to_string(n) + " run(s) interrupted by the last stop marked failed");
+        common::log_warning("sync: " + std::to_string(n) +
+                            " run(s) interrupted by the last stop marked failed");
     for (const auto& source : settings.sources) {
         std::vector<config::diagnostic> problems;
         auto mapper = sync::compile_source(settings, source, problems);
@@ -205,7 +208,8 @@ admin::outcome sync_scheduler::source(std::string_view name) const {
 }
 
 admin::outcome sync_scheduler::runs(std::string_view source, std::size_t limit) const {
-    if (!source.empty() && !find(source)) return admin::refusal{404, "no source '" + std::string(source) + "'"};
+    if (!source.empty() && !find(source))
+        return admin::refusal{404, "no source '" + std::string(source) + "'"};
     auto out = nlohmann::json::array();
     for (const auto& r : log_.list_runs(source, limit)) out.push_back(sync::to_json(r));
     return out;
@@ -228,7 +232,8 @@ admin::outcome sync_scheduler::start_run(std::string_view source, const admin::r
     run_request r;
     r.trigger = "manual";
     r.dry_run = request.dry_run;
-    if (request.mode) r.mode = *request.mode == "incremental" ? sync::run_mode::incremental : sync::run_mode::full;
+    if (request.mode)
+        r.mode = *request.mode == "incremental" ? sync::run_mode::incremental : sync::run_mode::full;
     auto id = launch(*s, r, lock);
     if (!id) {
         if (s->running)
@@ -251,11 +256,12 @@ admin::outcome sync_scheduler::release(std::string_view source, std::int64_t id,
         auto status = released.error().what == sync::release_error::code::not_found ? 404u : 409u;
         return admin::refusal{status, released.error().message};
     }
-    common::log_warning("sync " + std::string(source) + ": blocked run " + std::to_string(id) + " released by " +
-                        std::string(actor) + "; the next run may orphan what it planned");
+    common::log_warning("sync " + std::string(source) + ": blocked run " + std::to_string(id) +
+                        " released by " + std::string(actor) + "; the next run may orphan what it planned");
     {
         std::lock_guard lock(mutex_);
-        if (auto* s = find(source); s && started_ && s->next_due != std::chrono::steady_clock::time_point::max()) {
+        if (auto* s = find(source);
+            s && started_ && s->next_due != std::chrono::steady_clock::time_point::max()) {
             s->next_due = std::chrono::steady_clock::now();
             s->next_wall = common::now();
         }

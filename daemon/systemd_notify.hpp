@@ -20,7 +20,7 @@ std::optional<std::chrono::microseconds> systemd_watchdog_interval() noexcept;
 /// Pings the systemd watchdog (WATCHDOG=1) at half the requested interval from a thread of its own while
 /// `alive()` says the service is healthy. Does nothing when no watchdog was requested.
 class watchdog_pinger {
-public:
+  public:
     template <class Alive>
     explicit watchdog_pinger(Alive alive) {
         auto interval = systemd_watchdog_interval();
@@ -44,7 +44,7 @@ public:
     watchdog_pinger(const watchdog_pinger&) = delete;
     watchdog_pinger& operator=(const watchdog_pinger&) = delete;
 
-private:
+  private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stop_ = false;

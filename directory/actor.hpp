@@ -4,8 +4,8 @@
 
 namespace dirsync::directory {
 
-/// Who makes a change, as recorded in the audit log. Never contains a secret: a SCIM token is named by a short
-/// prefix of its SHA-256 digest.
+/// Who makes a change, as recorded in the audit log. Never contains a secret: a SCIM token is named by a
+/// short prefix of its SHA-256 digest.
 struct actor {
     std::string kind;  ///< "scim-token", "source", "admin", "cli", "system"
     std::string name;  ///< e.g. digest prefix "3f2a9c1e", source name "corp-ldap"

@@ -4,9 +4,9 @@
 
 namespace dirsync::directory {
 
-void record_audit(store::connection& db, const actor& who, std::string_view tenant, std::string_view resource_type,
-                  std::string_view resource_id, common::timestamp time, std::string_view action,
-                  const nlohmann::json& summary) {
+void record_audit(store::connection& db, const actor& who, std::string_view tenant,
+                  std::string_view resource_type, std::string_view resource_id, common::timestamp time,
+                  std::string_view action, const nlohmann::json& summary) {
     store::audit_table::audit_row row;
     row.tenant_id = std::string(tenant);
     row.time_ms = common::to_epoch_ms(time);
@@ -21,7 +21,8 @@ void record_audit(store::connection& db, const actor& who, std::string_view tena
 nlohmann::json changed_attributes(const nlohmann::json& before, const nlohmann::json& after) {
     auto changed = nlohmann::json::array();
     for (auto it = after.begin(); it != after.end(); ++it)
-        if (auto b = before.find(it.key()); b == before.end() || *b != it.value()) changed.push_back(it.key());
+        if (auto b = before.find(it.key()); b == before.end() || *b != it.value())
+            changed.push_back(it.key());
     for (auto it = before.begin(); it != before.end(); ++it)
         if (!after.contains(it.key())) changed.push_back(it.key());
     return changed;

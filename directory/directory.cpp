@@ -4,8 +4,8 @@
 
 #include "common/casefold.hpp"
 #include "common/uuid.hpp"
-#include "directory/memberships.hpp"
 #include "directory/audit_record.hpp"
+#include "directory/memberships.hpp"
 #include "directory/record_codec.hpp"
 #include "store/audit_table.hpp"
 #include "store/database.hpp"
@@ -20,13 +20,17 @@ namespace {
 using json = nlohmann::json;
 namespace users = store::user_table;
 
-constexpr std::array<std::string_view, 4> seat_statuses = {"active", "provisioned", "pending_invite", "orphan"};
+constexpr std::array<std::string_view, 4> seat_statuses = {"active", "provisioned", "pending_invite",
+                                                           "orphan"};
 
-error not_found(std::string_view id) { return error(error_code::not_found, "no user with id '" + std::string(id) + "'"); }
+error not_found(std::string_view id) {
+    return error(error_code::not_found, "no user with id '" + std::string(id) + "'");
+}
 
 /// Applies the seat limit to a status the record is about to enter. `already_seated` is true when the record
 /// occupies a seat before this change (so keeping one doesn't need a new one).
-user_status seat_checked(store::connection& db, std::string_view tenant, user_status wanted, bool already_seated) {
+user_status seat_checked(store::connection& db, std::string_view tenant, user_status wanted,
+                         bool already_seated) {
     if (!consumes_seat(wanted) || already_seated) return wanted;
     auto t = store::tenant_table::find(db, tenant);
     if (!t || !t->seats) return wanted;
@@ -42,7 +46,8 @@ void mirror_active(user& u) {
 result<void> check_unique_user_name(store::connection& db, const user& u) {
     auto existing = users::find_by_user_name_key(db, u.tenant_id, common::fold_case(u.user_name));
     if (existing && existing->id != u.id)
-        return error(error_code::uniqueness, "userName '" + u.user_name + "' is already taken in this tenant");
+        return error(error_code::uniqueness,
+                     "userName '" + u.user_name + "' is already taken in this tenant");
     return {};
 }
 
@@ -52,7 +57,8 @@ json audit_view(const user& u) {
     return v;
 }
 
-void audit(store::connection& db, const actor& who, const user& u, std::string_view action, const json& summary) {
+void audit(store::connection& db, const actor& who, const user& u, std::string_view action,
+           const json& summary) {
     record_audit(db, who, u.tenant_id, "User", u.id, u.last_modified, action, summary);
 }
 
@@ -124,8 +130,8 @@ result<user> directory::batch::modify_user(std::string_view tenant, std::string_
     if (!row) return not_found(id);
     user before = from_row(std::move(*row));
     if (expected_version && *expected_version != before.version)
-        return error(error_code::precondition_failed, "the resource was modified (version " +
-                                                          std::to_string(before.version) + ")");
+        return error(error_code::precondition_failed,
+                     "the resource was modified (version " + std::to_string(before.version) + ")");
     auto w = change(before);
     if (!w) return w.error();
 
@@ -153,7 +159,8 @@ result<user> directory::batch::modify_user(std::string_view tenant, std::string_
         wanted = user_status::disabled;
     else if (before.status == user_status::disabled)
         wanted = user_status::provisioned;
-    u.status = wanted == before.status ? wanted : seat_checked(db_, tenant, wanted, consumes_seat(before.status));
+    u.status =
+        wanted == before.status ? wanted : seat_checked(db_, tenant, wanted, consumes_seat(before.status));
     mirror_active(u);
 
     if (u.resource == before.resource && u.roles == before.roles && u.status == before.status &&
@@ -181,8 +188,8 @@ result<void> directory::batch::delete_user(std::string_view tenant, std::string_
     if (!row) return not_found(id);
     user before = from_row(std::move(*row));
     if (expected_version && *expected_version != before.version)
-        return error(error_code::precondition_failed, "the resource was modified (version " +
-                                                          std::to_string(before.version) + ")");
+        return error(error_code::precondition_failed,
+                     "the resource was modified (version " + std::to_string(before.version) + ")");
     before.last_modified = common::now();
     drop_memberships(db_, actor_, tenant, id, before.last_modified);
     users::remove(db_, tenant, id);
@@ -229,7 +236,8 @@ result<user> directory::modify_user(const actor& who, std::string_view tenant, s
 
 result<void> directory::delete_user(const actor& who, std::string_view tenant, std::string_view id,
                                     std::optional<std::int64_t> expected_version) {
-    return db_.write([&](store::connection& db) { return batch(db, who).delete_user(tenant, id, expected_version); });
+    return db_.write(
+        [&](store::connection& db) { return batch(db, who).delete_user(tenant, id, expected_version); });
 }
 
 result<user> directory::get_user(std::string_view tenant, std::string_view id) const {
@@ -248,7 +256,8 @@ std::int64_t directory::count_users(std::string_view tenant) const {
     return db_.read([&](store::connection& db) { return users::count(db, tenant); });
 }
 
-std::vector<user> directory::list_users(std::string_view tenant, std::int64_t offset, std::int64_t limit) const {
+std::vector<user> directory::list_users(std::string_view tenant, std::int64_t offset,
+                                        std::int64_t limit) const {
     return db_.read([&](store::connection& db) {
         auto rows = users::page(db, tenant, offset, limit);
         std::vector<user> out;
@@ -259,7 +268,8 @@ std::vector<user> directory::list_users(std::string_view tenant, std::int64_t of
     });
 }
 
-std::vector<user> directory::find_users(std::string_view tenant, user_index index, std::string_view value) const {
+std::vector<user> directory::find_users(std::string_view tenant, user_index index,
+                                        std::string_view value) const {
     return db_.read([&](store::connection& db) {
         std::vector<store::user_row> rows;
         switch (index) {
@@ -270,8 +280,12 @@ std::vector<user> directory::find_users(std::string_view tenant, user_index inde
                 if (auto r = users::find_by_user_name_key(db, tenant, common::fold_case(value)))
                     rows.push_back(std::move(*r));
                 break;
-            case user_index::external_id: rows = users::find_by_external_id(db, tenant, value); break;
-            case user_index::email: rows = users::find_by_email_key(db, tenant, common::fold_case(value)); break;
+            case user_index::external_id:
+                rows = users::find_by_external_id(db, tenant, value);
+                break;
+            case user_index::email:
+                rows = users::find_by_email_key(db, tenant, common::fold_case(value));
+                break;
         }
         std::vector<user> out;
         out.reserve(rows.size());
@@ -302,11 +316,12 @@ void directory::scan_users(std::string_view tenant, const std::function<bool(use
 }
 
 std::vector<audit_event> directory::audit_log(std::string_view tenant, std::int64_t limit) const {
-    auto rows = db_.read([&](store::connection& db) { return store::audit_table::latest(db, tenant, limit); });
+    auto rows =
+        db_.read([&](store::connection& db) { return store::audit_table::latest(db, tenant, limit); });
     std::vector<audit_event> out;
     for (auto& r : rows)
-        out.push_back(audit_event{r.seq, common::from_epoch_ms(r.time_ms), std::move(r.actor), std::move(r.action),
-                                  std::move(r.resource_type), std::move(r.resource_id),
+        out.push_back(audit_event{r.seq, common::from_epoch_ms(r.time_ms), std::move(r.actor),
+                                  std::move(r.action), std::move(r.resource_type), std::move(r.resource_id),
                                   json::parse(r.summary_json)});
     return out;
 }

@@ -3,12 +3,11 @@
 #include <boost/system/result.hpp>
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "directory/actor.hpp"
 #include "directory/error.hpp"
@@ -96,15 +95,18 @@ struct audit_event {
 ///
 /// Rules enforced:
 /// - userName is required and unique per tenant case-insensitively (common::fold_case); its case is kept.
-/// - status: an explicit status is taken as given; otherwise `active: false` gives `disabled`, a new user gives
+/// - status: an explicit status is taken as given; otherwise `active: false` gives `disabled`, a new user
+/// gives
 ///   `provisioned`, and re-activating a disabled user gives `provisioned`; other statuses are kept.
-/// - seat limit: a record that would enter a seat-consuming status (consumes_seat) while the tenant's seats are
+/// - seat limit: a record that would enter a seat-consuming status (consumes_seat) while the tenant's seats
+/// are
 ///   all used gets `requested` instead.
 /// - `resource.active` mirrors the status: false exactly when the status is `disabled`.
 /// - version increments on each change; `expected_version` mismatches are `precondition_failed`.
 ///
 /// Groups:
-/// - displayName is required; it is NOT unique (RFC 7643 does not ask it, and IdPs find groups by filtering on
+/// - displayName is required; it is NOT unique (RFC 7643 does not ask it, and IdPs find groups by filtering
+/// on
 ///   it), but indexed case-insensitively for `find_groups`.
 /// - members are users or groups of the same tenant: an unknown id, another tenant's id, or a `type` that
 ///   does not say what the id is, is `invalid_value` and nothing is written. A group cannot contain itself or
@@ -119,7 +121,7 @@ struct audit_event {
 ///
 /// Thread-safe: writes are serialized by the store; reads run concurrently.
 class directory {
-public:
+  public:
     explicit directory(store::database& db);
 
     /// Creates or updates the tenants (from the configuration at start-up). Existing records are kept.
@@ -128,7 +130,7 @@ public:
 
     /// Mutations for use inside one transaction (see `in_batch`).
     class batch {
-    public:
+      public:
         result<user> create_user(std::string_view tenant, user_write w);
         /// Reads the record, calls `change(current)` for the new content, and replaces it, atomically.
         result<user> modify_user(std::string_view tenant, std::string_view id,
@@ -153,7 +155,7 @@ public:
         /// its other steps. For runs that count a failed record and continue (sync apply).
         result<void> step(const std::function<result<void>(batch&)>& fn);
 
-    private:
+      private:
         friend class directory;
         batch(store::connection& db, const actor& who) : db_(db), actor_(who) {}
         store::connection& db_;
@@ -226,7 +228,7 @@ public:
     /// The newest audit events of a tenant, newest first.
     std::vector<audit_event> audit_log(std::string_view tenant, std::int64_t limit) const;
 
-private:
+  private:
     store::database& db_;
 };
 

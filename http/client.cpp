@@ -76,8 +76,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 bhttp::request<bhttp::string_body> make_request(const parsed_url& url, std::string_view method,
                                                 std::string_view target,
-                                                const std::vector<header_field>& headers, std::string_view body,
-                                                std::string_view content_type) {
+                                                const std::vector<header_field>& headers,
+                                                std::string_view body, std::string_view content_type) {
     bhttp::request<bhttp::string_body> req;
     req.method_string(std::string(method));
     req.target(url.prefix + std::string(target));
@@ -97,7 +97,8 @@ bhttp::request<bhttp::string_body> make_request(const parsed_url& url, std::stri
 response to_response(bhttp::response<bhttp::string_body>& res) {
     response out;
     out.status = res.result_int();
-    if (auto it = res.find(bhttp::field::content_type); it != res.end()) out.content_type = std::string(it->value());
+    if (auto it = res.find(bhttp::field::content_type); it != res.end())
+        out.content_type = std::string(it->value());
     for (const auto& f : res) out.headers.push_back({std::string(f.name_string()), std::string(f.value())});
     out.body = std::move(res.body());
     return out;
@@ -142,7 +143,9 @@ asio::awaitable<client_result> run(const client_options& options, const parsed_u
         stream.set_verify_mode(asio::ssl::verify_none);
     }
     auto [herr] = co_await stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
-    if (herr) co_return client_result{std::nullopt, "TLS handshake with " + url.host + " failed: " + herr.message()};
+    if (herr)
+        co_return client_result{std::nullopt,
+                                "TLS handshake with " + url.host + " failed: " + herr.message()};
     co_return co_await exchange(stream, req);
 }
 

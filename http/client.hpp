@@ -32,8 +32,8 @@ struct client_result {
 /// Splits "http://host:port/prefix" into its parts; nullopt when it is not an http(s) URL.
 struct parsed_url {
     bool tls = false;
-    std::string host;  ///< without brackets
-    std::string port;  ///< "80"/"443" when absent
+    std::string host;    ///< without brackets
+    std::string port;    ///< "80"/"443" when absent
     std::string prefix;  ///< "" or "/prefix" without a trailing slash
 };
 std::optional<parsed_url> parse_base_url(std::string_view url);

@@ -124,7 +124,8 @@ boost::system::result<sync_refresh_result, error> blocking_client::sync_refresh(
     sync_refresh_request request, sync_entry_handler on_entry,
     std::optional<std::chrono::steady_clock::time_point> deadline) {
     auto r = state_->run_to_end(
-        [&]() { return ldap::sync_refresh(state_->ldap_client, std::move(request), std::move(on_entry)); }, deadline);
+        [&]() { return ldap::sync_refresh(state_->ldap_client, std::move(request), std::move(on_entry)); },
+        deadline);
     if (!r) return ended(state_->cancelled_now, "the refresh did not end within the run's time limit");
     return *r;
 }
@@ -148,10 +149,10 @@ boost::system::result<incremental_result, error> blocking_client::read_increment
     return *r;
 }
 
-boost::system::result<std::optional<entry>, error> blocking_client::read(std::string dn,
-                                                                        std::vector<std::string> attributes) {
-    auto r = state_->run_to_end(
-        [&]() { return state_->ldap_client.read(std::move(dn), std::move(attributes)); });
+boost::system::result<std::optional<entry>, error> blocking_client::read(
+    std::string dn, std::vector<std::string> attributes) {
+    auto r =
+        state_->run_to_end([&]() { return state_->ldap_client.read(std::move(dn), std::move(attributes)); });
     if (!r) return ended(state_->cancelled_now, "the read did not complete");
     return *r;
 }
@@ -166,8 +167,10 @@ boost::system::result<void, error> blocking_client::add(entry e) {
     return *r;
 }
 
-boost::system::result<void, error> blocking_client::modify(std::string dn, std::vector<modification> changes) {
-    auto r = state_->run_to_end([&]() { return state_->ldap_client.modify(std::move(dn), std::move(changes)); });
+boost::system::result<void, error> blocking_client::modify(std::string dn,
+                                                           std::vector<modification> changes) {
+    auto r =
+        state_->run_to_end([&]() { return state_->ldap_client.modify(std::move(dn), std::move(changes)); });
     if (!r) return ended(state_->cancelled_now, "the modify did not complete");
     return *r;
 }

@@ -63,14 +63,16 @@ class blocking_client {
         std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
 
     /// client::read: one entry by DN.
-    boost::system::result<std::optional<entry>, error> read(std::string dn, std::vector<std::string> attributes);
+    boost::system::result<std::optional<entry>, error> read(std::string dn,
+                                                            std::vector<std::string> attributes);
 
     /// client::add, client::modify, client::remove and client::rename (tools and tests that change a
     /// directory).
     boost::system::result<void, error> add(entry e);
     boost::system::result<void, error> modify(std::string dn, std::vector<modification> changes);
     boost::system::result<void, error> remove(std::string dn);
-    boost::system::result<void, error> rename(std::string dn, std::string new_rdn, std::string new_superior = {});
+    boost::system::result<void, error> rename(std::string dn, std::string new_rdn,
+                                              std::string new_superior = {});
 
   private:
     struct state;

@@ -15,7 +15,8 @@ struct error {
         : status(s), scim_type(std::move(type)), detail(std::move(d)) {}
 
     unsigned status = 400;
-    std::string scim_type;  ///< invalidFilter, invalidSyntax, invalidValue, uniqueness, mutability, noTarget, ...
+    std::string
+        scim_type;  ///< invalidFilter, invalidSyntax, invalidValue, uniqueness, mutability, noTarget, ...
     std::string detail;
 };
 

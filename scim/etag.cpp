@@ -23,9 +23,11 @@ boost::system::result<etag_condition, error> parse_etag_condition(std::string_vi
     }
     while (!h.empty()) {
         if (h.size() >= 2 && (h[0] == 'W' || h[0] == 'w') && h[1] == '/') h.remove_prefix(2);
-        if (h.empty() || h.front() != '"') return invalid_value("malformed entity tag in If-Match/If-None-Match");
+        if (h.empty() || h.front() != '"')
+            return invalid_value("malformed entity tag in If-Match/If-None-Match");
         auto close = h.find('"', 1);
-        if (close == std::string_view::npos) return invalid_value("malformed entity tag in If-Match/If-None-Match");
+        if (close == std::string_view::npos)
+            return invalid_value("malformed entity tag in If-Match/If-None-Match");
         auto tag = h.substr(1, close - 1);
         std::int64_t v = 0;
         auto [end, ec] = std::from_chars(tag.data(), tag.data() + tag.size(), v);
@@ -45,7 +47,8 @@ boost::system::result<std::optional<etag_condition>, error> if_match_condition(c
 }
 
 error stale_version(std::int64_t current_version) {
-    return error(412, "", "If-Match does not match the current version W/\"" + std::to_string(current_version) + "\"");
+    return error(412, "",
+                 "If-Match does not match the current version W/\"" + std::to_string(current_version) + "\"");
 }
 
 }  // namespace dirsync::scim

@@ -1,7 +1,5 @@
 #include "scim/group_patch.hpp"
 
-#include "scim/patch_request.hpp"
-
 #include <charconv>
 #include <string>
 #include <variant>
@@ -11,6 +9,7 @@
 #include "scim/json_lookup.hpp"
 #include "scim/name_compare.hpp"
 #include "scim/patch_path.hpp"
+#include "scim/patch_request.hpp"
 #include "scim/patch_target.hpp"
 #include "scim/schema.hpp"
 

@@ -28,8 +28,8 @@ struct group_request_context {
 /// externalId. PATCH answers 204 No Content with the new ETag (RFC 7644 §3.5.2 allows it, Entra and Okta
 /// expect it, and it keeps a member change on a large group from rendering every member); with
 /// `attributes`/`excludedAttributes` or `Prefer: return=representation` it answers 200 with the resource.
-/// Attributes are looked up in `settings.schemas->groups()`; a tenant with strict_schema gets what they do not
-/// declare refused (unknown_attributes.hpp). Stateless apart from its references; thread-safe.
+/// Attributes are looked up in `settings.schemas->groups()`; a tenant with strict_schema gets what they do
+/// not declare refused (unknown_attributes.hpp). Stateless apart from its references; thread-safe.
 class groups_endpoint {
   public:
     groups_endpoint(directory::directory& dir, const service_settings& settings)

@@ -1,7 +1,5 @@
 #include "scim/patch.hpp"
 
-#include "scim/patch_request.hpp"
-
 #include <algorithm>
 #include <cstddef>
 #include <optional>
@@ -17,6 +15,7 @@
 #include "scim/filter.hpp"
 #include "scim/json_lookup.hpp"
 #include "scim/patch_path.hpp"
+#include "scim/patch_request.hpp"
 #include "scim/patch_target.hpp"
 
 namespace dirsync::scim {
@@ -25,7 +24,6 @@ namespace {
 
 using json = nlohmann::json;
 using status = boost::system::result<void, error>;
-
 
 /// Sub-attributes that describe the resource a reference value points at (RFC 7643 §4.1.2 groups, §4.2
 /// members, §4.3 manager: "$ref", "display", "displayName"): stale once "value" changes, so a write that

@@ -2,7 +2,6 @@
 
 #include <boost/system/result.hpp>
 #include <cstddef>
-
 #include <nlohmann/json.hpp>
 
 #include "scim/error.hpp"

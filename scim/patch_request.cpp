@@ -34,9 +34,12 @@ std::optional<patch_op> op_from(std::string_view s) {
 
 std::string_view to_string(patch_op op) noexcept {
     switch (op) {
-        case patch_op::add: return "add";
-        case patch_op::replace: return "replace";
-        case patch_op::remove: return "remove";
+        case patch_op::add:
+            return "add";
+        case patch_op::replace:
+            return "replace";
+        case patch_op::remove:
+            return "remove";
     }
     return "add";
 }
@@ -48,7 +51,8 @@ boost::system::result<const json*, error> read_patch_operations(const json& patc
     if (schemas == nullptr || !lists_patch_op(*schemas))
         return invalid_syntax("'schemas' must list \"" + std::string(patch_op_urn) + "\"");
     const json* ops = json_member(patch_request, "Operations");
-    if (ops == nullptr || !ops->is_array()) return invalid_syntax("'Operations' must be an array of operations");
+    if (ops == nullptr || !ops->is_array())
+        return invalid_syntax("'Operations' must be an array of operations");
     if (ops->empty()) return invalid_syntax("'Operations' is empty");
     if (ops->size() > limits.max_operations)
         return invalid_value("too many operations: " + std::to_string(ops->size()) + ", at most " +
@@ -57,7 +61,8 @@ boost::system::result<const json*, error> read_patch_operations(const json& patc
 }
 
 boost::system::result<patch_operation, error> read_patch_operation(const json& op) {
-    if (!op.is_object()) return invalid_syntax("an operation must be an object with 'op', 'path' and 'value'");
+    if (!op.is_object())
+        return invalid_syntax("an operation must be an object with 'op', 'path' and 'value'");
     const json* op_name = json_member(op, "op");
     if (op_name == nullptr || !op_name->is_string()) return invalid_syntax("'op' must be a string");
     const auto kind = op_from(op_name->get_ref<const std::string&>());

@@ -2,9 +2,8 @@
 
 #include <boost/system/result.hpp>
 #include <cstddef>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "scim/error.hpp"
 #include "scim/patch.hpp"

@@ -3,10 +3,10 @@
 #include <cmath>
 #include <cstdint>
 
-#include "common/clock.hpp"
 #include "common/casefold.hpp"
-#include "scim/json_lookup.hpp"
+#include "common/clock.hpp"
 #include "scim/group_resource.hpp"
+#include "scim/json_lookup.hpp"
 
 namespace dirsync::scim {
 
@@ -14,30 +14,38 @@ namespace {
 
 using json = nlohmann::json;
 
-
-bool starts_with_urn(std::string_view key) { return key.size() > 4 && common::equal_folded(key.substr(0, 4), "urn:"); }
+bool starts_with_urn(std::string_view key) {
+    return key.size() > 4 && common::equal_folded(key.substr(0, 4), "urn:");
+}
 
 std::string describe(const json& v) {
     switch (v.type()) {
-        case json::value_t::string: return "a string";
-        case json::value_t::boolean: return "a boolean";
+        case json::value_t::string:
+            return "a string";
+        case json::value_t::boolean:
+            return "a boolean";
         case json::value_t::number_integer:
-        case json::value_t::number_unsigned: return "an integer";
-        case json::value_t::number_float: return "a number";
-        case json::value_t::object: return "an object";
-        case json::value_t::array: return "an array";
-        default: return "null";
+        case json::value_t::number_unsigned:
+            return "an integer";
+        case json::value_t::number_float:
+            return "a number";
+        case json::value_t::object:
+            return "an object";
+        case json::value_t::array:
+            return "an array";
+        default:
+            return "null";
     }
 }
 
-bool is_empty(const json& v) {
-    return v.is_null() || ((v.is_array() || v.is_object()) && v.empty());
-}
+bool is_empty(const json& v) { return v.is_null() || ((v.is_array() || v.is_object()) && v.empty()); }
 
 /// Canonicalizes one (single) value of `attr`; returns an empty json (null) for "unassigned".
-boost::system::result<json, error> single_value(const attribute& attr, const json& v, const std::string& path);
+boost::system::result<json, error> single_value(const attribute& attr, const json& v,
+                                                const std::string& path);
 
-boost::system::result<json, error> complex_value(const attribute& attr, const json& v, const std::string& path) {
+boost::system::result<json, error> complex_value(const attribute& attr, const json& v,
+                                                 const std::string& path) {
     if (!v.is_object()) return invalid_value(path + " must be an object, not " + describe(v));
     json out = json::object();
     for (auto it = v.begin(); it != v.end(); ++it) {
@@ -54,7 +62,8 @@ boost::system::result<json, error> complex_value(const attribute& attr, const js
     return out;
 }
 
-boost::system::result<json, error> single_value(const attribute& attr, const json& v, const std::string& path) {
+boost::system::result<json, error> single_value(const attribute& attr, const json& v,
+                                                const std::string& path) {
     if (v.is_null()) return json();
     switch (attr.type) {
         case attribute_type::complex: {
@@ -97,10 +106,12 @@ boost::system::result<json, error> single_value(const attribute& attr, const jso
     return v;
 }
 
-boost::system::result<json, error> attribute_value(const attribute& attr, const json& v, const std::string& path) {
+boost::system::result<json, error> attribute_value(const attribute& attr, const json& v,
+                                                   const std::string& path) {
     if (attr.mutability == mutability::write_only || attr.returned == returned::never)
-        return invalid_value(path + " is not accepted in a stored resource: a password is taken out of the "
-                                    "request and kept only as a hash");
+        return invalid_value(path +
+                             " is not accepted in a stored resource: a password is taken out of the "
+                             "request and kept only as a hash");
     if (!attr.multi_valued) return single_value(attr, v, path);
     if (v.is_null()) return json();
     json items = v.is_array() ? v : json::array({v});
@@ -147,7 +158,8 @@ boost::system::result<void, error> check_required(const schema& ext, const json*
 boost::system::result<void, error> schema_object(const schema& s, const json& in, json& out, bool top_level) {
     for (auto it = in.begin(); it != in.end(); ++it) {
         const std::string& key = it.key();
-        if (top_level && (common::equal_folded(key, "schemas") || starts_with_urn(key))) continue;  // handled by the caller
+        if (top_level && (common::equal_folded(key, "schemas") || starts_with_urn(key)))
+            continue;  // handled by the caller
         const attribute* attr = s.find_attribute(key);
         if (!attr) {
             if (!is_empty(it.value())) out[key] = it.value();

@@ -1,9 +1,8 @@
 #pragma once
 
 #include <boost/system/result.hpp>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "directory/user.hpp"
 #include "scim/error.hpp"
@@ -14,7 +13,8 @@ namespace dirsync::scim {
 /// Turns a User as a client sent it (POST/PUT body, or a resource after PATCH) into the canonical form the
 /// directory stores, so that no IdP's spelling leaks into the records:
 /// - attribute and sub-attribute names get the schema's spelling (`UserName` -> `userName`, `Primary` ->
-///   `primary`); extension objects are keyed by the schema's URN; a fully qualified attribute name used as a key
+///   `primary`); extension objects are keyed by the schema's URN; a fully qualified attribute name used as a
+///   key
 ///   (`urn:...:enterprise:2.0:User:employeeNumber`) moves into its extension object;
 /// - `null` and empty values are removed (RFC 7643 §2.5: unassigned); readOnly attributes (id, meta, groups)
 ///   are ignored as RFC 7644 §3.3 asks;

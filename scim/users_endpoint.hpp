@@ -19,20 +19,22 @@ struct user_request_context {
 };
 
 /// The /Users resource type (RFC 7644 §3.3-3.6): create, read, list with filter and paging, replace, patch,
-/// delete. Attributes are looked up in `settings.schemas->users()`; a tenant with strict_schema gets what they
-/// do not declare refused (unknown_attributes.hpp). `password` is taken out of POST, PUT and PATCH bodies
-/// (user_password.hpp), hashed before the directory's write transaction, and stored apart from the resource;
-/// it is never returned. Stateless apart from its references; thread-safe.
+/// delete. Attributes are looked up in `settings.schemas->users()`; a tenant with strict_schema gets what
+/// they do not declare refused (unknown_attributes.hpp). `password` is taken out of POST, PUT and PATCH
+/// bodies (user_password.hpp), hashed before the directory's write transaction, and stored apart from the
+/// resource; it is never returned. Stateless apart from its references; thread-safe.
 class users_endpoint {
-public:
-    users_endpoint(directory::directory& dir, const service_settings& settings) : dir_(dir), settings_(settings) {}
+  public:
+    users_endpoint(directory::directory& dir, const service_settings& settings)
+        : dir_(dir), settings_(settings) {}
 
     /// POST /Users with the request's JSON body.
     http::response create(const user_request_context& ctx) const;
     /// POST /Users with `body` already parsed (a Bulk operation); `ctx.req` gives only the headers.
     http::response create(const user_request_context& ctx, const nlohmann::json& body) const;
     http::response get(const user_request_context& ctx, std::string_view id) const;
-    /// GET /Users: filter, sortBy/sortOrder, startIndex/count, attributes/excludedAttributes (RFC 7644 §3.4.2).
+    /// GET /Users: filter, sortBy/sortOrder, startIndex/count, attributes/excludedAttributes (RFC 7644
+    /// §3.4.2).
     http::response list(const user_request_context& ctx, std::string_view raw_query) const;
     /// POST /Users/.search: the same as list() with a SearchRequest body (RFC 7644 §3.4.3).
     http::response search(const user_request_context& ctx) const;
@@ -46,7 +48,7 @@ public:
                          const nlohmann::json& body) const;
     http::response remove(const user_request_context& ctx, std::string_view id) const;
 
-private:
+  private:
     directory::directory& dir_;
     const service_settings& settings_;
 };

@@ -18,7 +18,8 @@ void append(connection& db, const audit_row& row) {
 
 std::vector<audit_row> latest(connection& db, std::string_view tenant, std::int64_t limit) {
     auto s = db.cached(
-        "SELECT seq, tenant_id, time_ms, actor, action, resource_type, resource_id, summary FROM audit_events "
+        "SELECT seq, tenant_id, time_ms, actor, action, resource_type, resource_id, summary FROM "
+        "audit_events "
         "WHERE tenant_id = ?1 ORDER BY seq DESC LIMIT ?2");
     s->bind(1, tenant).bind(2, limit);
     std::vector<audit_row> out;

@@ -91,8 +91,10 @@ CREATE INDEX group_members_by_member ON group_members(tenant_id, member_id);
 -- Nested groups only: walks down the nesting without reading the user members of large groups.
 CREATE INDEX group_members_nested ON group_members(group_seq, member_id) WHERE member_type = 'Group';
 )sql",
-        // 3: what sync runs and password writes need. Synced groups are tied to their source by an anchor like
-        // users; an orphaned record remembers since when (the orphan policy counts from it); a SCIM password is
+        // 3: what sync runs and password writes need. Synced groups are tied to their source by an anchor
+        // like
+        // users; an orphaned record remembers since when (the orphan policy counts from it); a SCIM password
+        // is
         // kept only as a salted hash; run history and incremental state survive restarts.
         R"sql(
 ALTER TABLE users ADD COLUMN password_hash TEXT;        -- PHC-style salted hash of the SCIM password; never returned

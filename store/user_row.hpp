@@ -29,7 +29,8 @@ struct user_row {
     std::int64_t version = 1;
     std::string resource_json;
     std::optional<std::int64_t> orphan_since_ms;  ///< when a sync source first found it gone; null otherwise
-    std::vector<std::string> email_keys;  ///< case-folded e-mail values, for the e-mail index (write side only)
+    std::vector<std::string>
+        email_keys;  ///< case-folded e-mail values, for the e-mail index (write side only)
 };
 
 }  // namespace dirsync::store

@@ -5,7 +5,8 @@ namespace dirsync::store::user_table {
 namespace {
 
 constexpr std::string_view columns =
-    "seq, tenant_id, id, user_name, user_name_key, external_id, display_name, given_name, family_name, active, "
+    "seq, tenant_id, id, user_name, user_name_key, external_id, display_name, given_name, family_name, "
+    "active, "
     "status, roles, source, source_anchor, created_ms, modified_ms, version, resource, orphan_since_ms";
 
 user_row read_row(const statement& s) {
@@ -40,7 +41,8 @@ std::string select_where(std::string_view where) {
     return sql;
 }
 
-std::optional<user_row> one(connection& db, const std::string& sql, std::initializer_list<std::string_view> args) {
+std::optional<user_row> one(connection& db, const std::string& sql,
+                            std::initializer_list<std::string_view> args) {
     auto s = db.cached(sql);
     int i = 1;
     for (auto a : args) s->bind(i++, a);
@@ -48,7 +50,8 @@ std::optional<user_row> one(connection& db, const std::string& sql, std::initial
     return read_row(*s);
 }
 
-std::vector<user_row> many(connection& db, const std::string& sql, std::initializer_list<std::string_view> args) {
+std::vector<user_row> many(connection& db, const std::string& sql,
+                           std::initializer_list<std::string_view> args) {
     auto s = db.cached(sql);
     int i = 1;
     for (auto a : args) s->bind(i++, a);
@@ -113,14 +116,16 @@ std::optional<user_row> find_by_anchor(connection& db, std::string_view tenant, 
     return one(db, sql, {tenant, source, anchor});
 }
 
-std::vector<user_row> find_by_external_id(connection& db, std::string_view tenant, std::string_view external_id) {
+std::vector<user_row> find_by_external_id(connection& db, std::string_view tenant,
+                                          std::string_view external_id) {
     static const std::string sql = select_where("tenant_id = ?1 AND external_id = ?2 ORDER BY seq");
     return many(db, sql, {tenant, external_id});
 }
 
 std::vector<user_row> find_by_email_key(connection& db, std::string_view tenant, std::string_view email_key) {
     static const std::string sql = select_where(
-        "seq IN (SELECT user_seq FROM user_emails WHERE tenant_id = ?1 AND value_key = ?2) AND tenant_id = ?1 "
+        "seq IN (SELECT user_seq FROM user_emails WHERE tenant_id = ?1 AND value_key = ?2) AND tenant_id = "
+        "?1 "
         "ORDER BY seq");
     return many(db, sql, {tenant, email_key});
 }
@@ -132,7 +137,8 @@ std::int64_t count(connection& db, std::string_view tenant) {
     return s->column_int(0);
 }
 
-std::int64_t count_with_status(connection& db, std::string_view tenant, std::span<const std::string_view> statuses) {
+std::int64_t count_with_status(connection& db, std::string_view tenant,
+                               std::span<const std::string_view> statuses) {
     auto s = db.cached("SELECT count(*) FROM users WHERE tenant_id = ?1 AND status = ?2");
     std::int64_t total = 0;
     for (auto st : statuses) {

@@ -22,12 +22,14 @@ std::optional<user_row> find_by_user_name_key(connection& db, std::string_view t
 std::optional<user_row> find_by_anchor(connection& db, std::string_view tenant, std::string_view source,
                                        std::string_view anchor);
 /// Rows whose external_id equals `external_id` exactly (caseExact), in list order.
-std::vector<user_row> find_by_external_id(connection& db, std::string_view tenant, std::string_view external_id);
+std::vector<user_row> find_by_external_id(connection& db, std::string_view tenant,
+                                          std::string_view external_id);
 /// Rows having an e-mail whose case-folded value equals `email_key`, in list order.
 std::vector<user_row> find_by_email_key(connection& db, std::string_view tenant, std::string_view email_key);
 
 std::int64_t count(connection& db, std::string_view tenant);
-std::int64_t count_with_status(connection& db, std::string_view tenant, std::span<const std::string_view> statuses);
+std::int64_t count_with_status(connection& db, std::string_view tenant,
+                               std::span<const std::string_view> statuses);
 
 /// Rows in list order, skipping `offset` and returning at most `limit`.
 std::vector<user_row> page(connection& db, std::string_view tenant, std::int64_t offset, std::int64_t limit);

@@ -1,9 +1,8 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace dirsync::sync {
 
@@ -12,7 +11,8 @@ namespace dirsync::sync {
 /// reconcile (sync/reconcile).
 struct source_user {
     /// The immutable id of the entry in its source (entryUUID, objectGUID in canonical GUID form, nsUniqueId,
-    /// ipaUniqueID, or an IdP's id). Never empty: an entry without one is skipped with an error by the mapper.
+    /// ipaUniqueID, or an IdP's id). Never empty: an entry without one is skipped with an error by the
+    /// mapper.
     std::string anchor;
     /// Where the entry was (its DN), for messages and plans only; never used to identify the record.
     std::string dn;

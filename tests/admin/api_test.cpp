@@ -77,7 +77,8 @@ TEST_F(AdminApiTest, RefusesMissingWrongAndScimTokens) {
     }
     http::bearer_authenticator none{{}};
     api disabled{control, none};
-    http::request req{"GET", "/admin/v1/sync/sources", {{"Authorization", std::string("Bearer ") + token}}, {}, {}};
+    http::request req{
+        "GET", "/admin/v1/sync/sources", {{"Authorization", std::string("Bearer ") + token}}, {}, {}};
     auto res = disabled.handle(req);
     EXPECT_EQ(res.status, 401u);
     EXPECT_NE(res.body.find("no admin_tokens"), std::string::npos);

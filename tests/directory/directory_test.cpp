@@ -19,15 +19,13 @@ user_write as_write(json resource) {
 }
 
 class DirectoryTest : public ::testing::Test {
-protected:
+  protected:
     testing::temp_dir dir_;
     store::database db_{dir_.file("d.db")};
     directory dir{db_};
     actor who{"scim-token", "0123abcd"};
 
-    void SetUp() override {
-        dir.sync_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", 2}});
-    }
+    void SetUp() override { dir.sync_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", 2}}); }
 
     static user_write write(json resource) {
         user_write w;
@@ -312,7 +310,8 @@ TEST_F(DirectoryTest, ConcurrentWritersAndReadersStayConsistent) {
     for (int t = 0; t < 4; ++t)
         threads.emplace_back([&, t] {
             for (int i = 0; i < per_thread; ++i) {
-                auto u = dir.create_user(who, "acme", write(person("t" + std::to_string(t) + "-" + std::to_string(i))));
+                auto u = dir.create_user(who, "acme",
+                                         write(person("t" + std::to_string(t) + "-" + std::to_string(i))));
                 ASSERT_TRUE(u);
                 ASSERT_TRUE(dir.get_user("acme", u->id));
             }

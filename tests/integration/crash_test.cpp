@@ -1,8 +1,8 @@
 // Durable before acknowledged: every user answered 201 survives a kill -9 of the daemon.
 #include <atomic>
-#include <set>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "tests/integration/daemon_fixture.hpp"
@@ -54,7 +54,8 @@ TEST_F(CrashTest, AnsweredCreatesSurviveKill9) {
         ASSERT_FALSE(acknowledged.empty());
         http_client c(port());
         for (const auto& id : acknowledged) {
-            auto r = c.request("GET", "/scim/v2/Users/" + id, {}, {"Authorization: Bearer " + std::string(acme_token)});
+            auto r = c.request("GET", "/scim/v2/Users/" + id, {},
+                               {"Authorization: Bearer " + std::string(acme_token)});
             ASSERT_EQ(r.status, 200) << "user " << id << " was answered 201 but is gone after kill -9";
         }
         auto list = json::parse(c.request("GET", "/scim/v2/Users?count=0", {},
@@ -62,7 +63,8 @@ TEST_F(CrashTest, AnsweredCreatesSurviveKill9) {
                                     .body);
         // Beyond the acknowledged ones, only creates in flight at a kill (two clients per round) may exist.
         EXPECT_GE(list["totalResults"].get<std::size_t>(), acknowledged.size());
-        EXPECT_LE(list["totalResults"].get<std::size_t>(), acknowledged.size() + 2 * static_cast<std::size_t>(round + 1));
+        EXPECT_LE(list["totalResults"].get<std::size_t>(),
+                  acknowledged.size() + 2 * static_cast<std::size_t>(round + 1));
     }
 }
 

@@ -1,7 +1,6 @@
 // The real dirsyncd driven over loopback HTTP as an IdP would drive it.
-#include "tests/integration/daemon_fixture.hpp"
-
 #include "store/sqlite.hpp"
+#include "tests/integration/daemon_fixture.hpp"
 
 namespace dirsync::testing {
 namespace {
@@ -14,7 +13,8 @@ TEST_F(DaemonTest, CreateReadReplaceDelete) {
     EXPECT_EQ(created.header("Content-Type").rfind("application/scim+json", 0), 0u);
     auto body = parse(created);
     std::string id = body["id"];
-    EXPECT_EQ(created.header("Location"), "http://127.0.0.1:" + std::to_string(port()) + "/scim/v2/Users/" + id);
+    EXPECT_EQ(created.header("Location"),
+              "http://127.0.0.1:" + std::to_string(port()) + "/scim/v2/Users/" + id);
     EXPECT_EQ(body["meta"]["location"], created.header("Location"));
     EXPECT_EQ(body["meta"]["resourceType"], "User");
     EXPECT_EQ(body["meta"]["version"], "W/\"1\"");
@@ -49,7 +49,8 @@ TEST_F(DaemonTest, CreateReadReplaceDelete) {
 TEST_F(DaemonTest, CaseVariantDuplicateIsConflict) {
     create_user(acme_token, "BJensen");
     for (auto variant : {"bjensen", "BJENSEN", "bJensen"})
-        expect_scim_error(call(acme_token, "POST", "/scim/v2/Users", user_json(variant).dump()), 409, "uniqueness");
+        expect_scim_error(call(acme_token, "POST", "/scim/v2/Users", user_json(variant).dump()), 409,
+                          "uniqueness");
     auto list = parse(call(acme_token, "GET", "/scim/v2/Users"));
     EXPECT_EQ(list["totalResults"], 1);
     EXPECT_EQ(list["Resources"][0]["userName"], "BJensen");
@@ -81,7 +82,8 @@ TEST_F(DaemonTest, TenantsAreIsolatedForEveryVerb) {
 
 TEST_F(DaemonTest, ListPagingAndFilter) {
     std::vector<std::string> ids;
-    for (int i = 0; i < 7; ++i) ids.push_back(create_user(acme_token, "user" + std::to_string(i), "x" + std::to_string(i)));
+    for (int i = 0; i < 7; ++i)
+        ids.push_back(create_user(acme_token, "user" + std::to_string(i), "x" + std::to_string(i)));
 
     auto page = parse(call(acme_token, "GET", "/scim/v2/Users?startIndex=3&count=2"));
     EXPECT_EQ(page["schemas"], json::array({"urn:ietf:params:scim:api:messages:2.0:ListResponse"}));
@@ -109,11 +111,13 @@ TEST_F(DaemonTest, ListPagingAndFilter) {
     EXPECT_EQ(by_name["Resources"][0]["id"], ids[3]);
     auto by_ext = parse(call(acme_token, "GET", "/scim/v2/Users?filter=externalId%20eq%20%22x5%22"));
     EXPECT_EQ(by_ext["totalResults"], 1);
-    auto either = parse(call(acme_token, "GET",
-                             "/scim/v2/Users?filter=(userName%20eq%20%22user1%22%20or%20userName%20eq%20%22user2%22)"
-                             "%20and%20active%20eq%20true"));
+    auto either =
+        parse(call(acme_token, "GET",
+                   "/scim/v2/Users?filter=(userName%20eq%20%22user1%22%20or%20userName%20eq%20%22user2%22)"
+                   "%20and%20active%20eq%20true"));
     EXPECT_EQ(either["totalResults"], 2);
-    auto by_email = parse(call(acme_token, "GET", "/scim/v2/Users?filter=emails.value%20eq%20%22user4@EXAMPLE.com%22"));
+    auto by_email =
+        parse(call(acme_token, "GET", "/scim/v2/Users?filter=emails.value%20eq%20%22user4@EXAMPLE.com%22"));
     EXPECT_EQ(by_email["totalResults"], 1);
     auto by_display = parse(call(acme_token, "GET", "/scim/v2/Users?filter=displayName%20eq%20%22nobody%22"));
     EXPECT_EQ(by_display["totalResults"], 0);
@@ -124,7 +128,8 @@ TEST_F(DaemonTest, ListPagingAndFilter) {
     EXPECT_EQ(parse(probe)["totalResults"], 0);
 
     expect_scim_error(call(acme_token, "GET", "/scim/v2/Users?filter=userName%20eq"), 400, "invalidFilter");
-    expect_scim_error(call(acme_token, "GET", "/scim/v2/Users?filter=userName%20zz%20%22x%22"), 400, "invalidFilter");
+    expect_scim_error(call(acme_token, "GET", "/scim/v2/Users?filter=userName%20zz%20%22x%22"), 400,
+                      "invalidFilter");
     expect_scim_error(call(acme_token, "GET", "/scim/v2/Users?count=ten"), 400, "invalidValue");
 }
 
@@ -163,10 +168,13 @@ TEST_F(DaemonTest, IfMatchAndIfNoneMatch) {
     std::string id = create_user(acme_token, "etag");
     auto cur = call(acme_token, "GET", "/scim/v2/Users/" + id);
     EXPECT_EQ(call(acme_token, "GET", "/scim/v2/Users/" + id, {}, {"If-None-Match: W/\"1\""}).status, 304);
-    expect_scim_error(call(acme_token, "PUT", "/scim/v2/Users/" + id, user_json("etag").dump(), {"If-Match: W/\"9\""}),
-                      412);
-    EXPECT_EQ(call(acme_token, "PUT", "/scim/v2/Users/" + id, user_json("etag2").dump(), {"If-Match: W/\"1\""}).status,
-              200);
+    expect_scim_error(
+        call(acme_token, "PUT", "/scim/v2/Users/" + id, user_json("etag").dump(), {"If-Match: W/\"9\""}),
+        412);
+    EXPECT_EQ(
+        call(acme_token, "PUT", "/scim/v2/Users/" + id, user_json("etag2").dump(), {"If-Match: W/\"1\""})
+            .status,
+        200);
     expect_scim_error(call(acme_token, "DELETE", "/scim/v2/Users/" + id, {}, {"If-Match: W/\"1\""}), 412);
     EXPECT_EQ(call(acme_token, "DELETE", "/scim/v2/Users/" + id, {}, {"If-Match: W/\"2\""}).status, 204);
 }
@@ -174,19 +182,24 @@ TEST_F(DaemonTest, IfMatchAndIfNoneMatch) {
 TEST_F(DaemonTest, BadInputGetsScimErrors) {
     expect_scim_error(call(acme_token, "POST", "/scim/v2/Users", "{not json"), 400, "invalidSyntax");
     expect_scim_error(call(acme_token, "POST", "/scim/v2/Users", "[]"), 400, "invalidSyntax");
-    expect_scim_error(call(acme_token, "POST", "/scim/v2/Users", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"]})"),
-                      400, "invalidValue");
-    expect_scim_error(call(acme_token, "POST", "/scim/v2/Users", R"({"userName":"noschemas"})"), 400, "invalidValue");
     expect_scim_error(call(acme_token, "POST", "/scim/v2/Users",
-                           R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","active":"maybe"})"),
+                           R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"]})"),
                       400, "invalidValue");
-    expect_scim_error(call(acme_token, "POST", "/scim/v2/Users",
-                           R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","password":42})"),
-                      400, "invalidValue");
+    expect_scim_error(call(acme_token, "POST", "/scim/v2/Users", R"({"userName":"noschemas"})"), 400,
+                      "invalidValue");
+    expect_scim_error(
+        call(acme_token, "POST", "/scim/v2/Users",
+             R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","active":"maybe"})"),
+        400, "invalidValue");
+    expect_scim_error(
+        call(acme_token, "POST", "/scim/v2/Users",
+             R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","password":42})"),
+        400, "invalidValue");
     {
         http_client c(port());
-        auto r = c.request("POST", "/scim/v2/Users", "<xml/>",
-                           {"Authorization: Bearer " + std::string(acme_token), "Content-Type: application/xml"});
+        auto r =
+            c.request("POST", "/scim/v2/Users", "<xml/>",
+                      {"Authorization: Bearer " + std::string(acme_token), "Content-Type: application/xml"});
         expect_scim_error(r, 415);
     }
     // Oversize body (limit 64 KiB in this configuration).
@@ -267,7 +280,8 @@ TEST_F(DaemonTest, RestartKeepsData) {
     j["meta"].erase("location");  // the port changes across restarts
     before["meta"].erase("location");
     EXPECT_EQ(j, before);
-    expect_scim_error(call(acme_token, "POST", "/scim/v2/Users", user_json("PERSISTENT").dump()), 409, "uniqueness");
+    expect_scim_error(call(acme_token, "POST", "/scim/v2/Users", user_json("PERSISTENT").dump()), 409,
+                      "uniqueness");
 }
 
 TEST_F(DaemonTest, SigtermExitsZero) { EXPECT_EQ(daemon_->stop(), 0); }

@@ -1,7 +1,6 @@
 // LDAP reconciliation end to end: a real slapd (tests/support/slapd_fixture.hpp) read by the real dirsyncd on
 // its schedule and through the admin API, with the results checked over SCIM and the admin API.
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <chrono>
@@ -50,14 +49,24 @@ class SyncLdapTest : public DaemonTest {
                "    tenant: acme\n"
                "    type: ldap\n"
                "    flavour: openldap\n"
-               "    url: " + slapd.ldap_url() + "\n"
-               "    bind_dn: " + slapd_server::reader_dn + "\n"
-               "    bind_password: { file: " + dir_.file("ldap.pw") + " }\n"
+               "    url: " +
+               slapd.ldap_url() +
+               "\n"
+               "    bind_dn: " +
+               slapd_server::reader_dn +
+               "\n"
+               "    bind_password: { file: " +
+               dir_.file("ldap.pw") +
+               " }\n"
                "    schedule: { every: 1h, jitter: 1ms }\n"
                "    timeouts: { connect: 5s, operation: 3s, run: 60s }\n"
                "    users:\n"
-               "      base_dn: " + users_base + "\n"
-               "      filter: \"" + users_filter + "\"\n"
+               "      base_dn: " +
+               users_base +
+               "\n"
+               "      filter: \"" +
+               users_filter +
+               "\"\n"
                "      map:\n"
                "        userName: \"{uid}\"\n"
                "        name.familyName: \"{sn}\"\n"
@@ -159,7 +168,8 @@ TEST_F(SyncLdapTest, InitialRunCreatesUsersGroupsAndRolesThenNothingChanges) {
     EXPECT_EQ(u["emails"][0]["type"], "work");
     EXPECT_EQ(u["active"], true);
 
-    auto groups = parse(call(acme_token, "GET", "/scim/v2/Groups?filter=displayName%20eq%20%22Big%20Group%22"));
+    auto groups =
+        parse(call(acme_token, "GET", "/scim/v2/Groups?filter=displayName%20eq%20%22Big%20Group%22"));
     ASSERT_EQ(groups["totalResults"], 1) << groups.dump();
     EXPECT_EQ(groups["Resources"][0]["members"].size(), group_members);
 
@@ -170,8 +180,9 @@ TEST_F(SyncLdapTest, InitialRunCreatesUsersGroupsAndRolesThenNothingChanges) {
     EXPECT_EQ(second["counts"]["created"], 0);
     EXPECT_EQ(second["counts"]["updated"], 0);
     EXPECT_EQ(second["counts"]["unchanged"], people);
-    EXPECT_EQ(parse(call(acme_token, "GET", "/scim/v2/Users/" + u["id"].get<std::string>()))["meta"]["version"],
-              u["meta"]["version"]);
+    EXPECT_EQ(
+        parse(call(acme_token, "GET", "/scim/v2/Users/" + u["id"].get<std::string>()))["meta"]["version"],
+        u["meta"]["version"]);
 
     // The CLI sees the same history.
     auto sources = parse(admin("GET", "/sync/sources"));
@@ -189,7 +200,7 @@ TEST_F(SyncLdapTest, ChangesRenamesMovesAndOrphans) {
     ASSERT_TRUE(w->modify(person_dn(10), {{ldap::modification::operation::replace, "cn", {"Renamed Ten"}}}));
     ASSERT_TRUE(w->rename(person_dn(11), "uid=person-eleven"));
     ASSERT_TRUE(w->modify("uid=person-eleven,ou=Bulk,dc=example,dc=com",
-                         {{ldap::modification::operation::replace, "uid", {"person-eleven"}}}));
+                          {{ldap::modification::operation::replace, "uid", {"person-eleven"}}}));
     ASSERT_TRUE(w->rename(person_dn(12), "uid=person00012", "ou=Services,dc=example,dc=com"));
     auto eleven = find_user("person00011");
 
@@ -209,7 +220,7 @@ TEST_F(SyncLdapTest, ChangesRenamesMovesAndOrphans) {
 
     // The moved entry comes back: un-orphaned, same record.
     ASSERT_TRUE(w->rename("uid=person00012,ou=Services,dc=example,dc=com", "uid=person00012",
-                         "ou=Bulk,dc=example,dc=com"));
+                          "ou=Bulk,dc=example,dc=com"));
     auto back = run_now(R"({"mode":"full"})");
     ASSERT_EQ(back["status"], "ok") << back.dump();
     EXPECT_EQ(back["counts"]["unorphaned"], 1) << back.dump();
@@ -220,8 +231,11 @@ TEST_F(SyncLdapTest, SyncreplIncrementalSeesAddModifyAndDelete) {
     auto w = writer();
     ldap::entry added;
     added.dn = "uid=newcomer,ou=Bulk,dc=example,dc=com";
-    added.attributes = {{"objectClass", {"inetOrgPerson"}}, {"uid", {"newcomer"}}, {"cn", {"New Comer"}},
-                        {"sn", {"Comer"}}, {"mail", {"NewComer@Example.com"}}};
+    added.attributes = {{"objectClass", {"inetOrgPerson"}},
+                        {"uid", {"newcomer"}},
+                        {"cn", {"New Comer"}},
+                        {"sn", {"Comer"}},
+                        {"mail", {"NewComer@Example.com"}}};
     ASSERT_TRUE(w->add(added));
     ASSERT_TRUE(w->modify(person_dn(20), {{ldap::modification::operation::replace, "sn", {"Twenty"}}}));
     ASSERT_TRUE(w->remove(person_dn(21)));
@@ -264,17 +278,21 @@ TEST_F(SyncLdapTest, MassOrphaningIsBlockedUntilReleased) {
     auto again = run_now(R"({"mode":"full"})");
     ASSERT_EQ(again["status"], "blocked") << "stays blocked until released";
 
-    auto released = admin("POST", "/sync/sources/corp/runs/" + std::to_string(again["id"].get<int>()) + "/release");
+    auto released =
+        admin("POST", "/sync/sources/corp/runs/" + std::to_string(again["id"].get<int>()) + "/release");
     ASSERT_EQ(released.status, 200) << released.body;
-    EXPECT_EQ(admin("POST", "/sync/sources/corp/runs/" + std::to_string(run["id"].get<int>()) + "/release").status,
-              409)
+    EXPECT_EQ(
+        admin("POST", "/sync/sources/corp/runs/" + std::to_string(run["id"].get<int>()) + "/release").status,
+        409)
         << "only the latest blocked run can be released";
     // A release schedules the source's next run at once; it applies what was held back.
     nlohmann::json after;
     for (int i = 0; i < 300 && after.is_null(); ++i) {
         auto runs = parse(admin("GET", "/sync/sources/corp/runs?limit=1"));
-        if (!runs.empty() && runs[0]["id"].get<int>() > again["id"].get<int>()) after = wait_run(runs[0]["id"]);
-        else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (!runs.empty() && runs[0]["id"].get<int>() > again["id"].get<int>())
+            after = wait_run(runs[0]["id"]);
+        else
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     ASSERT_FALSE(after.is_null()) << "no run after the release";
     ASSERT_EQ(after["status"], "ok") << after.dump();
@@ -326,7 +344,8 @@ TEST_F(SyncLdapWrongPasswordTest, RunFailsClearlyAndScimKeepsServing) {
     auto run = wait_first_run();
     ASSERT_EQ(run["status"], "failed") << run.dump();
     ASSERT_FALSE(run["errors"].empty());
-    EXPECT_NE(run["errors"][0].get<std::string>().find("Invalid credentials"), std::string::npos) << run.dump();
+    EXPECT_NE(run["errors"][0].get<std::string>().find("Invalid credentials"), std::string::npos)
+        << run.dump();
     EXPECT_EQ(daemon_->log().find("not-the-password"), std::string::npos) << "the password is never logged";
     EXPECT_EQ(create_user(acme_token, "still-serving").empty(), false);
 }
@@ -360,8 +379,9 @@ TEST_F(SyncLdapTest, OneShotDryRunShowsRoleChangesAndDirsyncctlSeesTheHistory) {
     auto w = writer();
     ASSERT_TRUE(w->modify("cn=Big Group,ou=Groups,dc=example,dc=com",
                           {{ldap::modification::operation::remove, "member", {person_dn(5)}}}));
-    auto [status, out] = run_command(std::string(DIRSYNCD_PATH) + " sync --config " + dir_.file("dirsyncd.yaml") +
-                                     " --source corp --dry-run --full --json 2>&1");
+    auto [status, out] =
+        run_command(std::string(DIRSYNCD_PATH) + " sync --config " + dir_.file("dirsyncd.yaml") +
+                    " --source corp --dry-run --full --json 2>&1");
     ASSERT_EQ(status, 0) << out;
     auto j = nlohmann::json::parse(out, nullptr, false);
     ASSERT_TRUE(j.is_object()) << out;
@@ -375,23 +395,27 @@ TEST_F(SyncLdapTest, OneShotDryRunShowsRoleChangesAndDirsyncctlSeesTheHistory) {
     EXPECT_EQ(j["plan"]["group_updates"].size(), 1u);
 
     // Nothing was written by the dry run; the daemon's history shows the CLI's run too.
-    auto group = parse(call(acme_token, "GET", "/scim/v2/Groups?filter=displayName%20eq%20%22Big%20Group%22"));
+    auto group =
+        parse(call(acme_token, "GET", "/scim/v2/Groups?filter=displayName%20eq%20%22Big%20Group%22"));
     EXPECT_EQ(group["Resources"][0]["members"].size(), group_members);
     std::ofstream(dir_.file("admin.token")) << admin_token << "\n";
-    const std::string ctl = std::string(DIRSYNCCTL_PATH) + " sync runs corp --url http://127.0.0.1:" +
-                            std::to_string(port()) + " --token-file " + dir_.file("admin.token");
+    const std::string ctl = std::string(DIRSYNCCTL_PATH) +
+                            " sync runs corp --url http://127.0.0.1:" + std::to_string(port()) +
+                            " --token-file " + dir_.file("admin.token");
     auto [ctl_status, table] = run_command(ctl + " 2>&1");
     ASSERT_EQ(ctl_status, 0) << table;
     EXPECT_NE(table.find("cli"), std::string::npos) << table;
     EXPECT_NE(table.find("schedule"), std::string::npos) << table;
-    auto [bad_status, bad] = run_command(std::string(DIRSYNCCTL_PATH) + " sync runs --url http://127.0.0.1:" +
-                                         std::to_string(port()) + " --token-file " + dir_.file("ldap.pw") + " 2>&1");
+    auto [bad_status, bad] = run_command(std::string(DIRSYNCCTL_PATH) +
+                                         " sync runs --url http://127.0.0.1:" + std::to_string(port()) +
+                                         " --token-file " + dir_.file("ldap.pw") + " 2>&1");
     EXPECT_EQ(bad_status, 1) << bad;
     EXPECT_NE(bad.find("401"), std::string::npos) << bad;
 
     // dirsyncctl sync run waits for the run and exits 0 when it is ok.
-    auto [run_status, run_out] = run_command(std::string(DIRSYNCCTL_PATH) + " sync run corp --full --url http://127.0.0.1:" +
-                                             std::to_string(port()) + " --token-file " + dir_.file("admin.token") + " 2>&1");
+    auto [run_status, run_out] =
+        run_command(std::string(DIRSYNCCTL_PATH) + " sync run corp --full --url http://127.0.0.1:" +
+                    std::to_string(port()) + " --token-file " + dir_.file("admin.token") + " 2>&1");
     EXPECT_EQ(run_status, 0) << run_out;
     EXPECT_NE(run_out.find(": full, ok"), std::string::npos) << run_out;
     group = parse(call(acme_token, "GET", "/scim/v2/Groups?filter=displayName%20eq%20%22Big%20Group%22"));

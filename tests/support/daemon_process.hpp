@@ -19,7 +19,7 @@ namespace dirsync::testing {
 /// The real dirsyncd binary (DIRSYNCD_PATH) started on a configuration file, its stderr captured to a file.
 /// `start()` waits for the "listening on HOST:PORT" log line and records the port.
 class daemon_process {
-public:
+  public:
     daemon_process(std::string config_file, std::string log_file)
         : config_(std::move(config_file)), log_(std::move(log_file)) {}
     ~daemon_process() { kill_hard(); }
@@ -91,7 +91,7 @@ public:
         return ss.str();
     }
 
-private:
+  private:
     std::string config_;
     std::string log_;
     pid_t pid_ = -1;

@@ -23,8 +23,9 @@ struct http_result {
 
     std::string header(const std::string& name) const {
         for (const auto& [k, v] : headers)
-            if (k.size() == name.size() &&
-                std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+            if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+                    return std::tolower(a) == std::tolower(b);
+                }))
                 return v;
         return {};
     }
@@ -33,7 +34,7 @@ struct http_result {
 /// A minimal blocking HTTP/1.1 client over loopback, written on raw sockets so tests can send anything
 /// (malformed, oversized, slow). One connection, reused while the server keeps it alive.
 class http_client {
-public:
+  public:
     explicit http_client(std::uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(10))
         : port_(port), timeout_(timeout) {}
     ~http_client() { close(); }
@@ -49,7 +50,8 @@ public:
     /// Sends one request; `headers` are extra lines "Name: value". A Host and Content-Length are added.
     http_result request(const std::string& method, const std::string& target, const std::string& body = {},
                         const std::vector<std::string>& headers = {}) {
-        std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) + "\r\n";
+        std::string req =
+            method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) + "\r\n";
         for (const auto& h : headers) req += h + "\r\n";
         if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")
             req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
@@ -76,7 +78,7 @@ public:
         return {};
     }
 
-private:
+  private:
     void connect() {
         fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in addr{};

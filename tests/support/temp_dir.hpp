@@ -9,7 +9,7 @@ namespace dirsync::testing {
 
 /// A fresh directory under $TMPDIR (or /tmp), removed with its contents on destruction.
 class temp_dir {
-public:
+  public:
     temp_dir() {
         auto base = std::filesystem::temp_directory_path() / "dirsyncd-test-XXXXXX";
         std::string pattern = base.string();
@@ -26,7 +26,7 @@ public:
     const std::filesystem::path& path() const noexcept { return path_; }
     std::string file(const std::string& name) const { return (path_ / name).string(); }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
