@@ -9,61 +9,17 @@
 #include <optional>
 #include <string>
 
+#include "tests/support/scoped_env.hpp"
+#include "tests/support/temp_dir.hpp"
+
 namespace dirsync::config {
 namespace {
 
+using dirsync::testing::scoped_env;
+using dirsync::testing::temp_dir;
+
 using namespace std::chrono_literals;
 using common::sha256;
-
-// A private temporary directory, removed with its content at the end of the test.
-class temp_dir {
-  public:
-    temp_dir() {
-        std::string name = (std::filesystem::temp_directory_path() / "dirsync-config-test-XXXXXX").string();
-        if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = name;
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-
-    std::string write(const std::string& name, const std::string& content) const {
-        auto p = path_ / name;
-        std::ofstream(p, std::ios::binary) << content;
-        return p.string();
-    }
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
-
-// Sets (or, with nullptr, unsets) an environment variable for the duration of a test; restores it after.
-class scoped_env {
-  public:
-    scoped_env(const char* name, const char* value) : name_(name) {
-        if (const char* old = std::getenv(name)) old_ = old;
-        if (value != nullptr)
-            ::setenv(name, value, 1);
-        else
-            ::unsetenv(name);
-    }
-    ~scoped_env() {
-        if (old_)
-            ::setenv(name_, old_->c_str(), 1);
-        else
-            ::unsetenv(name_);
-    }
-    scoped_env(const scoped_env&) = delete;
-    scoped_env& operator=(const scoped_env&) = delete;
-
-  private:
-    const char* name_;
-    std::optional<std::string> old_;
-};
 
 // "line:column: message" of every diagnostic.
 std::vector<std::string> lines(const config_error& error) {
@@ -424,7 +380,7 @@ constexpr bad_case bad_cases[] = {
      "missing required key 'key' in server.tls"},
 };
 
-class BadConfig : public testing::TestWithParam<bad_case> {
+class BadConfig : public ::testing::TestWithParam<bad_case> {
   protected:
     // The cases rely on these being unset.
     scoped_env unset_token_{"DIRSYNC_TEST_SURELY_UNSET", nullptr};
@@ -445,8 +401,8 @@ TEST_P(BadConfig, IsRejectedAtThePosition) {
     EXPECT_NE(d.message.find(c.message), std::string::npos) << d.message;
 }
 
-INSTANTIATE_TEST_SUITE_P(LoadSettings, BadConfig, testing::ValuesIn(bad_cases),
-                         [](const testing::TestParamInfo<bad_case>& info) {
+INSTANTIATE_TEST_SUITE_P(LoadSettings, BadConfig, ::testing::ValuesIn(bad_cases),
+                         [](const ::testing::TestParamInfo<bad_case>& info) {
                              return std::string(info.param.name);
                          });
 

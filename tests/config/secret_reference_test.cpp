@@ -9,53 +9,14 @@
 #include <optional>
 #include <string>
 
+#include "tests/support/scoped_env.hpp"
+#include "tests/support/temp_dir.hpp"
+
 namespace dirsync::config {
 namespace {
 
-class temp_dir {
-  public:
-    temp_dir() {
-        std::string name = (std::filesystem::temp_directory_path() / "dirsync-secret-test-XXXXXX").string();
-        if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = name;
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    std::string write(const std::string& name, const std::string& content) const {
-        auto p = path_ / name;
-        std::ofstream(p, std::ios::binary) << content;
-        return p.string();
-    }
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
-
-class scoped_env {
-  public:
-    scoped_env(const char* name, const char* value) : name_(name) {
-        if (const char* old = std::getenv(name)) old_ = old;
-        if (value != nullptr)
-            ::setenv(name, value, 1);
-        else
-            ::unsetenv(name);
-    }
-    ~scoped_env() {
-        if (old_)
-            ::setenv(name_, old_->c_str(), 1);
-        else
-            ::unsetenv(name_);
-    }
-    scoped_env(const scoped_env&) = delete;
-    scoped_env& operator=(const scoped_env&) = delete;
-
-  private:
-    const char* name_;
-    std::optional<std::string> old_;
-};
+using dirsync::testing::scoped_env;
+using dirsync::testing::temp_dir;
 
 std::string error_of(const secret_reference& reference) {
     auto r = resolve_secret(reference);

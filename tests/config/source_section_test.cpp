@@ -10,33 +10,16 @@
 #include <string>
 
 #include "config/load.hpp"
+#include "tests/support/scoped_env.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace dirsync::config {
 namespace {
 
+using dirsync::testing::scoped_env;
+using dirsync::testing::temp_dir;
+
 using namespace std::chrono_literals;
-
-class temp_dir {
-  public:
-    temp_dir() {
-        std::string name = (std::filesystem::temp_directory_path() / "dirsync-source-test-XXXXXX").string();
-        if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = name;
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    std::string write(const std::string& name, const std::string& content) const {
-        auto p = path_ / name;
-        std::ofstream(p, std::ios::binary) << content;
-        return p.string();
-    }
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
 
 // Lines 1-5 of every test document; the source item starts on line 6.
 constexpr std::string_view prefix =
@@ -319,8 +302,8 @@ TEST(SourceSection, OrphanActionDisableMeansAtOnce) {
 TEST(SourceSection, PasswordFromEnvironmentAndCredential) {
     temp_dir dir;
     dir.write("ldap", "pw\n");
-    ::setenv("DIRSYNC_SOURCE_TEST_PW", "pw", 1);
-    ::setenv("CREDENTIALS_DIRECTORY", dir.path().c_str(), 1);
+    scoped_env password("DIRSYNC_SOURCE_TEST_PW", "pw");
+    scoped_env credentials("CREDENTIALS_DIRECTORY", dir.path().c_str());
     auto env = variant(minimal, "    bind: anonymous\n",
                        "    bind_dn: cn=x\n    bind_password: { env: DIRSYNC_SOURCE_TEST_PW }\n");
     const auto& s = only_source(load(env));
@@ -329,8 +312,6 @@ TEST(SourceSection, PasswordFromEnvironmentAndCredential) {
                               "    bind_dn: cn=x\n    bind_password: { credential: ldap }\n");
     const auto& c = only_source(load(credential));
     EXPECT_EQ(*c.bind_password, (secret_reference{secret_source_kind::credential, "ldap"}));
-    ::unsetenv("CREDENTIALS_DIRECTORY");
-    ::unsetenv("DIRSYNC_SOURCE_TEST_PW");
 }
 
 TEST(SourceSection, SeveralSourcesMayFeedOneTenant) {

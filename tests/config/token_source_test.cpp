@@ -10,57 +10,16 @@
 #include <optional>
 #include <string>
 
+#include "tests/support/scoped_env.hpp"
+#include "tests/support/temp_dir.hpp"
+
 namespace dirsync::config {
 namespace {
 
+using dirsync::testing::scoped_env;
+using dirsync::testing::temp_dir;
+
 using common::sha256;
-
-// A private temporary directory, removed with its content at the end of the test.
-class temp_dir {
-  public:
-    temp_dir() {
-        std::string name = (std::filesystem::temp_directory_path() / "dirsync-config-test-XXXXXX").string();
-        if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = name;
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    std::filesystem::path write(const std::string& name, const std::string& content) const {
-        auto p = path_ / name;
-        std::ofstream(p, std::ios::binary) << content;
-        return p;
-    }
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
-
-// Sets (or, with nullptr, unsets) an environment variable for the duration of a test; restores it after.
-class scoped_env {
-  public:
-    scoped_env(const char* name, const char* value) : name_(name) {
-        if (const char* old = std::getenv(name)) old_ = old;
-        if (value != nullptr)
-            ::setenv(name, value, 1);
-        else
-            ::unsetenv(name);
-    }
-    ~scoped_env() {
-        if (old_)
-            ::setenv(name_, old_->c_str(), 1);
-        else
-            ::unsetenv(name_);
-    }
-    scoped_env(const scoped_env&) = delete;
-    scoped_env& operator=(const scoped_env&) = delete;
-
-  private:
-    const char* name_;
-    std::optional<std::string> old_;
-};
 
 std::string resolve_error(token_source_kind kind, const std::string& value) {
     auto r = resolve_token(token_source{kind, value});
@@ -90,8 +49,7 @@ TEST(ResolveToken, Sha256RejectsAnythingElseWithoutEchoingIt) {
 
 TEST(ResolveToken, FileIsTrimmedAndHashed) {
     temp_dir dir;
-    auto digest =
-        resolve_token(token_source{token_source_kind::file, dir.write("t", "  s3cret\r\n\n").string()});
+    auto digest = resolve_token(token_source{token_source_kind::file, dir.write("t", "  s3cret\r\n\n")});
     ASSERT_TRUE(digest.has_value()) << digest.error().message;
     EXPECT_EQ(*digest, sha256("s3cret"));
 }
@@ -100,15 +58,15 @@ TEST(ResolveToken, FileProblemsNeverShowTheToken) {
     temp_dir dir;
     EXPECT_NE(resolve_error(token_source_kind::file, (dir.path() / "missing").string()).find("No such file"),
               std::string::npos);
-    EXPECT_NE(resolve_error(token_source_kind::file, dir.write("empty", "\n \n").string()).find("is empty"),
+    EXPECT_NE(resolve_error(token_source_kind::file, dir.write("empty", "\n \n")).find("is empty"),
               std::string::npos);
-    auto inner = resolve_error(token_source_kind::file, dir.write("two", "abc def\n").string());
+    auto inner = resolve_error(token_source_kind::file, dir.write("two", "abc def\n"));
     EXPECT_NE(inner.find("whitespace or control characters"), std::string::npos) << inner;
     EXPECT_EQ(inner.find("abc"), std::string::npos) << inner;
-    EXPECT_NE(resolve_error(token_source_kind::file,
-                            dir.write("big", std::string(max_token_file_bytes + 1, 'a')).string())
-                  .find("larger than"),
-              std::string::npos);
+    EXPECT_NE(
+        resolve_error(token_source_kind::file, dir.write("big", std::string(max_token_file_bytes + 1, 'a')))
+            .find("larger than"),
+        std::string::npos);
     EXPECT_NE(resolve_error(token_source_kind::file, dir.path().string()).find("not a regular file"),
               std::string::npos);
 }

@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.hpp"
+
 namespace dirsync::http::test {
 
 using namespace std::chrono_literals;
@@ -34,14 +36,8 @@ struct raw_response {
 
     /// First header named `name` (case-insensitive), or nullopt.
     std::optional<std::string> header(std::string_view name) const {
-        for (const auto& [n, v] : headers) {
-            if (n.size() != name.size()) continue;
-            bool same = true;
-            for (std::size_t i = 0; i < n.size() && same; ++i)
-                same = std::tolower(static_cast<unsigned char>(n[i])) ==
-                       std::tolower(static_cast<unsigned char>(name[i]));
-            if (same) return v;
-        }
+        for (const auto& [n, v] : headers)
+            if (common::iequals_ascii(n, name)) return v;
         return std::nullopt;
     }
 };

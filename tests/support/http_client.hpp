@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.hpp"
+
 namespace dirsync::testing {
 
 struct http_result {
@@ -23,10 +25,7 @@ struct http_result {
 
     std::string header(const std::string& name) const {
         for (const auto& [k, v] : headers)
-            if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-                    return std::tolower(a) == std::tolower(b);
-                }))
-                return v;
+            if (common::iequals_ascii(k, name)) return v;
         return {};
     }
 };
@@ -143,10 +142,9 @@ class http_client {
             std::string value = line.substr(colon + 1);
             while (!value.empty() && value.front() == ' ') value.erase(0, 1);
             r.headers.emplace_back(name, value);
-            std::string lname;
-            for (char c : name) lname.push_back(static_cast<char>(std::tolower(c)));
-            if (lname == "content-length") length = std::stoul(value);
-            if (lname == "connection" && (value == "close" || value == "Close")) close_after = true;
+            if (common::iequals_ascii(name, "content-length")) length = std::stoul(value);
+            if (common::iequals_ascii(name, "connection") && common::iequals_ascii(value, "close"))
+                close_after = true;
         }
         while (buffer_.size() < length)
             if (!fill()) break;

@@ -3,7 +3,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <stdexcept>
 #include <string>
+#include <system_error>
 
 namespace dirsync::testing {
 
@@ -25,6 +28,12 @@ class temp_dir {
 
     const std::filesystem::path& path() const noexcept { return path_; }
     std::string file(const std::string& name) const { return (path_ / name).string(); }
+    /// Writes `content` to the file `name` in the directory (replacing it) and returns its path.
+    std::string write(const std::string& name, const std::string& content) const {
+        auto p = path_ / name;
+        std::ofstream(p, std::ios::binary) << content;
+        return p.string();
+    }
 
   private:
     std::filesystem::path path_;

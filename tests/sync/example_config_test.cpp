@@ -12,9 +12,13 @@
 #include "config/load.hpp"
 #include "entry_fixture.hpp"
 #include "sync/source_check.hpp"
+#include "tests/support/scoped_env.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace dirsync::sync {
 namespace {
+
+using dirsync::testing::temp_dir;
 
 std::filesystem::path example_file() {
     return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "examples" /
@@ -51,23 +55,6 @@ std::string uncommented_source_example(const std::string& file) {
     return out;
 }
 
-class temp_dir {
-  public:
-    temp_dir() {
-        std::string name = (std::filesystem::temp_directory_path() / "dirsync-example-XXXXXX").string();
-        if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = name;
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
-
 TEST(ExampleConfiguration, SourceExampleLoadsAndMaps) {
     auto file = read(example_file());
     auto block = uncommented_source_example(file);
@@ -75,12 +62,13 @@ TEST(ExampleConfiguration, SourceExampleLoadsAndMaps) {
 
     temp_dir dir;
     std::ofstream(dir.path() / "ldap-password") << "secret\n";
-    ::setenv("CREDENTIALS_DIRECTORY", dir.path().c_str(), 1);
+    std::optional<dirsync::testing::scoped_env> credentials(std::in_place, "CREDENTIALS_DIRECTORY",
+                                                            dir.path().c_str());
     std::string yaml = "storage: {sqlite: x.db}\ntenants:\n  - id: demo\n    name: Demo\n" + block;
     config::load_options options;
     options.check = check_sources;
     auto loaded = config::load_settings_string(yaml, "example", options);
-    ::unsetenv("CREDENTIALS_DIRECTORY");
+    credentials.reset();
     ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string() << yaml;
     ASSERT_EQ(loaded->sources.size(), 1u);
 
