@@ -20,7 +20,10 @@ execute_process(COMMAND ${CLANG_FORMAT} --dry-run --Werror ${sources}
     RESULT_VARIABLE result
     ERROR_VARIABLE diagnostics)
 if(NOT result EQUAL 0)
-    message(FATAL_ERROR "${diagnostics}\nThese files are not formatted; run from the repository root:\n"
+    # One line per offending place ("file:line:col: error: code should be clang-formatted"), not the source.
+    string(REGEX MATCHALL "[^\n]*: error: [^\n]*" places "${diagnostics}")
+    list(JOIN places "\n" places)
+    message(FATAL_ERROR "${places}\nThese files are not formatted; run from the repository root:\n"
                         "  clang-format -i $(git ls-files '*.cpp' '*.hpp')")
 endif()
 message(STATUS "${count} C++ sources are formatted")
