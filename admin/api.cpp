@@ -28,12 +28,6 @@ http::response from_outcome(const outcome& o, unsigned ok_status = 200) {
     return json_response(ok_status, std::get<nlohmann::json>(o));
 }
 
-http::response method_not_allowed(std::string_view allowed) {
-    auto res = http::error_response(405, "method not allowed here; allowed: " + std::string(allowed));
-    res.headers.push_back({"Allow", std::string(allowed)});
-    return res;
-}
-
 std::vector<std::string_view> split_path(std::string_view path) {
     std::vector<std::string_view> out;
     while (!path.empty()) {
@@ -108,7 +102,7 @@ bool api::owns(std::string_view target) noexcept {
 http::response api::handle(http::request& req) const {
     auto authorization = req.header("Authorization");
     std::optional<std::string> actor;
-    if (authorization) actor = auth_.tenant_for(*authorization);
+    if (authorization) actor = auth_.principal_for(*authorization);
     if (!actor) {
         auto res = http::error_response(
             401, auth_.size() == 0 ? "the admin API is disabled: no admin_tokens in the configuration"
@@ -136,9 +130,10 @@ http::response api::handle(http::request& req) const {
 
     if (decoded.size() >= 2 && decoded[0] == "sync" && decoded[1] == "sources") {
         if (decoded.size() == 2)
-            return get ? json_response(200, control_.sources()) : method_not_allowed("GET");
+            return get ? json_response(200, control_.sources()) : http::method_not_allowed("GET");
         const std::string& name = decoded[2];
-        if (decoded.size() == 3) return get ? from_outcome(control_.source(name)) : method_not_allowed("GET");
+        if (decoded.size() == 3)
+            return get ? from_outcome(control_.source(name)) : http::method_not_allowed("GET");
         if (decoded[3] == "runs" && decoded.size() == 4) {
             if (get) {
                 auto limit = read_limit(*query, error);
@@ -151,23 +146,23 @@ http::response api::handle(http::request& req) const {
                 run->actor = *actor;
                 return from_outcome(control_.start_run(name, *run), 202);
             }
-            return method_not_allowed("GET, POST");
+            return http::method_not_allowed("GET, POST");
         }
         if (decoded[3] == "runs" && decoded.size() == 6 && decoded[5] == "release") {
-            if (!post) return method_not_allowed("POST");
+            if (!post) return http::method_not_allowed("POST");
             auto id = parse_id(decoded[4]);
             if (!id) return http::error_response(404, "no run '" + decoded[4] + "'");
             return from_outcome(control_.release(name, *id, *actor));
         }
     } else if (decoded.size() >= 2 && decoded[0] == "sync" && decoded[1] == "runs") {
         if (decoded.size() == 2) {
-            if (!get) return method_not_allowed("GET");
+            if (!get) return http::method_not_allowed("GET");
             auto limit = read_limit(*query, error);
             if (!limit) return http::error_response(400, error);
             return from_outcome(control_.runs("", *limit));
         }
         if (decoded.size() == 3) {
-            if (!get) return method_not_allowed("GET");
+            if (!get) return http::method_not_allowed("GET");
             auto id = parse_id(decoded[2]);
             if (!id) return http::error_response(404, "no run '" + decoded[2] + "'");
             return from_outcome(control_.run(*id));

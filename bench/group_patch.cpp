@@ -26,11 +26,12 @@ directory::member_ref ref(const std::string& id) {
 }
 
 /// Creates `count` users; returns their ids.
-std::vector<std::string> seed_users(directory::directory& dir, const directory::actor& who, long count) {
+std::vector<std::string> seed_users(directory::tenant_directory& dir, const directory::actor& who,
+                                    long count) {
     std::vector<std::string> ids;
     ids.reserve(static_cast<std::size_t>(count));
     for (long base = 0; base < count; base += seed_batch) {
-        auto r = dir.in_batch(who, [&](directory::directory::batch& b) -> directory::result<void> {
+        auto r = dir.in_batch(who, [&](directory::tenant_directory::batch& b) -> directory::result<void> {
             for (long i = base; i < std::min(count, base + seed_batch); ++i) {
                 directory::user_write w;
                 w.resource = {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}},
@@ -47,8 +48,9 @@ std::vector<std::string> seed_users(directory::directory& dir, const directory::
     return ids;
 }
 
-std::string create_group(directory::directory& dir, const directory::actor& who, const std::string& name,
-                         const std::vector<std::string>& ids, std::size_t from, std::size_t to) {
+std::string create_group(directory::tenant_directory& dir, const directory::actor& who,
+                         const std::string& name, const std::vector<std::string>& ids, std::size_t from,
+                         std::size_t to) {
     directory::group_write w;
     w.resource = {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:Group"}}, {"displayName", name}};
     for (std::size_t i = from; i < to; ++i) w.members.push_back(ref(ids[i]));
@@ -58,8 +60,8 @@ std::string create_group(directory::directory& dir, const directory::actor& who,
 }
 
 /// Times `samples` changes of one member each on group `id`; returns per-operation milliseconds.
-std::vector<double> time_steps(directory::directory& dir, const directory::actor& who, const std::string& id,
-                               const std::vector<std::string>& members, bool add) {
+std::vector<double> time_steps(directory::tenant_directory& dir, const directory::actor& who,
+                               const std::string& id, const std::vector<std::string>& members, bool add) {
     std::vector<double> ms;
     for (const auto& m : members) {
         auto start = clock_type::now();
@@ -102,8 +104,8 @@ int main(int argc, char** argv) {
     }
     try {
         store::database db(path);
-        directory::directory dir(db);
-        dir.sync_tenants({{tenant, tenant, std::nullopt}});
+        directory::tenant_directory dir(db);
+        dir.configure_tenants({{tenant, tenant, std::nullopt}});
         directory::actor who{"cli", "bench-group-patch"};
 
         auto t0 = clock_type::now();

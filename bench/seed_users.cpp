@@ -47,8 +47,8 @@ int main(int argc, char** argv) {
     }
     using namespace dirsync;
     store::database db(path);
-    directory::directory dir(db);
-    dir.sync_tenants({{tenant, tenant, std::nullopt}});
+    directory::tenant_directory dir(db);
+    dir.configure_tenants({{tenant, tenant, std::nullopt}});
     directory::actor who{"cli", "bench-seed"};
     auto start = std::chrono::steady_clock::now();
     std::string sample_id;
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
     if (keep_ids) ids.reserve(static_cast<std::size_t>(count));
     constexpr long batch = 2000;
     for (long base = 0; base < count; base += batch) {
-        auto r = dir.in_batch(who, [&](directory::directory::batch& b) -> directory::result<void> {
+        auto r = dir.in_batch(who, [&](directory::tenant_directory::batch& b) -> directory::result<void> {
             for (long i = base; i < std::min(count, base + batch); ++i) {
                 std::string n = std::to_string(i);
                 directory::user_write w;

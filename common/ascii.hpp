@@ -19,6 +19,11 @@ constexpr bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
            });
 }
 
+/// `s` begins with `prefix` when A-Z are folded to a-z (on both sides).
+constexpr bool istarts_with_ascii(std::string_view s, std::string_view prefix) noexcept {
+    return s.size() >= prefix.size() && iequals_ascii(s.substr(0, prefix.size()), prefix);
+}
+
 /// `s` with A-Z folded to a-z.
 inline std::string to_lower_ascii(std::string_view s) {
     std::string out(s);

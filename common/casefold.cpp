@@ -1,6 +1,7 @@
 #include "common/casefold.hpp"
 
-#include <cstdint>
+#include "common/ascii.hpp"
+#include "common/utf8.hpp"
 
 namespace dirsync::common {
 
@@ -21,77 +22,36 @@ char32_t fold_code_point(char32_t c) {
     return c;
 }
 
-/// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 when invalid.
-std::size_t decode(std::string_view s, std::size_t i, char32_t& out) {
-    auto b0 = static_cast<unsigned char>(s[i]);
-    std::size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return 0;
-    char32_t c = len == 1 ? b0 : len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-    for (std::size_t k = 1; k < len; ++k) {
-        auto b = static_cast<unsigned char>(s[i + k]);
-        if ((b & 0xC0) != 0x80) return 0;
-        c = (c << 6) | (b & 0x3F);
-    }
-    out = c;
-    return len;
-}
-
-void encode(char32_t c, std::string& out) {
-    if (c < 0x80) {
-        out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-}
-
 }  // namespace
 
 std::string fold_case(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size();) {
-        auto b = static_cast<unsigned char>(s[i]);
-        if (b < 0x80) {
-            out.push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b + 0x20 : b));
+        const char b = s[i];
+        if (static_cast<unsigned char>(b) < 0x80) {
+            out.push_back(ascii_lower(b));
             ++i;
             continue;
         }
-        char32_t c;
-        std::size_t len = decode(s, i, c);
-        if (len == 0) {
-            out.push_back(s[i]);
-            ++i;
-            continue;
+        const std::size_t start = i;
+        if (const auto c = next_code_point(s, i)) {
+            append_utf8(fold_code_point(*c), out);
+        } else {
+            out.push_back(s[start]);  // invalid: the byte as it is (next_code_point advanced by one)
         }
-        encode(fold_code_point(c), out);
-        i += len;
     }
     return out;
 }
 
 bool equal_folded(std::string_view a, std::string_view b) {
-    bool ascii = true;
-    for (char c : a) ascii &= static_cast<unsigned char>(c) < 0x80;
-    for (char c : b) ascii &= static_cast<unsigned char>(c) < 0x80;
-    if (!ascii) return fold_case(a) == fold_case(b);
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        auto x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
-        if (x >= 'A' && x <= 'Z') x += 0x20;
-        if (y >= 'A' && y <= 'Z') y += 0x20;
-        if (x != y) return false;
-    }
-    return true;
+    const auto is_ascii = [](std::string_view s) {
+        for (char c : s)
+            if (static_cast<unsigned char>(c) >= 0x80) return false;
+        return true;
+    };
+    if (!is_ascii(a) || !is_ascii(b)) return fold_case(a) == fold_case(b);
+    return iequals_ascii(a, b);
 }
 
 }  // namespace dirsync::common

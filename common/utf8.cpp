@@ -44,6 +44,30 @@ std::optional<char32_t> next_code_point(std::string_view text, std::size_t& pos)
     return c;
 }
 
+std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) noexcept {
+    if (pos >= text.size()) return 0;
+    std::size_t end = pos;
+    return next_code_point(text, end) ? end - pos : 0;
+}
+
+void append_utf8(char32_t c, std::string& out) {
+    if (c < 0x80) {
+        out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+}
+
 bool is_valid_utf8(std::string_view text) noexcept {
     std::size_t pos = 0;
     while (pos < text.size())

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace dirsync::common {
@@ -11,6 +12,14 @@ namespace dirsync::common {
 /// truncated sequences are invalid; then nullopt is returned and `pos` advances by one byte.
 /// Precondition: pos < text.size().
 std::optional<char32_t> next_code_point(std::string_view text, std::size_t& pos) noexcept;
+
+/// The length in bytes (1..4) of the well-formed sequence that starts at `pos` in `text` (as next_code_point
+/// decodes it), or 0 when it is invalid or `pos` is at or past the end.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) noexcept;
+
+/// Appends the UTF-8 encoding of `c` to `out`. Precondition: `c` is at most U+10FFFF (a surrogate is encoded
+/// as its three bytes, which next_code_point refuses).
+void append_utf8(char32_t c, std::string& out);
 
 /// True when all of `text` is well-formed UTF-8 (as next_code_point decodes it).
 bool is_valid_utf8(std::string_view text) noexcept;

@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "common/ascii.hpp"
 #include "config/duration.hpp"
 #include "config/ldap_filter.hpp"
 #include "config/local_file.hpp"
@@ -111,9 +112,8 @@ boost::system::result<void, value_error> check_dn(std::string_view dn) {
 
 // One LDAP URL: ldap://host[:port][/] or ldaps://...; returns whether it is ldaps.
 boost::system::result<bool, value_error> check_ldap_url(std::string_view url) {
-    auto lower = std::string(url.substr(0, url.find("://") == std::string_view::npos ? 0 : url.find("://")));
-    for (char& c : lower)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    auto lower = common::to_lower_ascii(
+        url.substr(0, url.find("://") == std::string_view::npos ? 0 : url.find("://")));
     bool ldaps = false;
     if (lower == "ldaps")
         ldaps = true;
@@ -558,10 +558,7 @@ class source_reader {
         auto text = read_string(sink_, field);
         if (!text) return std::nullopt;
         for (std::string_view known : {"entryUUID", "objectGUID", "nsUniqueId", "ipaUniqueID"}) {
-            if (text->size() == known.size() &&
-                std::equal(text->begin(), text->end(), known.begin(),
-                           [](char a, char b) { return (a | 0x20) == (b | 0x20); }))
-                return std::string(known);
+            if (common::iequals_ascii(*text, known)) return std::string(known);
         }
         sink_.error(field.mark,
                     "invalid anchor " + describe(field.value) +

@@ -37,7 +37,7 @@ int run(const config::settings& settings) {
         common::log_info("store " + settings.storage.sqlite_path + " open (schema version " +
                          std::to_string(store::database::schema_version()) + ")");
 
-        directory::directory dir(db);
+        directory::tenant_directory dir(db);
         register_tenants(dir, settings);
         for (const auto& t : settings.tenants)
             common::log_info(

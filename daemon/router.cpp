@@ -10,11 +10,7 @@ http::response router::operator()(http::request& req) const {
     if (admin_ != nullptr && admin::api::owns(req.target)) return admin_->handle(req);
     auto path = http::split_target(req.target).first;
     if (path == "/healthz") {
-        if (req.method != "GET" && req.method != "HEAD") {
-            auto res = http::error_response(405, "method not allowed here; allowed: GET");
-            res.headers.push_back({"Allow", "GET"});
-            return res;
-        }
+        if (req.method != "GET" && req.method != "HEAD") return http::method_not_allowed("GET");
         return health();
     }
     return http::error_response(404, "no such endpoint");

@@ -112,7 +112,7 @@ struct needs_full_read {};
 }  // namespace
 
 source_runner::source_runner(const config::source_settings& source, sync::source_mapper mapper,
-                             directory::directory& dir, sync::run_log& log)
+                             directory::tenant_directory& dir, sync::run_log& log)
     : source_(source), mapper_(std::move(mapper)), policy_(to_policy(source)), dir_(dir), log_(log) {}
 
 sync::run_mode source_runner::next_mode(common::timestamp now) const {
@@ -127,7 +127,7 @@ sync::run_mode source_runner::mode_for(const std::optional<sync::source_state>& 
     return usable_state(stored, source_.incremental) ? sync::run_mode::incremental : sync::run_mode::full;
 }
 
-run_outcome source_runner::run(const run_request& request,
+run_outcome source_runner::run(const run_options& request,
                                const std::function<void(std::int64_t)>& on_started) {
     std::lock_guard lock(running_);
     const auto started = common::now();

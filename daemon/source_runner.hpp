@@ -18,8 +18,8 @@
 
 namespace dirsync::daemon {
 
-/// How a run was asked for.
-struct run_request {
+/// What a run is asked to do, and who asked (the admin API's admin::run_request becomes one of these).
+struct run_options {
     std::string trigger = "manual";      ///< "schedule", "manual", "startup", "cli"
     std::optional<sync::run_mode> mode;  ///< nullopt: what next_mode() says
     bool dry_run = false;
@@ -50,7 +50,7 @@ struct run_outcome {
 class source_runner {
   public:
     source_runner(const config::source_settings& source, sync::source_mapper mapper,
-                  directory::directory& dir, sync::run_log& log);
+                  directory::tenant_directory& dir, sync::run_log& log);
 
     const config::source_settings& settings() const noexcept { return source_; }
 
@@ -61,7 +61,7 @@ class source_runner {
     sync::run_mode next_mode(common::timestamp now) const;
 
     /// Performs a run. `on_started` is called with the run id as soon as it is recorded.
-    run_outcome run(const run_request& request, const std::function<void(std::int64_t)>& on_started = {});
+    run_outcome run(const run_options& request, const std::function<void(std::int64_t)>& on_started = {});
 
   private:
     /// next_mode for an already read state.
@@ -70,7 +70,7 @@ class source_runner {
     const config::source_settings& source_;
     sync::source_mapper mapper_;
     sync::policy policy_;
-    directory::directory& dir_;
+    directory::tenant_directory& dir_;
     sync::run_log& log_;
     std::mutex running_;
     const std::atomic<bool>* cancel_ = nullptr;

@@ -10,10 +10,10 @@ void prepare_storage_directory(const std::string& db_path) {
     if (!parent.empty()) std::filesystem::create_directories(parent);
 }
 
-void register_tenants(directory::directory& dir, const config::settings& settings) {
+void register_tenants(directory::tenant_directory& dir, const config::settings& settings) {
     std::vector<directory::tenant> tenants;
     for (const auto& t : settings.tenants) tenants.push_back({t.id, t.name, t.seats});
-    dir.sync_tenants(tenants);
+    dir.configure_tenants(tenants);
 }
 
 }  // namespace dirsync::daemon

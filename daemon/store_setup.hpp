@@ -11,6 +11,6 @@ namespace dirsync::daemon {
 void prepare_storage_directory(const std::string& db_path);
 
 /// Registers the configured tenants in the directory (the daemon at start-up, `dirsyncd sync` before a run).
-void register_tenants(directory::directory& dir, const config::settings& settings);
+void register_tenants(directory::tenant_directory& dir, const config::settings& settings);
 
 }  // namespace dirsync::daemon

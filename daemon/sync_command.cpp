@@ -96,7 +96,7 @@ void print_plan(const nlohmann::json& plan, const nlohmann::json& totals, bool d
 
 int sync_command(const std::vector<std::string>& args) {
     std::optional<std::string> config_file, source_name;
-    run_request request;
+    run_options request;
     request.trigger = "cli";
     bool json = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -154,7 +154,7 @@ int sync_command(const std::vector<std::string>& args) {
     try {
         prepare_storage_directory(settings->storage.sqlite_path);
         store::database db(settings->storage.sqlite_path);
-        directory::directory dir(db);
+        directory::tenant_directory dir(db);
         register_tenants(dir, *settings);
         sync::run_log log(db);
         std::vector<config::diagnostic> problems;

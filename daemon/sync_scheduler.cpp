@@ -11,7 +11,7 @@
 namespace dirsync::daemon {
 
 struct sync_scheduler::slot {
-    slot(const config::source_settings& s, sync::source_mapper m, directory::directory& dir,
+    slot(const config::source_settings& s, sync::source_mapper m, directory::tenant_directory& dir,
          sync::run_log& log)
         : runner(s, std::move(m), dir, log) {}
     source_runner runner;
@@ -35,7 +35,7 @@ constexpr std::chrono::milliseconds startup_delay{2000};
 
 }  // namespace
 
-sync_scheduler::sync_scheduler(const config::settings& settings, directory::directory& dir,
+sync_scheduler::sync_scheduler(const config::settings& settings, directory::tenant_directory& dir,
                                sync::run_log& log)
     : dir_(dir), log_(log) {
     if (auto n = log_.fail_interrupted(); n > 0)
@@ -92,7 +92,7 @@ sync_scheduler::slot* sync_scheduler::find(std::string_view name) const {
     return nullptr;
 }
 
-std::optional<std::int64_t> sync_scheduler::launch(slot& s, run_request request,
+std::optional<std::int64_t> sync_scheduler::launch(slot& s, run_options request,
                                                    std::unique_lock<std::mutex>& lock) {
     if (s.running || s.launching || stopping_) return std::nullopt;
     if (s.worker.joinable()) {
@@ -152,7 +152,7 @@ void sync_scheduler::schedule_loop() {
                 auto delay = schedule.every + random_up_to(schedule.jitter);
                 s->next_due = now + delay;
                 s->next_wall = common::now() + delay;
-                launch(*s, run_request{"schedule", std::nullopt, false}, lock);
+                launch(*s, run_options{"schedule", std::nullopt, false}, lock);
                 if (stopping_) return;
                 now = std::chrono::steady_clock::now();
             }
@@ -229,7 +229,7 @@ admin::outcome sync_scheduler::start_run(std::string_view source, const admin::r
     if (s->running)
         return admin::refusal{409, "run " + std::to_string(*s->running) + " of " + std::string(source) +
                                        " is in progress; one run per source at a time"};
-    run_request r;
+    run_options r;
     r.trigger = "manual";
     r.dry_run = request.dry_run;
     if (request.mode)

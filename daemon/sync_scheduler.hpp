@@ -26,7 +26,7 @@ namespace dirsync::daemon {
 class sync_scheduler : public admin::sync_control {
   public:
     /// Compiles every source's mapping rules (checked at load already; a failure here throws).
-    sync_scheduler(const config::settings& settings, directory::directory& dir, sync::run_log& log);
+    sync_scheduler(const config::settings& settings, directory::tenant_directory& dir, sync::run_log& log);
     ~sync_scheduler() override;
 
     /// Starts the schedule. With `scheduled` false, runs start only when asked through the API.
@@ -48,10 +48,10 @@ class sync_scheduler : public admin::sync_control {
     nlohmann::json describe(const slot& s) const;
     /// Starts a run of `s` on a new thread unless one is running; returns its id, or nullopt when busy.
     /// Called with mutex_ held.
-    std::optional<std::int64_t> launch(slot& s, run_request request, std::unique_lock<std::mutex>& lock);
+    std::optional<std::int64_t> launch(slot& s, run_options request, std::unique_lock<std::mutex>& lock);
     void schedule_loop();
 
-    directory::directory& dir_;
+    directory::tenant_directory& dir_;
     sync::run_log& log_;
     std::vector<std::unique_ptr<slot>> slots_;
     mutable std::mutex mutex_;

@@ -68,9 +68,9 @@ bool tenant_exists(store::connection& db, std::string_view tenant) {
 
 }  // namespace
 
-directory::directory(store::database& db) : db_(db) {}
+tenant_directory::tenant_directory(store::database& db) : db_(db) {}
 
-void directory::sync_tenants(const std::vector<tenant>& tenants) {
+void tenant_directory::configure_tenants(const std::vector<tenant>& tenants) {
     db_.write([&](store::connection& db) {
         for (const auto& t : tenants) {
             store::tenant_table::tenant_row row;
@@ -83,7 +83,7 @@ void directory::sync_tenants(const std::vector<tenant>& tenants) {
     });
 }
 
-std::optional<tenant> directory::find_tenant(std::string_view id) const {
+std::optional<tenant> tenant_directory::find_tenant(std::string_view id) const {
     auto row = db_.read([&](store::connection& db) { return store::tenant_table::find(db, id); });
     if (!row) return std::nullopt;
     tenant t{row->id, row->name, std::nullopt};
@@ -91,7 +91,7 @@ std::optional<tenant> directory::find_tenant(std::string_view id) const {
     return t;
 }
 
-result<user> directory::batch::create_user(std::string_view tenant, user_write w) {
+result<user> tenant_directory::batch::create_user(std::string_view tenant, user_write w) {
     if (!tenant_exists(db_, tenant)) return error(error_code::unknown_tenant, "unknown tenant");
     user u;
     u.tenant_id = std::string(tenant);
@@ -123,9 +123,10 @@ result<user> directory::batch::create_user(std::string_view tenant, user_write w
     return u;
 }
 
-result<user> directory::batch::modify_user(std::string_view tenant, std::string_view id,
-                                           const std::function<result<user_write>(const user&)>& change,
-                                           std::optional<std::int64_t> expected_version) {
+result<user> tenant_directory::batch::modify_user(
+    std::string_view tenant, std::string_view id,
+    const std::function<result<user_write>(const user&)>& change,
+    std::optional<std::int64_t> expected_version) {
     auto row = users::find_by_id(db_, tenant, id);
     if (!row) return not_found(id);
     user before = from_row(std::move(*row));
@@ -182,8 +183,8 @@ result<user> directory::batch::modify_user(std::string_view tenant, std::string_
     return u;
 }
 
-result<void> directory::batch::delete_user(std::string_view tenant, std::string_view id,
-                                           std::optional<std::int64_t> expected_version) {
+result<void> tenant_directory::batch::delete_user(std::string_view tenant, std::string_view id,
+                                                  std::optional<std::int64_t> expected_version) {
     auto row = users::find_by_id(db_, tenant, id);
     if (!row) return not_found(id);
     user before = from_row(std::move(*row));
@@ -197,7 +198,7 @@ result<void> directory::batch::delete_user(std::string_view tenant, std::string_
     return {};
 }
 
-result<void> directory::batch::step(const std::function<result<void>(batch&)>& fn) {
+result<void> tenant_directory::batch::step(const std::function<result<void>(batch&)>& fn) {
     store::savepoint sp(db_);
     try {
         auto r = fn(*this);
@@ -209,14 +210,14 @@ result<void> directory::batch::step(const std::function<result<void>(batch&)>& f
     }
 }
 
-result<void> directory::in_batch(const actor& who, const std::function<result<void>(batch&)>& fn) {
+result<void> tenant_directory::in_batch(const actor& who, const std::function<result<void>(batch&)>& fn) {
     return db_.write([&](store::connection& db) -> result<void> {
         batch b(db, who);
         return fn(b);
     });
 }
 
-result<user> directory::create_user(const actor& who, std::string_view tenant, user_write w) {
+result<user> tenant_directory::create_user(const actor& who, std::string_view tenant, user_write w) {
     return db_.write([&](store::connection& db) {
         auto u = batch(db, who).create_user(tenant, std::move(w));
         if (u) u->groups.emplace();  // a new user is in no group
@@ -224,9 +225,9 @@ result<user> directory::create_user(const actor& who, std::string_view tenant, u
     });
 }
 
-result<user> directory::modify_user(const actor& who, std::string_view tenant, std::string_view id,
-                                    const std::function<result<user_write>(const user&)>& change,
-                                    std::optional<std::int64_t> expected_version) {
+result<user> tenant_directory::modify_user(const actor& who, std::string_view tenant, std::string_view id,
+                                           const std::function<result<user_write>(const user&)>& change,
+                                           std::optional<std::int64_t> expected_version) {
     return db_.write([&](store::connection& db) {
         auto u = batch(db, who).modify_user(tenant, id, change, expected_version);
         if (u) load_user_groups(db, tenant, std::span(&*u, 1));
@@ -234,13 +235,13 @@ result<user> directory::modify_user(const actor& who, std::string_view tenant, s
     });
 }
 
-result<void> directory::delete_user(const actor& who, std::string_view tenant, std::string_view id,
-                                    std::optional<std::int64_t> expected_version) {
+result<void> tenant_directory::delete_user(const actor& who, std::string_view tenant, std::string_view id,
+                                           std::optional<std::int64_t> expected_version) {
     return db_.write(
         [&](store::connection& db) { return batch(db, who).delete_user(tenant, id, expected_version); });
 }
 
-result<user> directory::get_user(std::string_view tenant, std::string_view id) const {
+result<user> tenant_directory::get_user(std::string_view tenant, std::string_view id) const {
     auto u = db_.read([&](store::connection& db) -> std::optional<user> {
         auto row = users::find_by_id(db, tenant, id);
         if (!row) return std::nullopt;
@@ -252,12 +253,12 @@ result<user> directory::get_user(std::string_view tenant, std::string_view id) c
     return std::move(*u);
 }
 
-std::int64_t directory::count_users(std::string_view tenant) const {
+std::int64_t tenant_directory::count_users(std::string_view tenant) const {
     return db_.read([&](store::connection& db) { return users::count(db, tenant); });
 }
 
-std::vector<user> directory::list_users(std::string_view tenant, std::int64_t offset,
-                                        std::int64_t limit) const {
+std::vector<user> tenant_directory::list_users(std::string_view tenant, std::int64_t offset,
+                                               std::int64_t limit) const {
     return db_.read([&](store::connection& db) {
         auto rows = users::page(db, tenant, offset, limit);
         std::vector<user> out;
@@ -268,8 +269,8 @@ std::vector<user> directory::list_users(std::string_view tenant, std::int64_t of
     });
 }
 
-std::vector<user> directory::find_users(std::string_view tenant, user_index index,
-                                        std::string_view value) const {
+std::vector<user> tenant_directory::find_users(std::string_view tenant, user_index index,
+                                               std::string_view value) const {
     return db_.read([&](store::connection& db) {
         std::vector<store::user_row> rows;
         switch (index) {
@@ -295,7 +296,7 @@ std::vector<user> directory::find_users(std::string_view tenant, user_index inde
     });
 }
 
-void directory::scan_users(std::string_view tenant, const std::function<bool(user&&)>& visit) const {
+void tenant_directory::scan_users(std::string_view tenant, const std::function<bool(user&&)>& visit) const {
     constexpr std::size_t chunk_size = 256;  // users whose groups are loaded by one query
     db_.read([&](store::connection& db) {
         std::vector<user> chunk;
@@ -315,7 +316,7 @@ void directory::scan_users(std::string_view tenant, const std::function<bool(use
     });
 }
 
-std::vector<audit_event> directory::audit_log(std::string_view tenant, std::int64_t limit) const {
+std::vector<audit_event> tenant_directory::audit_log(std::string_view tenant, std::int64_t limit) const {
     auto rows =
         db_.read([&](store::connection& db) { return store::audit_table::latest(db, tenant, limit); });
     std::vector<audit_event> out;

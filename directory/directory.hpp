@@ -120,12 +120,12 @@ struct audit_event {
 /// - `user.groups` is computed from the members (direct, and indirect through nesting) on reads.
 ///
 /// Thread-safe: writes are serialized by the store; reads run concurrently.
-class directory {
+class tenant_directory {
   public:
-    explicit directory(store::database& db);
+    explicit tenant_directory(store::database& db);
 
     /// Creates or updates the tenants (from the configuration at start-up). Existing records are kept.
-    void sync_tenants(const std::vector<tenant>& tenants);
+    void configure_tenants(const std::vector<tenant>& tenants);
     std::optional<tenant> find_tenant(std::string_view id) const;
 
     /// Mutations for use inside one transaction (see `in_batch`).
@@ -156,7 +156,7 @@ class directory {
         result<void> step(const std::function<result<void>(batch&)>& fn);
 
       private:
-        friend class directory;
+        friend class tenant_directory;
         batch(store::connection& db, const actor& who) : db_(db), actor_(who) {}
         store::connection& db_;
         const actor& actor_;

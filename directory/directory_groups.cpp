@@ -147,7 +147,7 @@ result<members_written> write_members(store::connection& db, std::string_view te
 
 }  // namespace
 
-result<group> directory::batch::create_group(std::string_view tenant, group_write w) {
+result<group> tenant_directory::batch::create_group(std::string_view tenant, group_write w) {
     if (!store::tenant_table::find(db_, tenant)) return error(error_code::unknown_tenant, "unknown tenant");
     group g;
     g.tenant_id = std::string(tenant);
@@ -173,9 +173,10 @@ result<group> directory::batch::create_group(std::string_view tenant, group_writ
     return g;
 }
 
-result<group> directory::batch::modify_group(std::string_view tenant, std::string_view id,
-                                             const std::function<result<group_change>(const group&)>& change,
-                                             std::optional<std::int64_t> expected_version) {
+result<group> tenant_directory::batch::modify_group(
+    std::string_view tenant, std::string_view id,
+    const std::function<result<group_change>(const group&)>& change,
+    std::optional<std::int64_t> expected_version) {
     auto row = groups::find_by_id(db_, tenant, id);
     if (!row) return group_not_found(id);
     group before = from_row(store::group_row(*row));
@@ -205,8 +206,8 @@ result<group> directory::batch::modify_group(std::string_view tenant, std::strin
     return g;
 }
 
-result<void> directory::batch::delete_group(std::string_view tenant, std::string_view id,
-                                            std::optional<std::int64_t> expected_version) {
+result<void> tenant_directory::batch::delete_group(std::string_view tenant, std::string_view id,
+                                                   std::optional<std::int64_t> expected_version) {
     auto row = groups::find_by_id(db_, tenant, id);
     if (!row) return group_not_found(id);
     const auto seq = row->seq;
@@ -222,14 +223,15 @@ result<void> directory::batch::delete_group(std::string_view tenant, std::string
     return {};
 }
 
-result<group> directory::create_group(const actor& who, std::string_view tenant, group_write w) {
+result<group> tenant_directory::create_group(const actor& who, std::string_view tenant, group_write w) {
     return db_.write(
         [&](store::connection& db) { return batch(db, who).create_group(tenant, std::move(w)); });
 }
 
-result<group> directory::modify_group(const actor& who, std::string_view tenant, std::string_view id,
-                                      const std::function<result<group_change>(const group&)>& change,
-                                      std::optional<std::int64_t> expected_version, bool with_members) {
+result<group> tenant_directory::modify_group(const actor& who, std::string_view tenant, std::string_view id,
+                                             const std::function<result<group_change>(const group&)>& change,
+                                             std::optional<std::int64_t> expected_version,
+                                             bool with_members) {
     return db_.write([&](store::connection& db) {
         auto g = batch(db, who).modify_group(tenant, id, change, expected_version);
         if (g && with_members)
@@ -239,13 +241,14 @@ result<group> directory::modify_group(const actor& who, std::string_view tenant,
     });
 }
 
-result<void> directory::delete_group(const actor& who, std::string_view tenant, std::string_view id,
-                                     std::optional<std::int64_t> expected_version) {
+result<void> tenant_directory::delete_group(const actor& who, std::string_view tenant, std::string_view id,
+                                            std::optional<std::int64_t> expected_version) {
     return db_.write(
         [&](store::connection& db) { return batch(db, who).delete_group(tenant, id, expected_version); });
 }
 
-result<group> directory::get_group(std::string_view tenant, std::string_view id, bool with_members) const {
+result<group> tenant_directory::get_group(std::string_view tenant, std::string_view id,
+                                          bool with_members) const {
     auto g = db_.read([&](store::connection& db) -> std::optional<group> {
         auto row = groups::find_by_id(db, tenant, id);
         if (!row) return std::nullopt;
@@ -255,12 +258,12 @@ result<group> directory::get_group(std::string_view tenant, std::string_view id,
     return std::move(*g);
 }
 
-std::int64_t directory::count_groups(std::string_view tenant) const {
+std::int64_t tenant_directory::count_groups(std::string_view tenant) const {
     return db_.read([&](store::connection& db) { return groups::count(db, tenant); });
 }
 
-std::vector<group> directory::list_groups(std::string_view tenant, std::int64_t offset, std::int64_t limit,
-                                          bool with_members) const {
+std::vector<group> tenant_directory::list_groups(std::string_view tenant, std::int64_t offset,
+                                                 std::int64_t limit, bool with_members) const {
     return db_.read([&](store::connection& db) {
         std::vector<group> out;
         for (auto& row : groups::page(db, tenant, offset, limit))
@@ -269,8 +272,8 @@ std::vector<group> directory::list_groups(std::string_view tenant, std::int64_t 
     });
 }
 
-std::vector<group> directory::find_groups(std::string_view tenant, group_index index, std::string_view value,
-                                          bool with_members) const {
+std::vector<group> tenant_directory::find_groups(std::string_view tenant, group_index index,
+                                                 std::string_view value, bool with_members) const {
     return db_.read([&](store::connection& db) {
         std::vector<store::group_row> rows;
         switch (index) {
@@ -291,8 +294,8 @@ std::vector<group> directory::find_groups(std::string_view tenant, group_index i
     });
 }
 
-void directory::scan_groups(std::string_view tenant, const std::function<bool(group&&)>& visit,
-                            bool with_members) const {
+void tenant_directory::scan_groups(std::string_view tenant, const std::function<bool(group&&)>& visit,
+                                   bool with_members) const {
     db_.read([&](store::connection& db) {
         groups::scan(db, tenant, [&](store::group_row&& row) {
             return visit(read_group(db, std::move(row), with_members));

@@ -48,24 +48,25 @@ group_brief brief_of(store::connection& db, std::string_view tenant, store::grou
 
 }  // namespace
 
-void directory::scan_source_users(std::string_view tenant, std::string_view source,
-                                  const std::function<bool(user_brief&&)>& visit) const {
+void tenant_directory::scan_source_users(std::string_view tenant, std::string_view source,
+                                         const std::function<bool(user_brief&&)>& visit) const {
     db_.read([&](store::connection& db) {
         users::scan_by_source(db, tenant, source,
                               [&](store::user_row&& row) { return visit(brief_of(std::move(row))); });
     });
 }
 
-std::optional<user_brief> directory::find_user_by_anchor(std::string_view tenant, std::string_view source,
-                                                         std::string_view anchor) const {
+std::optional<user_brief> tenant_directory::find_user_by_anchor(std::string_view tenant,
+                                                                std::string_view source,
+                                                                std::string_view anchor) const {
     auto row =
         db_.read([&](store::connection& db) { return users::find_by_anchor(db, tenant, source, anchor); });
     if (!row) return std::nullopt;
     return brief_of(std::move(*row));
 }
 
-std::vector<user_brief> directory::find_user_briefs(std::string_view tenant, user_index index,
-                                                    std::string_view value) const {
+std::vector<user_brief> tenant_directory::find_user_briefs(std::string_view tenant, user_index index,
+                                                           std::string_view value) const {
     auto rows = db_.read([&](store::connection& db) {
         std::vector<store::user_row> out;
         switch (index) {
@@ -91,8 +92,8 @@ std::vector<user_brief> directory::find_user_briefs(std::string_view tenant, use
     return out;
 }
 
-void directory::scan_source_groups(std::string_view tenant, std::string_view source,
-                                   const std::function<bool(group_brief&&)>& visit) const {
+void tenant_directory::scan_source_groups(std::string_view tenant, std::string_view source,
+                                          const std::function<bool(group_brief&&)>& visit) const {
     db_.read([&](store::connection& db) {
         // One statement stays open across the visits, so every member list is read from the same snapshot.
         groups::scan_by_source(db, tenant, source, [&](store::group_row&& row) {
@@ -101,8 +102,9 @@ void directory::scan_source_groups(std::string_view tenant, std::string_view sou
     });
 }
 
-std::optional<group_brief> directory::find_group_by_anchor(std::string_view tenant, std::string_view source,
-                                                           std::string_view anchor) const {
+std::optional<group_brief> tenant_directory::find_group_by_anchor(std::string_view tenant,
+                                                                  std::string_view source,
+                                                                  std::string_view anchor) const {
     return db_.read([&](store::connection& db) -> std::optional<group_brief> {
         auto row = groups::find_by_anchor(db, tenant, source, anchor);
         if (!row) return std::nullopt;

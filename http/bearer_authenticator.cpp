@@ -3,25 +3,17 @@
 #include <cstddef>
 #include <stdexcept>
 
+#include "common/ascii.hpp"
+
 namespace dirsync::http {
 
 namespace {
 
-bool is_scheme_bearer(std::string_view scheme) noexcept {
-    constexpr std::string_view bearer = "bearer";
-    if (scheme.size() != bearer.size()) return false;
-    for (std::size_t i = 0; i < bearer.size(); ++i) {
-        char c = scheme[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != bearer[i]) return false;
-    }
-    return true;
-}
-
 /// The token of `Bearer <token>`, or nullopt if `value` is not of that form.
 std::optional<std::string_view> bearer_token(std::string_view value) noexcept {
     const auto space = value.find(' ');
-    if (space == std::string_view::npos || !is_scheme_bearer(value.substr(0, space))) return std::nullopt;
+    if (space == std::string_view::npos || !common::iequals_ascii(value.substr(0, space), "bearer"))
+        return std::nullopt;
     std::string_view token = value.substr(space);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     if (token.empty()) return std::nullopt;
@@ -48,7 +40,7 @@ bearer_authenticator bearer_authenticator::from_tenants(const std::vector<config
     return bearer_authenticator(std::move(credentials));
 }
 
-std::optional<std::string> bearer_authenticator::tenant_for(
+std::optional<std::string> bearer_authenticator::principal_for(
     std::string_view authorization_header_value) const {
     const auto token = bearer_token(authorization_header_value);
     if (!token) return std::nullopt;

@@ -2,36 +2,9 @@
 
 #include <cstdint>
 
+#include "common/utf8.hpp"
+
 namespace dirsync::http {
-
-namespace {
-
-/// Length of the well-formed UTF-8 sequence at the start of `s`, or 0 if it is malformed (RFC 3629:
-/// no overlongs, no surrogates, nothing above U+10FFFF).
-std::size_t utf8_sequence_length(std::string_view s) noexcept {
-    auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(s[i]); };
-    auto continuation = [&](std::size_t i) { return i < s.size() && (byte(i) & 0xC0) == 0x80; };
-    const std::uint8_t b0 = byte(0);
-    if (b0 < 0x80) return 1;
-    if (b0 >= 0xC2 && b0 <= 0xDF) return continuation(1) ? 2 : 0;
-    if (b0 >= 0xE0 && b0 <= 0xEF) {
-        if (!continuation(1) || !continuation(2)) return 0;
-        const std::uint8_t b1 = byte(1);
-        if (b0 == 0xE0 && b1 < 0xA0) return 0;  // overlong
-        if (b0 == 0xED && b1 > 0x9F) return 0;  // surrogate
-        return 3;
-    }
-    if (b0 >= 0xF0 && b0 <= 0xF4) {
-        if (!continuation(1) || !continuation(2) || !continuation(3)) return 0;
-        const std::uint8_t b1 = byte(1);
-        if (b0 == 0xF0 && b1 < 0x90) return 0;  // overlong
-        if (b0 == 0xF4 && b1 > 0x8F) return 0;  // above U+10FFFF
-        return 4;
-    }
-    return 0;
-}
-
-}  // namespace
 
 std::string json_escape(std::string_view text) {
     static constexpr char hex[] = "0123456789abcdef";
@@ -40,7 +13,7 @@ std::string json_escape(std::string_view text) {
     while (!text.empty()) {
         const auto c = static_cast<std::uint8_t>(text.front());
         if (c >= 0x80) {
-            const std::size_t n = utf8_sequence_length(text);
+            const std::size_t n = common::utf8_sequence_length(text, 0);
             if (n == 0) {
                 out += "\xEF\xBF\xBD";  // U+FFFD
                 text.remove_prefix(1);
@@ -104,6 +77,12 @@ response error_response(unsigned status, std::string_view detail, std::string_vi
         res.body += '"';
     }
     res.body += '}';
+    return res;
+}
+
+response method_not_allowed(std::string_view allow) {
+    auto res = error_response(405, "method not allowed here; allowed: " + std::string(allow));
+    res.headers.push_back({"Allow", std::string(allow)});
     return res;
 }
 

@@ -15,6 +15,10 @@ namespace dirsync::http {
 /// is sent to the client: never put internal error text in it.
 response error_response(unsigned status, std::string_view detail, std::string_view scim_type = {});
 
+/// 405 as error_response, with `Allow: <allow>` (a comma-separated list of methods such as "GET, POST") and a
+/// detail naming them.
+response method_not_allowed(std::string_view allow);
+
 /// `text` as the contents of a JSON string literal (without the quotes): `"` and `\` escaped, control
 /// characters as `\n`, `\t`, ... or `\u00XX`, invalid UTF-8 replaced by U+FFFD.
 std::string json_escape(std::string_view text);

@@ -1,13 +1,10 @@
 #include "ldap/entry.hpp"
 
+#include "common/ascii.hpp"
+
 namespace dirsync::ldap {
 
-std::string lowercase_attribute(std::string_view name) {
-    std::string out(name);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
+std::string lowercase_attribute(std::string_view name) { return common::to_lower_ascii(name); }
 
 const std::vector<std::string>* entry::find(std::string_view name) const {
     auto it = attributes.find(lowercase_attribute(name));

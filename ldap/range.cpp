@@ -3,20 +3,12 @@
 #include <charconv>
 #include <vector>
 
+#include "common/ascii.hpp"
+
 namespace dirsync::ldap {
 namespace {
 
 constexpr std::string_view range_prefix = "range=";
-
-bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != prefix[i]) return false;
-    }
-    return true;
-}
 
 std::optional<std::uint64_t> parse_number(std::string_view text) {
     std::uint64_t value = 0;
@@ -46,7 +38,7 @@ error protocol_error(std::string message) { return error(error_kind::protocol, 0
 bool has_range_option(std::string_view description) {
     std::string_view type;
     for (auto option : split_options(description, type))
-        if (starts_with_nocase(option, range_prefix)) return true;
+        if (common::istarts_with_ascii(option, range_prefix)) return true;
     return false;
 }
 
@@ -57,7 +49,7 @@ std::optional<attribute_range> parse_range(std::string_view description) {
     range.attribute = lowercase_attribute(type);
     bool found = false;
     for (auto option : options) {
-        if (!starts_with_nocase(option, range_prefix)) {
+        if (!common::istarts_with_ascii(option, range_prefix)) {
             range.attribute += ';';
             range.attribute += lowercase_attribute(option);
             continue;

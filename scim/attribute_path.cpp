@@ -1,6 +1,6 @@
 #include "scim/attribute_path.hpp"
 
-#include "scim/name_compare.hpp"
+#include "common/ascii.hpp"
 
 namespace dirsync::scim {
 
@@ -29,7 +29,7 @@ std::string attribute_path::to_string() const {
 }
 
 bool is_attribute_name(std::string_view name) noexcept {
-    if (ascii_iequals(name, "$ref")) return true;
+    if (common::iequals_ascii(name, "$ref")) return true;
     if (name.empty() || !is_alpha(name.front())) return false;
     for (char c : name)
         if (!is_alpha(c) && !is_digit(c) && c != '-' && c != '_') return false;
@@ -46,7 +46,7 @@ boost::system::result<attribute_path, filter_error> parse_attribute_path(std::st
     std::size_t name_start = 0;
     if (const auto colon = text.rfind(':'); colon != std::string_view::npos) {
         const std::string_view urn = text.substr(0, colon);
-        if (urn.size() < 5 || !ascii_iequals(urn.substr(0, 4), "urn:"))
+        if (urn.size() < 5 || !common::iequals_ascii(urn.substr(0, 4), "urn:"))
             return fail(0, "schema prefix " + in_quotes(urn) + " of attribute path " + in_quotes(text) +
                                " is not a URN");
         for (std::size_t i = 0; i < urn.size(); ++i) {

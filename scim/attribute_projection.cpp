@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "common/ascii.hpp"
 #include "scim/attribute_path.hpp"
-#include "scim/name_compare.hpp"
 
 namespace dirsync::scim {
 
@@ -12,7 +12,7 @@ namespace {
 using json = nlohmann::json;
 
 bool starts_with_urn(std::string_view key) {
-    return key.size() > 4 && ascii_iequals(key.substr(0, 4), "urn:");
+    return key.size() > 4 && common::iequals_ascii(key.substr(0, 4), "urn:");
 }
 
 std::string_view trim(std::string_view s) {
@@ -41,7 +41,7 @@ struct verdict {
 
 bool named(const std::vector<std::string_view>& names, std::string_view name) {
     return std::any_of(names.begin(), names.end(),
-                       [&](std::string_view n) { return ascii_iequals(n, name); });
+                       [&](std::string_view n) { return common::iequals_ascii(n, name); });
 }
 
 bool sub_returned(const sub_rule& rule, std::string_view sub_name, const attribute* sub_def) {
@@ -110,19 +110,19 @@ struct projection_rules {
         bool named_whole = false;
         std::vector<std::string_view> subs;
         for (const auto& s : p.paths_) {
-            const bool same_container = ascii_iequals(s.container, container);
+            const bool same_container = common::iequals_ascii(s.container, container);
             if (same_container && s.attribute.empty()) {
                 whole_container = true;
-            } else if (same_container && ascii_iequals(s.attribute, name)) {
+            } else if (same_container && common::iequals_ascii(s.attribute, name)) {
                 if (s.sub_attribute.empty())
                     named_whole = true;
                 else
                     subs.push_back(s.sub_attribute);
             } else if (container.empty() && s.sub_attribute.empty() && !s.container.empty() &&
                        name.size() == s.container.size() + 1 + s.attribute.size() &&
-                       ascii_iequals(name.substr(0, s.container.size()), s.container) &&
+                       common::iequals_ascii(name.substr(0, s.container.size()), s.container) &&
                        name[s.container.size()] == ':' &&
-                       ascii_iequals(name.substr(s.container.size() + 1), s.attribute)) {
+                       common::iequals_ascii(name.substr(s.container.size() + 1), s.attribute)) {
                 named_whole = true;  // a top-level member named by a full URN, e.g. an unknown extension
             }
         }
@@ -242,7 +242,7 @@ bool is_returned(const projection& p, std::string_view attribute_path) {
         if (p.mode_ == projection::mode::defaults) return true;
         const bool mentioned =
             std::any_of(p.paths_.begin(), p.paths_.end(), [&](const projection::selected& s) {
-                return ascii_iequals(s.container, x.container) &&
+                return common::iequals_ascii(s.container, x.container) &&
                        (p.mode_ == projection::mode::include || s.attribute.empty());
             });
         return p.mode_ == projection::mode::include ? mentioned : !mentioned;

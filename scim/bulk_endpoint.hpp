@@ -35,13 +35,13 @@ struct bulk_request_context {
 /// is not a BulkRequest (see read_bulk_request). Stateless apart from its references; thread-safe.
 class bulk_endpoint {
   public:
-    bulk_endpoint(directory::directory& dir, const service_settings& settings)
+    bulk_endpoint(directory::tenant_directory& dir, const service_settings& settings)
         : dir_(dir), settings_(settings) {}
 
     http::response handle(const bulk_request_context& ctx) const;
 
   private:
-    directory::directory& dir_;
+    directory::tenant_directory& dir_;
     const service_settings& settings_;
 };
 

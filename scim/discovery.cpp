@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <string>
 
-#include "scim/name_compare.hpp"
-
 namespace dirsync::scim {
 
 namespace {

@@ -2,10 +2,11 @@
 
 #include <string>
 
+#include "common/ascii.hpp"
+#include "http/error_response.hpp"
 #include "http/query_string.hpp"
 #include "scim/discovery.hpp"
 #include "scim/json_body.hpp"
-#include "scim/name_compare.hpp"
 #include "scim/resource_list.hpp"
 
 namespace dirsync::scim {
@@ -26,18 +27,14 @@ json list_of(json resources) {
 }  // namespace
 
 bool is_discovery_endpoint(std::string_view collection) noexcept {
-    return ascii_iequals(collection, "ServiceProviderConfig") || ascii_iequals(collection, "ResourceTypes") ||
-           ascii_iequals(collection, "Schemas");
+    return common::iequals_ascii(collection, "ServiceProviderConfig") ||
+           common::iequals_ascii(collection, "ResourceTypes") || common::iequals_ascii(collection, "Schemas");
 }
 
 http::response answer_discovery(const http::request& req, std::string_view collection, std::string_view id,
                                 std::string_view raw_query, const service_settings& settings,
                                 std::string_view base_url) {
-    if (req.method != "GET") {
-        auto res = to_response(error(405, "", "method not allowed here; allowed: GET"));
-        res.headers.push_back({"Allow", "GET"});
-        return res;
-    }
+    if (req.method != "GET") return http::method_not_allowed("GET");
     auto params = http::query_params::parse(raw_query);
     if (!params) return to_response(invalid_value("the query string has a malformed percent-escape"));
     if (params->get("filter"))
@@ -45,12 +42,12 @@ http::response answer_discovery(const http::request& req, std::string_view colle
     auto name = http::percent_decode(id, false);
     if (!name) return to_response(not_found("no such resource"));
 
-    if (ascii_iequals(collection, "ServiceProviderConfig")) {
+    if (common::iequals_ascii(collection, "ServiceProviderConfig")) {
         if (!name->empty()) return to_response(not_found("no such endpoint"));
         return json_response(200, service_provider_config_document(settings, base_url));
     }
     const service_schemas& served = *settings.schemas;
-    if (ascii_iequals(collection, "ResourceTypes")) {
+    if (common::iequals_ascii(collection, "ResourceTypes")) {
         if (name->empty()) {
             json all = json::array();
             for (const auto& t : served.resource_types()) all.push_back(resource_type_document(t, base_url));

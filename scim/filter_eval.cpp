@@ -2,11 +2,11 @@
 #include <cstdint>
 #include <optional>
 
+#include "common/ascii.hpp"
 #include "common/casefold.hpp"
 #include "common/clock.hpp"
 #include "scim/filter.hpp"
 #include "scim/json_lookup.hpp"
-#include "scim/name_compare.hpp"
 
 namespace dirsync::scim {
 
@@ -222,7 +222,8 @@ class evaluator {
                 out.leaf = out.top->find_sub_attribute(p.sub_attribute);
             if (!container->is_object()) {
                 // A simple multi-valued attribute: the value itself answers to "value".
-                if (ascii_iequals(p.attribute, "value") && p.sub_attribute.empty()) out.value = container;
+                if (common::iequals_ascii(p.attribute, "value") && p.sub_attribute.empty())
+                    out.value = container;
                 return out;
             }
         } else {

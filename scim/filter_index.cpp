@@ -1,8 +1,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/ascii.hpp"
 #include "scim/filter.hpp"
-#include "scim/name_compare.hpp"
 
 namespace dirsync::scim {
 
@@ -15,11 +15,11 @@ struct candidate {
 };
 
 bool is_core_urn(std::string_view urn) noexcept {
-    return ascii_iequals(urn, core_user_urn) || ascii_iequals(urn, core_group_urn);
+    return common::iequals_ascii(urn, core_user_urn) || common::iequals_ascii(urn, core_group_urn);
 }
 
 bool same_schema(std::string_view a, std::string_view b) noexcept {
-    return ascii_iequals(a, b) || (a.empty() && is_core_urn(b)) || (b.empty() && is_core_urn(a));
+    return common::iequals_ascii(a, b) || (a.empty() && is_core_urn(b)) || (b.empty() && is_core_urn(a));
 }
 
 /// The better of two necessary conditions of one conjunction: fewer values, then the attribute listed first.
@@ -98,8 +98,8 @@ class finder {
         }
         for (std::size_t k = 0; k < indexed_.size(); ++k) {
             const auto& want = indexed_[k];
-            if (want && ascii_iequals(path.attribute, want->attribute) &&
-                ascii_iequals(path.sub_attribute, want->sub_attribute) &&
+            if (want && common::iequals_ascii(path.attribute, want->attribute) &&
+                common::iequals_ascii(path.sub_attribute, want->sub_attribute) &&
                 same_schema(path.schema_urn, want->schema_urn))
                 return candidate{k, {c.value.get<std::string>()}};
         }

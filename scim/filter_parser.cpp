@@ -14,8 +14,9 @@
 #include <cstdint>
 #include <optional>
 
+#include "common/ascii.hpp"
+#include "common/utf8.hpp"
 #include "scim/filter.hpp"
-#include "scim/name_compare.hpp"
 
 namespace dirsync::scim {
 
@@ -30,8 +31,6 @@ bool is_word_char(char c) noexcept {
     return is_alpha(c) || is_digit(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '$';
 }
 
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept;
-
 /// 's' for messages: shortened, control characters and malformed UTF-8 as \xNN, so messages stay valid UTF-8.
 std::string in_quotes(std::string_view s) {
     constexpr std::size_t max_shown = 40;
@@ -41,7 +40,7 @@ std::string in_quotes(std::string_view s) {
     while (i < s.size() && i < max_shown) {
         const auto u = static_cast<unsigned char>(s[i]);
         std::size_t len = 1;
-        if (u >= 0x80) len = utf8_sequence_length(s, i);
+        if (u >= 0x80) len = common::utf8_sequence_length(s, i);
         if (u < 0x20 || u == 0x7F || len == 0) {
             out += "\\x";
             out += hex[u >> 4];
@@ -63,60 +62,17 @@ std::optional<compare_op> operator_from(std::string_view w) noexcept {
         {"sw", compare_op::sw}, {"ew", compare_op::ew}, {"gt", compare_op::gt},
         {"ge", compare_op::ge}, {"lt", compare_op::lt}, {"le", compare_op::le}};
     for (const auto& [name, op] : ops)
-        if (ascii_iequals(w, name)) return op;
+        if (common::iequals_ascii(w, name)) return op;
     return std::nullopt;
 }
 
-bool is_operator_word(std::string_view w) noexcept { return operator_from(w) || ascii_iequals(w, "pr"); }
+bool is_operator_word(std::string_view w) noexcept {
+    return operator_from(w) || common::iequals_ascii(w, "pr");
+}
 
 bool is_literal_word(std::string_view w) noexcept {
-    return ascii_iequals(w, "true") || ascii_iequals(w, "false") || ascii_iequals(w, "null");
-}
-
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-        len = 2;
-        cp = b0 & 0x1F;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        len = 3;
-        cp = b0 & 0x0F;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        len = 4;
-        cp = b0 & 0x07;
-    } else {
-        return 0;
-    }
-    if (i + len > s.size()) return 0;
-    for (std::size_t k = 1; k < len; ++k) {
-        const auto b = static_cast<unsigned char>(s[i + k]);
-        if ((b & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return len;
-}
-
-void append_utf8(std::uint32_t cp, std::string& out) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
+    return common::iequals_ascii(w, "true") || common::iequals_ascii(w, "false") ||
+           common::iequals_ascii(w, "null");
 }
 
 enum class scope { top, value_filter };
@@ -170,7 +126,7 @@ class parser {
         if (peek() == '"') return "a string";
         if (const auto w = peek_word(); !w.empty()) return in_quotes(w);
         const std::size_t len =
-            static_cast<unsigned char>(peek()) >= 0x80 ? utf8_sequence_length(text_, pos_) : 1;
+            static_cast<unsigned char>(peek()) >= 0x80 ? common::utf8_sequence_length(text_, pos_) : 1;
         return in_quotes(text_.substr(pos_, std::max<std::size_t>(len, 1)));
     }
 
@@ -210,7 +166,7 @@ class parser {
             const std::size_t save = pos_;
             skip_ws();
             const std::size_t op_at = pos_;
-            if (!ascii_iequals(peek_word(), "or")) {
+            if (!common::iequals_ascii(peek_word(), "or")) {
                 pos_ = save;
                 break;
             }
@@ -228,7 +184,7 @@ class parser {
             const std::size_t save = pos_;
             skip_ws();
             const std::size_t op_at = pos_;
-            if (!ascii_iequals(peek_word(), "and")) {
+            if (!common::iequals_ascii(peek_word(), "and")) {
                 pos_ = save;
                 break;
             }
@@ -249,7 +205,7 @@ class parser {
         if (is_word_char(c)) {
             const std::string_view word = peek_word();
             pos_ += word.size();
-            if (ascii_iequals(word, "not")) {
+            if (common::iequals_ascii(word, "not")) {
                 const std::size_t after = pos_;
                 skip_ws();
                 if (!at_end() && peek() == '(') return parse_group(sc, start, true);
@@ -345,7 +301,7 @@ class parser {
         if (op_word.empty())
             return fail(op_at, "expected a comparison operator after " + in_quotes(word), true);
         const auto op = operator_from(op_word);
-        if (!op && !ascii_iequals(op_word, "pr"))
+        if (!op && !common::iequals_ascii(op_word, "pr"))
             return fail(op_at, "unknown operator " + in_quotes(op_word) +
                                    " (expected eq, ne, co, sw, ew, gt, ge, lt, le or pr)");
         pos_ += op_word.size();
@@ -373,10 +329,11 @@ class parser {
         if (c == '\'') return fail(pos_, "string values must be in double quotes");
         const std::string_view w = peek_word();
         if (!w.empty()) {
-            if (ascii_iequals(w, "true") || ascii_iequals(w, "false") || ascii_iequals(w, "null")) {
+            if (common::iequals_ascii(w, "true") || common::iequals_ascii(w, "false") ||
+                common::iequals_ascii(w, "null")) {
                 pos_ += w.size();
-                if (ascii_iequals(w, "null")) return nlohmann::json(nullptr);
-                return nlohmann::json(ascii_iequals(w, "true"));
+                if (common::iequals_ascii(w, "null")) return nlohmann::json(nullptr);
+                return nlohmann::json(common::iequals_ascii(w, "true"));
             }
             return fail(pos_, "string values must be quoted: found " + in_quotes(w));
         }
@@ -442,7 +399,7 @@ class parser {
                                 return fail(esc, "unpaired high surrogate in string");
                             *cp = 0x10000 + ((*cp - 0xD800) << 10) + (*low - 0xDC00);
                         }
-                        append_utf8(*cp, s);
+                        common::append_utf8(*cp, s);
                         break;
                     }
                     default:
@@ -456,7 +413,7 @@ class parser {
                 ++pos_;
                 continue;
             }
-            const std::size_t len = utf8_sequence_length(text_, pos_);
+            const std::size_t len = common::utf8_sequence_length(text_, pos_);
             if (len == 0) return fail(pos_, "invalid UTF-8 in string");
             s.append(text_.substr(pos_, len));
             pos_ += len;

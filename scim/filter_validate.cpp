@@ -1,9 +1,9 @@
 #include <vector>
 
+#include "common/ascii.hpp"
 #include "common/clock.hpp"
 #include "scim/filter.hpp"
 #include "scim/json_lookup.hpp"
-#include "scim/name_compare.hpp"
 
 namespace dirsync::scim {
 
@@ -76,7 +76,7 @@ class validator {
             if (parent == nullptr) return static_cast<const attribute*>(nullptr);
             top = parent->find_sub_attribute(p.attribute);
             if (top == nullptr) {
-                if (parent->type != attribute_type::complex && ascii_iequals(p.attribute, "value"))
+                if (parent->type != attribute_type::complex && common::iequals_ascii(p.attribute, "value"))
                     return parent;  // a simple multi-valued attribute's values answer to "value"
                 if (strict_)
                     return error(at, "unknown sub-attribute " + in_quotes(p.attribute) + " of " +

@@ -4,10 +4,10 @@
 #include <string>
 #include <variant>
 
+#include "common/ascii.hpp"
 #include "scim/filter.hpp"
 #include "scim/group_resource.hpp"
 #include "scim/json_lookup.hpp"
-#include "scim/name_compare.hpp"
 #include "scim/patch_path.hpp"
 #include "scim/patch_request.hpp"
 #include "scim/patch_target.hpp"
@@ -24,15 +24,15 @@ using directory::member_step;
 using op_kind = patch_op;
 
 bool is_members(const patch_target& t, const resource_schema& schema) {
-    return t.owner != nullptr && schema.is_core(t.owner) && ascii_iequals(t.attribute, "members");
+    return t.owner != nullptr && schema.is_core(t.owner) && common::iequals_ascii(t.attribute, "members");
 }
 
 bool is_members_key(std::string_view key) {
-    if (ascii_iequals(key, "members")) return true;
+    if (common::iequals_ascii(key, "members")) return true;
     const std::string_view suffix = ":members";
     return key.size() == core_group_urn.size() + suffix.size() &&
-           ascii_iequals(key.substr(0, core_group_urn.size()), core_group_urn) &&
-           ascii_iequals(key.substr(core_group_urn.size()), suffix);
+           common::iequals_ascii(key.substr(0, core_group_urn.size()), core_group_urn) &&
+           common::iequals_ascii(key.substr(core_group_urn.size()), suffix);
 }
 
 /// The ids of a value filter that is `value eq "id"` or an `or` of such; nullopt for any other filter.
@@ -40,7 +40,7 @@ std::optional<std::vector<std::string>> value_equalities(const filter& f, node_i
     const filter_node& n = f.node(i);
     if (const auto* c = std::get_if<comparison_node>(&n)) {
         if (c->op != compare_op::eq || !c->value.is_string() || !c->path.schema_urn.empty() ||
-            !c->path.sub_attribute.empty() || !ascii_iequals(c->path.attribute, "value"))
+            !c->path.sub_attribute.empty() || !common::iequals_ascii(c->path.attribute, "value"))
             return std::nullopt;
         return std::vector<std::string>{c->value.get<std::string>()};
     }
@@ -110,10 +110,10 @@ class planner {
                     auto r = parse_member_refs(it.value(), "members");
                     if (!r) return r.error();
                     for (auto& m : *r) refs.push_back(std::move(m));
-                } else if (ascii_iequals(it.key(), core_group_urn) && it.value().is_object()) {
+                } else if (common::iequals_ascii(it.key(), core_group_urn) && it.value().is_object()) {
                     json inner = json::object();
                     for (auto c = it.value().begin(); c != it.value().end(); ++c) {
-                        if (ascii_iequals(c.key(), "members")) {
+                        if (common::iequals_ascii(c.key(), "members")) {
                             members_found = true;
                             auto r = parse_member_refs(c.value(), "members");
                             if (!r) return r.error();
@@ -145,7 +145,7 @@ class planner {
         if (rest.empty()) return {};
         json reduced = op;
         for (auto it = reduced.begin(); it != reduced.end(); ++it)
-            if (ascii_iequals(it.key(), "value")) it.value() = std::move(rest);
+            if (common::iequals_ascii(it.key(), "value")) it.value() = std::move(rest);
         return keep(index, std::move(reduced));
     }
 

@@ -1,9 +1,9 @@
 #include "scim/group_resource.hpp"
 
+#include "common/ascii.hpp"
 #include "common/casefold.hpp"
 #include "common/clock.hpp"
 #include "scim/json_lookup.hpp"
-#include "scim/name_compare.hpp"
 #include "scim/schema.hpp"
 #include "scim/user_resource.hpp"
 
@@ -21,10 +21,10 @@ std::string_view parent_url(std::string_view url) {
 
 /// True for "members" and "urn:ietf:params:scim:schemas:core:2.0:Group:members" (any case).
 bool is_members_key(std::string_view key) {
-    if (ascii_iequals(key, "members")) return true;
+    if (common::iequals_ascii(key, "members")) return true;
     return key.size() == core_group_urn.size() + 8 &&
-           ascii_iequals(key.substr(0, core_group_urn.size()), core_group_urn) &&
-           ascii_iequals(key.substr(core_group_urn.size()), ":members");
+           common::iequals_ascii(key.substr(0, core_group_urn.size()), core_group_urn) &&
+           common::iequals_ascii(key.substr(core_group_urn.size()), ":members");
 }
 
 boost::system::result<directory::member_ref, error> member_ref_from(const json& v, const std::string& path) {
@@ -94,10 +94,10 @@ boost::system::result<canonical_group, error> canonicalize_group(const json& inp
     for (auto it = input.begin(); it != input.end(); ++it) {
         if (is_members_key(it.key())) {
             if (auto r = take(it.value()); !r) return r.error();
-        } else if (ascii_iequals(it.key(), core_group_urn) && it.value().is_object()) {
+        } else if (common::iequals_ascii(it.key(), core_group_urn) && it.value().is_object()) {
             json core = json::object();  // attributes nested under the core URN: members taken out here too
             for (auto c = it.value().begin(); c != it.value().end(); ++c) {
-                if (ascii_iequals(c.key(), "members")) {
+                if (common::iequals_ascii(c.key(), "members")) {
                     if (auto r = take(c.value()); !r) return r.error();
                 } else {
                     core[c.key()] = c.value();

@@ -6,9 +6,9 @@
 #include "scim/attribute_projection.hpp"
 #include "scim/directory_error.hpp"
 #include "scim/etag.hpp"
+#include "scim/group_collection.hpp"
 #include "scim/group_patch.hpp"
 #include "scim/group_resource.hpp"
-#include "scim/group_source.hpp"
 #include "scim/json_body.hpp"
 #include "scim/schema.hpp"
 #include "scim/unknown_attributes.hpp"
@@ -46,7 +46,7 @@ http::response resource_response(unsigned status, const directory::group& g, std
 /// write are atomic. `change` gives the new resource and member steps from the current group (no members).
 /// Answers 200 with the resource when `representation`, else 204 with the ETag.
 http::response modify(
-    directory::directory& dir, const group_request_context& ctx, std::string_view id,
+    directory::tenant_directory& dir, const group_request_context& ctx, std::string_view id,
     const std::function<boost::system::result<directory::group_change, error>(const directory::group&)>&
         change,
     const projection& shape, bool representation) {
@@ -79,7 +79,7 @@ http::response modify(
     return resource_response(200, *updated, ctx.groups_url, shape);
 }
 
-search_target groups_of(const directory::directory& dir, const group_request_context& ctx,
+search_target groups_of(const directory::tenant_directory& dir, const group_request_context& ctx,
                         const resource_schema& schema) {
     return group_search_target(dir, std::string(ctx.tenant), ctx.groups_url, schema);
 }

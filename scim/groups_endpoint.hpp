@@ -32,7 +32,7 @@ struct group_request_context {
 /// not declare refused (unknown_attributes.hpp). Stateless apart from its references; thread-safe.
 class groups_endpoint {
   public:
-    groups_endpoint(directory::directory& dir, const service_settings& settings)
+    groups_endpoint(directory::tenant_directory& dir, const service_settings& settings)
         : dir_(dir), settings_(settings) {}
 
     /// POST /Groups with the request's JSON body.
@@ -55,7 +55,7 @@ class groups_endpoint {
     http::response remove(const group_request_context& ctx, std::string_view id) const;
 
   private:
-    directory::directory& dir_;
+    directory::tenant_directory& dir_;
     const service_settings& settings_;
 };
 

@@ -1,6 +1,6 @@
 #include "scim/json_lookup.hpp"
 
-#include "scim/name_compare.hpp"
+#include "common/ascii.hpp"
 
 namespace dirsync::scim {
 
@@ -9,7 +9,7 @@ const nlohmann::json* json_member(const nlohmann::json& object, std::string_view
     const auto& members = object.get_ref<const nlohmann::json::object_t&>();
     if (const auto it = members.find(key); it != members.end()) return &it->second;
     for (const auto& [name, value] : members)
-        if (ascii_iequals(name, key)) return &value;
+        if (common::iequals_ascii(name, key)) return &value;
     return nullptr;
 }
 
@@ -17,8 +17,8 @@ std::optional<bool> json_boolean(const nlohmann::json& value) noexcept {
     if (value.is_boolean()) return value.get<bool>();
     if (value.is_string()) {
         const auto& s = value.get_ref<const std::string&>();
-        if (ascii_iequals(s, "true")) return true;
-        if (ascii_iequals(s, "false")) return false;
+        if (common::iequals_ascii(s, "true")) return true;
+        if (common::iequals_ascii(s, "false")) return false;
     }
     return std::nullopt;
 }

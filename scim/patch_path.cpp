@@ -3,6 +3,8 @@
 #include <utility>
 #include <variant>
 
+#include "common/utf8.hpp"
+
 namespace dirsync::scim {
 
 namespace {
@@ -16,9 +18,7 @@ bool is_alpha(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c
 /// `text` cut (on a UTF-8 boundary) after `limit` bytes, "..." marking the cut.
 std::string shortened(std::string_view text, std::size_t limit) {
     if (text.size() <= limit) return std::string(text);
-    std::size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    return std::string(text.substr(0, cut)) + "...";
+    return std::string(common::utf8_prefix(text, limit)) + "...";
 }
 
 error invalid_path(std::string_view text, std::string_view why) {

@@ -18,9 +18,9 @@ using resource_visitor = std::function<bool(nlohmann::json&& resource)>;
 /// resource has, before any projection; with `id`), for lists and searches (see list_resources). Every
 /// method lists in the same stable "list order" (e.g. creation order). Implementations are per-request
 /// objects over the directory; none of the methods may throw for any input.
-class resource_source {
+class resource_collection {
   public:
-    virtual ~resource_source() = default;
+    virtual ~resource_collection() = default;
 
     /// The resource type's schemas, for filters and sorting.
     virtual const resource_schema& schema() const = 0;

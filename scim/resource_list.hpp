@@ -7,7 +7,7 @@
 
 #include "scim/attribute_projection.hpp"
 #include "scim/filter.hpp"
-#include "scim/resource_source.hpp"
+#include "scim/resource_collection.hpp"
 #include "scim/sort_spec.hpp"
 
 namespace dirsync::scim {
@@ -19,7 +19,7 @@ inline constexpr std::string_view list_response_message_urn =
 /// One resource type taking part in a list or search, and the projection its resources are returned with
 /// (made against the source's schema). Both must outlive the call.
 struct list_part {
-    const resource_source* source = nullptr;
+    const resource_collection* source = nullptr;
     const projection* shape = nullptr;
 };
 

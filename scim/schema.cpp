@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
-#include "scim/name_compare.hpp"
+#include "common/ascii.hpp"
 
 namespace dirsync::scim {
 
@@ -71,13 +71,13 @@ std::string_view to_string(uniqueness u) noexcept {
 
 const attribute* attribute::find_sub_attribute(std::string_view sub_name) const noexcept {
     for (const auto& a : sub_attributes)
-        if (ascii_iequals(a.name, sub_name)) return &a;
+        if (common::iequals_ascii(a.name, sub_name)) return &a;
     return nullptr;
 }
 
 const attribute* schema::find_attribute(std::string_view attribute_name) const noexcept {
     for (const auto& a : attributes)
-        if (ascii_iequals(a.name, attribute_name)) return &a;
+        if (common::iequals_ascii(a.name, attribute_name)) return &a;
     return nullptr;
 }
 
@@ -85,9 +85,9 @@ resource_schema::resource_schema(schema core, std::vector<schema> extensions)
     : core_(std::move(core)), extensions_(std::move(extensions)) {}
 
 const schema* resource_schema::find_schema(std::string_view urn) const noexcept {
-    if (ascii_iequals(core_.id, urn)) return &core_;
+    if (common::iequals_ascii(core_.id, urn)) return &core_;
     for (const auto& e : extensions_)
-        if (ascii_iequals(e.id, urn)) return &e;
+        if (common::iequals_ascii(e.id, urn)) return &e;
     return nullptr;
 }
 
@@ -119,8 +119,9 @@ attribute_lookup resource_schema::find(std::string_view schema_urn, std::string_
 }
 
 bool is_common_attribute(std::string_view attribute_name) noexcept {
-    return ascii_iequals(attribute_name, "id") || ascii_iequals(attribute_name, "externalId") ||
-           ascii_iequals(attribute_name, "meta") || ascii_iequals(attribute_name, "schemas");
+    return common::iequals_ascii(attribute_name, "id") ||
+           common::iequals_ascii(attribute_name, "externalId") ||
+           common::iequals_ascii(attribute_name, "meta") || common::iequals_ascii(attribute_name, "schemas");
 }
 
 namespace {

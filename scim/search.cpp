@@ -39,7 +39,7 @@ http::response answer_search(const search_request& request, std::span<const sear
 
     const filter* match_ptr = match ? &*match : nullptr;
     const sort_spec* sort_ptr = request.sort ? &*request.sort : nullptr;
-    std::vector<std::unique_ptr<resource_source>> sources;
+    std::vector<std::unique_ptr<resource_collection>> sources;
     std::vector<list_part> parts;
     sources.reserve(targets.size());
     parts.reserve(targets.size());

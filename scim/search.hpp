@@ -8,7 +8,7 @@
 #include "http/message.hpp"
 #include "scim/attribute_projection.hpp"
 #include "scim/filter.hpp"
-#include "scim/resource_source.hpp"
+#include "scim/resource_collection.hpp"
 #include "scim/search_request.hpp"
 #include "scim/service.hpp"
 #include "scim/sort_spec.hpp"
@@ -26,7 +26,7 @@ struct search_needs {
 /// tenant. Listing several gives a search across resource types (POST /.search at the service root).
 struct search_target {
     const resource_schema* schema = nullptr;
-    std::function<std::unique_ptr<resource_source>(const search_needs& needs)> open;
+    std::function<std::unique_ptr<resource_collection>(const search_needs& needs)> open;
 };
 
 /// Answers a list or search over `targets` in order, as a ListResponse (see list_resources). The filter is

@@ -2,25 +2,20 @@
 
 #include "common/casefold.hpp"
 #include "common/sha256.hpp"
+#include "http/error_response.hpp"
 #include "http/query_string.hpp"
 #include "scim/bulk_endpoint.hpp"
 #include "scim/discovery_endpoint.hpp"
-#include "scim/group_source.hpp"
+#include "scim/group_collection.hpp"
 #include "scim/groups_endpoint.hpp"
 #include "scim/json_body.hpp"
 #include "scim/search.hpp"
-#include "scim/user_source.hpp"
+#include "scim/user_collection.hpp"
 #include "scim/users_endpoint.hpp"
 
 namespace dirsync::scim {
 
 namespace {
-
-http::response method_not_allowed(std::string_view allow) {
-    auto res = to_response(error(405, "", "method not allowed here; allowed: " + std::string(allow)));
-    res.headers.push_back({"Allow", std::string(allow)});
-    return res;
-}
 
 http::response unauthorized(std::string_view detail) {
     auto res = to_response(error(401, "", std::string(detail)));
@@ -42,8 +37,9 @@ bool segment_is(std::string_view segment, std::string_view name) {
 
 /// The resource types POST /.search at the root covers (RFC 7644 §3.4.3), in the order of its results; each
 /// searchable resource type adds its target here.
-std::vector<search_target> root_search_targets(const directory::directory& dir, std::string_view tenant,
-                                               const std::string& base, const service_schemas& schemas) {
+std::vector<search_target> root_search_targets(const directory::tenant_directory& dir,
+                                               std::string_view tenant, const std::string& base,
+                                               const service_schemas& schemas) {
     std::vector<search_target> targets;
     targets.push_back(user_search_target(dir, std::string(tenant), base + "/Users", schemas.users()));
     targets.push_back(group_search_target(dir, std::string(tenant), base + "/Groups", schemas.groups()));
@@ -58,7 +54,8 @@ const tenant_options& service_settings::options_for(std::string_view tenant) con
     return it == tenants.end() ? defaults : it->second;
 }
 
-service::service(directory::directory& dir, const http::bearer_authenticator& auth, service_settings settings)
+service::service(directory::tenant_directory& dir, const http::bearer_authenticator& auth,
+                 service_settings settings)
     : dir_(dir), auth_(auth), settings_(std::move(settings)) {
     while (!settings_.base_path.empty() && settings_.base_path.back() == '/') settings_.base_path.pop_back();
     while (!settings_.public_base_url.empty() && settings_.public_base_url.back() == '/')
@@ -81,7 +78,7 @@ http::response service::handle(http::request& req) const {
 
     auto authorization = req.header("Authorization");
     if (!authorization) return unauthorized("authentication required: send Authorization: Bearer <token>");
-    auto tenant = auth_.tenant_for(*authorization);
+    auto tenant = auth_.principal_for(*authorization);
     if (!tenant) return unauthorized("the bearer token is not valid");
     directory::actor who{"scim-token", token_id(*authorization)};
 
@@ -113,9 +110,9 @@ http::response service::handle(http::request& req) const {
             else if (m == "POST")
                 res = users.create(ctx);
             else
-                res = method_not_allowed("GET, POST");
+                res = http::method_not_allowed("GET, POST");
         } else if (id == ".search") {
-            res = m == "POST" ? users.search(ctx) : method_not_allowed("POST");
+            res = m == "POST" ? users.search(ctx) : http::method_not_allowed("POST");
         } else {
             if (m == "GET")
                 res = users.get(ctx, id);
@@ -126,7 +123,7 @@ http::response service::handle(http::request& req) const {
             else if (m == "DELETE")
                 res = users.remove(ctx, id);
             else
-                res = method_not_allowed("GET, PUT, PATCH, DELETE");
+                res = http::method_not_allowed("GET, PUT, PATCH, DELETE");
         }
     } else if (segment_is(collection, "Groups")) {
         groups_endpoint groups(dir_, settings_);
@@ -138,9 +135,9 @@ http::response service::handle(http::request& req) const {
             else if (m == "POST")
                 res = groups.create(ctx);
             else
-                res = method_not_allowed("GET, POST");
+                res = http::method_not_allowed("GET, POST");
         } else if (id == ".search") {
-            res = m == "POST" ? groups.search(ctx) : method_not_allowed("POST");
+            res = m == "POST" ? groups.search(ctx) : http::method_not_allowed("POST");
         } else {
             if (m == "GET")
                 res = groups.get(ctx, id);
@@ -151,19 +148,19 @@ http::response service::handle(http::request& req) const {
             else if (m == "DELETE")
                 res = groups.remove(ctx, id);
             else
-                res = method_not_allowed("GET, PUT, PATCH, DELETE");
+                res = http::method_not_allowed("GET, PUT, PATCH, DELETE");
         }
     } else if (segment_is(collection, "Bulk") && id.empty()) {
         bulk_endpoint bulk(dir_, settings_);
         res = req.method == "POST" ? bulk.handle(bulk_request_context{req, *tenant, who, base})
-                                   : method_not_allowed("POST");
+                                   : http::method_not_allowed("POST");
     } else if (is_discovery_endpoint(collection)) {
         res = answer_discovery(req, collection, id, query, settings_, base);
     } else if (collection == ".search" && id.empty()) {
         res = req.method == "POST"
                   ? answer_search_body(req, root_search_targets(dir_, *tenant, base, *settings_.schemas),
                                        settings_)
-                  : method_not_allowed("POST");
+                  : http::method_not_allowed("POST");
     } else {
         res = to_response(not_found("no such endpoint: " + std::string(path)));
     }

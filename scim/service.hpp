@@ -57,7 +57,8 @@ struct service_settings {
 /// handler never throws for bad input. Thread-safe: may be called concurrently from all I/O threads.
 class service {
   public:
-    service(directory::directory& dir, const http::bearer_authenticator& auth, service_settings settings);
+    service(directory::tenant_directory& dir, const http::bearer_authenticator& auth,
+            service_settings settings);
 
     /// True when `target` is under `base_path`.
     bool owns(std::string_view target) const noexcept;
@@ -66,7 +67,7 @@ class service {
     http::response handle(http::request& req) const;
 
   private:
-    directory::directory& dir_;
+    directory::tenant_directory& dir_;
     const http::bearer_authenticator& auth_;
     service_settings settings_;
 };

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "scim/name_compare.hpp"
+#include "common/ascii.hpp"
 
 namespace dirsync::scim {
 
@@ -26,14 +26,15 @@ service_schemas::service_schemas(std::vector<schema> user_extensions, std::vecto
 
 const resource_type* service_schemas::find_resource_type(std::string_view name) const noexcept {
     for (const auto& t : types_)
-        if (ascii_iequals(t.name, name)) return &t;
+        if (common::iequals_ascii(t.name, name)) return &t;
     return nullptr;
 }
 
 std::vector<const schema*> service_schemas::served() const {
     std::vector<const schema*> out;
     const auto add = [&](const schema& s) {
-        if (std::none_of(out.begin(), out.end(), [&](const schema* x) { return ascii_iequals(x->id, s.id); }))
+        if (std::none_of(out.begin(), out.end(),
+                         [&](const schema* x) { return common::iequals_ascii(x->id, s.id); }))
             out.push_back(&s);
     };
     for (const auto& t : types_) add(t.schema->core());
@@ -44,13 +45,14 @@ std::vector<const schema*> service_schemas::served() const {
 
 const schema* service_schemas::find_served(std::string_view urn) const {
     for (const schema* s : served())
-        if (ascii_iequals(s->id, urn)) return s;
+        if (common::iequals_ascii(s->id, urn)) return s;
     return nullptr;
 }
 
 bool service_schemas::is_core(const schema& s) const noexcept {
-    return std::any_of(types_.begin(), types_.end(),
-                       [&](const resource_type& t) { return ascii_iequals(t.schema->core().id, s.id); });
+    return std::any_of(types_.begin(), types_.end(), [&](const resource_type& t) {
+        return common::iequals_ascii(t.schema->core().id, s.id);
+    });
 }
 
 const std::shared_ptr<const service_schemas>& default_service_schemas() {

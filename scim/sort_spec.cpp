@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <numeric>
 
+#include "common/ascii.hpp"
 #include "common/casefold.hpp"
 #include "scim/json_lookup.hpp"
-#include "scim/name_compare.hpp"
 
 namespace dirsync::scim {
 
@@ -57,9 +57,9 @@ boost::system::result<sort_spec, error> parse_sort_spec(std::string_view sort_by
                              "' is not an attribute path: " + path.error().message);
     out.path = std::move(*path);
     if (sort_order) {
-        if (ascii_iequals(*sort_order, "ascending"))
+        if (common::iequals_ascii(*sort_order, "ascending"))
             out.direction = sort_direction::ascending;
-        else if (ascii_iequals(*sort_order, "descending"))
+        else if (common::iequals_ascii(*sort_order, "descending"))
             out.direction = sort_direction::descending;
         else
             return invalid_value("sortOrder must be \"ascending\" or \"descending\"");
@@ -100,7 +100,8 @@ sort_key make_sort_key(const sort_spec& spec, const json& resource, const resour
     const auto part = [&](const json& v) -> const json* {
         if (!in_values) return &v;
         if (v.is_object()) return json_member(v, compared->name);
-        return ascii_iequals(compared->name, "value") ? &v : nullptr;  // a bare value answers to "value"
+        // a bare value answers to "value"
+        return common::iequals_ascii(compared->name, "value") ? &v : nullptr;
     };
     const json* chosen = nullptr;
     if (top->is_array()) {

@@ -10,9 +10,9 @@
 #include "scim/json_body.hpp"
 #include "scim/patch.hpp"
 #include "scim/unknown_attributes.hpp"
+#include "scim/user_collection.hpp"
 #include "scim/user_password.hpp"
 #include "scim/user_resource.hpp"
-#include "scim/user_source.hpp"
 
 namespace dirsync::scim {
 
@@ -51,7 +51,7 @@ http::response resource_response(unsigned status, const directory::user& u, std:
 /// directory's write transaction, so the If-Match check and the write are atomic. `password` (already
 /// hashed) is written with it.
 http::response modify(
-    directory::directory& dir, const user_request_context& ctx, std::string_view id,
+    directory::tenant_directory& dir, const user_request_context& ctx, std::string_view id,
     const resource_schema& schema, password_change password,
     const std::function<boost::system::result<json, error>(const directory::user&)>& change) {
     auto shape = requested_projection(ctx.req, schema);

@@ -25,7 +25,7 @@ struct user_request_context {
 /// resource; it is never returned. Stateless apart from its references; thread-safe.
 class users_endpoint {
   public:
-    users_endpoint(directory::directory& dir, const service_settings& settings)
+    users_endpoint(directory::tenant_directory& dir, const service_settings& settings)
         : dir_(dir), settings_(settings) {}
 
     /// POST /Users with the request's JSON body.
@@ -49,7 +49,7 @@ class users_endpoint {
     http::response remove(const user_request_context& ctx, std::string_view id) const;
 
   private:
-    directory::directory& dir_;
+    directory::tenant_directory& dir_;
     const service_settings& settings_;
 };
 

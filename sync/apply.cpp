@@ -8,7 +8,7 @@ namespace dirsync::sync {
 namespace {
 
 using json = nlohmann::json;
-using batch = directory::directory::batch;
+using batch = directory::tenant_directory::batch;
 using directory::member_ref;
 using directory::member_step;
 using directory::member_type;
@@ -23,7 +23,7 @@ std::string reason(const directory::error& e) {
 
 class applier {
   public:
-    applier(directory::directory& dir, const plan& p, const apply_options& opts)
+    applier(directory::tenant_directory& dir, const plan& p, const apply_options& opts)
         : dir_(dir), p_(p), opts_(opts), who_{"source", p.source} {
         auto& c = result_.counts;
         c.read = p.read_users;
@@ -245,7 +245,7 @@ class applier {
         if (remove) result_.counts.memberships_removed += g.remove.size();
     }
 
-    directory::directory& dir_;
+    directory::tenant_directory& dir_;
     const plan& p_;
     const apply_options& opts_;
     directory::actor who_;
@@ -257,7 +257,7 @@ class applier {
 
 }  // namespace
 
-current_records load_current(const directory::directory& dir, std::string_view tenant,
+current_records load_current(const directory::tenant_directory& dir, std::string_view tenant,
                              std::string_view source) {
     current_records out;
     dir.scan_source_users(tenant, source, [&](directory::user_brief&& u) {
@@ -271,7 +271,7 @@ current_records load_current(const directory::directory& dir, std::string_view t
     return out;
 }
 
-candidate_lookup directory_candidates(const directory::directory& dir, std::string tenant) {
+candidate_lookup directory_candidates(const directory::tenant_directory& dir, std::string tenant) {
     return [&dir, tenant = std::move(tenant)](match_key key, std::string_view value) {
         directory::user_index index = directory::user_index::external_id;
         switch (key) {
@@ -289,7 +289,7 @@ candidate_lookup directory_candidates(const directory::directory& dir, std::stri
     };
 }
 
-apply_result apply(directory::directory& dir, const plan& p, const apply_options& opts) {
+apply_result apply(directory::tenant_directory& dir, const plan& p, const apply_options& opts) {
     return applier(dir, p, opts).run();
 }
 

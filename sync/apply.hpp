@@ -14,12 +14,12 @@ namespace dirsync::sync {
 
 /// The records `source` owns in `tenant`, as a reconcile reads them: users and groups, each from one
 /// consistent snapshot, through the directory's (tenant, source) indexes.
-current_records load_current(const directory::directory& dir, std::string_view tenant,
+current_records load_current(const directory::tenant_directory& dir, std::string_view tenant,
                              std::string_view source);
 
 /// A candidate_lookup answered by the directory's indexes (externalId exactly, userName and emails
 /// case-insensitively), for `tenant`.
-candidate_lookup directory_candidates(const directory::directory& dir, std::string tenant);
+candidate_lookup directory_candidates(const directory::tenant_directory& dir, std::string tenant);
 
 struct apply_options {
     std::size_t chunk_size = 1000;  ///< changes per write transaction (readers wait for none of them long)
@@ -40,6 +40,6 @@ struct apply_result {
 /// counted `held_back`. An entry whose write fails (userName taken by an unrelated record, a record changed
 /// since the plan, ...) is counted `failed` with "dn: reason" and the run goes on. Members whose record
 /// could not be created are left out. Store failures throw; the chunks committed before stay.
-apply_result apply(directory::directory& dir, const plan& p, const apply_options& opts = {});
+apply_result apply(directory::tenant_directory& dir, const plan& p, const apply_options& opts = {});
 
 }  // namespace dirsync::sync

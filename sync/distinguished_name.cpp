@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.hpp"
 #include "common/casefold.hpp"
 
 namespace dirsync::sync {
@@ -21,13 +22,6 @@ int hex_value(char c) {
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
-}
-
-std::string ascii_lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
 }
 
 std::string_view trim_spaces(std::string_view s) {
@@ -56,7 +50,7 @@ std::optional<std::vector<std::vector<ava>>> parse(std::string_view dn) {
             // #hex: the BER encoding; compared as written (lowercased).
             std::size_t start = i;
             while (i < dn.size() && dn[i] != ',' && dn[i] != '+' && dn[i] != ';') ++i;
-            value = ascii_lower(trim_spaces(dn.substr(start, i - start)));
+            value = common::to_lower_ascii(trim_spaces(dn.substr(start, i - start)));
             kept = value.size();
         } else {
             while (i < dn.size() && dn[i] != ',' && dn[i] != '+' && dn[i] != ';') {
@@ -81,7 +75,7 @@ std::optional<std::vector<std::vector<ava>>> parse(std::string_view dn) {
             }
             value.resize(kept);  // unescaped trailing spaces are not part of the value
         }
-        current.push_back(ava{ascii_lower(type), std::move(value)});
+        current.push_back(ava{common::to_lower_ascii(type), std::move(value)});
         if (i >= dn.size()) break;
         char separator = dn[i++];
         if (separator != '+') {
@@ -115,7 +109,7 @@ std::string escape_value(std::string_view value) {
 
 std::string normalize_dn(std::string_view dn) {
     auto rdns = parse(dn);
-    if (!rdns) return ascii_lower(trim_spaces(dn));
+    if (!rdns) return common::to_lower_ascii(trim_spaces(dn));
     std::string out;
     for (auto& rdn : *rdns) {
         for (auto& a : rdn) a.value = common::fold_case(a.value);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/clock.hpp"
+#include "common/utf8.hpp"
 #include "ldap/guid.hpp"
 #include "sync/distinguished_name.hpp"
 #include "sync/ldap_filter_match.hpp"
@@ -45,40 +46,6 @@ struct resource_rules {
     std::string core_urn;
     std::string required_attribute;  // userName or displayName
 };
-
-bool valid_utf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t extra = 0;
-        std::uint32_t cp = 0;
-        if (c >= 0xc2 && c <= 0xdf) {
-            extra = 1;
-            cp = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            extra = 2;
-            cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            extra = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (s.size() - i <= extra) return false;
-        for (std::size_t k = 1; k <= extra; ++k) {
-            auto d = static_cast<unsigned char>(s[i + k]);
-            if ((d & 0xc0) != 0x80) return false;
-            cp = (cp << 6) | (d & 0x3f);
-        }
-        if (extra == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) return false;
-        if (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) return false;
-        i += extra + 1;
-    }
-    return true;
-}
 
 bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -154,7 +121,7 @@ std::optional<json> convert(const std::string& value, scim::attribute_type type,
         default:
             break;
     }
-    if (!valid_utf8(value)) {
+    if (!common::is_valid_utf8(value)) {
         problem = "is not UTF-8 text (a binary attribute needs |base64 or |guid)";
         return std::nullopt;
     }
@@ -260,7 +227,7 @@ std::optional<std::string> read_anchor(const ldap::entry& e, const resource_rule
             return std::nullopt;
         }
         case anchor_form::lowercase:
-            if (!valid_utf8(raw)) {
+            if (!common::is_valid_utf8(raw)) {
                 reason = rules.anchor + " is not text";
                 return std::nullopt;
             }

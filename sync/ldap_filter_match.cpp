@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "common/ascii.hpp"
 #include "common/casefold.hpp"
 #include "sync/distinguished_name.hpp"
 
@@ -14,10 +15,6 @@ namespace {
 
 constexpr std::string_view bit_and_rule = "1.2.840.113556.1.4.803";
 constexpr std::string_view bit_or_rule = "1.2.840.113556.1.4.804";
-
-std::string ascii_lower(std::string_view s) { return ldap::lowercase_attribute(s); }
-
-bool equal_ascii_nocase(std::string_view a, std::string_view b) { return ascii_lower(a) == ascii_lower(b); }
 
 // How values of an attribute compare.
 enum class syntax { text, dn, binary };
@@ -184,7 +181,7 @@ compile_result build(const config::ldap_filter& f, filter_node& out, std::vector
         default:
             break;
     }
-    out.attribute = ascii_lower(f.attribute);
+    out.attribute = ldap::lowercase_attribute(f.attribute);
     out.values = syntax_of(out.attribute);
     bool object_class_presence = f.type == kind::present && out.attribute == "objectclass";
     if (!object_class_presence && !out.attribute.empty()) attributes.push_back(out.attribute);
@@ -224,12 +221,12 @@ compile_result build(const config::ldap_filter& f, filter_node& out, std::vector
             if (f.attribute.empty())
                 return config::ldap_filter_error(f.position, "an extensible match needs an attribute here");
             const auto& rule = f.matching_rule;
-            if (rule.empty() || equal_ascii_nocase(rule, "caseIgnoreMatch") || rule == "2.5.13.2") {
+            if (rule.empty() || common::iequals_ascii(rule, "caseIgnoreMatch") || rule == "2.5.13.2") {
                 out.kind = op::equal;
                 out.value = normalized(out.values, f.value);
                 return {};
             }
-            if (equal_ascii_nocase(rule, "caseExactMatch") || rule == "2.5.13.5") {
+            if (common::iequals_ascii(rule, "caseExactMatch") || rule == "2.5.13.5") {
                 out.kind = op::exact_equal;
                 out.value = f.value;
                 return {};

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/ascii.hpp"
+
 namespace dirsync::sync {
 
 namespace {
@@ -11,26 +13,18 @@ bool is_name_char(char c) {
     return is_alpha(c) || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '$';
 }
 
-bool equal_nocase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char c) {
-                   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-               };
-               return lower(x) == lower(y);
-           });
-}
-
 // Optimal string alignment distance, ASCII case-insensitive: a swap of two neighbours ("titel") costs 1.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    using common::ascii_lower;
     std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
     for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
     for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
         for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+            std::size_t cost = ascii_lower(a[i - 1]) == ascii_lower(b[j - 1]) ? 0 : 1;
             d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1]))
+            if (i > 1 && j > 1 && ascii_lower(a[i - 1]) == ascii_lower(b[j - 2]) &&
+                ascii_lower(a[i - 2]) == ascii_lower(b[j - 1]))
                 d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
         }
     }
@@ -72,7 +66,7 @@ class target_parser {
         std::size_t attribute_at = 0;
         const scim::schema* named_schema = nullptr;
         std::string urn;
-        if (head.size() > 4 && equal_nocase(head.substr(0, 4), "urn:")) {
+        if (head.size() > 4 && common::iequals_ascii(head.substr(0, 4), "urn:")) {
             auto colon = head.rfind(':');
             urn = std::string(head.substr(0, colon));
             named_schema = schema_.find_schema(urn);
@@ -109,7 +103,7 @@ class target_parser {
                 return mapping_error(pos_, "expected ' eq ' after '" + selector_attribute + "'");
             std::size_t op_at = pos_;
             auto op = name();
-            if (!equal_nocase(op, "eq"))
+            if (!common::iequals_ascii(op, "eq"))
                 return mapping_error(op_at,
                                      "a target selects an element with 'eq' only, e.g. emails[type eq "
                                      "\"work\"].value");
@@ -177,7 +171,7 @@ class target_parser {
                 return mapping_error(
                     selector_at,
                     "'" + a.name + "' is single-valued: it has no elements to select with [...]");
-            if (equal_nocase(selector_attribute, out.sub_attribute))
+            if (common::iequals_ascii(selector_attribute, out.sub_attribute))
                 return mapping_error(sub_at, "the selected sub-attribute '" + out.sub_attribute +
                                                  "' cannot also be the one mapped");
             out.selector_attribute = std::move(selector_attribute);
@@ -242,13 +236,13 @@ class target_parser {
     }
 
     std::optional<std::string> refusal(const scim::attribute& a) const {
-        if (kind_ == target_kind::user && equal_nocase(a.name, "active"))
+        if (kind_ == target_kind::user && common::iequals_ascii(a.name, "active"))
             return "'active' is not mapped: users.disabled_when decides whether a user is active";
-        if (kind_ == target_kind::group && equal_nocase(a.name, "members"))
+        if (kind_ == target_kind::group && common::iequals_ascii(a.name, "members"))
             return "'members' is not mapped: group members come from groups.member_attribute";
-        if (equal_nocase(a.name, "password"))
+        if (common::iequals_ascii(a.name, "password"))
             return "'password' is never mapped: dirsyncd does not take passwords from a source";
-        if (equal_nocase(a.name, "schemas")) return "'schemas' is not mapped: dirsyncd fills it in";
+        if (common::iequals_ascii(a.name, "schemas")) return "'schemas' is not mapped: dirsyncd fills it in";
         if (a.mutability == scim::mutability::read_only) return "'" + a.name + "' is read-only";
         return std::nullopt;
     }

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/ascii.hpp"
 #include "ldap/detail/message.hpp"
 
 namespace dirsync::ldap::detail {
@@ -19,21 +20,11 @@ timeval to_timeval(std::chrono::milliseconds d) {
                    static_cast<suseconds_t>((d.count() % 1000) * 1000)};
 }
 
-bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != prefix[i]) return false;
-    }
-    return true;
-}
-
 /// True when any URL of the (space- or comma-separated) list is ldaps://.
 bool uses_ldaps(std::string_view urls) {
     for (std::size_t i = 0; i < urls.size(); ++i) {
         if ((i == 0 || urls[i - 1] == ' ' || urls[i - 1] == ',') &&
-            starts_with_nocase(urls.substr(i), "ldaps://"))
+            common::istarts_with_ascii(urls.substr(i), "ldaps://"))
             return true;
     }
     return false;

@@ -22,10 +22,12 @@ class DirectoryTest : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
     store::database db_{dir_.file("d.db")};
-    directory dir{db_};
+    tenant_directory dir{db_};
     actor who{"scim-token", "0123abcd"};
 
-    void SetUp() override { dir.sync_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", 2}}); }
+    void SetUp() override {
+        dir.configure_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", 2}});
+    }
 
     static user_write write(json resource) {
         user_write w;
@@ -268,7 +270,7 @@ TEST_F(DirectoryTest, AuditEventsAreWrittenWithTheChange) {
 }
 
 TEST_F(DirectoryTest, BatchIsAllOrNothing) {
-    auto r = dir.in_batch(who, [&](directory::batch& b) -> result<void> {
+    auto r = dir.in_batch(who, [&](tenant_directory::batch& b) -> result<void> {
         if (auto u = b.create_user("acme", write(person("one"))); !u) return u.error();
         if (auto u = b.create_user("acme", write(person("two"))); !u) return u.error();
         if (auto u = b.create_user("acme", write(person("ONE"))); !u) return u.error();  // duplicate
@@ -279,7 +281,7 @@ TEST_F(DirectoryTest, BatchIsAllOrNothing) {
     EXPECT_EQ(dir.count_users("acme"), 0);
     EXPECT_TRUE(dir.audit_log("acme", 10).empty());
 
-    ASSERT_TRUE(dir.in_batch(who, [&](directory::batch& b) -> result<void> {
+    ASSERT_TRUE(dir.in_batch(who, [&](tenant_directory::batch& b) -> result<void> {
         for (int i = 0; i < 100; ++i)
             if (auto u = b.create_user("acme", write(person("u" + std::to_string(i)))); !u) return u.error();
         return {};
@@ -325,14 +327,14 @@ TEST(DirectoryReopen, DataSurvivesReopen) {
     std::string id;
     {
         store::database db(tmp.file("x.db"));
-        directory dir(db);
-        dir.sync_tenants({{"acme", "Acme", std::nullopt}});
+        tenant_directory dir(db);
+        dir.configure_tenants({{"acme", "Acme", std::nullopt}});
         auto u = dir.create_user({"cli", "test"}, "acme", as_write(json{{"userName", "keep"}}));
         ASSERT_TRUE(u);
         id = u->id;
     }
     store::database db(tmp.file("x.db"));
-    directory dir(db);
+    tenant_directory dir(db);
     auto u = dir.get_user("acme", id);
     ASSERT_TRUE(u);
     EXPECT_EQ(u->user_name, "keep");

@@ -17,11 +17,11 @@ class GroupsTest : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
     store::database db_{dir_.file("d.db")};
-    directory dir{db_};
+    tenant_directory dir{db_};
     actor who{"scim-token", "0123abcd"};
 
     void SetUp() override {
-        dir.sync_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", std::nullopt}});
+        dir.configure_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", std::nullopt}});
     }
 
     std::string make_user(const std::string& tenant, const std::string& name) {

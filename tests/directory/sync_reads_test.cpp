@@ -18,12 +18,12 @@ class SyncReadsTest : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
     store::database db_{dir_.file("d.db")};
-    directory dir{db_};
+    tenant_directory dir{db_};
     actor scim{"scim-token", "0123abcd"};
     actor sync{"source", "corp"};
 
     void SetUp() override {
-        dir.sync_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", std::nullopt}});
+        dir.configure_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", std::nullopt}});
     }
 
     static json person(const std::string& name) {
@@ -221,8 +221,8 @@ TEST_F(SyncReadsTest, SyncedGroupsCarrySourceAndAnchor) {
 TEST_F(SyncReadsTest, AFailedBatchStepIsUndoneAloneAndTheBatchCommits) {
     make("acme", "taken", "scim", std::nullopt);
     std::vector<error_code> failures;
-    auto r = dir.in_batch(sync, [&](directory::batch& b) -> result<void> {
-        auto first = b.step([](directory::batch& s) -> result<void> {
+    auto r = dir.in_batch(sync, [&](tenant_directory::batch& b) -> result<void> {
+        auto first = b.step([](tenant_directory::batch& s) -> result<void> {
             user_write w;
             w.resource = person("first");
             w.source = "corp";
@@ -233,7 +233,7 @@ TEST_F(SyncReadsTest, AFailedBatchStepIsUndoneAloneAndTheBatchCommits) {
         });
         EXPECT_TRUE(first);
         // A group create whose member does not exist fails after its row was inserted: the step undoes it.
-        auto bad_group = b.step([](directory::batch& s) -> result<void> {
+        auto bad_group = b.step([](tenant_directory::batch& s) -> result<void> {
             group_write w;
             w.resource = json{{"displayName", "Broken"}};
             w.source = "corp";
@@ -244,7 +244,7 @@ TEST_F(SyncReadsTest, AFailedBatchStepIsUndoneAloneAndTheBatchCommits) {
             return {};
         });
         if (!bad_group) failures.push_back(bad_group.error().code);
-        auto dup = b.step([](directory::batch& s) -> result<void> {
+        auto dup = b.step([](tenant_directory::batch& s) -> result<void> {
             user_write w;
             w.resource = person("TAKEN");
             w.source = "corp";

@@ -15,16 +15,16 @@ bearer_authenticator two_tenants() {
 
 TEST(BearerAuthenticator, RightTokenGivesItsTenant) {
     const auto auth = two_tenants();
-    EXPECT_EQ(auth.tenant_for("Bearer acme-token-1"), "acme");
-    EXPECT_EQ(auth.tenant_for("Bearer acme-token-2"), "acme");
-    EXPECT_EQ(auth.tenant_for("Bearer globex-token"), "globex");
+    EXPECT_EQ(auth.principal_for("Bearer acme-token-1"), "acme");
+    EXPECT_EQ(auth.principal_for("Bearer acme-token-2"), "acme");
+    EXPECT_EQ(auth.principal_for("Bearer globex-token"), "globex");
 }
 
 TEST(BearerAuthenticator, SchemeIsCaseInsensitive) {
     const auto auth = two_tenants();
-    EXPECT_EQ(auth.tenant_for("bearer globex-token"), "globex");
-    EXPECT_EQ(auth.tenant_for("BEARER globex-token"), "globex");
-    EXPECT_EQ(auth.tenant_for("Bearer   globex-token"), "globex");  // 1*SP
+    EXPECT_EQ(auth.principal_for("bearer globex-token"), "globex");
+    EXPECT_EQ(auth.principal_for("BEARER globex-token"), "globex");
+    EXPECT_EQ(auth.principal_for("Bearer   globex-token"), "globex");  // 1*SP
 }
 
 TEST(BearerAuthenticator, RejectsEverythingElse) {
@@ -48,12 +48,13 @@ TEST(BearerAuthenticator, RejectsEverythingElse) {
         "Bearer globex-toke",
         "Token globex-token",
     };
-    for (const char* value : rejected) EXPECT_EQ(auth.tenant_for(value), std::nullopt) << '"' << value << '"';
+    for (const char* value : rejected)
+        EXPECT_EQ(auth.principal_for(value), std::nullopt) << '"' << value << '"';
 }
 
 TEST(BearerAuthenticator, NoTenantsRejectsAll) {
     const bearer_authenticator auth({});
-    EXPECT_EQ(auth.tenant_for("Bearer anything"), std::nullopt);
+    EXPECT_EQ(auth.principal_for("Bearer anything"), std::nullopt);
 }
 
 TEST(BearerAuthenticator, DuplicateDigestIsAConfigurationError) {
@@ -69,8 +70,8 @@ TEST(BearerAuthenticator, FromTenants) {
     tenants[1].scim_tokens = {common::sha256("t3")};
     const auto auth = bearer_authenticator::from_tenants(tenants);
     EXPECT_EQ(auth.size(), 3u);
-    EXPECT_EQ(auth.tenant_for("Bearer t2"), "acme");
-    EXPECT_EQ(auth.tenant_for("Bearer t3"), "globex");
+    EXPECT_EQ(auth.principal_for("Bearer t2"), "acme");
+    EXPECT_EQ(auth.principal_for("Bearer t3"), "globex");
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ class BulkEndpointTest : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
     store::database db_{dir_.file("s.db")};
-    directory::directory dir{db_};
+    directory::tenant_directory dir{db_};
     http::bearer_authenticator auth{
         {{"acme", common::sha256("acme-token")}, {"globex", common::sha256("globex-token")}}};
     service_settings settings = [] {
@@ -32,7 +32,7 @@ class BulkEndpointTest : public ::testing::Test {
     }();
 
     void SetUp() override {
-        dir.sync_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", std::nullopt}});
+        dir.configure_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", std::nullopt}});
     }
 
     http::response post_bulk(const std::string& body, const std::string& token = "acme-token") {

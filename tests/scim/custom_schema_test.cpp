@@ -62,13 +62,13 @@ class CustomSchemaService : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
     store::database db_{dir_.file("s.db")};
-    directory::directory dir{db_};
+    directory::tenant_directory dir{db_};
     http::bearer_authenticator auth{
         {{"lenient", common::sha256("lenient-token")}, {"strict", common::sha256("strict-token")}}};
     std::unique_ptr<service> svc;
 
     void SetUp() override {
-        dir.sync_tenants({{"lenient", "Lenient", std::nullopt}, {"strict", "Strict", std::nullopt}});
+        dir.configure_tenants({{"lenient", "Lenient", std::nullopt}, {"strict", "Strict", std::nullopt}});
         service_settings settings;
         settings.public_base_url = "https://h/scim/v2";
         settings.schemas = acme_schemas();

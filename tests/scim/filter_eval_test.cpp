@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "common/ascii.hpp"
 #include "common/casefold.hpp"
 #include "scim/filter.hpp"
 #include "scim/json_lookup.hpp"
-#include "scim/name_compare.hpp"
 #include "scim/schema.hpp"
 
 namespace dirsync::scim {
@@ -885,11 +885,11 @@ TEST(FilterIndex, ReturnedEqualityIsNecessary) {
 // -----------------------------------------------------------------------------------------------------------
 
 TEST(CaseFold, NamesCompareAsciiCaseInsensitively) {
-    EXPECT_TRUE(ascii_iequals("userName", "USERNAME"));
-    EXPECT_TRUE(ascii_iequals("", ""));
-    EXPECT_FALSE(ascii_iequals("userName", "userNam"));
-    EXPECT_FALSE(ascii_iequals("\xC3\x89", "\xC3\xA9"));
-    EXPECT_FALSE(ascii_iequals("a[", "A{"));
+    EXPECT_TRUE(common::iequals_ascii("userName", "USERNAME"));
+    EXPECT_TRUE(common::iequals_ascii("", ""));
+    EXPECT_FALSE(common::iequals_ascii("userName", "userNam"));
+    EXPECT_FALSE(common::iequals_ascii("\xC3\x89", "\xC3\xA9"));
+    EXPECT_FALSE(common::iequals_ascii("a[", "A{"));
 }
 
 /// Values fold with common::fold_case, the function the directory's stored keys use, so index look-ups and

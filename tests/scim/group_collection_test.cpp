@@ -1,4 +1,4 @@
-#include "scim/group_source.hpp"
+#include "scim/group_collection.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,12 +15,12 @@ class GroupSourceTest : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
     store::database db_{dir_.file("s.db")};
-    directory::directory dir{db_};
+    directory::tenant_directory dir{db_};
     directory::actor who{"cli", "test"};
     std::string group_id;
 
     void SetUp() override {
-        dir.sync_tenants({{"acme", "Acme", std::nullopt}});
+        dir.configure_tenants({{"acme", "Acme", std::nullopt}});
         directory::user_write u;
         u.resource = json{{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}}, {"userName", "a"}};
         auto user = dir.create_user(who, "acme", u);
@@ -58,7 +58,7 @@ TEST_F(GroupSourceTest, MembersAreReadOnlyWhenNeeded) {
     EXPECT_TRUE(found("excludedAttributes=members&filter=members.value%20pr").contains("members"));
 }
 
-TEST(GroupSource, FilterMentionsMembers) {
+TEST(GroupCollection, FilterMentionsMembers) {
     EXPECT_TRUE(filter_mentions_members(*parse_filter("members[value eq \"x\"]")));
     EXPECT_TRUE(filter_mentions_members(*parse_filter("displayName eq \"a\" or not (Members.display pr)")));
     EXPECT_FALSE(filter_mentions_members(*parse_filter("displayName eq \"members\"")));

@@ -10,8 +10,8 @@ namespace {
 
 using nlohmann::json;
 
-/// An in-memory resource_source that records which access paths were used.
-class memory_source final : public resource_source {
+/// An in-memory resource_collection that records which access paths were used.
+class memory_source final : public resource_collection {
   public:
     memory_source(const resource_schema& schema, std::vector<json> items)
         : schema_(schema), items_(std::move(items)) {}
@@ -162,7 +162,7 @@ TEST(ResourceListSorted, ResourceGoneBeforeThePageIsRead) {
     fixture f;
     auto spec = parse_sort_spec("userName", std::nullopt);
     ASSERT_TRUE(spec);
-    struct vanishing final : resource_source {
+    struct vanishing final : resource_collection {
         const memory_source& inner;
         explicit vanishing(const memory_source& m) : inner(m) {}
         const resource_schema& schema() const override { return inner.schema(); }

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "scim/name_compare.hpp"
+#include "common/ascii.hpp"
 
 namespace dirsync::scim {
 namespace {
@@ -258,7 +258,7 @@ TEST_P(ScimSchemaLookup, Finds) {
     } else {
         ASSERT_TRUE(r);
         EXPECT_EQ(r.leaf->name, c.leaf);
-        EXPECT_TRUE(ascii_iequals(r.top->name, c.attribute));
+        EXPECT_TRUE(common::iequals_ascii(r.top->name, c.attribute));
     }
     if (c.owner.empty()) {
         EXPECT_EQ(r.owner, nullptr);

@@ -47,13 +47,13 @@ class ApplyTest : public ::testing::Test {
   protected:
     testing::temp_dir tmp_;
     store::database db_{tmp_.file("d.db")};
-    directory::directory dir{db_};
+    directory::tenant_directory dir{db_};
     directory::actor scim{"scim-token", "0123abcd"};
     policy rules;
     common::timestamp now = common::from_epoch_ms(1'800'000'000'000);
 
     void SetUp() override {
-        dir.sync_tenants({{"acme", "Acme", std::nullopt}, {"small", "Small", 1}});
+        dir.configure_tenants({{"acme", "Acme", std::nullopt}, {"small", "Small", 1}});
         rules.source = "corp";
         rules.tenant = "acme";
     }
