@@ -253,8 +253,9 @@ class session {
         bhttp::response<bhttp::string_body> out;
         auto log_failure = [&](common::log_level level, std::string_view what) {
             common::log(level, "http: request handler failed for " + std::string(in.method_string()) + " \"" +
-                                   escape_for_log(in.target(), max_logged_target_bytes) + "\" from " +
-                                   remote_ + ": " + escape_for_log(what, max_logged_error_bytes));
+                                   escape_for_log(redact_target(in.target()), max_logged_target_bytes) +
+                                   "\" from " + remote_ + ": " +
+                                   escape_for_log(what, max_logged_error_bytes));
         };
         auto failed = [&](std::string_view what) {
             log_failure(common::log_level::error, what);
