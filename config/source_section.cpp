@@ -13,6 +13,7 @@
 #include "config/duration.hpp"
 #include "config/ldap_filter.hpp"
 #include "config/local_file.hpp"
+#include "ldap/filter_escape.hpp"
 
 namespace dirsync::config {
 
@@ -634,7 +635,7 @@ class source_reader {
             auto value = read_string(sink_, *equals);
             if (!value) return std::nullopt;
             return std::optional<located_text>(
-                located_text{"(" + *attribute + "=" + escape_filter_value(*value) + ")", at});
+                located_text{"(" + *attribute + "=" + ldap::escape_filter_value(*value) + ")", at});
         }
         auto is_present = read_bool(sink_, *present);
         if (!is_present) return std::nullopt;
@@ -645,22 +646,6 @@ class source_reader {
             return std::nullopt;
         }
         return std::optional<located_text>(located_text{"(" + *attribute + "=*)", at});
-    }
-
-    static std::string escape_filter_value(std::string_view value) {
-        static constexpr char hex[] = "0123456789abcdef";
-        std::string out;
-        for (char c : value) {
-            auto u = static_cast<unsigned char>(c);
-            if (c == '*' || c == '(' || c == ')' || c == '\\' || u < 0x20 || u == 0x7f) {
-                out += '\\';
-                out += hex[u >> 4];
-                out += hex[u & 0x0f];
-            } else {
-                out += c;
-            }
-        }
-        return out;
     }
 
     // `map:` target -> expression, or target -> { value, when, required }.
