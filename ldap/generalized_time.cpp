@@ -1,5 +1,6 @@
 #include "ldap/generalized_time.hpp"
 
+#include <cstdint>
 #include <cstdio>
 
 namespace dirsync::ldap {
@@ -18,26 +19,41 @@ std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t co
 
 }  // namespace
 
-std::optional<directory_time> parse_generalized_time(std::string_view text) {
+std::optional<precise_directory_time> parse_generalized_time_ms(std::string_view text) {
     using namespace std::chrono;
     auto year = digits(text, 0, 4);
     auto month = digits(text, 4, 2);
     auto day = digits(text, 6, 2);
     auto hour = digits(text, 8, 2);
-    auto minute = digits(text, 10, 2);
-    if (!year || !month || !day || !hour || !minute) return std::nullopt;
-    std::size_t pos = 12;
+    if (!year || !month || !day || !hour) return std::nullopt;
+    std::size_t pos = 10;
+    int minute = 0;
     int second = 0;
-    if (auto s = digits(text, pos, 2)) {
-        second = *s;
+    milliseconds last_unit = hours(1);  // what a fraction is a fraction of
+    if (auto m = digits(text, pos, 2)) {
+        minute = *m;
         pos += 2;
+        last_unit = minutes(1);
+        if (auto s = digits(text, pos, 2)) {
+            second = *s;
+            pos += 2;
+            last_unit = seconds(1);
+        }
     }
-    // A fraction of the last unit given (RFC 4517 allows "." or ","): dropped, but it must be well-formed.
+    milliseconds fraction{0};
     if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
         ++pos;
         const std::size_t start = pos;
-        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+        std::int64_t numerator = 0;
+        std::int64_t denominator = 1;
+        for (; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) {
+            if (pos - start < 9) {  // nine digits are finer than a millisecond of any unit
+                numerator = numerator * 10 + (text[pos] - '0');
+                denominator *= 10;
+            }
+        }
         if (pos == start) return std::nullopt;
+        fraction = milliseconds(numerator * last_unit.count() / denominator);
     }
     int offset_minutes = 0;
     if (pos < text.size() && text[pos] == 'Z') {
@@ -58,13 +74,19 @@ std::optional<directory_time> parse_generalized_time(std::string_view text) {
         return std::nullopt;  // local time without a zone: ambiguous, refused
     }
     if (pos != text.size()) return std::nullopt;
-    if (*hour > 23 || *minute > 59 || second > 60) return std::nullopt;
+    if (*hour > 23 || minute > 59 || second > 60) return std::nullopt;
     const year_month_day date{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
                               std::chrono::day(static_cast<unsigned>(*day))};
     if (!date.ok()) return std::nullopt;
     // A leap second counts as the last second of its minute.
-    const auto t = sys_days(date) + hours(*hour) + minutes(*minute) + seconds(second == 60 ? 59 : second);
-    return directory_time(t - minutes(offset_minutes));
+    const auto t = sys_days(date) + hours(*hour) + minutes(minute) + seconds(second == 60 ? 59 : second);
+    return precise_directory_time(t + fraction - minutes(offset_minutes));
+}
+
+std::optional<directory_time> parse_generalized_time(std::string_view text) {
+    auto t = parse_generalized_time_ms(text);
+    if (!t) return std::nullopt;
+    return std::chrono::floor<std::chrono::seconds>(*t);
 }
 
 std::string format_generalized_time(directory_time t) {

@@ -8,6 +8,7 @@
 
 #include "common/clock.hpp"
 #include "common/utf8.hpp"
+#include "ldap/generalized_time.hpp"
 #include "ldap/guid.hpp"
 #include "sync/distinguished_name.hpp"
 #include "sync/ldap_filter_match.hpp"
@@ -47,46 +48,12 @@ struct resource_rules {
     std::string required_attribute;  // userName or displayName
 };
 
-bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// LDAP GeneralizedTime (RFC 4517 §3.3.13: YYYYMMDDHH[MM[SS]][(.|,)fraction](Z|+hhmm|-hhmm)) or RFC 3339,
-// to RFC 3339 UTC with milliseconds; nullopt when neither.
+// LDAP GeneralizedTime (ldap::parse_generalized_time_ms) or RFC 3339, to RFC 3339 UTC with milliseconds;
+// nullopt when neither.
 std::optional<std::string> to_date_time(std::string_view text) {
     if (auto t = common::parse_rfc3339(text)) return common::format_rfc3339(*t);
-    if (text.size() < 11 || !all_digits(text.substr(0, 10))) return std::nullopt;
-    std::string out = std::string(text.substr(0, 4)) + "-" + std::string(text.substr(4, 2)) + "-" +
-                      std::string(text.substr(6, 2)) + "T" + std::string(text.substr(8, 2));
-    std::size_t i = 10;
-    std::string minutes = "00";
-    std::string seconds = "00";
-    if (i + 2 <= text.size() && all_digits(text.substr(i, 2))) {
-        minutes = std::string(text.substr(i, 2));
-        i += 2;
-        if (i + 2 <= text.size() && all_digits(text.substr(i, 2))) {
-            seconds = std::string(text.substr(i, 2));
-            i += 2;
-        }
-    }
-    out += ":" + minutes + ":" + seconds;
-    if (i < text.size() && (text[i] == '.' || text[i] == ',')) {
-        std::size_t start = ++i;
-        while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-        if (i == start) return std::nullopt;
-        out += "." + std::string(text.substr(start, i - start));
-    }
-    auto zone = text.substr(i);
-    if (zone == "Z") {
-        out += "Z";
-    } else if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-') && all_digits(zone.substr(1))) {
-        out += std::string(zone.substr(0, 3)) + ":" + std::string(zone.substr(3, 2));
-    } else {
-        return std::nullopt;
-    }
-    auto t = common::parse_rfc3339(out);
-    if (!t) return std::nullopt;
-    return common::format_rfc3339(*t);
+    if (auto t = ldap::parse_generalized_time_ms(text)) return common::format_rfc3339(*t);
+    return std::nullopt;
 }
 
 // The mapped text as a JSON value of the target's type; nullopt (and a note) when it does not convert.

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "common/clock.hpp"
+
 namespace dirsync::ldap {
 namespace {
 
@@ -31,6 +33,31 @@ TEST(GeneralizedTime, ParsesWhatDirectoriesWrite) {
         ASSERT_TRUE(t) << c.text;
         EXPECT_EQ(format_generalized_time(*t), c.utc) << c.text;
     }
+}
+
+TEST(GeneralizedTime, KeepsMillisecondsOfTheLastUnitGiven) {
+    struct {
+        const char* text;
+        const char* rfc3339;
+    } cases[] = {
+        {"20240131235959Z", "2024-01-31T23:59:59.000Z"},
+        {"20240131235959.0Z", "2024-01-31T23:59:59.000Z"},
+        {"20240131235959.987654Z", "2024-01-31T23:59:59.987Z"},  // truncated, not rounded
+        {"20240131235959,5Z", "2024-01-31T23:59:59.500Z"},
+        {"202401312359.5Z", "2024-01-31T23:59:30.000Z"},  // half a minute
+        {"2024013112Z", "2024-01-31T12:00:00.000Z"},      // hour only
+        {"2024013112.25Z", "2024-01-31T12:15:00.000Z"},   // a quarter of an hour
+        {"2024013112,5+0100", "2024-01-31T11:30:00.000Z"},
+        {"20240131123456.123456789999Z", "2024-01-31T12:34:56.123Z"},
+    };
+    for (const auto& c : cases) {
+        auto t = parse_generalized_time_ms(c.text);
+        ASSERT_TRUE(t) << c.text;
+        EXPECT_EQ(common::format_rfc3339(*t), c.rfc3339) << c.text;
+    }
+    EXPECT_EQ(parse_generalized_time("2024013112.5Z"), parse_generalized_time("20240131123000Z"));
+    EXPECT_FALSE(parse_generalized_time_ms("2024013112.Z"));
+    EXPECT_FALSE(parse_generalized_time_ms("202401311Z"));
 }
 
 TEST(GeneralizedTime, RefusesMalformedOrAmbiguousTimes) {
