@@ -1,5 +1,7 @@
 #include "daemon/router.hpp"
 
+#include <string>
+
 #include "http/error_response.hpp"
 #include "http/query_string.hpp"
 
@@ -21,7 +23,7 @@ http::response router::health() const {
     res.content_type = "application/json";
     if (store_ != nullptr && store_->out_of_space()) {
         res.status = 503;
-        res.headers.push_back({"Retry-After", "30"});
+        res.headers.push_back({"Retry-After", std::to_string(store::storage_full_retry_after.count())});
         res.body =
             R"({"status":"unavailable","storage":"full","detail":"writes fail: the file system holding )"
             R"(the database is full"})";

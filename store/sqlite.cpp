@@ -8,9 +8,6 @@ namespace dirsync::store {
 
 namespace {
 
-/// How long a client is asked to wait before retrying a write refused for a full disk.
-constexpr std::chrono::seconds storage_full_retry_after{30};
-
 [[noreturn]] void fail(sqlite3* db, int rc, std::string_view what) {
     std::string msg(what);
     msg += ": ";

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -29,6 +30,9 @@ class sqlite_error : public std::runtime_error {
   private:
     int code_;
 };
+
+/// How long a client is asked to wait (Retry-After) before retrying a write refused for a full disk.
+inline constexpr std::chrono::seconds storage_full_retry_after{30};
 
 /// A write refused because the file system holding the database is full (SQLITE_FULL, or an I/O error with
 /// ENOSPC or EDQUOT). The statement or transaction had no effect; writes succeed again once space is freed.
