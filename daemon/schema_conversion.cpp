@@ -6,9 +6,9 @@ namespace dirsync::daemon {
 
 namespace {
 
-scim::attribute_type type_of(config::attribute_type_setting t) {
+resource::attribute_type type_of(config::attribute_type_setting t) {
     using in = config::attribute_type_setting;
-    using out = scim::attribute_type;
+    using out = resource::attribute_type;
     switch (t) {
         case in::string:
             return out::string;
@@ -30,32 +30,32 @@ scim::attribute_type type_of(config::attribute_type_setting t) {
     return out::string;
 }
 
-scim::mutability mutability_of(config::mutability_setting m) {
+resource::mutability mutability_of(config::mutability_setting m) {
     switch (m) {
         case config::mutability_setting::read_only:
-            return scim::mutability::read_only;
+            return resource::mutability::read_only;
         case config::mutability_setting::read_write:
-            return scim::mutability::read_write;
+            return resource::mutability::read_write;
         case config::mutability_setting::immutable:
-            return scim::mutability::immutable;
+            return resource::mutability::immutable;
     }
-    return scim::mutability::read_write;
+    return resource::mutability::read_write;
 }
 
-scim::returned returned_of(config::returned_setting r) {
+resource::returned returned_of(config::returned_setting r) {
     switch (r) {
         case config::returned_setting::always:
-            return scim::returned::always;
+            return resource::returned::always;
         case config::returned_setting::default_:
-            return scim::returned::default_;
+            return resource::returned::default_;
         case config::returned_setting::request:
-            return scim::returned::request;
+            return resource::returned::request;
     }
-    return scim::returned::default_;
+    return resource::returned::default_;
 }
 
-scim::attribute to_scim_attribute(const config::schema_attribute_settings& in) {
-    scim::attribute a;
+resource::attribute to_scim_attribute(const config::schema_attribute_settings& in) {
+    resource::attribute a;
     a.name = in.name;
     a.type = type_of(in.type);
     a.multi_valued = in.multi_valued;
@@ -64,10 +64,10 @@ scim::attribute to_scim_attribute(const config::schema_attribute_settings& in) {
     a.case_exact = in.case_exact;
     a.mutability = mutability_of(in.mutability);
     a.returned = returned_of(in.returned);
-    a.uniqueness = scim::uniqueness::none;
+    a.uniqueness = resource::uniqueness::none;
     a.canonical_values = in.canonical_values;
     a.reference_types = in.reference_types;
-    if (a.type == scim::attribute_type::reference && a.reference_types.empty())
+    if (a.type == resource::attribute_type::reference && a.reference_types.empty())
         a.reference_types = {"external"};
     for (const auto& sub : in.sub_attributes) a.sub_attributes.push_back(to_scim_attribute(sub));
     return a;
@@ -75,8 +75,8 @@ scim::attribute to_scim_attribute(const config::schema_attribute_settings& in) {
 
 }  // namespace
 
-scim::schema to_scim_schema(const config::schema_settings& configured) {
-    scim::schema s;
+resource::schema to_scim_schema(const config::schema_settings& configured) {
+    resource::schema s;
     s.id = configured.id;
     s.name = configured.name;
     s.description = configured.description;
@@ -84,13 +84,13 @@ scim::schema to_scim_schema(const config::schema_settings& configured) {
     return s;
 }
 
-std::shared_ptr<const scim::service_schemas> served_schemas(
+std::shared_ptr<const resource::service_schemas> served_schemas(
     const std::vector<config::schema_settings>& configured) {
-    std::vector<scim::schema> users;
-    std::vector<scim::schema> groups;
+    std::vector<resource::schema> users;
+    std::vector<resource::schema> groups;
     for (const auto& c : configured)
         (c.resource == config::schema_resource_setting::user ? users : groups).push_back(to_scim_schema(c));
-    return std::make_shared<const scim::service_schemas>(std::move(users), std::move(groups));
+    return std::make_shared<const resource::service_schemas>(std::move(users), std::move(groups));
 }
 
 std::map<std::string, scim::tenant_options, std::less<>> tenant_options(

@@ -6,19 +6,19 @@
 #include <vector>
 
 #include "config/settings.hpp"
-#include "scim/schema.hpp"
+#include "resource/schema.hpp"
+#include "resource/service_schemas.hpp"
 #include "scim/service.hpp"
-#include "scim/service_schemas.hpp"
 
 namespace dirsync::daemon {
 
 /// A configured extension schema as the SCIM layer describes it: characteristics carried over one to one,
 /// uniqueness "none", and reference attributes without reference_types given referenceTypes ["external"].
-scim::schema to_scim_schema(const config::schema_settings& configured);
+resource::schema to_scim_schema(const config::schema_settings& configured);
 
 /// The schemas the SCIM service serves: the built-in ones plus the configured extensions, each under the
 /// resource type it names, in file order. `configured` is validated (config::load_settings_*).
-std::shared_ptr<const scim::service_schemas> served_schemas(
+std::shared_ptr<const resource::service_schemas> served_schemas(
     const std::vector<config::schema_settings>& configured);
 
 /// The SCIM options of each configured tenant, by tenant id.

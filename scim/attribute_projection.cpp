@@ -44,30 +44,30 @@ bool named(const std::vector<std::string_view>& names, std::string_view name) {
                        [&](std::string_view n) { return common::iequals_ascii(n, name); });
 }
 
-bool sub_returned(const sub_rule& rule, std::string_view sub_name, const attribute* sub_def) {
-    const returned r = sub_def != nullptr ? sub_def->returned : returned::default_;
-    if (r == returned::never) return false;
-    if (r == returned::always) return true;
+bool sub_returned(const sub_rule& rule, std::string_view sub_name, const resource::attribute* sub_def) {
+    const resource::returned r = sub_def != nullptr ? sub_def->returned : resource::returned::default_;
+    if (r == resource::returned::never) return false;
+    if (r == resource::returned::always) return true;
     switch (rule.kind) {
         case sub_kind::defaults:
-            return r != returned::request;
+            return r != resource::returned::request;
         case sub_kind::everything:
             return true;
         case sub_kind::only:
             return named(rule.names, sub_name);
         case sub_kind::except:
-            return r != returned::request && !named(rule.names, sub_name);
+            return r != resource::returned::request && !named(rule.names, sub_name);
     }
     return false;
 }
 
-const attribute* sub_attribute_of(const attribute* def, std::string_view name) {
+const resource::attribute* sub_attribute_of(const resource::attribute* def, std::string_view name) {
     return def != nullptr ? def->find_sub_attribute(name) : nullptr;
 }
 
 /// Drops the members of one value that `rule` leaves out; a value that is not an object answers to "value"
 /// (as in filters). False when nothing is left.
-bool filter_single(json& v, const attribute* def, const sub_rule& rule) {
+bool filter_single(json& v, const resource::attribute* def, const sub_rule& rule) {
     if (v.is_object()) {
         auto& members = v.get_ref<json::object_t&>();
         for (auto it = members.begin(); it != members.end();) {
@@ -83,7 +83,7 @@ bool filter_single(json& v, const attribute* def, const sub_rule& rule) {
 }
 
 /// Applies `rule` to a value or to each value of an array; false when nothing is left.
-bool filter_value(json& v, const attribute* def, const sub_rule& rule) {
+bool filter_value(json& v, const resource::attribute* def, const sub_rule& rule) {
     if (!v.is_array()) return filter_single(v, def, rule);
     auto& items = v.get_ref<json::array_t&>();
     items.erase(std::remove_if(items.begin(), items.end(),
@@ -100,11 +100,11 @@ struct projection_rules {
 
     /// What becomes of the attribute `name` (definition `def`, nullptr when unknown) in `container` ("" for
     /// the core level, else the extension key as it appears in the resource).
-    verdict decide(std::string_view container, std::string_view name, const attribute* def) const {
-        const returned r = def != nullptr ? def->returned : returned::default_;
-        if (r == returned::never) return {};
-        if (r == returned::always) return {true, {}};
-        if (p.mode_ == projection::mode::defaults) return {r != returned::request, {}};
+    verdict decide(std::string_view container, std::string_view name, const resource::attribute* def) const {
+        const resource::returned r = def != nullptr ? def->returned : resource::returned::default_;
+        if (r == resource::returned::never) return {};
+        if (r == resource::returned::always) return {true, {}};
+        if (p.mode_ == projection::mode::defaults) return {r != resource::returned::request, {}};
 
         bool whole_container = false;
         bool named_whole = false;
@@ -129,25 +129,26 @@ struct projection_rules {
 
         if (p.mode_ == projection::mode::include) {
             if (named_whole) return {true, {sub_kind::everything, {}}};
-            if (whole_container) return {r != returned::request || !subs.empty(), {}};
+            if (whole_container) return {r != resource::returned::request || !subs.empty(), {}};
             if (!subs.empty()) return {true, {sub_kind::only, std::move(subs)}};
             return {};
         }
-        if (named_whole || whole_container || r == returned::request) return {};
+        if (named_whole || whole_container || r == resource::returned::request) return {};
         if (!subs.empty()) return {true, {sub_kind::except, std::move(subs)}};
         return {true, {}};
     }
 
     /// Filters the members of one container (the resource or an extension object); false when none is left.
-    bool filter_container(json::object_t& members, std::string_view container, const schema* s) const {
+    bool filter_container(json::object_t& members, std::string_view container,
+                          const resource::schema* s) const {
         for (auto it = members.begin(); it != members.end();) {
             const std::string& key = it->first;
             bool keep = false;
             if (container.empty() && starts_with_urn(key) && it->second.is_object()) {
-                const schema* ext = p.schema_->find_schema(key);
+                const resource::schema* ext = p.schema_->find_schema(key);
                 keep = filter_container(it->second.get_ref<json::object_t&>(), key, ext);
             } else {
-                const attribute* def = s != nullptr ? s->find_attribute(key) : nullptr;
+                const resource::attribute* def = s != nullptr ? s->find_attribute(key) : nullptr;
                 verdict v = decide(container, key, def);
                 keep = v.returned && filter_value(it->second, def, v.subs);
             }
@@ -160,10 +161,10 @@ struct projection_rules {
     }
 
     /// Resolves one path of the selection against the schemas.
-    static boost::system::result<projection::selected, error> resolve(const resource_schema& rs,
+    static boost::system::result<projection::selected, error> resolve(const resource::resource_schema& rs,
                                                                       std::string_view text) {
         projection::selected out;
-        if (const schema* s = rs.find_schema(text)) {
+        if (const resource::schema* s = rs.find_schema(text)) {
             if (!rs.is_core(s)) out.container = s->id;
             return out;
         }
@@ -174,9 +175,9 @@ struct projection_rules {
         out.attribute = std::move(path->attribute);
         out.sub_attribute = std::move(path->sub_attribute);
         if (path->schema_urn.empty()) {
-            const attribute_lookup found = rs.find("", out.attribute);
+            const resource::attribute_lookup found = rs.find("", out.attribute);
             if (found.owner != nullptr && !rs.is_core(found.owner)) out.container = found.owner->id;
-        } else if (const schema* s = rs.find_schema(path->schema_urn)) {
+        } else if (const resource::schema* s = rs.find_schema(path->schema_urn)) {
             if (!rs.is_core(s)) out.container = s->id;
         } else {
             out.container = std::move(path->schema_urn);
@@ -185,7 +186,7 @@ struct projection_rules {
     }
 };
 
-boost::system::result<projection, error> projection::make(const resource_schema& schema,
+boost::system::result<projection, error> projection::make(const resource::resource_schema& schema,
                                                           std::span<const std::string> attributes,
                                                           std::span<const std::string> excluded_attributes) {
     projection out(schema);
@@ -218,7 +219,7 @@ boost::system::result<projection, error> projection::make(const resource_schema&
     return out;
 }
 
-boost::system::result<projection, error> projection::from_query(const resource_schema& schema,
+boost::system::result<projection, error> projection::from_query(const resource::resource_schema& schema,
                                                                 const http::query_params& params) {
     std::vector<std::string> attributes;
     std::vector<std::string> excluded;
@@ -237,7 +238,8 @@ bool is_returned(const projection& p, std::string_view attribute_path) {
     auto resolved = projection_rules::resolve(*p.schema_, trim(attribute_path));
     if (!resolved) return false;
     const projection::selected& x = *resolved;
-    const schema* owner = x.container.empty() ? &p.schema_->core() : p.schema_->find_schema(x.container);
+    const resource::schema* owner =
+        x.container.empty() ? &p.schema_->core() : p.schema_->find_schema(x.container);
     if (x.attribute.empty()) {  // a whole extension: returned when any of its attributes is
         if (p.mode_ == projection::mode::defaults) return true;
         const bool mentioned =
@@ -247,7 +249,7 @@ bool is_returned(const projection& p, std::string_view attribute_path) {
             });
         return p.mode_ == projection::mode::include ? mentioned : !mentioned;
     }
-    const attribute* def = owner != nullptr ? owner->find_attribute(x.attribute) : nullptr;
+    const resource::attribute* def = owner != nullptr ? owner->find_attribute(x.attribute) : nullptr;
     const verdict v = projection_rules{p}.decide(x.container, x.attribute, def);
     if (!v.returned) return false;
     if (x.sub_attribute.empty()) return true;

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "http/query_string.hpp"
+#include "resource/schema.hpp"
 #include "scim/error.hpp"
-#include "scim/schema.hpp"
 
 namespace dirsync::scim {
 
@@ -34,18 +34,18 @@ namespace dirsync::scim {
 class projection {
   public:
     /// The selection-free projection: every attribute but those returned "never" or "request".
-    explicit projection(const resource_schema& schema) noexcept : schema_(&schema) {}
+    explicit projection(const resource::resource_schema& schema) noexcept : schema_(&schema) {}
 
     /// Builds a projection from the values of `attributes` and `excludedAttributes`; each element may itself
     /// hold several comma-separated paths (the query-string form), blanks around them are ignored. Errors:
     /// 400 invalidValue when both lists name something (RFC 7644 §3.9: they are mutually exclusive) or when
     /// an element is not an attribute path (`a b`, `name.givenName.x`).
-    static boost::system::result<projection, error> make(const resource_schema& schema,
+    static boost::system::result<projection, error> make(const resource::resource_schema& schema,
                                                          std::span<const std::string> attributes,
                                                          std::span<const std::string> excluded_attributes);
 
     /// make() from the `attributes` and `excludedAttributes` query parameters (names case-insensitive).
-    static boost::system::result<projection, error> from_query(const resource_schema& schema,
+    static boost::system::result<projection, error> from_query(const resource::resource_schema& schema,
                                                                const http::query_params& params);
 
     /// `resource` (a rendered SCIM resource: core attributes at the top level, extensions under their URN)
@@ -54,7 +54,7 @@ class projection {
     nlohmann::json apply(nlohmann::json resource) const;
 
     /// The resource type's schemas this projection was resolved against.
-    const resource_schema& schema() const noexcept { return *schema_; }
+    const resource::resource_schema& schema() const noexcept { return *schema_; }
 
     /// True when neither `attributes` nor `excludedAttributes` named anything.
     bool is_default() const noexcept { return mode_ == mode::defaults; }
@@ -74,7 +74,7 @@ class projection {
     friend struct projection_rules;
     friend bool is_returned(const projection& p, std::string_view attribute_path);
 
-    const resource_schema* schema_;
+    const resource::resource_schema* schema_;
     mode mode_ = mode::defaults;
     std::vector<selected> paths_;
 };

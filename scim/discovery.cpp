@@ -16,7 +16,7 @@ json supported(bool yes) { return json{{"supported", yes}}; }
 /// expect the full set get the RFC 7643 §2.2 defaults, which are what those attributes behave as.
 void complete_characteristics(json& a) {
     if (!a.contains("caseExact")) a["caseExact"] = false;
-    if (!a.contains("uniqueness")) a["uniqueness"] = std::string(to_string(uniqueness::none));
+    if (!a.contains("uniqueness")) a["uniqueness"] = std::string(to_string(resource::uniqueness::none));
     if (auto subs = a.find("subAttributes"); subs != a.end())
         for (auto& sub : *subs) complete_characteristics(sub);
 }
@@ -50,7 +50,7 @@ json service_provider_config_document(const service_settings& settings, std::str
     };
 }
 
-json resource_type_document(const resource_type& type, std::string_view base_url) {
+json resource_type_document(const resource::resource_type& type, std::string_view base_url) {
     json out = {{"schemas", json::array({std::string(resource_type_urn)})},
                 {"id", std::string(type.name)},
                 {"name", std::string(type.name)},
@@ -68,12 +68,13 @@ json resource_type_document(const resource_type& type, std::string_view base_url
     return out;
 }
 
-json schema_document(const schema& s, std::string_view base_url, const service_schemas& served) {
+json schema_document(const resource::schema& s, std::string_view base_url,
+                     const resource::service_schemas& served) {
     json out = s;
     const bool core = served.is_core(s);
     json kept = json::array();
     for (auto& a : out["attributes"]) {
-        if (core && is_common_attribute(a["name"].get_ref<const std::string&>())) continue;
+        if (core && resource::is_common_attribute(a["name"].get_ref<const std::string&>())) continue;
         complete_characteristics(a);
         kept.push_back(std::move(a));
     }
@@ -83,8 +84,12 @@ json schema_document(const schema& s, std::string_view base_url, const service_s
     return out;
 }
 
-std::vector<const schema*> served_schemas() { return default_service_schemas()->served(); }
+std::vector<const resource::schema*> served_schemas() {
+    return resource::default_service_schemas()->served();
+}
 
-const schema* find_served_schema(std::string_view urn) { return default_service_schemas()->find_served(urn); }
+const resource::schema* find_served_schema(std::string_view urn) {
+    return resource::default_service_schemas()->find_served(urn);
+}
 
 }  // namespace dirsync::scim

@@ -4,10 +4,10 @@
 #include <string_view>
 #include <vector>
 
-#include "scim/resource_type.hpp"
-#include "scim/schema.hpp"
+#include "resource/resource_type.hpp"
+#include "resource/schema.hpp"
+#include "resource/service_schemas.hpp"
 #include "scim/service.hpp"
-#include "scim/service_schemas.hpp"
 
 namespace dirsync::scim {
 
@@ -27,20 +27,21 @@ nlohmann::json service_provider_config_document(const service_settings& settings
 
 /// The /ResourceTypes/{name} resource (RFC 7643 §6): id and name, endpoint, description, schema (the core
 /// URN), schemaExtensions (every extension of the resource_schema, required false; absent when none), meta.
-nlohmann::json resource_type_document(const resource_type& type, std::string_view base_url);
+nlohmann::json resource_type_document(const resource::resource_type& type, std::string_view base_url);
 
 /// The /Schemas/{id} resource (RFC 7643 §7): the schema's to_json() plus `schemas` and `meta`. The common
 /// attributes (id, externalId, meta, schemas) are left out of a resource type's core schema (a core schema
 /// of `served`), as RFC 7643 §7 asks. Every attribute and sub-attribute carries all characteristics:
 /// caseExact and uniqueness, which to_json leaves out where they do not apply, are given their RFC 7643 §2.2
 /// defaults (false, "none").
-nlohmann::json schema_document(const schema& s, std::string_view base_url,
-                               const service_schemas& served = *default_service_schemas());
+nlohmann::json schema_document(
+    const resource::schema& s, std::string_view base_url,
+    const resource::service_schemas& served = *resource::default_service_schemas());
 
 /// The built-in schemas, each once (default_service_schemas()->served()).
-std::vector<const schema*> served_schemas();
+std::vector<const resource::schema*> served_schemas();
 
 /// The built-in schema whose id is `urn` (ASCII case-insensitive); nullptr when none.
-const schema* find_served_schema(std::string_view urn);
+const resource::schema* find_served_schema(std::string_view urn);
 
 }  // namespace dirsync::scim

@@ -46,23 +46,24 @@ http::response answer_discovery(const http::request& req, std::string_view colle
         if (!name->empty()) return to_response(not_found("no such endpoint"));
         return json_response(200, service_provider_config_document(settings, base_url));
     }
-    const service_schemas& served = *settings.schemas;
+    const resource::service_schemas& served = *settings.schemas;
     if (common::iequals_ascii(collection, "ResourceTypes")) {
         if (name->empty()) {
             json all = json::array();
             for (const auto& t : served.resource_types()) all.push_back(resource_type_document(t, base_url));
             return json_response(200, list_of(std::move(all)));
         }
-        const resource_type* t = served.find_resource_type(*name);
+        const resource::resource_type* t = served.find_resource_type(*name);
         if (t == nullptr) return to_response(not_found("no resource type named '" + *name + "'"));
         return json_response(200, resource_type_document(*t, base_url));
     }
     if (name->empty()) {
         json all = json::array();
-        for (const schema* s : served.served()) all.push_back(schema_document(*s, base_url, served));
+        for (const resource::schema* s : served.served())
+            all.push_back(schema_document(*s, base_url, served));
         return json_response(200, list_of(std::move(all)));
     }
-    const schema* s = served.find_served(*name);
+    const resource::schema* s = served.find_served(*name);
     if (s == nullptr) return to_response(not_found("no schema '" + *name + "'"));
     return json_response(200, schema_document(*s, base_url, served));
 }

@@ -11,9 +11,9 @@
 #include <variant>
 #include <vector>
 
+#include "resource/schema.hpp"
 #include "scim/attribute_path.hpp"
 #include "scim/filter_error.hpp"
-#include "scim/schema.hpp"
 
 namespace dirsync::scim {
 
@@ -174,20 +174,21 @@ std::string to_string(const filter& f);
 ///  - A value path matches when one value satisfies the inner filter and the tail test; a bare trailing
 ///    ".sub" requires that sub-attribute to be present. A value that is not an object answers to "value".
 /// An empty filter matches everything; a non-object resource matches nothing else. Never throws.
-bool matches(const filter& f, const nlohmann::json& resource, const resource_schema& schema);
+bool matches(const filter& f, const nlohmann::json& resource, const resource::resource_schema& schema);
 
 /// Evaluates a value filter (what stands between "[" and "]") against one value of a multi-valued attribute,
 /// e.g. for PATCH paths: attribute paths name sub-attributes of `multi_valued_attribute` (nullptr: unknown,
 /// compared by JSON type). Same semantics as matches().
 bool matches_value(const filter& value_filter, const nlohmann::json& value,
-                   const attribute* multi_valued_attribute);
+                   const resource::attribute* multi_valued_attribute);
 
 /// Checks a parsed filter against the schema: ordering operators on boolean/binary/complex attributes,
 /// co/sw/ew on boolean/number attributes, values of the wrong type (a number for a string attribute, a
 /// malformed dateTime), value paths on attributes that are not complex, sub-attributes of simple attributes,
 /// and attributes with returned "never". In strict mode unknown schema URNs, attributes and sub-attributes
 /// are errors too. The error points at the offending node's position.
-boost::system::result<void, filter_error> validate_filter(const filter& f, const resource_schema& schema,
+boost::system::result<void, filter_error> validate_filter(const filter& f,
+                                                          const resource::resource_schema& schema,
                                                           bool strict);
 
 // -----------------------------------------------------------------------------------------------------------

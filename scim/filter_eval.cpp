@@ -90,45 +90,45 @@ std::optional<std::partial_ordering> compare_numbers(const json& x, const json& 
 
 /// Compares one attribute value `x` (never an object or null) with the filter value `v` by the attribute's
 /// type; `ne` is never passed here.
-outcome compare_scalar(const json& x, const attribute* def, compare_op op, const json& v) {
-    attribute_type type;
+outcome compare_scalar(const json& x, const resource::attribute* def, compare_op op, const json& v) {
+    resource::attribute_type type;
     bool case_exact = false;
     if (def != nullptr) {
         type = def->type;
         case_exact = def->case_exact;
     } else if (v.is_boolean()) {
-        type = attribute_type::boolean;
+        type = resource::attribute_type::boolean;
     } else if (x.is_string()) {
-        type = attribute_type::string;
+        type = resource::attribute_type::string;
     } else if (x.is_number()) {
-        type = attribute_type::decimal;
+        type = resource::attribute_type::decimal;
     } else if (x.is_boolean()) {
-        type = attribute_type::boolean;
+        type = resource::attribute_type::boolean;
     } else {
         return outcome::incomparable;
     }
     switch (type) {
-        case attribute_type::string:
-        case attribute_type::reference:
+        case resource::attribute_type::string:
+        case resource::attribute_type::reference:
             return compare_strings(x, v, op, case_exact);
-        case attribute_type::binary:
+        case resource::attribute_type::binary:
             if (is_ordering(op)) return outcome::incomparable;
             return compare_strings(x, v, op, true);
-        case attribute_type::boolean: {
+        case resource::attribute_type::boolean: {
             if (op != compare_op::eq) return outcome::incomparable;
             const auto bx = json_boolean(x);
             const auto bv = json_boolean(v);
             if (!bx || !bv) return outcome::incomparable;
             return to_outcome(*bx == *bv);
         }
-        case attribute_type::integer:
-        case attribute_type::decimal: {
+        case resource::attribute_type::integer:
+        case resource::attribute_type::decimal: {
             if (is_substring(op)) return outcome::incomparable;
             const auto c = compare_numbers(x, v);
             if (!c) return outcome::incomparable;
             return apply_ordering(op, *c);
         }
-        case attribute_type::date_time: {
+        case resource::attribute_type::date_time: {
             if (!x.is_string() || !v.is_string()) return outcome::incomparable;
             if (is_substring(op)) return compare_strings(x, v, op, false);
             const auto tx = common::parse_rfc3339(x.get_ref<const std::string&>());
@@ -136,7 +136,7 @@ outcome compare_scalar(const json& x, const attribute* def, compare_op op, const
             if (!tx || !tv) return outcome::incomparable;
             return apply_ordering(op, *tx <=> *tv);
         }
-        case attribute_type::complex:
+        case resource::attribute_type::complex:
             return outcome::incomparable;
     }
     return outcome::incomparable;
@@ -144,15 +144,16 @@ outcome compare_scalar(const json& x, const attribute* def, compare_op op, const
 
 /// Where an attribute path points inside the current context.
 struct located {
-    const json* value = nullptr;      ///< the attribute's JSON value; nullptr when absent or hidden
-    const attribute* top = nullptr;   ///< definition of the named (top-level or value-scope) attribute
-    const attribute* leaf = nullptr;  ///< definition of what the whole path names
+    const json* value = nullptr;  ///< the attribute's JSON value; nullptr when absent or hidden
+    const resource::attribute* top =
+        nullptr;  ///< definition of the named (top-level or value-scope) attribute
+    const resource::attribute* leaf = nullptr;  ///< definition of what the whole path names
 };
 
 /// The object a (sub-)filter is evaluated against.
 struct context {
-    const json* object = nullptr;       ///< the resource, or one value of a multi-valued attribute
-    const attribute* parent = nullptr;  ///< in value scope: the multi-valued attribute
+    const json* object = nullptr;                 ///< the resource, or one value of a multi-valued attribute
+    const resource::attribute* parent = nullptr;  ///< in value scope: the multi-valued attribute
     bool value_scope = false;
 };
 
@@ -187,7 +188,7 @@ bool non_empty(const json& x) noexcept {
 
 class evaluator {
   public:
-    evaluator(const filter& f, const resource_schema* schema) : f_(f), schema_(schema) {}
+    evaluator(const filter& f, const resource::resource_schema* schema) : f_(f), schema_(schema) {}
 
     bool eval(node_index i, const context& ctx) const {
         const filter_node& n = f_.node(i);
@@ -227,10 +228,11 @@ class evaluator {
                 return out;
             }
         } else {
-            const attribute_lookup found = schema_->find(p.schema_urn, p.attribute, p.sub_attribute);
+            const resource::attribute_lookup found =
+                schema_->find(p.schema_urn, p.attribute, p.sub_attribute);
             out.top = found.top;
             out.leaf = found.leaf;
-            const schema* owner = found.owner;
+            const resource::schema* owner = found.owner;
             if (owner == nullptr && !p.schema_urn.empty()) owner = schema_->find_schema(p.schema_urn);
             if (owner != nullptr)
                 container = schema_->is_core(owner) ? ctx.object : json_member(*ctx.object, owner->id);
@@ -239,8 +241,8 @@ class evaluator {
             else
                 container = json_member(*ctx.object, p.schema_urn);
         }
-        if ((out.top != nullptr && out.top->returned == returned::never) ||
-            (out.leaf != nullptr && out.leaf->returned == returned::never))
+        if ((out.top != nullptr && out.top->returned == resource::returned::never) ||
+            (out.leaf != nullptr && out.leaf->returned == resource::returned::never))
             return out;  // never returned, never filterable: looks absent
         if (container != nullptr) out.value = json_member(*container, p.attribute);
         return out;
@@ -262,7 +264,7 @@ class evaluator {
         bool any_value = false, any_equal = false, any_unequal = false;
         const bool stopped = for_each_value(loc.value, c.path.sub_attribute, [&](const json& x) {
             const json* y = &x;
-            const attribute* def = loc.leaf;
+            const resource::attribute* def = loc.leaf;
             if (x.is_object()) {  // complex value without a sub-attribute: compare its "value"
                 y = json_member(x, "value");
                 def = def != nullptr ? def->find_sub_attribute("value") : nullptr;
@@ -303,19 +305,19 @@ class evaluator {
     }
 
     const filter& f_;
-    const resource_schema* schema_;
+    const resource::resource_schema* schema_;
 };
 
 }  // namespace
 
-bool matches(const filter& f, const nlohmann::json& resource, const resource_schema& schema) {
+bool matches(const filter& f, const nlohmann::json& resource, const resource::resource_schema& schema) {
     if (f.empty()) return true;
     if (!resource.is_object()) return false;
     return evaluator{f, &schema}.eval(f.root(), context{&resource, nullptr, false});
 }
 
 bool matches_value(const filter& value_filter, const nlohmann::json& value,
-                   const attribute* multi_valued_attribute) {
+                   const resource::attribute* multi_valued_attribute) {
     if (value_filter.empty()) return true;
     return evaluator{value_filter, nullptr}.eval(value_filter.root(),
                                                  context{&value, multi_valued_attribute, true});

@@ -15,7 +15,8 @@ struct candidate {
 };
 
 bool is_core_urn(std::string_view urn) noexcept {
-    return common::iequals_ascii(urn, core_user_urn) || common::iequals_ascii(urn, core_group_urn);
+    return common::iequals_ascii(urn, resource::core_user_urn) ||
+           common::iequals_ascii(urn, resource::core_group_urn);
 }
 
 bool same_schema(std::string_view a, std::string_view b) noexcept {

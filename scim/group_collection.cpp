@@ -4,12 +4,12 @@
 #include <variant>
 
 #include "common/ascii.hpp"
+#include "resource/schema.hpp"
 #include "scim/group_resource.hpp"
-#include "scim/schema.hpp"
 
 namespace dirsync::scim {
 
-const resource_schema& group_collection::schema() const { return schema_; }
+const resource::resource_schema& group_collection::schema() const { return schema_; }
 
 std::int64_t group_collection::count() const { return dir_.count_groups(tenant_); }
 
@@ -53,7 +53,7 @@ bool filter_mentions_members(const filter& f) {
 }
 
 search_target group_search_target(const directory::tenant_directory& dir, std::string tenant,
-                                  std::string groups_url, const resource_schema& schema) {
+                                  std::string groups_url, const resource::resource_schema& schema) {
     search_target t;
     t.schema = &schema;
     t.open = [&dir, &schema, tenant = std::move(tenant),

@@ -19,14 +19,15 @@ class group_collection final : public resource_collection {
     /// `groups_url` is the absolute URL of the Groups collection, for `meta.location` and member `$ref`s;
     /// `schema` (the Group resource type's schemas) must outlive the source.
     group_collection(const directory::tenant_directory& dir, std::string tenant, std::string groups_url,
-                     bool with_members, const resource_schema& schema = group_resource_schema())
+                     bool with_members,
+                     const resource::resource_schema& schema = resource::group_resource_schema())
         : dir_(dir),
           tenant_(std::move(tenant)),
           groups_url_(std::move(groups_url)),
           with_members_(with_members),
           schema_(schema) {}
 
-    const resource_schema& schema() const override;
+    const resource::resource_schema& schema() const override;
     std::int64_t count() const override;
     void list(std::int64_t offset, std::int64_t limit, const resource_visitor& visit) const override;
     void scan(const filter& f, const resource_visitor& visit) const override;
@@ -37,7 +38,7 @@ class group_collection final : public resource_collection {
     std::string tenant_;
     std::string groups_url_;
     bool with_members_;
-    const resource_schema& schema_;
+    const resource::resource_schema& schema_;
 };
 
 /// True when some attribute path of `f` names `members` (matching then needs them loaded).
@@ -46,8 +47,8 @@ bool filter_mentions_members(const filter& f);
 /// The Groups of `tenant` as a target of list and search requests (GET /Groups, POST /Groups/.search,
 /// POST /.search): members are loaded only when the projection returns them or the filter or sortBy
 /// mentions them. Filtered, sorted and projected with `schema`; `dir` and `schema` must outlive the target.
-search_target group_search_target(const directory::tenant_directory& dir, std::string tenant,
-                                  std::string groups_url,
-                                  const resource_schema& schema = group_resource_schema());
+search_target group_search_target(
+    const directory::tenant_directory& dir, std::string tenant, std::string groups_url,
+    const resource::resource_schema& schema = resource::group_resource_schema());
 
 }  // namespace dirsync::scim

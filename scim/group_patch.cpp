@@ -5,13 +5,13 @@
 #include <variant>
 
 #include "common/ascii.hpp"
+#include "resource/schema.hpp"
 #include "scim/filter.hpp"
 #include "scim/group_resource.hpp"
 #include "scim/json_lookup.hpp"
 #include "scim/patch_path.hpp"
 #include "scim/patch_request.hpp"
 #include "scim/patch_target.hpp"
-#include "scim/schema.hpp"
 
 namespace dirsync::scim {
 
@@ -23,16 +23,16 @@ using directory::member_step;
 
 using op_kind = patch_op;
 
-bool is_members(const patch_target& t, const resource_schema& schema) {
+bool is_members(const patch_target& t, const resource::resource_schema& schema) {
     return t.owner != nullptr && schema.is_core(t.owner) && common::iequals_ascii(t.attribute, "members");
 }
 
 bool is_members_key(std::string_view key) {
     if (common::iequals_ascii(key, "members")) return true;
     const std::string_view suffix = ":members";
-    return key.size() == core_group_urn.size() + suffix.size() &&
-           common::iequals_ascii(key.substr(0, core_group_urn.size()), core_group_urn) &&
-           common::iequals_ascii(key.substr(core_group_urn.size()), suffix);
+    return key.size() == resource::core_group_urn.size() + suffix.size() &&
+           common::iequals_ascii(key.substr(0, resource::core_group_urn.size()), resource::core_group_urn) &&
+           common::iequals_ascii(key.substr(resource::core_group_urn.size()), suffix);
 }
 
 /// The ids of a value filter that is `value eq "id"` or an `or` of such; nullopt for any other filter.
@@ -62,7 +62,7 @@ std::vector<directory::member_ref> refs_of(std::vector<std::string> ids) {
 
 class planner {
   public:
-    planner(group_patch_plan& plan, const resource_schema& schema) : plan_(plan), schema_(schema) {}
+    planner(group_patch_plan& plan, const resource::resource_schema& schema) : plan_(plan), schema_(schema) {}
 
     status operation(std::size_t index, const json& op) {
         auto shape = read_patch_operation(op);
@@ -110,7 +110,8 @@ class planner {
                     auto r = parse_member_refs(it.value(), "members");
                     if (!r) return r.error();
                     for (auto& m : *r) refs.push_back(std::move(m));
-                } else if (common::iequals_ascii(it.key(), core_group_urn) && it.value().is_object()) {
+                } else if (common::iequals_ascii(it.key(), resource::core_group_urn) &&
+                           it.value().is_object()) {
                     json inner = json::object();
                     for (auto c = it.value().begin(); c != it.value().end(); ++c) {
                         if (common::iequals_ascii(c.key(), "members")) {
@@ -192,7 +193,7 @@ class planner {
                 plan_.member_steps.push_back(member_step::remove(refs_of(std::move(*ids))));
                 return {};
             }
-            const attribute* def = t.definition;
+            const resource::attribute* def = t.definition;
             plan_.member_steps.push_back(
                 member_step::remove_matching([f, def](const directory::group_member& m) {
                     json v{{"value", m.id}, {"type", std::string(directory::to_string(m.type))}};
@@ -227,7 +228,7 @@ class planner {
     }
 
     group_patch_plan& plan_;
-    const resource_schema& schema_;
+    const resource::resource_schema& schema_;
 };
 
 /// apply_patch's "Operations[j]: ..." with j its index in the original request.
@@ -247,7 +248,7 @@ error renumbered(error e, const std::vector<std::size_t>& original) {
 
 boost::system::result<group_patch_plan, error> plan_group_patch(const json& patch_request,
                                                                 const patch_limits& limits,
-                                                                const resource_schema& schema) {
+                                                                const resource::resource_schema& schema) {
     auto operations = read_patch_operations(patch_request, limits);
     if (!operations) return operations.error();
     const json* ops = *operations;
@@ -261,7 +262,7 @@ boost::system::result<group_patch_plan, error> plan_group_patch(const json& patc
 boost::system::result<json, error> apply_group_resource_patch(const group_patch_plan& plan,
                                                               const json& rendered,
                                                               const patch_limits& limits,
-                                                              const resource_schema& schema) {
+                                                              const resource::resource_schema& schema) {
     json patched = rendered;
     if (plan.resource_patch) {
         auto r = apply_patch(rendered, *plan.resource_patch, schema, limits);

@@ -43,7 +43,7 @@ struct group_patch_plan {
 /// type's schemas). Errors name the operation ("Operations[i]: ...").
 boost::system::result<group_patch_plan, error> plan_group_patch(
     const nlohmann::json& patch_request, const patch_limits& limits = {},
-    const resource_schema& schema = group_resource_schema());
+    const resource::resource_schema& schema = resource::group_resource_schema());
 
 /// Applies the plan's resource part to `rendered` (render_group of the group without members) and returns
 /// the canonical resource to store (without members); the rendered resource unchanged, canonicalized, when
@@ -51,6 +51,6 @@ boost::system::result<group_patch_plan, error> plan_group_patch(
 /// their index in the original request.
 boost::system::result<nlohmann::json, error> apply_group_resource_patch(
     const group_patch_plan& plan, const nlohmann::json& rendered, const patch_limits& limits = {},
-    const resource_schema& schema = group_resource_schema());
+    const resource::resource_schema& schema = resource::group_resource_schema());
 
 }  // namespace dirsync::scim

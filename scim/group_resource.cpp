@@ -3,8 +3,8 @@
 #include "common/ascii.hpp"
 #include "common/casefold.hpp"
 #include "common/clock.hpp"
+#include "resource/schema.hpp"
 #include "scim/json_lookup.hpp"
-#include "scim/schema.hpp"
 #include "scim/user_resource.hpp"
 
 namespace dirsync::scim {
@@ -22,9 +22,9 @@ std::string_view parent_url(std::string_view url) {
 /// True for "members" and "urn:ietf:params:scim:schemas:core:2.0:Group:members" (any case).
 bool is_members_key(std::string_view key) {
     if (common::iequals_ascii(key, "members")) return true;
-    return key.size() == core_group_urn.size() + 8 &&
-           common::iequals_ascii(key.substr(0, core_group_urn.size()), core_group_urn) &&
-           common::iequals_ascii(key.substr(core_group_urn.size()), ":members");
+    return key.size() == resource::core_group_urn.size() + 8 &&
+           common::iequals_ascii(key.substr(0, resource::core_group_urn.size()), resource::core_group_urn) &&
+           common::iequals_ascii(key.substr(resource::core_group_urn.size()), ":members");
 }
 
 boost::system::result<directory::member_ref, error> member_ref_from(const json& v, const std::string& path) {
@@ -81,7 +81,7 @@ boost::system::result<std::vector<directory::member_ref>, error> parse_member_re
 }
 
 boost::system::result<canonical_group, error> canonicalize_group(const json& input,
-                                                                 const resource_schema& schema) {
+                                                                 const resource::resource_schema& schema) {
     if (!input.is_object()) return invalid_syntax("a Group must be a JSON object");
     canonical_group out;
     json rest = json::object();
@@ -94,7 +94,7 @@ boost::system::result<canonical_group, error> canonicalize_group(const json& inp
     for (auto it = input.begin(); it != input.end(); ++it) {
         if (is_members_key(it.key())) {
             if (auto r = take(it.value()); !r) return r.error();
-        } else if (common::iequals_ascii(it.key(), core_group_urn) && it.value().is_object()) {
+        } else if (common::iequals_ascii(it.key(), resource::core_group_urn) && it.value().is_object()) {
             json core = json::object();  // attributes nested under the core URN: members taken out here too
             for (auto c = it.value().begin(); c != it.value().end(); ++c) {
                 if (common::iequals_ascii(c.key(), "members")) {
@@ -127,7 +127,7 @@ json render_group(const directory::group& g, std::string_view groups_url) {
                        {"lastModified", common::format_rfc3339(g.last_modified)},
                        {"location", std::move(location)},
                        {"version", group_etag(g)}};
-    if (!out.contains("schemas")) out["schemas"] = json::array({std::string(core_group_urn)});
+    if (!out.contains("schemas")) out["schemas"] = json::array({std::string(resource::core_group_urn)});
     if (g.members) {
         const std::string base(parent_url(groups_url));
         json members = json::array();

@@ -8,8 +8,8 @@
 
 #include "directory/group.hpp"
 #include "directory/user.hpp"
+#include "resource/schema.hpp"
 #include "scim/error.hpp"
-#include "scim/schema.hpp"
 
 namespace dirsync::scim {
 
@@ -25,7 +25,7 @@ struct canonical_group {
 /// sent. `members` (any case, or URN-qualified "urn:ietf:params:scim:schemas:core:2.0:Group:members") is
 /// taken out first and parsed by parse_member_refs. displayName is checked by the directory.
 boost::system::result<canonical_group, error> canonicalize_group(
-    const nlohmann::json& input, const resource_schema& schema = group_resource_schema());
+    const nlohmann::json& input, const resource::resource_schema& schema = resource::group_resource_schema());
 
 /// Reads member values: an array (or a single value) of objects {value, type?, display?, $ref?} with
 /// sub-attribute names in any case, or bare id strings. null values are skipped. A value without "value"

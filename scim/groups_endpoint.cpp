@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "http/query_string.hpp"
+#include "resource/schema.hpp"
 #include "scim/attribute_projection.hpp"
 #include "scim/directory_error.hpp"
 #include "scim/etag.hpp"
@@ -10,7 +11,6 @@
 #include "scim/group_patch.hpp"
 #include "scim/group_resource.hpp"
 #include "scim/json_body.hpp"
-#include "scim/schema.hpp"
 #include "scim/unknown_attributes.hpp"
 
 namespace dirsync::scim {
@@ -21,7 +21,7 @@ using json = nlohmann::json;
 
 /// The projection the request asks for with `attributes` / `excludedAttributes` (RFC 7644 §3.9).
 boost::system::result<projection, error> requested_projection(const group_request_context& ctx,
-                                                              const resource_schema& schema) {
+                                                              const resource::resource_schema& schema) {
     auto params = http::query_params::parse(ctx.raw_query);
     if (!params) return invalid_value("the query string has a malformed percent-escape");
     return projection::from_query(schema, *params);
@@ -80,7 +80,7 @@ http::response modify(
 }
 
 search_target groups_of(const directory::tenant_directory& dir, const group_request_context& ctx,
-                        const resource_schema& schema) {
+                        const resource::resource_schema& schema) {
     return group_search_target(dir, std::string(ctx.tenant), ctx.groups_url, schema);
 }
 
@@ -93,7 +93,7 @@ http::response groups_endpoint::create(const group_request_context& ctx) const {
 }
 
 http::response groups_endpoint::create(const group_request_context& ctx, const json& body) const {
-    const resource_schema& schema = settings_.schemas->groups();
+    const resource::resource_schema& schema = settings_.schemas->groups();
     auto shape = requested_projection(ctx, schema);
     if (!shape) return to_response(shape.error());
     auto canonical = canonicalize_group(body, schema);
@@ -155,7 +155,7 @@ http::response groups_endpoint::replace(const group_request_context& ctx, std::s
 
 http::response groups_endpoint::replace(const group_request_context& ctx, std::string_view id,
                                         const json& body) const {
-    const resource_schema& schema = settings_.schemas->groups();
+    const resource::resource_schema& schema = settings_.schemas->groups();
     auto shape = requested_projection(ctx, schema);
     if (!shape) return to_response(shape.error());
     if (body.is_object())
@@ -189,7 +189,7 @@ http::response groups_endpoint::patch(const group_request_context& ctx, std::str
 
 http::response groups_endpoint::patch(const group_request_context& ctx, std::string_view id,
                                       const json& body) const {
-    const resource_schema& schema = settings_.schemas->groups();
+    const resource::resource_schema& schema = settings_.schemas->groups();
     auto shape = requested_projection(ctx, schema);
     if (!shape) return to_response(shape.error());
     const bool strict = settings_.options_for(ctx.tenant).strict_schema;

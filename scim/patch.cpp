@@ -97,19 +97,21 @@ bool is_unassigned(const json& v, bool complex) {
     return complex && v.is_string() && v.get_ref<const std::string&>().empty();
 }
 
-bool is_complex(const attribute* def) { return def != nullptr && def->type == attribute_type::complex; }
+bool is_complex(const resource::attribute* def) {
+    return def != nullptr && def->type == resource::attribute_type::complex;
+}
 
-bool has_value_sub_attribute(const attribute* def) {
+bool has_value_sub_attribute(const resource::attribute* def) {
     return is_complex(def) && def->find_sub_attribute("value") != nullptr;
 }
 
 /// An object's members with sub-attribute names in the schema's spelling ("Value" -> "value"); null members
 /// are kept (they mean "unassign this sub-attribute") unless `drop_nulls`.
-json canonical_members(const json& object, const attribute* def, bool drop_nulls) {
+json canonical_members(const json& object, const resource::attribute* def, bool drop_nulls) {
     json out = json::object();
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (drop_nulls && it.value().is_null()) continue;
-        const attribute* sub = def != nullptr ? def->find_sub_attribute(it.key()) : nullptr;
+        const resource::attribute* sub = def != nullptr ? def->find_sub_attribute(it.key()) : nullptr;
         if (sub == nullptr) {
             write_member(out, it.key(), false) = it.value();
         } else {
@@ -122,14 +124,14 @@ json canonical_members(const json& object, const attribute* def, bool drop_nulls
 /// One value of multi-valued `def` as it will be stored: objects with canonical sub-attribute names and no
 /// null members; a bare scalar for a complex attribute with a "value" sub-attribute becomes {"value":
 /// scalar}.
-json canonical_element(const json& v, const attribute* def) {
+json canonical_element(const json& v, const resource::attribute* def) {
     if (v.is_object()) return canonical_members(v, def, true);
     if (!v.is_null() && !v.is_array() && has_value_sub_attribute(def)) return json{{"value", v}};
     return v;
 }
 
 /// Renames the sub-attributes of each element of `array` in place (see canonical_element).
-void canonicalize_elements(json& array, const attribute* def) {
+void canonicalize_elements(json& array, const resource::attribute* def) {
     if (!is_complex(def)) return;
     const bool has_value = def->find_sub_attribute("value") != nullptr;
     for (auto& e : array) {
@@ -139,7 +141,7 @@ void canonicalize_elements(json& array, const attribute* def) {
         }
         bool needs = false;
         for (auto it = e.begin(); it != e.end() && !needs; ++it) {
-            const attribute* sub = def->find_sub_attribute(it.key());
+            const resource::attribute* sub = def->find_sub_attribute(it.key());
             needs = (sub != nullptr && sub->name != it.key()) || it.value().is_null();
         }
         if (needs) e = canonical_members(e, def, true);
@@ -153,7 +155,7 @@ bool is_primary(const json& element) {
 
 /// The value elements of an operation's "value" for a multi-valued attribute: an array as is, a single value
 /// as one element, null as none.
-std::vector<json> elements_of(const json& value, const attribute* def) {
+std::vector<json> elements_of(const json& value, const resource::attribute* def) {
     std::vector<json> out;
     if (value.is_array()) {
         out.reserve(value.size());
@@ -192,7 +194,8 @@ bool compatible_types(const json& a, const json& b) {
 
 class patcher {
   public:
-    patcher(json resource, const resource_schema& schema) : resource_(std::move(resource)), schema_(schema) {}
+    patcher(json resource, const resource::resource_schema& schema)
+        : resource_(std::move(resource)), schema_(schema) {}
 
     json take() && { return std::move(resource_); }
 
@@ -243,7 +246,7 @@ class patcher {
     boost::system::result<patch_target, error> member_target(const std::string& key,
                                                              const patch_target* within) {
         if (within == nullptr) {
-            if (const schema* s = schema_.find_schema(key)) {
+            if (const resource::schema* s = schema_.find_schema(key)) {
                 patch_target t;
                 t.owner = s;
                 if (!schema_.is_core(s)) t.container = s->id;
@@ -296,8 +299,8 @@ class patcher {
             return {};  // meta, schemas and an unchanged id in a path-less value: ignored
         }
         const bool read_only =
-            (t.definition != nullptr && t.definition->mutability == mutability::read_only) ||
-            (t.sub_definition != nullptr && t.sub_definition->mutability == mutability::read_only);
+            (t.definition != nullptr && t.definition->mutability == resource::mutability::read_only) ||
+            (t.sub_definition != nullptr && t.sub_definition->mutability == resource::mutability::read_only);
         if (read_only) {
             if (from_value) return {};
             return mutability_error("'" + t.to_string() + "' is readOnly");
@@ -340,7 +343,7 @@ class patcher {
     // --- attribute without filter or sub-attribute ---------------------------------------------------------
 
     status apply_attribute(op_kind kind, const patch_target& t, const json* value) {
-        const attribute* def = t.definition;
+        const resource::attribute* def = t.definition;
         json* current = current_attribute(t);
         const bool assigned = current != nullptr && !current->is_null();
         const bool multi = def != nullptr ? def->multi_valued : (current != nullptr && current->is_array());
@@ -412,7 +415,7 @@ class patcher {
 
     /// The value for a single-valued complex attribute, as an object of canonical sub-attributes, or null for
     /// "unassign it": a one-element array gives its element, a scalar its {"value": scalar}.
-    boost::system::result<json, error> complex_value(const patch_target& t, const attribute* def,
+    boost::system::result<json, error> complex_value(const patch_target& t, const resource::attribute* def,
                                                      const json& value) const {
         const json* v = &value;
         if (v->is_array()) {
@@ -431,7 +434,8 @@ class patcher {
     /// Merges `next` (canonical sub-attribute names; null members unassign) into `slot` (RFC 7644 §3.5.2.3:
     /// sub-attributes not given stay). When the "value" of a reference (an attribute with "$ref") changes,
     /// the derived sub-attributes not given are dropped.
-    status merge_complex(const patch_target& t, const attribute* def, json& slot, const json& next) {
+    status merge_complex(const patch_target& t, const resource::attribute* def, json& slot,
+                         const json& next) {
         if (!slot.is_object()) {
             json old = std::move(slot);
             slot = json::object();
@@ -448,7 +452,7 @@ class patcher {
             }
         }
         for (auto it = next.begin(); it != next.end(); ++it) {
-            const attribute* sub = def != nullptr ? def->find_sub_attribute(it.key()) : nullptr;
+            const resource::attribute* sub = def != nullptr ? def->find_sub_attribute(it.key()) : nullptr;
             json* old = member(slot, it.key());
             const json* incoming = it.value().is_null() ? nullptr : &it.value();
             if (sub != nullptr) {
@@ -489,7 +493,7 @@ class patcher {
 
     /// Operations on the values `selector` selects (all values when nullptr), or on their sub-attribute.
     status apply_values(op_kind kind, const patch_target& t, const json* value, const filter* selector) {
-        const attribute* def = t.definition;
+        const resource::attribute* def = t.definition;
         json* current = current_attribute(t);
         const bool assigned = current != nullptr && !current->is_null();
 
@@ -559,7 +563,8 @@ class patcher {
 
     /// Writes `next` into one selected value: its sub-attribute, or (no sub-attribute) the value itself,
     /// merged when both are objects.
-    status update_element(const patch_target& t, const attribute* def, json& element, const json& next) {
+    status update_element(const patch_target& t, const resource::attribute* def, json& element,
+                          const json& next) {
         if (!t.sub_attribute.empty()) {
             if (!element.is_object()) {
                 if (!element.is_null() && !is_complex(def))
@@ -585,7 +590,8 @@ class patcher {
     /// RFC 7644 §3.5.2.1/§3.5.2.3: when a value filter selects nothing, Entra and others expect the value
     /// to be created; it starts from the filter's equality terms (`type eq "work"` gives {"type": "work"}).
     /// Filters that are not an `and` of `eq` terms describe no value: 400 noTarget.
-    boost::system::result<json, error> element_from_filter(const patch_target& t, const attribute* def,
+    boost::system::result<json, error> element_from_filter(const patch_target& t,
+                                                           const resource::attribute* def,
                                                            const filter* selector) const {
         json out = json::object();
         if (selector != nullptr && !selector->empty()) {
@@ -605,7 +611,8 @@ class patcher {
                     return no_target("no value of '" + t.attribute + "' matches '" + t.to_string() +
                                      "', and the filter does not describe one to create (use 'eq' terms "
                                      "joined by 'and')");
-                const attribute* sub = def != nullptr ? def->find_sub_attribute(c->path.attribute) : nullptr;
+                const resource::attribute* sub =
+                    def != nullptr ? def->find_sub_attribute(c->path.attribute) : nullptr;
                 write_member(out, sub != nullptr ? sub->name : c->path.attribute, sub != nullptr) = c->value;
             }
         }
@@ -622,7 +629,7 @@ class patcher {
     /// value's (and whose "type" agrees) is merged into it, a value without "value" equal to a stored one is
     /// skipped, so repeating an add changes nothing. Linear in the number of stored values.
     status append_values(const patch_target& t, std::vector<json> elements) {
-        const attribute* def = t.definition;
+        const resource::attribute* def = t.definition;
         json& slot = write_attribute(t);
         if (!slot.is_array()) slot = slot.is_null() ? json::array() : json::array({std::move(slot)});
         canonicalize_elements(slot, def);
@@ -656,7 +663,7 @@ class patcher {
     /// Entra's `{"op":"Remove","path":"members","value":[{"value":"id"}]}`: removes only the listed values,
     /// matched on "value" (or as a whole for values without one).
     status remove_listed(const patch_target& t, json& current, const json& listed) {
-        const attribute* def = t.definition;
+        const resource::attribute* def = t.definition;
         if (!current.is_array()) current = json::array({std::move(current)});
         canonicalize_elements(current, def);
         std::unordered_set<std::string> wanted;
@@ -680,7 +687,8 @@ class patcher {
     }
 
     /// Indices of the values `selector` matches (all when nullptr), ascending.
-    static std::vector<std::size_t> select(const json& array, const attribute* def, const filter* selector) {
+    static std::vector<std::size_t> select(const json& array, const resource::attribute* def,
+                                           const filter* selector) {
         std::vector<std::size_t> out;
         for (std::size_t i = 0; i < array.size(); ++i)
             if (selector == nullptr || matches_value(*selector, array[i], def)) out.push_back(i);
@@ -725,9 +733,9 @@ class patcher {
     // --- mutability ----------------------------------------------------------------------------------------
 
     /// RFC 7643 §7 immutable: may be set where unassigned, never changed or removed afterwards.
-    static status check_immutable(const attribute* def, const patch_target& t, const json* current,
+    static status check_immutable(const resource::attribute* def, const patch_target& t, const json* current,
                                   const json* next, std::string_view sub_name = {}) {
-        if (def == nullptr || def->mutability != mutability::immutable) return {};
+        if (def == nullptr || def->mutability != resource::mutability::immutable) return {};
         if (current == nullptr || current->is_null()) return {};
         if (next != nullptr && *next == *current) return {};
         std::string name = t.to_string();
@@ -785,7 +793,7 @@ class patcher {
     }
 
     json resource_;
-    const resource_schema& schema_;
+    const resource::resource_schema& schema_;
 };
 
 // -----------------------------------------------------------------------------------------------------------
@@ -793,7 +801,7 @@ class patcher {
 // -----------------------------------------------------------------------------------------------------------
 
 /// Checks one operation's shape and applies it.
-status apply_operation(patcher& p, const json& op, const resource_schema& schema) {
+status apply_operation(patcher& p, const json& op, const resource::resource_schema& schema) {
     auto shape = read_patch_operation(op);
     if (!shape) return shape.error();
     const auto kind = &shape->op;
@@ -811,7 +819,7 @@ status apply_operation(patcher& p, const json& op, const resource_schema& schema
 
 boost::system::result<nlohmann::json, error> apply_patch(const nlohmann::json& resource,
                                                          const nlohmann::json& patch_request,
-                                                         const resource_schema& schema,
+                                                         const resource::resource_schema& schema,
                                                          const patch_limits& limits) {
     auto operations = read_patch_operations(patch_request, limits);
     if (!operations) return operations.error();

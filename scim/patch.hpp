@@ -4,8 +4,8 @@
 #include <cstddef>
 #include <nlohmann/json.hpp>
 
+#include "resource/schema.hpp"
 #include "scim/error.hpp"
-#include "scim/schema.hpp"
 
 namespace dirsync::scim {
 
@@ -46,7 +46,7 @@ struct patch_limits {
 ///  - A new extension object gets its URN listed in `schemas`; removing one delists it.
 boost::system::result<nlohmann::json, error> apply_patch(const nlohmann::json& resource,
                                                          const nlohmann::json& patch_request,
-                                                         const resource_schema& schema,
+                                                         const resource::resource_schema& schema,
                                                          const patch_limits& limits = {});
 
 }  // namespace dirsync::scim

@@ -30,27 +30,27 @@ std::string patch_target::to_string() const {
 }
 
 boost::system::result<patch_target, error> resolve_patch_path(patch_path path,
-                                                              const resource_schema& schemas) {
+                                                              const resource::resource_schema& schemas) {
     attribute_path& ap = path.attribute;
     patch_target out;
 
     if (!ap.schema_urn.empty() && ap.sub_attribute.empty() && !path.value_filter) {
         // `urn:...:enterprise:2.0:User` parses as URN `urn:...:2.0` plus attribute `User`.
         const std::string whole = ap.schema_urn + ":" + ap.attribute;
-        if (const schema* s = schemas.find_schema(whole)) {
+        if (const resource::schema* s = schemas.find_schema(whole)) {
             out.owner = s;
             if (!schemas.is_core(s)) out.container = s->id;
             return out;
         }
     }
 
-    const attribute* top = nullptr;
+    const resource::attribute* top = nullptr;
     if (ap.schema_urn.empty()) {
-        const attribute_lookup found = schemas.find({}, ap.attribute);
+        const resource::attribute_lookup found = schemas.find({}, ap.attribute);
         top = found.top;
         out.owner = found.owner;
         if (found.owner != nullptr && !schemas.is_core(found.owner)) out.container = found.owner->id;
-    } else if (const schema* s = schemas.find_schema(ap.schema_urn)) {
+    } else if (const resource::schema* s = schemas.find_schema(ap.schema_urn)) {
         out.owner = s;
         if (!schemas.is_core(s)) out.container = s->id;
         top = s->find_attribute(ap.attribute);
@@ -66,7 +66,7 @@ boost::system::result<patch_target, error> resolve_patch_path(patch_path path,
                                                  "' is single-valued; a value filter needs a multi-valued "
                                                  "attribute");
     if (!ap.sub_attribute.empty()) {
-        if (top != nullptr && top->type != attribute_type::complex)
+        if (top != nullptr && top->type != resource::attribute_type::complex)
             return invalid_path(out.to_string() + "." + ap.sub_attribute,
                                 "'" + out.attribute + "' is not complex and has no sub-attributes");
         out.sub_definition = top != nullptr ? top->find_sub_attribute(ap.sub_attribute) : nullptr;

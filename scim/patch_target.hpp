@@ -4,10 +4,10 @@
 #include <optional>
 #include <string>
 
+#include "resource/schema.hpp"
 #include "scim/error.hpp"
 #include "scim/filter.hpp"
 #include "scim/patch_path.hpp"
-#include "scim/schema.hpp"
 
 namespace dirsync::scim {
 
@@ -20,17 +20,17 @@ struct patch_target {
     std::string container;
     /// The schema declaring the attribute (core or extension); nullptr when the URN is unknown, or the name
     /// is unqualified and no schema declares it.
-    const scim::schema* owner = nullptr;
+    const resource::schema* owner = nullptr;
     /// The top-level attribute; empty when the path names a whole schema (`urn:...:enterprise:2.0:User`).
     std::string attribute;
     /// Its definition; nullptr when unknown.
-    const scim::attribute* definition = nullptr;
+    const resource::attribute* definition = nullptr;
     /// Filter over one value of the (multi-valued) attribute, from `attr[filter]`.
     std::optional<filter> value_filter;
     /// The sub-attribute (`name.givenName`, `emails[...].value`); empty when none.
     std::string sub_attribute;
     /// Its definition; nullptr when none or unknown.
-    const scim::attribute* sub_definition = nullptr;
+    const resource::attribute* sub_definition = nullptr;
 
     /// True when the path names a whole schema rather than one attribute.
     bool names_schema() const noexcept { return attribute.empty(); }
@@ -44,6 +44,6 @@ struct patch_target {
 /// attribute the schema declares as not complex, a value filter on a single-valued attribute. Unknown names
 /// are not errors.
 boost::system::result<patch_target, error> resolve_patch_path(patch_path path,
-                                                              const resource_schema& schemas);
+                                                              const resource::resource_schema& schemas);
 
 }  // namespace dirsync::scim

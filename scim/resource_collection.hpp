@@ -6,8 +6,8 @@
 #include <optional>
 #include <string_view>
 
+#include "resource/schema.hpp"
 #include "scim/filter.hpp"
-#include "scim/schema.hpp"
 
 namespace dirsync::scim {
 
@@ -23,7 +23,7 @@ class resource_collection {
     virtual ~resource_collection() = default;
 
     /// The resource type's schemas, for filters and sorting.
-    virtual const resource_schema& schema() const = 0;
+    virtual const resource::resource_schema& schema() const = 0;
 
     /// How many resources there are.
     virtual std::int64_t count() const = 0;

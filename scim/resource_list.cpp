@@ -18,7 +18,7 @@ struct sorted_match {
     std::string id;
 };
 
-bool accepts(const list_query& q, const json& resource, const resource_schema& schema) {
+bool accepts(const list_query& q, const json& resource, const resource::resource_schema& schema) {
     return q.match == nullptr || matches(*q.match, resource, schema);
 }
 
@@ -49,7 +49,7 @@ json list_resources(std::span<const list_part> parts, const list_query& q) {
         }
     } else if (q.sort == nullptr) {
         for (const auto& part : parts) {
-            const resource_schema& schema = part.source->schema();
+            const resource::resource_schema& schema = part.source->schema();
             part.source->scan(*q.match, [&](json&& r) {
                 if (!matches(*q.match, r, schema)) return true;
                 ++total;
@@ -62,7 +62,7 @@ json list_resources(std::span<const list_part> parts, const list_query& q) {
         const bool page_wanted = count > 0;
         std::vector<sorted_match> found;
         for (std::size_t i = 0; i < parts.size(); ++i) {
-            const resource_schema& schema = parts[i].source->schema();
+            const resource::resource_schema& schema = parts[i].source->schema();
             parts[i].source->scan(q.match != nullptr ? *q.match : everything, [&](json&& r) {
                 if (!accepts(q, r, schema)) return true;
                 ++total;

@@ -25,7 +25,7 @@ struct search_needs {
 /// A resource type that a list or search covers: its schemas and how to open its resources of the request's
 /// tenant. Listing several gives a search across resource types (POST /.search at the service root).
 struct search_target {
-    const resource_schema* schema = nullptr;
+    const resource::resource_schema* schema = nullptr;
     std::function<std::unique_ptr<resource_collection>(const search_needs& needs)> open;
 };
 

@@ -39,7 +39,7 @@ bool segment_is(std::string_view segment, std::string_view name) {
 /// searchable resource type adds its target here.
 std::vector<search_target> root_search_targets(const directory::tenant_directory& dir,
                                                std::string_view tenant, const std::string& base,
-                                               const service_schemas& schemas) {
+                                               const resource::service_schemas& schemas) {
     std::vector<search_target> targets;
     targets.push_back(user_search_target(dir, std::string(tenant), base + "/Users", schemas.users()));
     targets.push_back(group_search_target(dir, std::string(tenant), base + "/Groups", schemas.groups()));

@@ -11,9 +11,9 @@
 #include "directory/directory.hpp"
 #include "http/bearer_authenticator.hpp"
 #include "http/message.hpp"
+#include "resource/schema.hpp"
+#include "resource/service_schemas.hpp"
 #include "scim/filter.hpp"
-#include "scim/schema.hpp"
-#include "scim/service_schemas.hpp"
 
 namespace dirsync::scim {
 
@@ -44,7 +44,7 @@ struct service_settings {
     bulk_limits bulk;
     common::json_input_limits json;  ///< applied to every request body
     /// The schemas of the resource types: built-in ones and configured extensions. Never null.
-    std::shared_ptr<const service_schemas> schemas = default_service_schemas();
+    std::shared_ptr<const resource::service_schemas> schemas = resource::default_service_schemas();
     /// Options per tenant id; a tenant not listed gets the defaults.
     std::map<std::string, tenant_options, std::less<>> tenants;
 

@@ -15,32 +15,32 @@ using json = nlohmann::json;
 
 /// The attribute whose values are compared: the leaf of the path, or "value" of a multi-valued complex
 /// attribute named without a sub-attribute. nullptr when there is none.
-const attribute* compared_attribute(const attribute_lookup& found) {
+const resource::attribute* compared_attribute(const resource::attribute_lookup& found) {
     if (!found) return nullptr;
-    if (found.leaf->type != attribute_type::complex) return found.leaf;
+    if (found.leaf->type != resource::attribute_type::complex) return found.leaf;
     if (found.leaf == found.top && found.top->multi_valued) return found.top->find_sub_attribute("value");
     return nullptr;
 }
 
-sort_key to_key(const json& v, const attribute& a) {
+sort_key to_key(const json& v, const resource::attribute& a) {
     switch (a.type) {
-        case attribute_type::string:
-        case attribute_type::reference:
-        case attribute_type::binary:
+        case resource::attribute_type::string:
+        case resource::attribute_type::reference:
+        case resource::attribute_type::binary:
             if (!v.is_string()) return {};
             return a.case_exact ? v.get<std::string>() : common::fold_case(v.get_ref<const std::string&>());
-        case attribute_type::boolean:
+        case resource::attribute_type::boolean:
             if (auto b = json_boolean(v)) return *b;
             return {};
-        case attribute_type::integer:
-        case attribute_type::decimal:
+        case resource::attribute_type::integer:
+        case resource::attribute_type::decimal:
             if (!v.is_number()) return {};
             return v.get<double>();
-        case attribute_type::date_time:
+        case resource::attribute_type::date_time:
             if (!v.is_string()) return {};
             if (auto t = common::parse_rfc3339(v.get_ref<const std::string&>())) return *t;
             return {};
-        case attribute_type::complex:
+        case resource::attribute_type::complex:
             return {};
     }
     return {};
@@ -67,16 +67,17 @@ boost::system::result<sort_spec, error> parse_sort_spec(std::string_view sort_by
     return out;
 }
 
-boost::system::result<void, error> validate_sort_spec(const sort_spec& spec, const resource_schema& schema) {
+boost::system::result<void, error> validate_sort_spec(const sort_spec& spec,
+                                                      const resource::resource_schema& schema) {
     const std::string text = spec.path.to_string();
-    const attribute_lookup found =
+    const resource::attribute_lookup found =
         schema.find(spec.path.schema_urn, spec.path.attribute, spec.path.sub_attribute);
     if (found.top == nullptr)
         return invalid_value("sortBy '" + text + "' is not an attribute of the " + schema.core().name +
                              " resource");
     if (found.leaf == nullptr)
         return invalid_value("sortBy '" + text + "': " + found.top->name + " has no such sub-attribute");
-    if (found.top->returned == returned::never || found.leaf->returned == returned::never)
+    if (found.top->returned == resource::returned::never || found.leaf->returned == resource::returned::never)
         return invalid_value("sortBy '" + text + "' names an attribute that is never returned");
     if (compared_attribute(found) == nullptr)
         return invalid_value(
@@ -86,10 +87,10 @@ boost::system::result<void, error> validate_sort_spec(const sort_spec& spec, con
     return {};
 }
 
-sort_key make_sort_key(const sort_spec& spec, const json& resource, const resource_schema& schema) {
-    const attribute_lookup found =
+sort_key make_sort_key(const sort_spec& spec, const json& resource, const resource::resource_schema& schema) {
+    const resource::attribute_lookup found =
         schema.find(spec.path.schema_urn, spec.path.attribute, spec.path.sub_attribute);
-    const attribute* compared = compared_attribute(found);
+    const resource::attribute* compared = compared_attribute(found);
     if (compared == nullptr) return {};
     const json* container = schema.is_core(found.owner) ? &resource : json_member(resource, found.owner->id);
     if (container == nullptr) return {};
@@ -134,7 +135,8 @@ bool sorts_before(const sort_key& a, const sort_key& b, sort_direction direction
     return direction == sort_direction::ascending ? a < b : b < a;
 }
 
-void sort_resources(std::vector<json>& resources, const sort_spec& spec, const resource_schema& schema) {
+void sort_resources(std::vector<json>& resources, const sort_spec& spec,
+                    const resource::resource_schema& schema) {
     std::vector<sort_key> keys;
     keys.reserve(resources.size());
     for (const auto& r : resources) keys.push_back(make_sort_key(spec, r, schema));

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "resource/schema.hpp"
 #include "scim/attribute_path.hpp"
 #include "scim/error.hpp"
-#include "scim/schema.hpp"
 
 namespace dirsync::scim {
 
@@ -40,12 +40,14 @@ boost::system::result<sort_spec, error> parse_sort_spec(std::string_view sort_by
 /// unchanged would break a client's paging, so we refuse), must not be returned "never", and a complex
 /// attribute needs a sub-attribute, except that a multi-valued complex attribute with a "value"
 /// sub-attribute sorts by it (`emails` is `emails.value`, as in filters).
-boost::system::result<void, error> validate_sort_spec(const sort_spec& spec, const resource_schema& schema);
+boost::system::result<void, error> validate_sort_spec(const sort_spec& spec,
+                                                      const resource::resource_schema& schema);
 
 /// The key of `resource` under `spec`: for a multi-valued attribute the value marked primary, else the first
 /// value that has one (RFC 7644 §3.4.2.3). A value of the wrong JSON type, an unparsable dateTime, or an
 /// attribute `schema` does not know (in a search over several resource types) gives no value.
-sort_key make_sort_key(const sort_spec& spec, const nlohmann::json& resource, const resource_schema& schema);
+sort_key make_sort_key(const sort_spec& spec, const nlohmann::json& resource,
+                       const resource::resource_schema& schema);
 
 /// Strict weak order of keys for `direction`: ascending puts resources without a value last, descending
 /// first (RFC 7644 §3.4.2.3, i.e. descending is the exact reverse). Keys of different kinds (possible only
@@ -54,6 +56,6 @@ bool sorts_before(const sort_key& a, const sort_key& b, sort_direction direction
 
 /// Stable-sorts `resources` (all of one resource type) by `spec`: equal keys keep their order.
 void sort_resources(std::vector<nlohmann::json>& resources, const sort_spec& spec,
-                    const resource_schema& schema);
+                    const resource::resource_schema& schema);
 
 }  // namespace dirsync::scim

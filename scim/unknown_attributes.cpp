@@ -34,7 +34,7 @@ bool is_marker(std::string_view uri) {
 
 class collector {
   public:
-    explicit collector(const resource_schema& schemas) : schemas_(schemas) {}
+    explicit collector(const resource::resource_schema& schemas) : schemas_(schemas) {}
 
     std::vector<unknown_attribute> run(const json& resource) && {
         if (!resource.is_object()) return {};
@@ -43,7 +43,7 @@ class collector {
             if (common::equal_folded(key, "schemas")) {
                 listed(it.value());
             } else if (starts_with_urn(key)) {
-                const schema* s = schemas_.find_schema(key);
+                const resource::schema* s = schemas_.find_schema(key);
                 if (s == nullptr)
                     add(key, true);
                 else if (it.value().is_object())
@@ -64,18 +64,19 @@ class collector {
                 add(u.get<std::string>(), true);
     }
 
-    void members(const schema& s, const json& object, const std::string& prefix) {
+    void members(const resource::schema& s, const json& object, const std::string& prefix) {
         for (auto it = object.begin(); it != object.end(); ++it)
             attribute(s, it.key(), it.value(), prefix + it.key());
     }
 
-    void attribute(const schema& s, const std::string& name, const json& value, const std::string& path) {
-        const scim::attribute* def = s.find_attribute(name);
+    void attribute(const resource::schema& s, const std::string& name, const json& value,
+                   const std::string& path) {
+        const resource::attribute* def = s.find_attribute(name);
         if (def == nullptr) {
             add(path, false);
             return;
         }
-        if (def->type != attribute_type::complex) return;
+        if (def->type != resource::attribute_type::complex) return;
         const auto sub_attributes = [&](const json& v) {
             if (!v.is_object()) return;
             for (auto it = v.begin(); it != v.end(); ++it)
@@ -93,7 +94,7 @@ class collector {
         out_.push_back(unknown_attribute{std::move(path), schema});
     }
 
-    const resource_schema& schemas_;
+    const resource::resource_schema& schemas_;
     std::vector<unknown_attribute> out_;
     std::set<std::string> seen_;
 };
@@ -108,12 +109,13 @@ error refusal(const std::string& path, bool schema) {
 
 }  // namespace
 
-std::vector<unknown_attribute> unknown_attributes(const json& resource, const resource_schema& schemas) {
+std::vector<unknown_attribute> unknown_attributes(const json& resource,
+                                                  const resource::resource_schema& schemas) {
     return collector(schemas).run(resource);
 }
 
 std::optional<error> refuse_unknown_attributes(const json& resource, const json* stored,
-                                               const resource_schema& schemas) {
+                                               const resource::resource_schema& schemas) {
     std::set<std::string> held;
     if (stored != nullptr)
         for (const auto& u : unknown_attributes(*stored, schemas)) held.insert(common::fold_case(u.path));
@@ -122,7 +124,8 @@ std::optional<error> refuse_unknown_attributes(const json& resource, const json*
     return std::nullopt;
 }
 
-std::optional<error> refuse_unknown_paths(const json& patch_request, const resource_schema& schemas) {
+std::optional<error> refuse_unknown_paths(const json& patch_request,
+                                          const resource::resource_schema& schemas) {
     auto operations =
         read_patch_operations(patch_request, patch_limits{std::numeric_limits<std::size_t>::max()});
     if (!operations) return std::nullopt;

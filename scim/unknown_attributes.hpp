@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "resource/schema.hpp"
 #include "scim/error.hpp"
-#include "scim/schema.hpp"
 
 namespace dirsync::scim {
 
@@ -16,8 +16,9 @@ namespace dirsync::scim {
 
 /// Something a resource holds that its resource type's schemas do not declare.
 struct unknown_attribute {
-    std::string path;     ///< as a client writes it: "nickName", "name.suffix", "urn:...:User:badge", a URN
-    bool schema = false;  ///< true when `path` is a schema URN (listed in `schemas`, or a key with a URN)
+    std::string path;  ///< as a client writes it: "nickName", "name.suffix", "urn:...:User:badge", a URN
+    bool schema =
+        false;  ///< true when `path` is a resource::schema URN (listed in `schemas`, or a key with a URN)
 };
 
 /// What `resource` holds that `schemas` does not declare, in key order: URNs listed in `schemas` that
@@ -28,13 +29,13 @@ struct unknown_attribute {
 /// data-less group marker "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group" in
 /// `schemas` is not reported: Entra lists it on every group and nothing can declare it.
 std::vector<unknown_attribute> unknown_attributes(const nlohmann::json& resource,
-                                                  const resource_schema& schemas);
+                                                  const resource::resource_schema& schemas);
 
 /// For a strict tenant's POST/PUT/PATCH: 400 invalidValue naming the first of unknown_attributes(`resource`)
 /// that `stored` (the resource as stored before this write; nullptr on create) does not hold already
 /// (compared ASCII case-insensitively); nullopt when there is none.
 std::optional<error> refuse_unknown_attributes(const nlohmann::json& resource, const nlohmann::json* stored,
-                                               const resource_schema& schemas);
+                                               const resource::resource_schema& schemas);
 
 /// For a strict tenant's PATCH: 400 invalidValue when an operation's `path` names a schema URN, attribute or
 /// sub-attribute that `schemas` does not declare (`remove` included; a value filter's own attribute names
@@ -42,6 +43,6 @@ std::optional<error> refuse_unknown_attributes(const nlohmann::json& resource, c
 /// them; so is a request that is not a PatchOp. Path-less values are checked on the result, with
 /// refuse_unknown_attributes.
 std::optional<error> refuse_unknown_paths(const nlohmann::json& patch_request,
-                                          const resource_schema& schemas);
+                                          const resource::resource_schema& schemas);
 
 }  // namespace dirsync::scim

@@ -6,7 +6,7 @@
 
 namespace dirsync::scim {
 
-const resource_schema& user_collection::schema() const { return schema_; }
+const resource::resource_schema& user_collection::schema() const { return schema_; }
 
 std::int64_t user_collection::count() const { return dir_.count_users(tenant_); }
 
@@ -39,7 +39,7 @@ std::optional<nlohmann::json> user_collection::find(std::string_view id) const {
 }
 
 search_target user_search_target(const directory::tenant_directory& dir, std::string tenant,
-                                 std::string users_url, const resource_schema& schema) {
+                                 std::string users_url, const resource::resource_schema& schema) {
     search_target t;
     t.schema = &schema;
     t.open = [&dir, &schema, tenant = std::move(tenant),

@@ -16,13 +16,14 @@ namespace {
 using json = nlohmann::json;
 using found = boost::system::result<std::optional<password_write>, error>;
 
-bool is_core_urn(std::string_view key) { return common::equal_folded(key, core_user_urn); }
+bool is_core_urn(std::string_view key) { return common::equal_folded(key, resource::core_user_urn); }
 
 /// "password" or "urn:ietf:params:scim:schemas:core:2.0:User:password", any case.
 bool is_password_key(std::string_view key) {
     if (common::equal_folded(key, "password")) return true;
-    return key.size() == core_user_urn.size() + 9 && is_core_urn(key.substr(0, core_user_urn.size())) &&
-           common::equal_folded(key.substr(core_user_urn.size()), ":password");
+    return key.size() == resource::core_user_urn.size() + 9 &&
+           is_core_urn(key.substr(0, resource::core_user_urn.size())) &&
+           common::equal_folded(key.substr(resource::core_user_urn.size()), ":password");
 }
 
 found read_value(const json& v) {
@@ -86,8 +87,8 @@ boost::system::result<std::optional<password_write>, error> take_password(json& 
     return take_from_object(body);
 }
 
-boost::system::result<patch_password, error> take_password_operations(json& patch_request,
-                                                                      const resource_schema& schemas) {
+boost::system::result<patch_password, error> take_password_operations(
+    json& patch_request, const resource::resource_schema& schemas) {
     patch_password out;
     auto operations =
         read_patch_operations(patch_request, patch_limits{std::numeric_limits<std::size_t>::max()});

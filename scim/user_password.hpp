@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "resource/schema.hpp"
 #include "scim/error.hpp"
-#include "scim/schema.hpp"
 
 namespace dirsync::scim {
 
@@ -44,7 +44,7 @@ struct patch_password {
 ///    for the path naming the core User schema; an operation whose value is left empty is dropped.
 /// The last write wins. A request that is not a well-formed PatchOp, and operations that are malformed, are
 /// left for apply_patch to explain. Errors as take_password, prefixed with the operation ("Operations[i]:").
-boost::system::result<patch_password, error> take_password_operations(nlohmann::json& patch_request,
-                                                                      const resource_schema& schemas);
+boost::system::result<patch_password, error> take_password_operations(
+    nlohmann::json& patch_request, const resource::resource_schema& schemas);
 
 }  // namespace dirsync::scim

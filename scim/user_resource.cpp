@@ -41,20 +41,22 @@ std::string describe(const json& v) {
 bool is_empty(const json& v) { return v.is_null() || ((v.is_array() || v.is_object()) && v.empty()); }
 
 /// Canonicalizes one (single) value of `attr`; returns an empty json (null) for "unassigned".
-boost::system::result<json, error> single_value(const attribute& attr, const json& v,
+boost::system::result<json, error> single_value(const resource::attribute& attr, const json& v,
                                                 const std::string& path);
 
-boost::system::result<json, error> complex_value(const attribute& attr, const json& v,
+boost::system::result<json, error> complex_value(const resource::attribute& attr, const json& v,
                                                  const std::string& path) {
     if (!v.is_object()) return invalid_value(path + " must be an object, not " + describe(v));
     json out = json::object();
     for (auto it = v.begin(); it != v.end(); ++it) {
-        const attribute* sub = attr.find_sub_attribute(it.key());
+        const resource::attribute* sub = attr.find_sub_attribute(it.key());
         if (!sub) {
             if (!is_empty(it.value())) out[it.key()] = it.value();  // unknown sub-attribute: kept as sent
             continue;
         }
-        if (sub->mutability == mutability::read_only && attr.mutability != mutability::read_only) continue;
+        if (sub->mutability == resource::mutability::read_only &&
+            attr.mutability != resource::mutability::read_only)
+            continue;
         auto c = single_value(*sub, it.value(), path + "." + sub->name);
         if (!c) return c.error();
         if (!c->is_null()) out[sub->name] = std::move(*c);
@@ -62,16 +64,16 @@ boost::system::result<json, error> complex_value(const attribute& attr, const js
     return out;
 }
 
-boost::system::result<json, error> single_value(const attribute& attr, const json& v,
+boost::system::result<json, error> single_value(const resource::attribute& attr, const json& v,
                                                 const std::string& path) {
     if (v.is_null()) return json();
     switch (attr.type) {
-        case attribute_type::complex: {
+        case resource::attribute_type::complex: {
             auto c = complex_value(attr, v, path);
             if (!c) return c.error();
             return c->empty() ? json() : std::move(*c);
         }
-        case attribute_type::boolean:
+        case resource::attribute_type::boolean:
             if (v.is_boolean()) return v;
             if (v.is_string()) {
                 auto s = v.get<std::string>();
@@ -79,7 +81,7 @@ boost::system::result<json, error> single_value(const attribute& attr, const jso
                 if (common::equal_folded(s, "false")) return json(false);
             }
             return invalid_value(path + " must be a boolean, not " + describe(v));
-        case attribute_type::integer:
+        case resource::attribute_type::integer:
             if (v.is_number_integer()) return v;
             if (v.is_number_float()) {
                 // 12.0 is an integer; anything outside int64 would be undefined behaviour to convert.
@@ -88,27 +90,27 @@ boost::system::result<json, error> single_value(const attribute& attr, const jso
                     return json(static_cast<std::int64_t>(d));
             }
             return invalid_value(path + " must be an integer, not " + describe(v));
-        case attribute_type::decimal:
+        case resource::attribute_type::decimal:
             if (v.is_number()) return v;
             return invalid_value(path + " must be a number, not " + describe(v));
-        case attribute_type::date_time:
+        case resource::attribute_type::date_time:
             if (!v.is_string()) return invalid_value(path + " must be a dateTime string, not " + describe(v));
             if (!common::parse_rfc3339(v.get<std::string>()))
                 return invalid_value(path + " is not a valid dateTime (RFC 3339, e.g. 2026-11-22T18:45:00Z)");
             return v;
-        case attribute_type::string:
-        case attribute_type::reference:
-        case attribute_type::binary:
+        case resource::attribute_type::string:
+        case resource::attribute_type::reference:
+        case resource::attribute_type::binary:
             if (v.is_string()) return v.get<std::string>().empty() ? json() : v;
-            if (v.is_number() && attr.type == attribute_type::string) return json(v.dump());
+            if (v.is_number() && attr.type == resource::attribute_type::string) return json(v.dump());
             return invalid_value(path + " must be a string, not " + describe(v));
     }
     return v;
 }
 
-boost::system::result<json, error> attribute_value(const attribute& attr, const json& v,
+boost::system::result<json, error> attribute_value(const resource::attribute& attr, const json& v,
                                                    const std::string& path) {
-    if (attr.mutability == mutability::write_only || attr.returned == returned::never)
+    if (attr.mutability == resource::mutability::write_only || attr.returned == resource::returned::never)
         return invalid_value(path +
                              " is not accepted in a stored resource: a password is taken out of the "
                              "request and kept only as a hash");
@@ -133,7 +135,7 @@ boost::system::result<json, error> attribute_value(const attribute& attr, const 
 
 /// 400 invalidValue when a required attribute of extension `ext` is missing from `object` (its canonical
 /// object; null when absent), or a present complex value lacks a required sub-attribute.
-boost::system::result<void, error> check_required(const schema& ext, const json* object) {
+boost::system::result<void, error> check_required(const resource::schema& ext, const json* object) {
     for (const auto& a : ext.attributes) {
         const json* v = object != nullptr ? json_member(*object, a.name) : nullptr;
         if (v == nullptr || is_empty(*v)) {
@@ -141,7 +143,7 @@ boost::system::result<void, error> check_required(const schema& ext, const json*
                 return invalid_value("'" + ext.id + ":" + a.name + "' is required by that schema");
             continue;
         }
-        if (a.type != attribute_type::complex) continue;
+        if (a.type != resource::attribute_type::complex) continue;
         for (const json& item : v->is_array() ? *v : json::array({*v})) {
             for (const auto& sub : a.sub_attributes) {
                 const json* s = item.is_object() ? json_member(item, sub.name) : nullptr;
@@ -155,17 +157,19 @@ boost::system::result<void, error> check_required(const schema& ext, const json*
 }
 
 /// Canonicalizes the attributes of one schema (core at the top level, or an extension's object) into `out`.
-boost::system::result<void, error> schema_object(const schema& s, const json& in, json& out, bool top_level) {
+boost::system::result<void, error> schema_object(const resource::schema& s, const json& in, json& out,
+                                                 bool top_level) {
     for (auto it = in.begin(); it != in.end(); ++it) {
         const std::string& key = it.key();
         if (top_level && (common::equal_folded(key, "schemas") || starts_with_urn(key)))
             continue;  // handled by the caller
-        const attribute* attr = s.find_attribute(key);
+        const resource::attribute* attr = s.find_attribute(key);
         if (!attr) {
             if (!is_empty(it.value())) out[key] = it.value();
             continue;
         }
-        if (attr->mutability == mutability::read_only) continue;  // id, meta, groups: ignored on input
+        if (attr->mutability == resource::mutability::read_only)
+            continue;  // id, meta, groups: ignored on input
         auto c = attribute_value(*attr, it.value(), attr->name);
         if (!c) return c.error();
         if (c->is_null())
@@ -178,11 +182,12 @@ boost::system::result<void, error> schema_object(const schema& s, const json& in
 
 }  // namespace
 
-boost::system::result<json, error> canonicalize_user(const json& input, const resource_schema& rs) {
+boost::system::result<json, error> canonicalize_user(const json& input, const resource::resource_schema& rs) {
     return canonicalize_resource(input, rs);
 }
 
-boost::system::result<json, error> canonicalize_resource(const json& input, const resource_schema& rs) {
+boost::system::result<json, error> canonicalize_resource(const json& input,
+                                                         const resource::resource_schema& rs) {
     const std::string& core_urn = rs.core().id;
     if (!input.is_object()) return invalid_syntax("a " + rs.core().name + " must be a JSON object");
 
@@ -205,7 +210,7 @@ boost::system::result<json, error> canonicalize_resource(const json& input, cons
     for (auto it = input.begin(); it != input.end(); ++it) {
         const std::string& key = it.key();
         if (!starts_with_urn(key)) continue;
-        if (const schema* ext = rs.find_schema(key)) {
+        if (const resource::schema* ext = rs.find_schema(key)) {
             if (it.value().is_null()) continue;
             if (!it.value().is_object()) return invalid_value(key + " must be an object");
             json& target = rs.is_core(ext) ? out : out[ext->id];
@@ -215,7 +220,8 @@ boost::system::result<json, error> canonicalize_resource(const json& input, cons
             continue;
         }
         auto colon = key.rfind(':');
-        const schema* owner = colon == std::string::npos ? nullptr : rs.find_schema(key.substr(0, colon));
+        const resource::schema* owner =
+            colon == std::string::npos ? nullptr : rs.find_schema(key.substr(0, colon));
         if (owner) {
             json single = json::object();
             single[key.substr(colon + 1)] = it.value();
@@ -259,7 +265,7 @@ json render_user(const directory::user& u, std::string_view users_url) {
                        {"lastModified", common::format_rfc3339(u.last_modified)},
                        {"location", std::move(location)},
                        {"version", user_etag(u)}};
-    if (!out.contains("schemas")) out["schemas"] = json::array({std::string(core_user_urn)});
+    if (!out.contains("schemas")) out["schemas"] = json::array({std::string(resource::core_user_urn)});
     if (u.groups && !u.groups->empty()) out["groups"] = render_user_groups(*u.groups, users_url);
     return out;
 }

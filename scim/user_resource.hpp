@@ -5,8 +5,8 @@
 #include <string_view>
 
 #include "directory/user.hpp"
+#include "resource/schema.hpp"
 #include "scim/error.hpp"
-#include "scim/schema.hpp"
 
 namespace dirsync::scim {
 
@@ -31,12 +31,12 @@ namespace dirsync::scim {
 /// `schemas` must list the core User URN; the result lists the core URN, the extension URNs present, and any
 /// other URNs the client listed.
 boost::system::result<nlohmann::json, error> canonicalize_user(const nlohmann::json& input,
-                                                               const resource_schema& schema);
+                                                               const resource::resource_schema& schema);
 
 /// canonicalize_user's rules for a resource of any type: `schemas` must list `schema.core().id` (used for
 /// Groups, with group_resource_schema()).
 boost::system::result<nlohmann::json, error> canonicalize_resource(const nlohmann::json& input,
-                                                                   const resource_schema& schema);
+                                                                   const resource::resource_schema& schema);
 
 /// The SCIM representation of a record: its resource plus `id`, `schemas` and `meta` (resourceType, created,
 /// lastModified, location `<users_url>/<id>`, version `W/"<n>"`), and `groups` when the record carries them

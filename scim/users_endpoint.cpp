@@ -25,7 +25,7 @@ using password_change = std::optional<std::optional<std::string>>;
 
 /// The projection the request asks for with `attributes` / `excludedAttributes` (RFC 7644 §3.9).
 boost::system::result<projection, error> requested_projection(const http::request& req,
-                                                              const resource_schema& schema) {
+                                                              const resource::resource_schema& schema) {
     auto params = http::query_params::parse(http::split_target(req.target).second);
     if (!params) return invalid_value("the query string has a malformed percent-escape");
     return projection::from_query(schema, *params);
@@ -52,7 +52,7 @@ http::response resource_response(unsigned status, const directory::user& u, std:
 /// hashed) is written with it.
 http::response modify(
     directory::tenant_directory& dir, const user_request_context& ctx, std::string_view id,
-    const resource_schema& schema, password_change password,
+    const resource::resource_schema& schema, password_change password,
     const std::function<boost::system::result<json, error>(const directory::user&)>& change) {
     auto shape = requested_projection(ctx.req, schema);
     if (!shape) return to_response(shape.error());
@@ -99,7 +99,7 @@ http::response users_endpoint::create(const user_request_context& ctx) const {
 }
 
 http::response users_endpoint::create(const user_request_context& ctx, const json& body) const {
-    const resource_schema& schema = settings_.schemas->users();
+    const resource::resource_schema& schema = settings_.schemas->users();
     auto shape = requested_projection(ctx.req, schema);
     if (!shape) return to_response(shape.error());
     json input = body;
@@ -161,7 +161,7 @@ http::response users_endpoint::replace(const user_request_context& ctx, std::str
         if (auto given = body.find("id");
             given != body.end() && given->is_string() && given->get<std::string>() != id)
             return to_response(mutability_error("id is immutable: the body's id does not match the URL"));
-    const resource_schema& schema = settings_.schemas->users();
+    const resource::resource_schema& schema = settings_.schemas->users();
     json input = body;
     auto password = take_password(input);
     if (!password) return to_response(password.error());
@@ -185,7 +185,7 @@ http::response users_endpoint::patch(const user_request_context& ctx, std::strin
 
 http::response users_endpoint::patch(const user_request_context& ctx, std::string_view id,
                                      const json& body) const {
-    const resource_schema& schema = settings_.schemas->users();
+    const resource::resource_schema& schema = settings_.schemas->users();
     const bool strict = settings_.options_for(ctx.tenant).strict_schema;
     if (strict)
         if (auto refused = refuse_unknown_paths(body, schema)) return to_response(*refused);

@@ -43,7 +43,7 @@ struct resource_rules {
     anchor_form form = anchor_form::uuid;
     std::vector<rule> rules;
     std::size_t slots = 0;  // distinct targets
-    const scim::resource_schema* schema = nullptr;
+    const resource::resource_schema* schema = nullptr;
     std::string core_urn;
     std::string required_attribute;  // userName or displayName
 };
@@ -57,30 +57,30 @@ std::optional<std::string> to_date_time(std::string_view text) {
 }
 
 // The mapped text as a JSON value of the target's type; nullopt (and a note) when it does not convert.
-std::optional<json> convert(const std::string& value, scim::attribute_type type, std::string& problem) {
+std::optional<json> convert(const std::string& value, resource::attribute_type type, std::string& problem) {
     switch (type) {
-        case scim::attribute_type::boolean: {
+        case resource::attribute_type::boolean: {
             std::string lower = ldap::lowercase_attribute(value);
             if (lower == "true") return json(true);
             if (lower == "false") return json(false);
             problem = "is not true or false";
             return std::nullopt;
         }
-        case scim::attribute_type::integer: {
+        case resource::attribute_type::integer: {
             std::int64_t n = 0;
             auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
             if (ec == std::errc{} && end == value.data() + value.size()) return json(n);
             problem = "is not an integer";
             return std::nullopt;
         }
-        case scim::attribute_type::decimal: {
+        case resource::attribute_type::decimal: {
             double d = 0;
             auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), d);
             if (ec == std::errc{} && end == value.data() + value.size() && std::isfinite(d)) return json(d);
             problem = "is not a number";
             return std::nullopt;
         }
-        case scim::attribute_type::date_time: {
+        case resource::attribute_type::date_time: {
             if (auto t = to_date_time(value)) return json(*t);
             problem = "is not a date and time (RFC 3339 or LDAP GeneralizedTime)";
             return std::nullopt;
@@ -144,12 +144,12 @@ void place(json& resource, const target_path& t, std::vector<json> values) {
 // empty arrays and objects; fills `schemas`.
 void finish_resource(json& resource, const resource_rules& rules) {
     const auto& schema = *rules.schema;
-    auto tidy = [&](json& container, const scim::schema& s) {
+    auto tidy = [&](json& container, const resource::schema& s) {
         for (const auto& a : s.attributes) {
             auto it = container.find(a.name);
             if (it == container.end()) continue;
-            if (a.multi_valued && a.type == scim::attribute_type::complex && a.find_sub_attribute("value") &&
-                it->is_array()) {
+            if (a.multi_valued && a.type == resource::attribute_type::complex &&
+                a.find_sub_attribute("value") && it->is_array()) {
                 json kept = json::array();
                 for (auto& element : *it)
                     if (element.is_object() && element.contains("value")) kept.push_back(std::move(element));
@@ -279,8 +279,9 @@ std::optional<entry_filter> compile_filter(const config::located_text& text, std
 }
 
 resource_rules compile_rules(const std::vector<config::map_entry>& entries,
-                             const scim::resource_schema& schema, target_kind kind, const std::string& where,
-                             const config::text_location& map_at, reporter& report) {
+                             const resource::resource_schema& schema, target_kind kind,
+                             const std::string& where, const config::text_location& map_at,
+                             reporter& report) {
     resource_rules out;
     out.schema = &schema;
     out.core_urn = schema.core().id;
@@ -341,8 +342,8 @@ namespace detail {
 
 struct source_mapper_state {
     std::string name;
-    std::optional<scim::resource_schema> user_schema;  // copies: the rules point at them
-    std::optional<scim::resource_schema> group_schema;
+    std::optional<resource::resource_schema> user_schema;  // copies: the rules point at them
+    std::optional<resource::resource_schema> group_schema;
     resource_rules users;
     std::optional<resource_rules> groups;
     std::string member_attribute;
@@ -355,8 +356,8 @@ struct source_mapper_state {
 }  // namespace detail
 
 std::optional<source_mapper> source_mapper::compile(const config::source_settings& source,
-                                                    const scim::resource_schema& users,
-                                                    const scim::resource_schema& groups,
+                                                    const resource::resource_schema& users,
+                                                    const resource::resource_schema& groups,
                                                     const std::string& file,
                                                     std::vector<config::diagnostic>& out) {
     reporter report(file, out);

@@ -9,7 +9,7 @@
 #include "config/diagnostic.hpp"
 #include "config/source_settings.hpp"
 #include "ldap/entry.hpp"
-#include "scim/schema.hpp"
+#include "resource/schema.hpp"
 #include "sync/source_data.hpp"
 
 namespace dirsync::sync {
@@ -68,8 +68,9 @@ class source_mapper {
     /// is appended to `out` as "file:line:column" pointing inside the configuration text where the settings
     /// kept it exact; nullopt when there was any.
     static std::optional<source_mapper> compile(const config::source_settings& source,
-                                                const scim::resource_schema& users,
-                                                const scim::resource_schema& groups, const std::string& file,
+                                                const resource::resource_schema& users,
+                                                const resource::resource_schema& groups,
+                                                const std::string& file,
                                                 std::vector<config::diagnostic>& out);
 
     /// The source's name (records it owns carry it as `source`).

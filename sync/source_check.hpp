@@ -6,7 +6,7 @@
 
 #include "config/diagnostic.hpp"
 #include "config/settings.hpp"
-#include "scim/schema.hpp"
+#include "resource/schema.hpp"
 #include "sync/entry_mapper.hpp"
 
 namespace dirsync::sync {
@@ -15,8 +15,8 @@ namespace dirsync::sync {
 /// schemas configured in `schemas:` (only what the targets need: names, types, multi-valuedness,
 /// sub-attributes, mutability).
 struct source_schemas {
-    scim::resource_schema users;
-    scim::resource_schema groups;
+    resource::resource_schema users;
+    resource::resource_schema groups;
 };
 
 /// source_schemas for `s` (built-in plus its configured extensions).

@@ -46,7 +46,7 @@ std::string suggestion(std::string_view wrong, const std::vector<std::string_vie
 }
 
 // Where an attribute was looked for: the schema the path named, or the core schema and its extensions.
-std::string schema_label(const scim::resource_schema& schema, const scim::schema* s) {
+std::string schema_label(const resource::resource_schema& schema, const resource::schema* s) {
     if (s == nullptr)
         return "the core " + schema.core().name + " schema" +
                (schema.extensions().empty() ? "" : " or its extensions");
@@ -55,7 +55,7 @@ std::string schema_label(const scim::resource_schema& schema, const scim::schema
 
 class target_parser {
   public:
-    target_parser(std::string_view text, const scim::resource_schema& schema, target_kind kind)
+    target_parser(std::string_view text, const resource::resource_schema& schema, target_kind kind)
         : text_(text), schema_(schema), kind_(kind) {}
 
     boost::system::result<target_path, mapping_error> parse() {
@@ -64,7 +64,7 @@ class target_parser {
         auto bracket = text_.find('[');
         auto head = text_.substr(0, bracket);
         std::size_t attribute_at = 0;
-        const scim::schema* named_schema = nullptr;
+        const resource::schema* named_schema = nullptr;
         std::string urn;
         if (head.size() > 4 && common::iequals_ascii(head.substr(0, 4), "urn:")) {
             auto colon = head.rfind(':');
@@ -142,14 +142,14 @@ class target_parser {
                                                    schema_label(schema_, named_schema) +
                                                    attribute_suggestion(named_schema, attribute));
         }
-        const scim::attribute& a = *top.top;
+        const resource::attribute& a = *top.top;
         if (auto refused = refusal(a)) return mapping_error(attribute_at, *refused);
         target_path out;
         out.schema_urn = schema_.is_core(top.owner) ? std::string() : top.owner->id;
         out.attribute = a.name;
-        const scim::attribute* leaf = &a;
+        const resource::attribute* leaf = &a;
         if (!sub.empty()) {
-            if (a.type != scim::attribute_type::complex)
+            if (a.type != resource::attribute_type::complex)
                 return mapping_error(
                     sub_at - 1,
                     "'" + a.name + "' is not complex: it has no sub-attribute '" + std::string(sub) + "'");
@@ -157,10 +157,10 @@ class target_parser {
             if (leaf == nullptr)
                 return mapping_error(sub_at, "'" + a.name + "' has no sub-attribute '" + std::string(sub) +
                                                  "'" + sub_suggestion(a, sub));
-            if (leaf->mutability == scim::mutability::read_only)
+            if (leaf->mutability == resource::mutability::read_only)
                 return mapping_error(sub_at, "'" + a.name + "." + leaf->name + "' is read-only");
             out.sub_attribute = leaf->name;
-        } else if (a.type == scim::attribute_type::complex) {
+        } else if (a.type == resource::attribute_type::complex) {
             std::string example = a.sub_attributes.empty() ? "value" : a.sub_attributes.front().name;
             return mapping_error(
                 attribute_at,
@@ -214,13 +214,13 @@ class target_parser {
         return out;
     }
 
-    std::vector<const scim::schema*> all_schemas() const {
-        std::vector<const scim::schema*> out{&schema_.core()};
+    std::vector<const resource::schema*> all_schemas() const {
+        std::vector<const resource::schema*> out{&schema_.core()};
         for (const auto& e : schema_.extensions()) out.push_back(&e);
         return out;
     }
 
-    std::string attribute_suggestion(const scim::schema* in, std::string_view wrong) const {
+    std::string attribute_suggestion(const resource::schema* in, std::string_view wrong) const {
         std::vector<std::string_view> names;
         for (const auto* s : all_schemas()) {
             if (in != nullptr && s != in) continue;
@@ -229,13 +229,13 @@ class target_parser {
         return suggestion(wrong, names);
     }
 
-    static std::string sub_suggestion(const scim::attribute& a, std::string_view wrong) {
+    static std::string sub_suggestion(const resource::attribute& a, std::string_view wrong) {
         std::vector<std::string_view> names;
         for (const auto& s : a.sub_attributes) names.push_back(s.name);
         return suggestion(wrong, names);
     }
 
-    std::optional<std::string> refusal(const scim::attribute& a) const {
+    std::optional<std::string> refusal(const resource::attribute& a) const {
         if (kind_ == target_kind::user && common::iequals_ascii(a.name, "active"))
             return "'active' is not mapped: users.disabled_when decides whether a user is active";
         if (kind_ == target_kind::group && common::iequals_ascii(a.name, "members"))
@@ -243,12 +243,12 @@ class target_parser {
         if (common::iequals_ascii(a.name, "password"))
             return "'password' is never mapped: dirsyncd does not take passwords from a source";
         if (common::iequals_ascii(a.name, "schemas")) return "'schemas' is not mapped: dirsyncd fills it in";
-        if (a.mutability == scim::mutability::read_only) return "'" + a.name + "' is read-only";
+        if (a.mutability == resource::mutability::read_only) return "'" + a.name + "' is read-only";
         return std::nullopt;
     }
 
     std::string_view text_;
-    const scim::resource_schema& schema_;
+    const resource::resource_schema& schema_;
     target_kind kind_;
     std::size_t pos_ = 0;
 };
@@ -271,7 +271,7 @@ std::string target_path::to_string() const {
 }
 
 boost::system::result<target_path, mapping_error> parse_target(std::string_view text,
-                                                               const scim::resource_schema& schema,
+                                                               const resource::resource_schema& schema,
                                                                target_kind kind) {
     return target_parser(text, schema, kind).parse();
 }

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "scim/schema.hpp"
+#include "resource/schema.hpp"
 #include "sync/mapping.hpp"
 
 namespace dirsync::sync {
@@ -26,7 +26,7 @@ struct target_path {
     /// simple attribute): the expression is evaluated with cardinality::multiple.
     bool multiple = false;
     /// The leaf's type, for converting the mapped text (boolean, integer, decimal, dateTime).
-    scim::attribute_type type = scim::attribute_type::string;
+    resource::attribute_type type = resource::attribute_type::string;
 
     /// The canonical text: `emails[type eq "work"].value`, `urn:...:User:employeeNumber`; two paths are the
     /// same target exactly when their canonical texts are equal.
@@ -49,7 +49,7 @@ enum class target_kind {
 /// groups, a complex attribute without a sub-attribute, a selector on a single-valued attribute or one not
 /// naming a sub-attribute, a selector without a following sub-attribute, an operator other than `eq`.
 boost::system::result<target_path, mapping_error> parse_target(std::string_view text,
-                                                               const scim::resource_schema& schema,
+                                                               const resource::resource_schema& schema,
                                                                target_kind kind);
 
 }  // namespace dirsync::sync

@@ -49,48 +49,48 @@ const std::string acme_yaml = R"(  - id: urn:example:acme:2.0:User
 TEST(SchemaConversion, CarriesEveryCharacteristicOver) {
     const auto settings = load(acme_yaml);
     ASSERT_EQ(settings.schemas.size(), 2u);
-    const scim::schema s = to_scim_schema(settings.schemas[0]);
+    const resource::schema s = to_scim_schema(settings.schemas[0]);
     EXPECT_EQ(s.id, "urn:example:acme:2.0:User");
     EXPECT_EQ(s.name, "AcmeUser");
     EXPECT_EQ(s.description, "Acme badge data");
     ASSERT_EQ(s.attributes.size(), 7u);
 
-    const scim::attribute& badge = s.attributes[0];
+    const resource::attribute& badge = s.attributes[0];
     EXPECT_EQ(badge.name, "badgeNumber");
-    EXPECT_EQ(badge.type, scim::attribute_type::string);
+    EXPECT_EQ(badge.type, resource::attribute_type::string);
     EXPECT_TRUE(badge.required);
     EXPECT_TRUE(badge.case_exact);
     EXPECT_FALSE(badge.multi_valued);
     EXPECT_EQ(badge.description, "d");
     EXPECT_EQ(badge.canonical_values, (std::vector<std::string>{"A1", "B2"}));
-    EXPECT_EQ(badge.mutability, scim::mutability::read_write);
-    EXPECT_EQ(badge.returned, scim::returned::default_);
-    EXPECT_EQ(badge.uniqueness, scim::uniqueness::none);
+    EXPECT_EQ(badge.mutability, resource::mutability::read_write);
+    EXPECT_EQ(badge.returned, resource::returned::default_);
+    EXPECT_EQ(badge.uniqueness, resource::uniqueness::none);
 
-    const scim::attribute& clearance = s.attributes[1];
-    EXPECT_EQ(clearance.type, scim::attribute_type::complex);
+    const resource::attribute& clearance = s.attributes[1];
+    EXPECT_EQ(clearance.type, resource::attribute_type::complex);
     EXPECT_TRUE(clearance.multi_valued);
     ASSERT_EQ(clearance.sub_attributes.size(), 2u);
-    EXPECT_EQ(clearance.sub_attributes[0].type, scim::attribute_type::integer);
-    EXPECT_EQ(clearance.sub_attributes[0].mutability, scim::mutability::immutable);
-    EXPECT_EQ(clearance.sub_attributes[1].type, scim::attribute_type::date_time);
-    EXPECT_EQ(clearance.sub_attributes[1].returned, scim::returned::request);
+    EXPECT_EQ(clearance.sub_attributes[0].type, resource::attribute_type::integer);
+    EXPECT_EQ(clearance.sub_attributes[0].mutability, resource::mutability::immutable);
+    EXPECT_EQ(clearance.sub_attributes[1].type, resource::attribute_type::date_time);
+    EXPECT_EQ(clearance.sub_attributes[1].returned, resource::returned::request);
 
-    EXPECT_EQ(s.attributes[2].type, scim::attribute_type::reference);
+    EXPECT_EQ(s.attributes[2].type, resource::attribute_type::reference);
     EXPECT_EQ(s.attributes[2].reference_types, (std::vector<std::string>{"external"}));  // the default
     EXPECT_EQ(s.attributes[3].reference_types, (std::vector<std::string>{"uri"}));
-    EXPECT_EQ(s.attributes[4].type, scim::attribute_type::boolean);
-    EXPECT_EQ(s.attributes[4].mutability, scim::mutability::read_only);
-    EXPECT_EQ(s.attributes[4].returned, scim::returned::always);
-    EXPECT_EQ(s.attributes[5].type, scim::attribute_type::decimal);
-    EXPECT_EQ(s.attributes[6].type, scim::attribute_type::binary);
+    EXPECT_EQ(s.attributes[4].type, resource::attribute_type::boolean);
+    EXPECT_EQ(s.attributes[4].mutability, resource::mutability::read_only);
+    EXPECT_EQ(s.attributes[4].returned, resource::returned::always);
+    EXPECT_EQ(s.attributes[5].type, resource::attribute_type::decimal);
+    EXPECT_EQ(s.attributes[6].type, resource::attribute_type::binary);
 }
 
 TEST(SchemaConversion, ExtensionsGoToTheirResourceTypeAfterTheBuiltInOnes) {
     const auto served = served_schemas(load(acme_yaml).schemas);
     const auto& users = served->users().extensions();
     ASSERT_EQ(users.size(), 2u);
-    EXPECT_EQ(users[0].id, scim::enterprise_user_urn);
+    EXPECT_EQ(users[0].id, resource::enterprise_user_urn);
     EXPECT_EQ(users[1].id, "urn:example:acme:2.0:User");
     ASSERT_EQ(served->groups().extensions().size(), 1u);
     EXPECT_EQ(served->groups().extensions()[0].id, "urn:example:acme:2.0:Group");

@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "scim/schema.hpp"
+#include "resource/schema.hpp"
 #include "scim/user_resource.hpp"
 #include "tests/fuzz/invariant.hpp"
 #include "tests/fuzz/sample_resources.hpp"
@@ -24,7 +24,7 @@ namespace {
 using namespace dirsync;
 using nlohmann::json;
 
-void check_canonicalize(const json& input, const scim::resource_schema& schema) {
+void check_canonicalize(const json& input, const resource::resource_schema& schema) {
     auto canonical = scim::canonicalize_user(input, schema);
     if (!canonical) return;
 
@@ -37,7 +37,7 @@ void check_canonicalize(const json& input, const scim::resource_schema& schema) 
                                                 "\nresult: " + dirsync::fuzz::describe(out));
     const auto schemas = out.find("schemas");
     if (schemas == out.end() || !schemas->is_array() || schemas->empty() ||
-        schemas->front() != std::string(scim::core_user_urn))
+        schemas->front() != std::string(resource::core_user_urn))
         dirsync::fuzz::invariant_failed(
             "canonical form lists the core URN first",
             "input:  " + dirsync::fuzz::describe(input) + "\nresult: " + dirsync::fuzz::describe(out));
@@ -62,9 +62,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (input.is_discarded()) return 0;
     json with_schemas = input;
     if (input.is_object())
-        with_schemas["schemas"] = {std::string(scim::core_user_urn), std::string(scim::enterprise_user_urn)};
-    for (const scim::resource_schema* schema :
-         {&scim::user_resource_schema(), &dirsync::fuzz::acme_user_schema()}) {
+        with_schemas["schemas"] = {std::string(resource::core_user_urn),
+                                   std::string(resource::enterprise_user_urn)};
+    for (const resource::resource_schema* schema :
+         {&resource::user_resource_schema(), &dirsync::fuzz::acme_user_schema()}) {
         check_canonicalize(input, *schema);
         if (input.is_object()) check_canonicalize(with_schemas, *schema);
     }

@@ -58,15 +58,15 @@ void check_filter(std::string_view text) {
                                         "rendered: " + rendered + "\nthen:     " + again);
 
     // Evaluation against realistic resources.
-    for (const scim::resource_schema* schema :
-         {&scim::user_resource_schema(), &dirsync::fuzz::acme_user_schema()}) {
+    for (const resource::resource_schema* schema :
+         {&resource::user_resource_schema(), &dirsync::fuzz::acme_user_schema()}) {
         const bool on_user = scim::matches(f, dirsync::fuzz::sample_user(), *schema);
         if (scim::matches(*reparsed, dirsync::fuzz::sample_user(), *schema) != on_user)
             dirsync::fuzz::invariant_failed("equal filters match alike", "input: " + std::string(text));
         (void)scim::validate_filter(f, *schema, false);
         (void)scim::validate_filter(f, *schema, true);
     }
-    (void)scim::matches(f, dirsync::fuzz::sample_group(), scim::group_resource_schema());
+    (void)scim::matches(f, dirsync::fuzz::sample_group(), resource::group_resource_schema());
     (void)scim::find_index_equality(f, indexed);
     (void)scim::find_index_alternatives(f, indexed);
 }

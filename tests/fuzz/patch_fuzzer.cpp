@@ -49,8 +49,8 @@ void check_read_only_kept(const json& before, const json& after, const json& bod
 
 void check_patch(const json& body) {
     const json& user = dirsync::fuzz::sample_user();
-    for (const scim::resource_schema* schema :
-         {&scim::user_resource_schema(), &dirsync::fuzz::acme_user_schema()}) {
+    for (const resource::resource_schema* schema :
+         {&resource::user_resource_schema(), &dirsync::fuzz::acme_user_schema()}) {
         if (auto patched = scim::apply_patch(user, body, *schema)) {
             check_read_only_kept(user, *patched, body, {"id", "meta", "groups"});
             (void)scim::canonicalize_user(*patched, *schema);
@@ -58,7 +58,7 @@ void check_patch(const json& body) {
     }
 
     const json& group = dirsync::fuzz::sample_group();
-    if (auto patched = scim::apply_patch(group, body, scim::group_resource_schema()))
+    if (auto patched = scim::apply_patch(group, body, resource::group_resource_schema()))
         check_read_only_kept(group, *patched, body, {"id", "meta"});
 }
 

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <utility>
 
-#include "scim/schema.hpp"
+#include "resource/schema.hpp"
 
 namespace dirsync::fuzz {
 
@@ -69,35 +69,35 @@ inline constexpr std::string_view acme_urn = "urn:example:params:scim:schemas:ex
 /// Core User, Enterprise User and an admin-declared extension (acme_urn) holding one attribute of every type
 /// the built-in schemas lack (integer, decimal, dateTime, binary, a multi-valued simple attribute, a complex
 /// attribute with a readOnly sub-attribute), so the fuzzers reach every conversion and comparison.
-inline const scim::resource_schema& acme_user_schema() {
-    static const scim::resource_schema schema = [] {
-        auto simple = [](std::string name, scim::attribute_type type) {
-            scim::attribute a;
+inline const resource::resource_schema& acme_user_schema() {
+    static const resource::resource_schema schema = [] {
+        auto simple = [](std::string name, resource::attribute_type type) {
+            resource::attribute a;
             a.name = std::move(name);
             a.type = type;
             return a;
         };
-        scim::schema acme;
+        resource::schema acme;
         acme.id = std::string(acme_urn);
         acme.name = "AcmeUser";
-        acme.attributes.push_back(simple("badge", scim::attribute_type::integer));
-        acme.attributes.push_back(simple("onSite", scim::attribute_type::boolean));
-        acme.attributes.push_back(simple("score", scim::attribute_type::decimal));
-        acme.attributes.push_back(simple("hireDate", scim::attribute_type::date_time));
-        acme.attributes.push_back(simple("photo", scim::attribute_type::binary));
-        acme.attributes.push_back(simple("homepage", scim::attribute_type::reference));
-        scim::attribute tags = simple("tags", scim::attribute_type::string);
+        acme.attributes.push_back(simple("badge", resource::attribute_type::integer));
+        acme.attributes.push_back(simple("onSite", resource::attribute_type::boolean));
+        acme.attributes.push_back(simple("score", resource::attribute_type::decimal));
+        acme.attributes.push_back(simple("hireDate", resource::attribute_type::date_time));
+        acme.attributes.push_back(simple("photo", resource::attribute_type::binary));
+        acme.attributes.push_back(simple("homepage", resource::attribute_type::reference));
+        resource::attribute tags = simple("tags", resource::attribute_type::string);
         tags.multi_valued = true;
         acme.attributes.push_back(std::move(tags));
-        scim::attribute sponsor = simple("sponsor", scim::attribute_type::complex);
-        sponsor.sub_attributes.push_back(simple("value", scim::attribute_type::string));
-        sponsor.sub_attributes.push_back(simple("since", scim::attribute_type::date_time));
-        scim::attribute display = simple("display", scim::attribute_type::string);
-        display.mutability = scim::mutability::read_only;
+        resource::attribute sponsor = simple("sponsor", resource::attribute_type::complex);
+        sponsor.sub_attributes.push_back(simple("value", resource::attribute_type::string));
+        sponsor.sub_attributes.push_back(simple("since", resource::attribute_type::date_time));
+        resource::attribute display = simple("display", resource::attribute_type::string);
+        display.mutability = resource::mutability::read_only;
         sponsor.sub_attributes.push_back(std::move(display));
         acme.attributes.push_back(std::move(sponsor));
-        return scim::resource_schema{scim::core_user_schema(),
-                                     {scim::enterprise_user_schema(), std::move(acme)}};
+        return resource::resource_schema{resource::core_user_schema(),
+                                         {resource::enterprise_user_schema(), std::move(acme)}};
     }();
     return schema;
 }

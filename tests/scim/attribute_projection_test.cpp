@@ -136,7 +136,7 @@ class ProjectionApplyUser : public ::testing::TestWithParam<apply_case> {};
 
 TEST_P(ProjectionApplyUser, Shapes) {
     const auto& c = GetParam();
-    auto p = projection::make(user_resource_schema(), c.attributes, c.excluded);
+    auto p = projection::make(resource::user_resource_schema(), c.attributes, c.excluded);
     ASSERT_TRUE(p) << p.error().detail;
     EXPECT_EQ(p->apply(sample()), c.expected) << p->apply(sample()).dump(2);
 }
@@ -144,35 +144,35 @@ TEST_P(ProjectionApplyUser, Shapes) {
 INSTANTIATE_TEST_SUITE_P(Table, ProjectionApplyUser, ::testing::ValuesIn(user_cases()));
 
 /// A schema with "request" and "never" characteristics, which the built-in schemas lack.
-const resource_schema& thing_schema() {
-    static const resource_schema rs = [] {
-        schema s;
+const resource::resource_schema& thing_schema() {
+    static const resource::resource_schema rs = [] {
+        resource::schema s;
         s.id = "urn:example:Thing";
         s.name = "Thing";
-        attribute schemas_attr;
+        resource::attribute schemas_attr;
         schemas_attr.name = "schemas";
         schemas_attr.multi_valued = true;
-        schemas_attr.returned = returned::always;
-        attribute id;
+        schemas_attr.returned = resource::returned::always;
+        resource::attribute id;
         id.name = "id";
-        id.returned = returned::always;
-        attribute secret;
+        id.returned = resource::returned::always;
+        resource::attribute secret;
         secret.name = "secret";
-        secret.returned = returned::request;
-        attribute info;
+        secret.returned = resource::returned::request;
+        resource::attribute info;
         info.name = "info";
-        info.type = attribute_type::complex;
-        attribute pub, hidden, never_sub, key;
+        info.type = resource::attribute_type::complex;
+        resource::attribute pub, hidden, never_sub, key;
         pub.name = "public";
         hidden.name = "hidden";
-        hidden.returned = returned::request;
+        hidden.returned = resource::returned::request;
         never_sub.name = "never";
-        never_sub.returned = returned::never;
+        never_sub.returned = resource::returned::never;
         key.name = "key";
-        key.returned = returned::always;
+        key.returned = resource::returned::always;
         info.sub_attributes = {pub, hidden, never_sub, key};
         s.attributes = {schemas_attr, id, secret, info};
-        return resource_schema(std::move(s));
+        return resource::resource_schema(std::move(s));
     }();
     return rs;
 }
@@ -231,12 +231,12 @@ TEST(ProjectionMake, Rejects) {
         {{"userName,,1abc"}, {}},    // a name must start with a letter
     };
     for (const auto& [attributes, excluded] : bad) {
-        auto p = projection::make(user_resource_schema(), attributes, excluded);
+        auto p = projection::make(resource::user_resource_schema(), attributes, excluded);
         ASSERT_FALSE(p) << (attributes.empty() ? excluded.front() : attributes.front());
         EXPECT_EQ(p.error().status, 400u);
         EXPECT_EQ(p.error().scim_type, "invalidValue");
     }
-    auto fine = projection::make(user_resource_schema(), none, none);
+    auto fine = projection::make(resource::user_resource_schema(), none, none);
     ASSERT_TRUE(fine);
     EXPECT_TRUE(fine->is_default());
 }
@@ -244,7 +244,7 @@ TEST(ProjectionMake, Rejects) {
 TEST(ProjectionMake, FromQuery) {
     auto params = http::query_params::parse("ATTRIBUTES=userName%2Cemails.value&count=2");
     ASSERT_TRUE(params);
-    auto p = projection::from_query(user_resource_schema(), *params);
+    auto p = projection::from_query(resource::user_resource_schema(), *params);
     ASSERT_TRUE(p);
     EXPECT_FALSE(p->is_default());
     EXPECT_EQ(p->apply(sample()), json({{"schemas", sample()["schemas"]},
@@ -253,11 +253,11 @@ TEST(ProjectionMake, FromQuery) {
                                         {"emails", json::array({{{"value", "b@example.com"}}})}}));
     auto both = http::query_params::parse("attributes=userName&excludedAttributes=emails");
     ASSERT_TRUE(both);
-    EXPECT_FALSE(projection::from_query(user_resource_schema(), *both));
+    EXPECT_FALSE(projection::from_query(resource::user_resource_schema(), *both));
 }
 
 TEST(ProjectionMake, NonObjectUnchanged) {
-    projection p(user_resource_schema());
+    projection p(resource::user_resource_schema());
     EXPECT_EQ(p.apply(json::array({1, 2})), json::array({1, 2}));
     EXPECT_EQ(p.apply(json("x")), json("x"));
 }
@@ -281,7 +281,7 @@ class ProjectionIsReturnedGroup : public ::testing::TestWithParam<returned_case>
 
 TEST_P(ProjectionIsReturnedGroup, Answers) {
     const auto& c = GetParam();
-    auto p = projection::make(group_resource_schema(), c.attributes, c.excluded);
+    auto p = projection::make(resource::group_resource_schema(), c.attributes, c.excluded);
     ASSERT_TRUE(p);
     EXPECT_EQ(is_returned(*p, c.path), c.expected);
 }
@@ -308,7 +308,7 @@ class ProjectionIsReturnedUser : public ::testing::TestWithParam<returned_case> 
 
 TEST_P(ProjectionIsReturnedUser, Answers) {
     const auto& c = GetParam();
-    auto p = projection::make(user_resource_schema(), c.attributes, c.excluded);
+    auto p = projection::make(resource::user_resource_schema(), c.attributes, c.excluded);
     ASSERT_TRUE(p);
     EXPECT_EQ(is_returned(*p, c.path), c.expected);
 }

@@ -9,8 +9,8 @@
 #include "common/password_hash.hpp"
 #include "common/sha256.hpp"
 #include "http/bearer_authenticator.hpp"
+#include "resource/service_schemas.hpp"
 #include "scim/service.hpp"
-#include "scim/service_schemas.hpp"
 #include "store/database.hpp"
 #include "store/user_password.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -27,35 +27,37 @@ constexpr const char* core_group = "urn:ietf:params:scim:schemas:core:2.0:Group"
 constexpr const char* entra_group_marker =
     "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
 
-attribute simple(std::string name, attribute_type type = attribute_type::string) {
-    attribute a;
+resource::attribute simple(std::string name,
+                           resource::attribute_type type = resource::attribute_type::string) {
+    resource::attribute a;
     a.name = std::move(name);
     a.type = type;
     return a;
 }
 
 /// An extension of every kind the configuration can declare.
-std::shared_ptr<const service_schemas> acme_schemas() {
-    schema user;
+std::shared_ptr<const resource::service_schemas> acme_schemas() {
+    resource::schema user;
     user.id = acme_urn;
     user.name = "AcmeUser";
     user.description = "Acme badge data";
-    attribute badge = simple("badgeNumber");
+    resource::attribute badge = simple("badgeNumber");
     badge.required = true;
     user.attributes.push_back(badge);
-    user.attributes.push_back(simple("onSite", attribute_type::boolean));
-    user.attributes.push_back(simple("floor", attribute_type::integer));
-    user.attributes.push_back(simple("hired", attribute_type::date_time));
-    attribute clearance = simple("clearance", attribute_type::complex);
+    user.attributes.push_back(simple("onSite", resource::attribute_type::boolean));
+    user.attributes.push_back(simple("floor", resource::attribute_type::integer));
+    user.attributes.push_back(simple("hired", resource::attribute_type::date_time));
+    resource::attribute clearance = simple("clearance", resource::attribute_type::complex);
     clearance.multi_valued = true;
-    clearance.sub_attributes.push_back(simple("level", attribute_type::integer));
+    clearance.sub_attributes.push_back(simple("level", resource::attribute_type::integer));
     clearance.sub_attributes.push_back(simple("area"));
     user.attributes.push_back(clearance);
-    schema group;
+    resource::schema group;
     group.id = team_urn;
     group.name = "AcmeGroup";
     group.attributes.push_back(simple("costCode"));
-    return std::make_shared<const service_schemas>(std::vector<schema>{user}, std::vector<schema>{group});
+    return std::make_shared<const resource::service_schemas>(std::vector<resource::schema>{user},
+                                                             std::vector<resource::schema>{group});
 }
 
 class CustomSchemaService : public ::testing::Test {

@@ -40,8 +40,8 @@ TEST(DiscoveryDocuments, ServiceProviderConfigFollowsSettings) {
 }
 
 TEST(DiscoveryDocuments, ResourceTypes) {
-    ASSERT_EQ(resource_types().size(), 2u);
-    const resource_type* user = find_resource_type("user");
+    ASSERT_EQ(resource::resource_types().size(), 2u);
+    const resource::resource_type* user = resource::find_resource_type("user");
     ASSERT_NE(user, nullptr);
     json u = resource_type_document(*user, base);
     EXPECT_EQ(u, json::parse(R"({
@@ -52,13 +52,13 @@ TEST(DiscoveryDocuments, ResourceTypes) {
                               "required": false}],
         "meta": {"resourceType": "ResourceType",
                  "location": "https://sync.example.com/scim/v2/ResourceTypes/User"}})"));
-    const resource_type* group = find_resource_type("Group");
+    const resource::resource_type* group = resource::find_resource_type("Group");
     ASSERT_NE(group, nullptr);
     json g = resource_type_document(*group, base);
     EXPECT_EQ(g["endpoint"], "/Groups");
     EXPECT_EQ(g["schema"], "urn:ietf:params:scim:schemas:core:2.0:Group");
     EXPECT_FALSE(g.contains("schemaExtensions"));
-    EXPECT_EQ(find_resource_type("Device"), nullptr);
+    EXPECT_EQ(resource::find_resource_type("Device"), nullptr);
 }
 
 /// Every attribute and sub-attribute has the full set of RFC 7643 §7 characteristics.
@@ -76,13 +76,13 @@ void expect_characteristics(const json& a, const std::string& where) {
 TEST(DiscoveryDocuments, SchemasFromDescriptors) {
     const auto served = served_schemas();
     ASSERT_EQ(served.size(), 3u);
-    EXPECT_EQ(served[0]->id, core_user_urn);
-    EXPECT_EQ(served[1]->id, core_group_urn);
-    EXPECT_EQ(served[2]->id, enterprise_user_urn);
+    EXPECT_EQ(served[0]->id, resource::core_user_urn);
+    EXPECT_EQ(served[1]->id, resource::core_group_urn);
+    EXPECT_EQ(served[2]->id, resource::enterprise_user_urn);
     EXPECT_EQ(find_served_schema("URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER"), served[0]);
     EXPECT_EQ(find_served_schema("urn:nope"), nullptr);
 
-    for (const schema* s : served) {
+    for (const resource::schema* s : served) {
         json doc = schema_document(*s, base);
         EXPECT_EQ(doc["id"], s->id);
         EXPECT_EQ(doc["name"], s->name);
@@ -97,10 +97,10 @@ TEST(DiscoveryDocuments, SchemasFromDescriptors) {
         for (auto common : {"id", "externalId", "meta", "schemas"})
             EXPECT_EQ(names.count(common), 0u) << common;
     }
-    json user = schema_document(core_user_schema(), base);
-    EXPECT_EQ(user["attributes"].size(), core_user_schema().attributes.size() - 4);
+    json user = schema_document(resource::core_user_schema(), base);
+    EXPECT_EQ(user["attributes"].size(), resource::core_user_schema().attributes.size() - 4);
     EXPECT_EQ(user["attributes"][0]["name"], "userName");
-    json group = schema_document(core_group_schema(), base);
+    json group = schema_document(resource::core_group_schema(), base);
     ASSERT_EQ(group["attributes"].size(), 2u);
     EXPECT_EQ(group["attributes"][1]["name"], "members");
 }
@@ -134,7 +134,7 @@ TEST(DiscoveryEndpoint, Routes) {
     auto enterprise = discover("GET", "Schemas",
                                "urn%3Aietf%3Aparams%3Ascim%3Aschemas%3Aextension%3Aenterprise%3A2.0%3AUser");
     ASSERT_EQ(enterprise.status, 200u);
-    EXPECT_EQ(json::parse(enterprise.body)["id"], enterprise_user_urn);
+    EXPECT_EQ(json::parse(enterprise.body)["id"], resource::enterprise_user_urn);
     EXPECT_EQ(discover("GET", "Schemas", "urn:nope").status, 404u);
     EXPECT_EQ(discover("GET", "ResourceTypes", "Device").status, 404u);
 

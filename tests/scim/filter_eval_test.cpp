@@ -7,9 +7,9 @@
 
 #include "common/ascii.hpp"
 #include "common/casefold.hpp"
+#include "resource/schema.hpp"
 #include "scim/filter.hpp"
 #include "scim/json_lookup.hpp"
-#include "scim/schema.hpp"
 
 namespace dirsync::scim {
 namespace {
@@ -97,7 +97,7 @@ struct eval_case {
 
 std::ostream& operator<<(std::ostream& os, const eval_case& c) { return os << c.filter; }
 
-bool evaluate(std::string_view text, const json& resource, const resource_schema& schema) {
+bool evaluate(std::string_view text, const json& resource, const resource::resource_schema& schema) {
     const auto f = parse_filter(text);
     if (!f) {
         ADD_FAILURE() << text << ": " << f.error().message;
@@ -385,7 +385,7 @@ class FilterEvalUser : public ::testing::TestWithParam<eval_case> {};
 
 TEST_P(FilterEvalUser, Matches) {
     const auto& c = GetParam();
-    EXPECT_EQ(evaluate(c.filter, sample_user(), user_resource_schema()), c.expected);
+    EXPECT_EQ(evaluate(c.filter, sample_user(), resource::user_resource_schema()), c.expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, FilterEvalUser, ::testing::ValuesIn(user_cases));
@@ -420,7 +420,7 @@ class FilterEvalEntra : public ::testing::TestWithParam<eval_case> {};
 
 TEST_P(FilterEvalEntra, Matches) {
     const auto& c = GetParam();
-    EXPECT_EQ(evaluate(c.filter, entra_user(), user_resource_schema()), c.expected);
+    EXPECT_EQ(evaluate(c.filter, entra_user(), resource::user_resource_schema()), c.expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, FilterEvalEntra, ::testing::ValuesIn(entra_cases));
@@ -431,28 +431,30 @@ INSTANTIATE_TEST_SUITE_P(Cases, FilterEvalEntra, ::testing::ValuesIn(entra_cases
 
 constexpr std::string_view custom_urn = "urn:example:params:scim:schemas:extension:custom:2.0:User";
 
-const resource_schema& custom_schema() {
-    static const resource_schema rs = [] {
-        schema ext;
+const resource::resource_schema& custom_schema() {
+    static const resource::resource_schema rs = [] {
+        resource::schema ext;
         ext.id = std::string(custom_urn);
         ext.name = "CustomUser";
-        const auto make = [](std::string name, attribute_type type, bool multi = false, bool exact = false) {
-            attribute a;
+        const auto make = [](std::string name, resource::attribute_type type, bool multi = false,
+                             bool exact = false) {
+            resource::attribute a;
             a.name = std::move(name);
             a.type = type;
             a.multi_valued = multi;
             a.case_exact = exact;
             return a;
         };
-        ext.attributes = {make("loginCount", attribute_type::integer),
-                          make("score", attribute_type::decimal),
-                          make("badge", attribute_type::binary),
-                          make("hiredAt", attribute_type::date_time),
-                          make("isContractor", attribute_type::boolean),
-                          make("tags", attribute_type::string, true),
-                          make("code", attribute_type::string, false, true),
-                          make("levels", attribute_type::integer, true)};
-        return resource_schema{core_user_schema(), {enterprise_user_schema(), std::move(ext)}};
+        ext.attributes = {make("loginCount", resource::attribute_type::integer),
+                          make("score", resource::attribute_type::decimal),
+                          make("badge", resource::attribute_type::binary),
+                          make("hiredAt", resource::attribute_type::date_time),
+                          make("isContractor", resource::attribute_type::boolean),
+                          make("tags", resource::attribute_type::string, true),
+                          make("code", resource::attribute_type::string, false, true),
+                          make("levels", resource::attribute_type::integer, true)};
+        return resource::resource_schema{resource::core_user_schema(),
+                                         {resource::enterprise_user_schema(), std::move(ext)}};
     }();
     return rs;
 }
@@ -547,7 +549,7 @@ TEST(FilterEval, GroupMembers) {
       "members": [{"value": "u1", "$ref": "https://example.com/v2/Users/u1", "type": "User",
                    "display": "Babs"},
                   {"value": "u2", "type": "User"}]})");
-    const auto& gs = group_resource_schema();
+    const auto& gs = resource::group_resource_schema();
     EXPECT_TRUE(evaluate(R"(displayName eq "tour guides")", group, gs));
     EXPECT_TRUE(evaluate(R"(members[value eq "u2"])", group, gs));
     EXPECT_TRUE(evaluate(R"(members eq "u1")", group, gs));
@@ -561,16 +563,16 @@ TEST(FilterEval, GroupMembers) {
 }
 
 TEST(FilterEval, EmptyFilterMatchesEverything) {
-    EXPECT_TRUE(matches(filter{}, sample_user(), user_resource_schema()));
-    EXPECT_TRUE(matches(filter{}, json(42), user_resource_schema()));
+    EXPECT_TRUE(matches(filter{}, sample_user(), resource::user_resource_schema()));
+    EXPECT_TRUE(matches(filter{}, json(42), resource::user_resource_schema()));
 }
 
 TEST(FilterEval, NonObjectResourcesNeverMatch) {
     const auto f = parse_filter("userName ne \"x\"");
     ASSERT_TRUE(f);
     for (const json& r : {json(nullptr), json(1), json("x"), json::array(), json::array({sample_user()})})
-        EXPECT_FALSE(matches(*f, r, user_resource_schema())) << r.dump();
-    EXPECT_TRUE(matches(*f, json::object(), user_resource_schema()));
+        EXPECT_FALSE(matches(*f, r, resource::user_resource_schema())) << r.dump();
+    EXPECT_TRUE(matches(*f, json::object(), resource::user_resource_schema()));
 }
 
 TEST(FilterEval, MalformedResourceShapesDoNotThrow) {
@@ -595,14 +597,14 @@ TEST(FilterEval, MalformedResourceShapesDoNotThrow) {
     for (const auto& text : filters) {
         const auto f = parse_filter(text);
         ASSERT_TRUE(f) << text;
-        EXPECT_NO_THROW((void)matches(*f, weird, user_resource_schema())) << text;
+        EXPECT_NO_THROW((void)matches(*f, weird, resource::user_resource_schema())) << text;
     }
-    EXPECT_TRUE(evaluate(R"(userName eq "b")", weird, user_resource_schema()));
-    EXPECT_TRUE(evaluate(R"(emails[value co "single"])", weird, user_resource_schema()));
-    EXPECT_TRUE(evaluate(R"(emails eq "single@example.com")", weird, user_resource_schema()));
-    EXPECT_TRUE(evaluate(R"(phoneNumbers[value eq "loose"])", weird, user_resource_schema()));
-    EXPECT_FALSE(evaluate(R"(name.givenName eq "x")", weird, user_resource_schema()));
-    EXPECT_TRUE(evaluate(R"(active eq true)", weird, user_resource_schema()));
+    EXPECT_TRUE(evaluate(R"(userName eq "b")", weird, resource::user_resource_schema()));
+    EXPECT_TRUE(evaluate(R"(emails[value co "single"])", weird, resource::user_resource_schema()));
+    EXPECT_TRUE(evaluate(R"(emails eq "single@example.com")", weird, resource::user_resource_schema()));
+    EXPECT_TRUE(evaluate(R"(phoneNumbers[value eq "loose"])", weird, resource::user_resource_schema()));
+    EXPECT_FALSE(evaluate(R"(name.givenName eq "x")", weird, resource::user_resource_schema()));
+    EXPECT_TRUE(evaluate(R"(active eq true)", weird, resource::user_resource_schema()));
 }
 
 TEST(FilterEval, LongOrChainEvaluatesIteratively) {
@@ -610,8 +612,8 @@ TEST(FilterEval, LongOrChainEvaluatesIteratively) {
     for (int i = 1; i < 50000; ++i) chain += R"( or id eq ")" + std::to_string(i) + "\"";
     const auto f = parse_filter(chain, filter_limits{chain.size(), 32});
     ASSERT_TRUE(f);
-    EXPECT_TRUE(matches(*f, json{{"id", "49999"}}, user_resource_schema()));
-    EXPECT_FALSE(matches(*f, json{{"id", "50000"}}, user_resource_schema()));
+    EXPECT_TRUE(matches(*f, json{{"id", "49999"}}, resource::user_resource_schema()));
+    EXPECT_FALSE(matches(*f, json{{"id", "50000"}}, resource::user_resource_schema()));
 }
 
 TEST(FilterEval, MatchesValueForPatchPaths) {
@@ -619,7 +621,7 @@ TEST(FilterEval, MatchesValueForPatchPaths) {
     ASSERT_TRUE(f);
     const auto& vp = std::get<value_path_node>(f->node(f->root()));
     const filter inner = f->subtree(vp.inner);
-    const attribute* emails = core_user_schema().find_attribute("emails");
+    const resource::attribute* emails = resource::core_user_schema().find_attribute("emails");
     ASSERT_NE(emails, nullptr);
     const auto& values = sample_user()["emails"];
     EXPECT_TRUE(matches_value(inner, values[0], emails));
@@ -629,12 +631,12 @@ TEST(FilterEval, MatchesValueForPatchPaths) {
     const auto members = parse_filter(R"(value eq "2819c223-7f76-453a-919d-413861904646")");
     ASSERT_TRUE(members);
     EXPECT_TRUE(matches_value(*members, json{{"value", "2819c223-7f76-453a-919d-413861904646"}},
-                              core_group_schema().find_attribute("members")));
+                              resource::core_group_schema().find_attribute("members")));
     EXPECT_TRUE(matches_value(*members, json("2819c223-7f76-453a-919d-413861904646"), nullptr));
     EXPECT_FALSE(matches_value(*members, json{{"value", "2819c223-0000-453a-919d-413861904646"}},
-                               core_group_schema().find_attribute("members")));
+                               resource::core_group_schema().find_attribute("members")));
     EXPECT_FALSE(matches_value(*members, json{{"display", "2819c223-7f76-453a-919d-413861904646"}},
-                               core_group_schema().find_attribute("members")));
+                               resource::core_group_schema().find_attribute("members")));
 }
 
 // -----------------------------------------------------------------------------------------------------------
@@ -718,7 +720,7 @@ TEST_P(FilterValidate, Checks) {
     const auto& c = GetParam();
     const auto f = parse_filter(c.filter);
     ASSERT_TRUE(f) << f.error().message;
-    const auto r = validate_filter(*f, user_resource_schema(), c.strict);
+    const auto r = validate_filter(*f, resource::user_resource_schema(), c.strict);
     if (c.ok) {
         EXPECT_TRUE(r) << r.error().message;
         return;
@@ -873,8 +875,9 @@ TEST(FilterIndex, ReturnedEqualityIsNecessary) {
         const auto single = parse_filter(eq->attribute + " eq " + json(eq->value).dump());
         ASSERT_TRUE(single);
         for (const auto& r : resources) {
-            if (matches(*f, r, user_resource_schema())) {
-                EXPECT_TRUE(matches(*single, r, user_resource_schema())) << c.filter << " on " << r.dump();
+            if (matches(*f, r, resource::user_resource_schema())) {
+                EXPECT_TRUE(matches(*single, r, resource::user_resource_schema()))
+                    << c.filter << " on " << r.dump();
             }
         }
     }
@@ -899,10 +902,11 @@ TEST(CaseFold, ValuesFoldLikeTheDirectoryIndex) {
                        {"nickName", "\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0"},
                        {"title", "\xCE\xA3\xCE\xBF\xCF\x86\xCE\xAF\xCE\xB1"}};
     EXPECT_TRUE(evaluate("nickName eq \"\xD0\x9C\xD0\x9E\xD0\xA1\xD0\x9A\xD0\x92\xD0\x90\"", user,
-                         user_resource_schema()));
-    EXPECT_TRUE(evaluate("title sw \"\xCF\x83\"", user, user_resource_schema()));
-    EXPECT_TRUE(evaluate("displayName eq \"J\xC3\x96RG M\xC3\x9CLLER\"", user, user_resource_schema()));
-    EXPECT_TRUE(evaluate("displayName co \"\xC3\x96RG\"", user, user_resource_schema()));
+                         resource::user_resource_schema()));
+    EXPECT_TRUE(evaluate("title sw \"\xCF\x83\"", user, resource::user_resource_schema()));
+    EXPECT_TRUE(
+        evaluate("displayName eq \"J\xC3\x96RG M\xC3\x9CLLER\"", user, resource::user_resource_schema()));
+    EXPECT_TRUE(evaluate("displayName co \"\xC3\x96RG\"", user, resource::user_resource_schema()));
 }
 
 TEST(JsonLookup, MembersAndBooleans) {

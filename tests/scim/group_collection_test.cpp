@@ -36,7 +36,7 @@ class GroupSourceTest : public ::testing::Test {
     /// What the source opened for this query renders (before projection): members only if it read them.
     json found(const std::string& query) {
         auto params = http::query_params::parse(query);
-        auto shape = projection::from_query(group_resource_schema(), *params);
+        auto shape = projection::from_query(resource::group_resource_schema(), *params);
         EXPECT_TRUE(shape);
         std::optional<filter> f;
         if (auto text = params->get("filter")) f = *parse_filter(*text);

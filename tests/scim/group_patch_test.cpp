@@ -6,7 +6,7 @@
 #include <string>
 
 #include "directory/membership_plan.hpp"
-#include "scim/schema.hpp"
+#include "resource/schema.hpp"
 
 namespace dirsync::scim {
 namespace {
@@ -31,7 +31,7 @@ using member_map = std::map<std::string, std::optional<std::string>>;  // id -> 
 
 /// The members after apply_patch on the whole resource (the reference semantics).
 member_map by_engine(const json& req) {
-    auto r = apply_patch(stored_group(), req, group_resource_schema());
+    auto r = apply_patch(stored_group(), req, resource::group_resource_schema());
     EXPECT_TRUE(r) << r.error().detail;
     member_map out;
     if (!r) return out;

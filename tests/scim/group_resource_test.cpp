@@ -104,7 +104,7 @@ TEST(GroupResource, UserGroupsAreRenderedReadOnly) {
     // Clients can't write it: the canonicalizer drops it.
     json in = j;
     in["schemas"] = json::array({"urn:ietf:params:scim:schemas:core:2.0:User"});
-    auto c = canonicalize_user(in, user_resource_schema());
+    auto c = canonicalize_user(in, resource::user_resource_schema());
     ASSERT_TRUE(c);
     EXPECT_FALSE(c->contains("groups"));
 }

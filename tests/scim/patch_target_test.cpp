@@ -9,10 +9,11 @@
 namespace dirsync::scim {
 namespace {
 
-const std::string enterprise(enterprise_user_urn);
-const std::string core(core_user_urn);
+const std::string enterprise(resource::enterprise_user_urn);
+const std::string core(resource::core_user_urn);
 
-boost::system::result<patch_target, error> resolve(std::string_view text, const resource_schema& schemas) {
+boost::system::result<patch_target, error> resolve(std::string_view text,
+                                                   const resource::resource_schema& schemas) {
     auto parsed = parse_patch_path(text);
     if (!parsed) return parsed.error();
     return resolve_patch_path(std::move(*parsed), schemas);
@@ -67,7 +68,7 @@ class PatchTargetUser : public ::testing::TestWithParam<resolve_case> {};
 
 TEST_P(PatchTargetUser, Resolves) {
     const auto& c = GetParam();
-    const auto t = resolve(c.text, user_resource_schema());
+    const auto t = resolve(c.text, resource::user_resource_schema());
     ASSERT_TRUE(t.has_value()) << t.error().detail;
     EXPECT_EQ(t->container, c.container);
     EXPECT_EQ(t->attribute, c.attribute);
@@ -100,7 +101,7 @@ class PatchTargetInvalid : public ::testing::TestWithParam<invalid_case> {};
 
 TEST_P(PatchTargetInvalid, IsInvalidPath) {
     const auto& c = GetParam();
-    const auto t = resolve(c.text, user_resource_schema());
+    const auto t = resolve(c.text, resource::user_resource_schema());
     ASSERT_FALSE(t.has_value()) << t->to_string();
     EXPECT_EQ(t.error().scim_type, "invalidPath");
     EXPECT_EQ(t.error().status, 400u);
@@ -110,17 +111,17 @@ TEST_P(PatchTargetInvalid, IsInvalidPath) {
 INSTANTIATE_TEST_SUITE_P(Cases, PatchTargetInvalid, ::testing::ValuesIn(invalid_cases));
 
 TEST(PatchTarget, GroupMembers) {
-    const auto t = resolve(R"(MEMBERS[value eq "m1"].Display)", group_resource_schema());
+    const auto t = resolve(R"(MEMBERS[value eq "m1"].Display)", resource::group_resource_schema());
     ASSERT_TRUE(t.has_value()) << t.error().detail;
     EXPECT_EQ(t->attribute, "members");
     EXPECT_EQ(t->sub_attribute, "display");
     ASSERT_NE(t->sub_definition, nullptr);
-    EXPECT_EQ(t->sub_definition->mutability, mutability::read_only);
+    EXPECT_EQ(t->sub_definition->mutability, resource::mutability::read_only);
     EXPECT_EQ(t->to_string(), R"(members[value eq "m1"].display)");
 }
 
 TEST(PatchTarget, EnterpriseUrnIsUnknownToGroups) {
-    const auto t = resolve(enterprise + ":employeeNumber", group_resource_schema());
+    const auto t = resolve(enterprise + ":employeeNumber", resource::group_resource_schema());
     ASSERT_TRUE(t.has_value()) << t.error().detail;
     EXPECT_EQ(t->container, enterprise);
     EXPECT_EQ(t->owner, nullptr);
@@ -129,10 +130,10 @@ TEST(PatchTarget, EnterpriseUrnIsUnknownToGroups) {
 
 TEST(PatchTarget, RendersWithCanonicalNames) {
     const auto t = resolve("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:MANAGER.VALUE",
-                           user_resource_schema());
+                           resource::user_resource_schema());
     ASSERT_TRUE(t.has_value());
     EXPECT_EQ(t->to_string(), enterprise + ":manager.value");
-    const auto e = resolve(enterprise, user_resource_schema());
+    const auto e = resolve(enterprise, resource::user_resource_schema());
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->to_string(), enterprise);
 }

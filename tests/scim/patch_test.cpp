@@ -18,8 +18,8 @@ std::string expand(std::string text) {
         for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
             text.replace(at, from.size(), to);
     };
-    replace_all("$E", enterprise_user_urn);
-    replace_all("$C", core_user_urn);
+    replace_all("$E", resource::enterprise_user_urn);
+    replace_all("$C", resource::core_user_urn);
     return text;
 }
 
@@ -67,8 +67,8 @@ const json& resource(fixture f) {
     return user;
 }
 
-const resource_schema& schema_for(fixture f) {
-    return f == fixture::group ? group_resource_schema() : user_resource_schema();
+const resource::resource_schema& schema_for(fixture f) {
+    return f == fixture::group ? resource::group_resource_schema() : resource::user_resource_schema();
 }
 
 json request(const std::string& operations) {
@@ -833,15 +833,16 @@ TEST(PatchIdp, EntraUserUpdateWithManagerAndEmail) {
         {"op": "Replace", "path": "active", "value": "False"},
         {"op": "Add", "value": {"$E:department": "Sales", "title": "Manager"}}
       ]})");
-    const auto result = apply_patch(resource(fixture::user), body, user_resource_schema());
+    const auto result = apply_patch(resource(fixture::user), body, resource::user_resource_schema());
     ASSERT_TRUE(result.has_value()) << result.error().detail;
     const json& r = *result;
     EXPECT_EQ(r["emails"][0]["value"], "updatedEmail@microsoft.com");
     EXPECT_EQ(r["name"]["familyName"], "updatedFamilyName");
     EXPECT_EQ(r["name"]["givenName"], "Barbara");
-    EXPECT_EQ(r[enterprise_user_urn]["manager"], json({{"value", "ae6bcd51-7d5d-4c04-8a77-fa4f43fb9a2e"}}));
-    EXPECT_EQ(r[enterprise_user_urn]["department"], "Sales");
-    EXPECT_EQ(r[enterprise_user_urn]["employeeNumber"], "701984");
+    EXPECT_EQ(r[resource::enterprise_user_urn]["manager"],
+              json({{"value", "ae6bcd51-7d5d-4c04-8a77-fa4f43fb9a2e"}}));
+    EXPECT_EQ(r[resource::enterprise_user_urn]["department"], "Sales");
+    EXPECT_EQ(r[resource::enterprise_user_urn]["employeeNumber"], "701984");
     EXPECT_EQ(r["active"], "False");
     EXPECT_EQ(r["title"], "Manager");
     EXPECT_EQ(r["id"], "u1");
@@ -855,13 +856,13 @@ TEST(PatchIdp, EntraGroupMembershipAddThenRemove) {
     const json remove = parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
       "Operations":[{"name":"removeMember","op":"Remove","path":"members",
                      "value":[{"$ref":null,"value":"7d5d4ab9-c5d4-4c01-bfc7-3f42f4a6d2b0"}]}]})");
-    const auto added = apply_patch(resource(fixture::group), add, group_resource_schema());
+    const auto added = apply_patch(resource(fixture::group), add, resource::group_resource_schema());
     ASSERT_TRUE(added.has_value()) << added.error().detail;
     EXPECT_EQ((*added)["members"].size(), 3u);
-    const auto again = apply_patch(*added, add, group_resource_schema());
+    const auto again = apply_patch(*added, add, resource::group_resource_schema());
     ASSERT_TRUE(again.has_value());
     EXPECT_EQ(*again, *added);
-    const auto removed = apply_patch(*again, remove, group_resource_schema());
+    const auto removed = apply_patch(*again, remove, resource::group_resource_schema());
     ASSERT_TRUE(removed.has_value()) << removed.error().detail;
     EXPECT_EQ(*removed, resource(fixture::group));
 }
@@ -872,7 +873,7 @@ TEST(PatchIdp, OktaGroupPushRenameAndMembers) {
         {"op":"replace","value":{"id":"g1","displayName":"Test SCIMv2"}},
         {"op":"remove","path":"members[value eq \"m1\"]"},
         {"op":"add","path":"members","value":[{"value":"m3","display":"test.user@okta.local"}]}]})");
-    const auto result = apply_patch(resource(fixture::group), body, group_resource_schema());
+    const auto result = apply_patch(resource(fixture::group), body, resource::group_resource_schema());
     ASSERT_TRUE(result.has_value()) << result.error().detail;
     EXPECT_EQ((*result)["displayName"], "Test SCIMv2");
     EXPECT_EQ((*result)["members"], parse(R"([{"value":"m2","display":"Bob"},
@@ -882,7 +883,7 @@ TEST(PatchIdp, OktaGroupPushRenameAndMembers) {
 TEST(PatchIdp, OperationsKeyInLowerCaseAndSchemaAsString) {
     const json body = parse(R"({"schemas":"urn:ietf:params:scim:api:messages:2.0:PatchOp",
                                 "operations":[{"op":"replace","path":"title","value":"T"}]})");
-    const auto result = apply_patch(resource(fixture::user), body, user_resource_schema());
+    const auto result = apply_patch(resource(fixture::user), body, resource::user_resource_schema());
     ASSERT_TRUE(result.has_value()) << result.error().detail;
     EXPECT_EQ((*result)["title"], "T");
 }
@@ -890,7 +891,7 @@ TEST(PatchIdp, OperationsKeyInLowerCaseAndSchemaAsString) {
 TEST(PatchIdp, PatchOpSchemaMatchesCaseInsensitively) {
     const json body = parse(R"({"schemas":["URN:IETF:PARAMS:SCIM:API:MESSAGES:2.0:PATCHOP"],
                                 "Operations":[{"op":"replace","path":"title","value":"T"}]})");
-    EXPECT_TRUE(apply_patch(resource(fixture::user), body, user_resource_schema()).has_value());
+    EXPECT_TRUE(apply_patch(resource(fixture::user), body, resource::user_resource_schema()).has_value());
 }
 
 // -----------------------------------------------------------------------------------------------------------
@@ -903,7 +904,7 @@ TEST(Patch, FailureLeavesNothingBehind) {
     const auto result = apply_patch(before, request(R"([{"op":"replace","path":"title","value":"T"},
                                                 {"op":"add","path":"emails","value":[{"value":"z@x"}]},
                                                 {"op":"replace","path":"meta.version","value":"x"}])"),
-                                    user_resource_schema());
+                                    resource::user_resource_schema());
     ASSERT_FALSE(result.has_value());
     EXPECT_EQ(result.error().scim_type, "mutability");
     EXPECT_EQ(before, copy);
@@ -914,10 +915,11 @@ TEST(Patch, DefaultLimitAllowsAThousandOperations) {
     for (int i = 0; i < 1000; ++i)
         ops += std::string(i ? "," : "") + R"({"op":"replace","path":"title","value":"T"})";
     ops += "]";
-    EXPECT_TRUE(apply_patch(resource(fixture::user), request(ops), user_resource_schema()).has_value());
+    EXPECT_TRUE(
+        apply_patch(resource(fixture::user), request(ops), resource::user_resource_schema()).has_value());
     ops.back() = ',';
     ops += R"({"op":"replace","path":"title","value":"T"}])";
-    const auto result = apply_patch(resource(fixture::user), request(ops), user_resource_schema());
+    const auto result = apply_patch(resource(fixture::user), request(ops), resource::user_resource_schema());
     ASSERT_FALSE(result.has_value());
     EXPECT_EQ(result.error().scim_type, "invalidValue");
 }
@@ -933,7 +935,7 @@ TEST(Patch, ManyMembersStayLinear) {
         value.push_back({{"$ref", nullptr}, {"value", "m" + std::to_string(i)}});
     json ops = json::array({{{"op", "Add"}, {"path", "members"}, {"value", value}}});
     const auto start = std::chrono::steady_clock::now();
-    const auto result = apply_patch(group, request(ops.dump()), group_resource_schema());
+    const auto result = apply_patch(group, request(ops.dump()), resource::group_resource_schema());
     const auto took = std::chrono::steady_clock::now() - start;
     ASSERT_TRUE(result.has_value()) << result.error().detail;
     EXPECT_EQ((*result)["members"].size(), 23000u);
@@ -941,7 +943,7 @@ TEST(Patch, ManyMembersStayLinear) {
     EXPECT_LT(took, std::chrono::seconds(20));
 
     json remove = json::array({{{"op", "Remove"}, {"path", "members"}, {"value", value}}});
-    const auto removed = apply_patch(*result, request(remove.dump()), group_resource_schema());
+    const auto removed = apply_patch(*result, request(remove.dump()), resource::group_resource_schema());
     ASSERT_TRUE(removed.has_value());
     EXPECT_EQ((*removed)["members"].size(), 19000u);
 }
@@ -950,32 +952,33 @@ TEST(Patch, ErrorsNameTheOperation) {
     const auto result =
         apply_patch(resource(fixture::user), request(R"([{"op":"replace","path":"title","value":"T"},
                                                 {"op":"replace","path":"emails[type eq","value":"x"}])"),
-                    user_resource_schema());
+                    resource::user_resource_schema());
     ASSERT_FALSE(result.has_value());
     EXPECT_EQ(result.error().detail.rfind("Operations[1]: ", 0), 0u) << result.error().detail;
     EXPECT_NE(result.error().detail.find("emails[type eq"), std::string::npos) << result.error().detail;
 }
 
 TEST(Patch, NonObjectResourceIsRejectedNotThrown) {
-    const auto result =
-        apply_patch(json::array(), request(R"([{"op":"remove","path":"title"}])"), user_resource_schema());
+    const auto result = apply_patch(json::array(), request(R"([{"op":"remove","path":"title"}])"),
+                                    resource::user_resource_schema());
     EXPECT_FALSE(result.has_value());
 }
 
 TEST(Patch, ExtensionObjectOfWrongShapeIsReplacedOnWrite) {
     json user = resource(fixture::bare_user);
-    user[enterprise_user_urn] = "garbage";
+    user[resource::enterprise_user_urn] = "garbage";
     const auto result = apply_patch(user, request(R"([{"op":"add","path":"$E:department","value":"D"}])"),
-                                    user_resource_schema());
+                                    resource::user_resource_schema());
     ASSERT_TRUE(result.has_value()) << result.error().detail;
-    EXPECT_EQ((*result)[enterprise_user_urn], json({{"department", "D"}}));
+    EXPECT_EQ((*result)[resource::enterprise_user_urn], json({{"department", "D"}}));
 }
 
 TEST(Patch, StoredSingleValueForMultiValuedAttributeIsWrapped) {
     json user = resource(fixture::bare_user);
     user["emails"] = {{"value", "a@x"}, {"type", "work"}};
-    const auto result = apply_patch(
-        user, request(R"([{"op":"add","path":"emails","value":{"value":"b@x"}}])"), user_resource_schema());
+    const auto result =
+        apply_patch(user, request(R"([{"op":"add","path":"emails","value":{"value":"b@x"}}])"),
+                    resource::user_resource_schema());
     ASSERT_TRUE(result.has_value()) << result.error().detail;
     EXPECT_EQ((*result)["emails"], parse(R"([{"value":"a@x","type":"work"},{"value":"b@x"}])"));
 }
@@ -985,7 +988,7 @@ TEST(Patch, UnknownUrnWithLowerCaseLastSegmentIsAnAttribute) {
     const auto result =
         apply_patch(resource(fixture::bare_user),
                     request(R"([{"op":"add","path":"urn:acme:ext:1.0:User:address","value":{"city":"X"}}])"),
-                    user_resource_schema());
+                    resource::user_resource_schema());
     ASSERT_TRUE(result.has_value()) << result.error().detail;
     EXPECT_EQ((*result)["urn:acme:ext:1.0:User"], json({{"address", {{"city", "X"}}}}));
 }
@@ -995,11 +998,11 @@ TEST(Patch, UnknownWholeExtensionPath) {
     const auto result =
         apply_patch(resource(fixture::bare_user),
                     request(R"([{"op":"add","path":"urn:acme:ext:1.0:User","value":{"badge":"7"}}])"),
-                    user_resource_schema());
+                    resource::user_resource_schema());
     ASSERT_TRUE(result.has_value()) << result.error().detail;
     EXPECT_EQ((*result)["urn:acme:ext:1.0:User"], json({{"badge", "7"}}));
     const auto removed = apply_patch(*result, request(R"([{"op":"remove","path":"urn:acme:ext:1.0:User"}])"),
-                                     user_resource_schema());
+                                     resource::user_resource_schema());
     ASSERT_TRUE(removed.has_value()) << removed.error().detail;
     EXPECT_EQ(*removed, resource(fixture::bare_user));
 }
@@ -1082,8 +1085,8 @@ TEST(Patch, NeverThrowsForAnyShape) {
                     if (!path.empty()) operation["path"] = expand(path);
                     if (value != "<absent>") operation["value"] = parse(value);
                     const json body = request(json::array({operation}).dump());
-                    for (const resource_schema* schema :
-                         {&user_resource_schema(), &group_resource_schema()}) {
+                    for (const resource::resource_schema* schema :
+                         {&resource::user_resource_schema(), &resource::group_resource_schema()}) {
                         try {
                             const auto result = apply_patch(r, body, *schema);
                             if (result) {

@@ -13,10 +13,10 @@ using nlohmann::json;
 /// An in-memory resource_collection that records which access paths were used.
 class memory_source final : public resource_collection {
   public:
-    memory_source(const resource_schema& schema, std::vector<json> items)
+    memory_source(const resource::resource_schema& schema, std::vector<json> items)
         : schema_(schema), items_(std::move(items)) {}
 
-    const resource_schema& schema() const override { return schema_; }
+    const resource::resource_schema& schema() const override { return schema_; }
     std::int64_t count() const override {
         ++counts;
         return static_cast<std::int64_t>(items_.size());
@@ -46,7 +46,7 @@ class memory_source final : public resource_collection {
     mutable std::vector<std::pair<std::int64_t, std::int64_t>> lists;
 
   private:
-    const resource_schema& schema_;
+    const resource::resource_schema& schema_;
     std::vector<json> items_;
 };
 
@@ -55,7 +55,7 @@ std::vector<json> users(int n) {
     static const char* names[] = {"m", "b", "x", "a", "k", "B", "c"};
     std::vector<json> out;
     for (int i = 0; i < n; ++i) {
-        json u = {{"schemas", {std::string(core_user_urn)}},
+        json u = {{"schemas", {std::string(resource::core_user_urn)}},
                   {"id", "u" + std::to_string(i)},
                   {"userName", std::string(names[i % 7]) + (i >= 7 ? std::to_string(i) : "")},
                   {"active", i % 2 == 0}};
@@ -71,8 +71,8 @@ std::vector<std::string> ids(const json& response) {
 }
 
 struct fixture {
-    memory_source source{user_resource_schema(), users(7)};
-    projection shape{user_resource_schema()};
+    memory_source source{resource::user_resource_schema(), users(7)};
+    projection shape{resource::user_resource_schema()};
 
     json run(list_query q) {
         const list_part parts[] = {{&source, &shape}};
@@ -165,7 +165,7 @@ TEST(ResourceListSorted, ResourceGoneBeforeThePageIsRead) {
     struct vanishing final : resource_collection {
         const memory_source& inner;
         explicit vanishing(const memory_source& m) : inner(m) {}
-        const resource_schema& schema() const override { return inner.schema(); }
+        const resource::resource_schema& schema() const override { return inner.schema(); }
         std::int64_t count() const override { return inner.count(); }
         void list(std::int64_t o, std::int64_t l, const resource_visitor& v) const override {
             inner.list(o, l, v);
@@ -184,21 +184,22 @@ TEST(ResourceListSorted, ResourceGoneBeforeThePageIsRead) {
 }
 
 TEST(ResourceListParts, ConcatenatedAndProjected) {
-    memory_source a(user_resource_schema(), users(3));
+    memory_source a(resource::user_resource_schema(), users(3));
     std::vector<json> groups = {
-        {{"schemas", {std::string(core_group_urn)}}, {"id", "g0"}, {"displayName", "a"}},
-        {{"schemas", {std::string(core_group_urn)}}, {"id", "g1"}, {"displayName", "Z"}}};
-    memory_source b(group_resource_schema(), groups);
+        {{"schemas", {std::string(resource::core_group_urn)}}, {"id", "g0"}, {"displayName", "a"}},
+        {{"schemas", {std::string(resource::core_group_urn)}}, {"id", "g1"}, {"displayName", "Z"}}};
+    memory_source b(resource::group_resource_schema(), groups);
     const std::vector<std::string> only_id = {"id"};
-    auto user_shape = projection::make(user_resource_schema(), only_id, {});
-    projection group_shape(group_resource_schema());
+    auto user_shape = projection::make(resource::user_resource_schema(), only_id, {});
+    projection group_shape(resource::group_resource_schema());
     ASSERT_TRUE(user_shape);
     const list_part parts[] = {{&a, &*user_shape}, {&b, &group_shape}};
 
     auto page = list_resources(parts, {nullptr, nullptr, 3, 2});  // across the boundary
     EXPECT_EQ(page["totalResults"], 5);
     EXPECT_EQ(ids(page), (std::vector<std::string>{"u2", "g0"}));
-    EXPECT_EQ(page["Resources"][0], json({{"schemas", {std::string(core_user_urn)}}, {"id", "u2"}}));
+    EXPECT_EQ(page["Resources"][0],
+              json({{"schemas", {std::string(resource::core_user_urn)}}, {"id", "u2"}}));
     EXPECT_EQ(page["Resources"][1]["displayName"], "a");
 
     // Sorted across resource types: userName is unknown to Groups, whose resources sort last.

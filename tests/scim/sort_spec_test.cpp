@@ -49,7 +49,7 @@ class SortSpecValidate : public ::testing::TestWithParam<validate_case> {};
 TEST_P(SortSpecValidate, User) {
     auto spec = parse_sort_spec(GetParam().sort_by, std::nullopt);
     ASSERT_TRUE(spec);
-    auto r = validate_sort_spec(*spec, user_resource_schema());
+    auto r = validate_sort_spec(*spec, resource::user_resource_schema());
     EXPECT_EQ(static_cast<bool>(r), GetParam().valid);
     if (!r) {
         EXPECT_EQ(r.error().status, 400u);
@@ -95,7 +95,7 @@ class SortKeyOf : public ::testing::TestWithParam<key_case> {};
 TEST_P(SortKeyOf, User) {
     auto spec = parse_sort_spec(GetParam().sort_by, std::nullopt);
     ASSERT_TRUE(spec);
-    EXPECT_TRUE(make_sort_key(*spec, user(), user_resource_schema()) == GetParam().expected);
+    EXPECT_TRUE(make_sort_key(*spec, user(), resource::user_resource_schema()) == GetParam().expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -145,11 +145,11 @@ TEST(SortResources, StableBothWays) {
         {{"id", "4"}, {"userName", "bob"}},   {{"id", "5"}, {"userName", "ALICE"}}, {{"id", "6"}},
     };
     auto asc = users;
-    sort_resources(asc, *parse_sort_spec("userName", std::nullopt), user_resource_schema());
+    sort_resources(asc, *parse_sort_spec("userName", std::nullopt), resource::user_resource_schema());
     EXPECT_EQ(ids(asc), (std::vector<std::string>{"2", "5", "4", "1", "3", "6"}));
     auto desc = users;
     sort_resources(desc, *parse_sort_spec("userName", std::string_view("descending")),
-                   user_resource_schema());
+                   resource::user_resource_schema());
     EXPECT_EQ(ids(desc), (std::vector<std::string>{"3", "6", "1", "4", "2", "5"}));
 }
 

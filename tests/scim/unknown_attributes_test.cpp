@@ -12,31 +12,32 @@ using json = nlohmann::json;
 
 constexpr const char* ext_urn = "urn:example:acme:2.0:User";
 
-const resource_schema& schemas() {
-    static const resource_schema rs = [] {
-        schema ext;
+const resource::resource_schema& schemas() {
+    static const resource::resource_schema rs = [] {
+        resource::schema ext;
         ext.id = ext_urn;
         ext.name = "AcmeUser";
-        attribute badge;
+        resource::attribute badge;
         badge.name = "badge";
         ext.attributes.push_back(badge);
-        attribute clearance;
+        resource::attribute clearance;
         clearance.name = "clearance";
-        clearance.type = attribute_type::complex;
+        clearance.type = resource::attribute_type::complex;
         clearance.multi_valued = true;
-        attribute level;
+        resource::attribute level;
         level.name = "level";
-        level.type = attribute_type::integer;
+        level.type = resource::attribute_type::integer;
         clearance.sub_attributes.push_back(level);
         ext.attributes.push_back(clearance);
-        return resource_schema{core_user_schema(), {enterprise_user_schema(), ext}};
+        return resource::resource_schema{resource::core_user_schema(),
+                                         {resource::enterprise_user_schema(), ext}};
     }();
     return rs;
 }
 
 std::string expand(std::string text) {
-    for (auto [from, to] : {std::pair<std::string, std::string>{"$C", std::string(core_user_urn)},
-                            {"$E", std::string(enterprise_user_urn)},
+    for (auto [from, to] : {std::pair<std::string, std::string>{"$C", std::string(resource::core_user_urn)},
+                            {"$E", std::string(resource::enterprise_user_urn)},
                             {"$A", ext_urn}})
         for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
             text.replace(at, from.size(), to);

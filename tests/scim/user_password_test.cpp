@@ -11,7 +11,7 @@ namespace {
 using json = nlohmann::json;
 
 std::string expand(std::string text) {
-    const std::string core(core_user_urn);
+    const std::string core(resource::core_user_urn);
     for (auto at = text.find("$C"); at != std::string::npos; at = text.find("$C", at + core.size()))
         text.replace(at, 2, core);
     return text;
@@ -115,7 +115,7 @@ TEST_P(TakePasswordOperations, FromAPatchOp) {
         json::parse(expand(std::string(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
                                                      "Operations":)") +
                            c.operations + "}"));
-    auto p = take_password_operations(request, user_resource_schema());
+    auto p = take_password_operations(request, resource::user_resource_schema());
     ASSERT_TRUE(p) << p.error().detail;
     EXPECT_EQ(describe(p->password), c.password);
     const std::string after = c.operations_after;
@@ -129,7 +129,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, TakePasswordOperations, ::testing::ValuesIn(patc
 TEST(TakePasswordOperationsErrors, NameTheOperation) {
     json request = json::parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
         "Operations":[{"op":"replace","path":"title","value":"t"},{"op":"replace","path":"password","value":1}]})");
-    auto p = take_password_operations(request, user_resource_schema());
+    auto p = take_password_operations(request, resource::user_resource_schema());
     ASSERT_FALSE(p);
     EXPECT_EQ(p.error().detail,
               "Operations[1]: password must be a string (it is stored only as a salted hash)");
@@ -138,7 +138,7 @@ TEST(TakePasswordOperationsErrors, NameTheOperation) {
 TEST(TakePasswordOperationsErrors, NotAPatchOpIsLeftAlone) {
     json request = json::parse(R"({"Operations":[{"op":"replace","path":"password","value":"p"}]})");
     const json before = request;
-    auto p = take_password_operations(request, user_resource_schema());
+    auto p = take_password_operations(request, resource::user_resource_schema());
     ASSERT_TRUE(p);
     EXPECT_FALSE(p->password);
     EXPECT_TRUE(p->operations_left);

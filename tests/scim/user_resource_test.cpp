@@ -25,8 +25,8 @@ std::string expand(std::string text) {
         for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
             text.replace(at, from.size(), to);
     };
-    replace_all("$E", enterprise_user_urn);
-    replace_all("$C", core_user_urn);
+    replace_all("$E", resource::enterprise_user_urn);
+    replace_all("$C", resource::core_user_urn);
     replace_all("$T", test_urn);
     return text;
 }
@@ -35,36 +35,37 @@ json parse(const std::string& text) { return json::parse(expand(text)); }
 
 /// Core User, Enterprise User and an admin-declared extension with the attribute types the built-in User
 /// schema lacks (the only dateTime attributes there are meta's, which are readOnly).
-const resource_schema& test_schema() {
-    static const resource_schema declared = [] {
-        auto simple = [](std::string name, attribute_type type) {
-            attribute a;
+const resource::resource_schema& test_schema() {
+    static const resource::resource_schema declared = [] {
+        auto simple = [](std::string name, resource::attribute_type type) {
+            resource::attribute a;
             a.name = std::move(name);
             a.type = type;
             return a;
         };
-        schema ext;
+        resource::schema ext;
         ext.id = std::string(test_urn);
         ext.name = "TestUser";
-        ext.attributes.push_back(simple("hireDate", attribute_type::date_time));
-        ext.attributes.push_back(simple("badge", attribute_type::integer));
-        ext.attributes.push_back(simple("score", attribute_type::decimal));
-        attribute tags = simple("tags", attribute_type::string);
+        ext.attributes.push_back(simple("hireDate", resource::attribute_type::date_time));
+        ext.attributes.push_back(simple("badge", resource::attribute_type::integer));
+        ext.attributes.push_back(simple("score", resource::attribute_type::decimal));
+        resource::attribute tags = simple("tags", resource::attribute_type::string);
         tags.multi_valued = true;
         ext.attributes.push_back(std::move(tags));
-        attribute sponsor = simple("sponsor", attribute_type::complex);
-        sponsor.sub_attributes.push_back(simple("value", attribute_type::string));
-        sponsor.sub_attributes.push_back(simple("since", attribute_type::date_time));
+        resource::attribute sponsor = simple("sponsor", resource::attribute_type::complex);
+        sponsor.sub_attributes.push_back(simple("value", resource::attribute_type::string));
+        sponsor.sub_attributes.push_back(simple("since", resource::attribute_type::date_time));
         ext.attributes.push_back(std::move(sponsor));
-        return resource_schema{core_user_schema(), {enterprise_user_schema(), std::move(ext)}};
+        return resource::resource_schema{resource::core_user_schema(),
+                                         {resource::enterprise_user_schema(), std::move(ext)}};
     }();
     return declared;
 }
 
 enum class schemas { builtin, test };
 
-const resource_schema& schema_of(schemas s) {
-    return s == schemas::test ? test_schema() : user_resource_schema();
+const resource::resource_schema& schema_of(schemas s) {
+    return s == schemas::test ? test_schema() : resource::user_resource_schema();
 }
 
 // -----------------------------------------------------------------------------------------------------------
@@ -410,7 +411,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, UserResourceRefuse, ::testing::ValuesIn(refusal_
 TEST(UserResourceCanonicalizeInput, IsNotModified) {
     const json input = parse(R"({"schemas":["$C"],"UserName":"bj","id":"x","emails":{"value":"a@x"}})");
     const json copy = input;
-    ASSERT_TRUE(canonicalize_user(input, user_resource_schema()));
+    ASSERT_TRUE(canonicalize_user(input, resource::user_resource_schema()));
     EXPECT_EQ(input, copy);
 }
 
@@ -445,7 +446,7 @@ TEST(UserResourceRender, KeepsTheResource) {
     const json out = render_user(sample_record(), "/scim/v2/Users");
     EXPECT_EQ(out.at("userName"), "bjensen");
     EXPECT_EQ(out.at("schemas"), parse(R"(["$C","$E"])"));
-    EXPECT_EQ(out.at(std::string(enterprise_user_urn)), json::parse(R"({"division":"Parks"})"));
+    EXPECT_EQ(out.at(std::string(resource::enterprise_user_urn)), json::parse(R"({"division":"Parks"})"));
 }
 
 TEST(UserResourceRender, OverridesStoredIdAndMeta) {
@@ -462,7 +463,7 @@ TEST(UserResourceRender, AddsCoreSchemaWhenMissing) {
     auto u = sample_record();
     u.resource = json{{"userName", "bjensen"}};
     const json out = render_user(u, "/scim/v2/Users");
-    EXPECT_EQ(out.at("schemas"), json::array({std::string(core_user_urn)}));
+    EXPECT_EQ(out.at("schemas"), json::array({std::string(resource::core_user_urn)}));
 }
 
 struct etag_case {

@@ -158,22 +158,22 @@ TEST(EntryMapper, FallbackForAMultiValuedTargetOnlyWhenTheFirstGaveNothing) {
 }
 
 TEST(EntryMapper, TypedTargetsConvertAndNoteWhatDoesNot) {
-    scim::schema extension;
+    resource::schema extension;
     extension.id = "urn:example:ext:1.0:User";
     extension.name = "Ext";
-    auto add = [&](std::string name, scim::attribute_type type, bool multi = false) {
-        scim::attribute a;
+    auto add = [&](std::string name, resource::attribute_type type, bool multi = false) {
+        resource::attribute a;
         a.name = std::move(name);
         a.type = type;
         a.multi_valued = multi;
         extension.attributes.push_back(a);
     };
-    add("hired", scim::attribute_type::date_time);
-    add("level", scim::attribute_type::integer);
-    add("ratio", scim::attribute_type::decimal);
-    add("contractor", scim::attribute_type::boolean);
-    add("tags", scim::attribute_type::string, true);
-    scim::resource_schema users(scim::core_user_schema(), {extension});
+    add("hired", resource::attribute_type::date_time);
+    add("level", resource::attribute_type::integer);
+    add("ratio", resource::attribute_type::decimal);
+    add("contractor", resource::attribute_type::boolean);
+    add("tags", resource::attribute_type::string, true);
+    resource::resource_schema users(resource::core_user_schema(), {extension});
     auto yaml = document(basic_map +
                          "        urn:example:ext:1.0:User:hired: \"{hired}\"\n"
                          "        urn:example:ext:1.0:User:level: \"{level}\"\n"
@@ -184,8 +184,8 @@ TEST(EntryMapper, TypedTargetsConvertAndNoteWhatDoesNot) {
     auto loaded = config::load_settings_string(yaml, "t.yaml");
     ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
     std::vector<config::diagnostic> problems;
-    auto mapper =
-        source_mapper::compile(loaded->sources[0], users, scim::group_resource_schema(), "t.yaml", problems);
+    auto mapper = source_mapper::compile(loaded->sources[0], users, resource::group_resource_schema(),
+                                         "t.yaml", problems);
     ASSERT_TRUE(mapper.has_value()) << (problems.empty() ? "" : problems[0].message);
 
     auto e = make_entry("uid=t,dc=x", {{"entryUUID", {"00000000-0000-0000-0000-000000000001"}},
@@ -234,20 +234,20 @@ TEST(EntryMapper, TypedTargetsConvertAndNoteWhatDoesNot) {
 }
 
 TEST(EntryMapper, GeneralizedTimeForms) {
-    scim::schema extension;
+    resource::schema extension;
     extension.id = "urn:example:t:1.0:User";
     extension.name = "T";
-    scim::attribute a;
+    resource::attribute a;
     a.name = "at";
-    a.type = scim::attribute_type::date_time;
+    a.type = resource::attribute_type::date_time;
     extension.attributes.push_back(a);
-    scim::resource_schema users(scim::core_user_schema(), {extension});
+    resource::resource_schema users(resource::core_user_schema(), {extension});
     auto loaded = config::load_settings_string(
         document(basic_map + "        urn:example:t:1.0:User:at: \"{t}\"\n"), "t.yaml");
     ASSERT_TRUE(loaded.has_value());
     std::vector<config::diagnostic> problems;
-    auto mapper =
-        source_mapper::compile(loaded->sources[0], users, scim::group_resource_schema(), "t.yaml", problems);
+    auto mapper = source_mapper::compile(loaded->sources[0], users, resource::group_resource_schema(),
+                                         "t.yaml", problems);
     ASSERT_TRUE(mapper.has_value());
     struct {
         const char* in;

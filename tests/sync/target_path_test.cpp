@@ -14,18 +14,19 @@ struct good_case {
     target_kind kind;
     const char* canonical;
     bool multiple;
-    scim::attribute_type type;
+    resource::attribute_type type;
 };
 
 constexpr auto user = target_kind::user;
 constexpr auto group = target_kind::group;
-using type = scim::attribute_type;
+using type = resource::attribute_type;
 
 class GoodTarget : public ::testing::TestWithParam<good_case> {};
 
 TEST_P(GoodTarget, Resolves) {
     const auto& c = GetParam();
-    const auto& schema = c.kind == user ? scim::user_resource_schema() : scim::group_resource_schema();
+    const auto& schema =
+        c.kind == user ? resource::user_resource_schema() : resource::group_resource_schema();
     auto t = parse_target(c.text, schema, c.kind);
     ASSERT_TRUE(t.has_value()) << c.text << ": " << t.error().message << " at " << t.error().position;
     EXPECT_EQ(t->to_string(), c.canonical) << c.text;
@@ -92,7 +93,8 @@ class BadTarget : public ::testing::TestWithParam<bad_case> {};
 
 TEST_P(BadTarget, IsRefusedAtThePosition) {
     const auto& c = GetParam();
-    const auto& schema = c.kind == user ? scim::user_resource_schema() : scim::group_resource_schema();
+    const auto& schema =
+        c.kind == user ? resource::user_resource_schema() : resource::group_resource_schema();
     auto t = parse_target(c.text, schema, c.kind);
     ASSERT_FALSE(t.has_value()) << c.text << " resolved to " << t->to_string();
     EXPECT_EQ(t.error().position, c.position) << c.text << ": " << t.error().message;
@@ -147,17 +149,17 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(TargetPath, ExtensionAttributesGoUnderTheirUrn) {
     auto t = parse_target("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter",
-                          scim::user_resource_schema(), user);
+                          resource::user_resource_schema(), user);
     ASSERT_TRUE(t.has_value());
     EXPECT_EQ(t->schema_urn, enterprise);
     EXPECT_EQ(t->attribute, "costCenter");
     EXPECT_TRUE(t->sub_attribute.empty());
-    auto core = parse_target("name.givenName", scim::user_resource_schema(), user);
+    auto core = parse_target("name.givenName", resource::user_resource_schema(), user);
     ASSERT_TRUE(core.has_value());
     EXPECT_TRUE(core->schema_urn.empty());
     EXPECT_EQ(core->attribute, "name");
     EXPECT_EQ(core->sub_attribute, "givenName");
-    auto selected = parse_target("emails[type eq \"work\"].value", scim::user_resource_schema(), user);
+    auto selected = parse_target("emails[type eq \"work\"].value", resource::user_resource_schema(), user);
     ASSERT_TRUE(selected.has_value());
     EXPECT_EQ(selected->selector_attribute, "type");
     EXPECT_EQ(selected->selector_value, "work");

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace dirsync::scim {
+namespace dirsync::resource {
 
 /// Schema URN of the RFC 7643 §4.1 core User resource.
 inline constexpr std::string_view core_user_urn = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -41,9 +41,9 @@ struct attribute {
     std::string description;
     bool required = false;
     bool case_exact = false;
-    scim::mutability mutability = scim::mutability::read_write;
-    scim::returned returned = scim::returned::default_;
-    scim::uniqueness uniqueness = scim::uniqueness::none;
+    resource::mutability mutability = resource::mutability::read_write;
+    resource::returned returned = resource::returned::default_;
+    resource::uniqueness uniqueness = resource::uniqueness::none;
     std::vector<std::string> canonical_values;
     std::vector<std::string> reference_types;
     std::vector<attribute> sub_attributes;
@@ -125,4 +125,4 @@ bool is_common_attribute(std::string_view attribute_name) noexcept;
 void to_json(nlohmann::json& out, const attribute& a);
 void to_json(nlohmann::json& out, const schema& s);
 
-}  // namespace dirsync::scim
+}  // namespace dirsync::resource

@@ -1,11 +1,11 @@
-#include "scim/schema.hpp"
+#include "resource/schema.hpp"
 
 #include <nlohmann/json.hpp>
 #include <utility>
 
 #include "common/ascii.hpp"
 
-namespace dirsync::scim {
+namespace dirsync::resource {
 
 std::string_view to_string(attribute_type t) noexcept {
     switch (t) {
@@ -454,4 +454,4 @@ void to_json(nlohmann::json& out, const schema& s) {
     out["attributes"] = std::move(attrs);
 }
 
-}  // namespace dirsync::scim
+}  // namespace dirsync::resource

@@ -6,10 +6,10 @@
 #include <string_view>
 #include <vector>
 
-#include "scim/resource_type.hpp"
-#include "scim/schema.hpp"
+#include "resource/resource_type.hpp"
+#include "resource/schema.hpp"
 
-namespace dirsync::scim {
+namespace dirsync::resource {
 
 /// The schemas one service provider serves, per resource type: the core User schema with the Enterprise User
 /// extension and the configured User extensions; the core Group schema with the configured Group extensions.
@@ -54,4 +54,4 @@ class service_schemas {
 /// its settings name no other.
 const std::shared_ptr<const service_schemas>& default_service_schemas();
 
-}  // namespace dirsync::scim
+}  // namespace dirsync::resource

@@ -1,4 +1,4 @@
-#include "scim/schema.hpp"
+#include "resource/schema.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 
 #include "common/ascii.hpp"
 
-namespace dirsync::scim {
+namespace dirsync::resource {
 namespace {
 
 const attribute& must_find(const schema& s, std::string_view name) {
@@ -373,4 +373,4 @@ TEST(ScimSchemaJson, Rfc7643Representation) {
 }
 
 }  // namespace
-}  // namespace dirsync::scim
+}  // namespace dirsync::resource

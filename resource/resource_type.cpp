@@ -1,8 +1,8 @@
-#include "scim/resource_type.hpp"
+#include "resource/resource_type.hpp"
 
-#include "scim/service_schemas.hpp"
+#include "resource/service_schemas.hpp"
 
-namespace dirsync::scim {
+namespace dirsync::resource {
 
 std::span<const resource_type> resource_types() { return default_service_schemas()->resource_types(); }
 
@@ -10,4 +10,4 @@ const resource_type* find_resource_type(std::string_view name) {
     return default_service_schemas()->find_resource_type(name);
 }
 
-}  // namespace dirsync::scim
+}  // namespace dirsync::resource

@@ -1,11 +1,11 @@
-#include "scim/service_schemas.hpp"
+#include "resource/service_schemas.hpp"
 
 #include <algorithm>
 #include <utility>
 
 #include "common/ascii.hpp"
 
-namespace dirsync::scim {
+namespace dirsync::resource {
 
 namespace {
 
@@ -60,4 +60,4 @@ const std::shared_ptr<const service_schemas>& default_service_schemas() {
     return built_in;
 }
 
-}  // namespace dirsync::scim
+}  // namespace dirsync::resource

@@ -3,9 +3,9 @@
 #include <span>
 #include <string_view>
 
-#include "scim/schema.hpp"
+#include "resource/schema.hpp"
 
-namespace dirsync::scim {
+namespace dirsync::resource {
 
 /// A resource type this service provider serves (RFC 7643 §6): its name (also its id), the endpoint relative
 /// to the service's base URL, a description and its schemas (the core schema and the extensions, all
@@ -24,4 +24,4 @@ std::span<const resource_type> resource_types();
 /// The built-in resource type named `name` (ASCII case-insensitive); nullptr when none.
 const resource_type* find_resource_type(std::string_view name);
 
-}  // namespace dirsync::scim
+}  // namespace dirsync::resource
