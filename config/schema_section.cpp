@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/casefold.hpp"
+#include "resource/schema.hpp"
 
 namespace dirsync::config {
 
@@ -17,9 +18,9 @@ namespace {
 /// Ids a configured schema may not take: the built-in schemas, and the RFC 7643/7644 core and message
 /// namespaces (prefixes).
 constexpr std::array<std::string_view, 3> builtin_schema_ids = {
-    "urn:ietf:params:scim:schemas:core:2.0:User",
-    "urn:ietf:params:scim:schemas:core:2.0:Group",
-    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+    resource::core_user_urn,
+    resource::core_group_urn,
+    resource::enterprise_user_urn,
 };
 constexpr std::array<std::string_view, 2> reserved_prefixes = {"urn:ietf:params:scim:schemas:core:",
                                                                "urn:ietf:params:scim:api:"};
@@ -54,13 +55,6 @@ std::string bad_schema_id(std::string_view id) {
         if (starts_with_folded(id, prefix))
             return "ids under '" + std::string(prefix) + "' are reserved by RFC 7643/7644";
     return {};
-}
-
-/// RFC 7643 §2.1 ATTRNAME = ALPHA *(nameChar), nameChar = "-" / "_" / DIGIT / ALPHA.
-bool is_attribute_name(std::string_view name) {
-    if (name.empty() || !is_alpha(name.front())) return false;
-    return std::all_of(name.begin(), name.end(),
-                       [](char c) { return is_alpha(c) || is_digit(c) || c == '-' || c == '_'; });
 }
 
 /// A scalar that must be one of `allowed` (exact spelling): the index of the match.
@@ -107,12 +101,13 @@ class name_registry {
 
 constexpr std::array<std::string_view, 8> type_names = {"string",   "boolean",   "decimal", "integer",
                                                         "dateTime", "reference", "binary",  "complex"};
-constexpr std::array<attribute_type_setting, 8> type_values = {
-    attribute_type_setting::string,  attribute_type_setting::boolean,   attribute_type_setting::decimal,
-    attribute_type_setting::integer, attribute_type_setting::date_time, attribute_type_setting::reference,
-    attribute_type_setting::binary,  attribute_type_setting::complex};
+constexpr std::array<resource::attribute_type, 8> type_values = {
+    resource::attribute_type::string,    resource::attribute_type::boolean,
+    resource::attribute_type::decimal,   resource::attribute_type::integer,
+    resource::attribute_type::date_time, resource::attribute_type::reference,
+    resource::attribute_type::binary,    resource::attribute_type::complex};
 
-std::optional<mutability_setting> read_mutability(diagnostics_sink& sink, const yaml_field& field) {
+std::optional<resource::mutability> read_mutability(diagnostics_sink& sink, const yaml_field& field) {
     if (field.value.IsScalar() && field.value.Scalar() == "writeOnly") {
         sink.error(field.mark,
                    "mutability writeOnly is not supported for configured attributes: dirsyncd stores "
@@ -122,12 +117,12 @@ std::optional<mutability_setting> read_mutability(diagnostics_sink& sink, const 
     constexpr std::array<std::string_view, 3> names = {"readOnly", "readWrite", "immutable"};
     auto i = read_choice(sink, field, names);
     if (!i) return std::nullopt;
-    constexpr std::array<mutability_setting, 3> values = {
-        mutability_setting::read_only, mutability_setting::read_write, mutability_setting::immutable};
+    constexpr std::array<resource::mutability, 3> values = {
+        resource::mutability::read_only, resource::mutability::read_write, resource::mutability::immutable};
     return values[*i];
 }
 
-std::optional<returned_setting> read_returned(diagnostics_sink& sink, const yaml_field& field) {
+std::optional<resource::returned> read_returned(diagnostics_sink& sink, const yaml_field& field) {
     if (field.value.IsScalar() && field.value.Scalar() == "never") {
         sink.error(field.mark,
                    "returned never is not supported for configured attributes: dirsyncd stores them "
@@ -137,8 +132,8 @@ std::optional<returned_setting> read_returned(diagnostics_sink& sink, const yaml
     constexpr std::array<std::string_view, 3> names = {"always", "default", "request"};
     auto i = read_choice(sink, field, names);
     if (!i) return std::nullopt;
-    constexpr std::array<returned_setting, 3> values = {returned_setting::always, returned_setting::default_,
-                                                        returned_setting::request};
+    constexpr std::array<resource::returned, 3> values = {
+        resource::returned::always, resource::returned::default_, resource::returned::request};
     return values[*i];
 }
 
@@ -153,12 +148,11 @@ void check_uniqueness(diagnostics_sink& sink, const yaml_field& field) {
 }
 
 /// One attribute, or (with `sub`) one sub-attribute of a complex attribute. nullopt when it has a problem.
-std::optional<schema_attribute_settings> read_attribute(diagnostics_sink& sink, const yaml_field& field,
-                                                        bool sub);
+std::optional<resource::attribute> read_attribute(diagnostics_sink& sink, const yaml_field& field, bool sub);
 
-std::vector<schema_attribute_settings> read_attribute_list(diagnostics_sink& sink, const yaml_field& field,
-                                                           bool sub, bool& ok) {
-    std::vector<schema_attribute_settings> out;
+std::vector<resource::attribute> read_attribute_list(diagnostics_sink& sink, const yaml_field& field,
+                                                     bool sub, bool& ok) {
+    std::vector<resource::attribute> out;
     auto items = read_list(sink, field);
     if (!items) {
         ok = false;
@@ -186,11 +180,10 @@ std::vector<schema_attribute_settings> read_attribute_list(diagnostics_sink& sin
     return out;
 }
 
-std::optional<schema_attribute_settings> read_attribute(diagnostics_sink& sink, const yaml_field& field,
-                                                        bool sub) {
+std::optional<resource::attribute> read_attribute(diagnostics_sink& sink, const yaml_field& field, bool sub) {
     map_reader map(sink, field);
     if (!map.is_map()) return std::nullopt;
-    schema_attribute_settings a;
+    resource::attribute a;
     bool ok = true;
     const auto take = [&ok](auto& out, auto&& value) {
         if (value)
@@ -201,7 +194,7 @@ std::optional<schema_attribute_settings> read_attribute(diagnostics_sink& sink, 
 
     if (auto f = map.required("name")) {
         if (auto name = read_string(sink, *f)) {
-            if (!is_attribute_name(*name)) {
+            if (!resource::is_attribute_name(*name)) {
                 sink.error(f->mark, "invalid attribute name " + describe(f->value) +
                                         ": a letter, then letters, digits, '-' or '_' (RFC 7643 ATTRNAME)");
                 ok = false;
@@ -241,7 +234,7 @@ std::optional<schema_attribute_settings> read_attribute(diagnostics_sink& sink, 
         const std::size_t before = sink.size();
         a.reference_types = read_string_list(sink, *f);
         ok = ok && sink.size() == before;
-        if (ok && a.type != attribute_type_setting::reference) {
+        if (ok && a.type != resource::attribute_type::reference) {
             sink.error(f->mark, "reference_types are only allowed for type reference");
             ok = false;
         }
@@ -249,7 +242,7 @@ std::optional<schema_attribute_settings> read_attribute(diagnostics_sink& sink, 
     std::optional<yaml_field> subs = map.optional("sub_attributes");
     map.finish();
 
-    const bool complex = a.type == attribute_type_setting::complex;
+    const bool complex = a.type == resource::attribute_type::complex;
     if (complex && sub) {
         sink.error(type_field->mark,
                    "a sub-attribute cannot be complex: RFC 7643 §2.3.8 allows one level "
@@ -264,7 +257,9 @@ std::optional<schema_attribute_settings> read_attribute(diagnostics_sink& sink, 
     } else if (subs) {
         a.sub_attributes = read_attribute_list(sink, *subs, true, ok);
     }
-    if (a.required && a.mutability == mutability_setting::read_only && mutability_field) {
+    if (a.type == resource::attribute_type::reference && a.reference_types.empty())
+        a.reference_types = {"external"};
+    if (a.required && a.mutability == resource::mutability::read_only && mutability_field) {
         sink.error(mutability_field->mark, "a readOnly attribute cannot be required: clients cannot set it");
         ok = false;
     }
@@ -295,7 +290,7 @@ void read_schemas(diagnostics_sink& sink, const yaml_field& field, std::vector<s
                                             std::to_string(it->second) + "; ids are case-insensitive)");
                     ok = false;
                 }
-                s.id = std::move(*id);
+                s.schema.id = std::move(*id);
             } else {
                 ok = false;
             }
@@ -304,7 +299,7 @@ void read_schemas(diagnostics_sink& sink, const yaml_field& field, std::vector<s
         }
         if (auto f = map.required("name")) {
             if (auto name = read_non_empty_string(sink, *f))
-                s.name = std::move(*name);
+                s.schema.name = std::move(*name);
             else
                 ok = false;
         } else {
@@ -312,26 +307,35 @@ void read_schemas(diagnostics_sink& sink, const yaml_field& field, std::vector<s
         }
         if (auto f = map.optional("description")) {
             if (auto d = read_string(sink, *f))
-                s.description = std::move(*d);
+                s.schema.description = std::move(*d);
             else
                 ok = false;
         }
         if (auto f = map.required("resource")) {
             constexpr std::array<std::string_view, 2> names = {"User", "Group"};
             if (auto i = read_choice(sink, *f, names))
-                s.resource = *i == 0 ? schema_resource_setting::user : schema_resource_setting::group;
+                s.extends = *i == 0 ? schema_resource_setting::user : schema_resource_setting::group;
             else
                 ok = false;
         } else {
             ok = false;
         }
         if (auto f = map.required("attributes"))
-            s.attributes = read_attribute_list(sink, *f, false, ok);
+            s.schema.attributes = read_attribute_list(sink, *f, false, ok);
         else
             ok = false;
         map.finish();
         if (ok) out.push_back(std::move(s));
     }
+}
+
+std::shared_ptr<const resource::service_schemas> served_schemas(
+    const std::vector<schema_settings>& configured) {
+    std::vector<resource::schema> users;
+    std::vector<resource::schema> groups;
+    for (const auto& c : configured)
+        (c.extends == schema_resource_setting::user ? users : groups).push_back(c.schema);
+    return std::make_shared<const resource::service_schemas>(std::move(users), std::move(groups));
 }
 
 }  // namespace dirsync::config

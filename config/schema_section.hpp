@@ -1,9 +1,11 @@
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "config/settings.hpp"
 #include "config/yaml_reader.hpp"
+#include "resource/service_schemas.hpp"
 
 namespace dirsync::config {
 
@@ -26,5 +28,11 @@ namespace dirsync::config {
 /// not stored), uniqueness other than none (not enforced), and a required readOnly attribute. Schemas with
 /// problems are left out of `out`.
 void read_schemas(diagnostics_sink& sink, const yaml_field& field, std::vector<schema_settings>& out);
+
+/// The schemas a service serves with `configured` (validated by read_schemas): the built-in ones, then each
+/// configured extension under the resource type it extends, in file order. What the SCIM service serves and
+/// what sync mappings are checked against.
+std::shared_ptr<const resource::service_schemas> served_schemas(
+    const std::vector<schema_settings>& configured);
 
 }  // namespace dirsync::config

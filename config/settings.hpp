@@ -10,6 +10,7 @@
 #include "common/log.hpp"
 #include "common/sha256.hpp"
 #include "config/source_settings.hpp"
+#include "resource/schema.hpp"
 
 namespace dirsync::config {
 
@@ -89,52 +90,20 @@ struct tenant_settings {
     bool strict_schema = false;
 };
 
-/// RFC 7643 §2.3 data type of a configured attribute (the `type:` key).
-enum class attribute_type_setting {
-    string,
-    boolean,
-    decimal,
-    integer,
-    date_time,
-    reference,
-    binary,
-    complex
-};
-/// RFC 7643 §7 characteristics of a configured attribute, as written in the `schemas:` section.
-enum class mutability_setting { read_only, read_write, immutable };
-enum class returned_setting { always, default_, request };
-
-/// One attribute of a configured schema (RFC 7643 §7). Names follow RFC 7643 ATTRNAME and are unique in
-/// their schema (or complex attribute) case-insensitively; only complex attributes have sub-attributes,
-/// which are never complex themselves. Credential-like characteristics (writeOnly, returned never) and
-/// uniqueness other than none are refused at load: dirsyncd stores these attributes as sent and enforces no
-/// uniqueness on them.
-struct schema_attribute_settings {
-    std::string name;
-    attribute_type_setting type = attribute_type_setting::string;
-    bool multi_valued = false;
-    std::string description;
-    bool required = false;
-    bool case_exact = false;
-    mutability_setting mutability = mutability_setting::read_write;
-    returned_setting returned = returned_setting::default_;
-    std::vector<std::string> canonical_values;
-    std::vector<std::string> reference_types;               ///< only for type reference
-    std::vector<schema_attribute_settings> sub_attributes;  ///< only for type complex; at least one
-};
-
 /// The resource type a configured extension schema extends.
 enum class schema_resource_setting { user, group };
 
 /// An extension schema declared in the `schemas:` section: its attributes are stored, validated, filtered,
-/// sorted, projected and listed in discovery like the built-in ones. `id` is a URN (urn:<nid>:<nss>, of
-/// letters, digits and . - _ :), unique case-insensitively and not one of the built-in schemas.
+/// sorted, projected and listed in discovery like the built-in ones. The schema's id is a URN
+/// (urn:<nid>:<nss>, of letters, digits and . - _ :), unique case-insensitively and not one of the built-in
+/// schemas. Its attributes follow RFC 7643 ATTRNAME, are unique in their schema (or complex attribute)
+/// case-insensitively; only complex attributes have sub-attributes, which are never complex themselves.
+/// Credential-like characteristics (writeOnly, returned never) and uniqueness other than none are refused at
+/// load: dirsyncd stores these attributes as sent and enforces no uniqueness on them. A reference attribute
+/// configured without reference_types gets ["external"].
 struct schema_settings {
-    std::string id;
-    std::string name;
-    std::string description;
-    schema_resource_setting resource = schema_resource_setting::user;
-    std::vector<schema_attribute_settings> attributes;  ///< at least one
+    schema_resource_setting extends = schema_resource_setting::user;
+    resource::schema schema;  ///< at least one attribute
 };
 
 /// The whole validated configuration.

@@ -7,7 +7,7 @@
 #include "common/log.hpp"
 #include "common/sha256.hpp"
 #include "daemon/router.hpp"
-#include "daemon/schema_conversion.hpp"
+#include "daemon/scim_settings.hpp"
 #include "daemon/store_setup.hpp"
 #include "daemon/sync_scheduler.hpp"
 #include "daemon/systemd_notify.hpp"
@@ -45,17 +45,11 @@ int run(const config::settings& settings) {
                 (t.seats ? std::to_string(*t.seats) + " seats" : std::string("unlimited seats")));
 
         auto auth = http::bearer_authenticator::from_tenants(settings.tenants);
-        scim::service_settings scim_settings;
-        scim_settings.tls = settings.server.tls.has_value();
-        scim_settings.schemas = served_schemas(settings.schemas);
-        scim_settings.tenants = tenant_options(settings.tenants);
+        const scim::service_settings scim_settings = scim_service_settings(settings);
         for (const auto& s : settings.schemas)
-            common::log_info("schema " + s.id + " extends " +
-                             (s.resource == config::schema_resource_setting::user ? "User" : "Group") +
-                             " with " + std::to_string(s.attributes.size()) + " attribute(s)");
-        scim_settings.bulk = {settings.scim.bulk.max_operations, settings.scim.bulk.max_payload_bytes};
-        const common::json_input_limits json_limits{settings.server.limits.max_json_depth};
-        scim_settings.json = json_limits;
+            common::log_info("schema " + s.schema.id + " extends " +
+                             (s.extends == config::schema_resource_setting::user ? "User" : "Group") +
+                             " with " + std::to_string(s.schema.attributes.size()) + " attribute(s)");
         scim::service scim(dir, auth, scim_settings);
 
         sync::run_log runs(db);
@@ -64,7 +58,7 @@ int run(const config::settings& settings) {
         for (const auto& digest : settings.admin_tokens)
             admin_credentials.emplace_back("admin:" + common::to_hex(digest).substr(0, 8), digest);
         http::bearer_authenticator admin_auth(std::move(admin_credentials));
-        admin::api admin_api(scheduler, admin_auth, json_limits);
+        admin::api admin_api(scheduler, admin_auth, scim_settings.json);
         router route(scim, &admin_api, &db);
         for (const auto& s : settings.sources)
             common::log_info("source " + s.name + " -> tenant " + s.tenant + ": " + s.url + ", every " +

@@ -454,4 +454,12 @@ void to_json(nlohmann::json& out, const schema& s) {
     out["attributes"] = std::move(attrs);
 }
 
+bool is_attribute_name(std::string_view name) noexcept {
+    const auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+    if (name.empty() || !alpha(name.front())) return false;
+    for (char c : name)
+        if (!alpha(c) && !(c >= '0' && c <= '9') && c != '-' && c != '_') return false;
+    return true;
+}
+
 }  // namespace dirsync::resource

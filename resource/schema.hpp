@@ -121,6 +121,10 @@ const resource_schema& group_resource_schema();
 /// schemas include for lookup but that a /Schemas response should leave out. ASCII case-insensitive.
 bool is_common_attribute(std::string_view attribute_name) noexcept;
 
+/// True for an RFC 7643 §2.1 ATTRNAME: ALPHA *("-" / "_" / DIGIT / ALPHA). ("$ref" is a SCIM path name, not
+/// an attribute name a schema declares.)
+bool is_attribute_name(std::string_view name) noexcept;
+
 /// RFC 7643 §7 JSON representation (found by nlohmann::json through ADL: `nlohmann::json j = some_schema;`).
 void to_json(nlohmann::json& out, const attribute& a);
 void to_json(nlohmann::json& out, const schema& s);

@@ -1,6 +1,7 @@
 #include "scim/attribute_path.hpp"
 
 #include "common/ascii.hpp"
+#include "resource/schema.hpp"
 
 namespace dirsync::scim {
 
@@ -29,11 +30,7 @@ std::string attribute_path::to_string() const {
 }
 
 bool is_attribute_name(std::string_view name) noexcept {
-    if (common::iequals_ascii(name, "$ref")) return true;
-    if (name.empty() || !is_alpha(name.front())) return false;
-    for (char c : name)
-        if (!is_alpha(c) && !is_digit(c) && c != '-' && c != '_') return false;
-    return true;
+    return common::iequals_ascii(name, "$ref") || resource::is_attribute_name(name);
 }
 
 boost::system::result<attribute_path, filter_error> parse_attribute_path(std::string_view text,

@@ -6,21 +6,9 @@
 
 #include "config/diagnostic.hpp"
 #include "config/settings.hpp"
-#include "resource/schema.hpp"
 #include "sync/entry_mapper.hpp"
 
 namespace dirsync::sync {
-
-/// The User and Group schemas a source's targets resolve against: the built-in ones plus the extension
-/// schemas configured in `schemas:` (only what the targets need: names, types, multi-valuedness,
-/// sub-attributes, mutability).
-struct source_schemas {
-    resource::resource_schema users;
-    resource::resource_schema groups;
-};
-
-/// source_schemas for `s` (built-in plus its configured extensions).
-source_schemas schemas_for(const config::settings& s);
 
 /// Compiles the mapping rules of every source in `s` (source_mapper::compile) and appends the problems
 /// found, with their file positions, to `out`. Meant for config::load_options::check, so that a bad

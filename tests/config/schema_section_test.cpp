@@ -45,45 +45,89 @@ TEST(SchemaSection, ReadsEveryKeyOfSchemasAndAttributes) {
     ASSERT_TRUE(loaded) << joined(loaded.error());
     ASSERT_EQ(loaded->schemas.size(), 2u);
     const schema_settings& user = loaded->schemas[0];
-    EXPECT_EQ(user.id, "urn:example:params:scim:schemas:extension:acme:2.0:User");
-    EXPECT_EQ(user.name, "AcmeUser");
-    EXPECT_EQ(user.description, "Badge data");
-    EXPECT_EQ(user.resource, schema_resource_setting::user);
-    ASSERT_EQ(user.attributes.size(), 6u);
-    const auto& badge = user.attributes[0];
+    EXPECT_EQ(user.schema.id, "urn:example:params:scim:schemas:extension:acme:2.0:User");
+    EXPECT_EQ(user.schema.name, "AcmeUser");
+    EXPECT_EQ(user.schema.description, "Badge data");
+    EXPECT_EQ(user.extends, schema_resource_setting::user);
+    ASSERT_EQ(user.schema.attributes.size(), 6u);
+    const auto& badge = user.schema.attributes[0];
     EXPECT_EQ(badge.name, "badgeNumber");
-    EXPECT_EQ(badge.type, attribute_type_setting::string);
+    EXPECT_EQ(badge.type, resource::attribute_type::string);
     EXPECT_TRUE(badge.required);
     EXPECT_TRUE(badge.case_exact);
     EXPECT_FALSE(badge.multi_valued);
-    EXPECT_EQ(badge.mutability, mutability_setting::read_write);
-    EXPECT_EQ(badge.returned, returned_setting::always);
+    EXPECT_EQ(badge.mutability, resource::mutability::read_write);
+    EXPECT_EQ(badge.returned, resource::returned::always);
     EXPECT_EQ(badge.description, "The badge");
     EXPECT_EQ(badge.canonical_values, (std::vector<std::string>{"A", "B"}));
-    const auto& clearance = user.attributes[1];
-    EXPECT_EQ(clearance.type, attribute_type_setting::complex);
+    const auto& clearance = user.schema.attributes[1];
+    EXPECT_EQ(clearance.type, resource::attribute_type::complex);
     EXPECT_TRUE(clearance.multi_valued);
     ASSERT_EQ(clearance.sub_attributes.size(), 2u);
     EXPECT_EQ(clearance.sub_attributes[0].name, "level");
-    EXPECT_EQ(clearance.sub_attributes[0].type, attribute_type_setting::integer);
-    EXPECT_EQ(clearance.sub_attributes[0].mutability, mutability_setting::immutable);
-    EXPECT_EQ(clearance.sub_attributes[1].type, attribute_type_setting::date_time);
-    EXPECT_EQ(clearance.sub_attributes[1].returned, returned_setting::request);
-    EXPECT_EQ(user.attributes[2].type, attribute_type_setting::reference);
-    EXPECT_EQ(user.attributes[2].reference_types, (std::vector<std::string>{"external", "uri"}));
-    EXPECT_EQ(user.attributes[3].type, attribute_type_setting::boolean);
-    EXPECT_EQ(user.attributes[3].mutability, mutability_setting::read_only);
-    EXPECT_EQ(user.attributes[4].type, attribute_type_setting::decimal);
-    EXPECT_EQ(user.attributes[5].type, attribute_type_setting::binary);
+    EXPECT_EQ(clearance.sub_attributes[0].type, resource::attribute_type::integer);
+    EXPECT_EQ(clearance.sub_attributes[0].mutability, resource::mutability::immutable);
+    EXPECT_EQ(clearance.sub_attributes[1].type, resource::attribute_type::date_time);
+    EXPECT_EQ(clearance.sub_attributes[1].returned, resource::returned::request);
+    EXPECT_EQ(user.schema.attributes[2].type, resource::attribute_type::reference);
+    EXPECT_EQ(user.schema.attributes[2].reference_types, (std::vector<std::string>{"external", "uri"}));
+    EXPECT_EQ(user.schema.attributes[3].type, resource::attribute_type::boolean);
+    EXPECT_EQ(user.schema.attributes[3].mutability, resource::mutability::read_only);
+    EXPECT_EQ(user.schema.attributes[4].type, resource::attribute_type::decimal);
+    EXPECT_EQ(user.schema.attributes[5].type, resource::attribute_type::binary);
 
     const schema_settings& group = loaded->schemas[1];
-    EXPECT_EQ(group.resource, schema_resource_setting::group);
-    ASSERT_EQ(group.attributes.size(), 1u);
-    const auto& cost = group.attributes[0];  // the RFC 7643 §7 defaults
-    EXPECT_EQ(cost.type, attribute_type_setting::string);
+    EXPECT_EQ(group.extends, schema_resource_setting::group);
+    ASSERT_EQ(group.schema.attributes.size(), 1u);
+    const auto& cost = group.schema.attributes[0];  // the RFC 7643 §7 defaults
+    EXPECT_EQ(cost.type, resource::attribute_type::string);
     EXPECT_FALSE(cost.required || cost.case_exact || cost.multi_valued);
-    EXPECT_EQ(cost.mutability, mutability_setting::read_write);
-    EXPECT_EQ(cost.returned, returned_setting::default_);
+    EXPECT_EQ(cost.mutability, resource::mutability::read_write);
+    EXPECT_EQ(cost.returned, resource::returned::default_);
+    EXPECT_EQ(cost.uniqueness, resource::uniqueness::none);
+}
+
+TEST(SchemaSection, AReferenceWithoutReferenceTypesIsExternal) {
+    auto loaded = load(R"(  - id: urn:example:acme:2.0:User
+    name: AcmeUser
+    resource: User
+    attributes: [ { name: homepage, type: reference } ]
+)");
+    ASSERT_TRUE(loaded) << joined(loaded.error());
+    EXPECT_EQ(loaded->schemas[0].schema.attributes[0].reference_types,
+              (std::vector<std::string>{"external"}));
+}
+
+TEST(SchemaSection, ServedSchemasPutExtensionsUnderTheirResourceTypeAfterTheBuiltInOnes) {
+    auto loaded = load(R"(  - id: urn:example:acme:2.0:User
+    name: AcmeUser
+    resource: User
+    attributes: [ { name: badge } ]
+  - id: urn:example:acme:2.0:Group
+    name: AcmeGroup
+    resource: Group
+    attributes: [ { name: costCode } ]
+)");
+    ASSERT_TRUE(loaded) << joined(loaded.error());
+    const auto served = served_schemas(loaded->schemas);
+    const auto& users = served->users().extensions();
+    ASSERT_EQ(users.size(), 2u);
+    EXPECT_EQ(users[0].id, resource::enterprise_user_urn);
+    EXPECT_EQ(users[1].id, "urn:example:acme:2.0:User");
+    ASSERT_EQ(served->groups().extensions().size(), 1u);
+    EXPECT_EQ(served->groups().extensions()[0].id, "urn:example:acme:2.0:Group");
+    EXPECT_EQ(served->served().size(), 5u);
+    ASSERT_NE(served->find_served("URN:EXAMPLE:ACME:2.0:USER"), nullptr);
+    const auto* user_type = served->find_resource_type("User");
+    ASSERT_NE(user_type, nullptr);
+    EXPECT_EQ(user_type->schema, &served->users());
+}
+
+TEST(SchemaSection, NoSchemasServeTheBuiltInOnes) {
+    const auto served = served_schemas({});
+    EXPECT_EQ(served->served().size(), 3u);
+    EXPECT_EQ(served->users().extensions().size(), 1u);
+    EXPECT_TRUE(served->groups().extensions().empty());
 }
 
 TEST(SchemaSection, AbsentSectionMeansNoExtensionsAndTenantsAreLenient) {
