@@ -3,7 +3,7 @@
 #include <map>
 
 #include "common/casefold.hpp"
-#include "scim/json_lookup.hpp"
+#include "resource/json_lookup.hpp"
 #include "scim/patch_request.hpp"
 
 namespace dirsync::scim {
@@ -67,9 +67,9 @@ boost::system::result<void, error> read_operation(const json& item, bulk_operati
     if (!item.is_object())
         return invalid_syntax(
             "an operation must be an object with 'method', 'path' and, but for DELETE, 'data'");
-    const json* method = json_member(item, "method");
+    const json* method = resource::json_member(item, "method");
     if (method != nullptr && method->is_string()) op.method = method->get<std::string>();
-    const json* bulk_id = json_member(item, "bulkId");
+    const json* bulk_id = resource::json_member(item, "bulkId");
     if (bulk_id != nullptr && bulk_id->is_string()) op.bulk_id = bulk_id->get<std::string>();
 
     if (method == nullptr || !method->is_string()) return invalid_syntax("'method' must be a string");
@@ -85,17 +85,18 @@ boost::system::result<void, error> read_operation(const json& item, bulk_operati
     if (op.verb == bulk_method::post && !op.bulk_id)
         return invalid_value("a POST operation needs a 'bulkId'");
 
-    const json* path = json_member(item, "path");
+    const json* path = resource::json_member(item, "path");
     if (path == nullptr || !path->is_string()) return invalid_syntax("'path' must be a string");
     if (auto r = read_path(path->get_ref<const std::string&>(), op); !r) return r.error();
 
-    if (const json* version = json_member(item, "version"); version != nullptr && !version->is_null()) {
+    if (const json* version = resource::json_member(item, "version");
+        version != nullptr && !version->is_null()) {
         if (!version->is_string()) return invalid_syntax("'version' must be a string (an entity tag)");
         if (op.verb != bulk_method::post) op.version = version->get<std::string>();
     }
 
     if (op.verb != bulk_method::remove) {
-        const json* data = json_member(item, "data");
+        const json* data = resource::json_member(item, "data");
         if (data == nullptr || !data->is_object())
             return invalid_syntax("'data' must be an object: the body of the " + op.method);
         op.data = *data;
@@ -121,10 +122,10 @@ std::string_view to_string(bulk_method m) noexcept {
 
 boost::system::result<bulk_request, error> read_bulk_request(const json& body, std::size_t max_operations) {
     if (!body.is_object()) return invalid_syntax("the Bulk body must be a JSON object");
-    const json* schemas = json_member(body, "schemas");
+    const json* schemas = resource::json_member(body, "schemas");
     if (schemas == nullptr || !lists_bulk_request(*schemas))
         return invalid_syntax("'schemas' must list \"" + std::string(bulk_request_urn) + "\"");
-    const json* ops = json_member(body, "Operations");
+    const json* ops = resource::json_member(body, "Operations");
     if (ops == nullptr || !ops->is_array())
         return invalid_syntax("'Operations' must be an array of operations");
     if (ops->empty()) return invalid_syntax("'Operations' is empty");
@@ -134,7 +135,7 @@ boost::system::result<bulk_request, error> read_bulk_request(const json& body, s
                          " operations, more than maxOperations (" + std::to_string(max_operations) + ")");
 
     bulk_request out;
-    if (const json* fail = json_member(body, "failOnErrors"); fail != nullptr && !fail->is_null()) {
+    if (const json* fail = resource::json_member(body, "failOnErrors"); fail != nullptr && !fail->is_null()) {
         if (!fail->is_number_integer() ||
             (fail->is_number_unsigned() ? fail->get<std::uint64_t>() < 1 : fail->get<std::int64_t>() < 1))
             return invalid_value("'failOnErrors' must be an integer of at least 1");

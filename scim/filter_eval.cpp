@@ -5,8 +5,8 @@
 #include "common/ascii.hpp"
 #include "common/casefold.hpp"
 #include "common/clock.hpp"
+#include "resource/json_lookup.hpp"
 #include "scim/filter.hpp"
-#include "scim/json_lookup.hpp"
 
 namespace dirsync::scim {
 
@@ -116,8 +116,8 @@ outcome compare_scalar(const json& x, const resource::attribute* def, compare_op
             return compare_strings(x, v, op, true);
         case resource::attribute_type::boolean: {
             if (op != compare_op::eq) return outcome::incomparable;
-            const auto bx = json_boolean(x);
-            const auto bv = json_boolean(v);
+            const auto bx = resource::json_boolean(x);
+            const auto bv = resource::json_boolean(v);
             if (!bx || !bv) return outcome::incomparable;
             return to_outcome(*bx == *bv);
         }
@@ -170,7 +170,7 @@ bool for_each_value(const json* v, std::string_view sub, F&& fn) {
     };
     if (sub.empty()) return flat(*v);
     const auto item = [&](const json& x) {
-        const json* s = x.is_object() ? json_member(x, sub) : nullptr;
+        const json* s = x.is_object() ? resource::json_member(x, sub) : nullptr;
         return s != nullptr && flat(*s);
     };
     if (!v->is_array()) return item(*v);
@@ -235,16 +235,17 @@ class evaluator {
             const resource::schema* owner = found.owner;
             if (owner == nullptr && !p.schema_urn.empty()) owner = schema_->find_schema(p.schema_urn);
             if (owner != nullptr)
-                container = schema_->is_core(owner) ? ctx.object : json_member(*ctx.object, owner->id);
+                container =
+                    schema_->is_core(owner) ? ctx.object : resource::json_member(*ctx.object, owner->id);
             else if (p.schema_urn.empty())
                 container = ctx.object;
             else
-                container = json_member(*ctx.object, p.schema_urn);
+                container = resource::json_member(*ctx.object, p.schema_urn);
         }
         if ((out.top != nullptr && out.top->returned == resource::returned::never) ||
             (out.leaf != nullptr && out.leaf->returned == resource::returned::never))
             return out;  // never returned, never filterable: looks absent
-        if (container != nullptr) out.value = json_member(*container, p.attribute);
+        if (container != nullptr) out.value = resource::json_member(*container, p.attribute);
         return out;
     }
 
@@ -266,7 +267,7 @@ class evaluator {
             const json* y = &x;
             const resource::attribute* def = loc.leaf;
             if (x.is_object()) {  // complex value without a sub-attribute: compare its "value"
-                y = json_member(x, "value");
+                y = resource::json_member(x, "value");
                 def = def != nullptr ? def->find_sub_attribute("value") : nullptr;
                 if (y == nullptr) return false;
             }

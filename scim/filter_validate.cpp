@@ -2,8 +2,8 @@
 
 #include "common/ascii.hpp"
 #include "common/clock.hpp"
+#include "resource/json_lookup.hpp"
 #include "scim/filter.hpp"
-#include "scim/json_lookup.hpp"
 
 namespace dirsync::scim {
 
@@ -149,7 +149,7 @@ class validator {
                 if (ordering || substring)
                     return error(at, "operator " + in_quotes(op) + " is not defined for boolean attribute " +
                                          in_quotes(name));
-                if (!json_boolean(c.value))
+                if (!resource::json_boolean(c.value))
                     return error(
                         at, "attribute " + in_quotes(name) + " is a boolean; compare it with true or false");
                 return {};

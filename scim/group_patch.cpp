@@ -5,10 +5,10 @@
 #include <variant>
 
 #include "common/ascii.hpp"
+#include "resource/json_lookup.hpp"
 #include "resource/schema.hpp"
 #include "scim/filter.hpp"
 #include "scim/group_resource.hpp"
-#include "scim/json_lookup.hpp"
 #include "scim/patch_path.hpp"
 #include "scim/patch_request.hpp"
 #include "scim/patch_target.hpp"
@@ -216,7 +216,8 @@ class planner {
         if (body.is_null()) body = json::object();
         if (!body.is_object())
             return invalid_value("the value for '" + t.to_string() + "' must be a member object");
-        if (const json* v = json_member(body, "value"); v == nullptr || v->is_null()) body["value"] = id;
+        if (const json* v = resource::json_member(body, "value"); v == nullptr || v->is_null())
+            body["value"] = id;
         auto refs = parse_member_refs(body, "members");
         if (!refs) return refs.error();
         if (refs->size() != 1 || refs->front().id != id)

@@ -3,8 +3,8 @@
 #include "common/ascii.hpp"
 #include "common/casefold.hpp"
 #include "common/clock.hpp"
+#include "resource/json_lookup.hpp"
 #include "resource/schema.hpp"
-#include "scim/json_lookup.hpp"
 #include "scim/user_resource.hpp"
 
 namespace dirsync::scim {
@@ -32,21 +32,21 @@ boost::system::result<directory::member_ref, error> member_ref_from(const json& 
     if (v.is_string()) {
         ref.id = v.get<std::string>();
     } else if (v.is_object()) {
-        const json* value = json_member(v, "value");
+        const json* value = resource::json_member(v, "value");
         if (value != nullptr && !value->is_null()) {
             if (!value->is_string()) return invalid_value(path + ".value must be a string (the member's id)");
             ref.id = value->get<std::string>();
-        } else if (const json* r = json_member(v, "$ref"); r != nullptr && r->is_string()) {
+        } else if (const json* r = resource::json_member(v, "$ref"); r != nullptr && r->is_string()) {
             std::string_view s = r->get_ref<const std::string&>();
             while (!s.empty() && s.back() == '/') s.remove_suffix(1);
             ref.id = std::string(s.substr(s.rfind('/') + 1));
         }
-        if (const json* t = json_member(v, "type"); t != nullptr && !t->is_null()) {
+        if (const json* t = resource::json_member(v, "type"); t != nullptr && !t->is_null()) {
             if (!t->is_string()) return invalid_value(path + ".type must be \"User\" or \"Group\"");
             ref.type = directory::parse_member_type(t->get_ref<const std::string&>());
             if (!ref.type) return invalid_value(path + ".type must be \"User\" or \"Group\"");
         }
-        if (const json* d = json_member(v, "display"); d != nullptr && !d->is_null()) {
+        if (const json* d = resource::json_member(v, "display"); d != nullptr && !d->is_null()) {
             if (!d->is_string()) return invalid_value(path + ".display must be a string");
             if (!d->get_ref<const std::string&>().empty()) ref.display = d->get<std::string>();
         }

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "common/casefold.hpp"
+#include "resource/json_lookup.hpp"
 #include "scim/filter.hpp"
-#include "scim/json_lookup.hpp"
 #include "scim/patch_path.hpp"
 #include "scim/patch_request.hpp"
 #include "scim/patch_target.hpp"
@@ -149,8 +149,8 @@ void canonicalize_elements(json& array, const resource::attribute* def) {
 }
 
 bool is_primary(const json& element) {
-    const json* p = element.is_object() ? json_member(element, "primary") : nullptr;
-    return p != nullptr && json_boolean(*p).value_or(false);
+    const json* p = element.is_object() ? resource::json_member(element, "primary") : nullptr;
+    return p != nullptr && resource::json_boolean(*p).value_or(false);
 }
 
 /// The value elements of an operation's "value" for a multi-valued attribute: an array as is, a single value
@@ -171,7 +171,7 @@ std::vector<json> elements_of(const json& value, const resource::attribute* def)
 /// otherwise the whole element ("e" prefix).
 std::string value_key(const json& element) {
     if (element.is_object()) {
-        if (const json* v = json_member(element, "value"); v != nullptr && !v->is_null())
+        if (const json* v = resource::json_member(element, "value"); v != nullptr && !v->is_null())
             return "v" + v->dump();
     }
     return "e" + element.dump();
@@ -180,8 +180,8 @@ std::string value_key(const json& element) {
 /// True when two elements with the same "value" may be the same value: their "type"s agree (ignoring case) or
 /// one has none.
 bool compatible_types(const json& a, const json& b) {
-    const json* ta = json_member(a, "type");
-    const json* tb = json_member(b, "type");
+    const json* ta = resource::json_member(a, "type");
+    const json* tb = resource::json_member(b, "type");
     if (ta == nullptr || tb == nullptr || ta->is_null() || tb->is_null()) return true;
     if (ta->is_string() && tb->is_string())
         return same_name(ta->get_ref<const std::string&>(), tb->get_ref<const std::string&>());
@@ -269,12 +269,12 @@ class patcher {
             !t.sub_attribute.empty())
             return t;
         const std::string whole = t.container + ":" + t.attribute;
-        const json* existing = json_member(resource_, whole);
+        const json* existing = resource::json_member(resource_, whole);
         bool names_schema = existing != nullptr && existing->is_object();
         if (!names_schema && value != nullptr && value->is_object() && !t.attribute.empty() &&
             t.attribute.front() >= 'A' && t.attribute.front() <= 'Z') {
-            const json* container = json_member(resource_, t.container);
-            names_schema = container == nullptr || json_member(*container, t.attribute) == nullptr;
+            const json* container = resource::json_member(resource_, t.container);
+            names_schema = container == nullptr || resource::json_member(*container, t.attribute) == nullptr;
         }
         if (!names_schema) return t;
         patch_target out;
@@ -292,7 +292,7 @@ class patcher {
                           same_name(t.attribute, "schemas"))) {
             if (!from_value) return mutability_error("'" + t.to_string() + "' cannot be modified");
             if (same_name(t.attribute, "id") && t.sub_attribute.empty()) {
-                const json* current = json_member(resource_, "id");
+                const json* current = resource::json_member(resource_, "id");
                 if (value == nullptr || current == nullptr || *value != *current)
                     return mutability_error("'id' is readOnly and cannot be changed");
             }
@@ -443,12 +443,13 @@ class patcher {
                 slot["value"] = std::move(old);
         }
         const bool reference = def != nullptr ? def->find_sub_attribute("$ref") != nullptr
-                                              : json_member(slot, "$ref") != nullptr;
-        if (const json* nv = json_member(next, "value"); reference && nv != nullptr && !nv->is_null()) {
+                                              : resource::json_member(slot, "$ref") != nullptr;
+        if (const json* nv = resource::json_member(next, "value");
+            reference && nv != nullptr && !nv->is_null()) {
             const json* ov = member(slot, "value");
             if (ov != nullptr && *ov != *nv) {
                 for (std::string_view d : derived_sub_attributes)
-                    if (json_member(next, d) == nullptr) erase_member(slot, d);
+                    if (resource::json_member(next, d) == nullptr) erase_member(slot, d);
             }
         }
         for (auto it = next.begin(); it != next.end(); ++it) {
@@ -617,7 +618,7 @@ class patcher {
             }
         }
         if (def != nullptr && !is_complex(def)) {  // simple multi-valued: the filter can only name "value"
-            const json* v = json_member(out, "value");
+            const json* v = resource::json_member(out, "value");
             if (out.size() != 1 || v == nullptr)
                 return no_target("no value of '" + t.attribute + "' matches '" + t.to_string() + "'");
             return *v;
@@ -652,7 +653,7 @@ class patcher {
                 touched.push_back(slot.size() - 1);
             } else if (by_value) {
                 // The types agree ignoring case; the stored spelling stays (type may be immutable).
-                if (json_member(slot[*same], "type") != nullptr) erase_member(e, "type");
+                if (resource::json_member(slot[*same], "type") != nullptr) erase_member(e, "type");
                 if (auto r = merge_complex(t, def, slot[*same], e); !r) return r;
                 touched.push_back(*same);
             }

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "common/casefold.hpp"
-#include "scim/json_lookup.hpp"
+#include "resource/json_lookup.hpp"
 
 namespace dirsync::scim {
 
@@ -47,10 +47,10 @@ std::string_view to_string(patch_op op) noexcept {
 boost::system::result<const json*, error> read_patch_operations(const json& patch_request,
                                                                 const patch_limits& limits) {
     if (!patch_request.is_object()) return invalid_syntax("the PATCH body must be a JSON object");
-    const json* schemas = json_member(patch_request, "schemas");
+    const json* schemas = resource::json_member(patch_request, "schemas");
     if (schemas == nullptr || !lists_patch_op(*schemas))
         return invalid_syntax("'schemas' must list \"" + std::string(patch_op_urn) + "\"");
-    const json* ops = json_member(patch_request, "Operations");
+    const json* ops = resource::json_member(patch_request, "Operations");
     if (ops == nullptr || !ops->is_array())
         return invalid_syntax("'Operations' must be an array of operations");
     if (ops->empty()) return invalid_syntax("'Operations' is empty");
@@ -63,7 +63,7 @@ boost::system::result<const json*, error> read_patch_operations(const json& patc
 boost::system::result<patch_operation, error> read_patch_operation(const json& op) {
     if (!op.is_object())
         return invalid_syntax("an operation must be an object with 'op', 'path' and 'value'");
-    const json* op_name = json_member(op, "op");
+    const json* op_name = resource::json_member(op, "op");
     if (op_name == nullptr || !op_name->is_string()) return invalid_syntax("'op' must be a string");
     const auto kind = op_from(op_name->get_ref<const std::string&>());
     if (!kind)
@@ -71,10 +71,10 @@ boost::system::result<patch_operation, error> read_patch_operation(const json& o
                               "': expected 'add', 'replace' or 'remove'");
     patch_operation out;
     out.op = *kind;
-    out.path = json_member(op, "path");
+    out.path = resource::json_member(op, "path");
     if (out.path != nullptr && out.path->is_null()) out.path = nullptr;
     if (out.path != nullptr && !out.path->is_string()) return invalid_syntax("'path' must be a string");
-    out.value = json_member(op, "value");
+    out.value = resource::json_member(op, "value");
     if (out.op != patch_op::remove && out.value == nullptr)
         return invalid_value("'" + std::string(to_string(out.op)) + "' needs a 'value'");
     return out;

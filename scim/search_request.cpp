@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "common/casefold.hpp"
-#include "scim/json_lookup.hpp"
+#include "resource/json_lookup.hpp"
 #include "scim/list_request.hpp"
 
 namespace dirsync::scim {
@@ -46,7 +46,7 @@ boost::system::result<std::int64_t, error> integer_member(std::string_view name,
 
 boost::system::result<std::optional<std::string>, error> string_member(const json& body,
                                                                        std::string_view name) {
-    const json* v = json_member(body, name);
+    const json* v = resource::json_member(body, name);
     if (v == nullptr || v->is_null()) return std::optional<std::string>{};
     if (!v->is_string()) return invalid_syntax("'" + std::string(name) + "' must be a string");
     return std::optional<std::string>{v->get<std::string>()};
@@ -55,7 +55,7 @@ boost::system::result<std::optional<std::string>, error> string_member(const jso
 boost::system::result<std::vector<std::string>, error> string_list_member(const json& body,
                                                                           std::string_view name) {
     std::vector<std::string> out;
-    const json* v = json_member(body, name);
+    const json* v = resource::json_member(body, name);
     if (v == nullptr || v->is_null()) return out;
     if (v->is_string()) {
         out.push_back(v->get<std::string>());
@@ -96,7 +96,8 @@ boost::system::result<search_request, error> parse_search_body(const json& body,
                                                                std::size_t max_count) {
     if (!body.is_object()) return invalid_syntax("a SearchRequest must be a JSON object");
     bool listed = false;
-    if (const json* schemas = json_member(body, "schemas"); schemas != nullptr && schemas->is_array())
+    if (const json* schemas = resource::json_member(body, "schemas");
+        schemas != nullptr && schemas->is_array())
         for (const auto& urn : *schemas)
             listed |= urn.is_string() &&
                       common::equal_folded(urn.get_ref<const std::string&>(), search_request_urn);
@@ -126,13 +127,13 @@ boost::system::result<search_request, error> parse_search_body(const json& body,
         out.sort = std::move(*spec);
     }
 
-    if (const json* s = json_member(body, "startIndex"); s != nullptr && !s->is_null()) {
+    if (const json* s = resource::json_member(body, "startIndex"); s != nullptr && !s->is_null()) {
         auto v = integer_member("startIndex", *s);
         if (!v) return v.error();
         out.start_index = *v < 1 ? 1 : *v;
     }
     out.count = static_cast<std::int64_t>(default_count);
-    if (const json* c = json_member(body, "count"); c != nullptr && !c->is_null()) {
+    if (const json* c = resource::json_member(body, "count"); c != nullptr && !c->is_null()) {
         auto v = integer_member("count", *c);
         if (!v) return v.error();
         out.count = *v < 0 ? 0 : *v;

@@ -5,7 +5,7 @@
 
 #include "common/ascii.hpp"
 #include "common/casefold.hpp"
-#include "scim/json_lookup.hpp"
+#include "resource/json_lookup.hpp"
 
 namespace dirsync::scim {
 
@@ -30,7 +30,7 @@ sort_key to_key(const json& v, const resource::attribute& a) {
             if (!v.is_string()) return {};
             return a.case_exact ? v.get<std::string>() : common::fold_case(v.get_ref<const std::string&>());
         case resource::attribute_type::boolean:
-            if (auto b = json_boolean(v)) return *b;
+            if (auto b = resource::json_boolean(v)) return *b;
             return {};
         case resource::attribute_type::integer:
         case resource::attribute_type::decimal:
@@ -92,23 +92,24 @@ sort_key make_sort_key(const sort_spec& spec, const json& resource, const resour
         schema.find(spec.path.schema_urn, spec.path.attribute, spec.path.sub_attribute);
     const resource::attribute* compared = compared_attribute(found);
     if (compared == nullptr) return {};
-    const json* container = schema.is_core(found.owner) ? &resource : json_member(resource, found.owner->id);
+    const json* container =
+        schema.is_core(found.owner) ? &resource : resource::json_member(resource, found.owner->id);
     if (container == nullptr) return {};
-    const json* top = json_member(*container, found.top->name);
+    const json* top = resource::json_member(*container, found.top->name);
     if (top == nullptr || top->is_null()) return {};
 
     const bool in_values = compared != found.top;  // the key is a sub-attribute of each value
     const auto part = [&](const json& v) -> const json* {
         if (!in_values) return &v;
-        if (v.is_object()) return json_member(v, compared->name);
+        if (v.is_object()) return resource::json_member(v, compared->name);
         // a bare value answers to "value"
         return common::iequals_ascii(compared->name, "value") ? &v : nullptr;
     };
     const json* chosen = nullptr;
     if (top->is_array()) {
         for (const auto& item : *top) {
-            const json* primary = item.is_object() ? json_member(item, "primary") : nullptr;
-            if (primary == nullptr || json_boolean(*primary) != true) continue;
+            const json* primary = item.is_object() ? resource::json_member(item, "primary") : nullptr;
+            if (primary == nullptr || resource::json_boolean(*primary) != true) continue;
             if (const json* p = part(item); p != nullptr && !p->is_null()) chosen = p;
             break;
         }

@@ -10,6 +10,7 @@
 #include "common/utf8.hpp"
 #include "ldap/generalized_time.hpp"
 #include "ldap/guid.hpp"
+#include "resource/canonical.hpp"
 #include "sync/distinguished_name.hpp"
 #include "sync/ldap_filter_match.hpp"
 #include "sync/mapping.hpp"
@@ -140,37 +141,16 @@ void place(json& resource, const target_path& t, std::vector<json> values) {
     }
 }
 
-// Drops elements of multi-valued complex attributes that lack their `value` (when the schema has one), then
-// empty arrays and objects; fills `schemas`.
-void finish_resource(json& resource, const resource_rules& rules) {
-    const auto& schema = *rules.schema;
-    auto tidy = [&](json& container, const resource::schema& s) {
-        for (const auto& a : s.attributes) {
-            auto it = container.find(a.name);
-            if (it == container.end()) continue;
-            if (a.multi_valued && a.type == resource::attribute_type::complex &&
-                a.find_sub_attribute("value") && it->is_array()) {
-                json kept = json::array();
-                for (auto& element : *it)
-                    if (element.is_object() && element.contains("value")) kept.push_back(std::move(element));
-                *it = std::move(kept);
-            }
-            if ((it->is_array() || it->is_object()) && it->empty()) container.erase(it);
-        }
-    };
-    tidy(resource, schema.core());
-    json schemas = json::array({rules.core_urn});
-    for (const auto& extension : schema.extensions()) {
-        auto it = resource.find(extension.id);
-        if (it == resource.end()) continue;
-        tidy(*it, extension);
-        if (it->empty()) {
-            resource.erase(it);
-            continue;
-        }
-        schemas.push_back(extension.id);
-    }
-    resource["schemas"] = std::move(schemas);
+// Puts the mapped resource into canonical form (resource::canonicalize; elements of multi-valued complex
+// attributes that got no `value` are dropped): `schemas` lists the core URN and the extensions used. A
+// skipped_entry reason when the schema refuses it.
+std::optional<std::string> finish_resource(json& resource, const resource_rules& rules) {
+    resource["schemas"] = json::array({rules.core_urn});
+    auto canonical = resource::canonicalize(resource, *rules.schema, {.drop_elements_without_value = true});
+    if (!canonical)
+        return "the mapped " + rules.schema->core().name + " is refused: " + canonical.error().message;
+    resource = std::move(*canonical);
+    return std::nullopt;
 }
 
 std::optional<std::string> read_anchor(const ldap::entry& e, const resource_rules& rules,
@@ -233,7 +213,7 @@ std::optional<std::string> build_resource(const ldap::entry& e, const resource_r
         if (!values.empty()) filled[r.slot] = true;
         place(resource, r.target, std::move(values));
     }
-    finish_resource(resource, rules);
+    if (auto refused = finish_resource(resource, rules)) return refused;
     auto it = resource.find(rules.required_attribute);
     if (it == resource.end() || (it->is_string() && it->get_ref<const std::string&>().empty()))
         return "no " + rules.required_attribute + ": its mapping gave nothing";

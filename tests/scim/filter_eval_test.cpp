@@ -7,9 +7,9 @@
 
 #include "common/ascii.hpp"
 #include "common/casefold.hpp"
+#include "resource/json_lookup.hpp"
 #include "resource/schema.hpp"
 #include "scim/filter.hpp"
-#include "scim/json_lookup.hpp"
 
 namespace dirsync::scim {
 namespace {
@@ -911,16 +911,16 @@ TEST(CaseFold, ValuesFoldLikeTheDirectoryIndex) {
 
 TEST(JsonLookup, MembersAndBooleans) {
     const json obj = {{"userName", 1}, {"UserName", 2}, {"Other", 3}};
-    EXPECT_EQ(*json_member(obj, "userName"), 1);
-    EXPECT_EQ(*json_member(obj, "UserName"), 2);
-    EXPECT_EQ(*json_member(obj, "other"), 3);
-    EXPECT_EQ(json_member(obj, "missing"), nullptr);
-    EXPECT_EQ(json_member(json::array(), "x"), nullptr);
-    EXPECT_EQ(json_boolean(json(true)), true);
-    EXPECT_EQ(json_boolean(json("False")), false);
-    EXPECT_EQ(json_boolean(json("TRUE")), true);
-    EXPECT_EQ(json_boolean(json("yes")), std::nullopt);
-    EXPECT_EQ(json_boolean(json(1)), std::nullopt);
+    EXPECT_EQ(*resource::json_member(obj, "userName"), 1);
+    EXPECT_EQ(*resource::json_member(obj, "UserName"), 2);
+    EXPECT_EQ(*resource::json_member(obj, "other"), 3);
+    EXPECT_EQ(resource::json_member(obj, "missing"), nullptr);
+    EXPECT_EQ(resource::json_member(json::array(), "x"), nullptr);
+    EXPECT_EQ(resource::json_boolean(json(true)), true);
+    EXPECT_EQ(resource::json_boolean(json("False")), false);
+    EXPECT_EQ(resource::json_boolean(json("TRUE")), true);
+    EXPECT_EQ(resource::json_boolean(json("yes")), std::nullopt);
+    EXPECT_EQ(resource::json_boolean(json(1)), std::nullopt);
 }
 
 }  // namespace

@@ -595,5 +595,41 @@ TEST(EntryMapper, ConfiguredExtensionSchemasAreTargets) {
     EXPECT_EQ(user->resource["schemas"].size(), 2u);
 }
 
+TEST(EntryMapper, MappedResourcesMeetTheServedSchemaAsPushedOnesDo) {
+    // The mapping is checked against the schema the SCIM service serves, required attributes included: an
+    // entry whose extension lacks one is skipped, as a SCIM client's POST would be refused.
+    std::string yaml = document(basic_map +
+                                "        urn:example:acme:1.0:User:floor: \"{roomNumber}\"\n"
+                                "        urn:example:acme:1.0:User:badge: \"{badge}\"\n") +
+                       "schemas:\n"
+                       "  - id: urn:example:acme:1.0:User\n"
+                       "    name: Acme\n"
+                       "    resource: User\n"
+                       "    attributes:\n"
+                       "      - { name: badge, required: true }\n"
+                       "      - { name: floor }\n";
+    auto mapper = mapper_for(yaml);
+    auto e = jdoe();
+    e.attributes["roomnumber"] = {"4"};
+    auto refused = mapper.map_user(e);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().reason,
+              "the mapped User is refused: 'urn:example:acme:1.0:User:badge' is required by that schema");
+    e.attributes["badge"] = {"B-7"};
+    auto user = mapper.map_user(e);
+    ASSERT_TRUE(user.has_value()) << user.error().to_string();
+    EXPECT_EQ(user->resource["urn:example:acme:1.0:User"], (json{{"badge", "B-7"}, {"floor", "4"}}));
+
+    auto two_primaries =
+        mapper_for(document(basic_map + "        emails[type eq \"work\"].value: \"{mail}\"\n"
+                                        "        emails[type eq \"work\"].primary: \"true\"\n"
+                                        "        emails[type eq \"home\"].value: \"{uid}@home.example\"\n"
+                                        "        emails[type eq \"home\"].primary: \"true\"\n"));
+    auto both = two_primaries.map_user(jdoe());
+    ASSERT_FALSE(both.has_value());
+    EXPECT_EQ(both.error().reason,
+              "the mapped User is refused: emails has more than one value with \"primary\": true");
+}
+
 }  // namespace
 }  // namespace dirsync::sync

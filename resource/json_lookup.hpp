@@ -4,7 +4,7 @@
 #include <optional>
 #include <string_view>
 
-namespace dirsync::scim {
+namespace dirsync::resource {
 
 /// The member `key` of a JSON object: the exact key if present, else the first key equal ignoring ASCII case
 /// (clients send "UserName"). nullptr when `object` is not an object or has no such member.
@@ -14,4 +14,4 @@ const nlohmann::json* json_member(const nlohmann::json& object, std::string_view
 /// "True"/"False"). nullopt for anything else.
 std::optional<bool> json_boolean(const nlohmann::json& value) noexcept;
 
-}  // namespace dirsync::scim
+}  // namespace dirsync::resource

@@ -1,8 +1,8 @@
-#include "scim/json_lookup.hpp"
+#include "resource/json_lookup.hpp"
 
 #include "common/ascii.hpp"
 
-namespace dirsync::scim {
+namespace dirsync::resource {
 
 const nlohmann::json* json_member(const nlohmann::json& object, std::string_view key) noexcept {
     if (!object.is_object()) return nullptr;
@@ -23,4 +23,4 @@ std::optional<bool> json_boolean(const nlohmann::json& value) noexcept {
     return std::nullopt;
 }
 
-}  // namespace dirsync::scim
+}  // namespace dirsync::resource
