@@ -37,7 +37,8 @@ int run(const config::settings& settings) {
         common::log_info("store " + settings.storage.sqlite_path + " open (schema version " +
                          std::to_string(store::database::schema_version()) + ")");
 
-        directory::tenant_directory dir(db);
+        const scim::service_settings scim_settings = scim_service_settings(settings);
+        directory::tenant_directory dir(db, scim_settings.schemas);
         register_tenants(dir, settings);
         for (const auto& t : settings.tenants)
             common::log_info(
@@ -45,7 +46,6 @@ int run(const config::settings& settings) {
                 (t.seats ? std::to_string(*t.seats) + " seats" : std::string("unlimited seats")));
 
         auto auth = http::bearer_authenticator::from_tenants(settings.tenants);
-        const scim::service_settings scim_settings = scim_service_settings(settings);
         for (const auto& s : settings.schemas)
             common::log_info("schema " + s.schema.id + " extends " +
                              (s.extends == config::schema_resource_setting::user ? "User" : "Group") +

@@ -6,6 +6,7 @@
 
 #include "common/log.hpp"
 #include "config/load.hpp"
+#include "config/schema_section.hpp"
 #include "daemon/source_runner.hpp"
 #include "daemon/store_setup.hpp"
 #include "directory/directory.hpp"
@@ -154,7 +155,7 @@ int sync_command(const std::vector<std::string>& args) {
     try {
         prepare_storage_directory(settings->storage.sqlite_path);
         store::database db(settings->storage.sqlite_path);
-        directory::tenant_directory dir(db);
+        directory::tenant_directory dir(db, config::served_schemas(settings->schemas));
         register_tenants(dir, *settings);
         sync::run_log log(db);
         std::vector<config::diagnostic> problems;

@@ -68,7 +68,9 @@ bool tenant_exists(store::connection& db, std::string_view tenant) {
 
 }  // namespace
 
-tenant_directory::tenant_directory(store::database& db) : db_(db) {}
+tenant_directory::tenant_directory(store::database& db,
+                                   std::shared_ptr<const resource::service_schemas> schemas)
+    : db_(db), schemas_(std::move(schemas)) {}
 
 void tenant_directory::configure_tenants(const std::vector<tenant>& tenants) {
     db_.write([&](store::connection& db) {
@@ -97,7 +99,7 @@ result<user> tenant_directory::batch::create_user(std::string_view tenant, user_
     u.tenant_id = std::string(tenant);
     u.id = common::random_uuid();
     u.resource = std::move(w.resource);
-    if (auto r = derive_projections(u); !r) return r.error();
+    if (auto r = derive_projections(u, schemas_.users()); !r) return r.error();
     if (auto r = check_unique_user_name(db_, u); !r) return r.error();
     if (w.source_anchor && users::find_by_anchor(db_, tenant, w.source, *w.source_anchor))
         return error(error_code::uniqueness, "a user with this source anchor already exists");
@@ -138,7 +140,7 @@ result<user> tenant_directory::batch::modify_user(
 
     user u = before;
     u.resource = std::move(w->resource);
-    if (auto r = derive_projections(u); !r) return r.error();
+    if (auto r = derive_projections(u, schemas_.users()); !r) return r.error();
     if (auto r = check_unique_user_name(db_, u); !r) return r.error();
     if (w->roles) u.roles = std::move(*w->roles);
     if (w->source_anchor != before.source_anchor || w->source != before.source) {
@@ -212,14 +214,14 @@ result<void> tenant_directory::batch::step(const std::function<result<void>(batc
 
 result<void> tenant_directory::in_batch(const actor& who, const std::function<result<void>(batch&)>& fn) {
     return db_.write([&](store::connection& db) -> result<void> {
-        batch b(db, who);
+        batch b(db, who, *schemas_);
         return fn(b);
     });
 }
 
 result<user> tenant_directory::create_user(const actor& who, std::string_view tenant, user_write w) {
     return db_.write([&](store::connection& db) {
-        auto u = batch(db, who).create_user(tenant, std::move(w));
+        auto u = batch(db, who, *schemas_).create_user(tenant, std::move(w));
         if (u) u->groups.emplace();  // a new user is in no group
         return u;
     });
@@ -229,7 +231,7 @@ result<user> tenant_directory::modify_user(const actor& who, std::string_view te
                                            const std::function<result<user_write>(const user&)>& change,
                                            std::optional<std::int64_t> expected_version) {
     return db_.write([&](store::connection& db) {
-        auto u = batch(db, who).modify_user(tenant, id, change, expected_version);
+        auto u = batch(db, who, *schemas_).modify_user(tenant, id, change, expected_version);
         if (u) load_user_groups(db, tenant, std::span(&*u, 1));
         return u;
     });
@@ -237,8 +239,9 @@ result<user> tenant_directory::modify_user(const actor& who, std::string_view te
 
 result<void> tenant_directory::delete_user(const actor& who, std::string_view tenant, std::string_view id,
                                            std::optional<std::int64_t> expected_version) {
-    return db_.write(
-        [&](store::connection& db) { return batch(db, who).delete_user(tenant, id, expected_version); });
+    return db_.write([&](store::connection& db) {
+        return batch(db, who, *schemas_).delete_user(tenant, id, expected_version);
+    });
 }
 
 result<user> tenant_directory::get_user(std::string_view tenant, std::string_view id) const {

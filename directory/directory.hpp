@@ -3,6 +3,7 @@
 #include <boost/system/result.hpp>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "directory/error.hpp"
 #include "directory/group.hpp"
 #include "directory/user.hpp"
+#include "resource/service_schemas.hpp"
 
 namespace dirsync::store {
 class connection;
@@ -90,7 +92,8 @@ struct audit_event {
     nlohmann::json summary;
 };
 
-/// The one write path for tenant records. Every change is validated here and recorded in the audit log in the
+/// The one write path for tenant records. Every change is validated here (the resource against the served
+/// schemas, then the rules below) and recorded in the audit log in the
 /// same transaction; every query is scoped to one tenant, and a record of another tenant is `not_found`.
 ///
 /// Rules enforced:
@@ -122,7 +125,10 @@ struct audit_event {
 /// Thread-safe: writes are serialized by the store; reads run concurrently.
 class tenant_directory {
   public:
-    explicit tenant_directory(store::database& db);
+    /// `schemas`: what the records are validated against on every write (the schemas the service serves);
+    /// never null.
+    explicit tenant_directory(store::database& db, std::shared_ptr<const resource::service_schemas> schemas =
+                                                       resource::default_service_schemas());
 
     /// Creates or updates the tenants (from the configuration at start-up). Existing records are kept.
     void configure_tenants(const std::vector<tenant>& tenants);
@@ -157,9 +163,11 @@ class tenant_directory {
 
       private:
         friend class tenant_directory;
-        batch(store::connection& db, const actor& who) : db_(db), actor_(who) {}
+        batch(store::connection& db, const actor& who, const resource::service_schemas& schemas)
+            : db_(db), actor_(who), schemas_(schemas) {}
         store::connection& db_;
         const actor& actor_;
+        const resource::service_schemas& schemas_;
     };
 
     /// Runs `fn` with a batch in ONE write transaction: all its changes commit together, or none when fn
@@ -230,6 +238,7 @@ class tenant_directory {
 
   private:
     store::database& db_;
+    std::shared_ptr<const resource::service_schemas> schemas_;
 };
 
 }  // namespace dirsync::directory

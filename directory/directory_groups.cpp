@@ -153,7 +153,7 @@ result<group> tenant_directory::batch::create_group(std::string_view tenant, gro
     g.tenant_id = std::string(tenant);
     g.id = common::random_uuid();
     g.resource = std::move(w.resource);
-    if (auto r = derive_group_projections(g); !r) return r.error();
+    if (auto r = derive_group_projections(g, schemas_.groups()); !r) return r.error();
     if (w.source_anchor && groups::find_by_anchor(db_, tenant, w.source, *w.source_anchor))
         return error(error_code::uniqueness, "a group with this source anchor already exists");
     g.source = std::move(w.source);
@@ -186,7 +186,7 @@ result<group> tenant_directory::batch::modify_group(
 
     group g = before;
     g.resource = std::move(c->resource);
-    if (auto r = derive_group_projections(g); !r) return r.error();
+    if (auto r = derive_group_projections(g, schemas_.groups()); !r) return r.error();
     auto written = write_members(db_, tenant, *row, std::move(c->members));
     if (!written) return written.error();
 
@@ -225,7 +225,7 @@ result<void> tenant_directory::batch::delete_group(std::string_view tenant, std:
 
 result<group> tenant_directory::create_group(const actor& who, std::string_view tenant, group_write w) {
     return db_.write(
-        [&](store::connection& db) { return batch(db, who).create_group(tenant, std::move(w)); });
+        [&](store::connection& db) { return batch(db, who, *schemas_).create_group(tenant, std::move(w)); });
 }
 
 result<group> tenant_directory::modify_group(const actor& who, std::string_view tenant, std::string_view id,
@@ -233,7 +233,7 @@ result<group> tenant_directory::modify_group(const actor& who, std::string_view 
                                              std::optional<std::int64_t> expected_version,
                                              bool with_members) {
     return db_.write([&](store::connection& db) {
-        auto g = batch(db, who).modify_group(tenant, id, change, expected_version);
+        auto g = batch(db, who, *schemas_).modify_group(tenant, id, change, expected_version);
         if (g && with_members)
             if (auto row = groups::find_by_id(db, tenant, id))
                 g->members = load_members(db, tenant, row->seq);
@@ -243,8 +243,9 @@ result<group> tenant_directory::modify_group(const actor& who, std::string_view 
 
 result<void> tenant_directory::delete_group(const actor& who, std::string_view tenant, std::string_view id,
                                             std::optional<std::int64_t> expected_version) {
-    return db_.write(
-        [&](store::connection& db) { return batch(db, who).delete_group(tenant, id, expected_version); });
+    return db_.write([&](store::connection& db) {
+        return batch(db, who, *schemas_).delete_group(tenant, id, expected_version);
+    });
 }
 
 result<group> tenant_directory::get_group(std::string_view tenant, std::string_view id,

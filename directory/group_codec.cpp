@@ -1,6 +1,7 @@
 #include "directory/group_codec.hpp"
 
 #include "common/casefold.hpp"
+#include "directory/canonical_resource.hpp"
 #include "directory/name_text.hpp"
 
 namespace dirsync::directory {
@@ -13,14 +14,12 @@ constexpr std::size_t max_display_name_bytes = 1024;
 
 }  // namespace
 
-boost::system::result<void, error> derive_group_projections(group& g) {
-    if (!g.resource.is_object())
-        return error(error_code::invalid_value, "the resource must be a JSON object");
-    g.resource.erase("id");
-    g.resource.erase("meta");
-    if (g.resource.contains("members"))
+boost::system::result<void, error> derive_group_projections(group& g,
+                                                            const resource::resource_schema& schema) {
+    if (g.resource.is_object() && g.resource.contains("members"))
         return error(error_code::invalid_value,
                      "members are written as member lists, not inside the resource");
+    if (auto canonical = make_canonical(g.resource, schema); !canonical) return canonical.error();
 
     auto dn = g.resource.find("displayName");
     if (dn == g.resource.end() || dn->is_null() ||

@@ -1,6 +1,7 @@
 #include "directory/record_codec.hpp"
 
 #include "common/casefold.hpp"
+#include "directory/canonical_resource.hpp"
 #include "directory/name_text.hpp"
 
 namespace dirsync::directory {
@@ -21,11 +22,8 @@ boost::system::result<std::optional<std::string>, error> optional_string(const j
 
 }  // namespace
 
-boost::system::result<void, error> derive_projections(user& u) {
-    if (!u.resource.is_object())
-        return error(error_code::invalid_value, "the resource must be a JSON object");
-    u.resource.erase("id");    // server-assigned, kept in the record itself
-    u.resource.erase("meta");  // regenerated on every read
+boost::system::result<void, error> derive_projections(user& u, const resource::resource_schema& schema) {
+    if (auto canonical = make_canonical(u.resource, schema); !canonical) return canonical.error();
     const json& r = u.resource;
 
     auto user_name = optional_string(r, "userName", "userName");

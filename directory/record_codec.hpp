@@ -4,14 +4,16 @@
 
 #include "directory/error.hpp"
 #include "directory/user.hpp"
+#include "resource/schema.hpp"
 #include "store/user_row.hpp"
 
 namespace dirsync::directory {
 
-/// Removes `id` and `meta` from `u.resource` (the record holds them itself) and derives the projections of
-/// `u` (userName, externalId, names, emails, active) from `u.resource`. Fails with invalid_value when the
-/// resource lacks a usable userName or has wrongly typed core attributes.
-boost::system::result<void, error> derive_projections(user& u);
+/// Puts `u.resource` in canonical form under `schema` (the served User schemas; see make_canonical), which
+/// also drops `id` and `meta` (the record holds them itself), and derives the projections of `u` (userName,
+/// externalId, names, emails, active) from it. Fails with invalid_value when the schema refuses the resource
+/// or it lacks a usable userName.
+boost::system::result<void, error> derive_projections(user& u, const resource::resource_schema& schema);
 
 /// Storage shape of a record, and back. `from_row` trusts the stored JSON (written by `to_row`).
 store::user_row to_row(const user& u);

@@ -46,10 +46,12 @@ bool is_empty(const json& v) { return v.is_null() || ((v.is_array() || v.is_obje
 
 /// Canonicalizes one (single) value of `attr`; returns an empty json (null) for "unassigned".
 boost::system::result<json, invalid_resource> single_value(const attribute& attr, const json& v,
-                                                           const std::string& path);
+                                                           const std::string& path,
+                                                           const canonical_options& options);
 
 boost::system::result<json, invalid_resource> complex_value(const attribute& attr, const json& v,
-                                                            const std::string& path) {
+                                                            const std::string& path,
+                                                            const canonical_options& options) {
     if (!v.is_object()) return refused(path + " must be an object, not " + describe(v));
     json out = json::object();
     for (auto it = v.begin(); it != v.end(); ++it) {
@@ -59,7 +61,7 @@ boost::system::result<json, invalid_resource> complex_value(const attribute& att
             continue;
         }
         if (sub->mutability == mutability::read_only && attr.mutability != mutability::read_only) continue;
-        auto c = single_value(*sub, it.value(), path + "." + sub->name);
+        auto c = single_value(*sub, it.value(), path + "." + sub->name, options);
         if (!c) return c.error();
         if (!c->is_null()) out[sub->name] = std::move(*c);
     }
@@ -67,17 +69,18 @@ boost::system::result<json, invalid_resource> complex_value(const attribute& att
 }
 
 boost::system::result<json, invalid_resource> single_value(const attribute& attr, const json& v,
-                                                           const std::string& path) {
+                                                           const std::string& path,
+                                                           const canonical_options& options) {
     if (v.is_null()) return json();
     switch (attr.type) {
         case attribute_type::complex: {
-            auto c = complex_value(attr, v, path);
+            auto c = complex_value(attr, v, path, options);
             if (!c) return c.error();
             return c->empty() ? json() : std::move(*c);
         }
         case attribute_type::boolean:
             if (v.is_boolean()) return v;
-            if (v.is_string()) {
+            if (v.is_string() && options.convert_types) {
                 auto s = v.get<std::string>();
                 if (common::equal_folded(s, "true")) return json(true);
                 if (common::equal_folded(s, "false")) return json(false);
@@ -85,7 +88,7 @@ boost::system::result<json, invalid_resource> single_value(const attribute& attr
             return refused(path + " must be a boolean, not " + describe(v));
         case attribute_type::integer:
             if (v.is_number_integer()) return v;
-            if (v.is_number_float()) {
+            if (v.is_number_float() && options.convert_types) {
                 // 12.0 is an integer; anything outside int64 would be undefined behaviour to convert.
                 const double d = v.get<double>();
                 if (std::trunc(d) == d && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
@@ -104,7 +107,8 @@ boost::system::result<json, invalid_resource> single_value(const attribute& attr
         case attribute_type::reference:
         case attribute_type::binary:
             if (v.is_string()) return v.get<std::string>().empty() ? json() : v;
-            if (v.is_number() && attr.type == attribute_type::string) return json(v.dump());
+            if (v.is_number() && attr.type == attribute_type::string && options.convert_types)
+                return json(v.dump());
             return refused(path + " must be a string, not " + describe(v));
     }
     return v;
@@ -117,14 +121,16 @@ boost::system::result<json, invalid_resource> attribute_value(const attribute& a
         return refused(path +
                        " is not accepted in a stored resource: a password is taken out of the "
                        "request and kept only as a hash");
-    if (!attr.multi_valued) return single_value(attr, v, path);
+    if (!attr.multi_valued) return single_value(attr, v, path, options);
+    if (!v.is_array() && !v.is_null() && !options.convert_types)
+        return refused(path + " must be an array, not " + describe(v));
     if (v.is_null()) return json();
     const bool drop_without_value = options.drop_elements_without_value &&
                                     attr.type == attribute_type::complex && attr.find_sub_attribute("value");
     json out = json::array();
     int primaries = 0;
     const auto add = [&](const json& item) -> boost::system::result<void, invalid_resource> {
-        auto c = single_value(attr, item, path);
+        auto c = single_value(attr, item, path, options);
         if (!c) return c.error();
         if (c->is_null()) return {};
         if (drop_without_value && !c->contains("value")) return {};

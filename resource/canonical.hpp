@@ -29,6 +29,11 @@ struct invalid_resource {
 
 /// How canonicalize treats what only some writers produce.
 struct canonical_options {
+    /// Accept and convert what SCIM clients send for a type (booleans as strings such as "True", numbers
+    /// for string attributes, 12.0 for an integer, a single value for a multi-valued attribute). False: these
+    /// are refused as wrong types, for writers that must already produce the canonical types (the directory
+    /// holds every write to it).
+    bool convert_types = true;
     /// Drop the elements of a multi-valued complex attribute that has a `value` sub-attribute when they carry
     /// no `value`. Sync mappings fill `emails[type eq "work"].value` and `emails[type eq "work"].primary`
     /// separately, and an element whose value mapped to nothing must not be stored; a SCIM client's elements
@@ -45,7 +50,8 @@ struct canonical_options {
 /// - `null` and empty values are removed (RFC 7643 §2.5: unassigned); readOnly attributes (id, meta, groups)
 ///   are ignored as RFC 7644 §3.3 asks;
 /// - booleans sent as strings ("True", "false") become booleans; numbers sent for string attributes become
-///   strings; a single value sent for a multi-valued attribute becomes a one-element array;
+///   strings; a single value sent for a multi-valued attribute becomes a one-element array (unless
+///   `convert_types` is off);
 /// - types are checked (a wrong type is `value`, naming the attribute), dateTime values must parse, at most
 ///   one `primary: true` per multi-valued attribute;
 /// - writeOnly or never-returned attributes (`password`) are refused: they never go into a stored resource

@@ -109,7 +109,7 @@ TEST_F(DirectoryTest, InvalidResourcesAreRefused) {
         {json{{"userName", ""}}, "userName is required"},
         {json{{"userName", 42}}, "userName must be a string"},
         {json{{"userName", "a"}, {"active", "yes"}}, "active must be a boolean"},
-        {json{{"userName", "a"}, {"name", "Bob"}}, "name must be a complex"},
+        {json{{"userName", "a"}, {"name", "Bob"}}, "name must be an object"},
         {json{{"userName", "a"}, {"emails", "a@b"}}, "emails must be an array"},
         {json{{"userName", "a"}, {"externalId", 7}}, "externalId must be a string"},
         {json::array(), "must be a JSON object"},
@@ -121,6 +121,46 @@ TEST_F(DirectoryTest, InvalidResourcesAreRefused) {
         EXPECT_NE(u.error().message.find(c.message), std::string::npos) << u.error().message;
     }
     EXPECT_EQ(dir.count_users("acme"), 0);
+}
+
+TEST_F(DirectoryTest, WritesAreCheckedAgainstTheServedSchemas) {
+    // Whoever writes (SCIM, a sync run, a bench loader), the record meets the schemas the service serves,
+    // configured extensions included, and in canonical types: converting is the writer's business.
+    resource::schema badge;
+    badge.id = "urn:example:acme:2.0:User";
+    badge.name = "Acme";
+    resource::attribute number;
+    number.name = "badge";
+    number.type = resource::attribute_type::integer;
+    number.required = true;
+    badge.attributes.push_back(number);
+    tenant_directory strict{db_, std::make_shared<const resource::service_schemas>(
+                                     std::vector<resource::schema>{badge}, std::vector<resource::schema>{})};
+    json u = person("bjensen");
+    u["urn:example:acme:2.0:User"] = {{"badge", "7"}};
+    auto refused = strict.create_user(who, "acme", write(u));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, error_code::invalid_value);
+    EXPECT_EQ(refused.error().message, "badge must be an integer, not a string");
+    u["urn:example:acme:2.0:User"] = json::object();
+    u["schemas"].push_back("urn:example:acme:2.0:User");
+    refused = strict.create_user(who, "acme", write(u));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().message, "'urn:example:acme:2.0:User:badge' is required by that schema");
+    u["urn:example:acme:2.0:User"] = {{"BADGE", 7}};
+    auto stored = strict.create_user(who, "acme", write(u));
+    ASSERT_TRUE(stored) << stored.error().message;
+    EXPECT_EQ(stored->resource["urn:example:acme:2.0:User"], (json{{"badge", 7}}));
+
+    auto not_a_boolean = dir.create_user(who, "acme", write(json{{"userName", "b"}, {"active", "True"}}));
+    ASSERT_FALSE(not_a_boolean);
+    EXPECT_EQ(not_a_boolean.error().message, "active must be a boolean, not a string");
+    group_write g;
+    g.resource = json{{"displayName", "G"}, {"externalId", 7}};
+    auto group = dir.create_group(who, "acme", g);
+    ASSERT_FALSE(group);
+    EXPECT_EQ(group.error().message, "externalId must be a string, not an integer");
+    EXPECT_EQ(dir.count_users("acme"), 1);
 }
 
 TEST_F(DirectoryTest, StatusFollowsActiveAndSeats) {

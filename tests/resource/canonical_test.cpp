@@ -93,5 +93,23 @@ TEST(Canonicalize, ProblemsSayWhatAndWhere) {
     EXPECT_EQ(group.error().message, "schemas must include \"urn:ietf:params:scim:schemas:core:2.0:Group\"");
 }
 
+TEST(Canonicalize, WithoutTypeConversionsClientSpellingsOfTypesAreRefused) {
+    const canonical_options strict{.convert_types = false};
+    const auto refused = [&](const char* text) {
+        auto c = canonicalize(json::parse(text), user_resource_schema(), strict);
+        return c ? std::string("accepted") : c.error().message;
+    };
+    EXPECT_EQ(refused(R"({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "active": "True"})"),
+              "active must be a boolean, not a string");
+    EXPECT_EQ(refused(R"({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": 42})"),
+              "userName must be a string, not an integer");
+    EXPECT_EQ(
+        refused(R"({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "emails": {"value": "a"}})"),
+        "emails must be an array, not an object");
+    EXPECT_EQ(refused(R"({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "a",
+                          "emails": [{"value": "a", "primary": true}], "active": false})"),
+              "accepted");
+}
+
 }  // namespace
 }  // namespace dirsync::resource
