@@ -101,7 +101,8 @@ timed() {  # label, command...: prints elapsed seconds and peak RSS
   local label=$1; shift
   if [ -x /usr/bin/time ]; then
     /usr/bin/time -f "%e %M" -o "$WORK/time.out" "$@" >"$WORK/$label.out" 2>&1 || true
-    read -r secs kib < "$WORK/time.out"
+    # A command that exits non-zero (ldapsearch at the size limit) makes GNU time write a line before the figures.
+    read -r secs kib < <(tail -n 1 "$WORK/time.out")
     echo "RESULT $label: ${secs} s, peak RSS $((kib / 1024)) MiB"
   else
     local t0; t0=$(date +%s.%N)
