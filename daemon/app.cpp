@@ -8,6 +8,8 @@
 #include "common/sha256.hpp"
 #include "daemon/router.hpp"
 #include "daemon/scim_settings.hpp"
+#include "daemon/server_settings.hpp"
+#include "daemon/signal_watcher.hpp"
 #include "daemon/store_setup.hpp"
 #include "daemon/sync_scheduler.hpp"
 #include "daemon/systemd_notify.hpp"
@@ -64,9 +66,15 @@ int run(const config::settings& settings) {
             common::log_info("source " + s.name + " -> tenant " + s.tenant + ": " + s.url + ", every " +
                              std::to_string(s.schedule.every.count() / 1000) + " s");
 
-        http::server server(
-            settings.server, [&route](http::request& req) { return route(req); },
-            settings.logging.access_log);
+        http::server server(http_server_settings(settings),
+                            [&route](http::request& req) { return route(req); });
+        // Before any other thread starts, so that every thread leaves the signals to the watcher.
+        signal_watcher signals({[&server] { server.request_stop(); }, [&server] { server.stop_now(); },
+                                [] {
+                                    common::log_warning(
+                                        "SIGHUP: configuration reload is not supported yet; restart to "
+                                        "apply changes");
+                                }});
         server.start();
         scheduler.start();
         server.on_ready([&](std::uint16_t port) {
@@ -74,10 +82,6 @@ int run(const config::settings& settings) {
                              (settings.server.tls ? "https" : "http") + ", SCIM at /scim/v2, " +
                              std::to_string(settings.server.threads) + " threads)");
             systemd_notify("READY=1\nSTATUS=serving");
-        });
-        server.on_reload([] {
-            common::log_warning(
-                "SIGHUP: configuration reload is not supported yet; restart to apply changes");
         });
         watchdog_pinger pinger([] { return true; });
         server.run();

@@ -9,12 +9,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <csignal>
 #include <exception>
 #include <optional>
 #include <stdexcept>
@@ -26,7 +24,6 @@
 #include "common/log.hpp"
 #include "http/detail/connection_registry.hpp"
 #include "http/detail/session.hpp"
-#include "http/error_response.hpp"
 
 namespace dirsync::http {
 
@@ -58,7 +55,7 @@ void log_escaped(std::exception_ptr e) {
     }
 }
 
-asio::ssl::context make_tls_context(const config::tls_settings& tls) {
+asio::ssl::context make_tls_context(const tls_files& tls) {
     asio::ssl::context ctx(asio::ssl::context::tls_server);
     ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
@@ -77,11 +74,11 @@ asio::ssl::context make_tls_context(const config::tls_settings& tls) {
     return ctx;
 }
 
-asio::ip::address listen_address(const config::listen_address& listen) {
-    if (listen.host == "localhost") return asio::ip::address_v4::loopback();
+asio::ip::address listen_address(const std::string& host) {
+    if (host == "localhost") return asio::ip::address_v4::loopback();
     error_code ec;
-    auto address = asio::ip::make_address(listen.host, ec);
-    if (ec) throw_start_error(ec, "invalid listen address '" + listen.host + "'");
+    auto address = asio::ip::make_address(host, ec);
+    if (ec) throw_start_error(ec, "invalid listen address '" + host + "'");
     return address;
 }
 
@@ -91,8 +88,8 @@ std::string format_address(const asio::ip::address& address, std::uint16_t port)
 }
 
 /// The raw bytes of the 503 sent to connections beyond max_connections.
-std::string overload_response() {
-    const response res = error_response(503, "too many connections; retry later");
+std::string overload_response(const error_formatter& errors) {
+    const response res = errors(503, "too many connections; retry later");
     return "HTTP/1.1 503 Service Unavailable\r\nServer: dirsyncd\r\nContent-Type: " + res.content_type +
            "\r\nContent-Length: " + std::to_string(res.body.size()) + "\r\nConnection: close\r\n\r\n" +
            res.body;
@@ -102,16 +99,14 @@ std::string overload_response() {
 
 class server::impl {
   public:
-    impl(const config::server_settings& settings, handler on_request, bool access_log)
-        : settings_(settings),
+    impl(server_settings settings, handler on_request)
+        : settings_(with_error_formatter(std::move(settings))),
           handler_(std::move(on_request)),
-          access_log_(access_log),
           ioc_(static_cast<int>(std::max(1u, settings.threads))),
           control_(asio::make_strand(ioc_)),
           acceptor_(control_),
-          signals_(control_),
           grace_timer_(control_),
-          overload_response_(overload_response()) {
+          overload_response_(overload_response(settings_.errors)) {
         registry_.on_drained([this] { asio::post(control_, [this] { finish(); }); });
     }
 
@@ -121,9 +116,9 @@ class server::impl {
         if (started_) throw std::logic_error("http::server::start() called twice");
         if (settings_.tls) tls_.emplace(make_tls_context(*settings_.tls));
 
-        const auto address = listen_address(settings_.listen);
-        const std::string where = format_address(address, settings_.listen.port);
-        const tcp::endpoint endpoint(address, settings_.listen.port);
+        const auto address = listen_address(settings_.host);
+        const std::string where = format_address(address, settings_.port);
+        const tcp::endpoint endpoint(address, settings_.port);
         error_code ec;
         acceptor_.open(endpoint.protocol(), ec);
         if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
@@ -131,13 +126,7 @@ class server::impl {
         if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
         if (ec) throw_start_error(ec, "cannot listen on " + where);
         port_ = acceptor_.local_endpoint().port();
-
-        for (int signo : {SIGINT, SIGTERM, SIGHUP}) {
-            signals_.add(signo, ec);
-            if (ec) throw_start_error(ec, "cannot install a handler for signal " + std::to_string(signo));
-        }
         asio::co_spawn(control_, accept_loop(), log_escaped);
-        asio::co_spawn(control_, signal_loop(), log_escaped);
         started_ = true;
         common::log_debug("http: listening on " + format_address(address, port_) + (tls_ ? " (TLS)" : ""));
     }
@@ -163,11 +152,22 @@ class server::impl {
         asio::post(control_, [this] { begin_stop("stop requested"); });
     }
 
-    void on_reload(std::function<void()> callback) { on_reload_ = std::move(callback); }
+    void stop_now() {
+        asio::post(control_, [this] {
+            begin_stop("immediate stop requested");
+            if (finished_) return;
+            common::log_warning("http: closing all " + std::to_string(registry_.size()) +
+                                " connection(s) now");
+            registry_.close_all();
+        });
+    }
+
     void on_ready(std::function<void(std::uint16_t)> callback) { on_ready_ = std::move(callback); }
 
   private:
-    detail::session_context session_context() { return {settings_.limits, handler_, access_log_, registry_}; }
+    detail::session_context session_context() {
+        return {settings_.limits, handler_, settings_.access_log, settings_.errors, registry_};
+    }
 
     /// Runs the io_context until it is out of work; an exception escaping a handler is logged, not fatal.
     void run_thread() {
@@ -242,39 +242,6 @@ class server::impl {
         socket.close(ec);
     }
 
-    /// On `control_`. SIGINT/SIGTERM start the drain, a second one ends it at once; SIGHUP reloads.
-    asio::awaitable<void> signal_loop() {
-        while (!finished_) {  // finish() may have run from within this loop (begin_stop with nothing open)
-            auto [ec, signo] = co_await signals_.async_wait(use_tuple);
-            if (ec || finished_) co_return;
-            if (signo == SIGHUP) {
-                reload();
-                continue;
-            }
-            const std::string name = signo == SIGINT ? "SIGINT" : "SIGTERM";
-            if (!stop_begun_) {
-                begin_stop("received " + name);
-            } else {
-                common::log_warning("http: received " + name + " again; closing all connections now");
-                registry_.close_all();
-            }
-        }
-    }
-
-    void reload() {
-        if (!on_reload_) {
-            common::log_info("http: received SIGHUP; no reload action configured");
-            return;
-        }
-        try {
-            on_reload_();
-        } catch (const std::exception& e) {
-            common::log_error(std::string("http: reload failed: ") + e.what());
-        } catch (...) {
-            common::log_error("http: reload failed");
-        }
-    }
-
     /// On `control_`. Stops accepting, closes idle connections and arms the grace timer.
     void begin_stop(const std::string& reason) {
         if (stop_begun_) return;
@@ -307,16 +274,17 @@ class server::impl {
     void finish() {
         if (finished_) return;
         finished_ = true;
-        error_code ignored;
-        signals_.cancel(ignored);
         grace_timer_.cancel();
         common::log_info("http: shutdown complete");
     }
 
-    const config::server_settings settings_;
+    static server_settings with_error_formatter(server_settings s) {
+        if (!s.errors) s.errors = plain_error;
+        return s;
+    }
+
+    const server_settings settings_;
     const handler handler_;
-    const bool access_log_;
-    std::function<void()> on_reload_;
     std::function<void(std::uint16_t)> on_ready_;
 
     // Declared before the io_context so they outlive the coroutine frames it destroys.
@@ -324,9 +292,8 @@ class server::impl {
     std::optional<asio::ssl::context> tls_;
 
     asio::io_context ioc_;
-    asio::strand<asio::io_context::executor_type> control_;  ///< acceptor, signals, shutdown state
+    asio::strand<asio::io_context::executor_type> control_;  ///< acceptor and shutdown state
     tcp::acceptor acceptor_;
-    asio::signal_set signals_;
     asio::steady_timer grace_timer_;
     const std::string overload_response_;
     std::uint16_t port_ = 0;
@@ -338,8 +305,16 @@ class server::impl {
     std::size_t rejected_ = 0;  ///< connections refused in the current burst
 };
 
-server::server(const config::server_settings& settings, handler on_request, bool access_log)
-    : impl_(std::make_unique<impl>(settings, std::move(on_request), access_log)) {}
+response plain_error(unsigned status, std::string_view detail) {
+    response res;
+    res.status = status;
+    res.content_type = "text/plain; charset=utf-8";
+    res.body = std::string(detail) + "\n";
+    return res;
+}
+
+server::server(server_settings settings, handler on_request)
+    : impl_(std::make_unique<impl>(std::move(settings), std::move(on_request))) {}
 
 server::~server() = default;
 
@@ -351,7 +326,7 @@ void server::run() { impl_->run(); }
 
 void server::request_stop() { impl_->request_stop(); }
 
-void server::on_reload(std::function<void()> callback) { impl_->on_reload(std::move(callback)); }
+void server::stop_now() { impl_->stop_now(); }
 
 void server::on_ready(std::function<void(std::uint16_t port)> callback) {
     impl_->on_ready(std::move(callback));

@@ -30,7 +30,6 @@
 #include "common/unavailable.hpp"
 #include "http/detail/access_log.hpp"
 #include "http/detail/any_stream.hpp"
-#include "http/error_response.hpp"
 
 namespace dirsync::http::detail {
 
@@ -200,13 +199,13 @@ class session {
             if (static_cast<std::size_t>(std::distance(header.begin(), header.end())) >
                 limits.max_header_count) {
                 co_await refuse(
-                    error_response(431, "the request has more than " +
-                                            std::to_string(limits.max_header_count) + " header fields"),
+                    ctx_.errors(431, "the request has more than " + std::to_string(limits.max_header_count) +
+                                         " header fields"),
                     started);
                 co_return;
             }
             if (auto why = refuse_header_block(*parser_)) {
-                co_await refuse(error_response(400, *why), started);
+                co_await refuse(ctx_.errors(400, *why), started);
                 co_return;
             }
             if (!parser_->is_done()) {
@@ -261,7 +260,7 @@ class session {
             log_failure(common::log_level::error, what);
             tenant.clear();
             close_requested = false;
-            out = to_beast(error_response(500, "internal server error"), in.version(), head);
+            out = to_beast(ctx_.errors(500, "internal server error"), in.version(), head);
         };
         try {
             response res = ctx_.on_request(req);
@@ -272,7 +271,7 @@ class session {
             log_failure(common::log_level::warning, e.what());
             tenant.clear();
             close_requested = false;
-            auto res = error_response(503, e.public_message());
+            auto res = ctx_.errors(503, e.public_message());
             res.headers.push_back({"Retry-After", std::to_string(e.retry_after().count())});
             out = to_beast(std::move(res), in.version(), head);
         } catch (const std::exception& e) {
@@ -308,15 +307,15 @@ class session {
                 if (ec == beast::error::timeout) common::log_debug("http: " + remote_ + " request timed out");
                 co_return;
             case read_failure::header_too_large:
-                res = error_response(431, "request header fields exceed " +
-                                              std::to_string(limits.max_header_bytes) + " bytes");
+                res = ctx_.errors(431, "request header fields exceed " +
+                                           std::to_string(limits.max_header_bytes) + " bytes");
                 break;
             case read_failure::body_too_large:
-                res = error_response(
-                    413, "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
+                res = ctx_.errors(413,
+                                  "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
                 break;
             case read_failure::bad_request:
-                res = error_response(400, "malformed HTTP request");
+                res = ctx_.errors(400, "malformed HTTP request");
                 break;
         }
         co_await refuse(std::move(res), started);

@@ -8,17 +8,18 @@
 #include <memory>
 #include <string>
 
-#include "config/settings.hpp"
 #include "http/detail/connection_registry.hpp"
 #include "http/message.hpp"
+#include "http/server_settings.hpp"
 
 namespace dirsync::http::detail {
 
 /// What every session needs from the server. The referenced objects outlive all sessions.
 struct session_context {
-    const config::http_limits& limits;
+    const server_limits& limits;
     const handler& on_request;
     bool access_log;
+    const error_formatter& errors;  ///< never empty
     connection_registry& registry;
 };
 

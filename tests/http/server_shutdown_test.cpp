@@ -1,8 +1,6 @@
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <string>
 #include <thread>
 
@@ -89,7 +87,7 @@ TEST(ServerShutdown, StopWithoutConnectionsReturnsAtOnce) {
 }
 
 TEST(ServerShutdown, StopRequestedBeforeRunMakesRunReturn) {
-    server s(test_settings(), echo_handler, false);
+    server s(test_settings(), echo_handler);
     s.start();
     std::uint16_t ready_port = 0;
     s.on_ready([&](std::uint16_t port) { ready_port = port; });
@@ -98,27 +96,27 @@ TEST(ServerShutdown, StopRequestedBeforeRunMakesRunReturn) {
     EXPECT_EQ(ready_port, s.local_port());
 }
 
-TEST(ServerShutdown, SigtermDrainsAndSighupCallsReload) {
-    std::atomic<int> reloads{0};
-    running_server server(test_settings(), echo_handler,
-                          [&](http::server& s) { s.on_reload([&] { ++reloads; }); });
-    raw_connection c(server.port());
-    ASSERT_TRUE(c.roundtrip(get_fast));
-
-    ASSERT_EQ(::kill(::getpid(), SIGHUP), 0);
-    for (auto deadline = clock::now() + 2s; reloads == 0 && clock::now() < deadline;)
-        std::this_thread::sleep_for(5ms);
-    EXPECT_EQ(reloads, 1);
-
-    ASSERT_EQ(::kill(::getpid(), SIGTERM), 0);
-    EXPECT_TRUE(c.wait_closed(1s));
-    EXPECT_TRUE(server.wait_returned(2s));
+TEST(ServerShutdown, StopNowClosesInFlightRequestsAtOnce) {
+    running_server server(test_settings());  // grace 3 s
+    raw_connection busy(server.port());
+    ASSERT_TRUE(busy.send(get_slow));
+    std::this_thread::sleep_for(150ms);  // the handler is sleeping now
+    server.get().request_stop();
+    const auto stop_at = clock::now();
+    server.get().stop_now();
+    EXPECT_TRUE(busy.wait_closed(1s));
+    const auto returned = server.wait_returned(2s);
+    ASSERT_TRUE(returned);
+    EXPECT_LT(*returned - stop_at, 1500ms) << "waited for the grace period";
 }
 
-TEST(ServerShutdown, SigtermWithNoConnectionOpenReturnsAtOnce) {
+TEST(ServerShutdown, StopNowWithoutAStopFirstStillStops) {
     running_server server(test_settings());
-    ASSERT_EQ(::kill(::getpid(), SIGTERM), 0);
-    EXPECT_TRUE(server.wait_returned(1s));
+    raw_connection idle(server.port());
+    ASSERT_TRUE(idle.roundtrip(get_fast));
+    server.get().stop_now();
+    EXPECT_TRUE(idle.wait_closed(1s));
+    EXPECT_TRUE(server.wait_returned(2s));
 }
 
 }  // namespace

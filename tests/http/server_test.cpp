@@ -15,8 +15,6 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-constexpr std::string_view scim_error_schema = "urn:ietf:params:scim:api:messages:2.0:Error";
-
 std::string get(std::string_view target, std::string_view extra_headers = "") {
     return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" + std::string(extra_headers) + "\r\n";
 }
@@ -27,10 +25,10 @@ std::string post(std::string_view target, std::string_view body) {
            std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
 }
 
-void expect_scim_error(const raw_response& res, int status) {
+/// The server answered `status` itself, through the configured error formatter (test_error).
+void expect_formatted_error(const raw_response& res, int status) {
     EXPECT_EQ(res.status, status);
-    EXPECT_EQ(res.header("Content-Type"), "application/scim+json");
-    EXPECT_NE(res.body.find(scim_error_schema), std::string::npos) << res.body;
+    EXPECT_EQ(res.header("Content-Type"), "application/test-error+json");
     EXPECT_NE(res.body.find("\"status\":\"" + std::to_string(status) + "\""), std::string::npos) << res.body;
 }
 
@@ -151,7 +149,7 @@ TEST(Server, ExpectContinueWithTooLargeBodyGets413Instead) {
         c.send("POST /up HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2000000\r\n\r\n"));
     auto res = c.read_response(1s);
     ASSERT_TRUE(res);
-    expect_scim_error(*res, 413);
+    expect_formatted_error(*res, 413);
     EXPECT_EQ(res->header("Connection"), "close");
     EXPECT_TRUE(c.wait_closed(1s));
 }
@@ -163,7 +161,7 @@ TEST(Server, LargeContentLengthGets413WhileTheClientIsStillSending) {
     c.send(std::string(256 * 1024, 'x'));  // the server may already have answered and half-closed
     auto res = c.read_response(2s);
     ASSERT_TRUE(res);
-    expect_scim_error(*res, 413);
+    expect_formatted_error(*res, 413);
 }
 
 TEST(Server, ChunkedBodyOverTheLimitGets413) {
@@ -175,7 +173,7 @@ TEST(Server, ChunkedBodyOverTheLimitGets413) {
         if (!c.send(chunk)) break;
     auto res = c.read_response(2s);
     ASSERT_TRUE(res);
-    expect_scim_error(*res, 413);
+    expect_formatted_error(*res, 413);
 }
 
 TEST(Server, ChunkedBodyWithinTheLimitWorks) {
@@ -193,7 +191,7 @@ TEST(Server, HugeHeaderGets431) {
     c.send("GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(8 * 1024, 'h') + "\r\n\r\n");
     auto res = c.read_response(2s);
     ASSERT_TRUE(res);
-    expect_scim_error(*res, 431);
+    expect_formatted_error(*res, 431);
     EXPECT_TRUE(c.wait_closed(1s));
 }
 
@@ -205,7 +203,7 @@ TEST(Server, GarbageGets400) {
         raw_connection c(server.port());
         auto res = c.roundtrip(garbage, 2s);
         ASSERT_TRUE(res) << garbage;
-        expect_scim_error(*res, 400);
+        expect_formatted_error(*res, 400);
         EXPECT_TRUE(c.wait_closed(1s)) << garbage;
     }
     raw_connection c(server.port());
@@ -219,7 +217,7 @@ TEST(Server, HandlerExceptionGives500WithoutDetailsAndServerKeepsServing) {
     raw_connection c(server.port());
     auto res = c.roundtrip(get("/throw"));
     ASSERT_TRUE(res);
-    expect_scim_error(*res, 500);
+    expect_formatted_error(*res, 500);
     EXPECT_EQ(res->body.find("secret"), std::string::npos) << res->body;
     res = c.roundtrip(get("/next"));
     ASSERT_TRUE(res);
@@ -235,7 +233,7 @@ TEST(Server, InvalidResponseFromHandlerGives500) {
     raw_connection c(server.port());
     auto res = c.roundtrip(get("/"));
     ASSERT_TRUE(res);
-    expect_scim_error(*res, 500);
+    expect_formatted_error(*res, 500);
     EXPECT_EQ(res->header("Set-Cookie"), std::nullopt);
 }
 
@@ -310,7 +308,7 @@ TEST(Server, ConnectionsBeyondTheLimitGet503) {
     c3.send(get("/3"));
     auto res = c3.read_response(2s);
     if (res) {
-        expect_scim_error(*res, 503);
+        expect_formatted_error(*res, 503);
         EXPECT_EQ(res->header("Connection"), "close");
     }
     EXPECT_TRUE(c3.wait_closed(1s));
@@ -326,11 +324,23 @@ TEST(Server, ConnectionsBeyondTheLimitGet503) {
     EXPECT_EQ(ok->status, 200);
 }
 
+TEST(Server, WithoutAFormatterItsOwnErrorsArePlainText) {
+    auto settings = test_settings();
+    settings.errors = nullptr;
+    running_server server(settings);
+    raw_connection c(server.port());
+    auto res = c.roundtrip("GET /x HTTP/1.1\r\nHost: t\r\nBad Header\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+    EXPECT_EQ(res->header("Content-Type"), "text/plain; charset=utf-8");
+    EXPECT_EQ(res->body, "malformed HTTP request\n");
+}
+
 TEST(Server, StartFailsOnAPortInUse) {
     running_server first(test_settings());
     auto settings = test_settings();
-    settings.listen.port = first.port();
-    server second(settings, echo_handler, false);
+    settings.port = first.port();
+    server second(settings, echo_handler);
     try {
         second.start();
         FAIL() << "start() should have thrown";
@@ -342,7 +352,7 @@ TEST(Server, StartFailsOnAPortInUse) {
 }
 
 TEST(Server, StartedButNeverRunServerIsDestroyedCleanly) {
-    server s(test_settings(), echo_handler, false);
+    server s(test_settings(), echo_handler);
     s.start();
     raw_connection c(s.local_port());  // queued in the backlog, never accepted
     EXPECT_NE(s.local_port(), 0);
@@ -350,8 +360,8 @@ TEST(Server, StartedButNeverRunServerIsDestroyedCleanly) {
 
 TEST(Server, StartFailsOnABadAddress) {
     auto settings = test_settings();
-    settings.listen.host = "not an address";
-    server s(settings, echo_handler, false);
+    settings.host = "not an address";
+    server s(settings, echo_handler);
     EXPECT_THROW(s.start(), std::system_error);
 }
 

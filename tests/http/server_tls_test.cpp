@@ -126,9 +126,9 @@ class tls_client {
     std::string buffer_;
 };
 
-config::server_settings tls_settings(const self_signed_cert& cert) {
+server_settings tls_settings(const self_signed_cert& cert) {
     auto settings = test_settings();
-    settings.tls = config::tls_settings{cert.cert_file(), cert.key_file()};
+    settings.tls = tls_files{cert.cert_file(), cert.key_file()};
     return settings;
 }
 
@@ -169,8 +169,8 @@ TEST(ServerTls, FailedHandshakesDoNotDisturbOtherSessions) {
 TEST(ServerTls, StartFailsOnAMissingCertificate) {
     self_signed_cert cert;
     auto settings = test_settings();
-    settings.tls = config::tls_settings{cert.cert_file() + ".missing", cert.key_file()};
-    server s(settings, echo_handler, false);
+    settings.tls = tls_files{cert.cert_file() + ".missing", cert.key_file()};
+    server s(settings, echo_handler);
     try {
         s.start();
         FAIL() << "start() should have thrown";

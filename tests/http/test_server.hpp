@@ -10,20 +10,32 @@
 #include <thread>
 #include <utility>
 
-#include "config/settings.hpp"
 #include "http/message.hpp"
 #include "http/server.hpp"
+#include "http/server_settings.hpp"
 
 namespace dirsync::http::test {
 
 using namespace std::chrono_literals;
 
+/// The error formatter of test_settings(): `application/test-error+json` with {"status":"<status>",
+/// "detail":"<detail>"} (detail unescaped: the server's own details hold no quotes), so tests see that the
+/// server's own answers go through the formatter.
+inline response test_error(unsigned status, std::string_view detail) {
+    response res;
+    res.status = status;
+    res.content_type = "application/test-error+json";
+    res.body = R"({"status":")" + std::to_string(status) + R"(","detail":")" + std::string(detail) + R"("})";
+    return res;
+}
+
 /// Settings for tests: loopback, ephemeral port, small limits, timeouts short enough to keep tests fast
 /// but long enough not to fire by accident; tests shorten the one they exercise.
-inline config::server_settings test_settings() {
-    config::server_settings s;
-    s.listen.host = "127.0.0.1";
-    s.listen.port = 0;
+inline server_settings test_settings() {
+    server_settings s;
+    s.host = "127.0.0.1";
+    s.port = 0;
+    s.errors = test_error;
     s.threads = 2;
     s.limits.max_body_bytes = 64 * 1024;
     s.limits.max_header_bytes = 4 * 1024;
@@ -70,9 +82,9 @@ inline response echo_handler(request& req) {
 class running_server {
   public:
     /// Starts the server, lets `before_run` register hooks, then runs it on a background thread.
-    explicit running_server(const config::server_settings& settings, handler h = echo_handler,
+    explicit running_server(const server_settings& settings, handler h = echo_handler,
                             const std::function<void(http::server&)>& before_run = {})
-        : server_(settings, std::move(h), true) {
+        : server_(settings, std::move(h)) {
         server_.start();
         if (before_run) before_run(server_);
         port_ = server_.local_port();

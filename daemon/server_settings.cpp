@@ -1,0 +1,30 @@
+#include "daemon/server_settings.hpp"
+
+#include "http/error_response.hpp"
+
+namespace dirsync::daemon {
+
+http::server_settings http_server_settings(const config::settings& s) {
+    http::server_settings out;
+    out.host = s.server.listen.host;
+    out.port = s.server.listen.port;
+    out.threads = s.server.threads;
+    if (s.server.tls) out.tls = http::tls_files{s.server.tls->cert_file, s.server.tls->key_file};
+    const config::http_limits& in = s.server.limits;
+    out.limits.max_body_bytes = in.max_body_bytes;
+    out.limits.max_header_bytes = in.max_header_bytes;
+    out.limits.max_header_count = in.max_header_count;
+    out.limits.header_timeout = in.header_timeout;
+    out.limits.body_timeout = in.body_timeout;
+    out.limits.idle_timeout = in.idle_timeout;
+    out.limits.write_timeout = in.write_timeout;
+    out.limits.max_connections = in.max_connections;
+    out.limits.shutdown_grace = in.shutdown_grace;
+    out.access_log = s.logging.access_log;
+    out.errors = [](unsigned status, std::string_view detail) {
+        return http::error_response(status, detail);
+    };
+    return out;
+}
+
+}  // namespace dirsync::daemon

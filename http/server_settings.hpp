@@ -1,0 +1,53 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/message.hpp"
+
+namespace dirsync::http {
+
+/// Builds the response the server sends for a failure it answers itself (a malformed request, a body over
+/// the limit, a handler that threw, too many connections): `status` and a `detail` safe to show a client.
+/// Lets the application give those answers the error shape its clients parse. Must not throw.
+using error_formatter = std::function<response(unsigned status, std::string_view detail)>;
+
+/// A `text/plain` body holding `detail` and a newline: the answer when no error_formatter is given.
+response plain_error(unsigned status, std::string_view detail);
+
+/// Limits that protect the server from slow, large or numerous clients.
+struct server_limits {
+    std::size_t max_body_bytes = 1024 * 1024;          ///< larger bodies get 413
+    std::size_t max_header_bytes = 16 * 1024;          ///< larger header blocks get 431
+    std::size_t max_header_count = 100;                ///< more header fields get 431
+    std::chrono::milliseconds header_timeout{10'000};  ///< time to receive a full header block
+    std::chrono::milliseconds body_timeout{30'000};    ///< time to receive a body once headers are in
+    std::chrono::milliseconds idle_timeout{60'000};    ///< keep-alive idle time between requests
+    std::chrono::milliseconds write_timeout{30'000};   ///< time to send one response
+    std::size_t max_connections = 1024;                ///< further connections get 503 at accept; 0: no limit
+    std::chrono::milliseconds shutdown_grace{10'000};  ///< drain time for in-flight requests at stop
+};
+
+/// PEM files for HTTPS, read at `server::start()`.
+struct tls_files {
+    std::string cert_file;  ///< certificate chain
+    std::string key_file;   ///< private key
+};
+
+/// Everything http::server needs; the daemon fills it from its configuration.
+struct server_settings {
+    std::string host = "127.0.0.1";  ///< IPv4 or IPv6 literal (no brackets), or "localhost"
+    std::uint16_t port = 8080;       ///< 0: the kernel picks one (see server::local_port)
+    unsigned threads = 2;            ///< threads running the I/O loop; 0 is taken as 1
+    std::optional<tls_files> tls;    ///< serve HTTPS when set
+    server_limits limits;
+    bool access_log = true;  ///< one common::log_info line per request
+    error_formatter errors;  ///< empty: plain_error
+};
+
+}  // namespace dirsync::http
