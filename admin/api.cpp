@@ -5,8 +5,8 @@
 #include <optional>
 #include <vector>
 
-#include "http/error_response.hpp"
 #include "http/query_string.hpp"
+#include "scim/error.hpp"
 
 namespace dirsync::admin {
 
@@ -24,7 +24,7 @@ http::response json_response(unsigned status, const nlohmann::json& body) {
 }
 
 http::response from_outcome(const outcome& o, unsigned ok_status = 200) {
-    if (const auto* r = std::get_if<refusal>(&o)) return http::error_response(r->status, r->message);
+    if (const auto* r = std::get_if<refusal>(&o)) return scim::error_response(r->status, r->message);
     return json_response(ok_status, std::get<nlohmann::json>(o));
 }
 
@@ -104,7 +104,7 @@ http::response api::handle(http::request& req) const {
     std::optional<std::string> actor;
     if (authorization) actor = auth_.principal_for(*authorization);
     if (!actor) {
-        auto res = http::error_response(
+        auto res = scim::error_response(
             401, auth_.size() == 0 ? "the admin API is disabled: no admin_tokens in the configuration"
                                    : "missing or unknown admin bearer token");
         res.headers.push_back({"WWW-Authenticate", "Bearer realm=\"dirsyncd admin\""});
@@ -113,7 +113,7 @@ http::response api::handle(http::request& req) const {
 
     auto [raw_path, raw_query] = http::split_target(req.target);
     auto query = http::query_params::parse(raw_query);
-    if (!query) return http::error_response(400, "malformed percent-escape in the query string");
+    if (!query) return scim::error_response(400, "malformed percent-escape in the query string");
     auto rest = raw_path.substr(base_path.size());
     while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
     while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
@@ -121,7 +121,7 @@ http::response api::handle(http::request& req) const {
     std::vector<std::string> decoded;
     for (auto p : parts) {
         auto d = http::percent_decode(p, false);
-        if (!d) return http::error_response(400, "malformed percent-escape in the path");
+        if (!d) return scim::error_response(400, "malformed percent-escape in the path");
         decoded.push_back(std::move(*d));
     }
     const bool get = req.method == "GET" || req.method == "HEAD";
@@ -130,45 +130,45 @@ http::response api::handle(http::request& req) const {
 
     if (decoded.size() >= 2 && decoded[0] == "sync" && decoded[1] == "sources") {
         if (decoded.size() == 2)
-            return get ? json_response(200, control_.sources()) : http::method_not_allowed("GET");
+            return get ? json_response(200, control_.sources()) : scim::method_not_allowed("GET");
         const std::string& name = decoded[2];
         if (decoded.size() == 3)
-            return get ? from_outcome(control_.source(name)) : http::method_not_allowed("GET");
+            return get ? from_outcome(control_.source(name)) : scim::method_not_allowed("GET");
         if (decoded[3] == "runs" && decoded.size() == 4) {
             if (get) {
                 auto limit = read_limit(*query, error);
-                if (!limit) return http::error_response(400, error);
+                if (!limit) return scim::error_response(400, error);
                 return from_outcome(control_.runs(name, *limit));
             }
             if (post) {
                 auto run = read_run_request(req, json_, error);
-                if (!run) return http::error_response(400, error);
+                if (!run) return scim::error_response(400, error);
                 run->actor = *actor;
                 return from_outcome(control_.start_run(name, *run), 202);
             }
-            return http::method_not_allowed("GET, POST");
+            return scim::method_not_allowed("GET, POST");
         }
         if (decoded[3] == "runs" && decoded.size() == 6 && decoded[5] == "release") {
-            if (!post) return http::method_not_allowed("POST");
+            if (!post) return scim::method_not_allowed("POST");
             auto id = parse_id(decoded[4]);
-            if (!id) return http::error_response(404, "no run '" + decoded[4] + "'");
+            if (!id) return scim::error_response(404, "no run '" + decoded[4] + "'");
             return from_outcome(control_.release(name, *id, *actor));
         }
     } else if (decoded.size() >= 2 && decoded[0] == "sync" && decoded[1] == "runs") {
         if (decoded.size() == 2) {
-            if (!get) return http::method_not_allowed("GET");
+            if (!get) return scim::method_not_allowed("GET");
             auto limit = read_limit(*query, error);
-            if (!limit) return http::error_response(400, error);
+            if (!limit) return scim::error_response(400, error);
             return from_outcome(control_.runs("", *limit));
         }
         if (decoded.size() == 3) {
-            if (!get) return http::method_not_allowed("GET");
+            if (!get) return scim::method_not_allowed("GET");
             auto id = parse_id(decoded[2]);
-            if (!id) return http::error_response(404, "no run '" + decoded[2] + "'");
+            if (!id) return scim::error_response(404, "no run '" + decoded[2] + "'");
             return from_outcome(control_.run(*id));
         }
     }
-    return http::error_response(404, "no such admin endpoint");
+    return scim::error_response(404, "no such admin endpoint");
 }
 
 }  // namespace dirsync::admin

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "http/error_response.hpp"
 #include "http/query_string.hpp"
+#include "scim/error.hpp"
 
 namespace dirsync::daemon {
 
@@ -12,10 +12,10 @@ http::response router::operator()(http::request& req) const {
     if (admin_ != nullptr && admin::api::owns(req.target)) return admin_->handle(req);
     auto path = http::split_target(req.target).first;
     if (path == "/healthz") {
-        if (req.method != "GET" && req.method != "HEAD") return http::method_not_allowed("GET");
+        if (req.method != "GET" && req.method != "HEAD") return scim::method_not_allowed("GET");
         return health();
     }
-    return http::error_response(404, "no such endpoint");
+    return scim::error_response(404, "no such endpoint");
 }
 
 http::response router::health() const {

@@ -1,6 +1,6 @@
 #include "daemon/server_settings.hpp"
 
-#include "http/error_response.hpp"
+#include "scim/error.hpp"
 
 namespace dirsync::daemon {
 
@@ -22,7 +22,7 @@ http::server_settings http_server_settings(const config::settings& s) {
     out.limits.shutdown_grace = in.shutdown_grace;
     out.access_log = s.logging.access_log;
     out.errors = [](unsigned status, std::string_view detail) {
-        return http::error_response(status, detail);
+        return scim::error_response(status, detail);
     };
     return out;
 }

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "common/ascii.hpp"
-#include "http/error_response.hpp"
+#include "scim/error.hpp"
 #include "http/query_string.hpp"
 #include "scim/discovery.hpp"
 #include "scim/json_body.hpp"
@@ -34,7 +34,7 @@ bool is_discovery_endpoint(std::string_view collection) noexcept {
 http::response answer_discovery(const http::request& req, std::string_view collection, std::string_view id,
                                 std::string_view raw_query, const service_settings& settings,
                                 std::string_view base_url) {
-    if (req.method != "GET") return http::method_not_allowed("GET");
+    if (req.method != "GET") return method_not_allowed("GET");
     auto params = http::query_params::parse(raw_query);
     if (!params) return to_response(invalid_value("the query string has a malformed percent-escape"));
     if (params->get("filter"))

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "http/error_response.hpp"
+#include "common/json_escape.hpp"
 
 namespace dirsync::scim {
 
@@ -14,7 +14,34 @@ error no_target(std::string detail) { return {400, "noTarget", std::move(detail)
 error uniqueness_error(std::string detail) { return {409, "uniqueness", std::move(detail)}; }
 error not_found(std::string detail) { return {404, "", std::move(detail)}; }
 
-http::response to_response(const error& e) { return http::error_response(e.status, e.detail, e.scim_type); }
+http::response error_response(unsigned status, std::string_view detail, std::string_view scim_type) {
+    http::response res;
+    res.status = status;
+    res.content_type = "application/scim+json";
+    res.body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":")";
+    res.body += std::to_string(status);
+    res.body += '"';
+    if (!scim_type.empty()) {
+        res.body += R"(,"scimType":")";
+        res.body += common::json_escape(scim_type);
+        res.body += '"';
+    }
+    if (!detail.empty()) {
+        res.body += R"(,"detail":")";
+        res.body += common::json_escape(detail);
+        res.body += '"';
+    }
+    res.body += '}';
+    return res;
+}
+
+http::response method_not_allowed(std::string_view allow) {
+    auto res = error_response(405, "method not allowed here; allowed: " + std::string(allow));
+    res.headers.push_back({"Allow", std::string(allow)});
+    return res;
+}
+
+http::response to_response(const error& e) { return error_response(e.status, e.detail, e.scim_type); }
 
 void throw_exception_from_error(const error& e, const boost::source_location&) {
     throw std::runtime_error("scim error: " + e.detail);

@@ -2,6 +2,7 @@
 
 #include <boost/assert/source_location.hpp>
 #include <string>
+#include <string_view>
 
 #include "http/message.hpp"
 
@@ -28,6 +29,20 @@ error no_target(std::string detail);
 error uniqueness_error(std::string detail);
 error not_found(std::string detail);
 
+/// A SCIM Error response (RFC 7644 §3.12): `Content-Type: application/scim+json` and the body
+///     {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"<status>",
+///      "scimType":"<scim_type>","detail":"<detail>"}
+/// (on one line) with `status` as a string, `scimType` only when `scim_type` is non-empty and `detail` only
+/// when `detail` is non-empty. Both strings are JSON-escaped; invalid UTF-8 is replaced by U+FFFD. `detail`
+/// is sent to the client: never put internal error text in it. The error shape of every answer dirsyncd
+/// gives, the admin API's and the HTTP server's own included.
+http::response error_response(unsigned status, std::string_view detail, std::string_view scim_type = {});
+
+/// 405 as error_response, with `Allow: <allow>` (a comma-separated list of methods such as "GET, POST") and a
+/// detail naming them.
+http::response method_not_allowed(std::string_view allow);
+
+/// `e` as error_response.
 http::response to_response(const error& e);
 
 [[noreturn]] void throw_exception_from_error(const error& e, const boost::source_location& loc);

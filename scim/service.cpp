@@ -2,7 +2,7 @@
 
 #include "common/casefold.hpp"
 #include "common/sha256.hpp"
-#include "http/error_response.hpp"
+#include "scim/error.hpp"
 #include "http/query_string.hpp"
 #include "scim/bulk_endpoint.hpp"
 #include "scim/discovery_endpoint.hpp"
@@ -110,9 +110,9 @@ http::response service::handle(http::request& req) const {
             else if (m == "POST")
                 res = users.create(ctx);
             else
-                res = http::method_not_allowed("GET, POST");
+                res = method_not_allowed("GET, POST");
         } else if (id == ".search") {
-            res = m == "POST" ? users.search(ctx) : http::method_not_allowed("POST");
+            res = m == "POST" ? users.search(ctx) : method_not_allowed("POST");
         } else {
             if (m == "GET")
                 res = users.get(ctx, id);
@@ -123,7 +123,7 @@ http::response service::handle(http::request& req) const {
             else if (m == "DELETE")
                 res = users.remove(ctx, id);
             else
-                res = http::method_not_allowed("GET, PUT, PATCH, DELETE");
+                res = method_not_allowed("GET, PUT, PATCH, DELETE");
         }
     } else if (segment_is(collection, "Groups")) {
         groups_endpoint groups(dir_, settings_);
@@ -135,9 +135,9 @@ http::response service::handle(http::request& req) const {
             else if (m == "POST")
                 res = groups.create(ctx);
             else
-                res = http::method_not_allowed("GET, POST");
+                res = method_not_allowed("GET, POST");
         } else if (id == ".search") {
-            res = m == "POST" ? groups.search(ctx) : http::method_not_allowed("POST");
+            res = m == "POST" ? groups.search(ctx) : method_not_allowed("POST");
         } else {
             if (m == "GET")
                 res = groups.get(ctx, id);
@@ -148,19 +148,19 @@ http::response service::handle(http::request& req) const {
             else if (m == "DELETE")
                 res = groups.remove(ctx, id);
             else
-                res = http::method_not_allowed("GET, PUT, PATCH, DELETE");
+                res = method_not_allowed("GET, PUT, PATCH, DELETE");
         }
     } else if (segment_is(collection, "Bulk") && id.empty()) {
         bulk_endpoint bulk(dir_, settings_);
         res = req.method == "POST" ? bulk.handle(bulk_request_context{req, *tenant, who, base})
-                                   : http::method_not_allowed("POST");
+                                   : method_not_allowed("POST");
     } else if (is_discovery_endpoint(collection)) {
         res = answer_discovery(req, collection, id, query, settings_, base);
     } else if (collection == ".search" && id.empty()) {
         res = req.method == "POST"
                   ? answer_search_body(req, root_search_targets(dir_, *tenant, base, *settings_.schemas),
                                        settings_)
-                  : http::method_not_allowed("POST");
+                  : method_not_allowed("POST");
     } else {
         res = to_response(not_found("no such endpoint: " + std::string(path)));
     }

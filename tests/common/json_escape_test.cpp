@@ -1,28 +1,9 @@
-#include "http/error_response.hpp"
+#include "common/json_escape.hpp"
 
 #include <gtest/gtest.h>
 
-namespace dirsync::http {
+namespace dirsync::common {
 namespace {
-
-TEST(ErrorResponse, ScimErrorBodyWithStatusAsString) {
-    const response res = error_response(413, "request body exceeds 1024 bytes");
-    EXPECT_EQ(res.status, 413u);
-    EXPECT_EQ(res.content_type, "application/scim+json");
-    EXPECT_EQ(res.body, R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"413",)"
-                        R"("detail":"request body exceeds 1024 bytes"})");
-}
-
-TEST(ErrorResponse, ScimTypeIncludedWhenGiven) {
-    const response res = error_response(400, "bad filter", "invalidFilter");
-    EXPECT_EQ(res.body, R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400",)"
-                        R"("scimType":"invalidFilter","detail":"bad filter"})");
-}
-
-TEST(ErrorResponse, EmptyDetailOmitted) {
-    EXPECT_EQ(error_response(404, "").body,
-              R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"404"})");
-}
 
 TEST(JsonEscape, Table) {
     struct row {
@@ -48,4 +29,4 @@ TEST(JsonEscape, Table) {
 }
 
 }  // namespace
-}  // namespace dirsync::http
+}  // namespace dirsync::common
