@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <variant>
 #include <vector>
 
 #include "http/query_string.hpp"
@@ -26,17 +28,6 @@ http::response json_response(unsigned status, const nlohmann::json& body) {
 http::response from_outcome(const outcome& o, unsigned ok_status = 200) {
     if (const auto* r = std::get_if<refusal>(&o)) return scim::error_response(r->status, r->message);
     return json_response(ok_status, std::get<nlohmann::json>(o));
-}
-
-std::vector<std::string_view> split_path(std::string_view path) {
-    std::vector<std::string_view> out;
-    while (!path.empty()) {
-        auto slash = path.find('/');
-        out.push_back(path.substr(0, slash));
-        if (slash == std::string_view::npos) break;
-        path.remove_prefix(slash + 1);
-    }
-    return out;
 }
 
 std::optional<std::int64_t> parse_id(std::string_view s) {
@@ -92,83 +83,66 @@ std::optional<run_request> read_run_request(const http::request& req, const comm
     return out;
 }
 
-}  // namespace
+std::string actor_of(const http::principal& who) { return "admin:" + who.token_id; }
 
-bool api::owns(std::string_view target) noexcept {
-    auto path = http::split_target(target).first;
-    return path == base_path || (path.starts_with(base_path) && path[base_path.size()] == '/');
+/// `limit` from the call's query, or a 400.
+std::variant<std::size_t, http::response> limit_of(const http::route_call& call) {
+    auto query = http::query_params::parse(call.query);
+    if (!query) return scim::error_response(400, "malformed percent-escape in the query string");
+    std::string error;
+    auto limit = read_limit(*query, error);
+    if (!limit) return scim::error_response(400, error);
+    return *limit;
 }
 
-http::response api::handle(http::request& req) const {
-    auto authorization = req.header("Authorization");
-    std::optional<std::string> actor;
-    if (authorization) actor = auth_.principal_for(*authorization);
-    if (!actor) {
-        auto res = scim::error_response(
-            401, auth_.size() == 0 ? "the admin API is disabled: no admin_tokens in the configuration"
-                                   : "missing or unknown admin bearer token");
+}  // namespace
+
+void api::add_routes(http::router& r) {
+    const bool enabled = r.authenticator().count(http::principal::role::operator_admin) > 0;
+    http::mount_point point;
+    point.prefix = std::string(base_path);
+    point.admits = [](const http::principal& p) { return p.is(http::principal::role::operator_admin); };
+    point.refuse = [enabled](const http::request&, const http::principal&) {
+        auto res = scim::error_response(401, enabled ? "missing or unknown admin bearer token"
+                                                     : "the admin API is disabled: no admin_tokens in the "
+                                                       "configuration");
         res.headers.push_back({"WWW-Authenticate", "Bearer realm=\"dirsyncd admin\""});
         return res;
-    }
+    };
+    auto& m = r.add_mount(std::move(point));
 
-    auto [raw_path, raw_query] = http::split_target(req.target);
-    auto query = http::query_params::parse(raw_query);
-    if (!query) return scim::error_response(400, "malformed percent-escape in the query string");
-    auto rest = raw_path.substr(base_path.size());
-    while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
-    while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-    auto parts = split_path(rest);
-    std::vector<std::string> decoded;
-    for (auto p : parts) {
-        auto d = http::percent_decode(p, false);
-        if (!d) return scim::error_response(400, "malformed percent-escape in the path");
-        decoded.push_back(std::move(*d));
-    }
-    const bool get = req.method == "GET" || req.method == "HEAD";
-    const bool post = req.method == "POST";
-    std::string error;
-
-    if (decoded.size() >= 2 && decoded[0] == "sync" && decoded[1] == "sources") {
-        if (decoded.size() == 2)
-            return get ? json_response(200, control_.sources()) : scim::method_not_allowed("GET");
-        const std::string& name = decoded[2];
-        if (decoded.size() == 3)
-            return get ? from_outcome(control_.source(name)) : scim::method_not_allowed("GET");
-        if (decoded[3] == "runs" && decoded.size() == 4) {
-            if (get) {
-                auto limit = read_limit(*query, error);
-                if (!limit) return scim::error_response(400, error);
-                return from_outcome(control_.runs(name, *limit));
-            }
-            if (post) {
-                auto run = read_run_request(req, json_, error);
-                if (!run) return scim::error_response(400, error);
-                run->actor = *actor;
-                return from_outcome(control_.start_run(name, *run), 202);
-            }
-            return scim::method_not_allowed("GET, POST");
-        }
-        if (decoded[3] == "runs" && decoded.size() == 6 && decoded[5] == "release") {
-            if (!post) return scim::method_not_allowed("POST");
-            auto id = parse_id(decoded[4]);
-            if (!id) return scim::error_response(404, "no run '" + decoded[4] + "'");
-            return from_outcome(control_.release(name, *id, *actor));
-        }
-    } else if (decoded.size() >= 2 && decoded[0] == "sync" && decoded[1] == "runs") {
-        if (decoded.size() == 2) {
-            if (!get) return scim::method_not_allowed("GET");
-            auto limit = read_limit(*query, error);
-            if (!limit) return scim::error_response(400, error);
-            return from_outcome(control_.runs("", *limit));
-        }
-        if (decoded.size() == 3) {
-            if (!get) return scim::method_not_allowed("GET");
-            auto id = parse_id(decoded[2]);
-            if (!id) return scim::error_response(404, "no run '" + decoded[2] + "'");
-            return from_outcome(control_.run(*id));
-        }
-    }
-    return scim::error_response(404, "no such admin endpoint");
+    m.route("GET", "/sync/sources",
+            [this](const http::route_call&) { return json_response(200, control_.sources()); });
+    m.route("GET", "/sync/sources/{name}", [this](const http::route_call& call) {
+        return from_outcome(control_.source(call.params.get("name")));
+    });
+    m.route("GET", "/sync/sources/{name}/runs", [this](const http::route_call& call) {
+        auto limit = limit_of(call);
+        if (auto* refused = std::get_if<http::response>(&limit)) return std::move(*refused);
+        return from_outcome(control_.runs(call.params.get("name"), std::get<std::size_t>(limit)));
+    });
+    m.route("POST", "/sync/sources/{name}/runs", [this](const http::route_call& call) {
+        std::string error;
+        auto run = read_run_request(call.req, json_, error);
+        if (!run) return scim::error_response(400, error);
+        run->actor = actor_of(call.who);
+        return from_outcome(control_.start_run(call.params.get("name"), *run), 202);
+    });
+    m.route("POST", "/sync/sources/{name}/runs/{id}/release", [this](const http::route_call& call) {
+        auto id = parse_id(call.params.get("id"));
+        if (!id) return scim::error_response(404, "no run '" + std::string(call.params.get("id")) + "'");
+        return from_outcome(control_.release(call.params.get("name"), *id, actor_of(call.who)));
+    });
+    m.route("GET", "/sync/runs", [this](const http::route_call& call) {
+        auto limit = limit_of(call);
+        if (auto* refused = std::get_if<http::response>(&limit)) return std::move(*refused);
+        return from_outcome(control_.runs("", std::get<std::size_t>(limit)));
+    });
+    m.route("GET", "/sync/runs/{id}", [this](const http::route_call& call) {
+        auto id = parse_id(call.params.get("id"));
+        if (!id) return scim::error_response(404, "no run '" + std::string(call.params.get("id")) + "'");
+        return from_outcome(control_.run(*id));
+    });
 }
 
 }  // namespace dirsync::admin

@@ -5,14 +5,14 @@
 
 #include "admin/sync_control.hpp"
 #include "common/json_input.hpp"
-#include "http/bearer_authenticator.hpp"
 #include "http/message.hpp"
+#include "http/router.hpp"
 
 namespace dirsync::admin {
 
-/// The admin HTTP API, mounted at `/admin/v1`, for dirsyncctl and operators' scripts. Authenticated by the
-/// admin tokens of the configuration (`Authorization: Bearer`), which are distinct from every SCIM token;
-/// with no admin token configured every request is refused with 401. Answers JSON
+/// The admin HTTP API, mounted at `/admin/v1` on the daemon's router, for dirsyncctl and operators' scripts.
+/// Only operator admin tokens are admitted (the configuration's top-level `admin_tokens`, distinct from every
+/// SCIM token); anything else, or everything when no admin token is configured, is a 401. Answers JSON
 /// (`application/json`); errors use the SCIM Error shape like the rest of the server.
 ///
 /// Endpoints:
@@ -27,21 +27,18 @@ namespace dirsync::admin {
 /// Thread-safe when `control` is.
 class api {
   public:
-    /// `auth` maps admin token digests to an actor name ("admin:<digest prefix>").
     /// Request bodies are parsed under `json`.
-    api(sync_control& control, const http::bearer_authenticator& auth, common::json_input_limits json = {})
-        : control_(control), auth_(auth), json_(json) {}
+    explicit api(sync_control& control, common::json_input_limits json = {})
+        : control_(control), json_(json) {}
 
     static constexpr std::string_view base_path = "/admin/v1";
 
-    /// True when `target` is under base_path.
-    static bool owns(std::string_view target) noexcept;
-
-    http::response handle(http::request& req) const;
+    /// Mounts the endpoints above on `r`. The api must outlive `r`. The audit actor of a request is
+    /// "admin:<token id>".
+    void add_routes(http::router& r);
 
   private:
     sync_control& control_;
-    const http::bearer_authenticator& auth_;
     common::json_input_limits json_;
 };
 

@@ -5,8 +5,8 @@
 
 #include "admin/api.hpp"
 #include "common/log.hpp"
-#include "common/sha256.hpp"
-#include "daemon/router.hpp"
+#include "daemon/credentials.hpp"
+#include "daemon/health.hpp"
 #include "daemon/scim_settings.hpp"
 #include "daemon/server_settings.hpp"
 #include "daemon/signal_watcher.hpp"
@@ -14,7 +14,7 @@
 #include "daemon/sync_scheduler.hpp"
 #include "daemon/systemd_notify.hpp"
 #include "directory/directory.hpp"
-#include "http/bearer_authenticator.hpp"
+#include "http/router.hpp"
 #include "http/server.hpp"
 #include "scim/service.hpp"
 #include "store/database.hpp"
@@ -47,21 +47,20 @@ int run(const config::settings& settings) {
                 "tenant " + t.id + ": " + std::to_string(t.scim_tokens.size()) + " SCIM token(s), " +
                 (t.seats ? std::to_string(*t.seats) + " seats" : std::string("unlimited seats")));
 
-        auto auth = http::bearer_authenticator::from_tenants(settings.tenants);
+        const http::bearer_authenticator auth = authenticator_for(settings);
         for (const auto& s : settings.schemas)
             common::log_info("schema " + s.schema.id + " extends " +
                              (s.extends == config::schema_resource_setting::user ? "User" : "Group") +
                              " with " + std::to_string(s.schema.attributes.size()) + " attribute(s)");
-        scim::service scim(dir, auth, scim_settings);
+        scim::service scim(dir, scim_settings);
 
         sync::run_log runs(db);
         sync_scheduler scheduler(settings, dir, runs);
-        std::vector<http::bearer_authenticator::credential> admin_credentials;
-        for (const auto& digest : settings.admin_tokens)
-            admin_credentials.emplace_back("admin:" + common::to_hex(digest).substr(0, 8), digest);
-        http::bearer_authenticator admin_auth(std::move(admin_credentials));
-        admin::api admin_api(scheduler, admin_auth, scim_settings.json);
-        router route(scim, &admin_api, &db);
+        admin::api admin_api(scheduler, scim_settings.json);
+        http::router route(auth, scim_error_formatter());
+        scim.add_routes(route);
+        admin_api.add_routes(route);
+        add_health_route(route, db);
         for (const auto& s : settings.sources)
             common::log_info("source " + s.name + " -> tenant " + s.tenant + ": " + s.url + ", every " +
                              std::to_string(s.schedule.every.count() / 1000) + " s");

@@ -26,7 +26,8 @@ options:
   -h, --help               show this help
       --version            show the version
 
-Signals: SIGTERM/SIGINT stop accepting connections, finish in-flight requests and exit 0.
+Signals: SIGTERM/SIGINT stop accepting connections, finish in-flight requests and exit 0; a second one
+stops at once. SIGHUP is logged (reloading the configuration is not supported yet).
 Exit status: 0 after a clean stop, 1 when start-up fails (e.g. the address is in use), 2 for a usage
 error, 78 when the configuration is invalid (--check-config: 1).
 See examples/dirsyncd.yaml for a commented configuration.

@@ -21,10 +21,12 @@ http::server_settings http_server_settings(const config::settings& s) {
     out.limits.max_connections = in.max_connections;
     out.limits.shutdown_grace = in.shutdown_grace;
     out.access_log = s.logging.access_log;
-    out.errors = [](unsigned status, std::string_view detail) {
-        return scim::error_response(status, detail);
-    };
+    out.errors = scim_error_formatter();
     return out;
+}
+
+http::error_formatter scim_error_formatter() {
+    return [](unsigned status, std::string_view detail) { return scim::error_response(status, detail); };
 }
 
 }  // namespace dirsync::daemon

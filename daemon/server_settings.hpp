@@ -10,4 +10,8 @@ namespace dirsync::daemon {
 /// the one error shape every client of dirsyncd parses.
 http::server_settings http_server_settings(const config::settings& s);
 
+/// SCIM Errors without a scimType (scim::error_response): the shape of the answers the server and the
+/// router give themselves.
+http::error_formatter scim_error_formatter();
+
 }  // namespace dirsync::daemon

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <stdexcept>
+#include <string>
 
 #include "common/ascii.hpp"
 
@@ -22,37 +23,43 @@ std::optional<std::string_view> bearer_token(std::string_view value) noexcept {
     return token;
 }
 
+std::string describe(const principal& who) {
+    return who.is(principal::role::scim_client) ? "tenant '" + who.tenant + "'" : std::string("an admin");
+}
+
 }  // namespace
 
 bearer_authenticator::bearer_authenticator(std::vector<credential> credentials)
     : credentials_(std::move(credentials)) {
-    for (std::size_t i = 0; i < credentials_.size(); ++i)
+    for (std::size_t i = 0; i < credentials_.size(); ++i) {
+        credentials_[i].who.token_id = common::to_hex(credentials_[i].digest).substr(0, 8);
         for (std::size_t j = i + 1; j < credentials_.size(); ++j)
-            if (common::digest_equal(credentials_[i].second, credentials_[j].second))
-                throw std::invalid_argument("bearer token listed twice (tenants '" + credentials_[i].first +
-                                            "' and '" + credentials_[j].first + "')");
+            if (common::digest_equal(credentials_[i].digest, credentials_[j].digest))
+                throw std::invalid_argument("bearer token listed twice (" + describe(credentials_[i].who) +
+                                            " and " + describe(credentials_[j].who) + ")");
+    }
 }
 
-bearer_authenticator bearer_authenticator::from_tenants(const std::vector<config::tenant_settings>& tenants) {
-    std::vector<credential> credentials;
-    for (const auto& tenant : tenants)
-        for (const auto& digest : tenant.scim_tokens) credentials.emplace_back(tenant.id, digest);
-    return bearer_authenticator(std::move(credentials));
-}
-
-std::optional<std::string> bearer_authenticator::principal_for(
-    std::string_view authorization_header_value) const {
-    const auto token = bearer_token(authorization_header_value);
-    if (!token) return std::nullopt;
+principal bearer_authenticator::authenticate(
+    std::optional<std::string_view> authorization_header_value) const {
+    if (!authorization_header_value) return {};
+    const auto token = bearer_token(*authorization_header_value);
+    if (!token) return {};
     const common::sha256_digest digest = common::sha256(*token);
     // No early exit: every digest is compared so timing does not reveal which one matched.
     std::size_t match = credentials_.size();
     for (std::size_t i = 0; i < credentials_.size(); ++i) {
-        const bool equal = common::digest_equal(digest, credentials_[i].second);
+        const bool equal = common::digest_equal(digest, credentials_[i].digest);
         match = equal ? i : match;
     }
-    if (match == credentials_.size()) return std::nullopt;
-    return credentials_[match].first;
+    if (match == credentials_.size()) return {};
+    return credentials_[match].who;
+}
+
+std::size_t bearer_authenticator::count(principal::role kind) const noexcept {
+    std::size_t n = 0;
+    for (const auto& c : credentials_) n += c.who.is(kind) ? 1 : 0;
+    return n;
 }
 
 }  // namespace dirsync::http

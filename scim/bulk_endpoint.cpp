@@ -57,7 +57,7 @@ http::response bulk_endpoint::handle(const bulk_request_context& ctx) const {
         if (op.version) sub.headers.push_back({"If-Match", *op.version});
         sub.remote = ctx.req.remote;
         if (op.resource == bulk_resource::users) {
-            user_request_context uc{sub, ctx.tenant, ctx.who, users_url};
+            user_request_context uc{sub, ctx.tenant, ctx.who, users_url, {}};
             switch (op.verb) {
                 case bulk_method::post:
                     return users.create(uc, op.data);

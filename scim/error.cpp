@@ -35,12 +35,6 @@ http::response error_response(unsigned status, std::string_view detail, std::str
     return res;
 }
 
-http::response method_not_allowed(std::string_view allow) {
-    auto res = error_response(405, "method not allowed here; allowed: " + std::string(allow));
-    res.headers.push_back({"Allow", std::string(allow)});
-    return res;
-}
-
 http::response to_response(const error& e) { return error_response(e.status, e.detail, e.scim_type); }
 
 void throw_exception_from_error(const error& e, const boost::source_location&) {

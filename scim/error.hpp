@@ -38,10 +38,6 @@ error not_found(std::string detail);
 /// gives, the admin API's and the HTTP server's own included.
 http::response error_response(unsigned status, std::string_view detail, std::string_view scim_type = {});
 
-/// 405 as error_response, with `Allow: <allow>` (a comma-separated list of methods such as "GET, POST") and a
-/// detail naming them.
-http::response method_not_allowed(std::string_view allow);
-
 /// `e` as error_response.
 http::response to_response(const error& e);
 

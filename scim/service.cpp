@@ -1,11 +1,8 @@
 #include "scim/service.hpp"
 
-#include "common/casefold.hpp"
-#include "common/sha256.hpp"
-#include "scim/error.hpp"
-#include "http/query_string.hpp"
 #include "scim/bulk_endpoint.hpp"
 #include "scim/discovery_endpoint.hpp"
+#include "scim/error.hpp"
 #include "scim/group_collection.hpp"
 #include "scim/groups_endpoint.hpp"
 #include "scim/json_body.hpp"
@@ -17,22 +14,13 @@ namespace dirsync::scim {
 
 namespace {
 
-http::response unauthorized(std::string_view detail) {
-    auto res = to_response(error(401, "", std::string(detail)));
+http::response unauthorized(const http::request& req) {
+    auto res = to_response(error(401, "",
+                                 req.header("Authorization")
+                                     ? "the bearer token is not valid"
+                                     : "authentication required: send Authorization: Bearer <token>"));
     res.headers.push_back({"WWW-Authenticate", "Bearer realm=\"dirsyncd\""});
     return res;
-}
-
-/// Audit name of the token: the first 8 hex digits of its SHA-256 digest, enough to tell rotated tokens
-/// apart and useless to an attacker.
-std::string token_id(std::string_view authorization) {
-    auto space = authorization.find_last_of(" \t");
-    auto token = space == std::string_view::npos ? authorization : authorization.substr(space + 1);
-    return common::to_hex(common::sha256(token)).substr(0, 8);
-}
-
-bool segment_is(std::string_view segment, std::string_view name) {
-    return common::equal_folded(segment, name);
 }
 
 /// The resource types POST /.search at the root covers (RFC 7644 §3.4.3), in the order of its results; each
@@ -54,118 +42,85 @@ const tenant_options& service_settings::options_for(std::string_view tenant) con
     return it == tenants.end() ? defaults : it->second;
 }
 
-service::service(directory::tenant_directory& dir, const http::bearer_authenticator& auth,
-                 service_settings settings)
-    : dir_(dir), auth_(auth), settings_(std::move(settings)) {
+struct service::scope {
+    std::string_view tenant;
+    directory::actor who;
+    std::string base;  ///< absolute URL of base_path, for locations
+};
+
+service::service(directory::tenant_directory& dir, service_settings settings)
+    : dir_(dir), settings_(std::move(settings)) {
     while (!settings_.base_path.empty() && settings_.base_path.back() == '/') settings_.base_path.pop_back();
     while (!settings_.public_base_url.empty() && settings_.public_base_url.back() == '/')
         settings_.public_base_url.pop_back();
 }
 
-bool service::owns(std::string_view target) const noexcept {
-    auto path = http::split_target(target).first;
-    if (path.size() < settings_.base_path.size() ||
-        path.substr(0, settings_.base_path.size()) != settings_.base_path)
-        return false;
-    return path.size() == settings_.base_path.size() || path[settings_.base_path.size()] == '/';
-}
-
-http::response service::handle(http::request& req) const {
-    auto [path, query] = http::split_target(req.target);
-    std::string_view rest = path.substr(settings_.base_path.size());
-    while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
-    while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-
-    auto authorization = req.header("Authorization");
-    if (!authorization) return unauthorized("authentication required: send Authorization: Bearer <token>");
-    auto tenant = auth_.principal_for(*authorization);
-    if (!tenant) return unauthorized("the bearer token is not valid");
-    directory::actor who{"scim-token", token_id(*authorization)};
-
-    auto slash = rest.find('/');
-    std::string_view collection = rest.substr(0, slash);
-    std::string_view id = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
-    if (id.find('/') != std::string_view::npos) {
-        auto res = to_response(not_found("no such endpoint"));
-        res.tenant = *tenant;
-        return res;
-    }
-
+service::scope service::scope_of(const http::route_call& call) const {
     std::string base = settings_.public_base_url;
     if (base.empty()) {
-        auto host = req.header("Host");
+        auto host = call.req.header("Host");
         if (host && !host->empty() && host->find_first_of("/ \t\"") == std::string_view::npos)
             base = std::string(settings_.tls ? "https://" : "http://") + std::string(*host);
         base += settings_.base_path;
     }
+    return {call.who.tenant, directory::actor{"scim-token", call.who.token_id}, std::move(base)};
+}
 
-    http::response res;
-    if (segment_is(collection, "Users")) {
-        users_endpoint users(dir_, settings_);
-        user_request_context ctx{req, *tenant, who, base + "/Users"};
-        const std::string& m = req.method;
-        if (id.empty()) {
-            if (m == "GET")
-                res = users.list(ctx, query);
-            else if (m == "POST")
-                res = users.create(ctx);
-            else
-                res = method_not_allowed("GET, POST");
-        } else if (id == ".search") {
-            res = m == "POST" ? users.search(ctx) : method_not_allowed("POST");
-        } else {
-            if (m == "GET")
-                res = users.get(ctx, id);
-            else if (m == "PUT")
-                res = users.replace(ctx, id);
-            else if (m == "PATCH")
-                res = users.patch(ctx, id);
-            else if (m == "DELETE")
-                res = users.remove(ctx, id);
-            else
-                res = method_not_allowed("GET, PUT, PATCH, DELETE");
-        }
-    } else if (segment_is(collection, "Groups")) {
-        groups_endpoint groups(dir_, settings_);
-        group_request_context ctx{req, *tenant, who, base + "/Groups", query};
-        const std::string& m = req.method;
-        if (id.empty()) {
-            if (m == "GET")
-                res = groups.list(ctx);
-            else if (m == "POST")
-                res = groups.create(ctx);
-            else
-                res = method_not_allowed("GET, POST");
-        } else if (id == ".search") {
-            res = m == "POST" ? groups.search(ctx) : method_not_allowed("POST");
-        } else {
-            if (m == "GET")
-                res = groups.get(ctx, id);
-            else if (m == "PUT")
-                res = groups.replace(ctx, id);
-            else if (m == "PATCH")
-                res = groups.patch(ctx, id);
-            else if (m == "DELETE")
-                res = groups.remove(ctx, id);
-            else
-                res = method_not_allowed("GET, PUT, PATCH, DELETE");
-        }
-    } else if (segment_is(collection, "Bulk") && id.empty()) {
-        bulk_endpoint bulk(dir_, settings_);
-        res = req.method == "POST" ? bulk.handle(bulk_request_context{req, *tenant, who, base})
-                                   : method_not_allowed("POST");
-    } else if (is_discovery_endpoint(collection)) {
-        res = answer_discovery(req, collection, id, query, settings_, base);
-    } else if (collection == ".search" && id.empty()) {
-        res = req.method == "POST"
-                  ? answer_search_body(req, root_search_targets(dir_, *tenant, base, *settings_.schemas),
-                                       settings_)
-                  : method_not_allowed("POST");
-    } else {
-        res = to_response(not_found("no such endpoint: " + std::string(path)));
+template <class Endpoint, class Context>
+void service::add_resource_routes(http::router::mount& m, const std::string& collection) const {
+    // An endpoint per request, as it holds only references; `action` gets it, the request's context and the
+    // {id} capture.
+    auto serve = [this, collection](auto action) {
+        return [this, collection, action](const http::route_call& call) {
+            const scope s = scope_of(call);
+            Endpoint endpoint(dir_, settings_);
+            const Context ctx{call.req, s.tenant, s.who, s.base + collection, call.query};
+            return action(endpoint, ctx, call.params.get("id"));
+        };
+    };
+    using id_view = std::string_view;
+    m.route("GET", collection, serve([](Endpoint& e, const Context& c, id_view) { return e.list(c); }))
+        .route("POST", collection, serve([](Endpoint& e, const Context& c, id_view) { return e.create(c); }))
+        .route("POST", collection + "/.search",
+               serve([](Endpoint& e, const Context& c, id_view) { return e.search(c); }))
+        .route("GET", collection + "/{id}",
+               serve([](Endpoint& e, const Context& c, id_view id) { return e.get(c, id); }))
+        .route("PUT", collection + "/{id}",
+               serve([](Endpoint& e, const Context& c, id_view id) { return e.replace(c, id); }))
+        .route("PATCH", collection + "/{id}",
+               serve([](Endpoint& e, const Context& c, id_view id) { return e.patch(c, id); }))
+        .route("DELETE", collection + "/{id}",
+               serve([](Endpoint& e, const Context& c, id_view id) { return e.remove(c, id); }));
+}
+
+void service::add_routes(http::router& r) const {
+    http::mount_point point;
+    point.prefix = settings_.base_path;
+    point.fold_case = true;
+    point.admits = [](const http::principal& p) { return p.is(http::principal::role::scim_client); };
+    point.refuse = [](const http::request& req, const http::principal&) { return unauthorized(req); };
+    auto& m = r.add_mount(std::move(point));
+
+    add_resource_routes<users_endpoint, user_request_context>(m, "/Users");
+    add_resource_routes<groups_endpoint, group_request_context>(m, "/Groups");
+    m.route("POST", "/Bulk", [this](const http::route_call& call) {
+        const scope s = scope_of(call);
+        return bulk_endpoint(dir_, settings_).handle(bulk_request_context{call.req, s.tenant, s.who, s.base});
+    });
+    m.route("POST", "/.search", [this](const http::route_call& call) {
+        const scope s = scope_of(call);
+        return answer_search_body(call.req, root_search_targets(dir_, s.tenant, s.base, *settings_.schemas),
+                                  settings_);
+    });
+    for (std::string_view collection : {"ServiceProviderConfig", "ResourceTypes", "Schemas"}) {
+        auto discovery = [this, collection](const http::route_call& call) {
+            return answer_discovery(collection, call.params.get("id"), call.query, settings_,
+                                    scope_of(call).base);
+        };
+        m.route("GET", "/" + std::string(collection), discovery);
+        if (collection != "ServiceProviderConfig")
+            m.route("GET", "/" + std::string(collection) + "/{id}", discovery);
     }
-    res.tenant = *tenant;
-    return res;
 }
 
 }  // namespace dirsync::scim

@@ -9,8 +9,8 @@
 
 #include "common/json_input.hpp"
 #include "directory/directory.hpp"
-#include "http/bearer_authenticator.hpp"
 #include "http/message.hpp"
+#include "http/router.hpp"
 #include "resource/schema.hpp"
 #include "resource/service_schemas.hpp"
 #include "scim/filter.hpp"
@@ -52,23 +52,33 @@ struct service_settings {
     const tenant_options& options_for(std::string_view tenant) const;
 };
 
-/// The SCIM 2.0 service provider for one process: authenticates the bearer token to exactly one tenant,
-/// routes requests under `base_path` and answers them (RFC 7644). Every failure is a SCIM Error response; the
-/// handler never throws for bad input. Thread-safe: may be called concurrently from all I/O threads.
+/// The SCIM 2.0 service provider for one process (RFC 7644): the endpoints under `base_path`, mounted on the
+/// daemon's router. Only SCIM tokens are admitted, each to exactly its own tenant; anything else is a 401
+/// SCIM Error with `WWW-Authenticate: Bearer`. Every failure is a SCIM Error response; no handler throws for
+/// bad input. Thread-safe: may be called concurrently from all I/O threads.
 class service {
   public:
-    service(directory::tenant_directory& dir, const http::bearer_authenticator& auth,
-            service_settings settings);
+    service(directory::tenant_directory& dir, service_settings settings);
 
-    /// True when `target` is under `base_path`.
-    bool owns(std::string_view target) const noexcept;
+    /// Mounts the endpoints on `r` at `base_path` (collection names case-insensitive):
+    ///   GET, POST /Users; POST /Users/.search; GET, PUT, PATCH, DELETE /Users/{id}; the same for /Groups;
+    ///   POST /Bulk; POST /.search; GET /ServiceProviderConfig, /ResourceTypes[/{name}], /Schemas[/{urn}].
+    /// The service must outlive `r`.
+    void add_routes(http::router& r) const;
 
-    /// Answers one request under `base_path`.
-    http::response handle(http::request& req) const;
+    const service_settings& settings() const noexcept { return settings_; }
 
   private:
+    /// Who is calling and where the resources are: the tenant, the audit actor and the absolute base URL.
+    struct scope;
+    scope scope_of(const http::route_call& call) const;
+
+    /// The routes of one resource type at `collection` ("/Users"): GET and POST on it, POST .search, and GET,
+    /// PUT, PATCH, DELETE on `{id}`, served by an `Endpoint` with a `Context` per request.
+    template <class Endpoint, class Context>
+    void add_resource_routes(http::router::mount& m, const std::string& collection) const;
+
     directory::tenant_directory& dir_;
-    const http::bearer_authenticator& auth_;
     service_settings settings_;
 };
 

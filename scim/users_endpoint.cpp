@@ -137,10 +137,10 @@ http::response users_endpoint::get(const user_request_context& ctx, std::string_
     return resource_response(200, *u, ctx.users_url, *shape);
 }
 
-http::response users_endpoint::list(const user_request_context& ctx, std::string_view raw_query) const {
+http::response users_endpoint::list(const user_request_context& ctx) const {
     const search_target users[] = {
         user_search_target(dir_, std::string(ctx.tenant), ctx.users_url, settings_.schemas->users())};
-    return answer_search_query(raw_query, users, settings_);
+    return answer_search_query(ctx.raw_query, users, settings_);
 }
 
 http::response users_endpoint::search(const user_request_context& ctx) const {

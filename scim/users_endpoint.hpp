@@ -15,7 +15,8 @@ struct user_request_context {
     const http::request& req;
     std::string_view tenant;
     const directory::actor& who;
-    std::string users_url;  ///< absolute URL of the Users collection, for locations
+    std::string users_url;            ///< absolute URL of the Users collection, for locations
+    std::string_view raw_query = {};  ///< the request's query string (filter, paging, attributes, ...)
 };
 
 /// The /Users resource type (RFC 7644 §3.3-3.6): create, read, list with filter and paging, replace, patch,
@@ -35,7 +36,7 @@ class users_endpoint {
     http::response get(const user_request_context& ctx, std::string_view id) const;
     /// GET /Users: filter, sortBy/sortOrder, startIndex/count, attributes/excludedAttributes (RFC 7644
     /// §3.4.2).
-    http::response list(const user_request_context& ctx, std::string_view raw_query) const;
+    http::response list(const user_request_context& ctx) const;
     /// POST /Users/.search: the same as list() with a SearchRequest body (RFC 7644 §3.4.3).
     http::response search(const user_request_context& ctx) const;
     http::response replace(const user_request_context& ctx, std::string_view id) const;

@@ -211,9 +211,26 @@ TEST_F(DaemonTest, BadInputGetsScimErrors) {
     expect_scim_error(call(acme_token, "GET", "/elsewhere"), 404);
     auto wrong = call(acme_token, "DELETE", "/scim/v2/Users");
     expect_scim_error(wrong, 405);
-    EXPECT_EQ(wrong.header("Allow"), "GET, POST");
+    EXPECT_EQ(wrong.header("Allow"), "GET, HEAD, POST");
     // Nothing of the above was stored.
     EXPECT_EQ(parse(call(acme_token, "GET", "/scim/v2/Users"))["totalResults"], 0);
+}
+
+TEST_F(DaemonTest, HeadIsServedWhereverGetIs) {
+    const std::string id = create_user(acme_token, "head");
+    for (const std::string& target :
+         std::vector<std::string>{"/scim/v2/Users", "/scim/v2/Users/" + id, "/scim/v2/Schemas", "/healthz"}) {
+        auto got = call(acme_token, "GET", target);
+        auto head = call(acme_token, "HEAD", target);
+        EXPECT_EQ(head.status, got.status) << target;
+        EXPECT_EQ(head.body, "") << target;
+        EXPECT_EQ(head.header("Content-Length"), std::to_string(got.body.size())) << target;
+        EXPECT_EQ(head.header("Content-Type"), got.header("Content-Type")) << target;
+    }
+    auto unauthenticated = call("", "HEAD", "/scim/v2/Users");
+    EXPECT_EQ(unauthenticated.status, 401);
+    auto not_found = call(acme_token, "HEAD", "/scim/v2/Users/no-such-id");
+    EXPECT_EQ(not_found.status, 404);
 }
 
 TEST_F(DaemonTest, PasswordIsAcceptedStoredHashedAndNeverReturned) {
@@ -285,6 +302,27 @@ TEST_F(DaemonTest, RestartKeepsData) {
 }
 
 TEST_F(DaemonTest, SigtermExitsZero) { EXPECT_EQ(daemon_->stop(), 0); }
+
+TEST_F(DaemonTest, SighupIsLoggedAndTheDaemonKeepsServing) {
+    ASSERT_EQ(::kill(daemon_->pid(), SIGHUP), 0);
+    ASSERT_TRUE(wait_for_log("SIGHUP: configuration reload is not supported yet"));
+    EXPECT_EQ(call(acme_token, "GET", "/scim/v2/Users").status, 200);
+    EXPECT_EQ(daemon_->stop(), 0);
+}
+
+TEST_F(DaemonTest, ASecondSigtermClosesARequestStillBeingReceived) {
+    // A request whose body never completes holds the drain until shutdown_grace (10 s here); the second
+    // SIGTERM ends it at once.
+    http_client stalled(port());
+    ASSERT_TRUE(stalled.send_only("POST /scim/v2/Users HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n{"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto start = std::chrono::steady_clock::now();
+    ASSERT_EQ(::kill(daemon_->pid(), SIGTERM), 0);
+    ASSERT_TRUE(wait_for_log("shutting down, 1 connection(s) open"));
+    EXPECT_EQ(daemon_->stop(), 0);                                                 // the second SIGTERM
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));  // grace is 5 s
+    EXPECT_NE(daemon_->log().find("closing all connections now"), std::string::npos);
+}
 
 }  // namespace
 }  // namespace dirsync::testing

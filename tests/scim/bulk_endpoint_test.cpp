@@ -7,6 +7,7 @@
 
 #include "common/sha256.hpp"
 #include "http/bearer_authenticator.hpp"
+#include "route_request.hpp"
 #include "store/database.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -22,8 +23,7 @@ class BulkEndpointTest : public ::testing::Test {
     testing::temp_dir dir_;
     store::database db_{dir_.file("s.db")};
     directory::tenant_directory dir{db_};
-    http::bearer_authenticator auth{
-        {{"acme", common::sha256("acme-token")}, {"globex", common::sha256("globex-token")}}};
+    http::bearer_authenticator auth = tenant_tokens({{"acme", "acme-token"}, {"globex", "globex-token"}});
     service_settings settings = [] {
         service_settings s;
         s.public_base_url = base;
@@ -36,13 +36,13 @@ class BulkEndpointTest : public ::testing::Test {
     }
 
     http::response post_bulk(const std::string& body, const std::string& token = "acme-token") {
-        service svc(dir, auth, settings);
+        service svc(dir, settings);
         http::request req;
         req.method = "POST";
         req.target = "/scim/v2/Bulk";
         req.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/scim+json"}};
         req.body = body;
-        return svc.handle(req);
+        return route_request(svc, auth, req);
     }
 
     /// POSTs a BulkRequest with `operations` and returns its BulkResponse's Operations (asserting 200).

@@ -10,6 +10,7 @@
 #include "common/sha256.hpp"
 #include "http/bearer_authenticator.hpp"
 #include "resource/service_schemas.hpp"
+#include "route_request.hpp"
 #include "scim/service.hpp"
 #include "store/database.hpp"
 #include "store/user_password.hpp"
@@ -65,8 +66,8 @@ class CustomSchemaService : public ::testing::Test {
     testing::temp_dir dir_;
     store::database db_{dir_.file("s.db")};
     directory::tenant_directory dir{db_};
-    http::bearer_authenticator auth{
-        {{"lenient", common::sha256("lenient-token")}, {"strict", common::sha256("strict-token")}}};
+    http::bearer_authenticator auth =
+        tenant_tokens({{"lenient", "lenient-token"}, {"strict", "strict-token"}});
     std::unique_ptr<service> svc;
 
     void SetUp() override {
@@ -75,7 +76,7 @@ class CustomSchemaService : public ::testing::Test {
         settings.public_base_url = "https://h/scim/v2";
         settings.schemas = acme_schemas();
         settings.tenants["strict"].strict_schema = true;
-        svc = std::make_unique<service>(dir, auth, settings);
+        svc = std::make_unique<service>(dir, settings);
     }
 
     http::response call(const std::string& method, const std::string& target, const json& body = nullptr,
@@ -88,7 +89,7 @@ class CustomSchemaService : public ::testing::Test {
             req.headers.push_back({"Content-Type", "application/scim+json"});
             req.body = body.dump();
         }
-        return svc->handle(req);
+        return route_request(*svc, auth, req);
     }
 
     static json parsed(const http::response& r) { return json::parse(r.body, nullptr, false); }
@@ -356,7 +357,7 @@ TEST_F(CustomSchemaService, RecordsWrittenWhileLenientStayWritable) {
     service_settings strict_settings;
     strict_settings.schemas = acme_schemas();
     strict_settings.tenants["lenient"].strict_schema = true;
-    svc = std::make_unique<service>(dir, auth, strict_settings);
+    svc = std::make_unique<service>(dir, strict_settings);
     auto r = call("PATCH", "/Users/" + id,
                   json::parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
                                   "Operations":[{"op":"replace","path":"displayName","value":"Old"}]})"));

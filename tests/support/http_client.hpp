@@ -56,7 +56,16 @@ class http_client {
             req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
         req += "\r\n";
         req += body;
-        return raw(req);
+        head_request_ = method == "HEAD";
+        auto r = raw(req);
+        head_request_ = false;
+        return r;
+    }
+
+    /// Sends bytes as they are and reads nothing (a request left incomplete on purpose).
+    bool send_only(const std::string& bytes) {
+        if (fd_ < 0) connect();
+        return send_all(bytes);
     }
 
     /// Sends bytes as they are and reads one response.
@@ -146,6 +155,7 @@ class http_client {
             if (common::iequals_ascii(name, "connection") && common::iequals_ascii(value, "close"))
                 close_after = true;
         }
+        if (head_request_) length = 0;  // Content-Length describes the GET body, none follows
         while (buffer_.size() < length)
             if (!fill()) break;
         r.body = buffer_.substr(0, length);
@@ -158,6 +168,7 @@ class http_client {
     }
 
     std::uint16_t port_;
+    bool head_request_ = false;  ///< the response to read answers a HEAD: no body follows
     std::chrono::milliseconds timeout_;
     int fd_ = -1;
     bool reused_ = false;
