@@ -25,6 +25,14 @@ constexpr bool istarts_with_ascii(std::string_view s, std::string_view prefix) n
 }
 
 /// `s` with A-Z folded to a-z.
+/// The value of a hexadecimal digit (either case), or -1 for any other character.
+constexpr int hex_digit_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 inline std::string to_lower_ascii(std::string_view s) {
     std::string out(s);
     for (char& c : out) c = ascii_lower(c);

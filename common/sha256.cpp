@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "common/ascii.hpp"
+
 namespace dirsync::common {
 
 sha256_digest sha256(std::string_view data) {
@@ -27,21 +29,12 @@ std::string to_hex(const sha256_digest& digest) {
     return out;
 }
 
-namespace {
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-}  // namespace
-
 std::optional<sha256_digest> digest_from_hex(std::string_view hex) {
     sha256_digest out{};
     if (hex.size() != out.size() * 2) return std::nullopt;
     for (std::size_t i = 0; i < out.size(); ++i) {
-        int hi = hex_value(hex[2 * i]);
-        int lo = hex_value(hex[2 * i + 1]);
+        int hi = common::hex_digit_value(hex[2 * i]);
+        int lo = common::hex_digit_value(hex[2 * i + 1]);
         if (hi < 0 || lo < 0) return std::nullopt;
         out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
     }

@@ -11,8 +11,10 @@
 
 #include "common/ascii.hpp"
 #include "config/duration.hpp"
-#include "config/ldap_filter.hpp"
 #include "config/local_file.hpp"
+#include "ldap/attribute_description.hpp"
+#include "ldap/distinguished_name.hpp"
+#include "ldap/filter.hpp"
 #include "ldap/filter_escape.hpp"
 
 namespace dirsync::config {
@@ -28,7 +30,6 @@ constexpr std::chrono::milliseconds max_full_every = 24h;
 
 // ---- small syntax checks ----
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // [a-z0-9][a-z0-9_-]{0,62}: source names and role names (the same rule as tenant ids).
@@ -42,72 +43,11 @@ bool is_identifier(std::string_view id) {
     return true;
 }
 
-// An RFC 4512 attribute description: (descr / numericoid) *(";" option).
-bool is_attribute_description(std::string_view text) {
-    std::size_t i = 0;
-    if (i < text.size() && is_alpha(text[i])) {
-        while (i < text.size() && (is_alpha(text[i]) || is_digit(text[i]) || text[i] == '-')) ++i;
-    } else {
-        bool any = false;
-        while (i < text.size() && (is_digit(text[i]) || text[i] == '.')) {
-            any = true;
-            ++i;
-        }
-        if (!any || text.front() == '.' || text[i - 1] == '.' || text.find("..") != std::string_view::npos)
-            return false;
-    }
-    while (i < text.size() && text[i] == ';') {
-        std::size_t start = ++i;
-        while (i < text.size() && (is_alpha(text[i]) || is_digit(text[i]) || text[i] == '-')) ++i;
-        if (i == start) return false;
-    }
-    return i == text.size() && !text.empty();
-}
-
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
-// RFC 4514 distinguished name syntax, leniently spaced ("dc=example, dc=com" is accepted as most tools do):
-// RDNs separated by ',' (or ';'), each one or more `type=value` joined by '+', types descr or numeric OID,
-// values with '\' escapes (a special character or two hex digits) or '#' hex strings. Empty is refused.
+// A configured DN (ldap::parse_dn, values held to the configured strictness); empty is refused.
 boost::system::result<void, value_error> check_dn(std::string_view dn) {
-    auto trim = [](std::string_view s) {
-        while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-        while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-        return s;
-    };
-    if (trim(dn).empty()) return value_error("the DN is empty");
-    std::size_t i = 0;
-    while (i <= dn.size()) {
-        // one attributeTypeAndValue
-        std::size_t eq = i;
-        while (eq < dn.size() && dn[eq] != '=' && dn[eq] != ',' && dn[eq] != '+') ++eq;
-        if (eq >= dn.size() || dn[eq] != '=')
-            return value_error("expected type=value in '" + std::string(trim(dn.substr(i, eq - i))) + "'");
-        auto type = trim(dn.substr(i, eq - i));
-        if (!is_attribute_description(type) || type.find(';') != std::string_view::npos)
-            return value_error("'" + std::string(type) + "' is not an attribute type");
-        i = eq + 1;
-        while (i < dn.size() && dn[i] != ',' && dn[i] != '+' && dn[i] != ';') {
-            char c = dn[i];
-            if (c == '\\') {
-                if (i + 1 >= dn.size()) return value_error("the DN ends with '\\'");
-                if (is_hex(dn[i + 1])) {
-                    if (i + 2 >= dn.size() || !is_hex(dn[i + 2]))
-                        return value_error("'\\' must be followed by a special character or two hex digits");
-                    i += 3;
-                } else {
-                    i += 2;
-                }
-                continue;
-            }
-            if (c == '=' || c == '"' || c == '<' || c == '>')
-                return value_error(std::string("'") + c + "' must be escaped with '\\' in a DN value");
-            ++i;
-        }
-        if (i >= dn.size()) return {};
-        ++i;  // ',' '+' ';'
-        if (i >= dn.size()) return value_error("the DN ends with a separator");
-    }
+    auto rdns = ldap::parse_dn(dn, ldap::dn_strictness::configured);
+    if (!rdns) return value_error(rdns.error().message);
+    if (rdns->empty()) return value_error("the DN is empty");
     return {};
 }
 
@@ -220,7 +160,7 @@ std::optional<std::string> read_dn(diagnostics_sink& sink, const yaml_field& fie
 std::optional<std::string> read_attribute_name(diagnostics_sink& sink, const yaml_field& field) {
     auto name = read_non_empty_string(sink, field);
     if (!name) return std::nullopt;
-    if (!is_attribute_description(*name)) {
+    if (!ldap::is_attribute_description(*name)) {
         sink.error(field.mark, "invalid attribute name " + describe(field.value) + " for " + field.name +
                                    " (letters, digits and '-', starting with a letter, or a numeric OID)");
         return std::nullopt;
@@ -542,7 +482,7 @@ class source_reader {
         auto text = read_non_empty_string(sink_, field);
         if (!text) return std::nullopt;
         auto out = located(field, std::move(*text));
-        if (auto parsed = parse_ldap_filter(out.text); !parsed) {
+        if (auto parsed = ldap::parse_filter(out.text); !parsed) {
             sink_.error(mark_of(out.location.at_offset(parsed.error().position)),
                         "invalid LDAP filter for " + field.name + ": " + parsed.error().message);
             return std::nullopt;

@@ -1,5 +1,6 @@
 #include "http/query_string.hpp"
 
+#include "common/ascii.hpp"
 #include "common/casefold.hpp"
 
 namespace dirsync::http {
@@ -11,15 +12,6 @@ std::pair<std::string_view, std::string_view> split_target(std::string_view targ
     return {target.substr(0, q), target.substr(q + 1)};
 }
 
-namespace {
-int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-}  // namespace
-
 std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space) {
     std::string out;
     out.reserve(s.size());
@@ -27,7 +19,7 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
         char c = s[i];
         if (c == '%') {
             if (i + 2 >= s.size()) return std::nullopt;
-            int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+            int hi = common::hex_digit_value(s[i + 1]), lo = common::hex_digit_value(s[i + 2]);
             if (hi < 0 || lo < 0) return std::nullopt;
             out.push_back(static_cast<char>(hi << 4 | lo));
             i += 2;

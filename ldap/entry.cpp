@@ -4,8 +4,6 @@
 
 namespace dirsync::ldap {
 
-std::string lowercase_attribute(std::string_view name) { return common::to_lower_ascii(name); }
-
 const std::vector<std::string>* entry::find(std::string_view name) const {
     auto it = attributes.find(lowercase_attribute(name));
     return it == attributes.end() ? nullptr : &it->second;

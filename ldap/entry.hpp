@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ldap/attribute_description.hpp"
 #include "ldap/control.hpp"
 
 namespace dirsync::ldap {
@@ -28,8 +29,5 @@ struct entry {
 
     friend bool operator==(const entry&, const entry&) = default;
 };
-
-/// `name` in ASCII lowercase: how attribute descriptions are keyed in `entry::attributes`.
-std::string lowercase_attribute(std::string_view name);
 
 }  // namespace dirsync::ldap

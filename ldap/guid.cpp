@@ -3,17 +3,12 @@
 #include <array>
 #include <cstddef>
 
+#include "common/ascii.hpp"
+
 namespace dirsync::ldap {
 namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 /// Positions of the dashes in the 36-character form.
 constexpr std::array<std::size_t, 4> dash_positions{8, 13, 18, 23};
@@ -35,8 +30,8 @@ std::optional<std::array<unsigned char, 16>> parse_canonical(std::string_view te
             ++i;
             continue;
         }
-        const int high = hex_value(text[i]);
-        const int low = hex_value(text[i + 1]);
+        const int high = common::hex_digit_value(text[i]);
+        const int low = common::hex_digit_value(text[i + 1]);
         if (high < 0 || low < 0 || is_dash_position(i + 1)) return std::nullopt;
         out[n++] = static_cast<unsigned char>(high * 16 + low);
         i += 2;

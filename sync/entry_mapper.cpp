@@ -8,10 +8,10 @@
 
 #include "common/clock.hpp"
 #include "common/utf8.hpp"
+#include "ldap/distinguished_name.hpp"
 #include "ldap/generalized_time.hpp"
 #include "ldap/guid.hpp"
 #include "resource/canonical.hpp"
-#include "sync/distinguished_name.hpp"
 #include "sync/ldap_filter_match.hpp"
 #include "sync/mapping.hpp"
 #include "sync/target_path.hpp"
@@ -33,7 +33,7 @@ struct rule {
 
 struct role_rule {
     std::string role;
-    std::optional<std::string> member_of;  // normalize_dn()
+    std::optional<std::string> member_of;  // ldap::normalize_dn()
     std::optional<entry_filter> when;
 };
 
@@ -362,7 +362,7 @@ std::optional<source_mapper> source_mapper::compile(const config::source_setting
     for (const auto& r : source.roles) {
         role_rule compiled{r.role, std::nullopt, std::nullopt};
         if (r.when_member_of) {
-            compiled.member_of = normalize_dn(*r.when_member_of);
+            compiled.member_of = ldap::normalize_dn(*r.when_member_of);
             group_roles = true;
         }
         if (r.when) {
@@ -429,7 +429,7 @@ boost::system::result<source_user, skipped_entry> source_mapper::map_user(
     std::vector<std::string> member_of;
     if (has_group_roles())
         if (const auto* values = e.find("memberof"))
-            for (const auto& dn : *values) member_of.push_back(normalize_dn(dn));
+            for (const auto& dn : *values) member_of.push_back(ldap::normalize_dn(dn));
     for (const auto& r : s.roles) {
         bool granted =
             (r.when && r.when->matches(e)) ||
@@ -455,7 +455,7 @@ boost::system::result<mapped_group, skipped_entry> source_mapper::map_group(
     if (const auto* members = e.find(s.member_attribute)) {
         std::set<std::string> seen;
         for (const auto& dn : *members) {
-            auto normalized = normalize_dn(dn);
+            auto normalized = ldap::normalize_dn(dn);
             if (!normalized.empty() && seen.insert(normalized).second)
                 out.member_dns.push_back(std::move(normalized));
         }

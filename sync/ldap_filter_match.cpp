@@ -7,7 +7,7 @@
 
 #include "common/ascii.hpp"
 #include "common/casefold.hpp"
-#include "sync/distinguished_name.hpp"
+#include "ldap/distinguished_name.hpp"
 
 namespace dirsync::sync {
 
@@ -42,7 +42,7 @@ std::string normalized(syntax s, std::string_view value) {
         case syntax::binary:
             return std::string(value);
         case syntax::dn:
-            return normalize_dn(value);
+            return ldap::normalize_dn(value);
         case syntax::text:
             break;
     }
@@ -162,10 +162,10 @@ struct filter_node {
     }
 };
 
-using compile_result = boost::system::result<void, config::ldap_filter_error>;
+using compile_result = boost::system::result<void, ldap::filter_error>;
 
-compile_result build(const config::ldap_filter& f, filter_node& out, std::vector<std::string>& attributes) {
-    using kind = config::ldap_filter::kind;
+compile_result build(const ldap::filter& f, filter_node& out, std::vector<std::string>& attributes) {
+    using kind = ldap::filter::kind;
     using op = filter_node::op;
     switch (f.type) {
         case kind::and_:
@@ -215,11 +215,11 @@ compile_result build(const config::ldap_filter& f, filter_node& out, std::vector
         }
         case kind::extensible: {
             if (f.dn_attributes)
-                return config::ldap_filter_error(f.position,
-                                                 "':dn' matches DN components, which only the server "
-                                                 "can evaluate; it cannot be used here");
+                return ldap::filter_error(f.position,
+                                          "':dn' matches DN components, which only the server "
+                                          "can evaluate; it cannot be used here");
             if (f.attribute.empty())
-                return config::ldap_filter_error(f.position, "an extensible match needs an attribute here");
+                return ldap::filter_error(f.position, "an extensible match needs an attribute here");
             const auto& rule = f.matching_rule;
             if (rule.empty() || common::iequals_ascii(rule, "caseIgnoreMatch") || rule == "2.5.13.2") {
                 out.kind = op::equal;
@@ -235,11 +235,11 @@ compile_result build(const config::ldap_filter& f, filter_node& out, std::vector
                 out.kind = rule == bit_and_rule ? op::bit_and : op::bit_or;
                 out.number = as_integer(f.value);
                 if (!out.number)
-                    return config::ldap_filter_error(
+                    return ldap::filter_error(
                         f.position, "the bit matching rule needs an integer, got '" + f.value + "'");
                 return {};
             }
-            return config::ldap_filter_error(
+            return ldap::filter_error(
                 f.position,
                 "the matching rule '" + rule +
                     "' can only be evaluated by the server, not here (supported: caseIgnoreMatch, "
@@ -262,8 +262,8 @@ struct entry_filter_state {
 };
 }  // namespace detail
 
-boost::system::result<entry_filter, config::ldap_filter_error> entry_filter::compile(std::string_view text) {
-    auto parsed = config::parse_ldap_filter(text);
+boost::system::result<entry_filter, ldap::filter_error> entry_filter::compile(std::string_view text) {
+    auto parsed = ldap::parse_filter(text);
     if (!parsed) return parsed.error();
     auto s = std::make_shared<detail::entry_filter_state>();
     s->text = std::string(text);

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "config/ldap_filter.hpp"
 #include "ldap/entry.hpp"
+#include "ldap/filter.hpp"
 
 namespace dirsync::sync {
 
@@ -33,11 +33,11 @@ struct entry_filter_state;
 /// An absent attribute makes an item false (and its negation true). Thread-safe: immutable once compiled.
 class entry_filter {
   public:
-    /// Parses `text` (config::parse_ldap_filter) and checks that it can be evaluated in memory: `:dn`
+    /// Parses `text` (ldap::parse_filter) and checks that it can be evaluated in memory: `:dn`
     /// extensible matches and other matching rules (such as 1.2.840.113556.1.4.1941,
     /// LDAP_MATCHING_RULE_IN_CHAIN, which only the server can answer) are refused with the position of their
     /// "(".
-    static boost::system::result<entry_filter, config::ldap_filter_error> compile(std::string_view text);
+    static boost::system::result<entry_filter, ldap::filter_error> compile(std::string_view text);
 
     /// Whether `e` matches.
     bool matches(const ldap::entry& e) const;

@@ -6,8 +6,9 @@
 #include <stdexcept>
 
 #include "common/casefold.hpp"
+#include "ldap/attribute_description.hpp"
+#include "ldap/distinguished_name.hpp"
 #include "ldap/guid.hpp"
-#include "sync/distinguished_name.hpp"
 
 namespace dirsync::sync {
 
@@ -50,28 +51,6 @@ std::string filter_names() {
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_space(char c) { return c == ' ' || c == '\t'; }
-
-// An RFC 4512 attribute description: (descr / numericoid) *(";" option).
-bool is_attribute_description(std::string_view text) {
-    if (text.empty()) return false;
-    std::size_t i = 0;
-    if (is_alpha(text[0])) {
-        while (i < text.size() && (is_alpha(text[i]) || is_digit(text[i]) || text[i] == '-')) ++i;
-    } else {
-        std::size_t start = i;
-        while (i < text.size() && (is_digit(text[i]) || text[i] == '.')) ++i;
-        auto oid = text.substr(start, i - start);
-        if (oid.empty() || oid.front() == '.' || oid.back() == '.' ||
-            oid.find("..") != std::string_view::npos || oid.find('.') == std::string_view::npos)
-            return false;
-    }
-    while (i < text.size() && text[i] == ';') {
-        std::size_t start = ++i;
-        while (i < text.size() && (is_alpha(text[i]) || is_digit(text[i]) || text[i] == '-')) ++i;
-        if (i == start) return false;
-    }
-    return i == text.size();
-}
 
 std::string ascii_trim(std::string_view s) {
     auto space = [](char c) {
@@ -218,7 +197,7 @@ struct expression_body {
                             v = std::regex_replace(v, step.pattern, step.argument);
                     break;
                 case step_kind::rdn:
-                    for (auto& v : values) v = first_rdn_value(v).value_or(std::string());
+                    for (auto& v : values) v = ldap::first_rdn_value(v).value_or(std::string());
                     break;
                 case step_kind::guid:
                     for (auto& v : values) v = ldap::format_guid(v).value_or(std::string());
@@ -403,7 +382,7 @@ class parser {
             return fail(pos_,
                         std::string("expected an attribute name after '{' but found '") + text_[pos_] + "'");
         }
-        if (!is_attribute_description(name))
+        if (!ldap::is_attribute_description(name))
             return fail(name_at, "'" + std::string(name) +
                                      "' is not an attribute name (letters, digits and '-', starting with a "
                                      "letter, or a numeric OID)");

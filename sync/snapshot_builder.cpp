@@ -4,7 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "sync/distinguished_name.hpp"
+#include "ldap/distinguished_name.hpp"
 
 namespace dirsync::sync {
 
@@ -31,7 +31,7 @@ void snapshot_builder::add_user(const ldap::entry& e) {
         if (mapped.error().anchor) out_.skipped_anchors.push_back(*mapped.error().anchor);
         return;
     }
-    user_dns_.push_back(normalize_dn(mapped->dn));
+    user_dns_.push_back(ldap::normalize_dn(mapped->dn));
     out_.users.push_back(std::move(*mapped));
 }
 
@@ -82,7 +82,7 @@ snapshot snapshot_builder::finish() {
     std::unordered_map<std::string, std::size_t> group_by_dn;
     std::vector<std::string> group_dns;
     for (std::size_t i = 0; i < groups_.size(); ++i) {
-        group_dns.push_back(normalize_dn(groups_[i].group.dn));
+        group_dns.push_back(ldap::normalize_dn(groups_[i].group.dn));
         group_by_dn.emplace(group_dns.back(), i);
     }
 

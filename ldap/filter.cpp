@@ -1,23 +1,16 @@
-#include "config/ldap_filter.hpp"
+#include "ldap/filter.hpp"
 
 #include <boost/throw_exception.hpp>
 #include <stdexcept>
 
-namespace dirsync::config {
+#include "common/ascii.hpp"
+#include "ldap/attribute_description.hpp"
+
+namespace dirsync::ldap {
 
 namespace {
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_keychar(char c) { return is_alpha(c) || is_digit(c) || c == '-'; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 std::string shown(char c) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "a control character";
@@ -28,7 +21,7 @@ class parser {
   public:
     explicit parser(std::string_view text) : text_(text) {}
 
-    boost::system::result<ldap_filter, ldap_filter_error> parse_all() {
+    boost::system::result<filter, filter_error> parse_all() {
         skip_spaces();
         if (at_end()) return fail(pos_, "the filter is empty");
         if (peek() != '(') return fail(pos_, "a filter must be in parentheses, e.g. (objectClass=person)");
@@ -40,30 +33,29 @@ class parser {
     }
 
   private:
-    using result = boost::system::result<ldap_filter, ldap_filter_error>;
+    using result = boost::system::result<filter, filter_error>;
 
     bool at_end() const { return pos_ >= text_.size(); }
     char peek() const { return text_[pos_]; }
     void skip_spaces() {
         while (!at_end() && is_space(peek())) ++pos_;
     }
-    static ldap_filter_error fail(std::size_t at, std::string message) {
-        return ldap_filter_error(at, std::move(message));
+    static filter_error fail(std::size_t at, std::string message) {
+        return filter_error(at, std::move(message));
     }
 
     // filter = "(" filtercomp ")"; the caller saw the "(".
     result parse_filter(std::size_t depth) {
         std::size_t open = pos_;
-        if (depth >= max_ldap_filter_depth)
-            return fail(open,
-                        "the filter nests deeper than " + std::to_string(max_ldap_filter_depth) + " levels");
+        if (depth >= max_filter_depth)
+            return fail(open, "the filter nests deeper than " + std::to_string(max_filter_depth) + " levels");
         ++pos_;  // "("
         if (at_end()) return fail(pos_, "the filter ends after '('");
-        ldap_filter out;
+        filter out;
         out.position = open;
         char c = peek();
         if (c == '&' || c == '|') {
-            out.type = c == '&' ? ldap_filter::kind::and_ : ldap_filter::kind::or_;
+            out.type = c == '&' ? filter::kind::and_ : filter::kind::or_;
             ++pos_;
             skip_spaces();
             while (!at_end() && peek() == '(') {
@@ -75,7 +67,7 @@ class parser {
             if (out.children.empty())
                 return fail(pos_, std::string("expected at least one (filter) after '") + c + "'");
         } else if (c == '!') {
-            out.type = ldap_filter::kind::not_;
+            out.type = filter::kind::not_;
             ++pos_;
             skip_spaces();
             if (at_end() || peek() != '(') return fail(pos_, "expected one (filter) after '!'");
@@ -92,42 +84,18 @@ class parser {
         return out;
     }
 
-    // descr / numericoid, then options (";" 1*keychar) when `options` is set. Returns the text or empty.
-    boost::system::result<std::string, ldap_filter_error> parse_description(bool options,
-                                                                            std::string_view what) {
-        std::size_t start = pos_;
-        if (!at_end() && is_alpha(peek())) {
-            while (!at_end() && is_keychar(peek())) ++pos_;
-        } else if (!at_end() && is_digit(peek())) {
-            // numericoid = number 1*("." number); number = DIGIT / LDIGIT 1*DIGIT
-            bool dotted = false;
-            for (;;) {
-                std::size_t number = pos_;
-                while (!at_end() && is_digit(peek())) ++pos_;
-                if (pos_ == number) return fail(pos_, "expected a digit in the numeric OID");
-                if (pos_ - number > 1 && text_[number] == '0')
-                    return fail(number, "a number in a numeric OID has no leading zero");
-                if (at_end() || peek() != '.') break;
-                ++pos_;
-                dotted = true;
-            }
-            if (!dotted) return fail(start, "a numeric OID needs at least two numbers separated by '.'");
-        } else {
-            return std::string();
-        }
-        if (options) {
-            while (!at_end() && peek() == ';') {
-                std::size_t option = ++pos_;
-                while (!at_end() && is_keychar(peek())) ++pos_;
-                if (pos_ == option)
-                    return fail(pos_, "expected an option after ';' in the " + std::string(what));
-            }
-        }
-        return std::string(text_.substr(start, pos_ - start));
+    // descr / numericoid, then options when `options` is set (ldap::scan_attribute_description). Returns the
+    // text, or empty when there is none at the current position.
+    boost::system::result<std::string, filter_error> parse_description(bool options, std::string_view what) {
+        const std::size_t start = pos_;
+        auto length = ldap::scan_attribute_description(text_.substr(start), options, what);
+        if (!length) return fail(start + length.error().position, length.error().message);
+        pos_ += *length;
+        return std::string(text_.substr(start, *length));
     }
 
     // item = simple / present / substring / extensible; fills `out` except the position.
-    boost::system::result<void, ldap_filter_error> parse_item(ldap_filter& out) {
+    boost::system::result<void, filter_error> parse_item(filter& out) {
         std::size_t start = pos_;
         auto attribute = parse_description(true, "attribute description");
         if (!attribute) return attribute.error();
@@ -145,9 +113,9 @@ class parser {
             return parse_equality_or_substring(out);
         }
         if ((c == '>' || c == '<' || c == '~') && pos_ + 1 < text_.size() && text_[pos_ + 1] == '=') {
-            out.type = c == '>'   ? ldap_filter::kind::greater_or_equal
-                       : c == '<' ? ldap_filter::kind::less_or_equal
-                                  : ldap_filter::kind::approx;
+            out.type = c == '>'   ? filter::kind::greater_or_equal
+                       : c == '<' ? filter::kind::less_or_equal
+                                  : filter::kind::approx;
             pos_ += 2;
             auto value = parse_value(false);
             if (!value) return value.error();
@@ -158,8 +126,8 @@ class parser {
                               "' but found " + shown(c));
     }
 
-    boost::system::result<void, ldap_filter_error> parse_extensible(ldap_filter& out) {
-        out.type = ldap_filter::kind::extensible;
+    boost::system::result<void, filter_error> parse_extensible(filter& out) {
+        out.type = filter::kind::extensible;
         // [":dn"] [":" rule] ":="
         if (text_.substr(pos_, 3) == ":dn" || text_.substr(pos_, 3) == ":DN") {
             if (pos_ + 3 < text_.size() && (text_[pos_ + 3] == ':')) {
@@ -186,7 +154,7 @@ class parser {
         return {};
     }
 
-    boost::system::result<void, ldap_filter_error> parse_equality_or_substring(ldap_filter& out) {
+    boost::system::result<void, filter_error> parse_equality_or_substring(filter& out) {
         // Split at unescaped '*': one part = equality, "*" alone = presence, more = substring.
         std::vector<std::string> parts;
         for (;;) {
@@ -197,15 +165,15 @@ class parser {
             ++pos_;
         }
         if (parts.size() == 1) {
-            out.type = ldap_filter::kind::equality;
+            out.type = filter::kind::equality;
             out.value = std::move(parts.front());
             return {};
         }
         if (parts.size() == 2 && parts[0].empty() && parts[1].empty()) {
-            out.type = ldap_filter::kind::present;
+            out.type = filter::kind::present;
             return {};
         }
-        out.type = ldap_filter::kind::substring;
+        out.type = filter::kind::substring;
         if (!parts.front().empty()) out.initial = std::move(parts.front());
         if (!parts.back().empty()) out.final_part = std::move(parts.back());
         for (std::size_t i = 1; i + 1 < parts.size(); ++i) {
@@ -216,7 +184,7 @@ class parser {
     }
 
     // A run of value characters up to ')' (or '*' when `stop_at_star`), with \XX decoded.
-    boost::system::result<std::string, ldap_filter_error> parse_value(bool stop_at_star) {
+    boost::system::result<std::string, filter_error> parse_value(bool stop_at_star) {
         std::string out;
         while (!at_end()) {
             char c = peek();
@@ -228,8 +196,8 @@ class parser {
             if (c == '(') return fail(pos_, "'(' must be written \\28 in a value");
             if (c == '\0') return fail(pos_, "a NUL byte must be written \\00 in a value");
             if (c == '\\') {
-                int high = pos_ + 1 < text_.size() ? hex_value(text_[pos_ + 1]) : -1;
-                int low = pos_ + 2 < text_.size() ? hex_value(text_[pos_ + 2]) : -1;
+                int high = pos_ + 1 < text_.size() ? common::hex_digit_value(text_[pos_ + 1]) : -1;
+                int low = pos_ + 2 < text_.size() ? common::hex_digit_value(text_[pos_ + 2]) : -1;
                 if (high < 0 || low < 0)
                     return fail(pos_,
                                 "'\\' must be followed by two hex digits (write '*' as \\2a, '(' as "
@@ -251,12 +219,12 @@ class parser {
 
 }  // namespace
 
-void throw_exception_from_error(const ldap_filter_error& error, const boost::source_location& location) {
+void throw_exception_from_error(const filter_error& error, const boost::source_location& location) {
     boost::throw_with_location(std::invalid_argument(error.message), location);
 }
 
-boost::system::result<ldap_filter, ldap_filter_error> parse_ldap_filter(std::string_view text) {
+boost::system::result<filter, filter_error> parse_filter(std::string_view text) {
     return parser(text).parse_all();
 }
 
-}  // namespace dirsync::config
+}  // namespace dirsync::ldap

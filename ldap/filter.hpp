@@ -8,11 +8,11 @@
 #include <string_view>
 #include <vector>
 
-namespace dirsync::config {
+namespace dirsync::ldap {
 
 /// An LDAP search filter (RFC 4515) parsed into a tree: what the configuration checks `users.filter`,
 /// `when:` and `disabled_when:` with, and what sync/ldap_filter_match evaluates against an entry in memory.
-struct ldap_filter {
+struct filter {
     enum class kind {
         and_,              ///< (&(a)(b)...): `children`, at least one
         or_,               ///< (|(a)(b)...): `children`, at least one
@@ -42,31 +42,31 @@ struct ldap_filter {
     std::string matching_rule;
     bool dn_attributes = false;
     /// and/or/not operands, in order.
-    std::vector<ldap_filter> children;
+    std::vector<filter> children;
 };
 
 /// Why a filter was rejected: a byte offset into the text and a sentence about it (no "at position" inside:
 /// the caller turns the offset into a file position).
-struct ldap_filter_error {
+struct filter_error {
     std::size_t position = 0;
     std::string message;
 
-    ldap_filter_error() = default;
-    ldap_filter_error(std::size_t pos, std::string msg) : position(pos), message(std::move(msg)) {}
+    filter_error() = default;
+    filter_error(std::size_t pos, std::string msg) : position(pos), message(std::move(msg)) {}
 };
 
-/// Lets `boost::system::result<T, ldap_filter_error>::value()` throw std::invalid_argument.
-[[noreturn]] void throw_exception_from_error(const ldap_filter_error& error,
+/// Lets `boost::system::result<T, filter_error>::value()` throw std::invalid_argument.
+[[noreturn]] void throw_exception_from_error(const filter_error& error,
                                              const boost::source_location& location);
 
 /// Deepest nesting of and/or/not accepted.
-inline constexpr std::size_t max_ldap_filter_depth = 64;
+inline constexpr std::size_t max_filter_depth = 64;
 
 /// Parses RFC 4515 filter text. Accepted as OpenLDAP's libldap accepts it: whitespace before and after the
 /// whole filter and between the operands of & and |. Rejected: a filter not in parentheses, empty & or |
 /// lists (RFC 4526 absolute true/false), bad attribute descriptions, unescaped `(`, `)` or `\` in a value,
 /// `\` not followed by two hex digits (the LDAPv2 `\*` form included), trailing text, nesting deeper than
-/// max_ldap_filter_depth. The error's position is the byte offset of the problem.
-boost::system::result<ldap_filter, ldap_filter_error> parse_ldap_filter(std::string_view text);
+/// max_filter_depth. The error's position is the byte offset of the problem.
+boost::system::result<filter, filter_error> parse_filter(std::string_view text);
 
-}  // namespace dirsync::config
+}  // namespace dirsync::ldap

@@ -1,10 +1,10 @@
-#include "sync/distinguished_name.hpp"
+#include "ldap/distinguished_name.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace dirsync::sync {
+namespace dirsync::ldap {
 namespace {
 
 struct dn_case {
@@ -51,5 +51,46 @@ TEST(DistinguishedName, FirstRdnValue) {
     EXPECT_FALSE(first_rdn_value("").has_value());
 }
 
+TEST(DistinguishedName, ParseGivesRdnsOfDecodedAvas) {
+    auto rdns = parse_dn(" UID=jdoe + CN=J\\2c D ,dc=example");
+    ASSERT_TRUE(rdns) << rdns.error().message;
+    ASSERT_EQ(rdns->size(), 2u);
+    ASSERT_EQ((*rdns)[0].size(), 2u);
+    EXPECT_EQ((*rdns)[0][0].type, "uid");
+    EXPECT_EQ((*rdns)[0][0].value, "jdoe");
+    EXPECT_EQ((*rdns)[0][1].type, "cn");
+    EXPECT_EQ((*rdns)[0][1].value, "J, D");
+    EXPECT_EQ((*rdns)[1][0].value, "example");
+    EXPECT_TRUE(parse_dn("   ")->empty());
+}
+
+TEST(DistinguishedName, RefusalsSayWhereAndWhy) {
+    struct row {
+        const char* dn;
+        std::size_t position;
+        const char* message;
+    };
+    for (const row& r :
+         {row{"cn=a,dc", 5, "expected type=value in 'dc'"}, row{"c n=a", 0, "'c n' is not an attribute type"},
+          row{"cn;x=a", 0, "'cn;x' is not an attribute type"}, row{"cn=a\\", 4, "the DN ends with '\\'"},
+          row{"cn=a\\4z", 4, "'\\' must be followed by a special character or two hex digits"},
+          row{"cn=a,", 4, "the DN ends with a separator"}}) {
+        auto parsed = parse_dn(r.dn);
+        ASSERT_FALSE(parsed) << r.dn;
+        EXPECT_EQ(parsed.error().position, r.position) << r.dn;
+        EXPECT_EQ(parsed.error().message, r.message) << r.dn;
+    }
+}
+
+TEST(DistinguishedName, ConfiguredValuesMustEscapeWhatServersMayNot) {
+    for (auto dn : {"ou=people=x,dc=y", "cn=\"q\",dc=y", "cn=<a>,dc=y"}) {
+        EXPECT_TRUE(parse_dn(dn, dn_strictness::lenient)) << dn;
+        auto strict = parse_dn(dn, dn_strictness::configured);
+        ASSERT_FALSE(strict) << dn;
+        EXPECT_NE(strict.error().message.find("must be escaped"), std::string::npos) << dn;
+    }
+    EXPECT_TRUE(parse_dn("ou=people\\=x,dc=y", dn_strictness::configured));
+}
+
 }  // namespace
-}  // namespace dirsync::sync
+}  // namespace dirsync::ldap

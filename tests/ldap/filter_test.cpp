@@ -1,16 +1,16 @@
-#include "config/ldap_filter.hpp"
+#include "ldap/filter.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace dirsync::config {
+namespace dirsync::ldap {
 namespace {
 
 // A compact rendering of a parsed filter, to compare whole trees in one string:
 // & | ! with children in parentheses; items as attr op value with decoded bytes shown as <xx> when not
 // printable; substrings as attr=ini*any*fin; extensible as attr:dn:rule:=value.
-std::string render(const ldap_filter& f) {
+std::string render(const filter& f) {
     auto show = [](const std::string& v) {
         static constexpr char hex[] = "0123456789abcdef";
         std::string out;
@@ -26,7 +26,7 @@ std::string render(const ldap_filter& f) {
         }
         return out;
     };
-    using k = ldap_filter::kind;
+    using k = filter::kind;
     std::string out = "(";
     switch (f.type) {
         case k::and_:
@@ -71,7 +71,7 @@ struct good_case {
 class GoodFilter : public ::testing::TestWithParam<good_case> {};
 
 TEST_P(GoodFilter, ParsesToTheExpectedTree) {
-    auto parsed = parse_ldap_filter(GetParam().text);
+    auto parsed = parse_filter(GetParam().text);
     ASSERT_TRUE(parsed.has_value()) << GetParam().text << ": " << parsed.error().message << " at "
                                     << parsed.error().position;
     EXPECT_EQ(render(*parsed), GetParam().rendered) << GetParam().text;
@@ -117,7 +117,7 @@ struct bad_case {
 class BadFilter : public ::testing::TestWithParam<bad_case> {};
 
 TEST_P(BadFilter, IsRejectedAtThePosition) {
-    auto parsed = parse_ldap_filter(GetParam().text);
+    auto parsed = parse_filter(GetParam().text);
     ASSERT_FALSE(parsed.has_value()) << GetParam().text << " parsed as " << render(*parsed);
     EXPECT_EQ(parsed.error().position, GetParam().position)
         << GetParam().text << ": " << parsed.error().message;
@@ -152,13 +152,13 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(LdapFilter, NulMustBeEscaped) {
     using namespace std::string_literals;
-    auto parsed = parse_ldap_filter(
+    auto parsed = parse_filter(
         "(cn=a\0\x01"
         "b)"s);
     ASSERT_FALSE(parsed.has_value());
     EXPECT_EQ(parsed.error().position, 5u);
     EXPECT_NE(parsed.error().message.find("NUL"), std::string::npos) << parsed.error().message;
-    auto control = parse_ldap_filter(
+    auto control = parse_filter(
         "(cn=a\x01"
         "b)"s);
     ASSERT_TRUE(control.has_value());
@@ -170,22 +170,22 @@ TEST(LdapFilter, NulMustBeEscaped) {
 // Built by hand: a filter nested deeper than the limit is refused, not a stack overflow.
 TEST(LdapFilter, DepthIsLimited) {
     std::string deep;
-    for (std::size_t i = 0; i < max_ldap_filter_depth + 1; ++i) deep += "(!";
+    for (std::size_t i = 0; i < max_filter_depth + 1; ++i) deep += "(!";
     deep += "(a=1)";
-    for (std::size_t i = 0; i < max_ldap_filter_depth + 1; ++i) deep += ")";
-    auto parsed = parse_ldap_filter(deep);
+    for (std::size_t i = 0; i < max_filter_depth + 1; ++i) deep += ")";
+    auto parsed = parse_filter(deep);
     ASSERT_FALSE(parsed.has_value());
     EXPECT_NE(parsed.error().message.find("nests deeper"), std::string::npos);
 
     std::string fine;
-    for (std::size_t i = 0; i + 1 < max_ldap_filter_depth; ++i) fine += "(!";
+    for (std::size_t i = 0; i + 1 < max_filter_depth; ++i) fine += "(!";
     fine += "(a=1)";
-    for (std::size_t i = 0; i + 1 < max_ldap_filter_depth; ++i) fine += ")";
-    EXPECT_TRUE(parse_ldap_filter(fine).has_value());
+    for (std::size_t i = 0; i + 1 < max_filter_depth; ++i) fine += ")";
+    EXPECT_TRUE(parse_filter(fine).has_value());
 }
 
 TEST(LdapFilter, PositionsOfComponentsPointAtTheirParenthesis) {
-    auto parsed = parse_ldap_filter("(&(a=1) (!(b=2)))");
+    auto parsed = parse_filter("(&(a=1) (!(b=2)))");
     ASSERT_TRUE(parsed.has_value());
     EXPECT_EQ(parsed->position, 0u);
     ASSERT_EQ(parsed->children.size(), 2u);
@@ -195,4 +195,4 @@ TEST(LdapFilter, PositionsOfComponentsPointAtTheirParenthesis) {
 }
 
 }  // namespace
-}  // namespace dirsync::config
+}  // namespace dirsync::ldap
