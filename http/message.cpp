@@ -10,4 +10,12 @@ std::optional<std::string_view> request::header(std::string_view name) const {
     return std::nullopt;
 }
 
+response plain_error(unsigned status, std::string_view detail) {
+    response res;
+    res.status = status;
+    res.content_type = "text/plain; charset=utf-8";
+    res.body = std::string(detail) + "\n";
+    return res;
+}
+
 }  // namespace dirsync::http

@@ -40,6 +40,14 @@ struct response {
     std::string tenant;
 };
 
+/// Builds the response for a failure the server or the router answers itself (a malformed request, a body
+/// over the limit, a handler that threw, no such route): `status` and a `detail` safe to show a client. Lets
+/// the application give those answers the error shape its clients parse. Must not throw.
+using error_formatter = std::function<response(unsigned status, std::string_view detail)>;
+
+/// A `text/plain` body holding `detail` and a newline: the answer when no error_formatter is given.
+response plain_error(unsigned status, std::string_view detail);
+
 /// Application entry point called once per request on an I/O thread. Must not throw for input-dependent
 /// failures (answer 4xx instead); an exception is turned into a generic 500 by the server and logged.
 using handler = std::function<response(request&)>;

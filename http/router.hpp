@@ -11,7 +11,6 @@
 #include "http/bearer_authenticator.hpp"
 #include "http/message.hpp"
 #include "http/principal.hpp"
-#include "http/server_settings.hpp"
 
 namespace dirsync::http {
 

@@ -305,14 +305,6 @@ class server::impl {
     std::size_t rejected_ = 0;  ///< connections refused in the current burst
 };
 
-response plain_error(unsigned status, std::string_view detail) {
-    response res;
-    res.status = status;
-    res.content_type = "text/plain; charset=utf-8";
-    res.body = std::string(detail) + "\n";
-    return res;
-}
-
 server::server(server_settings settings, handler on_request)
     : impl_(std::make_unique<impl>(std::move(settings), std::move(on_request))) {}
 

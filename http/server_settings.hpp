@@ -12,14 +12,6 @@
 
 namespace dirsync::http {
 
-/// Builds the response the server sends for a failure it answers itself (a malformed request, a body over
-/// the limit, a handler that threw, too many connections): `status` and a `detail` safe to show a client.
-/// Lets the application give those answers the error shape its clients parse. Must not throw.
-using error_formatter = std::function<response(unsigned status, std::string_view detail)>;
-
-/// A `text/plain` body holding `detail` and a newline: the answer when no error_formatter is given.
-response plain_error(unsigned status, std::string_view detail);
-
 /// Limits that protect the server from slow, large or numerous clients.
 struct server_limits {
     std::size_t max_body_bytes = 1024 * 1024;          ///< larger bodies get 413

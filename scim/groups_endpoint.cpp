@@ -5,6 +5,7 @@
 #include "http/query_string.hpp"
 #include "resource/schema.hpp"
 #include "scim/attribute_projection.hpp"
+#include "scim/conditional_write.hpp"
 #include "scim/directory_error.hpp"
 #include "scim/etag.hpp"
 #include "scim/group_collection.hpp"
@@ -55,19 +56,8 @@ http::response modify(
     std::optional<error> failure;
     auto updated = dir.modify_group(
         ctx.who, ctx.tenant, id,
-        [&](const directory::group& current) -> directory::result<directory::group_change> {
-            if (*cond && !(*cond)->matches(current.version)) {
-                failure = stale_version(current.version);
-                return directory::error(directory::error_code::precondition_failed, "");
-            }
-            auto next = change(current);
-            if (!next) {
-                failure = next.error();
-                return directory::error(directory::error_code::invalid_value, "");
-            }
-            return std::move(*next);
-        },
-        std::nullopt, representation&& is_returned(shape, "members"));
+        [&](const directory::group& current) { return checked_change(*cond, current, failure, change); },
+        std::nullopt, representation && is_returned(shape, "members"));
     if (failure) return to_response(*failure);
     if (!updated) return to_response(from_directory(updated.error()));
     if (!representation) {
@@ -217,14 +207,9 @@ http::response groups_endpoint::patch(const group_request_context& ctx, std::str
 http::response groups_endpoint::remove(const group_request_context& ctx, std::string_view id) const {
     auto cond = if_match_condition(ctx.req);
     if (!cond) return to_response(cond.error());
-    std::optional<std::int64_t> expected;
-    if (*cond) {
-        auto current = dir_.get_group(ctx.tenant, id, false);
-        if (!current) return to_response(from_directory(current.error()));
-        if (!(*cond)->matches(current->version)) return to_response(stale_version(current->version));
-        expected = current->version;  // the delete fails if it changed since
-    }
-    auto r = dir_.delete_group(ctx.who, ctx.tenant, id, expected);
+    auto expected = expected_version(*cond, [&] { return dir_.get_group(ctx.tenant, id, false); });
+    if (!expected) return to_response(expected.error());
+    auto r = dir_.delete_group(ctx.who, ctx.tenant, id, *expected);
     if (!r) return to_response(from_directory(r.error()));
     http::response res;
     res.status = 204;

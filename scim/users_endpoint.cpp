@@ -5,6 +5,7 @@
 #include "common/password_hash.hpp"
 #include "http/query_string.hpp"
 #include "scim/attribute_projection.hpp"
+#include "scim/conditional_write.hpp"
 #include "scim/directory_error.hpp"
 #include "scim/etag.hpp"
 #include "scim/json_body.hpp"
@@ -59,25 +60,20 @@ http::response modify(
     auto cond = if_match_condition(ctx.req);
     if (!cond) return to_response(cond.error());
     std::optional<error> failure;
-    auto updated =
-        dir.modify_user(ctx.who, ctx.tenant, id,
-                        [&](const directory::user& current) -> directory::result<directory::user_write> {
-                            if (*cond && !(*cond)->matches(current.version)) {
-                                failure = stale_version(current.version);
-                                return directory::error(directory::error_code::precondition_failed, "");
-                            }
-                            auto next = change(current);
-                            if (!next) {
-                                failure = next.error();
-                                return directory::error(directory::error_code::invalid_value, "");
-                            }
-                            directory::user_write w;
-                            w.resource = std::move(*next);
-                            w.source = current.source;
-                            w.source_anchor = current.source_anchor;
-                            w.password_hash = password;
-                            return w;
-                        });
+    auto updated = dir.modify_user(ctx.who, ctx.tenant, id, [&](const directory::user& current) {
+        return checked_change(
+            *cond, current, failure,
+            [&](const directory::user& cur) -> boost::system::result<directory::user_write, error> {
+                auto next = change(cur);
+                if (!next) return next.error();
+                directory::user_write w;
+                w.resource = std::move(*next);
+                w.source = cur.source;
+                w.source_anchor = cur.source_anchor;
+                w.password_hash = password;
+                return w;
+            });
+    });
     if (failure) return to_response(*failure);
     if (!updated) return to_response(from_directory(updated.error()));
     if (auto prefer = ctx.req.header("Prefer");
@@ -212,14 +208,9 @@ http::response users_endpoint::patch(const user_request_context& ctx, std::strin
 http::response users_endpoint::remove(const user_request_context& ctx, std::string_view id) const {
     auto cond = if_match_condition(ctx.req);
     if (!cond) return to_response(cond.error());
-    std::optional<std::int64_t> expected;
-    if (*cond) {
-        auto current = dir_.get_user(ctx.tenant, id);
-        if (!current) return to_response(from_directory(current.error()));
-        if (!(*cond)->matches(current->version)) return to_response(stale_version(current->version));
-        expected = current->version;  // the delete fails if it changed since
-    }
-    auto r = dir_.delete_user(ctx.who, ctx.tenant, id, expected);
+    auto expected = expected_version(*cond, [&] { return dir_.get_user(ctx.tenant, id); });
+    if (!expected) return to_response(expected.error());
+    auto r = dir_.delete_user(ctx.who, ctx.tenant, id, *expected);
     if (!r) return to_response(from_directory(r.error()));
     http::response res;
     res.status = 204;

@@ -1,10 +1,11 @@
-// libFuzzer target: scim::canonicalize_user on arbitrary JSON.
+// libFuzzer target: resource::canonicalize (what every pushed and synced User goes through) on arbitrary
+// JSON.
 //
 // The input is parsed as JSON (other inputs are ignored) and canonicalized as sent; an object is also tried
 // with `schemas` set to the core and enterprise URNs, so the fuzzer gets past the schemas check quickly.
 // Both under the built-in schemas and under one with an admin-declared extension of every attribute type.
 // Invariants (a violation aborts, which libFuzzer records as a crash):
-//  - canonicalize_user never throws and never crashes;
+//  - canonicalize never throws and never crashes;
 //  - its result is canonical: canonicalizing it again succeeds and changes nothing;
 //  - the result holds no id, meta, groups or password and lists the core User URN first.
 
@@ -14,8 +15,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "resource/canonical.hpp"
 #include "resource/schema.hpp"
-#include "scim/user_resource.hpp"
 #include "tests/fuzz/invariant.hpp"
 #include "tests/fuzz/sample_resources.hpp"
 
@@ -25,7 +26,7 @@ using namespace dirsync;
 using nlohmann::json;
 
 void check_canonicalize(const json& input, const resource::resource_schema& schema) {
-    auto canonical = scim::canonicalize_user(input, schema);
+    auto canonical = resource::canonicalize(input, schema);
     if (!canonical) return;
 
     const json& out = *canonical;
@@ -42,14 +43,14 @@ void check_canonicalize(const json& input, const resource::resource_schema& sche
             "canonical form lists the core URN first",
             "input:  " + dirsync::fuzz::describe(input) + "\nresult: " + dirsync::fuzz::describe(out));
 
-    auto again = scim::canonicalize_user(out, schema);
+    auto again = resource::canonicalize(out, schema);
     if (!again)
         dirsync::fuzz::invariant_failed("canonical form is accepted again",
                                         "input:  " + dirsync::fuzz::describe(input) +
                                             "\nresult: " + dirsync::fuzz::describe(out) +
-                                            "\nerror:  " + again.error().detail);
+                                            "\nerror:  " + again.error().message);
     if (*again != out)
-        dirsync::fuzz::invariant_failed("canonicalize_user is idempotent",
+        dirsync::fuzz::invariant_failed("canonicalize is idempotent",
                                         "input:  " + dirsync::fuzz::describe(input) +
                                             "\nonce:   " + dirsync::fuzz::describe(out) +
                                             "\ntwice:  " + dirsync::fuzz::describe(*again));

@@ -7,7 +7,7 @@
 //  - apply_patch never throws and never crashes, whatever it answers;
 //  - a successful patch leaves id, meta and (for the User) the readOnly groups as they were, and adds no
 //    other spelling of them (RFC 7644 §3.5.2: readOnly attributes are ignored or refused, never written);
-//  - canonicalize_user never throws or crashes on a patched User.
+//  - resource::canonicalize never throws or crashes on a patched User.
 
 #include <cstddef>
 #include <cstdint>
@@ -17,8 +17,8 @@
 #include <string_view>
 
 #include "common/casefold.hpp"
+#include "resource/canonical.hpp"
 #include "scim/patch.hpp"
-#include "scim/user_resource.hpp"
 #include "tests/fuzz/invariant.hpp"
 #include "tests/fuzz/sample_resources.hpp"
 
@@ -53,7 +53,7 @@ void check_patch(const json& body) {
          {&resource::user_resource_schema(), &dirsync::fuzz::acme_user_schema()}) {
         if (auto patched = scim::apply_patch(user, body, *schema)) {
             check_read_only_kept(user, *patched, body, {"id", "meta", "groups"});
-            (void)scim::canonicalize_user(*patched, *schema);
+            (void)resource::canonicalize(*patched, *schema);
         }
     }
 
