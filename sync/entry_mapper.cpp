@@ -153,7 +153,7 @@ std::optional<std::string> finish_resource(json& resource, const resource_rules&
     return std::nullopt;
 }
 
-std::optional<std::string> read_anchor(const ldap::entry& e, const resource_rules& rules,
+std::optional<std::string> read_anchor(const source_record& e, const resource_rules& rules,
                                        std::string& reason) {
     const auto* values = e.find(rules.anchor);
     if (values == nullptr || values->empty() || values->front().empty()) {
@@ -190,7 +190,7 @@ anchor_form form_of(std::string_view anchor) {
 }
 
 // Builds the resource; a skipped_entry reason when a required part is missing.
-std::optional<std::string> build_resource(const ldap::entry& e, const resource_rules& rules, json& resource,
+std::optional<std::string> build_resource(const source_record& e, const resource_rules& rules, json& resource,
                                           std::vector<std::string>* notes) {
     resource = json::object();
     std::vector<bool> filled(rules.slots, false);
@@ -206,7 +206,7 @@ std::optional<std::string> build_resource(const ldap::entry& e, const resource_r
             if (auto v = convert(text, r.target.type, problem)) {
                 values.push_back(std::move(*v));
             } else if (notes != nullptr) {
-                notes->push_back(e.dn + ": the value for " + r.spelled + " " + problem + "; left out");
+                notes->push_back(e.name() + ": the value for " + r.spelled + " " + problem + "; left out");
             }
         }
         if (values.empty() && r.required) return r.spelled + " is empty and marked required";
@@ -415,16 +415,16 @@ bool source_mapper::has_group_roles() const noexcept {
 }
 
 boost::system::result<source_user, skipped_entry> source_mapper::map_user(
-    const ldap::entry& e, std::vector<std::string>* notes) const {
+    const source_record& e, std::vector<std::string>* notes) const {
     const auto& s = *state_;
     source_user out;
-    out.dn = e.dn;
+    out.dn = e.name();
     std::string reason;
     auto anchor = read_anchor(e, s.users, reason);
-    if (!anchor) return skipped_entry{e.dn, std::nullopt, std::move(reason)};
+    if (!anchor) return skipped_entry{e.name(), std::nullopt, std::move(reason)};
     out.anchor = std::move(*anchor);
     if (auto problem = build_resource(e, s.users, out.resource, notes))
-        return skipped_entry{e.dn, out.anchor, std::move(*problem)};
+        return skipped_entry{e.name(), out.anchor, std::move(*problem)};
     out.disabled = s.disabled_when && s.disabled_when->matches(e);
     std::vector<std::string> member_of;
     if (has_group_roles())
@@ -441,17 +441,17 @@ boost::system::result<source_user, skipped_entry> source_mapper::map_user(
 }
 
 boost::system::result<mapped_group, skipped_entry> source_mapper::map_group(
-    const ldap::entry& e, std::vector<std::string>* notes) const {
+    const source_record& e, std::vector<std::string>* notes) const {
     const auto& s = *state_;
-    if (!s.groups) return skipped_entry{e.dn, std::nullopt, "the source has no groups: section"};
+    if (!s.groups) return skipped_entry{e.name(), std::nullopt, "the source has no groups: section"};
     mapped_group out;
-    out.group.dn = e.dn;
+    out.group.dn = e.name();
     std::string reason;
     auto anchor = read_anchor(e, *s.groups, reason);
-    if (!anchor) return skipped_entry{e.dn, std::nullopt, std::move(reason)};
+    if (!anchor) return skipped_entry{e.name(), std::nullopt, std::move(reason)};
     out.group.anchor = std::move(*anchor);
     if (auto problem = build_resource(e, *s.groups, out.group.resource, notes))
-        return skipped_entry{e.dn, out.group.anchor, std::move(*problem)};
+        return skipped_entry{e.name(), out.group.anchor, std::move(*problem)};
     if (const auto* members = e.find(s.member_attribute)) {
         std::set<std::string> seen;
         for (const auto& dn : *members) {

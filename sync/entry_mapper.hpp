@@ -11,6 +11,7 @@
 #include "ldap/entry.hpp"
 #include "resource/schema.hpp"
 #include "sync/source_data.hpp"
+#include "sync/source_record.hpp"
 
 namespace dirsync::sync {
 
@@ -36,7 +37,8 @@ namespace detail {
 struct source_mapper_state;
 }
 
-/// A source's mapping rules, compiled once from its configuration, applied to every entry a run reads.
+/// A source's mapping rules, compiled once from its configuration, applied to every record a run reads (an
+/// LDAP entry, or any other sync::source_record).
 ///
 /// For a user entry: the anchor (by the configured anchor attribute: objectGUID's 16 bytes in canonical GUID
 /// form, entryUUID and ipaUniqueID checked and lowercased, nsUniqueId lowercased), the SCIM User resource
@@ -87,14 +89,22 @@ class source_mapper {
     /// Whether the source reads groups (a `groups:` section).
     bool has_groups() const noexcept;
 
-    /// Maps a user entry. Values left out for a reason (not UTF-8, not convertible) are described in
+    /// Maps a user record. Values left out for a reason (not UTF-8, not convertible) are described in
     /// `notes` ("dn: ...") when it is given.
     boost::system::result<source_user, skipped_entry> map_user(
-        const ldap::entry& e, std::vector<std::string>* notes = nullptr) const;
+        const source_record& e, std::vector<std::string>* notes = nullptr) const;
+    boost::system::result<source_user, skipped_entry> map_user(
+        const ldap::entry& e, std::vector<std::string>* notes = nullptr) const {
+        return map_user(ldap_entry_record(e), notes);
+    }
 
-    /// Maps a group entry; requires has_groups().
+    /// Maps a group record; requires has_groups().
     boost::system::result<mapped_group, skipped_entry> map_group(
-        const ldap::entry& e, std::vector<std::string>* notes = nullptr) const;
+        const source_record& e, std::vector<std::string>* notes = nullptr) const;
+    boost::system::result<mapped_group, skipped_entry> map_group(
+        const ldap::entry& e, std::vector<std::string>* notes = nullptr) const {
+        return map_group(ldap_entry_record(e), notes);
+    }
 
     /// The roles of the `when_member_of` rules whose group DN is in `group_dns` (normalize_dn() form, e.g.
     /// every group a user reaches through nesting), sorted and unique.

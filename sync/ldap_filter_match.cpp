@@ -88,7 +88,7 @@ struct filter_node {
     std::optional<std::string> final_part;
     std::vector<filter_node> children;
 
-    bool matches(const ldap::entry& e) const {
+    bool matches(const source_record& e) const {
         switch (kind) {
             case op::and_:
                 return std::all_of(children.begin(), children.end(),
@@ -273,7 +273,7 @@ boost::system::result<entry_filter, ldap::filter_error> entry_filter::compile(st
     return entry_filter(std::move(s));
 }
 
-bool entry_filter::matches(const ldap::entry& e) const { return state_->root.matches(e); }
+bool entry_filter::matches(const source_record& e) const { return state_->root.matches(e); }
 
 const std::vector<std::string>& entry_filter::attributes() const noexcept { return state_->attributes; }
 

@@ -8,6 +8,7 @@
 
 #include "ldap/entry.hpp"
 #include "ldap/filter.hpp"
+#include "sync/source_record.hpp"
 
 namespace dirsync::sync {
 
@@ -40,7 +41,8 @@ class entry_filter {
     static boost::system::result<entry_filter, ldap::filter_error> compile(std::string_view text);
 
     /// Whether `e` matches.
-    bool matches(const ldap::entry& e) const;
+    bool matches(const source_record& e) const;
+    bool matches(const ldap::entry& e) const { return matches(ldap_entry_record(e)); }
 
     /// The attribute descriptions the filter reads (lowercase, sorted, unique; objectclass only when
     /// tested other than for presence): the reader must request them.

@@ -151,11 +151,11 @@ struct expression_body {
     bool constant = true;
 
     // The values of one reference after its filters; sets `missing` when it is required and empty.
-    std::vector<std::string> resolve(const reference& r, const ldap::entry& e,
+    std::vector<std::string> resolve(const reference& r, const source_record& e,
                                      std::optional<std::string>& missing) const {
         std::vector<std::string> values;
         if (r.is_dn) {
-            values.push_back(e.dn);
+            values.push_back(e.name());
         } else if (const auto* found = e.find(r.key)) {
             values = *found;
         }
@@ -212,7 +212,7 @@ struct expression_body {
         return values;
     }
 
-    evaluation evaluate(const ldap::entry& e, cardinality c) const {
+    evaluation evaluate(const source_record& e, cardinality c) const {
         evaluation out;
         if (constant) {
             std::string value;
@@ -479,7 +479,7 @@ boost::system::result<expression, mapping_error> expression::compile(std::string
     return expression(std::move(*body));
 }
 
-evaluation expression::evaluate(const ldap::entry& e, cardinality c) const { return body_->evaluate(e, c); }
+evaluation expression::evaluate(const source_record& e, cardinality c) const { return body_->evaluate(e, c); }
 
 const std::vector<std::string>& expression::attributes() const noexcept { return body_->attributes; }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ldap/entry.hpp"
+#include "sync/source_record.hpp"
 
 namespace dirsync::sync {
 
@@ -77,8 +78,11 @@ class expression {
     /// regular expression, a bad attribute name, ...) carry the offset of the problem within `text`.
     static boost::system::result<expression, mapping_error> compile(std::string_view text);
 
-    /// Evaluates against `e`.
-    evaluation evaluate(const ldap::entry& e, cardinality c = cardinality::single) const;
+    /// Evaluates against `e` (`{dn}` is the record's name).
+    evaluation evaluate(const source_record& e, cardinality c = cardinality::single) const;
+    evaluation evaluate(const ldap::entry& e, cardinality c = cardinality::single) const {
+        return evaluate(ldap_entry_record(e), c);
+    }
 
     /// The attribute descriptions it references, lowercased, sorted, unique, without `dn`: the reader must
     /// request them.

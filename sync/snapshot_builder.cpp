@@ -22,7 +22,7 @@ void snapshot_builder::note(std::string text) {
     if (notes_.size() < max_notes) notes_.push_back(std::move(text));
 }
 
-void snapshot_builder::add_user(const ldap::entry& e) {
+void snapshot_builder::add_user(const source_record& e) {
     std::vector<std::string> notes;
     auto mapped = mapper_.map_user(e, &notes);
     for (auto& n : notes) note(std::move(n));
@@ -35,7 +35,7 @@ void snapshot_builder::add_user(const ldap::entry& e) {
     out_.users.push_back(std::move(*mapped));
 }
 
-void snapshot_builder::add_group(const ldap::entry& e) {
+void snapshot_builder::add_group(const source_record& e) {
     std::vector<std::string> notes;
     auto mapped = mapper_.map_group(e, &notes);
     for (auto& n : notes) note(std::move(n));

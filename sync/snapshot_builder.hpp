@@ -6,6 +6,7 @@
 #include "ldap/entry.hpp"
 #include "sync/entry_mapper.hpp"
 #include "sync/source_data.hpp"
+#include "sync/source_record.hpp"
 
 namespace dirsync::sync {
 
@@ -25,11 +26,13 @@ class snapshot_builder {
     /// `mapper` must outlive the builder. `nested` is the source's groups.nested.
     snapshot_builder(const source_mapper& mapper, bool flatten_nested_groups);
 
-    /// Maps a user entry into the snapshot, or records why it was skipped.
-    void add_user(const ldap::entry& e);
+    /// Maps a user record into the snapshot, or records why it was skipped.
+    void add_user(const source_record& e);
+    void add_user(const ldap::entry& e) { add_user(ldap_entry_record(e)); }
 
-    /// Maps a group entry into the snapshot, or records why it was skipped.
-    void add_group(const ldap::entry& e);
+    /// Maps a group record into the snapshot, or records why it was skipped.
+    void add_group(const source_record& e);
+    void add_group(const ldap::entry& e) { add_group(ldap_entry_record(e)); }
 
     /// The snapshot, with members and group roles resolved. Call once.
     snapshot finish();

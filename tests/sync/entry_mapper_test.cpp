@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
+#include "common/ascii.hpp"
 #include "config/load.hpp"
 #include "entry_fixture.hpp"
 #include "sync/source_check.hpp"
@@ -137,6 +139,46 @@ TEST(EntryMapper, ConditionsAndFallbacks) {
     auto managed = mapper.map_user(boss);
     ASSERT_TRUE(managed.has_value());
     EXPECT_EQ(managed->resource["title"], "Manager of Engineering");
+}
+
+/// A record that is not an LDAP entry: attributes held in a map with their names as written, found in any
+/// case, named by a URL as a SCIM source would name a resource.
+class keyed_record final : public source_record {
+  public:
+    keyed_record(std::string name, std::map<std::string, std::vector<std::string>> attributes)
+        : name_(std::move(name)), attributes_(std::move(attributes)) {}
+    const std::string& name() const override { return name_; }
+    const std::vector<std::string>* find(std::string_view attribute) const override {
+        for (const auto& [key, values] : attributes_)
+            if (common::iequals_ascii(key, attribute)) return &values;
+        return nullptr;
+    }
+
+  private:
+    std::string name_;
+    std::map<std::string, std::vector<std::string>> attributes_;
+};
+
+TEST(EntryMapper, MapsAnySourceRecordNotOnlyLdapEntries) {
+    auto mapper =
+        mapper_for(document(
+            basic_map + "        title: { value: \"Manager of {ou}\", when: \"(employeeType=manager)\" }\n"
+                        "        nickName: \"{dn}\"\n"));
+    keyed_record record("https://idp.example.com/scim/v2/Users/42",
+                        {{"uid", {"jdoe"}},
+                         {"givenName", {"John"}},
+                         {"SN", {"Doe"}},
+                         {"mail", {"jd@example.com"}},
+                         {"ou", {"Engineering"}},
+                         {"EmployeeType", {"manager"}},
+                         {"entryUUID", {"0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0"}}});
+    auto user = mapper.map_user(record);
+    ASSERT_TRUE(user.has_value()) << user.error().to_string();
+    EXPECT_EQ(user->anchor, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+    EXPECT_EQ(user->dn, "https://idp.example.com/scim/v2/Users/42");
+    EXPECT_EQ(user->resource["userName"], "jdoe");
+    EXPECT_EQ(user->resource["title"], "Manager of Engineering");
+    EXPECT_EQ(user->resource["nickName"], "https://idp.example.com/scim/v2/Users/42");
 }
 
 TEST(EntryMapper, FallbackForAMultiValuedTargetOnlyWhenTheFirstGaveNothing) {
