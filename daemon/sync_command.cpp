@@ -7,12 +7,13 @@
 #include "common/log.hpp"
 #include "config/load.hpp"
 #include "config/schema_section.hpp"
-#include "daemon/source_runner.hpp"
+#include "daemon/source_access.hpp"
 #include "daemon/store_setup.hpp"
 #include "directory/directory.hpp"
 #include "store/database.hpp"
 #include "sync/run_log.hpp"
 #include "sync/source_check.hpp"
+#include "sync/source_runner.hpp"
 
 namespace dirsync::daemon {
 
@@ -97,7 +98,7 @@ void print_plan(const nlohmann::json& plan, const nlohmann::json& totals, bool d
 
 int sync_command(const std::vector<std::string>& args) {
     std::optional<std::string> config_file, source_name;
-    run_options request;
+    sync::run_options request;
     request.trigger = "cli";
     bool json = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -165,7 +166,7 @@ int sync_command(const std::vector<std::string>& args) {
                       << (problems.empty() ? std::string() : ": " + problems.front().message) << '\n';
             return 78;
         }
-        source_runner runner(*source, std::move(*mapper), dir, log);
+        sync::source_runner runner(*source, access_for(*source, *mapper), *mapper, dir, log);
         auto out = runner.run(request);
         auto record = log.get_run(out.id);
         if (json) {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "common/log.hpp"
+#include "daemon/source_access.hpp"
 #include "sync/source_check.hpp"
 
 namespace dirsync::daemon {
@@ -13,8 +14,8 @@ namespace dirsync::daemon {
 struct sync_scheduler::slot {
     slot(const config::source_settings& s, sync::source_mapper m, directory::tenant_directory& dir,
          sync::run_log& log)
-        : runner(s, std::move(m), dir, log) {}
-    source_runner runner;
+        : runner(s, access_for(s, m), m, dir, log) {}  // m copied: its copies share the compiled rules
+    sync::source_runner runner;
     std::optional<std::int64_t> running;  ///< id of the run in progress
     bool launching = false;               ///< a run thread started but has no id yet
     std::thread worker;                   ///< the latest run's thread (joined before the next)
@@ -92,7 +93,7 @@ sync_scheduler::slot* sync_scheduler::find(std::string_view name) const {
     return nullptr;
 }
 
-std::optional<std::int64_t> sync_scheduler::launch(slot& s, run_options request,
+std::optional<std::int64_t> sync_scheduler::launch(slot& s, sync::run_options request,
                                                    std::unique_lock<std::mutex>& lock) {
     if (s.running || s.launching || stopping_) return std::nullopt;
     if (s.worker.joinable()) {
@@ -152,7 +153,7 @@ void sync_scheduler::schedule_loop() {
                 auto delay = schedule.every + random_up_to(schedule.jitter);
                 s->next_due = now + delay;
                 s->next_wall = common::now() + delay;
-                launch(*s, run_options{"schedule", std::nullopt, false}, lock);
+                launch(*s, sync::run_options{"schedule", std::nullopt, false}, lock);
                 if (stopping_) return;
                 now = std::chrono::steady_clock::now();
             }
@@ -229,7 +230,7 @@ admin::outcome sync_scheduler::start_run(std::string_view source, const admin::r
     if (s->running)
         return admin::refusal{409, "run " + std::to_string(*s->running) + " of " + std::string(source) +
                                        " is in progress; one run per source at a time"};
-    run_options r;
+    sync::run_options r;
     r.trigger = "manual";
     r.dry_run = request.dry_run;
     if (request.mode)

@@ -9,9 +9,9 @@
 
 #include "admin/sync_control.hpp"
 #include "config/settings.hpp"
-#include "daemon/source_runner.hpp"
 #include "directory/directory.hpp"
 #include "sync/run_log.hpp"
+#include "sync/source_runner.hpp"
 
 namespace dirsync::daemon {
 
@@ -48,7 +48,8 @@ class sync_scheduler : public admin::sync_control {
     nlohmann::json describe(const slot& s) const;
     /// Starts a run of `s` on a new thread unless one is running; returns its id, or nullopt when busy.
     /// Called with mutex_ held.
-    std::optional<std::int64_t> launch(slot& s, run_options request, std::unique_lock<std::mutex>& lock);
+    std::optional<std::int64_t> launch(slot& s, sync::run_options request,
+                                       std::unique_lock<std::mutex>& lock);
     void schedule_loop();
 
     directory::tenant_directory& dir_;

@@ -8,6 +8,7 @@
 
 #include "common/clock.hpp"
 #include "common/utf8.hpp"
+#include "ldap/attribute_description.hpp"
 #include "ldap/distinguished_name.hpp"
 #include "ldap/generalized_time.hpp"
 #include "ldap/guid.hpp"

@@ -8,7 +8,6 @@
 
 #include "config/diagnostic.hpp"
 #include "config/source_settings.hpp"
-#include "ldap/entry.hpp"
 #include "resource/schema.hpp"
 #include "sync/source_data.hpp"
 #include "sync/source_record.hpp"
@@ -93,18 +92,10 @@ class source_mapper {
     /// `notes` ("dn: ...") when it is given.
     boost::system::result<source_user, skipped_entry> map_user(
         const source_record& e, std::vector<std::string>* notes = nullptr) const;
-    boost::system::result<source_user, skipped_entry> map_user(
-        const ldap::entry& e, std::vector<std::string>* notes = nullptr) const {
-        return map_user(ldap_entry_record(e), notes);
-    }
 
     /// Maps a group record; requires has_groups().
     boost::system::result<mapped_group, skipped_entry> map_group(
         const source_record& e, std::vector<std::string>* notes = nullptr) const;
-    boost::system::result<mapped_group, skipped_entry> map_group(
-        const ldap::entry& e, std::vector<std::string>* notes = nullptr) const {
-        return map_group(ldap_entry_record(e), notes);
-    }
 
     /// The roles of the `when_member_of` rules whose group DN is in `group_dns` (normalize_dn() form, e.g.
     /// every group a user reaches through nesting), sorted and unique.

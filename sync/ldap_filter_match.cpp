@@ -7,6 +7,7 @@
 
 #include "common/ascii.hpp"
 #include "common/casefold.hpp"
+#include "ldap/attribute_description.hpp"
 #include "ldap/distinguished_name.hpp"
 
 namespace dirsync::sync {

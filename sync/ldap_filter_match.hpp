@@ -6,7 +6,6 @@
 #include <string_view>
 #include <vector>
 
-#include "ldap/entry.hpp"
 #include "ldap/filter.hpp"
 #include "sync/source_record.hpp"
 
@@ -42,7 +41,6 @@ class entry_filter {
 
     /// Whether `e` matches.
     bool matches(const source_record& e) const;
-    bool matches(const ldap::entry& e) const { return matches(ldap_entry_record(e)); }
 
     /// The attribute descriptions the filter reads (lowercase, sorted, unique; objectclass only when
     /// tested other than for presence): the reader must request them.

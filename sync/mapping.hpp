@@ -9,7 +9,6 @@
 #include <string_view>
 #include <vector>
 
-#include "ldap/entry.hpp"
 #include "sync/source_record.hpp"
 
 namespace dirsync::sync {
@@ -80,9 +79,6 @@ class expression {
 
     /// Evaluates against `e` (`{dn}` is the record's name).
     evaluation evaluate(const source_record& e, cardinality c = cardinality::single) const;
-    evaluation evaluate(const ldap::entry& e, cardinality c = cardinality::single) const {
-        return evaluate(ldap_entry_record(e), c);
-    }
 
     /// The attribute descriptions it references, lowercased, sorted, unique, without `dn`: the reader must
     /// request them.

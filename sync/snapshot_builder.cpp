@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ldap/attribute_description.hpp"
 #include "ldap/distinguished_name.hpp"
 
 namespace dirsync::sync {

@@ -3,7 +3,6 @@
 #include <string>
 #include <vector>
 
-#include "ldap/entry.hpp"
 #include "sync/entry_mapper.hpp"
 #include "sync/source_data.hpp"
 #include "sync/source_record.hpp"
@@ -28,11 +27,9 @@ class snapshot_builder {
 
     /// Maps a user record into the snapshot, or records why it was skipped.
     void add_user(const source_record& e);
-    void add_user(const ldap::entry& e) { add_user(ldap_entry_record(e)); }
 
     /// Maps a group record into the snapshot, or records why it was skipped.
     void add_group(const source_record& e);
-    void add_group(const ldap::entry& e) { add_group(ldap_entry_record(e)); }
 
     /// The snapshot, with members and group roles resolved. Call once.
     snapshot finish();

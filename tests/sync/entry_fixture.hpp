@@ -5,22 +5,22 @@
 #include <utility>
 #include <vector>
 
-#include "ldap/entry.hpp"
+#include "ldap/entry_record.hpp"
 
 namespace dirsync::sync::testing {
 
 /// An entry with `dn` and attributes given as {name, {values...}} (names any case, stored lowercased as the
 /// reader does).
-inline ldap::entry make_entry(
+inline ldap::entry_record make_entry(
     std::string dn, std::initializer_list<std::pair<std::string, std::vector<std::string>>> attributes) {
-    ldap::entry e;
+    ldap::entry_record e;
     e.dn = std::move(dn);
     for (const auto& [name, values] : attributes) e.attributes[ldap::lowercase_attribute(name)] = values;
     return e;
 }
 
 /// The sample person most tests use.
-inline ldap::entry jdoe() {
+inline ldap::entry_record jdoe() {
     return make_entry("uid=jdoe,ou=people,dc=example,dc=com",
                       {{"uid", {"jdoe"}},
                        {"cn", {"John Doe", "Johnny"}},

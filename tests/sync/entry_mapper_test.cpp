@@ -353,7 +353,7 @@ TEST(EntryMapper, AnchorsByAttribute) {
     };
     for (const auto& c : cases) {
         auto mapper = mapper_for(document(basic_map, std::string("    flavour: ") + c.flavour + "\n"));
-        ldap::entry e = make_entry("uid=jdoe,dc=x", {{"uid", {"jdoe"}}});
+        ldap::entry_record e = make_entry("uid=jdoe,dc=x", {{"uid", {"jdoe"}}});
         if (!c.value.empty()) e.attributes[ldap::lowercase_attribute(c.attribute)] = {c.value};
         auto user = mapper.map_user(e);
         if (c.anchor != nullptr) {

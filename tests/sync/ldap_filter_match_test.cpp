@@ -11,7 +11,7 @@ namespace {
 
 using testing::make_entry;
 
-ldap::entry sample() {
+ldap::entry_record sample() {
     return make_entry("uid=jdoe,ou=people,dc=example,dc=com",
                       {{"uid", {"jdoe"}},
                        {"cn", {"John Doe", "Johnny"}},
@@ -133,7 +133,7 @@ TEST(LdapFilterMatch, AttributesToRequest) {
 }
 
 TEST(LdapFilterMatch, EmptyEntryMatchesOnlyNegationsAndObjectClassPresence) {
-    ldap::entry empty;
+    ldap::entry_record empty;
     EXPECT_TRUE(entry_filter::compile("(objectClass=*)")->matches(empty));
     EXPECT_FALSE(entry_filter::compile("(uid=*)")->matches(empty));
     EXPECT_TRUE(entry_filter::compile("(!(uid=*))")->matches(empty));

@@ -45,12 +45,12 @@ std::string uuid(int n) {
     return buffer;
 }
 
-ldap::entry user(const std::string& uid, int id) {
+ldap::entry_record user(const std::string& uid, int id) {
     return make_entry("uid=" + uid + ",ou=people,dc=example,dc=com",
                       {{"uid", {uid}}, {"entryUUID", {uuid(id)}}});
 }
 
-ldap::entry group(const std::string& cn, int id, std::vector<std::string> members) {
+ldap::entry_record group(const std::string& cn, int id, std::vector<std::string> members) {
     auto e =
         make_entry("cn=" + cn + ",ou=groups,dc=example,dc=com", {{"cn", {cn}}, {"entryUUID", {uuid(id)}}});
     if (!members.empty()) e.attributes["member"] = std::move(members);

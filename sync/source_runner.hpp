@@ -15,21 +15,22 @@
 #include "sync/plan.hpp"
 #include "sync/policy.hpp"
 #include "sync/run_log.hpp"
+#include "sync/source_reader.hpp"
 
-namespace dirsync::daemon {
+namespace dirsync::sync {
 
 /// What a run is asked to do, and who asked (the admin API's admin::run_request becomes one of these).
 struct run_options {
-    std::string trigger = "manual";      ///< "schedule", "manual", "startup", "cli"
-    std::optional<sync::run_mode> mode;  ///< nullopt: what next_mode() says
+    std::string trigger = "manual";  ///< "schedule", "manual", "startup", "cli"
+    std::optional<run_mode> mode;    ///< nullopt: what next_mode() says
     bool dry_run = false;
 };
 
 /// How a run ended.
 struct run_outcome {
     std::int64_t id = 0;
-    sync::run_mode mode = sync::run_mode::full;
-    sync::run_status status = sync::run_status::failed;
+    run_mode mode = run_mode::full;
+    run_status status = run_status::failed;
     nlohmann::json counts = nlohmann::json::object();
     std::optional<std::string> blocked_reason;
     std::vector<std::string> errors;
@@ -37,20 +38,22 @@ struct run_outcome {
     std::optional<sync::plan> plan;
 };
 
-/// Runs one source: read it (LDAP, paged, with the source's timeouts), map the entries, reconcile them with
-/// the records the source owns, check safety, and apply the plan through the directory, recording the run in
-/// the run log. Blocking: runs on the caller's thread (the scheduler gives each run a thread). One run at a
-/// time per runner; `run` serializes callers.
+/// Runs one source end to end, whatever its kind: open a reader (`access.open`), read, map the records,
+/// reconcile them with the records the source owns, check safety, apply the plan through the directory, and
+/// record the run in the run log. Blocking: runs on the caller's thread (the scheduler gives each run a
+/// thread). One run at a time per runner; `run` serializes callers.
 ///
 /// Modes: a full run reads everything and may orphan; an incremental run reads what changed since the stored
-/// state (syncrepl cookie or modifyTimestamp) and orphans only what syncrepl reports deleted. A run is full
-/// when asked, when there is no usable state, when the last full run is older than `schedule.full_every`, or
-/// when the source has no incremental method. A read that fails at any point fails the run before anything
-/// is written.
+/// state and orphans only what the source reports deleted (or no longer lists). A run is full when asked,
+/// when the reader cannot continue from the stored state, when the last full run is older than
+/// `schedule.full_every`, or when the source reads no changes. A read that fails at any point fails the run
+/// before anything is written.
 class source_runner {
   public:
-    source_runner(const config::source_settings& source, sync::source_mapper mapper,
-                  directory::tenant_directory& dir, sync::run_log& log);
+    /// `source` (its name, tenant, schedule and sync rules) must outlive the runner; `access` is how its
+    /// kind is read.
+    source_runner(const config::source_settings& source, source_access access, source_mapper mapper,
+                  directory::tenant_directory& dir, run_log& log);
 
     const config::source_settings& settings() const noexcept { return source_; }
 
@@ -58,22 +61,26 @@ class source_runner {
     void set_cancel_flag(const std::atomic<bool>* flag) noexcept { cancel_ = flag; }
 
     /// The mode the next run would have without an explicit one.
-    sync::run_mode next_mode(common::timestamp now) const;
+    run_mode next_mode(common::timestamp now) const;
 
     /// Performs a run. `on_started` is called with the run id as soon as it is recorded.
     run_outcome run(const run_options& request, const std::function<void(std::int64_t)>& on_started = {});
 
   private:
     /// next_mode for an already read state.
-    sync::run_mode mode_for(const std::optional<sync::source_state>& stored, common::timestamp now) const;
+    run_mode mode_for(const std::optional<source_state>& stored, common::timestamp now) const;
+
+    /// Whether a read of changes can continue from `stored`.
+    bool continuable(const std::optional<source_state>& stored) const;
 
     const config::source_settings& source_;
-    sync::source_mapper mapper_;
-    sync::policy policy_;
+    source_access access_;
+    source_mapper mapper_;
+    policy policy_;
     directory::tenant_directory& dir_;
-    sync::run_log& log_;
+    run_log& log_;
     std::mutex running_;
     const std::atomic<bool>* cancel_ = nullptr;
 };
 
-}  // namespace dirsync::daemon
+}  // namespace dirsync::sync

@@ -1,0 +1,225 @@
+#include "sync/source_runner.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <set>
+#include <utility>
+
+#include "common/log.hpp"
+#include "sync/apply.hpp"
+#include "sync/reconcile.hpp"
+#include "sync/run_counts.hpp"
+#include "sync/snapshot_builder.hpp"
+
+namespace dirsync::sync {
+
+namespace {
+
+constexpr std::size_t max_recorded_errors = 20;
+
+/// Raised inside a run to end it as failed with `message`.
+struct run_failure {
+    std::string message;
+};
+
+/// The sync rules of a configured source.
+policy policy_for(const config::source_settings& source) {
+    policy p;
+    p.source = source.name;
+    p.tenant = source.tenant;
+    for (auto k : source.match_existing) {
+        switch (k) {
+            case config::match_key::external_id:
+                p.match_existing.push_back(match_key::external_id);
+                break;
+            case config::match_key::user_name:
+                p.match_existing.push_back(match_key::user_name);
+                break;
+            case config::match_key::emails:
+                p.match_existing.push_back(match_key::email);
+                break;
+        }
+    }
+    p.safety.max_orphans = static_cast<std::size_t>(source.safety.max_orphans);
+    p.safety.max_orphan_ratio = source.safety.max_orphan_ratio;
+    p.orphans.action = source.orphans.action == config::orphan_action::disable
+                           ? orphan_policy::first_action::disable
+                           : orphan_policy::first_action::flag;
+    p.orphans.disable_after = source.orphans.disable_after;
+    p.orphans.delete_after = source.orphans.delete_after;
+    p.nested = source.groups && source.groups->nested == config::nested_groups::keep ? nested_groups::keep
+                                                                                     : nested_groups::flatten;
+    return p;
+}
+
+}  // namespace
+
+source_runner::source_runner(const config::source_settings& source, source_access access,
+                             source_mapper mapper, directory::tenant_directory& dir, run_log& log)
+    : source_(source),
+      access_(std::move(access)),
+      mapper_(std::move(mapper)),
+      policy_(policy_for(source)),
+      dir_(dir),
+      log_(log) {}
+
+bool source_runner::continuable(const std::optional<source_state>& stored) const {
+    return access_.reads_changes && stored && access_.can_continue_from &&
+           access_.can_continue_from(stored->state);
+}
+
+run_mode source_runner::next_mode(common::timestamp now) const {
+    return mode_for(log_.get_state(source_.name), now);
+}
+
+run_mode source_runner::mode_for(const std::optional<source_state>& stored, common::timestamp now) const {
+    if (!access_.reads_changes) return run_mode::full;
+    if (!stored || !stored->last_full || now - *stored->last_full >= source_.schedule.full_every)
+        return run_mode::full;
+    return continuable(stored) ? run_mode::incremental : run_mode::full;
+}
+
+run_outcome source_runner::run(const run_options& request,
+                               const std::function<void(std::int64_t)>& on_started) {
+    std::lock_guard lock(running_);
+    const auto started = common::now();
+    run_outcome out;
+    const auto stored = log_.get_state(source_.name);
+    out.mode = request.mode.value_or(mode_for(stored, started));
+    if (out.mode == run_mode::incremental && !continuable(stored)) {
+        // Nothing to continue from (no incremental method, or no full run yet): a full read it is.
+        out.mode = run_mode::full;
+    }
+    out.id =
+        log_.start_run(source_.name, source_.tenant, request.trigger, out.mode, request.dry_run, started);
+    if (on_started) on_started(out.id);
+    common::log_info("sync " + source_.name + ": run " + std::to_string(out.id) + " started (" +
+                     std::string(to_string(out.mode)) + (request.dry_run ? ", dry run" : "") + ", " +
+                     request.trigger + ")");
+
+    try {
+        auto reader = access_.open(cancel_);
+        if (!reader) throw run_failure{reader.error()};
+        const auto deadline = std::chrono::steady_clock::now() + source_.timeouts.run;
+
+        const bool flatten = !source_.groups || source_.groups->nested == config::nested_groups::flatten;
+        snapshot_builder builder(mapper_, flatten);
+        std::vector<std::string> reader_skipped;
+        record_sink sink;
+        sink.user = [&](const source_record& r) { builder.add_user(r); };
+        if (mapper_.has_groups()) sink.group = [&](const source_record& r) { builder.add_group(r); };
+        sink.skipped = [&](std::string name, std::string reason) {
+            if (reader_skipped.size() < max_recorded_errors) reader_skipped.push_back(name + ": " + reason);
+        };
+        read_result read;
+        auto read_all = [&] {
+            auto r = (*reader)->read_all(sink, deadline);
+            if (!r) throw run_failure{r.error()};
+            read = std::move(*r);
+        };
+        bool escalated = false;
+        if (out.mode == run_mode::full) {
+            read_all();
+        } else {
+            // Changed groups cannot be resolved against a partial read of the users, so an incremental run
+            // updates users only (group records follow at the next full run); when roles come from nested
+            // groups, every group is read so they resolve as in a full run.
+            record_sink users_only = sink;
+            users_only.group = nullptr;
+            auto r = (*reader)->read_changes(stored->state, users_only, deadline);
+            if (!r) throw run_failure{r.error()};
+            if (r->full_read_required) {
+                common::log_info("sync " + source_.name + ": " + r->reason + "; reading the source in full");
+                // Nothing was read: read everything, and reconcile as a full run.
+                escalated = true;
+                read_all();
+            } else {
+                read = std::move(*r);
+                if (mapper_.has_group_roles() && sink.group)
+                    if (auto g = (*reader)->read_groups(sink, deadline); !g) throw run_failure{g.error()};
+            }
+        }
+
+        // The read is complete: plan (unless the daemon is stopping).
+        if (cancel_ != nullptr && cancel_->load()) throw run_failure{"cancelled: the daemon is stopping"};
+        auto snap = builder.finish();
+        auto current = load_current(dir_, source_.tenant, source_.name);
+        reconcile_input input{policy_, current, directory_candidates(dir_, source_.tenant), common::now(),
+                              log_.allowance(source_.name)};
+        sync::plan plan;
+        if (out.mode == run_mode::full || escalated) {
+            if (escalated) out.mode = run_mode::full;
+            plan = reconcile(std::move(snap), input);
+        } else {
+            delta d;
+            d.users = std::move(snap.users);
+            d.skipped = std::move(snap.skipped);
+            d.skipped_anchors = std::move(snap.skipped_anchors);
+            d.deleted_anchors = std::move(read.deleted_anchors);
+            if (read.present_users) {
+                std::set<std::string> still(read.present_users->begin(), read.present_users->end());
+                for (const auto& u : current.users)
+                    if (u.source_anchor && !still.contains(*u.source_anchor))
+                        d.deleted_anchors.push_back(*u.source_anchor);
+            }
+            plan = reconcile(std::move(d), input);
+        }
+        run_counts counts;
+        std::vector<std::string> errors;
+        if (request.dry_run) {
+            counts = planned_counts(plan);
+        } else {
+            auto applied = apply(dir_, plan);
+            counts = applied.counts;
+            errors = std::move(applied.errors);
+        }
+        for (const auto& s : reader_skipped) {
+            if (errors.size() >= max_recorded_errors) break;
+            errors.push_back("skipped " + s);
+        }
+        for (const auto& s : plan.skipped) {
+            if (errors.size() >= max_recorded_errors) break;
+            errors.push_back("skipped " + s);
+        }
+        out.status = plan.blocked ? run_status::blocked : run_status::ok;
+        out.blocked_reason = plan.blocked;
+        out.counts = to_json(counts);
+        out.errors = errors;
+        // The state moves on only after a run that applied everything it planned: a blocked run keeps the
+        // old cookie (and a full run keeps the old last_full), so the held-back deletes are seen again.
+        if (!request.dry_run && out.status == run_status::ok) {
+            source_state s;
+            s.tenant = source_.tenant;
+            s.last_full = out.mode == run_mode::full ? std::optional(common::now())
+                                                     : (stored ? stored->last_full : std::nullopt);
+            s.state = std::move(read.state);
+            log_.put_state(source_.name, s);
+        }
+        out.plan = std::move(plan);
+    } catch (const run_failure& f) {
+        out.status = run_status::failed;
+        out.errors = {f.message};
+    } catch (const std::exception& e) {
+        out.status = run_status::failed;
+        out.errors = {std::string("internal error: ") + e.what()};
+    }
+    log_.finish_run(out.id, out.status, out.counts, out.blocked_reason, out.errors);
+    std::string summary =
+        "sync " + source_.name + ": run " + std::to_string(out.id) + " " + std::string(to_string(out.status));
+    if (out.status == run_status::failed) {
+        common::log_error(summary + ": " + (out.errors.empty() ? std::string("?") : out.errors.front()));
+    } else {
+        summary += " (read " + out.counts.value("read", nlohmann::json(0)).dump() + " users, created " +
+                   out.counts.value("created", nlohmann::json(0)).dump() + ", updated " +
+                   out.counts.value("updated", nlohmann::json(0)).dump() + ", orphaned " +
+                   out.counts.value("orphaned", nlohmann::json(0)).dump() + ")";
+        if (out.blocked_reason) summary += "; blocked: " + *out.blocked_reason;
+        if (out.status == run_status::blocked)
+            common::log_warning(summary);
+        else
+            common::log_info(summary);
+    }
+    return out;
+}
+
+}  // namespace dirsync::sync
