@@ -10,13 +10,13 @@ bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_keychar(char c) { return is_alpha(c) || is_digit(c) || c == '-'; }
 
-attribute_syntax_error fail(std::size_t at, std::string message) { return {at, std::move(message)}; }
+syntax_error fail(std::size_t at, std::string message) { return {at, std::move(message)}; }
 
 }  // namespace
 
-boost::system::result<std::size_t, attribute_syntax_error> scan_attribute_description(std::string_view text,
-                                                                                      bool with_options,
-                                                                                      std::string_view what) {
+boost::system::result<std::size_t, syntax_error> scan_attribute_description(std::string_view text,
+                                                                            bool with_options,
+                                                                            std::string_view what) {
     std::size_t pos = 0;
     auto at_end = [&] { return pos >= text.size(); };
     if (!at_end() && is_alpha(text[pos])) {

@@ -20,7 +20,7 @@ std::string_view trim_spaces(std::string_view s) {
 
 bool is_separator(char c) { return c == ',' || c == '+' || c == ';'; }
 
-dn_error fail(std::size_t at, std::string message) { return {at, std::move(message)}; }
+syntax_error fail(std::size_t at, std::string message) { return {at, std::move(message)}; }
 
 // RFC 4514 §2.4 minimal escaping.
 std::string escape_value(std::string_view value) {
@@ -42,7 +42,8 @@ std::string escape_value(std::string_view value) {
 
 }  // namespace
 
-boost::system::result<std::vector<dn_rdn>, dn_error> parse_dn(std::string_view dn, dn_strictness strictness) {
+boost::system::result<std::vector<dn_rdn>, syntax_error> parse_dn(std::string_view dn,
+                                                                  dn_strictness strictness) {
     std::vector<dn_rdn> rdns;
     if (trim_spaces(dn).empty()) return rdns;
     dn_rdn current;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ldap/syntax_error.hpp"
+
 namespace dirsync::ldap {
 
 /// One attribute type and value of a relative distinguished name.
@@ -18,12 +20,6 @@ struct dn_ava {
 
 /// One RDN: one AVA, or several joined by '+'.
 using dn_rdn = std::vector<dn_ava>;
-
-/// Why text is not a DN: a byte offset into it and a sentence.
-struct dn_error {
-    std::size_t position = 0;
-    std::string message;
-};
 
 /// How strictly parse_dn reads values.
 enum class dn_strictness {
@@ -40,7 +36,7 @@ enum class dn_strictness {
 /// (ldap::is_attribute_type), values with '\' escapes (two hex digits, or any other character taken as it
 /// is) or `#hex` strings. Empty text (or only spaces) is the empty DN: no RDNs. Refused: an AVA without '=',
 /// a bad type, '\' at the end or followed by one hex digit, a trailing separator.
-boost::system::result<std::vector<dn_rdn>, dn_error> parse_dn(
+boost::system::result<std::vector<dn_rdn>, syntax_error> parse_dn(
     std::string_view dn, dn_strictness strictness = dn_strictness::lenient);
 
 /// A DN in a form fit for comparing two spellings of the same name (a group's `member` value against an

@@ -1,8 +1,5 @@
 #include "ldap/filter.hpp"
 
-#include <boost/throw_exception.hpp>
-#include <stdexcept>
-
 #include "common/ascii.hpp"
 #include "ldap/attribute_description.hpp"
 
@@ -21,7 +18,7 @@ class parser {
   public:
     explicit parser(std::string_view text) : text_(text) {}
 
-    boost::system::result<filter, filter_error> parse_all() {
+    boost::system::result<filter, syntax_error> parse_all() {
         skip_spaces();
         if (at_end()) return fail(pos_, "the filter is empty");
         if (peek() != '(') return fail(pos_, "a filter must be in parentheses, e.g. (objectClass=person)");
@@ -33,15 +30,15 @@ class parser {
     }
 
   private:
-    using result = boost::system::result<filter, filter_error>;
+    using result = boost::system::result<filter, syntax_error>;
 
     bool at_end() const { return pos_ >= text_.size(); }
     char peek() const { return text_[pos_]; }
     void skip_spaces() {
         while (!at_end() && is_space(peek())) ++pos_;
     }
-    static filter_error fail(std::size_t at, std::string message) {
-        return filter_error(at, std::move(message));
+    static syntax_error fail(std::size_t at, std::string message) {
+        return syntax_error(at, std::move(message));
     }
 
     // filter = "(" filtercomp ")"; the caller saw the "(".
@@ -86,7 +83,7 @@ class parser {
 
     // descr / numericoid, then options when `options` is set (ldap::scan_attribute_description). Returns the
     // text, or empty when there is none at the current position.
-    boost::system::result<std::string, filter_error> parse_description(bool options, std::string_view what) {
+    boost::system::result<std::string, syntax_error> parse_description(bool options, std::string_view what) {
         const std::size_t start = pos_;
         auto length = ldap::scan_attribute_description(text_.substr(start), options, what);
         if (!length) return fail(start + length.error().position, length.error().message);
@@ -95,7 +92,7 @@ class parser {
     }
 
     // item = simple / present / substring / extensible; fills `out` except the position.
-    boost::system::result<void, filter_error> parse_item(filter& out) {
+    boost::system::result<void, syntax_error> parse_item(filter& out) {
         std::size_t start = pos_;
         auto attribute = parse_description(true, "attribute description");
         if (!attribute) return attribute.error();
@@ -126,7 +123,7 @@ class parser {
                               "' but found " + shown(c));
     }
 
-    boost::system::result<void, filter_error> parse_extensible(filter& out) {
+    boost::system::result<void, syntax_error> parse_extensible(filter& out) {
         out.type = filter::kind::extensible;
         // [":dn"] [":" rule] ":="
         if (text_.substr(pos_, 3) == ":dn" || text_.substr(pos_, 3) == ":DN") {
@@ -154,7 +151,7 @@ class parser {
         return {};
     }
 
-    boost::system::result<void, filter_error> parse_equality_or_substring(filter& out) {
+    boost::system::result<void, syntax_error> parse_equality_or_substring(filter& out) {
         // Split at unescaped '*': one part = equality, "*" alone = presence, more = substring.
         std::vector<std::string> parts;
         for (;;) {
@@ -184,7 +181,7 @@ class parser {
     }
 
     // A run of value characters up to ')' (or '*' when `stop_at_star`), with \XX decoded.
-    boost::system::result<std::string, filter_error> parse_value(bool stop_at_star) {
+    boost::system::result<std::string, syntax_error> parse_value(bool stop_at_star) {
         std::string out;
         while (!at_end()) {
             char c = peek();
@@ -219,11 +216,7 @@ class parser {
 
 }  // namespace
 
-void throw_exception_from_error(const filter_error& error, const boost::source_location& location) {
-    boost::throw_with_location(std::invalid_argument(error.message), location);
-}
-
-boost::system::result<filter, filter_error> parse_filter(std::string_view text) {
+boost::system::result<filter, syntax_error> parse_filter(std::string_view text) {
     return parser(text).parse_all();
 }
 

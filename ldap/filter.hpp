@@ -1,12 +1,13 @@
 #pragma once
 
-#include <boost/assert/source_location.hpp>
 #include <boost/system/result.hpp>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "ldap/syntax_error.hpp"
 
 namespace dirsync::ldap {
 
@@ -45,20 +46,6 @@ struct filter {
     std::vector<filter> children;
 };
 
-/// Why a filter was rejected: a byte offset into the text and a sentence about it (no "at position" inside:
-/// the caller turns the offset into a file position).
-struct filter_error {
-    std::size_t position = 0;
-    std::string message;
-
-    filter_error() = default;
-    filter_error(std::size_t pos, std::string msg) : position(pos), message(std::move(msg)) {}
-};
-
-/// Lets `boost::system::result<T, filter_error>::value()` throw std::invalid_argument.
-[[noreturn]] void throw_exception_from_error(const filter_error& error,
-                                             const boost::source_location& location);
-
 /// Deepest nesting of and/or/not accepted.
 inline constexpr std::size_t max_filter_depth = 64;
 
@@ -67,6 +54,6 @@ inline constexpr std::size_t max_filter_depth = 64;
 /// lists (RFC 4526 absolute true/false), bad attribute descriptions, unescaped `(`, `)` or `\` in a value,
 /// `\` not followed by two hex digits (the LDAPv2 `\*` form included), trailing text, nesting deeper than
 /// max_filter_depth. The error's position is the byte offset of the problem.
-boost::system::result<filter, filter_error> parse_filter(std::string_view text);
+boost::system::result<filter, syntax_error> parse_filter(std::string_view text);
 
 }  // namespace dirsync::ldap

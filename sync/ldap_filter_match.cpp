@@ -163,7 +163,7 @@ struct filter_node {
     }
 };
 
-using compile_result = boost::system::result<void, ldap::filter_error>;
+using compile_result = boost::system::result<void, ldap::syntax_error>;
 
 compile_result build(const ldap::filter& f, filter_node& out, std::vector<std::string>& attributes) {
     using kind = ldap::filter::kind;
@@ -216,11 +216,11 @@ compile_result build(const ldap::filter& f, filter_node& out, std::vector<std::s
         }
         case kind::extensible: {
             if (f.dn_attributes)
-                return ldap::filter_error(f.position,
+                return ldap::syntax_error(f.position,
                                           "':dn' matches DN components, which only the server "
                                           "can evaluate; it cannot be used here");
             if (f.attribute.empty())
-                return ldap::filter_error(f.position, "an extensible match needs an attribute here");
+                return ldap::syntax_error(f.position, "an extensible match needs an attribute here");
             const auto& rule = f.matching_rule;
             if (rule.empty() || common::iequals_ascii(rule, "caseIgnoreMatch") || rule == "2.5.13.2") {
                 out.kind = op::equal;
@@ -236,11 +236,11 @@ compile_result build(const ldap::filter& f, filter_node& out, std::vector<std::s
                 out.kind = rule == bit_and_rule ? op::bit_and : op::bit_or;
                 out.number = as_integer(f.value);
                 if (!out.number)
-                    return ldap::filter_error(
+                    return ldap::syntax_error(
                         f.position, "the bit matching rule needs an integer, got '" + f.value + "'");
                 return {};
             }
-            return ldap::filter_error(
+            return ldap::syntax_error(
                 f.position,
                 "the matching rule '" + rule +
                     "' can only be evaluated by the server, not here (supported: caseIgnoreMatch, "
@@ -263,7 +263,7 @@ struct entry_filter_state {
 };
 }  // namespace detail
 
-boost::system::result<entry_filter, ldap::filter_error> entry_filter::compile(std::string_view text) {
+boost::system::result<entry_filter, ldap::syntax_error> entry_filter::compile(std::string_view text) {
     auto parsed = ldap::parse_filter(text);
     if (!parsed) return parsed.error();
     auto s = std::make_shared<detail::entry_filter_state>();

@@ -37,7 +37,7 @@ class entry_filter {
     /// extensible matches and other matching rules (such as 1.2.840.113556.1.4.1941,
     /// LDAP_MATCHING_RULE_IN_CHAIN, which only the server can answer) are refused with the position of their
     /// "(".
-    static boost::system::result<entry_filter, ldap::filter_error> compile(std::string_view text);
+    static boost::system::result<entry_filter, ldap::syntax_error> compile(std::string_view text);
 
     /// Whether `e` matches.
     bool matches(const source_record& e) const;
