@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -24,7 +25,6 @@ constexpr bool istarts_with_ascii(std::string_view s, std::string_view prefix) n
     return s.size() >= prefix.size() && iequals_ascii(s.substr(0, prefix.size()), prefix);
 }
 
-/// `s` with A-Z folded to a-z.
 /// The value of a hexadecimal digit (either case), or -1 for any other character.
 constexpr int hex_digit_value(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
@@ -33,10 +33,26 @@ constexpr int hex_digit_value(char c) noexcept {
     return -1;
 }
 
+/// `s` with A-Z folded to a-z.
 inline std::string to_lower_ascii(std::string_view s) {
     std::string out(s);
     for (char& c : out) c = ascii_lower(c);
     return out;
+}
+
+/// The longest name is_lowercase_name accepts.
+inline constexpr std::size_t max_lowercase_name_length = 63;
+
+/// A name administrators give things and refer to in files, URLs and records (tenant ids, source names, role
+/// names): 1 to 63 characters a-z, 0-9, '_' or '-', starting with a letter or a digit.
+constexpr bool is_lowercase_name(std::string_view s) noexcept {
+    if (s.empty() || s.size() > max_lowercase_name_length) return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '_' || c == '-'));
+        if (!ok) return false;
+    }
+    return true;
 }
 
 }  // namespace dirsync::common

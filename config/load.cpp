@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.hpp"
 #include "config/address.hpp"
 #include "config/byte_size.hpp"
 #include "config/duration.hpp"
@@ -19,6 +20,7 @@
 #include "config/schema_section.hpp"
 #include "config/source_section.hpp"
 #include "config/token_source.hpp"
+#include "config/value_readers.hpp"
 #include "config/yaml_reader.hpp"
 
 namespace dirsync::config {
@@ -33,38 +35,12 @@ constexpr std::int64_t max_header_count_limit = 10'000;
 constexpr std::int64_t min_json_depth = 10;
 // Every walk over a stored document, serialisation included, recurses once per level.
 constexpr std::int64_t max_json_depth_limit = 512;
-constexpr std::size_t max_tenant_id_length = 63;
 constexpr std::int64_t max_bulk_operations = 100'000;
 
 // ---- value readers specific to this configuration ----
 
-std::optional<std::chrono::milliseconds> read_duration(diagnostics_sink& sink, const yaml_field& field) {
-    return read_parsed(sink, field, "duration", parse_duration);
-}
-
 std::optional<std::size_t> read_byte_size(diagnostics_sink& sink, const yaml_field& field) {
     return read_parsed(sink, field, "size", parse_byte_size);
-}
-
-// A path that must name a readable regular file now; kept as written (relative to the working directory).
-std::optional<std::string> read_readable_path(diagnostics_sink& sink, const yaml_field& field) {
-    auto path = read_non_empty_string(sink, field);
-    if (!path) return std::nullopt;
-    if (auto readable = check_readable_file(*path); !readable) {
-        sink.error(field.mark, field.name + ": " + readable.error().message);
-        return std::nullopt;
-    }
-    return path;
-}
-
-bool is_tenant_id(std::string_view id) {
-    auto allowed = [](char c, bool first) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (!first && (c == '_' || c == '-'));
-    };
-    if (id.empty() || id.size() > max_tenant_id_length) return false;
-    for (std::size_t i = 0; i < id.size(); ++i)
-        if (!allowed(id[i], i == 0)) return false;
-    return true;
 }
 
 /// The owner name under which admin tokens are registered.
@@ -201,15 +177,11 @@ void read_storage(diagnostics_sink& sink, const yaml_field& field, storage_setti
 }
 
 std::optional<common::log_level> read_log_level(diagnostics_sink& sink, const yaml_field& field) {
-    auto text = read_string(sink, field);
-    if (!text) return std::nullopt;
-    if (*text == "debug") return common::log_level::debug;
-    if (*text == "info") return common::log_level::info;
-    if (*text == "warning") return common::log_level::warning;
-    if (*text == "error") return common::log_level::error;
-    sink.error(field.mark, "invalid " + field.name + " " + describe(field.value) +
-                               " (allowed: debug, info, warning, error)");
-    return std::nullopt;
+    return read_choice<common::log_level>(sink, field,
+                                          {{"debug", common::log_level::debug},
+                                           {"info", common::log_level::info},
+                                           {"warning", common::log_level::warning},
+                                           {"error", common::log_level::error}});
 }
 
 void read_logging(diagnostics_sink& sink, const yaml_field& field, logging_settings& out) {
@@ -261,7 +233,7 @@ void read_tenants(diagnostics_sink& sink, const yaml_field& field, std::vector<t
         std::string owner = item.path;  // until the id is known to be good
         if (auto f = map.required("id")) {
             if (auto id = read_string(sink, *f)) {
-                if (!is_tenant_id(*id)) {
+                if (!common::is_lowercase_name(*id)) {
                     sink.error(f->mark, "invalid tenant id " + describe(f->value) +
                                             ": use 1 to 63 characters a-z, 0-9, '_' or '-', starting with a "
                                             "letter or digit");

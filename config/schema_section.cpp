@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/casefold.hpp"
+#include "config/value_readers.hpp"
 #include "resource/schema.hpp"
 
 namespace dirsync::config {
@@ -57,21 +58,6 @@ std::string bad_schema_id(std::string_view id) {
     return {};
 }
 
-/// A scalar that must be one of `allowed` (exact spelling): the index of the match.
-template <std::size_t N>
-std::optional<std::size_t> read_choice(diagnostics_sink& sink, const yaml_field& field,
-                                       const std::array<std::string_view, N>& allowed) {
-    auto text = read_string(sink, field);
-    if (!text) return std::nullopt;
-    for (std::size_t i = 0; i < N; ++i)
-        if (*text == allowed[i]) return i;
-    std::string list;
-    for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    sink.error(field.mark,
-               "invalid " + field.name + " " + describe(field.value) + " (allowed: " + list + ")");
-    return std::nullopt;
-}
-
 std::vector<std::string> read_string_list(diagnostics_sink& sink, const yaml_field& field) {
     std::vector<std::string> out;
     auto items = read_list(sink, field);
@@ -115,7 +101,7 @@ std::optional<resource::mutability> read_mutability(diagnostics_sink& sink, cons
         return std::nullopt;
     }
     constexpr std::array<std::string_view, 3> names = {"readOnly", "readWrite", "immutable"};
-    auto i = read_choice(sink, field, names);
+    auto i = read_choice_index(sink, field, names);
     if (!i) return std::nullopt;
     constexpr std::array<resource::mutability, 3> values = {
         resource::mutability::read_only, resource::mutability::read_write, resource::mutability::immutable};
@@ -130,7 +116,7 @@ std::optional<resource::returned> read_returned(diagnostics_sink& sink, const ya
         return std::nullopt;
     }
     constexpr std::array<std::string_view, 3> names = {"always", "default", "request"};
-    auto i = read_choice(sink, field, names);
+    auto i = read_choice_index(sink, field, names);
     if (!i) return std::nullopt;
     constexpr std::array<resource::returned, 3> values = {
         resource::returned::always, resource::returned::default_, resource::returned::request};
@@ -208,7 +194,7 @@ std::optional<resource::attribute> read_attribute(diagnostics_sink& sink, const 
     }
     std::optional<yaml_field> type_field = map.optional("type");
     if (type_field) {
-        if (auto i = read_choice(sink, *type_field, type_names))
+        if (auto i = read_choice_index(sink, *type_field, type_names))
             a.type = type_values[*i];
         else
             ok = false;
@@ -313,7 +299,7 @@ void read_schemas(diagnostics_sink& sink, const yaml_field& field, std::vector<s
         }
         if (auto f = map.required("resource")) {
             constexpr std::array<std::string_view, 2> names = {"User", "Group"};
-            if (auto i = read_choice(sink, *f, names))
+            if (auto i = read_choice_index(sink, *f, names))
                 s.extends = *i == 0 ? schema_resource_setting::user : schema_resource_setting::group;
             else
                 ok = false;

@@ -19,9 +19,6 @@ struct source_section_context {
     const std::vector<tenant_settings>& tenants;
 };
 
-/// Where `node` (a scalar) starts in the file; exact columns when it is a one-line scalar without escapes.
-text_location locate_scalar(std::string_view yaml_text, const YAML::Node& node);
-
 /// Reads `sources:` (a list of sources) into `out`, reporting every problem to `sink`. Every item is
 /// appended, even one with problems, so that later checks (sync's mapping rules) can still report theirs.
 void read_sources(diagnostics_sink& sink, const yaml_field& field, const source_section_context& context,

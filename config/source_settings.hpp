@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "config/secret_reference.hpp"
@@ -12,11 +14,13 @@
 namespace dirsync::config {
 
 // The `sources:` section: directories that dirsyncd reads on a schedule and reconciles into a tenant's
-// records. Everything here is checked at load; the mapping expressions, the map targets and whether a filter
-// can be evaluated in memory are checked by sync/ (sync::check_sources, run through load_options::check),
-// which points into the file through the text_location kept with each piece of text. Defaults "by flavour"
-// are applied at load: after loading, `anchor`, `incremental`, `filter` and `disabled_when` hold effective
-// values.
+// records. A source is the part every kind shares (name, tenant, schedule, mapping rules, safety, orphans)
+// plus the settings of its kind (`type:`), one struct per kind in `source_settings::kind`. Everything here is
+// checked at load; the mapping expressions, the map targets and whether a condition can be evaluated in
+// memory are checked by sync/ (sync::check_sources, run through load_options::check), which points into the
+// file through the text_location kept with each piece of text. Defaults that depend on the kind (for LDAP:
+// "by flavour") are applied at load: after loading, `anchor`, `disabled_when` and the kind's own defaults
+// hold effective values.
 
 /// Where a piece of configuration text starts in the file, so that a later check can point inside it.
 struct text_location {
@@ -38,9 +42,6 @@ struct located_text {
     std::string text;
     text_location location;
 };
-
-/// The kind of a source. Only LDAP directories for now.
-enum class source_type { ldap };
 
 /// The LDAP server product; it decides the defaults below.
 ///
@@ -84,7 +85,7 @@ struct source_schedule {
     std::chrono::milliseconds full_every{24 * 3600 * 1000};
 };
 
-/// `timeouts:`.
+/// `timeouts:`. Every source kind reads over the network, so every kind has them.
 struct source_timeouts {
     std::chrono::milliseconds network{10'000};    ///< TCP connect and TLS handshake, per address tried
     std::chrono::milliseconds connect{30'000};    ///< connect, StartTLS and bind together
@@ -106,18 +107,15 @@ struct map_entry {
     bool required = false;
 };
 
-/// `users:`.
+/// `users:`, the part every source kind has (the LDAP search is in ldap_source::users).
 struct user_rules {
-    std::string base_dn;
-    ldap_scope scope = ldap_scope::sub;
-    located_text filter;  ///< RFC 4515; default by flavour
-    /// The attribute holding the entry's immutable id: entryUUID, objectGUID, nsUniqueId or ipaUniqueID
-    /// (default by flavour). Never the DN or a name: renames keep identity.
+    /// The attribute holding the record's immutable id; for LDAP entryUUID, objectGUID, nsUniqueId or
+    /// ipaUniqueID (default by flavour). Never the DN or a name: renames keep identity.
     std::string anchor;
-    /// Entries matching this RFC 4515 filter are disabled; nullopt (`disabled_when: never`) = never.
-    /// Written as a filter or as { attribute: A, mask: N } (bits of an integer), { attribute: A, equals: V },
-    /// { attribute: A, present: true }; the mapping forms are stored as the equivalent filter. Default by
-    /// flavour.
+    /// Records matching this condition (for LDAP an RFC 4515 filter) are disabled; nullopt
+    /// (`disabled_when: never`) = never. LDAP also takes { attribute: A, mask: N } (bits of an integer),
+    /// { attribute: A, equals: V }, { attribute: A, present: true }, stored as the equivalent filter. Default
+    /// by flavour.
     std::optional<located_text> disabled_when;
     /// In document order; `userName` is required. `active` is not allowed (disabled_when decides it).
     std::vector<map_entry> map;
@@ -130,11 +128,8 @@ enum class nested_groups {
     keep,     ///< member groups stay groups (SCIM Group members of type Group)
 };
 
-/// `groups:` (optional).
+/// `groups:` (optional), the part every source kind has (the LDAP search is in ldap_source::groups).
 struct group_rules {
-    std::string base_dn;
-    ldap_scope scope = ldap_scope::sub;
-    located_text filter;                      ///< RFC 4515; default by flavour
     std::string anchor;                       ///< as for users (same default)
     std::string member_attribute = "member";  ///< attribute holding member DNs (member, uniqueMember)
     nested_groups nested = nested_groups::flatten;
@@ -148,7 +143,7 @@ struct group_rules {
 struct role_rule {
     std::string role;                           ///< [a-z0-9][a-z0-9_-]{0,62}
     std::optional<std::string> when_member_of;  ///< group DN as written
-    std::optional<located_text> when;           ///< RFC 4515 filter evaluated against the user entry
+    std::optional<located_text> when;           ///< condition (LDAP: RFC 4515 filter) on the user record
 };
 
 /// `match_existing:` which attribute may tie a source entry to a record that already exists in the tenant
@@ -178,13 +173,18 @@ struct orphan_policy {
     std::optional<std::chrono::milliseconds> delete_after;
 };
 
-/// One item of `sources:`. Only `type: ldap` exists, so the LDAP settings sit here directly.
-struct source_settings {
-    std::string name;    ///< [a-z0-9][a-z0-9_-]{0,62}, unique among sources; the records' `source`
-    std::string tenant;  ///< id of a declared tenant; several sources may feed one tenant
-    source_type type = source_type::ldap;
-    ldap_flavour flavour = ldap_flavour::openldap;
+/// Where an LDAP source searches: `users:` / `groups:` base_dn, scope and filter.
+struct ldap_search {
+    std::string base_dn;
+    ldap_scope scope = ldap_scope::sub;
+    located_text filter;  ///< RFC 4515; default by flavour
+};
 
+/// `type: ldap` (the default): the directory, how to connect and bind, how to page and find changes.
+struct ldap_source {
+    static constexpr std::string_view type = "ldap";
+
+    ldap_flavour flavour = ldap_flavour::openldap;
     /// "ldap://host[:port]" or "ldaps://host[:port]"; several separated by spaces are tried in order.
     std::string url;
     bool start_tls = false;  ///< ldap:// only
@@ -196,9 +196,35 @@ struct source_settings {
     std::string client_cert_file;                   ///< sasl_external: required; readable at load
     std::string client_key_file;                    ///< sasl_external: required; readable at load
     std::uint32_t page_size = 500;                  ///< 1..10000; Active Directory returns at most 1000
+    incremental_method incremental = incremental_method::automatic;  ///< resolved by flavour at load
+    ldap_search users;                                               ///< from `users:`
+    std::optional<ldap_search> groups;  ///< from `groups:`; set exactly when source_settings::groups is
+
+    /// Where the source is read from, for logs and the admin API (never a secret).
+    std::string_view address() const noexcept { return url; }
+};
+
+/// The settings of a source's kind, chosen by `type:`. A new kind adds its struct here (with `type` and
+/// `address()`), its config/source_kind_reader, and its sync::source_access in daemon/source_access.cpp.
+using source_kind = std::variant<ldap_source>;
+
+/// The `type:` of a source's kind.
+inline std::string_view type_name(const source_kind& kind) {
+    return std::visit([](const auto& k) { return std::string_view(k.type); }, kind);
+}
+
+/// Where a source of this kind is read from (ldap_source::address).
+inline std::string_view address_of(const source_kind& kind) {
+    return std::visit([](const auto& k) { return k.address(); }, kind);
+}
+
+/// One item of `sources:`.
+struct source_settings {
+    std::string name;    ///< [a-z0-9][a-z0-9_-]{0,62}, unique among sources; the records' `source`
+    std::string tenant;  ///< id of a declared tenant; several sources may feed one tenant
+    source_kind kind;    ///< what `type:` names, with its own settings
     source_timeouts timeouts;
     source_schedule schedule;
-    incremental_method incremental = incremental_method::automatic;  ///< resolved by flavour at load
 
     user_rules users;
     std::optional<group_rules> groups;

@@ -62,7 +62,9 @@ int run(const config::settings& settings) {
         admin_api.add_routes(route);
         add_health_route(route, db);
         for (const auto& s : settings.sources)
-            common::log_info("source " + s.name + " -> tenant " + s.tenant + ": " + s.url + ", every " +
+            common::log_info("source " + s.name + " -> tenant " + s.tenant + ": " +
+                             std::string(config::type_name(s.kind)) + " " +
+                             std::string(config::address_of(s.kind)) + ", every " +
                              std::to_string(s.schedule.every.count() / 1000) + " s");
 
         http::server server(http_server_settings(settings),

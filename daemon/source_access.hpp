@@ -7,7 +7,8 @@
 namespace dirsync::daemon {
 
 /// How a sync run reads the configured `source`, by its kind (LDAP: ldap::directory_access), asking for the
-/// attributes `mapper` reads. `source` must outlive the result. Adding a source kind adds its branch here.
+/// attributes `mapper` reads. `source` must outlive the result. Adding a source kind adds its
+/// access_for_kind overload in source_access.cpp.
 sync::source_access access_for(const config::source_settings& source, const sync::source_mapper& mapper);
 
 }  // namespace dirsync::daemon

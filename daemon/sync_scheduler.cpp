@@ -172,8 +172,8 @@ nlohmann::json sync_scheduler::describe(const slot& s) const {
     nlohmann::json j;
     j["name"] = cfg.name;
     j["tenant"] = cfg.tenant;
-    j["type"] = "ldap";
-    j["url"] = cfg.url;
+    j["type"] = config::type_name(cfg.kind);
+    j["url"] = config::address_of(cfg.kind);
     j["schedule"] = {{"every_seconds", cfg.schedule.every.count() / 1000},
                      {"jitter_seconds", cfg.schedule.jitter.count() / 1000},
                      {"full_every_seconds", cfg.schedule.full_every.count() / 1000}};

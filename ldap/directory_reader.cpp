@@ -74,18 +74,18 @@ bind_method to_bind(config::ldap_bind b) {
     return bind_method::simple;
 }
 
-/// How to connect to `source`, with its bind password read now.
-boost::system::result<connection_settings, std::string> connection_for(
-    const config::source_settings& source) {
+/// How to connect to the directory `ldap` of `source`, with its bind password read now.
+boost::system::result<connection_settings, std::string> connection_for(const config::source_settings& source,
+                                                                       const config::ldap_source& ldap) {
     connection_settings c;
-    c.url = source.url;
-    c.start_tls = source.start_tls;
-    c.ca_file = source.ca_file;
-    c.verify = to_verify(source.tls_verify);
-    c.bind = to_bind(source.bind);
-    c.bind_dn = source.bind_dn;
-    if (source.bind == config::ldap_bind::simple && source.bind_password) {
-        auto password = config::resolve_secret(*source.bind_password);
+    c.url = ldap.url;
+    c.start_tls = ldap.start_tls;
+    c.ca_file = ldap.ca_file;
+    c.verify = to_verify(ldap.tls_verify);
+    c.bind = to_bind(ldap.bind);
+    c.bind_dn = ldap.bind_dn;
+    if (ldap.bind == config::ldap_bind::simple && ldap.bind_password) {
+        auto password = config::resolve_secret(*ldap.bind_password);
         if (!password)
             return {boost::system::in_place_error,
                     "cannot read the bind password: " + password.error().message};
@@ -94,9 +94,9 @@ boost::system::result<connection_settings, std::string> connection_for(
         plain.resize(plain.capacity());  // wipe every byte the buffer held, not just the current size
         config::wipe(plain);
     }
-    c.client_cert_file = source.client_cert_file;
-    c.client_key_file = source.client_key_file;
-    c.page_size = source.page_size;
+    c.client_cert_file = ldap.client_cert_file;
+    c.client_key_file = ldap.client_key_file;
+    c.page_size = ldap.page_size;
     c.network_timeout = source.timeouts.network;
     c.connect_timeout = source.timeouts.connect;
     c.operation_timeout = source.timeouts.operation;
@@ -104,19 +104,20 @@ boost::system::result<connection_settings, std::string> connection_for(
 }
 
 /// The searches of `source`'s users and groups with the attributes its mapping reads.
-source_query query_for(const config::source_settings& source, mapped_attributes attributes) {
+source_query query_for(const config::source_settings& source, const config::ldap_source& ldap,
+                       mapped_attributes attributes) {
     source_query q;
-    q.flavour = to_flavour(source.flavour);
+    q.flavour = to_flavour(ldap.flavour);
     q.anchor_attribute = source.users.anchor;
-    q.users.base = source.users.base_dn;
-    q.users.scope = to_scope(source.users.scope);
-    q.users.filter = parenthesized_filter(source.users.filter.text);
+    q.users.base = ldap.users.base_dn;
+    q.users.scope = to_scope(ldap.users.scope);
+    q.users.filter = parenthesized_filter(ldap.users.filter.text);
     q.users.attributes = std::move(attributes.users);
-    if (source.groups && attributes.groups) {
+    if (source.groups && ldap.groups && attributes.groups) {
         group_query g;
-        g.base = source.groups->base_dn;
-        g.scope = to_scope(source.groups->scope);
-        g.filter = parenthesized_filter(source.groups->filter.text);
+        g.base = ldap.groups->base_dn;
+        g.scope = to_scope(ldap.groups->scope);
+        g.filter = parenthesized_filter(ldap.groups->filter.text);
         g.attributes = std::move(*attributes.groups);
         g.member_attribute = source.groups->member_attribute;
         q.groups = std::move(g);
@@ -124,16 +125,15 @@ source_query query_for(const config::source_settings& source, mapped_attributes 
     return q;
 }
 
-bool reads_changes(const config::source_settings& source) {
-    return source.incremental != config::incremental_method::none;
+bool reads_changes(const config::ldap_source& ldap) {
+    return ldap.incremental != config::incremental_method::none;
 }
 
-/// The stored state when it is one a read of changes with `source`'s method can continue from.
-std::optional<incremental_state> usable_state(const config::source_settings& source,
-                                              const nlohmann::json& stored) {
-    if (!reads_changes(source)) return std::nullopt;
+/// The stored state when it is one a read of changes with `ldap`'s method can continue from.
+std::optional<incremental_state> usable_state(const config::ldap_source& ldap, const nlohmann::json& stored) {
+    if (!reads_changes(ldap)) return std::nullopt;
     auto s = parse_incremental_state(stored);
-    if (!s || s->method != to_method(source.incremental)) return std::nullopt;
+    if (!s || s->method != to_method(ldap.incremental)) return std::nullopt;
     switch (s->method) {
         case incremental_method::syncrepl:
             if (!s->users_cookie) return std::nullopt;
@@ -150,9 +150,8 @@ std::optional<incremental_state> usable_state(const config::source_settings& sou
 
 class directory_reader final : public sync::source_reader {
   public:
-    directory_reader(const config::source_settings& source, source_query query,
-                     connection_settings connection)
-        : source_(source), query_(std::move(query)), client_(std::move(connection)) {}
+    directory_reader(const config::ldap_source& ldap, source_query query, connection_settings connection)
+        : ldap_(ldap), query_(std::move(query)), client_(std::move(connection)) {}
 
     boost::system::result<void, std::string> connect(const std::atomic<bool>* cancel) {
         client_.set_cancel_flag(cancel);
@@ -162,7 +161,7 @@ class directory_reader final : public sync::source_reader {
 
     boost::system::result<sync::read_result, std::string> read_all(
         const sync::record_sink& sink, std::chrono::steady_clock::time_point deadline) override {
-        auto r = client_.read_full(query_, to_method(source_.incremental), handlers(sink, true), deadline);
+        auto r = client_.read_full(query_, to_method(ldap_.incremental), handlers(sink, true), deadline);
         if (!r) return {boost::system::in_place_error, "reading the source failed: " + r.error().message};
         sync::read_result out;
         to_json(out.state, r->state);
@@ -173,7 +172,7 @@ class directory_reader final : public sync::source_reader {
         const nlohmann::json& state, const sync::record_sink& sink,
         std::chrono::steady_clock::time_point deadline) override {
         sync::read_result out;
-        auto previous = usable_state(source_, state);
+        auto previous = usable_state(ldap_, state);
         if (!previous) {
             out.full_read_required = true;
             out.reason = "the stored state cannot be continued from";
@@ -218,24 +217,26 @@ class directory_reader final : public sync::source_reader {
         return h;
     }
 
-    const config::source_settings& source_;
+    const config::ldap_source& ldap_;
     source_query query_;
     blocking_client client_;
 };
 
 }  // namespace
 
-sync::source_access directory_access(const config::source_settings& source, mapped_attributes attributes) {
+sync::source_access directory_access(const config::source_settings& source, const config::ldap_source& ldap,
+                                     mapped_attributes attributes) {
     sync::source_access access;
-    access.reads_changes = reads_changes(source);
-    access.can_continue_from = [&source](const nlohmann::json& state) {
-        return usable_state(source, state).has_value();
+    access.reads_changes = reads_changes(ldap);
+    access.can_continue_from = [&ldap](const nlohmann::json& state) {
+        return usable_state(ldap, state).has_value();
     };
-    access.open = [&source, query = query_for(source, std::move(attributes))](const std::atomic<bool>* cancel)
+    access.open = [&source, &ldap,
+                   query = query_for(source, ldap, std::move(attributes))](const std::atomic<bool>* cancel)
         -> boost::system::result<std::unique_ptr<sync::source_reader>, std::string> {
-        auto connection = connection_for(source);
+        auto connection = connection_for(source, ldap);
         if (!connection) return {boost::system::in_place_error, connection.error()};
-        auto reader = std::make_unique<directory_reader>(source, query, std::move(*connection));
+        auto reader = std::make_unique<directory_reader>(ldap, query, std::move(*connection));
         if (auto c = reader->connect(cancel); !c) return {boost::system::in_place_error, c.error()};
         return std::unique_ptr<sync::source_reader>(std::move(reader));
     };

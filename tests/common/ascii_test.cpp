@@ -59,5 +59,17 @@ TEST(Ascii, IstartsWithFoldsBothSides) {
     static_assert(istarts_with_ascii("URN:ietf", "urn:"));
 }
 
+TEST(Ascii, LowercaseNamesAreShortLowercaseTokens) {
+    const std::string longest(max_lowercase_name_length, 'a');
+    for (std::string_view ok : {"a", "0", "acme", "acme-eu_2", "9lives", "z-"})
+        EXPECT_TRUE(is_lowercase_name(ok)) << ok;
+    EXPECT_EQ(max_lowercase_name_length, 63u);
+    EXPECT_TRUE(is_lowercase_name(longest));
+    EXPECT_FALSE(is_lowercase_name(longest + "a"));
+    for (std::string_view bad : {"", "-a", "_a", "Acme", "ac me", "a.b", "a/b", "\xC3\xA9t\xC3\xA9", "a\n"})
+        EXPECT_FALSE(is_lowercase_name(bad)) << bad;
+    static_assert(is_lowercase_name("admin") && !is_lowercase_name("Admin"));
+}
+
 }  // namespace
 }  // namespace dirsync::common

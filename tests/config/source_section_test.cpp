@@ -10,6 +10,7 @@
 #include <string>
 
 #include "config/load.hpp"
+#include "config/value_readers.hpp"
 #include "tests/support/scoped_env.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -77,6 +78,11 @@ source_settings only_source(const boost::system::result<settings, config_error>&
     return loaded->sources.front();
 }
 
+const ldap_source& ldap_of(const source_settings& s) {
+    if (!std::holds_alternative<ldap_source>(s.kind)) throw std::runtime_error("expected an LDAP source");
+    return std::get<ldap_source>(s.kind);
+}
+
 // -----------------------------------------------------------------------------------------------------------
 // Valid sources
 
@@ -84,14 +90,14 @@ TEST(SourceSection, MinimalSourceGetsTheOpenLdapDefaults) {
     const auto& s = only_source(load(minimal));
     EXPECT_EQ(s.name, "corp");
     EXPECT_EQ(s.tenant, "acme");
-    EXPECT_EQ(s.type, source_type::ldap);
-    EXPECT_EQ(s.flavour, ldap_flavour::openldap);
-    EXPECT_EQ(s.url, "ldap://127.0.0.1:3890");
-    EXPECT_FALSE(s.start_tls);
-    EXPECT_EQ(s.tls_verify, ldap_tls_verify::demand);
-    EXPECT_EQ(s.bind, ldap_bind::anonymous);
-    EXPECT_FALSE(s.bind_password.has_value());
-    EXPECT_EQ(s.page_size, 500u);
+    EXPECT_EQ(type_name(s.kind), "ldap");
+    EXPECT_EQ(ldap_of(s).flavour, ldap_flavour::openldap);
+    EXPECT_EQ(ldap_of(s).url, "ldap://127.0.0.1:3890");
+    EXPECT_FALSE(ldap_of(s).start_tls);
+    EXPECT_EQ(ldap_of(s).tls_verify, ldap_tls_verify::demand);
+    EXPECT_EQ(ldap_of(s).bind, ldap_bind::anonymous);
+    EXPECT_FALSE(ldap_of(s).bind_password.has_value());
+    EXPECT_EQ(ldap_of(s).page_size, 500u);
     EXPECT_EQ(s.timeouts.network, 10s);
     EXPECT_EQ(s.timeouts.connect, 30s);
     EXPECT_EQ(s.timeouts.operation, 60s);
@@ -99,10 +105,10 @@ TEST(SourceSection, MinimalSourceGetsTheOpenLdapDefaults) {
     EXPECT_EQ(s.schedule.every, 15min);
     EXPECT_EQ(s.schedule.jitter, 1min);
     EXPECT_EQ(s.schedule.full_every, 24h);
-    EXPECT_EQ(s.incremental, incremental_method::syncrepl);
-    EXPECT_EQ(s.users.base_dn, "ou=people,dc=example,dc=com");
-    EXPECT_EQ(s.users.scope, ldap_scope::sub);
-    EXPECT_EQ(s.users.filter.text, "(objectClass=inetOrgPerson)");
+    EXPECT_EQ(ldap_of(s).incremental, incremental_method::syncrepl);
+    EXPECT_EQ(ldap_of(s).users.base_dn, "ou=people,dc=example,dc=com");
+    EXPECT_EQ(ldap_of(s).users.scope, ldap_scope::sub);
+    EXPECT_EQ(ldap_of(s).users.filter.text, "(objectClass=inetOrgPerson)");
     EXPECT_EQ(s.users.anchor, "entryUUID");
     ASSERT_TRUE(s.users.disabled_when.has_value());
     EXPECT_EQ(s.users.disabled_when->text, "(pwdAccountLockedTime=*)");
@@ -146,11 +152,11 @@ TEST(SourceSection, FlavourDecidesAnchorDisabledFilterAndIncremental) {
         EXPECT_EQ(s.users.anchor, c.anchor) << c.flavour;
         ASSERT_TRUE(s.users.disabled_when.has_value());
         EXPECT_EQ(s.users.disabled_when->text, c.disabled) << c.flavour;
-        EXPECT_EQ(s.users.filter.text, c.filter) << c.flavour;
-        EXPECT_EQ(s.incremental, c.incremental) << c.flavour;
+        EXPECT_EQ(ldap_of(s).users.filter.text, c.filter) << c.flavour;
+        EXPECT_EQ(ldap_of(s).incremental, c.incremental) << c.flavour;
         ASSERT_TRUE(s.groups.has_value());
         EXPECT_EQ(s.groups->anchor, c.anchor);
-        EXPECT_EQ(s.groups->filter.text,
+        EXPECT_EQ(ldap_of(s).groups->filter.text,
                   std::string(c.flavour) == "active_directory"
                       ? "(objectClass=group)"
                       : "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))");
@@ -213,15 +219,15 @@ TEST(SourceSection, FullSourceSetsEveryField) {
     auto loaded = load(item);
     const auto& s = only_source(loaded);
     EXPECT_EQ(s.name, "corp-ldap");
-    EXPECT_EQ(s.url, "ldap://a.example.com ldap://b.example.com:1389");
-    EXPECT_TRUE(s.start_tls);
-    EXPECT_EQ(s.ca_file, ca);
-    EXPECT_EQ(s.tls_verify, ldap_tls_verify::if_presented);
-    EXPECT_EQ(s.bind, ldap_bind::simple);
-    EXPECT_EQ(s.bind_dn, "cn=sync,dc=example,dc=com");
-    ASSERT_TRUE(s.bind_password.has_value());
-    EXPECT_EQ(*s.bind_password, (secret_reference{secret_source_kind::file, password}));
-    EXPECT_EQ(s.page_size, 1000u);
+    EXPECT_EQ(ldap_of(s).url, "ldap://a.example.com ldap://b.example.com:1389");
+    EXPECT_TRUE(ldap_of(s).start_tls);
+    EXPECT_EQ(ldap_of(s).ca_file, ca);
+    EXPECT_EQ(ldap_of(s).tls_verify, ldap_tls_verify::if_presented);
+    EXPECT_EQ(ldap_of(s).bind, ldap_bind::simple);
+    EXPECT_EQ(ldap_of(s).bind_dn, "cn=sync,dc=example,dc=com");
+    ASSERT_TRUE(ldap_of(s).bind_password.has_value());
+    EXPECT_EQ(*ldap_of(s).bind_password, (secret_reference{secret_source_kind::file, password}));
+    EXPECT_EQ(ldap_of(s).page_size, 1000u);
     EXPECT_EQ(s.timeouts.network, 5s);
     EXPECT_EQ(s.timeouts.connect, 20s);
     EXPECT_EQ(s.timeouts.operation, 2min);
@@ -229,9 +235,9 @@ TEST(SourceSection, FullSourceSetsEveryField) {
     EXPECT_EQ(s.schedule.every, 10min);
     EXPECT_EQ(s.schedule.jitter, 30s);
     EXPECT_EQ(s.schedule.full_every, 12h);
-    EXPECT_EQ(s.incremental, incremental_method::modify_timestamp);
-    EXPECT_EQ(s.users.scope, ldap_scope::one);
-    EXPECT_EQ(s.users.filter.text, "(&(objectClass=inetOrgPerson)(!(employeeType=contractor)))");
+    EXPECT_EQ(ldap_of(s).incremental, incremental_method::modify_timestamp);
+    EXPECT_EQ(ldap_of(s).users.scope, ldap_scope::one);
+    EXPECT_EQ(ldap_of(s).users.filter.text, "(&(objectClass=inetOrgPerson)(!(employeeType=contractor)))");
     EXPECT_EQ(s.users.anchor, "entryUUID");
     ASSERT_TRUE(s.users.disabled_when.has_value());
     EXPECT_EQ(s.users.disabled_when->text, "(nsAccountLock=TRUE)");
@@ -244,7 +250,7 @@ TEST(SourceSection, FullSourceSetsEveryField) {
     EXPECT_EQ(s.users.map[3].when->text, "(objectClass=manager)");
     EXPECT_TRUE(s.users.map[3].required);
     ASSERT_TRUE(s.groups.has_value());
-    EXPECT_EQ(s.groups->scope, ldap_scope::base);
+    EXPECT_EQ(ldap_of(s).groups->scope, ldap_scope::base);
     EXPECT_EQ(s.groups->member_attribute, "uniqueMember");
     EXPECT_EQ(s.groups->nested, nested_groups::keep);
     ASSERT_EQ(s.groups->map.size(), 2u);
@@ -307,11 +313,12 @@ TEST(SourceSection, PasswordFromEnvironmentAndCredential) {
     auto env = variant(minimal, "    bind: anonymous\n",
                        "    bind_dn: cn=x\n    bind_password: { env: DIRSYNC_SOURCE_TEST_PW }\n");
     const auto& s = only_source(load(env));
-    EXPECT_EQ(*s.bind_password, (secret_reference{secret_source_kind::env, "DIRSYNC_SOURCE_TEST_PW"}));
+    EXPECT_EQ(*ldap_of(s).bind_password,
+              (secret_reference{secret_source_kind::env, "DIRSYNC_SOURCE_TEST_PW"}));
     auto credential = variant(minimal, "    bind: anonymous\n",
                               "    bind_dn: cn=x\n    bind_password: { credential: ldap }\n");
     const auto& c = only_source(load(credential));
-    EXPECT_EQ(*c.bind_password, (secret_reference{secret_source_kind::credential, "ldap"}));
+    EXPECT_EQ(*ldap_of(c).bind_password, (secret_reference{secret_source_kind::credential, "ldap"}));
 }
 
 TEST(SourceSection, SeveralSourcesMayFeedOneTenant) {
@@ -332,9 +339,9 @@ TEST(SourceSection, SaslExternalWithClientCertificate) {
                 "    url: ldaps://ldap.example.com\n    bind: sasl_external\n    client_cert_file: " + cert +
                     "\n    client_key_file: " + key + "\n");
     const auto& s = only_source(load(item));
-    EXPECT_EQ(s.bind, ldap_bind::sasl_external);
-    EXPECT_EQ(s.client_cert_file, cert);
-    EXPECT_EQ(s.client_key_file, key);
+    EXPECT_EQ(ldap_of(s).bind, ldap_bind::sasl_external);
+    EXPECT_EQ(ldap_of(s).client_cert_file, cert);
+    EXPECT_EQ(ldap_of(s).client_key_file, key);
 }
 
 // -----------------------------------------------------------------------------------------------------------
