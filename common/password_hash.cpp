@@ -9,7 +9,10 @@
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
+
+#include "common/base64.hpp"
 
 namespace dirsync::common {
 
@@ -19,41 +22,8 @@ constexpr std::size_t salt_bytes = 16;
 constexpr std::size_t key_bytes = 32;
 constexpr std::uint64_t max_memory = 256ull * 1024 * 1024;  // what verify_password is willing to spend
 
-constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Base64 (RFC 4648 alphabet) without padding, as the PHC string format writes it.
-std::string b64(const std::uint8_t* data, std::size_t size) {
-    std::string out;
-    out.reserve((size * 4 + 2) / 3);
-    for (std::size_t i = 0; i < size; i += 3) {
-        const std::uint32_t n = (std::uint32_t{data[i]} << 16) |
-                                (i + 1 < size ? std::uint32_t{data[i + 1]} << 8 : 0) |
-                                (i + 2 < size ? std::uint32_t{data[i + 2]} : 0);
-        out.push_back(alphabet[(n >> 18) & 63]);
-        out.push_back(alphabet[(n >> 12) & 63]);
-        if (i + 1 < size) out.push_back(alphabet[(n >> 6) & 63]);
-        if (i + 2 < size) out.push_back(alphabet[n & 63]);
-    }
-    return out;
-}
-
-std::optional<std::vector<std::uint8_t>> unb64(std::string_view text) {
-    if (text.size() % 4 == 1) return std::nullopt;
-    std::vector<std::uint8_t> out;
-    std::uint32_t bits = 0;
-    int count = 0;
-    for (char c : text) {
-        const char* at = std::char_traits<char>::find(alphabet, 64, c);
-        if (at == nullptr) return std::nullopt;
-        bits = (bits << 6) | static_cast<std::uint32_t>(at - alphabet);
-        count += 6;
-        if (count >= 8) {
-            count -= 8;
-            out.push_back(static_cast<std::uint8_t>((bits >> count) & 0xff));
-        }
-    }
-    if ((bits & ((1u << count) - 1)) != 0) return std::nullopt;  // non-canonical trailing bits
-    return out;
+std::string_view as_chars(const std::uint8_t* data, std::size_t size) {
+    return {reinterpret_cast<const char*>(data), size};
 }
 
 bool cost_acceptable(const scrypt_cost& c) {
@@ -92,9 +62,9 @@ std::string hash_password(std::string_view password, const scrypt_cost& cost) {
     const auto key = derive(password, salt.data(), salt.size(), cost, key_bytes);
     std::string out = "$scrypt$ln=" + std::to_string(cost.log2_n) + ",r=" + std::to_string(cost.r) +
                       ",p=" + std::to_string(cost.p) + "$";
-    out += b64(salt.data(), salt.size());
+    out += encode_base64(as_chars(salt.data(), salt.size()), base64_padding::none);
     out += '$';
-    out += b64(key.data(), key.size());
+    out += encode_base64(as_chars(key.data(), key.size()), base64_padding::none);
     return out;
 }
 
@@ -115,12 +85,13 @@ bool verify_password(std::string_view password, std::string_view phc) {
     rest.remove_prefix(params_end + 1);
     const auto salt_end = rest.find('$');
     if (salt_end == std::string_view::npos) return false;
-    auto salt = unb64(rest.substr(0, salt_end));
-    auto expected = unb64(rest.substr(salt_end + 1));
+    auto salt = decode_base64(rest.substr(0, salt_end), base64_padding::none);
+    auto expected = decode_base64(rest.substr(salt_end + 1), base64_padding::none);
     if (!salt || !expected || salt->size() < 4 || salt->size() > 64 || expected->size() < 16 ||
         expected->size() > key_bytes)
         return false;
-    const auto key = derive(password, salt->data(), salt->size(), cost, expected->size());
+    const auto key = derive(password, reinterpret_cast<const std::uint8_t*>(salt->data()), salt->size(), cost,
+                            expected->size());
     return CRYPTO_memcmp(key.data(), expected->data(), expected->size()) == 0;
 }
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/base64.hpp"
 #include "ldap/filter_escape.hpp"
 #include "ldap/generalized_time.hpp"
 #include "ldap/guid.hpp"
@@ -33,65 +34,6 @@ bool is_unique_id(std::string_view text) {
     return true;
 }
 
-constexpr char base64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string base64_encode(std::string_view bytes) {
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        const unsigned v = static_cast<unsigned char>(bytes[i]) << 16 |
-                           static_cast<unsigned char>(bytes[i + 1]) << 8 |
-                           static_cast<unsigned char>(bytes[i + 2]);
-        out += base64_alphabet[v >> 18];
-        out += base64_alphabet[(v >> 12) & 63];
-        out += base64_alphabet[(v >> 6) & 63];
-        out += base64_alphabet[v & 63];
-    }
-    if (i + 1 == bytes.size()) {
-        const unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-        out += base64_alphabet[v >> 18];
-        out += base64_alphabet[(v >> 12) & 63];
-        out += "==";
-    } else if (i + 2 == bytes.size()) {
-        const unsigned v =
-            static_cast<unsigned char>(bytes[i]) << 16 | static_cast<unsigned char>(bytes[i + 1]) << 8;
-        out += base64_alphabet[v >> 18];
-        out += base64_alphabet[(v >> 12) & 63];
-        out += base64_alphabet[(v >> 6) & 63];
-        out += '=';
-    }
-    return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-    if (text.size() % 4 != 0) return std::nullopt;
-    std::string out;
-    out.reserve(text.size() / 4 * 3);
-    for (std::size_t i = 0; i < text.size(); i += 4) {
-        unsigned v = 0;
-        int padding = 0;
-        for (std::size_t k = 0; k < 4; ++k) {
-            const char c = text[i + k];
-            unsigned d = 0;
-            if (c == '=') {
-                if (i + 4 != text.size() || k < 2) return std::nullopt;
-                ++padding;
-            } else {
-                if (padding > 0) return std::nullopt;
-                const char* p = std::char_traits<char>::find(base64_alphabet, 64, c);
-                if (!p) return std::nullopt;
-                d = static_cast<unsigned>(p - base64_alphabet);
-            }
-            v = v << 6 | d;
-        }
-        out += static_cast<char>(v >> 16);
-        if (padding < 2) out += static_cast<char>((v >> 8) & 0xff);
-        if (padding < 1) out += static_cast<char>(v & 0xff);
-    }
-    return out;
-}
-
 bool printable_ascii(std::string_view s) {
     for (char c : s)
         if (c < 0x20 || c > 0x7e) return false;
@@ -103,7 +45,7 @@ void put_cookie(nlohmann::json& j, const char* name, const std::optional<std::st
     if (printable_ascii(*cookie))
         j[name] = *cookie;
     else
-        j[std::string(name) + "_base64"] = base64_encode(*cookie);
+        j[std::string(name) + "_base64"] = common::encode_base64(*cookie);
 }
 
 /// Reads `name` or `name`_base64; false when present but malformed.
@@ -114,7 +56,7 @@ bool get_cookie(const nlohmann::json& j, const std::string& name, std::optional<
     }
     if (auto it = j.find(name + "_base64"); it != j.end()) {
         if (!it->is_string() || out) return false;
-        auto decoded = base64_decode(it->get<std::string>());
+        auto decoded = common::decode_base64(it->get<std::string>());
         if (!decoded) return false;
         out = std::move(*decoded);
     }

@@ -5,6 +5,7 @@
 #include <regex>
 #include <stdexcept>
 
+#include "common/base64.hpp"
 #include "common/casefold.hpp"
 #include "ldap/attribute_description.hpp"
 #include "ldap/distinguished_name.hpp"
@@ -85,31 +86,6 @@ std::string to_upper(std::string_view s) {
         } else {
             out += static_cast<char>(c);
         }
-    }
-    return out;
-}
-
-std::string to_base64(std::string_view bytes) {
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) |
-                     (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                     static_cast<unsigned char>(bytes[i + 2]);
-        out += alphabet[(n >> 18) & 63];
-        out += alphabet[(n >> 12) & 63];
-        out += alphabet[(n >> 6) & 63];
-        out += alphabet[n & 63];
-    }
-    if (i < bytes.size()) {
-        unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
-        if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-        out += alphabet[(n >> 18) & 63];
-        out += alphabet[(n >> 12) & 63];
-        out += i + 1 < bytes.size() ? alphabet[(n >> 6) & 63] : '=';
-        out += '=';
     }
     return out;
 }
@@ -203,7 +179,7 @@ struct expression_body {
                     for (auto& v : values) v = ldap::format_guid(v).value_or(std::string());
                     break;
                 case step_kind::base64:
-                    for (auto& v : values) v = to_base64(v);
+                    for (auto& v : values) v = common::encode_base64(v);
                     break;
             }
             drop_empty(values);
