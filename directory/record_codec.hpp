@@ -12,7 +12,7 @@ namespace dirsync::directory {
 /// Puts `u.resource` in canonical form under `schema` (the served User schemas; see make_canonical), which
 /// also drops `id` and `meta` (the record holds them itself), and derives the projections of `u` (userName,
 /// externalId, names, emails, active) from it. Fails with invalid_value when the schema refuses the resource
-/// or it lacks a usable userName.
+/// or it lacks a usable userName (`u.resource` is then unspecified).
 boost::system::result<void, error> derive_projections(user& u, const resource::resource_schema& schema);
 
 /// Storage shape of a record, and back. `from_row` trusts the stored JSON (written by `to_row`).

@@ -66,4 +66,10 @@ boost::system::result<nlohmann::json, invalid_resource> canonicalize(const nlohm
                                                                      const resource_schema& schema,
                                                                      const canonical_options& options = {});
 
+/// canonicalize, consuming `input`: its values move into the result instead of being copied (what the
+/// writers that own the resource use). `input` is left valid but unspecified, on success and on error.
+boost::system::result<nlohmann::json, invalid_resource> canonicalize(nlohmann::json&& input,
+                                                                     const resource_schema& schema,
+                                                                     const canonical_options& options = {});
+
 }  // namespace dirsync::resource

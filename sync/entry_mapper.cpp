@@ -147,7 +147,8 @@ void place(json& resource, const target_path& t, std::vector<json> values) {
 // skipped_entry reason when the schema refuses it.
 std::optional<std::string> finish_resource(json& resource, const resource_rules& rules) {
     resource["schemas"] = json::array({rules.core_urn});
-    auto canonical = resource::canonicalize(resource, *rules.schema, {.drop_elements_without_value = true});
+    auto canonical =
+        resource::canonicalize(std::move(resource), *rules.schema, {.drop_elements_without_value = true});
     if (!canonical)
         return "the mapped " + rules.schema->core().name + " is refused: " + canonical.error().message;
     resource = std::move(*canonical);
