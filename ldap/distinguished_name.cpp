@@ -40,6 +40,35 @@ std::string escape_value(std::string_view value) {
     return out;
 }
 
+bool is_plain_value_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '@';
+}
+
+// Whether normalize_dn's general path gives `dn` in ASCII lower case: every RDN is one type=value (a single
+// '=') of ASCII letters, digits and "-._@", with inner single spaces only between such characters, so that
+// nothing is trimmed, unescaped, re-escaped, sorted or folded beyond A-Z. Whatever does not parse at all
+// normalises to its lower case too. Most directory DNs are plain; the check is one pass without allocating.
+bool is_plain_dn(std::string_view dn) {
+    bool seen_equals = false;
+    for (std::size_t i = 0; i < dn.size(); ++i) {
+        const char c = dn[i];
+        if (c == ',') {
+            seen_equals = false;
+        } else if (c == '=') {
+            if (seen_equals) return false;
+            seen_equals = true;
+        } else if (c == ' ') {
+            if (i == 0 || i + 1 == dn.size() || !is_plain_value_char(dn[i - 1]) ||
+                !is_plain_value_char(dn[i + 1]))
+                return false;
+        } else if (!is_plain_value_char(c)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 boost::system::result<std::vector<dn_rdn>, syntax_error> parse_dn(std::string_view dn,
@@ -104,6 +133,7 @@ boost::system::result<std::vector<dn_rdn>, syntax_error> parse_dn(std::string_vi
 }
 
 std::string normalize_dn(std::string_view dn) {
+    if (is_plain_dn(dn)) return common::to_lower_ascii(dn);
     auto rdns = parse_dn(dn);
     if (!rdns) return common::to_lower_ascii(trim_spaces(dn));
     std::string out;

@@ -31,7 +31,15 @@ INSTANTIATE_TEST_SUITE_P(
         dn_case{"cn=caf\\c3\\89,dc=x", "cn=caf\xc3\xa9,dc=x"}, dn_case{"cn=\\#hash,dc=x", "cn=\\#hash,dc=x"},
         dn_case{"cn=a\\=b,dc=x", "cn=a\\=b,dc=x"}, dn_case{"uid=jdoe", "uid=jdoe"}, dn_case{"", ""},
         dn_case{"not a dn", "not a dn"}, dn_case{"  NOT A DN  ", "not a dn"}, dn_case{"cn=a,", "cn=a,"},
-        dn_case{"2.5.4.3=x,dc=y", "2.5.4.3=x,dc=y"}),
+        dn_case{"2.5.4.3=x,dc=y", "2.5.4.3=x,dc=y"},
+        // Around the plain form (one '=' per RDN, letters, digits, "-._@", single inner spaces), which is
+        // lower-cased in one pass: each of these must come out as the general path gives it.
+        dn_case{"CN=John Smith,OU=Users,DC=Corp", "cn=john smith,ou=users,dc=corp"},
+        dn_case{"CN=John  Smith,DC=x", "cn=john  smith,dc=x"}, dn_case{"cn=John ,dc=x", "cn=john,dc=x"},
+        dn_case{"cn= John,dc=x", "cn=john,dc=x"}, dn_case{"cn=a=b,dc=x", "cn=a\\=b,dc=x"},
+        dn_case{"UID=a@b.c_d-e,DC=x", "uid=a@b.c_d-e,dc=x"}, dn_case{"cn=,dc=x", "cn=,dc=x"},
+        dn_case{",cn=A", ",cn=a"}, dn_case{"CN=A,,DC=B", "cn=a,,dc=b"}, dn_case{"c_n=A,dc=x", "c_n=a,dc=x"},
+        dn_case{"CN=J\xc3\x96rg,DC=x", "cn=j\xc3\xb6rg,dc=x"}),
     [](const auto& info) { return "case_" + std::to_string(info.index); });
 
 TEST(DistinguishedName, SpellingsOfOneNameAreEqual) {
