@@ -313,6 +313,12 @@ class ldap_reader final : public source_kind_reader {
         return std::nullopt;
     }
 
+    anchor_value_form anchor_form_of(std::string_view anchor) const override {
+        if (anchor == "objectGUID") return anchor_value_form::guid;
+        if (anchor == "nsUniqueId") return anchor_value_form::lowercase_text;
+        return anchor_value_form::uuid;  // entryUUID, ipaUniqueID
+    }
+
     std::string default_anchor() const override {
         switch (settings_.flavour) {
             case ldap_flavour::openldap:

@@ -33,6 +33,8 @@ class source_kind_reader {
     virtual std::optional<located_text> default_disabled_when() const = 0;
     /// `anchor:`: an immutable id attribute of the kind's records.
     virtual std::optional<std::string> read_anchor(const yaml_field& field) = 0;
+    /// What the values of anchor attribute `anchor` (a default or read_anchor's) are.
+    virtual anchor_value_form anchor_form_of(std::string_view anchor) const = 0;
     /// `disabled_when:`: a condition, a shorthand for one, or `never` (nullopt inside the optional).
     virtual std::optional<std::optional<located_text>> read_disabled_when(const yaml_field& field) = 0;
     /// A `when:` condition of a map entry or a role, in the kind's condition language.

@@ -221,6 +221,7 @@ class source_reader {
         map_reader map(sink_, field);
         kind_->read_users(map);
         if (auto f = map.optional("anchor")) assign(users.anchor, kind_->read_anchor(*f));
+        users.anchor_form = kind_->anchor_form_of(users.anchor);
         if (auto f = map.optional("disabled_when"))
             assign(users.disabled_when, kind_->read_disabled_when(*f));
         if (auto f = map.required("map")) users.map = read_map(*f, users.map_location);
@@ -234,6 +235,7 @@ class source_reader {
         if (!map.is_map()) return;
         kind_->read_groups(map);
         if (auto f = map.optional("anchor")) assign(groups.anchor, kind_->read_anchor(*f));
+        groups.anchor_form = kind_->anchor_form_of(groups.anchor);
         if (auto f = map.optional("member_attribute"))
             assign(groups.member_attribute, kind_->read_attribute_name(*f));
         if (auto f = map.optional("nested"))

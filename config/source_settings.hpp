@@ -107,11 +107,21 @@ struct map_entry {
     bool required = false;
 };
 
+/// How an anchor attribute's raw value becomes the anchor a record keeps; decided by the source kind from
+/// the attribute (config::source_kind_reader::anchor_form_of).
+enum class anchor_value_form {
+    uuid,  ///< a UUID as text or 16 bytes, kept as canonical lower-case text (entryUUID, ipaUniqueID)
+    guid,  ///< an Active Directory GUID: 16 bytes with little-endian fields (objectGUID)
+    lowercase_text,  ///< text compared case-insensitively, kept lower-cased (389-DS nsUniqueId)
+    exact_text,      ///< text kept as it is (an opaque id such as a SCIM server's `id`)
+};
+
 /// `users:`, the part every source kind has (the LDAP search is in ldap_source::users).
 struct user_rules {
     /// The attribute holding the record's immutable id; for LDAP entryUUID, objectGUID, nsUniqueId or
     /// ipaUniqueID (default by flavour). Never the DN or a name: renames keep identity.
     std::string anchor;
+    anchor_value_form anchor_form = anchor_value_form::uuid;  ///< what the anchor's values are
     /// Records matching this condition (for LDAP an RFC 4515 filter) are disabled; nullopt
     /// (`disabled_when: never`) = never. LDAP also takes { attribute: A, mask: N } (bits of an integer),
     /// { attribute: A, equals: V }, { attribute: A, present: true }, stored as the equivalent filter. Default
@@ -130,7 +140,8 @@ enum class nested_groups {
 
 /// `groups:` (optional), the part every source kind has (the LDAP search is in ldap_source::groups).
 struct group_rules {
-    std::string anchor;                       ///< as for users (same default)
+    std::string anchor;  ///< as for users (same default)
+    anchor_value_form anchor_form = anchor_value_form::uuid;
     std::string member_attribute = "member";  ///< attribute holding member DNs (member, uniqueMember)
     nested_groups nested = nested_groups::flatten;
     /// Default: { displayName: "{cn}" }. `displayName` is required.

@@ -38,11 +38,9 @@ struct role_rule {
     std::optional<entry_filter> when;
 };
 
-enum class anchor_form { guid, uuid, lowercase };
-
 struct resource_rules {
     std::string anchor;  // as configured ("entryUUID")
-    anchor_form form = anchor_form::uuid;
+    config::anchor_value_form form = config::anchor_value_form::uuid;
     std::vector<rule> rules;
     std::size_t slots = 0;  // distinct targets
     const resource::resource_schema* schema = nullptr;
@@ -164,31 +162,27 @@ std::optional<std::string> read_anchor(const source_record& e, const resource_ru
     }
     const std::string& raw = values->front();
     switch (rules.form) {
-        case anchor_form::guid: {
+        case config::anchor_value_form::guid: {
             if (auto g = ldap::format_guid(raw)) return g;
             if (auto u = ldap::format_uuid(raw)) return u;  // already text (some proxies)
             reason = rules.anchor + " is not a 16-byte GUID";
             return std::nullopt;
         }
-        case anchor_form::uuid: {
+        case config::anchor_value_form::uuid: {
             if (auto u = ldap::format_uuid(raw)) return u;
             reason = rules.anchor + " is not a UUID";
             return std::nullopt;
         }
-        case anchor_form::lowercase:
+        case config::anchor_value_form::lowercase_text:
+        case config::anchor_value_form::exact_text:
             if (!common::is_valid_utf8(raw)) {
                 reason = rules.anchor + " is not text";
                 return std::nullopt;
             }
+            if (rules.form == config::anchor_value_form::exact_text) return std::string(raw);
             return ldap::lowercase_attribute(raw);
     }
     return std::nullopt;
-}
-
-anchor_form form_of(std::string_view anchor) {
-    if (anchor == "objectGUID") return anchor_form::guid;
-    if (anchor == "nsUniqueId") return anchor_form::lowercase;
-    return anchor_form::uuid;
 }
 
 // Builds the resource; a skipped_entry reason when a required part is missing.
@@ -350,14 +344,14 @@ std::optional<source_mapper> source_mapper::compile(const config::source_setting
     s->users = compile_rules(source.users.map, *s->user_schema, target_kind::user, "users.map",
                              source.users.map_location, report);
     s->users.anchor = source.users.anchor;
-    s->users.form = form_of(source.users.anchor);
+    s->users.form = source.users.anchor_form;
     if (source.users.disabled_when)
         s->disabled_when = compile_filter(*source.users.disabled_when, "disabled_when", report);
     if (source.groups) {
         s->groups = compile_rules(source.groups->map, *s->group_schema, target_kind::group, "groups.map",
                                   source.groups->map_location, report);
         s->groups->anchor = source.groups->anchor;
-        s->groups->form = form_of(source.groups->anchor);
+        s->groups->form = source.groups->anchor_form;
         s->member_attribute = ldap::lowercase_attribute(source.groups->member_attribute);
     }
     bool group_roles = false;

@@ -156,6 +156,11 @@ TEST(SourceSection, FlavourDecidesAnchorDisabledFilterAndIncremental) {
         EXPECT_EQ(ldap_of(s).incremental, c.incremental) << c.flavour;
         ASSERT_TRUE(s.groups.has_value());
         EXPECT_EQ(s.groups->anchor, c.anchor);
+        const auto form = std::string(c.anchor) == "objectGUID"   ? anchor_value_form::guid
+                          : std::string(c.anchor) == "nsUniqueId" ? anchor_value_form::lowercase_text
+                                                                  : anchor_value_form::uuid;
+        EXPECT_EQ(s.users.anchor_form, form) << c.flavour;
+        EXPECT_EQ(s.groups->anchor_form, form) << c.flavour;
         EXPECT_EQ(ldap_of(s).groups->filter.text,
                   std::string(c.flavour) == "active_directory"
                       ? "(objectClass=group)"

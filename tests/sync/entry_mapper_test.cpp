@@ -181,6 +181,30 @@ TEST(EntryMapper, MapsAnySourceRecordNotOnlyLdapEntries) {
     EXPECT_EQ(user->resource["nickName"], "https://idp.example.com/scim/v2/Users/42");
 }
 
+TEST(EntryMapper, TheAnchorsFormComesFromTheSourceKindNotFromItsName) {
+    // A kind whose anchors are opaque ids (a SCIM server's `id`) says so with exact_text; the mapper keeps
+    // them as they are instead of asking for a UUID because the attribute is not entryUUID.
+    auto loaded = config::load_settings_string(document(basic_map), "t.yaml", checked());
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+    auto& source = loaded->sources.at(0);
+    EXPECT_EQ(source.users.anchor_form, config::anchor_value_form::uuid);  // entryUUID, from the LDAP kind
+    source.users.anchor = "id";
+    source.users.anchor_form = config::anchor_value_form::exact_text;
+    std::vector<config::diagnostic> problems;
+    auto mapper = compile_source(*loaded, source, problems);
+    ASSERT_TRUE(mapper.has_value());
+    keyed_record record("https://idp.example.com/scim/v2/Users/AbC-42",
+                        {{"uid", {"jdoe"}}, {"givenName", {"John"}}, {"sn", {"Doe"}}, {"id", {"AbC-42"}}});
+    auto user = mapper->map_user(record);
+    ASSERT_TRUE(user.has_value()) << user.error().to_string();
+    EXPECT_EQ(user->anchor, "AbC-42");
+    keyed_record binary("x", {{"uid", {"x"}}, {"givenName", {"X"}}, {"sn", {"X"}}, {"id", {"\xff\xfe"}}});
+    auto refused = mapper->map_user(binary);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_NE(refused.error().to_string().find("id is not text"), std::string::npos)
+        << refused.error().to_string();
+}
+
 TEST(EntryMapper, FallbackForAMultiValuedTargetOnlyWhenTheFirstGaveNothing) {
     auto mapper = mapper_for(
         document(basic_map + "        emails.value: { value: \"{mail}\", when: \"(employeeType=staff)\" }\n"
