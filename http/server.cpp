@@ -197,17 +197,24 @@ class server::impl {
                 }
                 continue;
             }
-            const auto max = settings_.limits.max_connections;
-            if (max != 0 && registry_.size() >= max) {
+            const auto made = registry_.make_room(settings_.limits.max_connections);
+            if (made == detail::room::none) {
                 reject(socket);
                 continue;
             }
+            if (made == detail::room::evicted && evicted_++ == 0)
+                common::log_warning("http: connection limit of " +
+                                    std::to_string(settings_.limits.max_connections) +
+                                    " reached; closing the oldest connections that have not completed a "
+                                    "request (or else idle ones) to admit new ones");
             auto conn = registry_.add(socket.get_executor());
             if (!conn) co_return;
-            if (rejected_ != 0) {
-                common::log_info("http: accepting connections again; " + std::to_string(rejected_) +
+            if (made == detail::room::available && (rejected_ != 0 || evicted_ != 0)) {
+                common::log_info("http: below the connection limit again; " + std::to_string(evicted_) +
+                                 " connection(s) closed to make room and " + std::to_string(rejected_) +
                                  " refused while at the limit");
                 rejected_ = 0;
+                evicted_ = 0;
             }
             auto executor = socket.get_executor();
             if (tls_)
@@ -221,13 +228,14 @@ class server::impl {
         }
     }
 
-    /// On `control_`. Refuses a connection beyond max_connections: a 503 for plain HTTP (a TLS handshake is
-    /// not worth it under overload), then close. Logs once per burst.
+    /// On `control_`. Refuses a connection beyond max_connections when every connection is in the middle of
+    /// a request: a 503 for plain HTTP (a TLS handshake is not worth it under overload), then close. Logs
+    /// once per burst.
     void reject(tcp::socket& socket) {
         if (rejected_++ == 0)
             common::log_warning("http: connection limit of " +
                                 std::to_string(settings_.limits.max_connections) +
-                                " reached; refusing new connections");
+                                " reached with every connection busy; refusing new connections");
         error_code ec;
         if (!tls_) {
             socket.non_blocking(true, ec);
@@ -303,6 +311,7 @@ class server::impl {
     bool stop_begun_ = false;
     bool finished_ = false;
     std::size_t rejected_ = 0;  ///< connections refused in the current burst
+    std::size_t evicted_ = 0;   ///< connections closed to make room in the current burst
 };
 
 server::server(server_settings settings, handler on_request)

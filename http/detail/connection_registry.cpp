@@ -8,7 +8,7 @@ namespace dirsync::http::detail {
 std::shared_ptr<connection> connection_registry::add(boost::asio::any_io_executor strand) {
     std::lock_guard lock(mutex_);
     if (stopping_) return nullptr;
-    auto c = std::make_shared<connection>(std::move(strand));
+    auto c = std::make_shared<connection>(std::move(strand), next_serial_++);
     connections_.insert(c);
     return c;
 }
@@ -18,6 +18,7 @@ void connection_registry::remove(const std::shared_ptr<connection>& c) {
     {
         std::lock_guard lock(mutex_);
         if (connections_.erase(c) == 0) return;
+        if (c->evicted) --evicted_;
         if (stopping_ && connections_.empty()) drained = on_drained_;
     }
     if (drained) drained();
@@ -25,7 +26,51 @@ void connection_registry::remove(const std::shared_ptr<connection>& c) {
 
 std::size_t connection_registry::size() const {
     std::lock_guard lock(mutex_);
-    return connections_.size();
+    return connections_.size() - evicted_;
+}
+
+room connection_registry::make_room(std::size_t max) {
+    std::shared_ptr<connection> victim;
+    {
+        std::lock_guard lock(mutex_);
+        if (max == 0 || connections_.size() - evicted_ < max) return room::available;
+        const connection* unserved = nullptr;
+        const connection* idle = nullptr;
+        for (const auto& c : connections_) {
+            if (c->evicted) continue;
+            if (!c->served.load(std::memory_order_relaxed)) {
+                if (unserved == nullptr || c->serial < unserved->serial) unserved = c.get();
+            } else if (c->idle.load(std::memory_order_relaxed)) {
+                if (idle == nullptr || c->serial < idle->serial) idle = c.get();
+            }
+        }
+        const connection* pick = unserved != nullptr ? unserved : idle;
+        if (pick == nullptr) return room::none;
+        for (const auto& c : connections_)
+            if (c.get() == pick) victim = c;
+        victim->evicted = true;
+        ++evicted_;
+    }
+    boost::asio::post(victim->strand, [this, victim] { evict(victim); });
+    return room::evicted;
+}
+
+void connection_registry::evict(const std::shared_ptr<connection>& c) {
+    if (c->served.load(std::memory_order_relaxed) && !c->idle.load(std::memory_order_relaxed)) {
+        // Answered before and now in the middle of a request: it stays, counted again.
+        std::lock_guard lock(mutex_);
+        if (c->evicted) {
+            c->evicted = false;
+            --evicted_;
+        }
+        return;
+    }
+    // Without a socket the session is ending (it goes by itself) or has not started yet (it then runs until
+    // its header timeout, one connection above the limit at most per such race).
+    if (c->socket == nullptr) return;
+    boost::system::error_code ignored;
+    c->socket->shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+    c->socket->close(ignored);
 }
 
 bool connection_registry::begin_stop() {

@@ -6,6 +6,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -13,16 +14,31 @@
 
 namespace dirsync::http::detail {
 
-/// One live connection as the server sees it, so shutdown can reach it.
+/// One live connection as the server sees it, so that shutdown and the connection limit can reach it.
 struct connection {
-    explicit connection(boost::asio::any_io_executor executor) : strand(std::move(executor)) {}
+    connection(boost::asio::any_io_executor executor, std::uint64_t order)
+        : strand(std::move(executor)), serial(order) {}
 
-    /// The connection's strand; `socket` and `idle` are read and written only on it.
+    /// The connection's strand; `socket` is read and written only on it.
     const boost::asio::any_io_executor strand;
+    /// Order of registration: a smaller serial is an older connection.
+    const std::uint64_t serial;
     /// The session's socket while the session runs, null before and after.
     boost::asio::ip::tcp::socket* socket = nullptr;
-    /// True while nothing of the next request has arrived (TLS handshake, keep-alive wait, closing).
-    bool idle = true;
+    /// True while nothing of the next request has arrived (TLS handshake, keep-alive wait, closing). Written
+    /// on the strand; read by the registry when it picks a connection to close.
+    std::atomic<bool> idle{true};
+    /// True once a complete request has been read on the connection. Written on the strand, read as `idle`.
+    std::atomic<bool> served{false};
+    /// Closed to make room for a newer connection and not yet removed; guarded by the registry's mutex.
+    bool evicted = false;
+};
+
+/// What connection_registry::make_room did.
+enum class room {
+    available,  ///< below the limit
+    evicted,    ///< at the limit: a connection was closed to make room
+    none,       ///< at the limit and every connection is in the middle of a request
 };
 
 /// The set of live connections: counts them for `max_connections` and closes them on shutdown.
@@ -35,8 +51,15 @@ class connection_registry {
     /// Unregisters `c`. After `begin_stop()`, the removal of the last connection calls the drained callback.
     void remove(const std::shared_ptr<connection>& c);
 
-    /// Number of registered connections.
+    /// Number of registered connections, not counting those evicted and not yet gone.
     std::size_t size() const;
+
+    /// Makes room for one more connection under `max` (0: no limit). At the limit it closes, on its strand,
+    /// the oldest connection that has not completed a request yet (so that a flood of silent or slow
+    /// connections cannot lock out clients that send requests), or else the oldest one idle between
+    /// requests (it has been answered; its client reconnects). A connection in the middle of a request is
+    /// never closed for this.
+    room make_room(std::size_t max);
 
     /// True once `begin_stop()` was called; sessions then finish the request at hand and close.
     bool stopping() const noexcept { return stopping_.load(); }
@@ -56,8 +79,13 @@ class connection_registry {
     /// Posts to each connection's strand a close of its socket (only if idle, when `only_idle`).
     void close(bool only_idle);
 
+    /// On the victim's strand: closes it unless it was answered and has begun another request meanwhile.
+    void evict(const std::shared_ptr<connection>& c);
+
     mutable std::mutex mutex_;
     std::unordered_set<std::shared_ptr<connection>> connections_;
+    std::size_t evicted_ = 0;  ///< connections with `evicted` set
+    std::uint64_t next_serial_ = 0;
     std::function<void()> on_drained_;
     std::atomic<bool> stopping_{false};
 };

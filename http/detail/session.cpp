@@ -221,6 +221,7 @@ class session {
                     co_return;
                 }
             }
+            conn_.served = true;  // a complete request: no longer among the first closed at the limit
             if (!co_await respond(started)) co_return;
         }
     }

@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <system_error>
 #include <thread>
+#include <vector>
 
 #include "raw_client.hpp"
 #include "test_server.hpp"
@@ -295,14 +299,74 @@ TEST(Server, IdleKeepAliveConnectionIsClosedAtIdleTimeout) {
     EXPECT_LT(elapsed, 1500ms);
 }
 
-TEST(Server, ConnectionsBeyondTheLimitGet503) {
+TEST(Server, AtTheLimitSilentConnectionsMakeWayForClientsThatSendRequests) {
+    // 1,100 idle TCP connections used to lock every client out for the header timeout (and again when the
+    // attacker reconnected). Now a new connection displaces the oldest one that has not sent a request.
+    auto settings = test_settings();
+    settings.limits.max_connections = 4;
+    running_server server(settings);
+    std::vector<std::unique_ptr<raw_connection>> silent;
+    for (int i = 0; i < 8; ++i) {  // twice the limit; each new one displaces an older silent one
+        silent.push_back(std::make_unique<raw_connection>(server.port()));
+        std::this_thread::sleep_for(20ms);  // accepted in this order
+    }
+    for (int round = 0; round < 3; ++round) {
+        raw_connection client(server.port());
+        auto res = client.roundtrip(get("/r" + std::to_string(round)), 2s);
+        ASSERT_TRUE(res) << "round " << round;
+        EXPECT_EQ(res->status, 200) << "round " << round;
+    }
+    // The oldest silent connections were closed to make that room, oldest first.
+    EXPECT_TRUE(silent[0]->wait_closed(2s));
+    EXPECT_TRUE(silent[1]->wait_closed(2s));
+}
+
+TEST(Server, AtTheLimitTheOldestIdleAnsweredConnectionMakesWay) {
     auto settings = test_settings();
     settings.limits.max_connections = 2;
     running_server server(settings);
-    std::optional<raw_connection> c1(std::in_place, server.port());
+    raw_connection c1(server.port());
     raw_connection c2(server.port());
-    ASSERT_TRUE(c1->roundtrip(get("/1")));  // both are registered once they have been answered
+    ASSERT_TRUE(c1.roundtrip(get("/1")));  // answered and now idle between requests
     ASSERT_TRUE(c2.roundtrip(get("/2")));
+
+    raw_connection c3(server.port());
+    auto res = c3.roundtrip(get("/3"), 2s);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_TRUE(c1.wait_closed(2s));  // the oldest idle one went
+    auto again = c2.roundtrip(get("/2b"), 2s);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 200);
+}
+
+TEST(Server, ConnectionsBeyondTheLimitGet503OnlyWhenAllAreInTheMiddleOfARequest) {
+    auto settings = test_settings();
+    settings.threads = 4;  // two held by the blocked handlers, the others accept
+    settings.limits.max_connections = 2;
+    std::mutex m;
+    std::condition_variable cv;
+    bool release = false;
+    int blocked = 0;
+    running_server server(settings, [&](request& req) {
+        if (req.target.starts_with("/block")) {
+            std::unique_lock lock(m);
+            ++blocked;
+            cv.notify_all();
+            cv.wait(lock, [&] { return release; });
+        }
+        return echo_handler(req);
+    });
+    raw_connection c1(server.port());
+    raw_connection c2(server.port());
+    ASSERT_TRUE(c1.roundtrip(get("/1")));
+    ASSERT_TRUE(c2.roundtrip(get("/2")));
+    c1.send(get("/block1"));
+    c2.send(get("/block2"));
+    {
+        std::unique_lock lock(m);
+        ASSERT_TRUE(cv.wait_for(lock, 2s, [&] { return blocked == 2; }));
+    }
 
     raw_connection c3(server.port());  // the kernel completes the handshake; the server refuses it
     c3.send(get("/3"));
@@ -313,15 +377,17 @@ TEST(Server, ConnectionsBeyondTheLimitGet503) {
     }
     EXPECT_TRUE(c3.wait_closed(1s));
 
-    c1.reset();  // frees a slot once the server has noticed
-    std::optional<raw_response> ok;
-    for (auto deadline = clock::now() + 2s; !(ok && ok->status == 200) && clock::now() < deadline;) {
-        raw_connection c4(server.port());
-        ok = c4.roundtrip(get("/4"), 1s);
-        if (!ok || ok->status != 200) std::this_thread::sleep_for(10ms);
+    {
+        std::lock_guard lock(m);
+        release = true;
     }
-    ASSERT_TRUE(ok);
-    EXPECT_EQ(ok->status, 200);
+    cv.notify_all();
+    auto r1 = c1.read_response(2s);  // neither request in progress was cut
+    auto r2 = c2.read_response(2s);
+    ASSERT_TRUE(r1);
+    ASSERT_TRUE(r2);
+    EXPECT_EQ(r1->status, 200);
+    EXPECT_EQ(r2->status, 200);
 }
 
 TEST(Server, WithoutAFormatterItsOwnErrorsArePlainText) {

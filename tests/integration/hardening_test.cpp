@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -306,6 +307,46 @@ TEST_F(HardeningTest, TheAccessLogHoldsNoFilterValue) {
     const auto log = daemon_->log();
     EXPECT_EQ(log.find("secret.person%40"), std::string::npos) << log;
     EXPECT_EQ(log.find("%22secret"), std::string::npos) << log;
+}
+
+// ---- 6. connection lockout ----
+
+/// A small connection limit and a long header timeout, so that silent connections stay as long as the test.
+class ConnectionFloodTest : public HardeningTest {
+  protected:
+    static constexpr int limit = 40;
+    std::string limits_yaml() const override {
+        return "  limits: { max_body_bytes: 2MiB, header_timeout: 60s, idle_timeout: 60s, shutdown_grace: "
+               "5s, "
+               "max_connections: " +
+               std::to_string(limit) + " }\n";
+    }
+};
+
+TEST_F(ConnectionFloodTest, SilentAndHalfSentConnectionsDoNotLockOutClientsWithTokens) {
+    // Without a token, anyone who can open TCP connections used to fill the limit and get every tenant a 503
+    // until the header timeout, then do it again. Now new connections displace the oldest ones that have
+    // not completed a request, so clients that do send requests are served throughout the flood.
+    std::vector<std::unique_ptr<http_client>> flood;
+    for (int i = 0; i < 3 * limit; ++i) {
+        flood.push_back(std::make_unique<http_client>(port(), std::chrono::seconds(2)));
+        // Half of them send the start of a request and stop (slowloris); the others send nothing.
+        ASSERT_TRUE(flood.back()->send_only(i % 2 == 0 ? "" : "GET /scim/v2/Users HTTP/1.1\r\nHost: x\r\n"));
+    }
+    for (int round = 0; round < 5; ++round) {
+        for (const char* token : {acme_token, globex_token}) {
+            auto r = call(token, "GET", "/scim/v2/Users?count=1");
+            EXPECT_EQ(r.status, 200) << "round " << round << ": " << r.body;
+        }
+        http_client health(port());
+        EXPECT_EQ(health.request("GET", "/healthz").status, 200) << "round " << round;
+        // More of the flood between the rounds.
+        for (int i = 0; i < limit / 2; ++i) {
+            flood.push_back(std::make_unique<http_client>(port(), std::chrono::seconds(2)));
+            ASSERT_TRUE(flood.back()->send_only(""));
+        }
+    }
+    EXPECT_TRUE(wait_for_log("connection limit of " + std::to_string(limit) + " reached")) << daemon_->log();
 }
 
 // ---- 3. a full disk ----
