@@ -36,6 +36,8 @@ constexpr std::int64_t min_json_depth = 10;
 // Every walk over a stored document, serialisation included, recurses once per level.
 constexpr std::int64_t max_json_depth_limit = 512;
 constexpr std::int64_t max_bulk_operations = 100'000;
+constexpr std::size_t min_resource_size = 1024;
+constexpr std::size_t max_resource_size_limit = 16 * 1024 * 1024;
 
 // ---- value readers specific to this configuration ----
 
@@ -174,6 +176,15 @@ void read_server(diagnostics_sink& sink, const yaml_field& field, server_setting
 void read_storage(diagnostics_sink& sink, const yaml_field& field, storage_settings& out) {
     map_reader map(sink, field);
     if (auto f = map.required("sqlite")) assign(out.sqlite_path, read_non_empty_string(sink, *f));
+    if (auto f = map.optional("max_resource_size")) {
+        auto size = read_byte_size(sink, *f);
+        if (size && (*size < min_resource_size || *size > max_resource_size_limit)) {
+            sink.error(f->mark,
+                       "max_resource_size must be between 1KiB and 16MiB, got " + describe(f->value));
+            size.reset();
+        }
+        assign(out.max_resource_bytes, std::move(size));
+    }
 }
 
 std::optional<common::log_level> read_log_level(diagnostics_sink& sink, const yaml_field& field) {

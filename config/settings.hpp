@@ -39,7 +39,9 @@ struct http_limits {
     std::chrono::milliseconds body_timeout{30'000};    ///< time to receive a body once headers are in
     std::chrono::milliseconds idle_timeout{60'000};    ///< keep-alive idle time between requests
     std::chrono::milliseconds write_timeout{30'000};   ///< time to send one response
-    std::size_t max_connections = 1024;                ///< further connections are closed at accept
+    /// At the limit a new connection displaces the oldest one that has not completed a request (else the
+    /// oldest idle one); only when all are mid-request is it refused with 503.
+    std::size_t max_connections = 1024;
     std::chrono::milliseconds shutdown_grace{10'000};  ///< drain time for in-flight requests on SIGTERM
 };
 
@@ -56,6 +58,9 @@ struct server_settings {
 /// to the working directory of the process.
 struct storage_settings {
     std::string sqlite_path;  ///< resolved path of the SQLite database file
+    /// `max_resource_size`: the largest stored user or group (its JSON, members apart), 1KiB..16MiB; larger
+    /// writes are refused (SCIM: 413), whoever makes them.
+    std::size_t max_resource_bytes = 128 * 1024;
 };
 
 /// The optional `logging:` section.

@@ -40,7 +40,7 @@ int run(const config::settings& settings) {
                          std::to_string(store::database::schema_version()) + ")");
 
         const scim::service_settings scim_settings = scim_service_settings(settings);
-        directory::tenant_directory dir(db, scim_settings.schemas);
+        directory::tenant_directory dir(db, scim_settings.schemas, {settings.storage.max_resource_bytes});
         register_tenants(dir, settings);
         for (const auto& t : settings.tenants)
             common::log_info(

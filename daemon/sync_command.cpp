@@ -156,7 +156,8 @@ int sync_command(const std::vector<std::string>& args) {
     try {
         prepare_storage_directory(settings->storage.sqlite_path);
         store::database db(settings->storage.sqlite_path);
-        directory::tenant_directory dir(db, config::served_schemas(settings->schemas));
+        directory::tenant_directory dir(db, config::served_schemas(settings->schemas),
+                                        {settings->storage.max_resource_bytes});
         register_tenants(dir, *settings);
         sync::run_log log(db);
         std::vector<config::diagnostic> problems;

@@ -69,8 +69,18 @@ bool tenant_exists(store::connection& db, std::string_view tenant) {
 }  // namespace
 
 tenant_directory::tenant_directory(store::database& db,
-                                   std::shared_ptr<const resource::service_schemas> schemas)
-    : db_(db), schemas_(std::move(schemas)) {}
+                                   std::shared_ptr<const resource::service_schemas> schemas,
+                                   record_limits limits)
+    : db_(db), schemas_(std::move(schemas)), limits_(limits) {}
+
+result<void> tenant_directory::batch::check_size(std::string_view what,
+                                                 const std::string& resource_json) const {
+    if (resource_json.size() <= limits_.max_resource_bytes) return {};
+    return error(error_code::too_large,
+                 "the " + std::string(what) + " is " + std::to_string(resource_json.size()) +
+                     " bytes as stored; at most " + std::to_string(limits_.max_resource_bytes) +
+                     " are stored per resource (storage.max_resource_size)");
+}
 
 void tenant_directory::configure_tenants(const std::vector<tenant>& tenants) {
     db_.write([&](store::connection& db) {
@@ -115,6 +125,7 @@ result<user> tenant_directory::batch::create_user(std::string_view tenant, user_
     u.version = 1;
 
     auto row = to_row(u);
+    if (auto r = check_size("user", row.resource_json); !r) return r.error();
     users::insert(db_, row);
     json summary{{"after", audit_view(u)}};
     if (w.password_hash && *w.password_hash) {
@@ -174,7 +185,9 @@ result<user> tenant_directory::batch::modify_user(
     u.last_modified = common::now();
     if (u.last_modified < before.last_modified) u.last_modified = before.last_modified;
     u.version = before.version + 1;
-    users::update(db_, to_row(u));
+    auto updated = to_row(u);
+    if (auto r = check_size("user", updated.resource_json); !r) return r.error();
+    users::update(db_, updated);
     json changed = changed_attributes(before.resource, u.resource);
     if (password_changes) {
         store::user_password::set(db_, tenant, id, *w->password_hash);
@@ -214,14 +227,14 @@ result<void> tenant_directory::batch::step(const std::function<result<void>(batc
 
 result<void> tenant_directory::in_batch(const actor& who, const std::function<result<void>(batch&)>& fn) {
     return db_.write([&](store::connection& db) -> result<void> {
-        batch b(db, who, *schemas_);
+        batch b(db, who, *schemas_, limits_);
         return fn(b);
     });
 }
 
 result<user> tenant_directory::create_user(const actor& who, std::string_view tenant, user_write w) {
     return db_.write([&](store::connection& db) {
-        auto u = batch(db, who, *schemas_).create_user(tenant, std::move(w));
+        auto u = batch(db, who, *schemas_, limits_).create_user(tenant, std::move(w));
         if (u) u->groups.emplace();  // a new user is in no group
         return u;
     });
@@ -231,7 +244,7 @@ result<user> tenant_directory::modify_user(const actor& who, std::string_view te
                                            const std::function<result<user_write>(const user&)>& change,
                                            std::optional<std::int64_t> expected_version) {
     return db_.write([&](store::connection& db) {
-        auto u = batch(db, who, *schemas_).modify_user(tenant, id, change, expected_version);
+        auto u = batch(db, who, *schemas_, limits_).modify_user(tenant, id, change, expected_version);
         if (u) load_user_groups(db, tenant, std::span(&*u, 1));
         return u;
     });
@@ -240,7 +253,7 @@ result<user> tenant_directory::modify_user(const actor& who, std::string_view te
 result<void> tenant_directory::delete_user(const actor& who, std::string_view tenant, std::string_view id,
                                            std::optional<std::int64_t> expected_version) {
     return db_.write([&](store::connection& db) {
-        return batch(db, who, *schemas_).delete_user(tenant, id, expected_version);
+        return batch(db, who, *schemas_, limits_).delete_user(tenant, id, expected_version);
     });
 }
 

@@ -123,12 +123,22 @@ struct audit_event {
 /// - `user.groups` is computed from the members (direct, and indirect through nesting) on reads.
 ///
 /// Thread-safe: writes are serialized by the store; reads run concurrently.
+/// Bounds on what one record may hold, whoever writes it.
+struct record_limits {
+    /// The largest stored form (the canonical resource as JSON text, without group members, which are stored
+    /// apart) of one user or group; larger writes fail with too_large. Big enough for any real identity
+    /// (a few KB), small enough that a page of list results cannot be made huge by a few giant records.
+    std::size_t max_resource_bytes = 128 * 1024;
+};
+
 class tenant_directory {
   public:
     /// `schemas`: what the records are validated against on every write (the schemas the service serves);
-    /// never null.
-    explicit tenant_directory(store::database& db, std::shared_ptr<const resource::service_schemas> schemas =
-                                                       resource::default_service_schemas());
+    /// never null. `limits`: enforced on every write.
+    explicit tenant_directory(
+        store::database& db,
+        std::shared_ptr<const resource::service_schemas> schemas = resource::default_service_schemas(),
+        record_limits limits = {});
 
     /// Creates or updates the tenants (from the configuration at start-up). Existing records are kept.
     void configure_tenants(const std::vector<tenant>& tenants);
@@ -163,11 +173,15 @@ class tenant_directory {
 
       private:
         friend class tenant_directory;
-        batch(store::connection& db, const actor& who, const resource::service_schemas& schemas)
-            : db_(db), actor_(who), schemas_(schemas) {}
+        batch(store::connection& db, const actor& who, const resource::service_schemas& schemas,
+              const record_limits& limits)
+            : db_(db), actor_(who), schemas_(schemas), limits_(limits) {}
+        /// too_large when `resource_json`, the stored form of a `what` ("user", "group"), is over the limit.
+        result<void> check_size(std::string_view what, const std::string& resource_json) const;
         store::connection& db_;
         const actor& actor_;
         const resource::service_schemas& schemas_;
+        const record_limits& limits_;
     };
 
     /// Runs `fn` with a batch in ONE write transaction: all its changes commit together, or none when fn
@@ -239,6 +253,7 @@ class tenant_directory {
   private:
     store::database& db_;
     std::shared_ptr<const resource::service_schemas> schemas_;
+    record_limits limits_;
 };
 
 }  // namespace dirsync::directory

@@ -162,6 +162,7 @@ result<group> tenant_directory::batch::create_group(std::string_view tenant, gro
     g.version = 1;
 
     auto row = to_row(g);
+    if (auto r = check_size("group", row.resource_json); !r) return r.error();
     groups::insert(db_, row);
     std::vector<member_step> steps;
     if (!w.members.empty()) steps.push_back(member_step::add(std::move(w.members)));
@@ -195,7 +196,9 @@ result<group> tenant_directory::batch::modify_group(
 
     g.last_modified = std::max(common::now(), before.last_modified);
     g.version = before.version + 1;
-    groups::update(db_, to_row(g));
+    auto updated = to_row(g);
+    if (auto r = check_size("group", updated.resource_json); !r) return r.error();
+    groups::update(db_, updated);
     if (resource_changed)
         audit(db_, actor_, g, "group.update",
               json{{"before", audit_view(before)},
@@ -224,8 +227,9 @@ result<void> tenant_directory::batch::delete_group(std::string_view tenant, std:
 }
 
 result<group> tenant_directory::create_group(const actor& who, std::string_view tenant, group_write w) {
-    return db_.write(
-        [&](store::connection& db) { return batch(db, who, *schemas_).create_group(tenant, std::move(w)); });
+    return db_.write([&](store::connection& db) {
+        return batch(db, who, *schemas_, limits_).create_group(tenant, std::move(w));
+    });
 }
 
 result<group> tenant_directory::modify_group(const actor& who, std::string_view tenant, std::string_view id,
@@ -233,7 +237,7 @@ result<group> tenant_directory::modify_group(const actor& who, std::string_view 
                                              std::optional<std::int64_t> expected_version,
                                              bool with_members) {
     return db_.write([&](store::connection& db) {
-        auto g = batch(db, who, *schemas_).modify_group(tenant, id, change, expected_version);
+        auto g = batch(db, who, *schemas_, limits_).modify_group(tenant, id, change, expected_version);
         if (g && with_members)
             if (auto row = groups::find_by_id(db, tenant, id))
                 g->members = load_members(db, tenant, row->seq);
@@ -244,7 +248,7 @@ result<group> tenant_directory::modify_group(const actor& who, std::string_view 
 result<void> tenant_directory::delete_group(const actor& who, std::string_view tenant, std::string_view id,
                                             std::optional<std::int64_t> expected_version) {
     return db_.write([&](store::connection& db) {
-        return batch(db, who, *schemas_).delete_group(tenant, id, expected_version);
+        return batch(db, who, *schemas_, limits_).delete_group(tenant, id, expected_version);
     });
 }
 

@@ -11,6 +11,7 @@ enum class error_code {
     invalid_value,        ///< the record breaks a rule (missing userName, bad status transition, ...)
     precondition_failed,  ///< the caller's expected version is stale
     unknown_tenant,       ///< the tenant does not exist
+    too_large,            ///< the record's stored form is larger than the directory stores (record_limits)
 };
 
 /// An expected failure of a directory operation. `message` is safe to show the client.

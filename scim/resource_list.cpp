@@ -22,6 +22,51 @@ bool accepts(const list_query& q, const json& resource, const resource::resource
     return q.match == nullptr || matches(*q.match, resource, schema);
 }
 
+/// About the length of `v` as compact JSON text (strings counted unescaped), without serialising it.
+std::size_t text_size(const json& v) {
+    switch (v.type()) {
+        case json::value_t::object: {
+            std::size_t n = 2;
+            for (auto it = v.begin(); it != v.end(); ++it) n += it.key().size() + 4 + text_size(it.value());
+            return n;
+        }
+        case json::value_t::array: {
+            std::size_t n = 2;
+            for (const auto& item : v) n += 1 + text_size(item);
+            return n;
+        }
+        case json::value_t::string:
+            return v.get_ref<const std::string&>().size() + 2;
+        default:
+            return 8;
+    }
+}
+
+/// The page being filled: resources until `count` (by the caller's positions) or the byte budget.
+class page {
+  public:
+    explicit page(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+
+    /// False once the budget is spent: nothing more goes in.
+    bool open() const { return !full_; }
+
+    void add(json&& resource) {
+        if (max_bytes_ != 0) {
+            bytes_ += text_size(resource);
+            full_ = bytes_ >= max_bytes_;
+        }
+        resources_.push_back(std::move(resource));
+    }
+
+    json take() { return std::move(resources_); }
+
+  private:
+    std::size_t max_bytes_;
+    std::size_t bytes_ = 0;
+    bool full_ = false;
+    json resources_ = json::array();
+};
+
 }  // namespace
 
 json list_resources(std::span<const list_part> parts, const list_query& q) {
@@ -31,7 +76,7 @@ json list_resources(std::span<const list_part> parts, const list_query& q) {
     const std::int64_t last = first > std::numeric_limits<std::int64_t>::max() - count
                                   ? std::numeric_limits<std::int64_t>::max()
                                   : first + count;
-    json resources = json::array();
+    page resources(q.max_bytes);
     std::int64_t total = 0;
 
     if (q.sort == nullptr && q.match == nullptr) {
@@ -41,10 +86,11 @@ json list_resources(std::span<const list_part> parts, const list_query& q) {
             const std::int64_t from = std::max(first, total + 1);
             const std::int64_t to = std::min(last, total + n + 1);
             if (from < to)
-                part.source->list(from - total - 1, to - from, [&](json&& r) {
-                    resources.push_back(part.shape->apply(std::move(r)));
-                    return true;
-                });
+                if (resources.open())
+                    part.source->list(from - total - 1, to - from, [&](json&& r) {
+                        resources.add(part.shape->apply(std::move(r)));
+                        return resources.open();
+                    });
             total += n;
         }
     } else if (q.sort == nullptr) {
@@ -53,7 +99,8 @@ json list_resources(std::span<const list_part> parts, const list_query& q) {
             part.source->scan(*q.match, [&](json&& r) {
                 if (!matches(*q.match, r, schema)) return true;
                 ++total;
-                if (total >= first && total < last) resources.push_back(part.shape->apply(std::move(r)));
+                if (total >= first && total < last && resources.open())
+                    resources.add(part.shape->apply(std::move(r)));
                 return true;
             });
         }
@@ -80,21 +127,23 @@ json list_resources(std::span<const list_part> parts, const list_query& q) {
                 return sorts_before(a.key, b.key, q.sort->direction);
             });
             const auto end = static_cast<std::size_t>(std::min<std::int64_t>(last - 1, total));
-            for (auto k = static_cast<std::size_t>(first - 1); k < end && k < found.size(); ++k) {
+            for (auto k = static_cast<std::size_t>(first - 1);
+                 k < end && k < found.size() && resources.open(); ++k) {
                 const list_part& part = parts[found[k].part];
                 auto r = part.source->find(found[k].id);
                 if (!r || !accepts(q, *r, part.source->schema())) continue;
-                resources.push_back(part.shape->apply(std::move(*r)));
+                resources.add(part.shape->apply(std::move(*r)));
             }
         }
     }
 
-    const auto items = static_cast<std::int64_t>(resources.size());
+    json page_resources = resources.take();
+    const auto items = static_cast<std::int64_t>(page_resources.size());
     return json{{"schemas", json::array({std::string(list_response_message_urn)})},
                 {"totalResults", total},
                 {"itemsPerPage", items},
                 {"startIndex", first},
-                {"Resources", std::move(resources)}};
+                {"Resources", std::move(page_resources)}};
 }
 
 }  // namespace dirsync::scim

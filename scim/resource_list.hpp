@@ -29,12 +29,17 @@ struct list_query {
     const sort_spec* sort = nullptr;  ///< nullptr: list order (the parts in turn, each in its list order)
     std::int64_t start_index = 1;     ///< 1-based, >= 1
     std::int64_t count = 0;           ///< >= 0; 0 answers totalResults only
+    /// The page stops before `count` once its resources hold about this many bytes as JSON text (always at
+    /// least one resource); 0: no bound.
+    std::size_t max_bytes = 0;
 };
 
 /// Answers a list or search (RFC 7644 §3.4.2, §3.4.3) as a ListResponse over `parts` taken in turn:
 /// `totalResults` counts every match, `Resources` holds the matches at positions [start_index,
 /// start_index + count) after sorting, each shaped by its part's projection, `itemsPerPage` is the number
-/// returned and `startIndex` is echoed (an index past the end gives an empty page).
+/// returned and `startIndex` is echoed (an index past the end gives an empty page). A page that reaches
+/// `max_bytes` ends there: itemsPerPage is then below `count` while totalResults still counts every match, so
+/// a client pages on from startIndex + itemsPerPage.
 ///  - No filter and no sort: the page is read directly (source count() and list()); nothing else is loaded.
 ///  - A filter without sort: every candidate is streamed through the filter once; only the page is kept.
 ///  - Sorted: the whole match set is sorted before paging (stable: equal keys keep list order), so pages of

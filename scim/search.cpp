@@ -52,6 +52,7 @@ http::response answer_search(const search_request& request, std::span<const sear
     q.sort = sort_ptr;
     q.start_index = request.start_index;
     q.count = request.count;
+    q.max_bytes = settings.max_page_bytes;
     return json_response(200, list_resources(parts, q));
 }
 

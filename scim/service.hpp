@@ -40,6 +40,10 @@ struct service_settings {
     bool tls = false;                     ///< whether the transport is HTTPS (for derived URLs)
     std::size_t default_page_size = 100;  ///< `count` when the client gives none
     std::size_t max_page_size = 1000;     ///< larger `count` values are lowered to this
+    /// A list page stops early once its resources reach about this many bytes (at least one is returned;
+    /// RFC 7644 §3.4.2.4 lets a page hold fewer than `count`, and itemsPerPage says how many it holds), so
+    /// that a page of large records is bounded in size and memory. 0: no bound.
+    std::size_t max_page_bytes = 4 * 1024 * 1024;
     filter_limits filter;
     bulk_limits bulk;
     common::json_input_limits json;  ///< applied to every request body

@@ -78,6 +78,7 @@ TEST(LoadSettings, FullConfigurationSetsEveryField) {
     shutdown_grace: 1d
 storage:
   sqlite: /var/lib/dirsyncd/test.db
+  max_resource_size: 64KiB
 logging:
   level: warning
   access_log: false
@@ -121,6 +122,7 @@ tenants:
     EXPECT_EQ(s.server.limits.max_connections, 64u);
     EXPECT_EQ(s.server.limits.shutdown_grace, 24h);
     EXPECT_EQ(s.storage.sqlite_path, "/var/lib/dirsyncd/test.db");
+    EXPECT_EQ(s.storage.max_resource_bytes, 64u * 1024);
     EXPECT_EQ(s.logging.level, common::log_level::warning);
     EXPECT_FALSE(s.logging.access_log);
 
@@ -161,6 +163,7 @@ TEST(LoadSettings, MinimalConfigurationGetsTheDefaults) {
     EXPECT_EQ(s.server.limits.max_connections, 1024u);
     EXPECT_EQ(s.server.limits.shutdown_grace, 10s);
     EXPECT_EQ(s.storage.sqlite_path, "var/dirsyncd.db");  // relative paths are kept as written
+    EXPECT_EQ(s.storage.max_resource_bytes, 128u * 1024);
     EXPECT_EQ(s.logging.level, common::log_level::info);
     EXPECT_TRUE(s.logging.access_log);
     EXPECT_TRUE(s.tenants.empty());
@@ -216,7 +219,11 @@ constexpr bad_case bad_cases[] = {
      "max_json_depth, header_timeout, body_timeout, idle_timeout, write_timeout, max_connections, "
      "shutdown_grace)"},
     {"unknown_storage_key", "storage:\n  sqlite: x.db\n  path: y\n", "3:3",
-     "unknown key 'path' in storage (allowed: sqlite)"},
+     "unknown key 'path' in storage (allowed: sqlite, max_resource_size)"},
+    {"resource_size_too_small", "storage:\n  sqlite: x.db\n  max_resource_size: 100\n", "3:22",
+     "max_resource_size must be between 1KiB and 16MiB, got '100'"},
+    {"resource_size_too_large", "storage:\n  sqlite: x.db\n  max_resource_size: 1GiB\n", "3:22",
+     "max_resource_size must be between 1KiB and 16MiB, got '1GiB'"},
     {"unknown_logging_key", "storage: {sqlite: x.db}\nlogging: {level: info, colour: true}\n", "2:24",
      "unknown key 'colour' in logging (allowed: level, access_log)"},
     {"unknown_tenant_key", "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    seat: 5\n",
@@ -520,7 +527,8 @@ TEST(LoadSettingsFile, ReportsPositionsInTheFile) {
     auto path = dir.write("c.yaml", "storage:\n  sqlite: x.db\n  extra: 1\n");
     auto loaded = load_settings_file(path);
     ASSERT_FALSE(loaded.has_value());
-    EXPECT_EQ(loaded.error().to_string(), path + ":3:3: unknown key 'extra' in storage (allowed: sqlite)\n");
+    EXPECT_EQ(loaded.error().to_string(),
+              path + ":3:3: unknown key 'extra' in storage (allowed: sqlite, max_resource_size)\n");
 }
 
 }  // namespace

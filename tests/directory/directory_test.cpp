@@ -163,6 +163,40 @@ TEST_F(DirectoryTest, WritesAreCheckedAgainstTheServedSchemas) {
     EXPECT_EQ(dir.count_users("acme"), 1);
 }
 
+TEST_F(DirectoryTest, RecordsOverTheStoredSizeLimitAreRefusedWhoeverWritesThem) {
+    tenant_directory small{db_, resource::default_service_schemas(), record_limits{2048}};
+    json big = person("big");
+    big["nickName"] = std::string(3000, 'x');
+    auto refused = small.create_user(who, "acme", write(big));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, error_code::too_large);
+    EXPECT_NE(refused.error().message.find("at most 2048"), std::string::npos) << refused.error().message;
+    EXPECT_EQ(small.count_users("acme"), 0);
+
+    auto fits = small.create_user(who, "acme", write(person("small")));
+    ASSERT_TRUE(fits) << fits.error().message;
+    auto grown = small.modify_user(who, "acme", fits->id,
+                                   [&](const user&) -> result<user_write> { return write(big); });
+    ASSERT_FALSE(grown);
+    EXPECT_EQ(grown.error().code, error_code::too_large);
+    EXPECT_EQ(small.get_user("acme", fits->id)->version, 1);  // nothing written
+
+    group_write g;
+    g.resource = json{{"displayName", "G"}, {"externalId", std::string(3000, 'g')}};
+    EXPECT_EQ(small.create_group(who, "acme", g).error().code, error_code::too_large);
+    g.resource = json{{"displayName", "G"}};
+    auto group = small.create_group(who, "acme", g);
+    ASSERT_TRUE(group) << group.error().message;
+    auto renamed =
+        small.modify_group(who, "acme", group->id, [](const directory::group&) -> result<group_change> {
+            group_change c;
+            c.resource = json{{"displayName", "G"}, {"externalId", std::string(3000, 'e')}};
+            return c;
+        });
+    ASSERT_FALSE(renamed);
+    EXPECT_EQ(renamed.error().code, error_code::too_large);
+}
+
 TEST_F(DirectoryTest, StatusFollowsActiveAndSeats) {
     // globex has 2 seats.
     auto a = dir.create_user(who, "globex", write(person("a")));

@@ -329,6 +329,9 @@ TEST(Server, AtTheLimitTheOldestIdleAnsweredConnectionMakesWay) {
     raw_connection c2(server.port());
     ASSERT_TRUE(c1.roundtrip(get("/1")));  // answered and now idle between requests
     ASSERT_TRUE(c2.roundtrip(get("/2")));
+    // The client can read a response before the server's session has resumed from writing it (until then
+    // the connection is still in its request); give the sessions time to get back to waiting.
+    std::this_thread::sleep_for(200ms);
 
     raw_connection c3(server.port());
     auto res = c3.roundtrip(get("/3"), 2s);

@@ -309,6 +309,52 @@ TEST_F(HardeningTest, TheAccessLogHoldsNoFilterValue) {
     EXPECT_EQ(log.find("%22secret"), std::string::npos) << log;
 }
 
+// ---- 5. memory amplification ----
+
+TEST_F(HardeningTest, AResourceOverTheStoredSizeLimitIs413AndNothingIsStored) {
+    auto big = user_json("giant");
+    big["nickName"] =
+        std::string(200 * 1024, 'n');  // under the 2 MiB body limit, over the 128 KiB record limit
+    auto r = call(acme_token, "POST", "/scim/v2/Users", big.dump());
+    expect_scim_error(r, 413);
+    EXPECT_NE(detail(r).find("at most 131072"), std::string::npos) << r.body;
+    EXPECT_EQ(parse(call(acme_token, "GET", "/scim/v2/Users?count=0"))["totalResults"], 0);
+
+    const auto id = create_user(acme_token, "grows");
+    auto patch = json{
+        {"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
+        {"Operations", {{{"op", "add"}, {"path", "nickName"}, {"value", std::string(200 * 1024, 'p')}}}}};
+    expect_scim_error(call(acme_token, "PATCH", "/scim/v2/Users/" + id, patch.dump()), 413);
+    EXPECT_EQ(parse(call(acme_token, "GET", "/scim/v2/Users/" + id)).value("nickName", ""), "");
+}
+
+TEST_F(HardeningTest, ListPagesOfLargeRecordsStopAtTheByteBudgetAndPageOnCorrectly) {
+    // 60 users of about 100 KB: a page of count=1000 used to return all of them at once (and hold many
+    // times that in memory); now a page stops near 4 MiB and the client pages on with startIndex.
+    constexpr int users = 60;
+    for (int i = 0; i < users; ++i) {
+        auto u = user_json("big" + std::to_string(i));
+        u["nickName"] = std::string(100 * 1000, static_cast<char>('a' + i % 26));
+        ASSERT_EQ(call(acme_token, "POST", "/scim/v2/Users", u.dump()).status, 201);
+    }
+    std::set<std::string> seen;
+    int pages = 0;
+    for (int start = 1; start <= users; ++pages) {
+        auto r = call(acme_token, "GET", "/scim/v2/Users?count=1000&startIndex=" + std::to_string(start));
+        ASSERT_EQ(r.status, 200);
+        EXPECT_LT(r.body.size(), 4u * 1024 * 1024 + 200 * 1000) << "page " << pages;
+        auto page = parse(r);
+        EXPECT_EQ(page["totalResults"], users);
+        const int items = page["itemsPerPage"];
+        ASSERT_GE(items, 1);
+        ASSERT_EQ(page["Resources"].size(), static_cast<std::size_t>(items));
+        for (const auto& u : page["Resources"]) seen.insert(u["id"].get<std::string>());
+        start += items;
+    }
+    EXPECT_EQ(seen.size(), static_cast<std::size_t>(users));
+    EXPECT_GE(pages, 2);
+}
+
 // ---- 6. connection lockout ----
 
 /// A small connection limit and a long header timeout, so that silent connections stay as long as the test.

@@ -122,6 +122,41 @@ TEST(ResourceListPaging, FilteredStreamsOnce) {
     EXPECT_EQ(f.source.finds, 0);
 }
 
+TEST(ResourceListPaging, APageStopsAtItsByteBudgetAndPagingStaysCorrect) {
+    // Each user is padded to about 1,000 bytes; a budget of 2,500 bytes holds three (the third crosses it).
+    fixture f;
+    for (auto& u : f.source.items()) u["nickName"] = std::string(1000, 'n');
+    auto active = parse_filter("active eq true");
+    auto spec = parse_sort_spec("userName", std::nullopt);
+    ASSERT_TRUE(active);
+    ASSERT_TRUE(spec);
+    const filter* const matches[] = {nullptr, &*active};
+    const sort_spec* const sorts[] = {nullptr, &*spec};
+    for (const filter* match : matches) {
+        for (const sort_spec* sort : sorts) {
+            const int total = match != nullptr ? 4 : 7;
+            std::vector<std::string> seen;
+            for (std::int64_t start = 1; start <= total;) {
+                list_query q{match, sort, start, 100};
+                q.max_bytes = 2500;
+                auto page = f.run(q);
+                EXPECT_EQ(page["totalResults"], total);
+                const auto items = page["itemsPerPage"].get<std::int64_t>();
+                ASSERT_GE(items, 1);
+                EXPECT_LE(items, 3);
+                EXPECT_EQ(page["Resources"].size(), static_cast<std::size_t>(items));
+                for (auto& id : ids(page)) seen.push_back(id);
+                start += items;
+            }
+            list_query everything{match, sort, 1, 100};
+            EXPECT_EQ(seen, ids(f.run(everything))) << "every match once, in order, across the pages";
+        }
+    }
+    list_query one_big{nullptr, nullptr, 1, 100};
+    one_big.max_bytes = 10;  // smaller than any resource: still one per page
+    EXPECT_EQ(f.run(one_big)["itemsPerPage"], 1);
+}
+
 TEST(ResourceListSorted, PagesAreConsistent) {
     fixture f;
     auto spec = parse_sort_spec("userName", std::nullopt);
