@@ -18,8 +18,16 @@ heavy=${HEAVY:-4}
 bulk_ops=${BULK_OPS:-1000}
 work=$(mktemp -d /tmp/dirsyncd-bench-noisy-XXXXXX)
 loops=()
+# Stops the loops and the requests they have in flight.
+stop_loops() {
+    for p in "${loops[@]}"; do
+        pkill -P "$p" 2>/dev/null || true
+        kill "$p" 2>/dev/null || true
+    done
+    loops=()
+}
 cleanup() {
-    for p in "${loops[@]}"; do kill "$p" 2>/dev/null || true; done
+    stop_loops
     kill "${pid:-0}" 2>/dev/null || true
     wait 2>/dev/null || true
     rm -rf "$work"
@@ -36,7 +44,7 @@ server:
   listen: 127.0.0.1:0
   threads: $threads
   limits: { max_body_bytes: 4MiB }
-logging: { level: warning, access_log: false }
+logging: { level: info, access_log: false }
 storage:
   sqlite: $work/d.db
 scim:
@@ -104,7 +112,7 @@ to_ms() {  # wrk latency ("850.00us", "1.20ms", "2.31s") in milliseconds
 health alone.health &
 loops+=($!)
 read -r alone_rps alone_p99 < <(quiet_run alone)
-kill "${loops[-1]}" 2>/dev/null || true
+stop_loops
 
 for i in $(seq "$heavy"); do
     noise filter -G --data-urlencode "filter=displayName co \"zz$i\"" "$base/Users" &
@@ -118,8 +126,7 @@ health noisy.health &
 loops+=($!)
 sleep 1  # the noise is under way
 read -r noisy_rps noisy_p99 < <(quiet_run noisy)
-for p in "${loops[@]}"; do kill "$p" 2>/dev/null || true; done
-loops=()
+stop_loops
 
 alone_ms=$(to_ms "$alone_p99")
 noisy_ms=$(to_ms "$noisy_p99")
@@ -131,6 +138,6 @@ echo "RESULT noisy_neighbour users=$users threads=$threads heavy=$heavy bulk_ops
 echo "RESULT healthz slowest_alone=$(sort -g "$work/alone.health" | tail -1)s" \
      "slowest_noisy=$(sort -g "$work/noisy.health" | tail -1)s"
 for name in filter sort bulk; do
-    [ -f "$work/noisy.$name" ] || { echo "noisy $name: no answer during the run"; continue; }
+    [ -s "$work/noisy.$name" ] || { echo "noisy $name: no answer during the run"; continue; }
     echo "noisy $name answers by status: $(sort "$work/noisy.$name" | uniq -c | awk '{printf "%s x%s ", $2, $1}')"
 done
