@@ -1,5 +1,9 @@
 #include "http/detail/session.hpp"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -154,6 +158,18 @@ bhttp::response<bhttp::string_body> to_beast(response&& res, unsigned version, b
     return out;
 }
 
+/// Responses from this size on are followed by release_free_memory(): building them (a list page of large
+/// records) grew the heap by several times their size, and without a trim glibc keeps those pages.
+constexpr std::size_t large_response_bytes = 1024 * 1024;
+
+/// Returns the heap's free pages to the system (glibc's malloc_trim; nothing elsewhere). Costs a walk over
+/// the free lists, so only after large responses.
+void release_free_memory() {
+#ifdef __GLIBC__
+    ::malloc_trim(0);
+#endif
+}
+
 /// Serves requests on an established stream (TCP, or TLS after the handshake). Every member is used only on
 /// the connection's strand.
 class session {
@@ -284,6 +300,10 @@ class session {
         const bool keep_alive = in.keep_alive() && !close_requested && !ctx_.registry.stopping();
         out.keep_alive(keep_alive);
         const bool written = co_await write(out, in.method_string(), in.target(), tenant, started);
+        if (out.body().size() >= large_response_bytes) {
+            out = {};  // the body and what built it are freed; give the pages back to the system
+            release_free_memory();
+        }
         if (written && keep_alive) co_return true;
         if (written) co_await close_gracefully(false);
         co_return false;
