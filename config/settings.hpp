@@ -39,8 +39,9 @@ struct http_limits {
     std::chrono::milliseconds body_timeout{30'000};    ///< time to receive a body once headers are in
     std::chrono::milliseconds idle_timeout{60'000};    ///< keep-alive idle time between requests
     std::chrono::milliseconds write_timeout{30'000};   ///< time to send one response
-    /// At the limit a new connection displaces the oldest one that has not completed a request (else the
-    /// oldest idle one); only when all are mid-request is it refused with 503.
+    /// At the limit a new connection displaces the oldest one that has not completed a request (else one
+    /// stuck in its next request, else the oldest idle one); only when every connection has a request being
+    /// answered is it refused with 503.
     std::size_t max_connections = 1024;
     std::chrono::milliseconds shutdown_grace{10'000};  ///< drain time for in-flight requests on SIGTERM
 };

@@ -34,17 +34,17 @@ room connection_registry::make_room(std::size_t max) {
     {
         std::lock_guard lock(mutex_);
         if (max == 0 || connections_.size() - evicted_ < max) return room::available;
-        const connection* unserved = nullptr;
-        const connection* idle = nullptr;
+        // In order of preference: never answered; answered before but now mid-way through sending a
+        // request; idle between requests. Oldest first in each.
+        const connection* best[3] = {nullptr, nullptr, nullptr};
         for (const auto& c : connections_) {
-            if (c->evicted) continue;
-            if (!c->served.load(std::memory_order_relaxed)) {
-                if (unserved == nullptr || c->serial < unserved->serial) unserved = c.get();
-            } else if (c->idle.load(std::memory_order_relaxed)) {
-                if (idle == nullptr || c->serial < idle->serial) idle = c.get();
-            }
+            if (c->evicted || c->answering.load(std::memory_order_relaxed)) continue;
+            const int rank = !c->served.load(std::memory_order_relaxed) ? 0
+                             : !c->idle.load(std::memory_order_relaxed) ? 1
+                                                                        : 2;
+            if (best[rank] == nullptr || c->serial < best[rank]->serial) best[rank] = c.get();
         }
-        const connection* pick = unserved != nullptr ? unserved : idle;
+        const connection* pick = best[0] != nullptr ? best[0] : best[1] != nullptr ? best[1] : best[2];
         if (pick == nullptr) return room::none;
         for (const auto& c : connections_)
             if (c.get() == pick) victim = c;
@@ -56,8 +56,8 @@ room connection_registry::make_room(std::size_t max) {
 }
 
 void connection_registry::evict(const std::shared_ptr<connection>& c) {
-    if (c->served.load(std::memory_order_relaxed) && !c->idle.load(std::memory_order_relaxed)) {
-        // Answered before and now in the middle of a request: it stays, counted again.
+    if (c->answering.load(std::memory_order_relaxed)) {
+        // Its request became complete meanwhile and is being answered: it stays, counted again.
         std::lock_guard lock(mutex_);
         if (c->evicted) {
             c->evicted = false;

@@ -30,6 +30,9 @@ struct connection {
     std::atomic<bool> idle{true};
     /// True once a complete request has been read on the connection. Written on the strand, read as `idle`.
     std::atomic<bool> served{false};
+    /// True from a request's last byte read until its response is written. Written on the strand, read as
+    /// `idle`.
+    std::atomic<bool> answering{false};
     /// Closed to make room for a newer connection and not yet removed; guarded by the registry's mutex.
     bool evicted = false;
 };
@@ -56,9 +59,10 @@ class connection_registry {
 
     /// Makes room for one more connection under `max` (0: no limit). At the limit it closes, on its strand,
     /// the oldest connection that has not completed a request yet (so that a flood of silent or slow
-    /// connections cannot lock out clients that send requests), or else the oldest one idle between
-    /// requests (it has been answered; its client reconnects). A connection in the middle of a request is
-    /// never closed for this.
+    /// connections cannot lock out clients that send requests), else the oldest one that has been answered
+    /// before and is now sending another request without completing it (a slow client, or a flood that
+    /// sent one cheap request first), else the oldest one idle between requests (its client reconnects). A
+    /// connection whose request is complete and not yet answered is never closed for this.
     room make_room(std::size_t max);
 
     /// True once `begin_stop()` was called; sessions then finish the request at hand and close.

@@ -184,6 +184,7 @@ class session {
         auto header_deadline = clock::now() + limits.header_timeout;
         bool first = true;
         for (;;) {
+            conn_.answering = false;  // the previous response, if any, is written
             if (buffer_.size() == 0) {
                 // Nothing of the next request yet: the connection is idle and may be closed by shutdown.
                 if (ctx_.registry.stopping()) co_return;
@@ -237,7 +238,10 @@ class session {
                     co_return;
                 }
             }
-            conn_.served = true;  // a complete request: no longer among the first closed at the limit
+            // A complete request: from now until its response is written the connection is never closed to
+            // make room, and it is no longer among the first closed at the limit.
+            conn_.served = true;
+            conn_.answering = true;
             if (!co_await respond(started)) co_return;
         }
     }

@@ -343,6 +343,26 @@ TEST(Server, AtTheLimitTheOldestIdleAnsweredConnectionMakesWay) {
     EXPECT_EQ(again->status, 200);
 }
 
+TEST(Server, AtTheLimitAnsweredConnectionsStuckInTheirNextRequestMakeWay) {
+    // A flood that sends one cheap complete request first, then starts another and stops, is displaced too.
+    auto settings = test_settings();
+    settings.limits.max_connections = 2;
+    running_server server(settings);
+    raw_connection c1(server.port());
+    raw_connection c2(server.port());
+    ASSERT_TRUE(c1.roundtrip(get("/1")));
+    ASSERT_TRUE(c2.roundtrip(get("/2")));
+    ASSERT_TRUE(c1.send("GET /stuck HTTP/1.1\r\nHost: t\r\n"));
+    ASSERT_TRUE(c2.send("GET /stuck HTTP/1.1\r\nHost: t\r\n"));
+    std::this_thread::sleep_for(200ms);  // both sessions are reading their second request
+
+    raw_connection c3(server.port());
+    auto res = c3.roundtrip(get("/3"), 2s);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_TRUE(c1.wait_closed(2s));  // the oldest of them
+}
+
 TEST(Server, ConnectionsBeyondTheLimitGet503OnlyWhenAllAreInTheMiddleOfARequest) {
     auto settings = test_settings();
     settings.threads = 4;  // two held by the blocked handlers, the others accept
