@@ -36,18 +36,17 @@ room connection_registry::make_room(std::size_t max) {
         if (max == 0 || connections_.size() - evicted_ < max) return room::available;
         // In order of preference: never answered; answered before but now mid-way through sending a
         // request; idle between requests. Oldest first in each.
-        const connection* best[3] = {nullptr, nullptr, nullptr};
+        const std::shared_ptr<connection>* best[3] = {nullptr, nullptr, nullptr};
         for (const auto& c : connections_) {
             if (c->evicted || c->answering.load(std::memory_order_relaxed)) continue;
             const int rank = !c->served.load(std::memory_order_relaxed) ? 0
                              : !c->idle.load(std::memory_order_relaxed) ? 1
                                                                         : 2;
-            if (best[rank] == nullptr || c->serial < best[rank]->serial) best[rank] = c.get();
+            if (best[rank] == nullptr || c->serial < (*best[rank])->serial) best[rank] = &c;
         }
-        const connection* pick = best[0] != nullptr ? best[0] : best[1] != nullptr ? best[1] : best[2];
+        const auto* pick = best[0] != nullptr ? best[0] : best[1] != nullptr ? best[1] : best[2];
         if (pick == nullptr) return room::none;
-        for (const auto& c : connections_)
-            if (c.get() == pick) victim = c;
+        victim = *pick;
         victim->evicted = true;
         ++evicted_;
     }
