@@ -48,13 +48,10 @@ class page {
     explicit page(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
     /// False once the budget is spent: nothing more goes in.
-    bool open() const { return !full_; }
+    bool open() const { return max_bytes_ == 0 || bytes_ < max_bytes_; }
 
     void add(json&& resource) {
-        if (max_bytes_ != 0) {
-            bytes_ += text_size(resource);
-            full_ = bytes_ >= max_bytes_;
-        }
+        if (max_bytes_ != 0) bytes_ += text_size(resource);
         resources_.push_back(std::move(resource));
     }
 
@@ -63,7 +60,6 @@ class page {
   private:
     std::size_t max_bytes_;
     std::size_t bytes_ = 0;
-    bool full_ = false;
     json resources_ = json::array();
 };
 
