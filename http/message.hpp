@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,9 @@ struct request {
     std::vector<header_field> headers;
     std::string body;
     std::string remote;  ///< peer address, for logs
+    /// Requested when the server gives up waiting for handlers (the shutdown grace period is over, or
+    /// server::stop_now): a handler doing long work checks it between steps and stops, answering 503.
+    std::stop_token stop{};
 
     /// First header named `name` (case-insensitive), or nullopt.
     std::optional<std::string_view> header(std::string_view name) const;
@@ -48,8 +52,9 @@ using error_formatter = std::function<response(unsigned status, std::string_view
 /// A `text/plain` body holding `detail` and a newline: the answer when no error_formatter is given.
 response plain_error(unsigned status, std::string_view detail);
 
-/// Application entry point called once per request on an I/O thread. Must not throw for input-dependent
-/// failures (answer 4xx instead); an exception is turned into a generic 500 by the server and logged.
+/// Application entry point called once per request, on an I/O thread or a worker (server_settings::workers).
+/// Must not throw for input-dependent failures (answer 4xx instead); an exception is turned into a generic
+/// 500 by the server and logged.
 using handler = std::function<response(request&)>;
 
 }  // namespace dirsync::http

@@ -177,6 +177,22 @@ const router::mount* router::mount_for(std::string_view path) const noexcept {
     return best;
 }
 
+std::optional<std::string> router::lane_of(const request& req) const {
+    const mount* m = mount_for(split_target(req.target).first);
+    if (m == nullptr || m->point_.on_io_thread) return std::nullopt;
+    const principal who = auth_.authenticate(req.header("Authorization"));
+    if (m->point_.admits && !m->point_.admits(who)) return std::nullopt;
+    switch (who.kind) {
+        case principal::role::scim_client:
+            return "tenant:" + who.tenant;
+        case principal::role::operator_admin:
+            return "operator";
+        case principal::role::anonymous:
+            break;
+    }
+    return "anonymous";
+}
+
 response router::operator()(request& req) const {
     const auto [path, query] = split_target(req.target);
     const mount* m = mount_for(path);

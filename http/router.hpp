@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,6 +50,9 @@ struct mount_point {
     /// The answer to a principal `admits` refuses (a 401 with WWW-Authenticate, usually); it is given before
     /// any 404 or 405, so the mount's layout is not disclosed to strangers. Required when `admits` is set.
     std::function<response(const request&, const principal&)> refuse;
+    /// The mount's handlers are cheap and must answer even when every worker is busy (a health check):
+    /// lane_of() sends them to the I/O thread.
+    bool on_io_thread = false;
 };
 
 /// The one table from method + path pattern to handler, for every endpoint the daemon serves. A request is
@@ -97,6 +101,12 @@ class router {
 
     /// Routes and answers `req` as described above.
     response operator()(request& req) const;
+
+    /// The lane `req` is handled in (an http::lane_function): the principal's tenant for a tenant's
+    /// credential ("tenant:<id>"), "operator" for an operator, "anonymous" otherwise. nullopt (answer on the
+    /// I/O thread) where no handler runs or it is cheap: no mount, a principal the mount refuses, a mount
+    /// `on_io_thread`. Authenticates like operator() does; touches no handler.
+    std::optional<std::string> lane_of(const request& req) const;
 
   private:
     const mount* mount_for(std::string_view path) const noexcept;

@@ -126,6 +126,10 @@ class server::impl {
         if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
         if (ec) throw_start_error(ec, "cannot listen on " + where);
         port_ = acceptor_.local_endpoint().port();
+        if (settings_.workers.threads > 0)
+            workers_.emplace(common::work_pool::settings{.threads = settings_.workers.threads,
+                                                         .lane_share = settings_.workers.lane_share,
+                                                         .name = "http-worker"});
         asio::co_spawn(control_, accept_loop(), log_escaped);
         started_ = true;
         common::log_debug("http: listening on " + format_address(address, port_) + (tls_ ? " (TLS)" : ""));
@@ -158,6 +162,7 @@ class server::impl {
             if (finished_) return;
             common::log_warning("http: closing all " + std::to_string(registry_.size()) +
                                 " connection(s) now");
+            cancel_.request_stop();
             registry_.close_all();
         });
     }
@@ -166,7 +171,9 @@ class server::impl {
 
   private:
     detail::session_context session_context() {
-        return {settings_.limits, handler_, settings_.access_log, settings_.errors, registry_};
+        return {settings_.limits,  handler_,           settings_.access_log,
+                settings_.errors,  registry_,          workers_ ? &*workers_ : nullptr,
+                settings_.lane_of, cancel_.get_token()};
     }
 
     /// Runs the io_context until it is out of work; an exception escaping a handler is logged, not fatal.
@@ -274,7 +281,9 @@ class server::impl {
         if (ec || finished_) co_return;
         common::log_warning("http: shutdown grace period of " +
                             std::to_string(settings_.limits.shutdown_grace.count()) + " ms over; closing " +
-                            std::to_string(registry_.size()) + " connection(s)");
+                            std::to_string(registry_.size()) +
+                            " connection(s) and cancelling their requests");
+        cancel_.request_stop();
         registry_.close_all();
     }
 
@@ -306,6 +315,11 @@ class server::impl {
     const std::string overload_response_;
     std::uint16_t port_ = 0;
     bool started_ = false;
+    /// Handlers' pool when settings_.workers asks for one. Declared after the io_context: it is empty by the
+    /// time run() returns (every task holds work on the io_context until its result is delivered), and its
+    /// threads are joined before the io_context goes.
+    std::optional<common::work_pool> workers_;
+    std::stop_source cancel_;  ///< requested when the server stops waiting for handlers
 
     // Only on control_.
     bool stop_begun_ = false;

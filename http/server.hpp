@@ -15,12 +15,15 @@ namespace dirsync::http {
 ///
 /// Life cycle: construct, `start()` (bind and listen), optionally register hooks, `run()` (blocks until
 /// shutdown completes), destroy. One io_context is run by `settings.threads` threads; every connection is a
-/// coroutine on its own strand, so the handler may be called concurrently for different connections.
+/// coroutine on its own strand. The handler runs on that I/O thread, or, with `settings.workers`, on a pool
+/// of worker threads in the lane `settings.lane_of` names, while the I/O threads go on serving other
+/// connections; either way it may be called concurrently for different connections.
 ///
 /// Shutdown (`request_stop()`): the listening socket is closed, connections waiting for a request are closed,
 /// requests already being received are answered (with `Connection: close`), and after
-/// `limits.shutdown_grace` whatever is left is closed; `stop_now()` closes everything at once. A handler that
-/// never returns cannot be interrupted and keeps `run()` from returning. The server handles no signals: the
+/// `limits.shutdown_grace` whatever is left is closed and every request's `stop` token is requested;
+/// `stop_now()` does both at once. `run()` returns once every handler has returned: one that ignores its stop
+/// token and never returns keeps it from returning. The server handles no signals: the
 /// process that owns it decides what a signal means (daemon/signal_watcher.hpp).
 class server {
   public:

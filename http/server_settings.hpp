@@ -28,6 +28,22 @@ struct server_limits {
     std::chrono::milliseconds shutdown_grace{10'000};  ///< drain time for in-flight requests at stop
 };
 
+/// Where request handlers run. With `threads` 0 they run on the I/O threads, each to completion before that
+/// thread reads anything else. Otherwise they run on a pool of their own (common::work_pool), so a slow
+/// handler (a full scan, a Bulk of password hashes) holds no I/O thread, and fairly between lanes: at most
+/// `lane_share` requests of one lane are handled at once, its further requests wait their turn behind each
+/// other, never in front of other lanes'.
+struct worker_settings {
+    unsigned threads = 0;
+    unsigned lane_share = 1;  ///< 0 is taken as 1
+};
+
+/// Names the lane a request is handled in (a tenant, usually), on an I/O thread once the request is read; it
+/// must be cheap (no store access) and must not throw. nullopt: the request is answered at once on the I/O
+/// thread (a health check, a refused credential: cheap, and due even when every worker is busy). Unset: one
+/// lane for every request.
+using lane_function = std::function<std::optional<std::string>(const request&)>;
+
 /// PEM files for HTTPS, read at `server::start()`.
 struct tls_files {
     std::string cert_file;  ///< certificate chain
@@ -41,6 +57,8 @@ struct server_settings {
     unsigned threads = 2;            ///< threads running the I/O loop; 0 is taken as 1
     std::optional<tls_files> tls;    ///< serve HTTPS when set
     server_limits limits;
+    worker_settings workers;
+    lane_function lane_of;
     bool access_log = true;  ///< one common::log_info line per request
     error_formatter errors;  ///< empty: plain_error
 };

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -23,6 +25,7 @@
 #include <cstdint>
 #include <exception>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -158,6 +161,35 @@ bhttp::response<bhttp::string_body> to_beast(response&& res, unsigned version, b
     return out;
 }
 
+/// Runs `handle(req)` on `pool` in `lane` and resumes the awaiting coroutine on its own executor (the
+/// connection's strand) with the response, or with the handler's exception. The work guard keeps the
+/// io_context running until the result is delivered.
+template <class Token>
+auto async_handle_on(common::work_pool& pool, std::string lane, const handler& handle, request& req,
+                     Token&& token) {
+    return asio::async_initiate<Token, void(std::exception_ptr, response)>(
+        [&pool, &handle, &req](auto completion, std::string lane) {
+            auto work = asio::make_work_guard(asio::get_associated_executor(completion));
+            auto state = std::make_shared<std::pair<decltype(completion), decltype(work)>>(
+                std::move(completion), std::move(work));
+            pool.submit(lane, [state, &handle, &req] {
+                std::exception_ptr failure;
+                response res;
+                try {
+                    res = handle(req);
+                } catch (...) {
+                    failure = std::current_exception();
+                }
+                auto executor = state->second.get_executor();
+                asio::post(executor, [state, failure, res = std::move(res)]() mutable {
+                    std::move(state->first)(failure, std::move(res));
+                    state->second.reset();
+                });
+            });
+        },
+        token, std::move(lane));
+}
+
 /// Responses from this size on are followed by release_free_memory(): building them (a list page of large
 /// records) grew the heap by several times their size, and without a trim glibc keeps those pages.
 constexpr std::size_t large_response_bytes = 1024 * 1024;
@@ -266,6 +298,7 @@ class session {
             req.headers.push_back({std::string(field.name_string()), std::string(field.value())});
         req.body = std::move(in.body());
         req.remote = remote_;
+        req.stop = ctx_.stop;
         const bool head = in.method() == bhttp::verb::head;
 
         std::string tenant;
@@ -284,7 +317,7 @@ class session {
             out = to_beast(ctx_.errors(500, "internal server error"), in.version(), head);
         };
         try {
-            response res = ctx_.on_request(req);
+            response res = co_await handle(req);
             tenant = std::move(res.tenant);
             close_requested = asks_to_close(res);
             out = to_beast(std::move(res), in.version(), head);
@@ -311,6 +344,15 @@ class session {
         if (written && keep_alive) co_return true;
         if (written) co_await close_gracefully(false);
         co_return false;
+    }
+
+    /// The handler's response to `req`: computed here, or on the worker pool in the lane `lane_of` names.
+    asio::awaitable<response> handle(request& req) {
+        if (ctx_.workers == nullptr) co_return ctx_.on_request(req);
+        std::optional<std::string> lane = ctx_.lane_of ? ctx_.lane_of(req) : std::optional<std::string>("");
+        if (!lane) co_return ctx_.on_request(req);
+        co_return co_await async_handle_on(*ctx_.workers, std::move(*lane), ctx_.on_request, req,
+                                           asio::use_awaitable);
     }
 
     /// Answers `res` to a request whose header block was read but is refused, and closes the connection (its

@@ -6,8 +6,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
+#include <stop_token>
 #include <string>
 
+#include "common/work_pool.hpp"
 #include "http/detail/connection_registry.hpp"
 #include "http/message.hpp"
 #include "http/server_settings.hpp"
@@ -21,6 +23,10 @@ struct session_context {
     bool access_log;
     const error_formatter& errors;  ///< never empty
     connection_registry& registry;
+    /// Runs handlers off the I/O threads, by lane; nullptr: handlers run on the I/O thread.
+    common::work_pool* workers;
+    const lane_function& lane_of;
+    std::stop_token stop;  ///< given to every request (request::stop)
 };
 
 class any_stream;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -60,6 +61,14 @@ class RouterTest : public ::testing::Test {
         req.target = std::move(target);
         if (!token.empty()) req.headers.push_back({"authorization", "Bearer " + token});
         return r(req);
+    }
+
+    std::optional<std::string> lane(std::string target, std::string token = "acme-token") {
+        request req;
+        req.method = "GET";
+        req.target = std::move(target);
+        if (!token.empty()) req.headers.push_back({"authorization", "Bearer " + token});
+        return r.lane_of(req);
     }
 
     static std::string allow(const response& res) {
@@ -164,6 +173,21 @@ TEST_F(RouterTest, BadTablesAreRefusedWhenBuilt) {
     EXPECT_THROW(m.route("GET", "a", answer("c")), std::invalid_argument);
     EXPECT_THROW(m.route("GET", "/a/{}", answer("d")), std::invalid_argument);
     EXPECT_THROW(m.route("GET", "/a//b", answer("e")), std::invalid_argument);
+}
+
+TEST_F(RouterTest, LaneIsTheCallersTenantAndCheapAnswersStayOnTheIoThread) {
+    EXPECT_EQ(lane("/scim/v2/Users?filter=x"), "tenant:acme");
+    EXPECT_EQ(lane("/scim/v2/Users/1"), "tenant:acme");
+    EXPECT_EQ(lane("/healthz", "admin-token"), "operator");
+    EXPECT_EQ(lane("/healthz", ""), "anonymous");
+    EXPECT_EQ(lane("/scim/v2/Users", ""), std::nullopt);             // refused: a 401 costs nothing
+    EXPECT_EQ(lane("/scim/v2/Users", "admin-token"), std::nullopt);  // refused too
+
+    mount_point checks;
+    checks.prefix = "/checks";
+    checks.on_io_thread = true;
+    r.add_mount(std::move(checks)).route("GET", "/ready", answer("ready"));
+    EXPECT_EQ(lane("/checks/ready"), std::nullopt);
 }
 
 }  // namespace
