@@ -56,6 +56,7 @@ http::response bulk_endpoint::handle(const bulk_request_context& ctx) const {
         if (!op.id.empty()) sub.target += "/" + op.id;
         if (op.version) sub.headers.push_back({"If-Match", *op.version});
         sub.remote = ctx.req.remote;
+        sub.stop = ctx.req.stop;
         if (op.resource == bulk_resource::users) {
             user_request_context uc{sub, ctx.tenant, ctx.who, users_url, {}};
             switch (op.verb) {
@@ -103,6 +104,9 @@ http::response bulk_endpoint::handle(const bulk_request_context& ctx) const {
         http::response res;
         if (op.failure)
             res = to_response(*op.failure);
+        else if (ctx.req.stop.stop_requested())  // the server stopped waiting: apply nothing more
+            res = to_response(
+                error(503, "", "the server is shutting down; this operation was not applied: send it again"));
         else if (step.circular)
             res = to_response(
                 error(409, "invalidValue",

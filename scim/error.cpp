@@ -13,6 +13,7 @@ error mutability_error(std::string detail) { return {400, "mutability", std::mov
 error no_target(std::string detail) { return {400, "noTarget", std::move(detail)}; }
 error uniqueness_error(std::string detail) { return {409, "uniqueness", std::move(detail)}; }
 error not_found(std::string detail) { return {404, "", std::move(detail)}; }
+error too_many(std::string detail) { return {400, "tooMany", std::move(detail)}; }
 
 http::response error_response(unsigned status, std::string_view detail, std::string_view scim_type) {
     http::response res;

@@ -28,6 +28,8 @@ error mutability_error(std::string detail);
 error no_target(std::string detail);
 error uniqueness_error(std::string detail);
 error not_found(std::string detail);
+/// 400 tooMany: a filter or search that would cost more than the server is willing to spend (RFC 7644 §3.12).
+error too_many(std::string detail);
 
 /// A SCIM Error response (RFC 7644 §3.12): `Content-Type: application/scim+json` and the body
 ///     {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"<status>",

@@ -129,7 +129,7 @@ http::response groups_endpoint::get(const group_request_context& ctx, std::strin
 
 http::response groups_endpoint::list(const group_request_context& ctx) const {
     const search_target groups[] = {groups_of(dir_, ctx, settings_.schemas->groups())};
-    return answer_search_query(ctx.raw_query, groups, settings_);
+    return answer_search_query(ctx.raw_query, groups, settings_, ctx.req.stop);
 }
 
 http::response groups_endpoint::search(const group_request_context& ctx) const {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "common/unavailable.hpp"
+
 namespace dirsync::scim {
 
 namespace {
@@ -63,9 +65,48 @@ class page {
     json resources_ = json::array();
 };
 
+/// Watches a list's time limit and the server's stop request while resources are visited. Checking the clock
+/// costs next to nothing against rendering a resource, but is done every `check_every` visits anyway.
+class visit_budget {
+  public:
+    explicit visit_budget(const list_query& q)
+        : limit_(q.time_limit),
+          deadline_(q.time_limit.count() > 0 ? clock::now() + q.time_limit : clock::time_point::max()),
+          stop_(q.stop) {}
+
+    /// Counts one visit; false once the list must stop (then `spent()` or a throw says why).
+    bool charge() {
+        if (++visits_ % check_every != 0) return true;
+        if (stop_.stop_requested())
+            throw common::temporarily_unavailable("the server is shutting down; the list was not finished",
+                                                  std::chrono::seconds(5), "a list cancelled at shutdown");
+        if (clock::now() < deadline_) return true;
+        spent_ = true;
+        return false;
+    }
+
+    bool spent() const { return spent_; }
+
+    error refusal() const {
+        return too_many(
+            "the filter or sort needed more than " + std::to_string(limit_.count()) +
+            " ms, more than this server spends on one; narrow it with an eq on an indexed attribute "
+            "(Users: id, userName, externalId, emails.value; Groups: id, displayName, externalId)");
+    }
+
+  private:
+    using clock = std::chrono::steady_clock;
+    static constexpr std::uint64_t check_every = 64;
+    std::chrono::milliseconds limit_;
+    clock::time_point deadline_;
+    std::stop_token stop_;
+    std::uint64_t visits_ = 0;
+    bool spent_ = false;
+};
+
 }  // namespace
 
-json list_resources(std::span<const list_part> parts, const list_query& q) {
+boost::system::result<json, error> list_resources(std::span<const list_part> parts, const list_query& q) {
     const std::int64_t first = q.start_index < 1 ? 1 : q.start_index;  // 1-based
     const std::int64_t count = q.count < 0 ? 0 : q.count;
     // Positions [first, last) are returned; computed without overflow for huge startIndex values.
@@ -73,6 +114,7 @@ json list_resources(std::span<const list_part> parts, const list_query& q) {
                                   ? std::numeric_limits<std::int64_t>::max()
                                   : first + count;
     page resources(q.max_bytes);
+    visit_budget budget(q);
     std::int64_t total = 0;
 
     if (q.sort == nullptr && q.match == nullptr) {
@@ -92,7 +134,9 @@ json list_resources(std::span<const list_part> parts, const list_query& q) {
     } else if (q.sort == nullptr) {
         for (const auto& part : parts) {
             const resource::resource_schema& schema = part.source->schema();
+            if (budget.spent()) break;
             part.source->scan(*q.match, [&](json&& r) {
+                if (!budget.charge()) return false;
                 if (!matches(*q.match, r, schema)) return true;
                 ++total;
                 if (total >= first && total < last && resources.open())
@@ -104,9 +148,10 @@ json list_resources(std::span<const list_part> parts, const list_query& q) {
         static const filter everything;
         const bool page_wanted = count > 0;
         std::vector<sorted_match> found;
-        for (std::size_t i = 0; i < parts.size(); ++i) {
+        for (std::size_t i = 0; i < parts.size() && !budget.spent(); ++i) {
             const resource::resource_schema& schema = parts[i].source->schema();
             parts[i].source->scan(q.match != nullptr ? *q.match : everything, [&](json&& r) {
+                if (!budget.charge()) return false;
                 if (!accepts(q, r, schema)) return true;
                 ++total;
                 if (page_wanted) {
@@ -118,6 +163,7 @@ json list_resources(std::span<const list_part> parts, const list_query& q) {
                 return true;
             });
         }
+        if (budget.spent()) return budget.refusal();
         if (page_wanted && first <= static_cast<std::int64_t>(found.size())) {
             std::stable_sort(found.begin(), found.end(), [&](const sorted_match& a, const sorted_match& b) {
                 return sorts_before(a.key, b.key, q.sort->direction);
@@ -133,6 +179,7 @@ json list_resources(std::span<const list_part> parts, const list_query& q) {
         }
     }
 
+    if (budget.spent()) return budget.refusal();
     json page_resources = resources.take();
     const auto items = static_cast<std::int64_t>(page_resources.size());
     return json{{"schemas", json::array({std::string(list_response_message_urn)})},

@@ -1,11 +1,15 @@
 #pragma once
 
+#include <boost/system/result.hpp>
+#include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <span>
+#include <stop_token>
 #include <string_view>
 
 #include "scim/attribute_projection.hpp"
+#include "scim/error.hpp"
 #include "scim/filter.hpp"
 #include "scim/resource_collection.hpp"
 #include "scim/sort_spec.hpp"
@@ -32,6 +36,13 @@ struct list_query {
     /// The page stops before `count` once its resources hold about this many bytes as JSON text (always at
     /// least one resource); 0: no bound.
     std::size_t max_bytes = 0;
+    /// Longest the list may take, measured from the call: a filtered or sorted list that visits resources for
+    /// longer is abandoned with 400 tooMany (an unindexed filter or a sort over a large tenant must not hold
+    /// a worker for minutes). 0: no limit.
+    std::chrono::milliseconds time_limit{0};
+    /// Requested when the server gives up waiting (shutdown): the list stops and throws
+    /// common::temporarily_unavailable.
+    std::stop_token stop{};
 };
 
 /// Answers a list or search (RFC 7644 §3.4.2, §3.4.3) as a ListResponse over `parts` taken in turn:
@@ -46,7 +57,9 @@ struct list_query {
 ///    one sort are consistent. Only each match's key and id are kept in memory; the resources of the page are
 ///    read again by id afterwards, and one that was deleted or stopped matching meanwhile is skipped (the
 ///    page is then shorter; itemsPerPage says so).
-/// Never throws for any input (std::bad_alloc and store failures aside).
-nlohmann::json list_resources(std::span<const list_part> parts, const list_query& query);
+/// Visiting resources past `time_limit` gives 400 tooMany instead of a page. Never throws for any input
+/// (std::bad_alloc, store failures and `stop` aside).
+boost::system::result<nlohmann::json, error> list_resources(std::span<const list_part> parts,
+                                                            const list_query& query);
 
 }  // namespace dirsync::scim

@@ -9,7 +9,7 @@
 namespace dirsync::scim {
 
 http::response answer_search(const search_request& request, std::span<const search_target> targets,
-                             const service_settings& settings) {
+                             const service_settings& settings, std::stop_token stop) {
     std::optional<filter> match;
     if (request.filter) {
         auto f = parse_filter(*request.filter, settings.filter);
@@ -53,16 +53,20 @@ http::response answer_search(const search_request& request, std::span<const sear
     q.start_index = request.start_index;
     q.count = request.count;
     q.max_bytes = settings.max_page_bytes;
-    return json_response(200, list_resources(parts, q));
+    q.time_limit = settings.search_time_limit;
+    q.stop = std::move(stop);
+    auto page = list_resources(parts, q);
+    if (!page) return to_response(page.error());
+    return json_response(200, std::move(*page));
 }
 
 http::response answer_search_query(std::string_view raw_query, std::span<const search_target> targets,
-                                   const service_settings& settings) {
+                                   const service_settings& settings, std::stop_token stop) {
     auto params = http::query_params::parse(raw_query);
     if (!params) return to_response(invalid_value("the query string has a malformed percent-escape"));
     auto request = parse_search_query(*params, settings.default_page_size, settings.max_page_size);
     if (!request) return to_response(request.error());
-    return answer_search(*request, targets, settings);
+    return answer_search(*request, targets, settings, std::move(stop));
 }
 
 http::response answer_search_body(const http::request& req, std::span<const search_target> targets,
@@ -71,7 +75,7 @@ http::response answer_search_body(const http::request& req, std::span<const sear
     if (!body) return to_response(body.error());
     auto request = parse_search_body(*body, settings.default_page_size, settings.max_page_size);
     if (!request) return to_response(request.error());
-    return answer_search(*request, targets, settings);
+    return answer_search(*request, targets, settings, req.stop);
 }
 
 }  // namespace dirsync::scim

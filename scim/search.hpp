@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <stop_token>
 #include <string_view>
 
 #include "http/message.hpp"
@@ -34,14 +35,16 @@ struct search_target {
 /// projection is made against each target's schema (400 invalidValue, see projection::make); sortBy must be
 /// valid for at least one target (400 invalidValue, see validate_sort_spec); resources of a target that lacks
 /// the attribute have no value and sort as such. startIndex and count are used as given.
+/// The list gets `settings.search_time_limit` and stops at `stop` (see list_query).
 http::response answer_search(const search_request& request, std::span<const search_target> targets,
-                             const service_settings& settings);
+                             const service_settings& settings, std::stop_token stop = {});
 
 /// A GET on a collection (RFC 7644 §3.4.2): parse_search_query on `raw_query`, then answer_search.
 http::response answer_search_query(std::string_view raw_query, std::span<const search_target> targets,
-                                   const service_settings& settings);
+                                   const service_settings& settings, std::stop_token stop = {});
 
-/// A POST to `.search` (RFC 7644 §3.4.3): parse_json_body and parse_search_body, then answer_search.
+/// A POST to `.search` (RFC 7644 §3.4.3): parse_json_body and parse_search_body, then answer_search (with
+/// `req.stop`).
 http::response answer_search_body(const http::request& req, std::span<const search_target> targets,
                                   const service_settings& settings);
 

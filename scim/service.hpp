@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -44,6 +45,13 @@ struct service_settings {
     /// RFC 7644 §3.4.2.4 lets a page hold fewer than `count`, and itemsPerPage says how many it holds), so
     /// that a page of large records is bounded in size and memory. 0: no bound.
     std::size_t max_page_bytes = 4 * 1024 * 1024;
+    /// Longest a filtered or sorted list may visit resources before it is refused with 400 tooMany (an
+    /// unindexed filter or a sort over a large tenant); 0: no limit. See list_query::time_limit.
+    std::chrono::milliseconds search_time_limit{10'000};
+    /// Hashes a password a request sets, for `tenant` (common::hash_password: slow and memory-hard on
+    /// purpose). The daemon runs it on a small pool of its own, one hash per tenant at a time, so one
+    /// tenant's Bulk of passwords cannot take every core. Unset: common::hash_password on the calling thread.
+    std::function<std::string(std::string_view tenant, std::string_view password)> password_hasher;
     filter_limits filter;
     bulk_limits bulk;
     common::json_input_limits json;  ///< applied to every request body

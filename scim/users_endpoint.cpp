@@ -32,11 +32,14 @@ boost::system::result<projection, error> requested_projection(const http::reques
     return projection::from_query(schema, *params);
 }
 
-/// Hashes a password the request sets; deliberately slow, so it runs before the directory's write
-/// transaction, never inside it.
-password_change hashed(const std::optional<password_write>& p) {
+/// Hashes a password the request sets, for `tenant`, with the service's hasher; deliberately slow, so it runs
+/// before the directory's write transaction, never inside it.
+password_change hashed(const service_settings& settings, std::string_view tenant,
+                       const std::optional<password_write>& p) {
     if (!p) return std::nullopt;
     if (!p->cleartext) return std::optional<std::string>();
+    if (settings.password_hasher)
+        return std::optional<std::string>(settings.password_hasher(tenant, *p->cleartext));
     return std::optional<std::string>(common::hash_password(*p->cleartext));
 }
 
@@ -109,7 +112,7 @@ http::response users_endpoint::create(const user_request_context& ctx, const jso
     directory::user_write w;
     w.resource = std::move(*canonical);
     w.source = "scim";
-    if (*password && (*password)->cleartext) w.password_hash = hashed(*password);
+    if (*password && (*password)->cleartext) w.password_hash = hashed(settings_, ctx.tenant, *password);
     auto created = dir_.create_user(ctx.who, ctx.tenant, std::move(w));
     if (!created) return to_response(from_directory(created.error()));
     return resource_response(201, *created, ctx.users_url, *shape);
@@ -136,7 +139,7 @@ http::response users_endpoint::get(const user_request_context& ctx, std::string_
 http::response users_endpoint::list(const user_request_context& ctx) const {
     const search_target users[] = {
         user_search_target(dir_, std::string(ctx.tenant), ctx.users_url, settings_.schemas->users())};
-    return answer_search_query(ctx.raw_query, users, settings_);
+    return answer_search_query(ctx.raw_query, users, settings_, ctx.req.stop);
 }
 
 http::response users_endpoint::search(const user_request_context& ctx) const {
@@ -164,7 +167,7 @@ http::response users_endpoint::replace(const user_request_context& ctx, std::str
     auto canonical = canonicalize_user(input, schema);
     if (!canonical) return to_response(canonical.error());
     const bool strict = settings_.options_for(ctx.tenant).strict_schema;
-    return modify(dir_, ctx, id, schema, hashed(*password),
+    return modify(dir_, ctx, id, schema, hashed(settings_, ctx.tenant, *password),
                   [&](const directory::user& current) -> boost::system::result<json, error> {
                       if (strict)
                           if (auto refused = refuse_unknown_attributes(*canonical, &current.resource, schema))
@@ -188,7 +191,7 @@ http::response users_endpoint::patch(const user_request_context& ctx, std::strin
     json request = body;
     auto password = take_password_operations(request, schema);
     if (!password) return to_response(password.error());
-    return modify(dir_, ctx, id, schema, hashed(password->password),
+    return modify(dir_, ctx, id, schema, hashed(settings_, ctx.tenant, password->password),
                   [&](const directory::user& current) -> boost::system::result<json, error> {
                       json rendered = render_user(current, ctx.users_url);
                       if (password->operations_left) {

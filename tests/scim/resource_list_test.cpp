@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "common/unavailable.hpp"
 
 namespace dirsync::scim {
 namespace {
@@ -76,7 +81,7 @@ struct fixture {
 
     json run(list_query q) {
         const list_part parts[] = {{&source, &shape}};
-        return list_resources(parts, q);
+        return list_resources(parts, q).value();
     }
 };
 
@@ -212,7 +217,7 @@ TEST(ResourceListSorted, ResourceGoneBeforeThePageIsRead) {
         }
     } gone(f.source);
     const list_part parts[] = {{&gone, &f.shape}};
-    auto r = list_resources(parts, {nullptr, &*spec, 1, 2});
+    auto r = list_resources(parts, {nullptr, &*spec, 1, 2}).value();
     EXPECT_EQ(r["totalResults"], 7);
     EXPECT_EQ(r["itemsPerPage"], 1);
     EXPECT_EQ(ids(r), std::vector<std::string>{"u1"});
@@ -230,7 +235,7 @@ TEST(ResourceListParts, ConcatenatedAndProjected) {
     ASSERT_TRUE(user_shape);
     const list_part parts[] = {{&a, &*user_shape}, {&b, &group_shape}};
 
-    auto page = list_resources(parts, {nullptr, nullptr, 3, 2});  // across the boundary
+    auto page = list_resources(parts, {nullptr, nullptr, 3, 2}).value();  // across the boundary
     EXPECT_EQ(page["totalResults"], 5);
     EXPECT_EQ(ids(page), (std::vector<std::string>{"u2", "g0"}));
     EXPECT_EQ(page["Resources"][0],
@@ -240,12 +245,80 @@ TEST(ResourceListParts, ConcatenatedAndProjected) {
     // Sorted across resource types: userName is unknown to Groups, whose resources sort last.
     auto spec = parse_sort_spec("userName", std::string_view("ascending"));
     ASSERT_TRUE(spec);
-    auto sorted = list_resources(parts, {nullptr, &*spec, 1, 10});
+    auto sorted = list_resources(parts, {nullptr, &*spec, 1, 10}).value();
     EXPECT_EQ(ids(sorted), (std::vector<std::string>{"u1", "u0", "u2", "g0", "g1"}));
     auto by_display = parse_sort_spec("displayName", std::string_view("descending"));
     ASSERT_TRUE(by_display);
-    auto mixed = list_resources(parts, {nullptr, &*by_display, 1, 10});
+    auto mixed = list_resources(parts, {nullptr, &*by_display, 1, 10}).value();
     EXPECT_EQ(ids(mixed), (std::vector<std::string>{"u0", "u1", "u2", "g1", "g0"}));
+}
+
+/// A source whose scan takes `per_item` for every resource, like a scan of a large tenant from the store.
+class slow_source final : public resource_collection {
+  public:
+    slow_source(memory_source& inner, std::chrono::microseconds per_item)
+        : inner_(inner), per_item_(per_item) {}
+    const resource::resource_schema& schema() const override { return inner_.schema(); }
+    std::int64_t count() const override { return inner_.count(); }
+    void list(std::int64_t o, std::int64_t l, const resource_visitor& v) const override {
+        inner_.list(o, l, v);
+    }
+    void scan(const filter& x, const resource_visitor& v) const override {
+        ++visited;
+        inner_.scan(x, [&](json&& r) {
+            std::this_thread::sleep_for(per_item_);
+            return v(std::move(r));
+        });
+    }
+    std::optional<json> find(std::string_view id) const override { return inner_.find(id); }
+    mutable int visited = 0;
+
+  private:
+    memory_source& inner_;
+    std::chrono::microseconds per_item_;
+};
+
+TEST(ResourceListBudget, AScanPastTheTimeLimitIsRefusedWithTooMany) {
+    memory_source many(resource::user_resource_schema(), users(2000));
+    slow_source slow(many, std::chrono::microseconds(100));  // 0.2 s for the whole scan
+    projection shape{resource::user_resource_schema()};
+    const list_part parts[] = {{&slow, &shape}};
+    auto f = parse_filter("active eq true");
+    ASSERT_TRUE(f);
+    auto spec = parse_sort_spec("userName", std::string_view("ascending"));
+    ASSERT_TRUE(spec);
+
+    const sort_spec* const sorts[] = {nullptr, &*spec};
+    for (const sort_spec* sort : sorts) {
+        list_query q{&*f, sort, 1, 10};
+        q.time_limit = std::chrono::milliseconds(20);
+        const auto started = std::chrono::steady_clock::now();
+        auto r = list_resources(parts, q);
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().status, 400u);
+        EXPECT_EQ(r.error().scim_type, "tooMany");
+        EXPECT_NE(r.error().detail.find("indexed attribute"), std::string::npos);
+        // Abandoned soon after the limit, not at the end of the scan.
+        EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(150));
+    }
+
+    list_query unlimited{&*f, nullptr, 1, 10};  // the same scan without a limit finishes
+    auto r = list_resources(parts, unlimited);
+    ASSERT_TRUE(r);
+    EXPECT_EQ((*r)["totalResults"], 1000);
+}
+
+TEST(ResourceListBudget, AStopRequestAbandonsTheScanAsUnavailable) {
+    memory_source many(resource::user_resource_schema(), users(500));
+    projection shape{resource::user_resource_schema()};
+    const list_part parts[] = {{&many, &shape}};
+    auto f = parse_filter("active eq true");
+    ASSERT_TRUE(f);
+    std::stop_source stop;
+    stop.request_stop();
+    list_query q{&*f, nullptr, 1, 10};
+    q.stop = stop.get_token();
+    EXPECT_THROW(list_resources(parts, q), common::temporarily_unavailable);
 }
 
 }  // namespace
