@@ -65,22 +65,6 @@ std::string fill(std::string text, const std::vector<std::pair<std::string, std:
     return text;
 }
 
-/// Percent-encodes a query parameter value.
-std::string encode(const std::string& value) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : value) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        }
-    }
-    return out;
-}
-
 class OktaReplayTest : public DaemonTest {
   protected:
     std::string base() const { return "http://127.0.0.1:" + std::to_string(port()) + "/scim/v2"; }
@@ -180,7 +164,7 @@ TEST_F(OktaReplayTest, SpecTest) {
 
     // Required Test: Test invalid User by username.
     auto invalid = expect_list(runscope(
-        "GET", "/Users?filter=" + encode("userName eq \"" + std::string(invalid_user_email) + "\"")));
+        "GET", "/Users?filter=" + percent_encode("userName eq \"" + std::string(invalid_user_email) + "\"")));
     EXPECT_EQ(invalid["totalResults"], 0);
 
     // Required Test: Test invalid User by ID.
@@ -191,8 +175,8 @@ TEST_F(OktaReplayTest, SpecTest) {
     EXPECT_EQ(parse(missing)["schemas"], json::array({error_urn}));
 
     // Required Test: Make sure random user doesn't exist.
-    auto random = expect_list(
-        runscope("GET", "/Users?filter=" + encode("userName eq \"" + std::string(random_email) + "\"")));
+    auto random = expect_list(runscope(
+        "GET", "/Users?filter=" + percent_encode("userName eq \"" + std::string(random_email) + "\"")));
     EXPECT_EQ(random["totalResults"], 0);
 
     // Required Test: Create Okta user with realistic values.
@@ -224,7 +208,8 @@ TEST_F(OktaReplayTest, SpecTest) {
 
     // Required Test: Username Case Sensitivity Check (userName is caseExact false: the same user).
     auto caps = expect_list(runscope(
-        "GET", "/Users?filter=" + encode("userName eq \"" + std::string(random_username_caps) + "\"")));
+        "GET",
+        "/Users?filter=" + percent_encode("userName eq \"" + std::string(random_username_caps) + "\"")));
     EXPECT_EQ(caps["totalResults"], 1);
     EXPECT_EQ(caps["Resources"][0]["id"], id_user_one);
 
@@ -454,7 +439,8 @@ TEST_F(OktaReplayTest, GroupPush) {
     EXPECT_EQ(renamed.status, 204) << renamed.body;  // "can also be a HTTP 204 response, with no body"
     EXPECT_EQ(renamed.header("ETag"), "W/\"2\"");
     EXPECT_EQ(parse(okta("GET", "/Groups/" + id))["displayName"], "Test SCIMv20");
-    auto found = expect_list(okta("GET", "/Groups?filter=" + encode(R"(displayName eq "Test SCIMv20")")));
+    auto found =
+        expect_list(okta("GET", "/Groups?filter=" + percent_encode(R"(displayName eq "Test SCIMv20")")));
     EXPECT_EQ(found["totalResults"], 1);
 
     // Update specific Group membership: remove one member by filter and add another, in one request.

@@ -11,12 +11,31 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "common/ascii.hpp"
 
 namespace dirsync::testing {
+
+/// Percent-encodes a query parameter value: everything but RFC 3986 unreserved characters is escaped, as
+/// Entra and Okta send filters (spaces and quotes included).
+inline std::string percent_encode(std::string_view value) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : value) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+            c == '_' || c == '.' || c == '~') {
+            out.push_back(static_cast<char>(c));
+        } else {
+            out.push_back('%');
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        }
+    }
+    return out;
+}
 
 struct http_result {
     int status = 0;  ///< 0 when the connection failed or closed before a response
