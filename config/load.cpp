@@ -169,6 +169,16 @@ void read_server(diagnostics_sink& sink, const yaml_field& field, server_setting
     if (auto f = map.optional("listen"))
         assign(out.listen, read_parsed(sink, *f, "address", parse_listen_address));
     if (auto f = map.optional("threads")) assign(out.threads, read_integer(sink, *f, 1, max_threads));
+    if (auto f = map.optional("workers")) assign(out.workers, read_integer(sink, *f, 1, max_threads));
+    if (auto f = map.optional("tenant_concurrency")) {
+        if (auto n = read_integer(sink, *f, 1, max_threads)) {
+            if (*n > out.workers)
+                sink.error(f->mark, "tenant_concurrency must not exceed workers (" +
+                                        std::to_string(out.workers) + "), got " + std::to_string(*n));
+            else
+                out.tenant_concurrency = static_cast<unsigned>(*n);
+        }
+    }
     if (auto f = map.optional("tls")) out.tls = read_tls(sink, *f);
     if (auto f = map.optional("limits")) read_limits(sink, *f, out.limits);
 }
@@ -215,6 +225,8 @@ std::optional<yaml_field> read_scim(diagnostics_sink& sink, const yaml_field& fi
             assign(out.bulk.max_payload_bytes, std::move(size));
         }
     }
+    if (auto f = map.optional("search_time_limit"))
+        assign(out.search_time_limit, read_duration_or_never(sink, *f));
     return payload;
 }
 

@@ -51,6 +51,13 @@ struct server_settings {
     listen_address listen;
     /// threads running the I/O loop, 1..256
     unsigned threads = 2;
+    /// `workers`: threads that handle requests (store work, filters, sorting, password hashing) off the I/O
+    /// threads, 1..256.
+    unsigned workers = 4;
+    /// `tenant_concurrency`: most requests of one tenant (or of the operators) handled at once, 1..workers;
+    /// the tenant's further requests wait behind each other. Unset: half the workers, at least 1, so one
+    /// tenant's heavy requests always leave workers for the others.
+    std::optional<unsigned> tenant_concurrency;
     std::optional<tls_settings> tls;
     http_limits limits;
 };
@@ -82,6 +89,9 @@ struct scim_bulk_settings {
 /// The optional `scim:` section.
 struct scim_settings {
     scim_bulk_settings bulk;
+    /// `search_time_limit`: longest a filtered or sorted list may scan before it is refused with 400 tooMany
+    /// (an unindexed filter or a sort over a large tenant); `never` turns the limit off (nullopt).
+    std::optional<std::chrono::milliseconds> search_time_limit = std::chrono::milliseconds(10'000);
 };
 
 /// A tenant as declared in the configuration. Tokens are held only as SHA-256 digests.

@@ -1,10 +1,13 @@
 #include "daemon/app.hpp"
 
 #include <exception>
+#include <optional>
 #include <string>
 
 #include "admin/api.hpp"
 #include "common/log.hpp"
+#include "common/password_hash.hpp"
+#include "common/work_pool.hpp"
 #include "daemon/credentials.hpp"
 #include "daemon/health.hpp"
 #include "daemon/scim_settings.hpp"
@@ -24,6 +27,10 @@ namespace dirsync::daemon {
 
 namespace {
 
+/// Threads hashing passwords: enough for two tenants at once on a small machine, few enough that hashing
+/// (32 MiB each) can never take every core or much memory.
+constexpr std::size_t password_hash_threads = 2;
+
 std::string format_listen(const std::string& host, std::uint16_t port) {
     return host.find(':') != std::string::npos ? "[" + host + "]:" + std::to_string(port)
                                                : host + ":" + std::to_string(port);
@@ -39,7 +46,14 @@ int run(const config::settings& settings) {
         common::log_info("store " + settings.storage.sqlite_path + " open (schema version " +
                          std::to_string(store::database::schema_version()) + ")");
 
-        const scim::service_settings scim_settings = scim_service_settings(settings);
+        // Password hashes (scrypt: tens of milliseconds and 32 MiB each) run on threads of their own, one per
+        // tenant at a time, so a Bulk of passwords queues behind itself and not in front of other tenants.
+        // Started after the signal watcher, like every thread.
+        std::optional<common::work_pool> hashing;
+        scim::service_settings scim_settings = scim_service_settings(settings);
+        scim_settings.password_hasher = [&hashing](std::string_view tenant, std::string_view password) {
+            return hashing->run(tenant, [password] { return common::hash_password(password); });
+        };
         directory::tenant_directory dir(db, scim_settings.schemas, {settings.storage.max_resource_bytes});
         register_tenants(dir, settings);
         for (const auto& t : settings.tenants)
@@ -67,8 +81,9 @@ int run(const config::settings& settings) {
                              std::string(config::address_of(s.kind)) + ", every " +
                              std::to_string(s.schedule.every.count() / 1000) + " s");
 
-        http::server server(http_server_settings(settings),
-                            [&route](http::request& req) { return route(req); });
+        auto server_settings = http_server_settings(settings);
+        server_settings.lane_of = [&route](const http::request& req) { return route.lane_of(req); };
+        http::server server(std::move(server_settings), [&route](http::request& req) { return route(req); });
         // Before any other thread starts, so that every thread leaves the signals to the watcher.
         signal_watcher signals({[&server] { server.request_stop(); }, [&server] { server.stop_now(); },
                                 [] {
@@ -76,12 +91,15 @@ int run(const config::settings& settings) {
                                         "SIGHUP: configuration reload is not supported yet; restart to "
                                         "apply changes");
                                 }});
+        hashing.emplace(common::work_pool::settings{
+            .threads = password_hash_threads, .lane_share = 1, .name = "password-hash"});
         server.start();
         scheduler.start();
         server.on_ready([&](std::uint16_t port) {
             common::log_info("listening on " + format_listen(settings.server.listen.host, port) + " (" +
                              (settings.server.tls ? "https" : "http") + ", SCIM at /scim/v2, " +
-                             std::to_string(settings.server.threads) + " threads)");
+                             std::to_string(settings.server.threads) + " I/O threads, " +
+                             std::to_string(settings.server.workers) + " workers)");
             systemd_notify("READY=1\nSTATUS=serving");
         });
         watchdog_pinger pinger([] { return true; });

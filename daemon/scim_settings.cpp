@@ -11,6 +11,7 @@ scim::service_settings scim_service_settings(const config::settings& s) {
     for (const auto& t : s.tenants) out.tenants[t.id].strict_schema = t.strict_schema;
     out.bulk = {s.scim.bulk.max_operations, s.scim.bulk.max_payload_bytes};
     out.json = common::json_input_limits{s.server.limits.max_json_depth};
+    out.search_time_limit = s.scim.search_time_limit.value_or(std::chrono::milliseconds(0));
     return out;
 }
 

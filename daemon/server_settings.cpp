@@ -1,5 +1,7 @@
 #include "daemon/server_settings.hpp"
 
+#include <algorithm>
+
 #include "scim/error.hpp"
 
 namespace dirsync::daemon {
@@ -9,6 +11,8 @@ http::server_settings http_server_settings(const config::settings& s) {
     out.host = s.server.listen.host;
     out.port = s.server.listen.port;
     out.threads = s.server.threads;
+    out.workers.threads = s.server.workers;
+    out.workers.lane_share = s.server.tenant_concurrency.value_or(std::max(1u, s.server.workers / 2));
     if (s.server.tls) out.tls = http::tls_files{s.server.tls->cert_file, s.server.tls->key_file};
     const config::http_limits& in = s.server.limits;
     out.limits.max_body_bytes = in.max_body_bytes;

@@ -64,6 +64,8 @@ TEST(LoadSettings, FullConfigurationSetsEveryField) {
     std::string yaml = R"(server:
   listen: "[::1]:9443"
   threads: 8
+  workers: 6
+  tenant_concurrency: 2
   tls:
     cert: @CERT@
     key: @KEY@
@@ -110,6 +112,8 @@ tenants:
     EXPECT_EQ(s.server.listen.host, "::1");
     EXPECT_EQ(s.server.listen.port, 9443);
     EXPECT_EQ(s.server.threads, 8u);
+    EXPECT_EQ(s.server.workers, 6u);
+    EXPECT_EQ(s.server.tenant_concurrency, 2u);
     ASSERT_TRUE(s.server.tls);
     EXPECT_EQ(s.server.tls->cert_file, cert);
     EXPECT_EQ(s.server.tls->key_file, key);
@@ -153,6 +157,9 @@ TEST(LoadSettings, MinimalConfigurationGetsTheDefaults) {
     EXPECT_EQ(s.server.listen.host, "127.0.0.1");
     EXPECT_EQ(s.server.listen.port, 8080);
     EXPECT_EQ(s.server.threads, 2u);
+    EXPECT_EQ(s.server.workers, 4u);
+    EXPECT_EQ(s.server.tenant_concurrency, std::nullopt);
+    EXPECT_EQ(s.scim.search_time_limit, std::chrono::milliseconds(10'000));
     EXPECT_FALSE(s.server.tls);
     EXPECT_EQ(s.server.limits.max_body_bytes, defaults.max_body_bytes);
     EXPECT_EQ(s.server.limits.max_header_bytes, defaults.max_header_bytes);
@@ -213,7 +220,7 @@ constexpr bad_case bad_cases[] = {
      "sources, schemas); did you mean "
      "'server'?"},
     {"unknown_server_key", "server:\n  listn: 127.0.0.1:80\nstorage:\n  sqlite: x.db\n", "2:3",
-     "unknown key 'listn' in server (allowed: listen, threads, tls, limits)"},
+     "unknown key 'listn' in server (allowed: listen, threads, workers, tenant_concurrency, tls, limits)"},
     {"unknown_limits_key", "server:\n  limits:\n    max_body: 10\nstorage: {sqlite: x.db}\n", "3:5",
      "unknown key 'max_body' in server.limits (allowed: max_body_bytes, max_header_bytes, max_header_count, "
      "max_json_depth, header_timeout, body_timeout, idle_timeout, write_timeout, max_connections, "
@@ -253,6 +260,13 @@ constexpr bad_case bad_cases[] = {
     {"seats_too_large",
      "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    seats: 4294967296\n", "5:12",
      "seats must be between 0 and 4294967295"},
+    {"workers_zero", "server:\n  workers: 0\nstorage: {sqlite: x.db}\n", "2:12",
+     "workers must be between 1 and 256, got '0'"},
+    {"tenant_concurrency_above_workers",
+     "server:\n  workers: 2\n  tenant_concurrency: 3\nstorage: {sqlite: x.db}\n", "3:23",
+     "tenant_concurrency must not exceed workers (2), got 3"},
+    {"search_time_limit_bad", "storage: {sqlite: x.db}\nscim:\n  search_time_limit: soon\n", "3:22",
+     "search_time_limit"},
     {"threads_zero", "server:\n  threads: 0\nstorage: {sqlite: x.db}\n", "2:12",
      "threads must be between 1 and 256, got '0'"},
     {"threads_too_many", "server:\n  threads: 257\nstorage: {sqlite: x.db}\n", "2:12",

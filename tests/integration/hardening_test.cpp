@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <set>
 #include <string>
@@ -393,6 +394,121 @@ TEST_F(ConnectionFloodTest, SilentAndHalfSentConnectionsDoNotLockOutClientsWithT
         }
     }
     EXPECT_TRUE(wait_for_log("connection limit of " + std::to_string(limit) + " reached")) << daemon_->log();
+}
+
+// ---- 4. one tenant stalls everyone ----
+
+/// Two workers, one request per tenant at a time, a short grace and a tight search time limit, so that one
+/// tenant's heavy requests are easy to make and their effect on the other tenant is plain.
+class NoisyNeighbourTest : public HardeningTest {
+  protected:
+    std::string limits_yaml() const override {
+        return "  limits: { max_body_bytes: 2MiB, header_timeout: 5s, idle_timeout: 30s, shutdown_grace: 1s "
+               "}\n";
+    }
+    std::string extra_server_yaml() const override { return "  workers: 2\n  tenant_concurrency: 1\n"; }
+    std::string extra_top_level_yaml() const override {
+        return HardeningTest::extra_top_level_yaml() + "scim:\n  search_time_limit: 1ms\n";
+    }
+
+    /// A Bulk of `n` user POSTs named `<prefix><i>`, each with a password (so each costs a scrypt hash).
+    static std::string password_bulk(const std::string& prefix, int n) {
+        json ops = json::array();
+        for (int i = 0; i < n; ++i)
+            ops.push_back({{"method", "POST"},
+                           {"path", "/Users"},
+                           {"bulkId", "b" + std::to_string(i)},
+                           {"data",
+                            {{"schemas", {user_schema}},
+                             {"userName", prefix + std::to_string(i)},
+                             {"password", "correct horse battery " + std::to_string(i)}}}});
+        return json{{"schemas", {"urn:ietf:params:scim:api:messages:2.0:BulkRequest"}}, {"Operations", ops}}
+            .dump();
+    }
+
+    /// A Bulk of `n` plain user POSTs.
+    static std::string user_bulk(const std::string& prefix, int n) {
+        json ops = json::array();
+        for (int i = 0; i < n; ++i)
+            ops.push_back({{"method", "POST"},
+                           {"path", "/Users"},
+                           {"bulkId", "u" + std::to_string(i)},
+                           {"data", {{"schemas", {user_schema}}, {"userName", prefix + std::to_string(i)}}}});
+        return json{{"schemas", {"urn:ietf:params:scim:api:messages:2.0:BulkRequest"}}, {"Operations", ops}}
+            .dump();
+    }
+};
+
+TEST_F(NoisyNeighbourTest, AnotherTenantIsServedWhileOneRunsPasswordBulks) {
+    const std::string globex_id = create_user(globex_token, "quiet");
+    // Two Bulks of password POSTs used to hold both I/O threads for their whole run; every other tenant,
+    // /healthz and the admin API waited behind them.
+    std::vector<std::future<http_result>> heavy;
+    for (int b = 0; b < 2; ++b)
+        heavy.push_back(std::async(std::launch::async, [&, b] {
+            // acme's requests run one at a time (tenant_concurrency 1): the second Bulk waits for the first.
+            http_client c(port(), std::chrono::seconds(60));
+            return c.request(
+                "POST", "/scim/v2/Bulk", password_bulk("p" + std::to_string(b) + "-", 20),
+                {"Authorization: Bearer " + std::string(acme_token), "Content-Type: application/scim+json"});
+        }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (int round = 0; round < 5; ++round) {
+        const auto started = std::chrono::steady_clock::now();
+        EXPECT_EQ(call(globex_token, "GET", "/scim/v2/Users/" + globex_id).status, 200);
+        EXPECT_EQ(call({}, "GET", "/healthz").status, 200);
+        EXPECT_EQ(call(admin_token, "GET", "/admin/v1/sync/runs").status, 200);
+        // Loose on purpose (a noisy machine): the Bulks take seconds, these took milliseconds.
+        EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1500)) << round;
+    }
+    EXPECT_EQ(heavy[0].wait_for(std::chrono::seconds(0)), std::future_status::timeout)
+        << "the Bulks finished before the other tenant was served: the test proved nothing";
+    for (auto& h : heavy) {
+        auto r = h.get();
+        ASSERT_EQ(r.status, 200) << r.body;
+        for (const auto& op : parse(r)["Operations"]) EXPECT_EQ(op["status"], "201") << op.dump();
+    }
+}
+
+TEST_F(NoisyNeighbourTest, AnUnindexedSearchPastTheTimeLimitIsTooMany) {
+    auto seeded = call(acme_token, "POST", "/scim/v2/Bulk", user_bulk("user-", 1000));
+    ASSERT_EQ(seeded.status, 200) << seeded.body;
+    auto r = call(acme_token, "GET",
+                  "/scim/v2/Users?filter=" + percent_encode("displayName co \"x\"") + "&sortBy=userName");
+    expect_scim_error(r, 400, "tooMany");
+    EXPECT_NE(detail(r).find("indexed attribute"), std::string::npos) << r.body;
+    r = call(acme_token, "POST", "/scim/v2/Users/.search",
+             R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"title pr"})");
+    expect_scim_error(r, 400, "tooMany");
+    // Indexed lookups and plain pages are not scans, and are served.
+    r = call(acme_token, "GET", "/scim/v2/Users?filter=" + percent_encode("userName eq \"user-500\""));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(parse(r)["totalResults"], 1);
+    r = call(acme_token, "GET", "/scim/v2/Users?startIndex=900&count=50");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(parse(r)["itemsPerPage"], 50);
+}
+
+TEST_F(NoisyNeighbourTest, ALongBulkIsCancelledAtTheShutdownDeadline) {
+    // 200 password hashes take many seconds; SIGTERM with a 1 s grace used to wait for all of them.
+    auto bulk = std::async(std::launch::async, [&] {
+        return call(acme_token, "POST", "/scim/v2/Bulk", password_bulk("late-", 200));
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const auto stop_at = std::chrono::steady_clock::now();
+    EXPECT_EQ(daemon_->stop(), 0) << daemon_->log();
+    EXPECT_LT(std::chrono::steady_clock::now() - stop_at, std::chrono::seconds(5));
+    bulk.wait();
+    EXPECT_NE(daemon_->log().find("cancelling their requests"), std::string::npos) << daemon_->log();
+
+    // What was committed before the deadline is all there, and nothing half-made.
+    daemon_->start();
+    auto r = call(acme_token, "GET", "/scim/v2/Users?count=1000");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const int stored = parse(r)["totalResults"];
+    EXPECT_LT(stored, 200);
+    for (const auto& u : parse(r)["Resources"])
+        EXPECT_EQ(u["userName"].get<std::string>().rfind("late-", 0), 0u);
 }
 
 // ---- 3. a full disk ----
