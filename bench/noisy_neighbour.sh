@@ -3,7 +3,8 @@
 # Tenant "noisy" holds USERS users (default 100000), tenant "quiet" 1000. wrk (-t1 -c4) reads one quiet user by
 # id, first alone, then while the noisy tenant runs, each in a loop: HEAVY (default 4) unindexed filters over
 # all its users (`displayName co "…"`), HEAVY sorted lists (`sortBy=displayName`), and /Bulk requests of
-# BULK_OPS (default 1000) POSTs with passwords (scrypt each). /healthz is timed during both phases.
+# BULK_OPS (default 1000) POSTs with passwords (scrypt each). /healthz and the admin API (GET
+# /admin/v1/sync/runs) are timed during both phases.
 # Prints RESULT lines: the quiet tenant's requests/s and p99 alone and under the noise, their ratios, and
 # the slowest /healthz answer; and what the noisy requests got (counts of answers by status).
 #   bench/noisy_neighbour.sh [BUILD_DIR] [USERS] [SERVER_THREADS]
@@ -36,6 +37,7 @@ trap cleanup EXIT
 
 noisy_token=noisy-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 quiet_token=quiet-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+admin_token=admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 digest() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
 "$build/bench/seed_users" "$work/d.db" noisy "$users" "$work/noisy_id" >/dev/null
 "$build/bench/seed_users" "$work/d.db" quiet 1000 "$work/quiet_id" >/dev/null
@@ -49,6 +51,7 @@ storage:
   sqlite: $work/d.db
 scim:
   bulk: { max_operations: $bulk_ops, max_payload_size: 4MiB }
+admin_tokens: [ { sha256: "$(digest "$admin_token")" } ]
 tenants:
   - id: noisy
     name: Noisy
@@ -87,11 +90,14 @@ noise() {
     done
 }
 
-# Times /healthz every 200 ms until killed; one line of seconds per answer.
+# Times /healthz and the admin API's run list every 200 ms until killed; one line of seconds per answer in
+# $work/<phase>.health and $work/<phase>.admin.
 health() {
     while :; do
-        curl -s -o /dev/null -w '%{time_total}\n' --max-time 60 "http://127.0.0.1:$port/healthz" >>"$work/$1" ||
-            echo 60 >>"$work/$1"
+        curl -s -o /dev/null -w '%{time_total}\n' --max-time 60 "http://127.0.0.1:$port/healthz" \
+            >>"$work/$1.health" || echo 60 >>"$work/$1.health"
+        curl -s -o /dev/null -w '%{time_total}\n' --max-time 60 -H "Authorization: Bearer $admin_token" \
+            "http://127.0.0.1:$port/admin/v1/sync/runs" >>"$work/$1.admin" || echo 60 >>"$work/$1.admin"
         sleep 0.2
     done
 }
@@ -109,7 +115,7 @@ to_ms() {  # wrk latency ("850.00us", "1.20ms", "2.31s") in milliseconds
     awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
 
-health alone.health &
+health alone &
 loops+=($!)
 read -r alone_rps alone_p99 < <(quiet_run alone)
 stop_loops
@@ -122,7 +128,7 @@ for i in $(seq "$heavy"); do
 done
 noise bulk -X POST -H "Content-Type: application/scim+json" --data-binary "@$work/bulk.json" "$base/Bulk" &
 loops+=($!)
-health noisy.health &
+health noisy &
 loops+=($!)
 sleep 1  # the noise is under way
 read -r noisy_rps noisy_p99 < <(quiet_run noisy)
@@ -137,6 +143,8 @@ echo "RESULT noisy_neighbour users=$users threads=$threads heavy=$heavy bulk_ops
      "rps_ratio=$(awk -v a="$alone_rps" -v b="$noisy_rps" 'BEGIN { printf "%.3f", b / a }')"
 echo "RESULT healthz slowest_alone=$(sort -g "$work/alone.health" | tail -1)s" \
      "slowest_noisy=$(sort -g "$work/noisy.health" | tail -1)s"
+echo "RESULT admin_api slowest_alone=$(sort -g "$work/alone.admin" | tail -1)s" \
+     "slowest_noisy=$(sort -g "$work/noisy.admin" | tail -1)s"
 for name in filter sort bulk; do
     [ -s "$work/noisy.$name" ] || { echo "noisy $name: no answer during the run"; continue; }
     echo "noisy $name answers by status: $(sort "$work/noisy.$name" | uniq -c | awk '{printf "%s x%s ", $2, $1}')"
