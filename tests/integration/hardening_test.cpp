@@ -411,29 +411,18 @@ class NoisyNeighbourTest : public HardeningTest {
         return HardeningTest::extra_top_level_yaml() + "scim:\n  search_time_limit: 1ms\n";
     }
 
-    /// A Bulk of `n` user POSTs named `<prefix><i>`, each with a password (so each costs a scrypt hash).
-    static std::string password_bulk(const std::string& prefix, int n) {
+    /// A Bulk of `n` user POSTs named `<prefix><i>`; with `passwords`, each sets one (so each costs a scrypt
+    /// hash).
+    static std::string user_bulk(const std::string& prefix, int n, bool passwords = false) {
         json ops = json::array();
-        for (int i = 0; i < n; ++i)
+        for (int i = 0; i < n; ++i) {
+            json user = {{"schemas", {user_schema}}, {"userName", prefix + std::to_string(i)}};
+            if (passwords) user["password"] = "correct horse battery " + std::to_string(i);
             ops.push_back({{"method", "POST"},
                            {"path", "/Users"},
                            {"bulkId", "b" + std::to_string(i)},
-                           {"data",
-                            {{"schemas", {user_schema}},
-                             {"userName", prefix + std::to_string(i)},
-                             {"password", "correct horse battery " + std::to_string(i)}}}});
-        return json{{"schemas", {"urn:ietf:params:scim:api:messages:2.0:BulkRequest"}}, {"Operations", ops}}
-            .dump();
-    }
-
-    /// A Bulk of `n` plain user POSTs.
-    static std::string user_bulk(const std::string& prefix, int n) {
-        json ops = json::array();
-        for (int i = 0; i < n; ++i)
-            ops.push_back({{"method", "POST"},
-                           {"path", "/Users"},
-                           {"bulkId", "u" + std::to_string(i)},
-                           {"data", {{"schemas", {user_schema}}, {"userName", prefix + std::to_string(i)}}}});
+                           {"data", user}});
+        }
         return json{{"schemas", {"urn:ietf:params:scim:api:messages:2.0:BulkRequest"}}, {"Operations", ops}}
             .dump();
     }
@@ -449,7 +438,7 @@ TEST_F(NoisyNeighbourTest, AnotherTenantIsServedWhileOneRunsPasswordBulks) {
             // acme's requests run one at a time (tenant_concurrency 1): the second Bulk waits for the first.
             http_client c(port(), std::chrono::seconds(60));
             return c.request(
-                "POST", "/scim/v2/Bulk", password_bulk("p" + std::to_string(b) + "-", 20),
+                "POST", "/scim/v2/Bulk", user_bulk("p" + std::to_string(b) + "-", 20, true),
                 {"Authorization: Bearer " + std::string(acme_token), "Content-Type: application/scim+json"});
         }));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -492,7 +481,7 @@ TEST_F(NoisyNeighbourTest, AnUnindexedSearchPastTheTimeLimitIsTooMany) {
 TEST_F(NoisyNeighbourTest, ALongBulkIsCancelledAtTheShutdownDeadline) {
     // 200 password hashes take many seconds; SIGTERM with a 1 s grace used to wait for all of them.
     auto bulk = std::async(std::launch::async, [&] {
-        return call(acme_token, "POST", "/scim/v2/Bulk", password_bulk("late-", 200));
+        return call(acme_token, "POST", "/scim/v2/Bulk", user_bulk("late-", 200, true));
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     const auto stop_at = std::chrono::steady_clock::now();
