@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace dirsync::directory {
 
@@ -12,5 +13,10 @@ struct actor {
 
     std::string to_string() const { return kind + ":" + name; }
 };
+
+/// Actor kinds the directory gives its own rules to (status_transitions.hpp).
+inline constexpr std::string_view scim_actor = "scim-token";
+inline constexpr std::string_view source_actor = "source";
+inline constexpr std::string_view system_actor = "system";
 
 }  // namespace dirsync::directory

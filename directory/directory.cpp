@@ -7,6 +7,8 @@
 #include "directory/audit_record.hpp"
 #include "directory/memberships.hpp"
 #include "directory/record_codec.hpp"
+#include "directory/seats.hpp"
+#include "directory/status_transitions.hpp"
 #include "store/audit_table.hpp"
 #include "store/database.hpp"
 #include "store/tenant_table.hpp"
@@ -20,26 +22,12 @@ namespace {
 using json = nlohmann::json;
 namespace users = store::user_table;
 
-constexpr std::array<std::string_view, 4> seat_statuses = {"active", "provisioned", "pending_invite",
-                                                           "orphan"};
-
 error not_found(std::string_view id) {
     return error(error_code::not_found, "no user with id '" + std::string(id) + "'");
 }
 
-/// Applies the seat limit to a status the record is about to enter. `already_seated` is true when the record
-/// occupies a seat before this change (so keeping one doesn't need a new one).
-user_status seat_checked(store::connection& db, std::string_view tenant, user_status wanted,
-                         bool already_seated) {
-    if (!consumes_seat(wanted) || already_seated) return wanted;
-    auto t = store::tenant_table::find(db, tenant);
-    if (!t || !t->seats) return wanted;
-    auto used = users::count_with_status(db, tenant, seat_statuses);
-    return used >= *t->seats ? user_status::requested : wanted;
-}
-
 void mirror_active(user& u) {
-    u.active = u.status != user_status::disabled;
+    u.active = u.status != user_status::disabled && u.status != user_status::disconnected;
     u.resource["active"] = u.active;
 }
 
@@ -91,6 +79,8 @@ void tenant_directory::configure_tenants(const std::vector<tenant>& tenants) {
             if (t.seats) row.seats = *t.seats;
             row.created_ms = common::to_epoch_ms(common::now());
             store::tenant_table::upsert(db, row);
+            // More seats than before (or none): the users waiting for one get them now.
+            seats::grant_free(db, actor{std::string(system_actor), "configuration"}, t.id);
         }
     });
 }
@@ -101,6 +91,41 @@ std::optional<tenant> tenant_directory::find_tenant(std::string_view id) const {
     tenant t{row->id, row->name, std::nullopt};
     if (row->seats) t.seats = static_cast<std::uint32_t>(*row->seats);
     return t;
+}
+
+namespace {
+
+tenant_usage usage_of(store::connection& db, store::tenant_table::tenant_row&& row) {
+    tenant_usage out;
+    out.settings = {row.id, row.name, std::nullopt};
+    if (row.seats) out.settings.seats = static_cast<std::uint32_t>(*row.seats);
+    out.seats_used = row.seats_used;
+    for (auto s : all_user_statuses()) out.by_status.emplace_back(s, 0);
+    for (const auto& [status, n] : users::count_by_status(db, row.id))
+        if (auto s = parse_user_status(status))
+            for (auto& entry : out.by_status)
+                if (entry.first == *s) entry.second = n;
+    return out;
+}
+
+}  // namespace
+
+std::optional<tenant_usage> tenant_directory::usage(std::string_view id) const {
+    return db_.read([&](store::connection& db) -> std::optional<tenant_usage> {
+        store::read_snapshot snapshot(db);
+        auto row = store::tenant_table::find(db, id);
+        if (!row) return std::nullopt;
+        return usage_of(db, std::move(*row));
+    });
+}
+
+std::vector<tenant_usage> tenant_directory::usages() const {
+    return db_.read([&](store::connection& db) {
+        store::read_snapshot snapshot(db);
+        std::vector<tenant_usage> out;
+        for (auto& row : store::tenant_table::all(db)) out.push_back(usage_of(db, std::move(row)));
+        return out;
+    });
 }
 
 result<user> tenant_directory::batch::create_user(std::string_view tenant, user_write w) {
@@ -115,18 +140,19 @@ result<user> tenant_directory::batch::create_user(std::string_view tenant, user_
         return error(error_code::uniqueness, "a user with this source anchor already exists");
 
     user_status wanted = w.status ? *w.status : (u.active ? user_status::provisioned : user_status::disabled);
-    u.status = seat_checked(db_, tenant, wanted, false);
+    u.status = seats::admit(db_, tenant, wanted, false);
     mirror_active(u);
     u.roles = w.roles.value_or(std::vector<std::string>{});
     u.source = std::move(w.source);
     u.source_anchor = std::move(w.source_anchor);
     if (w.orphan_since) u.orphan_since = *w.orphan_since;
-    u.created = u.last_modified = common::now();
+    u.created = u.last_modified = u.status_since = common::now();
     u.version = 1;
 
     auto row = to_row(u);
     if (auto r = check_size("user", row.resource_json); !r) return r.error();
     users::insert(db_, row);
+    seats::account(db_, tenant, std::nullopt, u.status);
     json summary{{"after", audit_view(u)}};
     if (w.password_hash && *w.password_hash) {
         store::user_password::set(db_, tenant, u.id, *w.password_hash);
@@ -172,9 +198,12 @@ result<user> tenant_directory::batch::modify_user(
     else if (!u.active)
         wanted = user_status::disabled;
     else if (before.status == user_status::disabled)
-        wanted = user_status::provisioned;
+        wanted = before.registered ? user_status::active : user_status::provisioned;
+    // A move this writer may not make leaves the status as it was (an IdP's active: true does not bring
+    // back a disconnected user); the rest of the change applies.
+    if (!may_move(writer_of(actor_), before.status, wanted)) wanted = before.status;
     u.status =
-        wanted == before.status ? wanted : seat_checked(db_, tenant, wanted, consumes_seat(before.status));
+        wanted == before.status ? wanted : seats::admit(db_, tenant, wanted, consumes_seat(before.status));
     mirror_active(u);
 
     if (u.resource == before.resource && u.roles == before.roles && u.status == before.status &&
@@ -185,6 +214,7 @@ result<user> tenant_directory::batch::modify_user(
     u.last_modified = common::now();
     if (u.last_modified < before.last_modified) u.last_modified = before.last_modified;
     u.version = before.version + 1;
+    if (u.status != before.status) u.status_since = u.last_modified;
     auto updated = to_row(u);
     if (auto r = check_size("user", updated.resource_json); !r) return r.error();
     users::update(db_, updated);
@@ -195,6 +225,7 @@ result<user> tenant_directory::batch::modify_user(
     }
     audit(db_, actor_, u, "user.update",
           json{{"before", audit_view(before)}, {"after", audit_view(u)}, {"changed", std::move(changed)}});
+    if (seats::account(db_, tenant, before.status, u.status)) seats::grant_free(db_, actor_, tenant);
     return u;
 }
 
@@ -210,6 +241,7 @@ result<void> tenant_directory::batch::delete_user(std::string_view tenant, std::
     drop_memberships(db_, actor_, tenant, id, before.last_modified);
     users::remove(db_, tenant, id);
     audit(db_, actor_, before, "user.delete", json{{"before", audit_view(before)}});
+    if (seats::account(db_, tenant, before.status, std::nullopt)) seats::grant_free(db_, actor_, tenant);
     return {};
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "directory/actor.hpp"
@@ -30,6 +31,14 @@ struct tenant {
     std::string id;
     std::string name;
     std::optional<std::uint32_t> seats;  ///< absent = unlimited
+};
+
+/// A tenant with what its seats and statuses look like now.
+struct tenant_usage {
+    tenant settings;
+    std::int64_t seats_used = 0;  ///< users holding a seat (consumes_seat)
+    /// How many users are in each status, every status listed (0 where none).
+    std::vector<std::pair<user_status, std::int64_t>> by_status;
 };
 
 /// What a writer supplies for a user; the directory derives everything else (id, projections, timestamps,
@@ -104,7 +113,10 @@ struct audit_event {
 /// - seat limit: a record that would enter a seat-consuming status (consumes_seat) while the tenant's seats
 /// are
 ///   all used gets `requested` instead.
-/// - `resource.active` mirrors the status: false exactly when the status is `disabled`.
+/// - `resource.active` mirrors the status: false exactly when the status is `disabled` or `disconnected`.
+/// - a writer makes only the status moves that are its to make (status_transitions.hpp); another move it asks
+///   for leaves the status as it was, and the rest of its change applies.
+/// - seats: a freed seat goes to the longest-waiting `requested` user in the same transaction (seats.hpp).
 /// - version increments on each change; `expected_version` mismatches are `precondition_failed`.
 ///
 /// Groups:
@@ -143,6 +155,10 @@ class tenant_directory {
     /// Creates or updates the tenants (from the configuration at start-up). Existing records are kept.
     void configure_tenants(const std::vector<tenant>& tenants);
     std::optional<tenant> find_tenant(std::string_view id) const;
+    /// The tenant's seats in use and users by status, from one snapshot; nullopt for an unknown tenant.
+    std::optional<tenant_usage> usage(std::string_view id) const;
+    /// Every configured tenant's usage, by id.
+    std::vector<tenant_usage> usages() const;
 
     /// Mutations for use inside one transaction (see `in_batch`).
     class batch {

@@ -96,6 +96,8 @@ store::user_row to_row(const user& u) {
     row.version = u.version;
     row.resource_json = u.resource.dump();
     if (u.orphan_since) row.orphan_since_ms = common::to_epoch_ms(*u.orphan_since);
+    row.status_since_ms = common::to_epoch_ms(u.status_since);
+    if (u.registered) row.registered_ms = common::to_epoch_ms(*u.registered);
     for (const auto& e : u.emails) {
         auto key = common::fold_case(e);
         bool seen = false;
@@ -124,6 +126,8 @@ user from_row(store::user_row&& row) {
     u.last_modified = common::from_epoch_ms(row.modified_ms);
     u.version = row.version;
     if (row.orphan_since_ms) u.orphan_since = common::from_epoch_ms(*row.orphan_since_ms);
+    u.status_since = common::from_epoch_ms(row.status_since_ms);
+    if (row.registered_ms) u.registered = common::from_epoch_ms(*row.registered_ms);
     if (auto emails = u.resource.find("emails"); emails != u.resource.end() && emails->is_array())
         for (const auto& e : *emails)
             if (e.is_object())

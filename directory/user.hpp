@@ -46,6 +46,8 @@ struct user {
     /// Since when its sync source no longer has it (set when a sync first finds the anchor gone, cleared when
     /// it returns); the orphan policy counts from it. Kept when the policy disables the record.
     std::optional<common::timestamp> orphan_since;
+    common::timestamp status_since{};             ///< when it entered `status`
+    std::optional<common::timestamp> registered;  ///< when the person last registered; nullopt: never
     common::timestamp created{};
     common::timestamp last_modified{};
     std::int64_t version = 0;  ///< incremented on every change; the SCIM ETag is W/"<version>"

@@ -16,20 +16,27 @@ std::string_view to_string(user_status s) noexcept {
             return "orphan";
         case user_status::requested:
             return "requested";
+        case user_status::disconnected:
+            return "disconnected";
     }
     return "active";
 }
 
+std::span<const user_status> all_user_statuses() noexcept {
+    static constexpr user_status all[] = {
+        user_status::active, user_status::disabled,  user_status::provisioned, user_status::pending_invite,
+        user_status::orphan, user_status::requested, user_status::disconnected};
+    return all;
+}
+
 std::optional<user_status> parse_user_status(std::string_view s) noexcept {
-    for (auto st : {user_status::active, user_status::disabled, user_status::provisioned,
-                    user_status::pending_invite, user_status::orphan, user_status::requested})
+    for (auto st : all_user_statuses())
         if (to_string(st) == s) return st;
     return std::nullopt;
 }
 
 bool consumes_seat(user_status s) noexcept {
-    return s == user_status::active || s == user_status::provisioned || s == user_status::pending_invite ||
-           s == user_status::orphan;
+    return s == user_status::active || s == user_status::provisioned || s == user_status::orphan;
 }
 
 }  // namespace dirsync::directory

@@ -63,7 +63,8 @@ service::scope service::scope_of(const http::route_call& call) const {
             base = std::string(settings_.tls ? "https://" : "http://") + std::string(*host);
         base += settings_.base_path;
     }
-    return {call.who.tenant, directory::actor{"scim-token", call.who.token_id}, std::move(base)};
+    return {call.who.tenant, directory::actor{std::string(directory::scim_actor), call.who.token_id},
+            std::move(base)};
 }
 
 template <class Endpoint, class Context>

@@ -26,8 +26,10 @@ database::database(const std::string& path, std::size_t max_readers)
     writer_->exec("PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms));
     writer_->exec("PRAGMA journal_mode = WAL");
     writer_->exec("PRAGMA synchronous = FULL");
-    writer_->exec("PRAGMA foreign_keys = ON");
+    // Foreign keys are enforced once the schema is current: a migration that rebuilds a table (SQLite's way
+    // to change a constraint) drops the old one, which must not cascade to the rows that refer to it.
     migrate();
+    writer_->exec("PRAGMA foreign_keys = ON");
 }
 
 database::~database() = default;

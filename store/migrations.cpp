@@ -129,6 +129,58 @@ CREATE TABLE sync_state (
     state           TEXT NOT NULL DEFAULT '{}'     -- JSON: syncrepl cookie, highest uSNChanged, ...
 ) WITHOUT ROWID;
 )sql",
+        // 4: a user can be `disconnected` (a status the CHECK of step 1 does not allow, so the table is
+        // rebuilt, SQLite's way to change a constraint); each user remembers when it entered its status (the
+        // longest-waiting `requested` user gets the next free seat) and when it last registered; each tenant
+        // keeps its count of seats in use (active, provisioned, orphan), maintained by every write.
+        R"sql(
+CREATE TABLE users_v4 (
+    seq              INTEGER PRIMARY KEY,
+    tenant_id        TEXT NOT NULL REFERENCES tenants(id),
+    id               TEXT NOT NULL,
+    user_name        TEXT NOT NULL,
+    user_name_key    TEXT NOT NULL,
+    external_id      TEXT,
+    display_name     TEXT,
+    given_name       TEXT,
+    family_name      TEXT,
+    active           INTEGER NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('active','disabled','provisioned','pending_invite',
+                                                     'orphan','requested','disconnected')),
+    roles            TEXT NOT NULL DEFAULT '[]',
+    source           TEXT NOT NULL,
+    source_anchor    TEXT,
+    created_ms       INTEGER NOT NULL,
+    modified_ms      INTEGER NOT NULL,
+    version          INTEGER NOT NULL,
+    resource         TEXT NOT NULL,
+    password_hash    TEXT,
+    orphan_since_ms  INTEGER,
+    status_since_ms  INTEGER NOT NULL,              -- when the user entered its status
+    registered_ms    INTEGER                        -- when the person last registered (signed in first)
+);
+INSERT INTO users_v4 (seq, tenant_id, id, user_name, user_name_key, external_id, display_name, given_name,
+                      family_name, active, status, roles, source, source_anchor, created_ms, modified_ms,
+                      version, resource, password_hash, orphan_since_ms, status_since_ms, registered_ms)
+    SELECT seq, tenant_id, id, user_name, user_name_key, external_id, display_name, given_name, family_name,
+           active, status, roles, source, source_anchor, created_ms, modified_ms, version, resource,
+           password_hash, orphan_since_ms, modified_ms,
+           CASE WHEN status = 'active' THEN modified_ms END
+    FROM users;
+DROP TABLE users;
+ALTER TABLE users_v4 RENAME TO users;
+CREATE UNIQUE INDEX users_by_id ON users(tenant_id, id);
+CREATE UNIQUE INDEX users_by_user_name ON users(tenant_id, user_name_key);
+CREATE INDEX users_by_external_id ON users(tenant_id, external_id) WHERE external_id IS NOT NULL;
+CREATE UNIQUE INDEX users_by_anchor ON users(tenant_id, source, source_anchor) WHERE source_anchor IS NOT NULL;
+CREATE INDEX users_by_status ON users(tenant_id, status, seq);
+CREATE INDEX users_by_source ON users(tenant_id, source);
+CREATE INDEX users_waiting ON users(tenant_id, status_since_ms, seq) WHERE status = 'requested';
+
+ALTER TABLE tenants ADD COLUMN seats_used INTEGER NOT NULL DEFAULT 0;
+UPDATE tenants SET seats_used = (SELECT count(*) FROM users WHERE users.tenant_id = tenants.id
+                                 AND users.status IN ('active', 'provisioned', 'orphan'));
+)sql",
     };
     return steps;
 }

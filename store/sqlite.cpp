@@ -143,6 +143,16 @@ void transaction::commit() {
     done_ = true;
 }
 
+read_snapshot::read_snapshot(connection& db) : db_(db) { db_.exec("BEGIN DEFERRED"); }
+
+read_snapshot::~read_snapshot() {
+    try {
+        db_.exec("ROLLBACK");
+    } catch (...) {
+        // Nothing was written; a failed ROLLBACK leaves nothing to undo.
+    }
+}
+
 savepoint::savepoint(connection& db) : db_(db) { db_.exec("SAVEPOINT step"); }
 
 savepoint::~savepoint() {

@@ -129,6 +129,19 @@ class transaction {
     bool done_ = false;
 };
 
+/// BEGIN ... ROLLBACK on a reader connection: the statements run while it lives see one snapshot of the
+/// database (several reads that must agree with each other).
+class read_snapshot {
+  public:
+    explicit read_snapshot(connection& db);
+    ~read_snapshot();
+    read_snapshot(const read_snapshot&) = delete;
+    read_snapshot& operator=(const read_snapshot&) = delete;
+
+  private:
+    connection& db_;
+};
+
 /// SAVEPOINT ... RELEASE inside an open transaction, rolled back to (and released) on destruction unless
 /// released: undoes the writes of one step of a larger transaction while keeping the others. Nests.
 class savepoint {

@@ -9,6 +9,7 @@ tenant_row read_row(const statement& s) {
     r.name = s.column_text(1);
     if (!s.column_is_null(2)) r.seats = s.column_int(2);
     r.created_ms = s.column_int(3);
+    r.seats_used = s.column_int(4);
     return r;
 }
 }  // namespace
@@ -26,15 +27,22 @@ void upsert(connection& db, const tenant_row& row) {
     s->step();
 }
 
+void add_seats_used(connection& db, std::string_view id, std::int64_t delta) {
+    if (delta == 0) return;
+    auto s = db.cached("UPDATE tenants SET seats_used = seats_used + ?2 WHERE id = ?1");
+    s->bind(1, id).bind(2, delta);
+    s->step();
+}
+
 std::optional<tenant_row> find(connection& db, std::string_view id) {
-    auto s = db.cached("SELECT id, name, seats, created_ms FROM tenants WHERE id = ?1");
+    auto s = db.cached("SELECT id, name, seats, created_ms, seats_used FROM tenants WHERE id = ?1");
     s->bind(1, id);
     if (!s->step()) return std::nullopt;
     return read_row(*s);
 }
 
 std::vector<tenant_row> all(connection& db) {
-    auto s = db.cached("SELECT id, name, seats, created_ms FROM tenants ORDER BY id");
+    auto s = db.cached("SELECT id, name, seats, created_ms, seats_used FROM tenants ORDER BY id");
     std::vector<tenant_row> out;
     while (s->step()) out.push_back(read_row(*s));
     return out;

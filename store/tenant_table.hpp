@@ -15,10 +15,16 @@ struct tenant_row {
     std::string name;
     std::optional<std::int64_t> seats;
     std::int64_t created_ms = 0;
+    /// Users holding a seat (active, provisioned, orphan): a running count the directory keeps with every
+    /// write, so admitting a user never counts the tenant's users.
+    std::int64_t seats_used = 0;
 };
 
-/// Inserts the tenant or updates its name and seats; created_ms is kept for an existing tenant.
+/// Inserts the tenant or updates its name and seats; created_ms and seats_used are kept for an existing
+/// tenant.
 void upsert(connection& db, const tenant_row& row);
+/// Adds `delta` (negative: seats freed) to the tenant's seats_used.
+void add_seats_used(connection& db, std::string_view id, std::int64_t delta);
 std::optional<tenant_row> find(connection& db, std::string_view id);
 std::vector<tenant_row> all(connection& db);
 

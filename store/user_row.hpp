@@ -29,6 +29,8 @@ struct user_row {
     std::int64_t version = 1;
     std::string resource_json;
     std::optional<std::int64_t> orphan_since_ms;  ///< when a sync source first found it gone; null otherwise
+    std::int64_t status_since_ms = 0;             ///< when it entered `status`
+    std::optional<std::int64_t> registered_ms;    ///< when the person last registered; null: never
     std::vector<std::string>
         email_keys;  ///< case-folded e-mail values, for the e-mail index (write side only)
 };

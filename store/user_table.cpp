@@ -7,7 +7,8 @@ namespace {
 constexpr std::string_view columns =
     "seq, tenant_id, id, user_name, user_name_key, external_id, display_name, given_name, family_name, "
     "active, "
-    "status, roles, source, source_anchor, created_ms, modified_ms, version, resource, orphan_since_ms";
+    "status, roles, source, source_anchor, created_ms, modified_ms, version, resource, orphan_since_ms, "
+    "status_since_ms, registered_ms";
 
 user_row read_row(const statement& s) {
     user_row r;
@@ -30,6 +31,8 @@ user_row read_row(const statement& s) {
     r.version = s.column_int(16);
     r.resource_json = s.column_text(17);
     if (!s.column_is_null(18)) r.orphan_since_ms = s.column_int(18);
+    r.status_since_ms = s.column_int(19);
+    if (!s.column_is_null(20)) r.registered_ms = s.column_int(20);
     return r;
 }
 
@@ -96,6 +99,11 @@ void bind_columns(statement& s, const user_row& row) {
         s.bind(18, *row.orphan_since_ms);
     else
         s.bind_null(18);
+    s.bind(19, row.status_since_ms);
+    if (row.registered_ms)
+        s.bind(20, *row.registered_ms);
+    else
+        s.bind_null(20);
 }
 
 }  // namespace
@@ -137,17 +145,19 @@ std::int64_t count(connection& db, std::string_view tenant) {
     return s->column_int(0);
 }
 
-std::int64_t count_with_status(connection& db, std::string_view tenant,
-                               std::span<const std::string_view> statuses) {
-    auto s = db.cached("SELECT count(*) FROM users WHERE tenant_id = ?1 AND status = ?2");
-    std::int64_t total = 0;
-    for (auto st : statuses) {
-        s->bind(1, tenant).bind(2, st);
-        s->step();
-        total += s->column_int(0);
-        s->reset();
-    }
-    return total;
+std::vector<std::pair<std::string, std::int64_t>> count_by_status(connection& db, std::string_view tenant) {
+    auto s =
+        db.cached("SELECT status, count(*) FROM users WHERE tenant_id = ?1 GROUP BY status ORDER BY status");
+    s->bind(1, tenant);
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    while (s->step()) out.emplace_back(s->column_text(0), s->column_int(1));
+    return out;
+}
+
+std::optional<user_row> longest_waiting(connection& db, std::string_view tenant) {
+    static const std::string sql =
+        select_where("tenant_id = ?1 AND status = 'requested' ORDER BY status_since_ms, seq LIMIT 1");
+    return one(db, sql, {tenant});
 }
 
 std::vector<user_row> page(connection& db, std::string_view tenant, std::int64_t offset, std::int64_t limit) {
@@ -182,8 +192,8 @@ void insert(connection& db, user_row& row) {
     auto s = db.cached(
         "INSERT INTO users (tenant_id, id, user_name, user_name_key, external_id, display_name, given_name, "
         "family_name, active, status, roles, source, source_anchor, created_ms, modified_ms, version, "
-        "resource, orphan_since_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+        "resource, orphan_since_ms, status_since_ms, registered_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
     bind_columns(*s, row);
     s->step();
     row.seq = db.last_insert_rowid();
@@ -195,7 +205,8 @@ bool update(connection& db, const user_row& row) {
         "UPDATE users SET user_name = ?3, user_name_key = ?4, external_id = ?5, display_name = ?6, "
         "given_name = ?7, family_name = ?8, active = ?9, status = ?10, roles = ?11, source = ?12, "
         "source_anchor = ?13, created_ms = ?14, modified_ms = ?15, version = ?16, resource = ?17, "
-        "orphan_since_ms = ?18 WHERE tenant_id = ?1 AND id = ?2 RETURNING seq");
+        "orphan_since_ms = ?18, status_since_ms = ?19, registered_ms = ?20 WHERE tenant_id = ?1 AND id = ?2 "
+        "RETURNING seq");
     bind_columns(*s, row);
     if (!s->step()) return false;
     user_row with_seq = row;

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "store/sqlite.hpp"
@@ -28,8 +29,12 @@ std::vector<user_row> find_by_external_id(connection& db, std::string_view tenan
 std::vector<user_row> find_by_email_key(connection& db, std::string_view tenant, std::string_view email_key);
 
 std::int64_t count(connection& db, std::string_view tenant);
-std::int64_t count_with_status(connection& db, std::string_view tenant,
-                               std::span<const std::string_view> statuses);
+
+/// How many users of the tenant are in each status (statuses without users are absent), from the status
+/// index.
+std::vector<std::pair<std::string, std::int64_t>> count_by_status(connection& db, std::string_view tenant);
+/// The `requested` user that has waited longest (earliest status_since_ms, then list order), if any.
+std::optional<user_row> longest_waiting(connection& db, std::string_view tenant);
 
 /// Rows in list order, skipping `offset` and returning at most `limit`.
 std::vector<user_row> page(connection& db, std::string_view tenant, std::int64_t offset, std::int64_t limit);

@@ -24,7 +24,7 @@ std::string reason(const directory::error& e) {
 class applier {
   public:
     applier(directory::tenant_directory& dir, const plan& p, const apply_options& opts)
-        : dir_(dir), p_(p), opts_(opts), who_{"source", p.source} {
+        : dir_(dir), p_(p), opts_(opts), who_{std::string(directory::source_actor), p.source} {
         auto& c = result_.counts;
         c.read = p.read_users;
         c.read_groups = p.read_groups;

@@ -218,18 +218,120 @@ TEST_F(DirectoryTest, StatusFollowsActiveAndSeats) {
             return w;
         });
     };
-    // Disabling a seated user frees a seat; re-enabling d takes it.
+    // Disabling a seated user frees a seat, which c (waiting) gets in the same transaction.
     auto a2 = set_active(a->id, false);
     ASSERT_TRUE(a2);
     EXPECT_EQ(a2->status, user_status::disabled);
     EXPECT_FALSE(a2->resource["active"].get<bool>());
+    EXPECT_EQ(dir.get_user("globex", c->id)->status, user_status::provisioned);
+    // No seat left for d or a: they wait.
     auto d2 = set_active(d->id, true);
     ASSERT_TRUE(d2);
-    EXPECT_EQ(d2->status, user_status::provisioned);
-    // No seat left for a.
+    EXPECT_EQ(d2->status, user_status::requested);
     auto a3 = set_active(a->id, true);
     ASSERT_TRUE(a3);
     EXPECT_EQ(a3->status, user_status::requested);
+    EXPECT_EQ(dir.usage("globex")->seats_used, 2);
+}
+
+TEST_F(DirectoryTest, AFreedSeatGoesToTheLongestWaitingUser) {
+    std::vector<std::string> ids;
+    for (const char* name : {"a", "b", "w1", "w2", "w3"}) {
+        auto u = dir.create_user(who, "globex", write(person(name)));
+        ASSERT_TRUE(u);
+        ids.push_back(u->id);
+    }
+    auto status_of = [&](int i) { return dir.get_user("globex", ids[static_cast<std::size_t>(i)])->status; };
+    EXPECT_EQ(status_of(2), user_status::requested);
+    EXPECT_EQ(status_of(4), user_status::requested);
+
+    // A deletion frees a seat: w1, who waited longest, gets it; the audit says so.
+    ASSERT_TRUE(dir.delete_user(who, "globex", ids[0]));
+    EXPECT_EQ(status_of(2), user_status::provisioned);
+    EXPECT_EQ(status_of(3), user_status::requested);
+    auto log = dir.audit_log("globex", 1);
+    ASSERT_EQ(log.size(), 1u);
+    EXPECT_EQ(log[0].action, "user.seat_granted");
+    EXPECT_EQ(log[0].resource_id, ids[2]);
+    EXPECT_EQ(log[0].summary["before"]["status"], "requested");
+    EXPECT_EQ(log[0].summary["after"]["status"], "provisioned");
+
+    // Raising the limit in the configuration seats everyone still waiting, in order.
+    dir.configure_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", 10}});
+    EXPECT_EQ(status_of(3), user_status::provisioned);
+    EXPECT_EQ(status_of(4), user_status::provisioned);
+    auto usage = dir.usage("globex");
+    ASSERT_TRUE(usage);
+    EXPECT_EQ(usage->seats_used, 4);
+    for (const auto& [status, n] : usage->by_status)
+        EXPECT_EQ(n, status == user_status::provisioned ? 4 : 0) << to_string(status);
+}
+
+TEST_F(DirectoryTest, TheSeatCountFollowsEveryMove) {
+    auto count = [&] { return dir.usage("acme")->seats_used; };
+    auto u = dir.create_user(who, "acme", write(person("a")));
+    auto v = dir.create_user(who, "acme", write(person("b", false)));
+    ASSERT_TRUE(u && v);
+    EXPECT_EQ(count(), 1);  // a disabled user holds none
+    const actor sync{"source", "corp-ldap"}, admin{"admin", "0a0b0c0d"};
+    auto set_status = [&](const actor& by, const std::string& id, user_status s) {
+        auto r = dir.modify_user(by, "acme", id, [&](const user& cur) -> result<user_write> {
+            user_write w;
+            w.resource = cur.resource;
+            w.status = s;
+            return w;
+        });
+        return r ? r->status : user_status::requested;
+    };
+    EXPECT_EQ(set_status(sync, u->id, user_status::orphan), user_status::orphan);
+    EXPECT_EQ(count(), 1);  // an orphan is still enabled
+    EXPECT_EQ(set_status(admin, u->id, user_status::disconnected), user_status::disconnected);
+    EXPECT_EQ(count(), 0);
+    EXPECT_EQ(set_status(admin, v->id, user_status::provisioned), user_status::provisioned);
+    EXPECT_EQ(count(), 1);
+    user_write invited = write(person("invited"));
+    invited.status = user_status::pending_invite;
+    ASSERT_TRUE(dir.create_user(admin, "acme", invited));
+    EXPECT_EQ(count(), 1);  // an invitation holds none
+    ASSERT_TRUE(dir.delete_user(who, "acme", v->id));
+    EXPECT_EQ(count(), 0);
+    EXPECT_FALSE(dir.usage("nope"));
+}
+
+TEST_F(DirectoryTest, AWriterCannotMakeAMoveThatIsNotItsToMake) {
+    const actor admin{"admin", "0a0b0c0d"};
+    auto u = dir.create_user(who, "acme", write(person("gone")));
+    ASSERT_TRUE(u);
+    auto disconnected = dir.modify_user(admin, "acme", u->id, [](const user& cur) -> result<user_write> {
+        user_write w;
+        w.resource = cur.resource;
+        w.status = user_status::disconnected;
+        return w;
+    });
+    ASSERT_TRUE(disconnected);
+    EXPECT_EQ(disconnected->status, user_status::disconnected);
+    EXPECT_FALSE(disconnected->active);
+    // The IdP pushes active: true and a new title: the title is taken, the user stays disconnected.
+    auto pushed = dir.modify_user(who, "acme", u->id, [](const user& cur) -> result<user_write> {
+        user_write w;
+        w.resource = cur.resource;
+        w.resource["active"] = true;
+        w.resource["title"] = "Boss";
+        return w;
+    });
+    ASSERT_TRUE(pushed);
+    EXPECT_EQ(pushed->status, user_status::disconnected);
+    EXPECT_FALSE(pushed->active);
+    EXPECT_EQ(pushed->resource["title"], "Boss");
+}
+
+TEST_F(DirectoryTest, TheSeatCountIsKeptAcrossReopening) {
+    // A database opened again keeps the running count it was given.
+    ASSERT_TRUE(dir.create_user(who, "globex", write(person("a"))));
+    ASSERT_TRUE(dir.create_user(who, "globex", write(person("b"))));
+    store::database again(dir_.file("d.db"));
+    tenant_directory other(again);
+    EXPECT_EQ(other.usage("globex")->seats_used, 2);
 }
 
 TEST_F(DirectoryTest, ExplicitStatusIsTakenAndMirroredIntoActive) {
