@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "admin/tenant_routes.hpp"
 #include "http/query_string.hpp"
 #include "scim/error.hpp"
 
@@ -143,6 +144,7 @@ void api::add_routes(http::router& r) {
         if (!id) return scim::error_response(404, "no run '" + std::string(call.params.get("id")) + "'");
         return from_outcome(control_.run(*id));
     });
+    add_tenant_routes(m, dir_);
 }
 
 }  // namespace dirsync::admin

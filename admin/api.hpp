@@ -5,6 +5,7 @@
 
 #include "admin/sync_control.hpp"
 #include "common/json_input.hpp"
+#include "directory/directory.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
 
@@ -24,12 +25,16 @@ namespace dirsync::admin {
 ///   POST /admin/v1/sync/sources/{name}/runs/{id}/release release a blocked run
 ///   GET  /admin/v1/sync/runs?limit=N                     runs of every source, newest first
 ///   GET  /admin/v1/sync/runs/{id}                        one run
+///   GET  /admin/v1/tenants                               every tenant: seats {limit, used, free}, users by
+///                                                        status (admin/tenant_routes.hpp)
+///   GET  /admin/v1/tenants/{id}                          one tenant
 /// Thread-safe when `control` is.
 class api {
   public:
     /// Request bodies are parsed under `json`.
-    explicit api(sync_control& control, common::json_input_limits json = {})
-        : control_(control), json_(json) {}
+    /// `dir` gives the tenants' records; it must outlive the api.
+    api(sync_control& control, const directory::tenant_directory& dir, common::json_input_limits json = {})
+        : control_(control), dir_(dir), json_(json) {}
 
     static constexpr std::string_view base_path = "/admin/v1";
 
@@ -39,6 +44,7 @@ class api {
 
   private:
     sync_control& control_;
+    const directory::tenant_directory& dir_;
     common::json_input_limits json_;
 };
 

@@ -70,7 +70,7 @@ int run(const config::settings& settings) {
 
         sync::run_log runs(db);
         sync_scheduler scheduler(settings, dir, runs);
-        admin::api admin_api(scheduler, scim_settings.json);
+        admin::api admin_api(scheduler, dir, scim_settings.json);
         http::router route(auth, scim_error_formatter());
         scim.add_routes(route);
         admin_api.add_routes(route);

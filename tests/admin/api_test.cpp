@@ -7,6 +7,8 @@
 #include "common/sha256.hpp"
 #include "http/router.hpp"
 #include "scim/error.hpp"
+#include "store/database.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace dirsync::admin {
 namespace {
@@ -49,10 +51,13 @@ constexpr const char* token = "admin-secret-token";
 class AdminApiTest : public ::testing::Test {
   protected:
     recording_control control;
+    testing::temp_dir dir_;
+    store::database db_{dir_.file("admin.db")};
+    directory::tenant_directory records{db_};
     http::bearer_authenticator auth{
         {{http::principal::operator_admin(), common::sha256(token)},
          {http::principal::scim_client("acme"), common::sha256("scim-token-of-acme")}}};
-    api admin{control};
+    api admin{control, records};
     /// The audit actor of `token`.
     const std::string actor = "admin:" + common::to_hex(common::sha256(token)).substr(0, 8);
 
@@ -90,7 +95,7 @@ TEST_F(AdminApiTest, RefusesMissingWrongAndScimTokens) {
         EXPECT_NE(res.body.find("urn:ietf:params:scim:api:messages:2.0:Error"), std::string::npos);
     }
     http::bearer_authenticator none{{}};
-    api disabled{control};
+    api disabled{control, records};
     http::request req{
         "GET", "/admin/v1/sync/sources", {{"Authorization", std::string("Bearer ") + token}}, {}, {}};
     auto res = route(disabled, none, req);
@@ -150,6 +155,39 @@ TEST_F(AdminApiTest, ReleasesAndRefusesWrongMethods) {
     EXPECT_EQ(res.headers.back().value, "GET, HEAD, POST");
     EXPECT_EQ(call("GET", "/admin/v1/sync/sources/corp/runs/7/release").status, 405u);
     EXPECT_EQ(call("POST", "/admin/v1/sync/runs").status, 405u);
+}
+
+TEST_F(AdminApiTest, TenantsShowSeatsAndUsersByStatus) {
+    records.configure_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", 2}});
+    const directory::actor who{"scim-token", "0123abcd"};
+    for (const char* name : {"a", "b", "c"}) {
+        directory::user_write w;
+        w.resource = {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}}, {"userName", name}};
+        ASSERT_TRUE(records.create_user(who, "globex", w));
+    }
+
+    auto res = call("GET", "/admin/v1/tenants");
+    ASSERT_EQ(res.status, 200u) << res.body;
+    EXPECT_EQ(res.content_type, "application/json");
+    auto body = nlohmann::json::parse(res.body);
+    ASSERT_EQ(body["tenants"].size(), 2u);
+    EXPECT_EQ(body["tenants"][0]["id"], "acme");
+    EXPECT_EQ(body["tenants"][0]["seats"],
+              nlohmann::json({{"limit", nullptr}, {"used", 0}, {"free", nullptr}}));
+
+    res = call("GET", "/admin/v1/tenants/globex");
+    ASSERT_EQ(res.status, 200u) << res.body;
+    body = nlohmann::json::parse(res.body);
+    EXPECT_EQ(body["name"], "Globex");
+    EXPECT_EQ(body["seats"], nlohmann::json({{"limit", 2}, {"used", 2}, {"free", 0}}));
+    EXPECT_EQ(body["users"]["provisioned"], 2);
+    EXPECT_EQ(body["users"]["requested"], 1);
+    EXPECT_EQ(body["users"]["disconnected"], 0);
+    EXPECT_EQ(body["users"]["total"], 3);
+
+    res = call("GET", "/admin/v1/tenants/nope");
+    EXPECT_EQ(res.status, 404u);
+    EXPECT_EQ(call("GET", "/admin/v1/tenants", {}, "scim-token-of-acme").status, 401u);
 }
 
 }  // namespace
