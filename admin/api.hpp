@@ -28,12 +28,14 @@ namespace dirsync::admin {
 ///   GET  /admin/v1/tenants                               every tenant: seats {limit, used, free}, users by
 ///                                                        status (admin/tenant_routes.hpp)
 ///   GET  /admin/v1/tenants/{id}                          one tenant
+///   GET, DELETE /admin/v1/tenants/{id}/users/{user}      one user; delete it
+///   POST /admin/v1/tenants/{id}/users/{user}/{action}    enable, disable, disconnect, reconnect, register
 /// Thread-safe when `control` is.
 class api {
   public:
     /// Request bodies are parsed under `json`.
     /// `dir` gives the tenants' records; it must outlive the api.
-    api(sync_control& control, const directory::tenant_directory& dir, common::json_input_limits json = {})
+    api(sync_control& control, directory::tenant_directory& dir, common::json_input_limits json = {})
         : control_(control), dir_(dir), json_(json) {}
 
     static constexpr std::string_view base_path = "/admin/v1";
@@ -44,7 +46,7 @@ class api {
 
   private:
     sync_control& control_;
-    const directory::tenant_directory& dir_;
+    directory::tenant_directory& dir_;
     common::json_input_limits json_;
 };
 

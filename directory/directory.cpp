@@ -1,5 +1,6 @@
 #include "directory/directory.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "common/casefold.hpp"
@@ -286,6 +287,81 @@ result<void> tenant_directory::delete_user(const actor& who, std::string_view te
                                            std::optional<std::int64_t> expected_version) {
     return db_.write([&](store::connection& db) {
         return batch(db, who, *schemas_, limits_).delete_user(tenant, id, expected_version);
+    });
+}
+
+namespace {
+
+std::string_view verb_of(status_request r) {
+    switch (r) {
+        case status_request::enable:
+            return "enable";
+        case status_request::disable:
+            return "disable";
+        case status_request::disconnect:
+            return "disconnect";
+        case status_request::reconnect:
+            return "reconnect";
+        case status_request::register_person:
+            return "register";
+    }
+    return "change";
+}
+
+/// The status `request` asks for a user now in `from`, and who asks it.
+std::pair<user_status, status_writer> target_of(status_request request, const user& u) {
+    const user_status back = u.registered ? user_status::active : user_status::provisioned;
+    switch (request) {
+        case status_request::enable:
+        case status_request::reconnect:
+            return {back, status_writer::admin};
+        case status_request::disable:
+            return {user_status::disabled, status_writer::admin};
+        case status_request::disconnect:
+            return {user_status::disconnected, status_writer::admin};
+        case status_request::register_person:
+            return {user_status::active, status_writer::registration};
+    }
+    return {u.status, status_writer::admin};
+}
+
+}  // namespace
+
+result<user> tenant_directory::change_status(const actor& who, std::string_view tenant, std::string_view id,
+                                             status_request request) {
+    return db_.write([&](store::connection& db) -> result<user> {
+        auto row = users::find_by_id(db, tenant, id);
+        if (!row) return not_found(id);
+        user before = from_row(std::move(*row));
+        auto [wanted, writer] = target_of(request, before);
+        const bool reconnecting = request == status_request::reconnect;
+        if ((request == status_request::enable && before.status != user_status::disabled) ||
+            (reconnecting && before.status != user_status::disconnected) ||
+            !may_move(writer, before.status, wanted))
+            return error(error_code::conflict, "cannot " + std::string(verb_of(request)) + " a user who is " +
+                                                   std::string(to_string(before.status)));
+        user u = before;
+        const auto now = std::max(common::now(), before.last_modified);
+        if (request == status_request::register_person) u.registered = now;
+        u.status =
+            wanted == before.status ? wanted : seats::admit(db, tenant, wanted, consumes_seat(before.status));
+        if (u.status == before.status && u.registered == before.registered) return before;
+        mirror_active(u);
+        json changed = json::array({"status"});
+        if (u.status == user_status::disconnected) {
+            if (!u.roles.empty()) changed.push_back("roles");
+            u.roles.clear();
+            drop_memberships(db, who, tenant, id, now);
+        }
+        u.last_modified = now;
+        if (u.status != before.status) u.status_since = now;
+        u.version = before.version + 1;
+        users::update(db, to_row(u));
+        record_audit(db, who, tenant, "User", id, now, "user." + std::string(verb_of(request)),
+                     json{{"before", audit_view(before)}, {"after", audit_view(u)}, {"changed", changed}});
+        if (seats::account(db, tenant, before.status, u.status)) seats::grant_free(db, who, tenant);
+        load_user_groups(db, tenant, std::span(&u, 1));
+        return u;
     });
 }
 

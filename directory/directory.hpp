@@ -41,6 +41,15 @@ struct tenant_usage {
     std::vector<std::pair<user_status, std::int64_t>> by_status;
 };
 
+/// A status change an administrator (or the product, for `register_person`) asks for by name.
+enum class status_request {
+    enable,           ///< disabled -> active if the person registered before, else provisioned
+    disable,          ///< -> disabled
+    disconnect,       ///< -> disconnected: roles and group memberships removed, the record kept
+    reconnect,        ///< disconnected -> active if registered before, else provisioned
+    register_person,  ///< provisioned or pending_invite -> active: the person signed in for the first time
+};
+
 /// What a writer supplies for a user; the directory derives everything else (id, projections, timestamps,
 /// version) and decides the status.
 struct user_write {
@@ -210,6 +219,12 @@ class tenant_directory {
                              std::optional<std::int64_t> expected_version = std::nullopt);
     result<void> delete_user(const actor& who, std::string_view tenant, std::string_view id,
                              std::optional<std::int64_t> expected_version = std::nullopt);
+    /// Applies `request` to the user by the rules of status_transitions.hpp (as an administrator, or as the
+    /// registration for register_person) and the seat rules (a move into a seat-holding status over the
+    /// limit lands in `requested`). A move the rules do not allow from the current status is `conflict`,
+    /// naming both; asking for the status the user already has changes nothing.
+    result<user> change_status(const actor& who, std::string_view tenant, std::string_view id,
+                               status_request request);
 
     result<user> get_user(std::string_view tenant, std::string_view id) const;
     std::int64_t count_users(std::string_view tenant) const;

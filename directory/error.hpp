@@ -12,6 +12,7 @@ enum class error_code {
     precondition_failed,  ///< the caller's expected version is stale
     unknown_tenant,       ///< the tenant does not exist
     too_large,            ///< the record's stored form is larger than the directory stores (record_limits)
+    conflict,             ///< the change is not allowed in the record's current state (a status move)
 };
 
 /// An expected failure of a directory operation. `message` is safe to show the client.

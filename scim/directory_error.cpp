@@ -16,6 +16,8 @@ error from_directory(const directory::error& e) {
             return error(403, "", "the tenant of this token is not provisioned");
         case directory::error_code::too_large:
             return error(413, "", e.message);
+        case directory::error_code::conflict:
+            return error(409, "", e.message);
     }
     return invalid_value(e.message);
 }

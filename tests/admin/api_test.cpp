@@ -190,5 +190,56 @@ TEST_F(AdminApiTest, TenantsShowSeatsAndUsersByStatus) {
     EXPECT_EQ(call("GET", "/admin/v1/tenants", {}, "scim-token-of-acme").status, 401u);
 }
 
+TEST_F(AdminApiTest, UserActionsFollowTheStatusRulesAndSeats) {
+    records.configure_tenants({{"globex", "Globex", 1}});
+    const directory::actor who{"scim-token", "0123abcd"};
+    auto make = [&](const char* name) {
+        directory::user_write w;
+        w.resource = {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}}, {"userName", name}};
+        w.roles = std::vector<std::string>{"user"};
+        return records.create_user(who, "globex", w).value().id;
+    };
+    const std::string seated = make("seated"), waiting = make("waiting");
+    const std::string base = "/admin/v1/tenants/globex/users/";
+
+    auto res = call("GET", base + waiting);
+    ASSERT_EQ(res.status, 200u) << res.body;
+    EXPECT_EQ(nlohmann::json::parse(res.body)["status"], "requested");
+    EXPECT_EQ(nlohmann::json::parse(res.body)["seat"], false);
+
+    // Registering the seated user makes it active; enabling an active user is a conflict.
+    res = call("POST", base + seated + "/register");
+    ASSERT_EQ(res.status, 200u) << res.body;
+    auto body = nlohmann::json::parse(res.body);
+    EXPECT_EQ(body["status"], "active");
+    EXPECT_TRUE(body["registered"].is_string());
+    res = call("POST", base + seated + "/enable");
+    EXPECT_EQ(res.status, 409u) << res.body;
+    EXPECT_NE(res.body.find("cannot enable a user who is active"), std::string::npos) << res.body;
+
+    // Disconnecting frees the seat for the waiting user and drops the roles.
+    res = call("POST", base + seated + "/disconnect");
+    ASSERT_EQ(res.status, 200u) << res.body;
+    body = nlohmann::json::parse(res.body);
+    EXPECT_EQ(body["status"], "disconnected");
+    EXPECT_EQ(body["roles"], nlohmann::json::array());
+    EXPECT_EQ(nlohmann::json::parse(call("GET", base + waiting).body)["status"], "provisioned");
+
+    // Reconnecting finds no seat: it waits; it comes back active (the person registered before) once one
+    // frees.
+    res = call("POST", base + seated + "/reconnect");
+    ASSERT_EQ(res.status, 200u) << res.body;
+    EXPECT_EQ(nlohmann::json::parse(res.body)["status"], "requested");
+    ASSERT_EQ(call("DELETE", base + waiting).status, 204u);
+    EXPECT_EQ(call("GET", base + waiting).status, 404u);
+    EXPECT_EQ(nlohmann::json::parse(call("GET", base + seated).body)["status"], "active");
+
+    EXPECT_EQ(call("POST", base + seated + "/promote").status, 404u);
+    EXPECT_EQ(call("POST", "/admin/v1/tenants/nope/users/" + seated + "/disable").status, 404u);
+    auto log = records.audit_log("globex", 3);
+    ASSERT_FALSE(log.empty());
+    EXPECT_EQ(log.back().actor.rfind("admin:", 0), 0u);
+}
+
 }  // namespace
 }  // namespace dirsync::admin
