@@ -347,7 +347,9 @@ result<user> tenant_directory::change_status(const actor& who, std::string_view 
             wanted == before.status ? wanted : seats::admit(db, tenant, wanted, consumes_seat(before.status));
         if (u.status == before.status && u.registered == before.registered) return before;
         mirror_active(u);
-        json changed = json::array({"status"});
+        json changed = json::array();
+        if (u.status != before.status) changed.push_back("status");
+        if (u.registered != before.registered) changed.push_back("registered");
         if (u.status == user_status::disconnected) {
             if (!u.roles.empty()) changed.push_back("roles");
             u.roles.clear();
