@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "admin/response.hpp"
 #include "admin/tenant_routes.hpp"
 #include "http/query_string.hpp"
 #include "scim/error.hpp"
@@ -17,14 +18,6 @@ namespace {
 
 constexpr std::size_t default_limit = 20;
 constexpr std::size_t max_limit = 1000;
-
-http::response json_response(unsigned status, const nlohmann::json& body) {
-    http::response res;
-    res.status = status;
-    res.content_type = "application/json";
-    res.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return res;
-}
 
 http::response from_outcome(const outcome& o, unsigned ok_status = 200) {
     if (const auto* r = std::get_if<refusal>(&o)) return scim::error_response(r->status, r->message);
@@ -84,8 +77,6 @@ std::optional<run_request> read_run_request(const http::request& req, const comm
     return out;
 }
 
-std::string actor_of(const http::principal& who) { return "admin:" + who.token_id; }
-
 /// `limit` from the call's query, or a 400.
 std::variant<std::size_t, http::response> limit_of(const http::route_call& call) {
     auto query = http::query_params::parse(call.query);
@@ -126,13 +117,14 @@ void api::add_routes(http::router& r) {
         std::string error;
         auto run = read_run_request(call.req, json_, error);
         if (!run) return scim::error_response(400, error);
-        run->actor = actor_of(call.who);
+        run->actor = admin_actor(call.who).to_string();
         return from_outcome(control_.start_run(call.params.get("name"), *run), 202);
     });
     m.route("POST", "/sync/sources/{name}/runs/{id}/release", [this](const http::route_call& call) {
         auto id = parse_id(call.params.get("id"));
         if (!id) return scim::error_response(404, "no run '" + std::string(call.params.get("id")) + "'");
-        return from_outcome(control_.release(call.params.get("name"), *id, actor_of(call.who)));
+        return from_outcome(
+            control_.release(call.params.get("name"), *id, admin_actor(call.who).to_string()));
     });
     m.route("GET", "/sync/runs", [this](const http::route_call& call) {
         auto limit = limit_of(call);

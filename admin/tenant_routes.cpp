@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "admin/response.hpp"
 #include "scim/error.hpp"
 
 namespace dirsync::admin {
@@ -10,13 +11,6 @@ namespace dirsync::admin {
 namespace {
 
 using json = nlohmann::json;
-
-http::response json_response(const json& body) {
-    http::response res;
-    res.content_type = "application/json";
-    res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-    return res;
-}
 
 /// A tenant as the admin API shows it. Seats without a limit have no `limit` and no `free` (null).
 json tenant_json(const directory::tenant_usage& u) {
@@ -99,29 +93,27 @@ std::optional<directory::status_request> request_named(std::string_view action) 
     return std::nullopt;
 }
 
-directory::actor actor_of(const http::route_call& call) { return {"admin", call.who.token_id}; }
-
 }  // namespace
 
 void add_tenant_routes(http::router::mount& m, directory::tenant_directory& dir) {
     m.route("GET", "/tenants", [&dir](const http::route_call&) {
         json tenants = json::array();
         for (const auto& u : dir.usages()) tenants.push_back(tenant_json(u));
-        return json_response({{"tenants", std::move(tenants)}});
+        return json_response(200, {{"tenants", std::move(tenants)}});
     });
     m.route("GET", "/tenants/{id}", [&dir](const http::route_call& call) {
         const auto id = call.params.get("id");
         auto usage = dir.usage(id);
         if (!usage) return scim::error_response(404, "no tenant '" + std::string(id) + "'");
-        return json_response(tenant_json(*usage));
+        return json_response(200, tenant_json(*usage));
     });
     m.route("GET", "/tenants/{id}/users/{user}", [&dir](const http::route_call& call) {
         auto u = dir.get_user(call.params.get("id"), call.params.get("user"));
         if (!u) return refusal(u.error());
-        return json_response(user_json(*u));
+        return json_response(200, user_json(*u));
     });
     m.route("DELETE", "/tenants/{id}/users/{user}", [&dir](const http::route_call& call) {
-        auto done = dir.delete_user(actor_of(call), call.params.get("id"), call.params.get("user"));
+        auto done = dir.delete_user(admin_actor(call.who), call.params.get("id"), call.params.get("user"));
         if (!done) return refusal(done.error());
         http::response res;
         res.status = 204;
@@ -134,9 +126,10 @@ void add_tenant_routes(http::router::mount& m, directory::tenant_directory& dir)
             return scim::error_response(404,
                                         "no user action '" + std::string(action) +
                                             "' (known: enable, disable, disconnect, reconnect, register)");
-        auto u = dir.change_status(actor_of(call), call.params.get("id"), call.params.get("user"), *request);
+        auto u = dir.change_status(admin_actor(call.who), call.params.get("id"), call.params.get("user"),
+                                   *request);
         if (!u) return refusal(u.error());
-        return json_response(user_json(*u));
+        return json_response(200, user_json(*u));
     });
 }
 
