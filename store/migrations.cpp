@@ -181,6 +181,46 @@ ALTER TABLE tenants ADD COLUMN seats_used INTEGER NOT NULL DEFAULT 0;
 UPDATE tenants SET seats_used = (SELECT count(*) FROM users WHERE users.tenant_id = tenants.id
                                  AND users.status IN ('active', 'provisioned', 'orphan'));
 )sql",
+        // 5: tenant administration. Each tenant's catalogue of custom roles (the built-in ones are not
+        // stored); `user_roles` indexes the role names of users.roles, so users are listed and counted by
+        // role without reading every record; the audit names the person an admin token acted for, and is
+        // read by user and by actor through indexes; names are searchable by prefix through folded keys.
+        R"sql(
+CREATE TABLE roles (
+    tenant_id    TEXT NOT NULL REFERENCES tenants(id),
+    name         TEXT NOT NULL,
+    description  TEXT NOT NULL DEFAULT '',
+    created_ms   INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, name)
+) WITHOUT ROWID;
+
+CREATE TABLE user_roles (
+    user_seq   INTEGER NOT NULL REFERENCES users(seq) ON DELETE CASCADE,
+    tenant_id  TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, role, user_seq)
+) WITHOUT ROWID;
+CREATE INDEX user_roles_by_user ON user_roles(user_seq);
+INSERT OR IGNORE INTO user_roles (user_seq, tenant_id, role)
+    SELECT users.seq, users.tenant_id, j.value FROM users, json_each(users.roles) AS j;
+
+ALTER TABLE audit_events ADD COLUMN acting_user TEXT;
+CREATE INDEX audit_events_by_resource ON audit_events(tenant_id, resource_id, seq);
+CREATE INDEX audit_events_by_actor ON audit_events(tenant_id, actor, seq);
+CREATE INDEX audit_events_by_acting_user ON audit_events(tenant_id, acting_user, seq)
+    WHERE acting_user IS NOT NULL;
+
+ALTER TABLE users ADD COLUMN display_name_key TEXT;
+ALTER TABLE users ADD COLUMN given_name_key TEXT;
+ALTER TABLE users ADD COLUMN family_name_key TEXT;
+UPDATE users SET display_name_key = lower(display_name), given_name_key = lower(given_name),
+                 family_name_key = lower(family_name);
+CREATE INDEX users_by_display_name ON users(tenant_id, display_name_key) WHERE display_name_key IS NOT NULL;
+CREATE INDEX users_by_given_name ON users(tenant_id, given_name_key) WHERE given_name_key IS NOT NULL;
+CREATE INDEX users_by_family_name ON users(tenant_id, family_name_key) WHERE family_name_key IS NOT NULL;
+CREATE INDEX users_by_subject ON users(tenant_id, source_anchor) WHERE source_anchor IS NOT NULL;
+CREATE INDEX users_in_order ON users(tenant_id, seq);
+)sql",
     };
     return steps;
 }

@@ -31,8 +31,12 @@ struct user_row {
     std::optional<std::int64_t> orphan_since_ms;  ///< when a sync source first found it gone; null otherwise
     std::int64_t status_since_ms = 0;             ///< when it entered `status`
     std::optional<std::int64_t> registered_ms;    ///< when the person last registered; null: never
-    std::vector<std::string>
-        email_keys;  ///< case-folded e-mail values, for the e-mail index (write side only)
+    // Write side only: what the search indexes hold.
+    std::vector<std::string> email_keys;          ///< case-folded e-mail values, for the e-mail index
+    std::vector<std::string> role_names;          ///< the names in roles_json, for the role index
+    std::optional<std::string> display_name_key;  ///< case-folded names, for prefix search
+    std::optional<std::string> given_name_key;
+    std::optional<std::string> family_name_key;
 };
 
 }  // namespace dirsync::store

@@ -63,18 +63,27 @@ std::vector<user_row> many(connection& db, const std::string& sql,
     return out;
 }
 
-void write_email_keys(connection& db, const user_row& row) {
+/// Replaces the user's rows in one of its side index tables (user_emails.value_key, user_roles.role) by
+/// `values`. `table` and `column` are fixed names, never input.
+void write_index_rows(connection& db, std::string_view table, std::string_view column, const user_row& row,
+                      const std::vector<std::string>& values) {
     {
-        auto del = db.cached("DELETE FROM user_emails WHERE user_seq = ?1");
+        auto del = db.cached("DELETE FROM " + std::string(table) + " WHERE user_seq = ?1");
         del->bind(1, row.seq);
         del->step();
     }
-    auto ins = db.cached("INSERT INTO user_emails (user_seq, tenant_id, value_key) VALUES (?1, ?2, ?3)");
-    for (const auto& key : row.email_keys) {
-        ins->bind(1, row.seq).bind(2, row.tenant_id).bind(3, key);
+    auto ins = db.cached("INSERT OR IGNORE INTO " + std::string(table) + " (user_seq, tenant_id, " +
+                         std::string(column) + ") VALUES (?1, ?2, ?3)");
+    for (const auto& value : values) {
+        ins->bind(1, row.seq).bind(2, row.tenant_id).bind(3, value);
         ins->step();
         ins->reset();
     }
+}
+
+void write_index_rows(connection& db, const user_row& row) {
+    write_index_rows(db, "user_emails", "value_key", row, row.email_keys);
+    write_index_rows(db, "user_roles", "role", row, row.role_names);
 }
 
 void bind_columns(statement& s, const user_row& row) {
@@ -104,6 +113,7 @@ void bind_columns(statement& s, const user_row& row) {
         s.bind(20, *row.registered_ms);
     else
         s.bind_null(20);
+    s.bind(21, row.display_name_key).bind(22, row.given_name_key).bind(23, row.family_name_key);
 }
 
 }  // namespace
@@ -188,16 +198,99 @@ void scan_by_source(connection& db, std::string_view tenant, std::string_view so
     }
 }
 
+namespace {
+
+/// The smallest key greater than every key starting with `prefix` (for a range scan of an index), or
+/// nullopt when there is none (a prefix of only 0xFF bytes, which no valid UTF-8 key has).
+std::optional<std::string> prefix_end(std::string prefix) {
+    while (!prefix.empty()) {
+        auto& last = reinterpret_cast<unsigned char&>(prefix.back());
+        if (last != 0xFF) {
+            ++last;
+            return prefix;
+        }
+        prefix.pop_back();
+    }
+    return std::nullopt;
+}
+
+/// LIKE pattern for `s` anywhere, with LIKE's own characters escaped by '\'.
+std::string contains_pattern(std::string_view s) {
+    std::string out = "%";
+    for (char c : s) {
+        if (c == '%' || c == '_' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '%';
+    return out;
+}
+
+}  // namespace
+
+std::vector<user_row> query(connection& db, std::string_view tenant, const user_filter& filter,
+                            std::int64_t limit) {
+    // One statement text per combination of conditions, prepared once and cached.
+    // With a role or a name prefix, the matching users' seqs (from their indexes) drive the query: the unary
+    // '+' keeps SQLite from walking the tenant's index instead and testing each row against them.
+    const bool driven = filter.role || (filter.name_key && !filter.substring);
+    std::string where = driven ? "+tenant_id = ?1 AND seq > ?2" : "tenant_id = ?1 AND seq > ?2";
+    if (filter.status) where += driven ? " AND +status = ?3" : " AND status = ?3";
+    if (filter.role)
+        where += " AND seq IN (SELECT user_seq FROM user_roles WHERE tenant_id = ?1 AND role = ?4)";
+    if (filter.id) where += " AND id = ?5";
+    if (filter.subject) where += " AND (source_anchor = ?6 OR external_id = ?6)";
+    std::optional<std::string> end;
+    if (filter.name_key && filter.substring) {
+        where +=
+            " AND (user_name_key LIKE ?7 ESCAPE '\\' OR display_name_key LIKE ?7 ESCAPE '\\' OR "
+            "given_name_key LIKE ?7 ESCAPE '\\' OR family_name_key LIKE ?7 ESCAPE '\\' OR seq IN (SELECT "
+            "user_seq FROM user_emails WHERE tenant_id = ?1 AND value_key LIKE ?7 ESCAPE '\\'))";
+    } else if (filter.name_key) {
+        end = prefix_end(*filter.name_key);
+        const std::string range = end ? " >= ?7 AND {} < ?8" : " >= ?7";
+        auto in_range = [&](std::string_view column) {
+            std::string r = std::string(column) + range;
+            if (auto at = r.find("{}"); at != std::string::npos) r.replace(at, 2, column);
+            return r;
+        };
+        // Each arm is answered by its own index; SQLite unions the row ids (the OR optimisation).
+        where += " AND seq IN (SELECT seq FROM users WHERE tenant_id = ?1 AND " + in_range("user_name_key") +
+                 " UNION SELECT seq FROM users WHERE tenant_id = ?1 AND " + in_range("display_name_key") +
+                 " UNION SELECT seq FROM users WHERE tenant_id = ?1 AND " + in_range("given_name_key") +
+                 " UNION SELECT seq FROM users WHERE tenant_id = ?1 AND " + in_range("family_name_key") +
+                 " UNION SELECT user_seq FROM user_emails WHERE tenant_id = ?1 AND " + in_range("value_key") +
+                 ")";
+    }
+    const std::string sql = select_where(where + " ORDER BY seq LIMIT ?9");
+    auto s = db.cached(sql);
+    s->bind(1, tenant).bind(2, filter.after_seq);
+    if (filter.status) s->bind(3, *filter.status);
+    if (filter.role) s->bind(4, *filter.role);
+    if (filter.id) s->bind(5, *filter.id);
+    if (filter.subject) s->bind(6, *filter.subject);
+    if (filter.name_key && filter.substring) s->bind(7, contains_pattern(*filter.name_key));
+    if (filter.name_key && !filter.substring) {
+        s->bind(7, *filter.name_key);
+        if (end) s->bind(8, *end);
+    }
+    s->bind(9, limit);
+    std::vector<user_row> out;
+    while (s->step()) out.push_back(read_row(*s));
+    return out;
+}
+
 void insert(connection& db, user_row& row) {
     auto s = db.cached(
         "INSERT INTO users (tenant_id, id, user_name, user_name_key, external_id, display_name, given_name, "
         "family_name, active, status, roles, source, source_anchor, created_ms, modified_ms, version, "
-        "resource, orphan_since_ms, status_since_ms, registered_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
+        "resource, orphan_since_ms, status_since_ms, registered_ms, display_name_key, given_name_key, "
+        "family_name_key) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+        "?21, ?22, ?23)");
     bind_columns(*s, row);
     s->step();
     row.seq = db.last_insert_rowid();
-    write_email_keys(db, row);
+    write_index_rows(db, row);
 }
 
 bool update(connection& db, const user_row& row) {
@@ -205,7 +298,8 @@ bool update(connection& db, const user_row& row) {
         "UPDATE users SET user_name = ?3, user_name_key = ?4, external_id = ?5, display_name = ?6, "
         "given_name = ?7, family_name = ?8, active = ?9, status = ?10, roles = ?11, source = ?12, "
         "source_anchor = ?13, created_ms = ?14, modified_ms = ?15, version = ?16, resource = ?17, "
-        "orphan_since_ms = ?18, status_since_ms = ?19, registered_ms = ?20 WHERE tenant_id = ?1 AND id = ?2 "
+        "orphan_since_ms = ?18, status_since_ms = ?19, registered_ms = ?20, display_name_key = ?21, "
+        "given_name_key = ?22, family_name_key = ?23 WHERE tenant_id = ?1 AND id = ?2 "
         "RETURNING seq");
     bind_columns(*s, row);
     if (!s->step()) return false;
@@ -213,7 +307,7 @@ bool update(connection& db, const user_row& row) {
     with_seq.seq = s->column_int(0);
     while (s->step()) {
     }
-    write_email_keys(db, with_seq);
+    write_index_rows(db, with_seq);
     return true;
 }
 

@@ -48,6 +48,24 @@ void scan_by_source(connection& db, std::string_view tenant, std::string_view so
                     const std::function<bool(user_row&&)>& visit);
 
 /// Inserts `row` (seq is assigned and written back) and its e-mail keys.
+/// Which users `query` returns; every given condition must hold.
+struct user_filter {
+    std::int64_t after_seq = 0;          ///< only users created after this one (the page cursor)
+    std::optional<std::string> status;   ///< in this status
+    std::optional<std::string> role;     ///< holding this role
+    std::optional<std::string> id;       ///< with this id
+    std::optional<std::string> subject;  ///< with this source anchor or externalId
+    /// A folded key: users whose folded userName, displayName, givenName, familyName or e-mail starts
+    /// with it (through their indexes), or, with `substring`, contains it (a scan of the tenant's rows
+    /// from the cursor, ended by `limit`).
+    std::optional<std::string> name_key;
+    bool substring = false;
+};
+
+/// At most `limit` users matching `filter`, in list order (seq).
+std::vector<user_row> query(connection& db, std::string_view tenant, const user_filter& filter,
+                            std::int64_t limit);
+
 void insert(connection& db, user_row& row);
 /// Replaces the row with the same (tenant, id), and its e-mail keys; false when there is none.
 bool update(connection& db, const user_row& row);

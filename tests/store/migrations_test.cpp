@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/database.hpp"
+#include "store/role_table.hpp"
 #include "store/sqlite.hpp"
 #include "store/tenant_table.hpp"
 #include "store/user_table.hpp"
@@ -32,9 +33,10 @@ void make_old_database(const std::string& path, int version) {
         const std::string n = std::to_string(seq);
         c.exec(
             "INSERT INTO users (seq, tenant_id, id, user_name, user_name_key, active, status, source, "
-            "created_ms, modified_ms, version, resource) VALUES (" +
-            n + ", 'globex', 'id" + n + "', 'u" + n + "', 'u" + n + "', 1, '" + status + "', 'scim', 10, " +
-            std::to_string(100 + seq) + ", 1, '{}')");
+            "created_ms, modified_ms, version, resource" +
+            std::string(version >= 4 ? ", status_since_ms" : "") + ") VALUES (" + n + ", 'globex', 'id" + n +
+            "', 'u" + n + "', 'u" + n + "', 1, '" + status + "', 'scim', 10, " + std::to_string(100 + seq) +
+            ", 1, '{}'" + (version >= 4 ? ", 10" : "") + ")");
         c.exec("INSERT INTO user_emails (user_seq, tenant_id, value_key) VALUES (" + n + ", 'globex', 'u" +
                n + "@example.com')");
     }
@@ -71,6 +73,35 @@ TEST(MigrationsTest, Version4RebuildsUsersKeepingEveryRowAndCountsSeats) {
                    "created_ms, modified_ms, version, resource, status_since_ms) VALUES ('nope', 'x', "
                    "'x', 'x', 1, 'active', 'scim', 1, 1, 1, '{}', 1)"),
             sqlite_error);
+    });
+}
+
+TEST(MigrationsTest, Version5IndexesRolesAndNamesOfExistingUsers) {
+    testing::temp_dir dir;
+    const std::string path = dir.file("old.db");
+    make_old_database(path, 4);
+    {
+        connection c(path, false);
+        c.exec(
+            "UPDATE users SET roles = '[\"admin\",\"engineer\"]', display_name = 'Ada Lovelace' "
+            "WHERE id = 'id1'");
+        c.exec("UPDATE users SET roles = '[\"engineer\"]' WHERE id = 'id2'");
+    }
+    database db(path);
+    db.read([](connection& c) {
+        EXPECT_EQ(scalar(c, "PRAGMA user_version"), database::schema_version());
+        EXPECT_EQ(role_table::count_holders(c, "globex", "admin", "active"), 1);
+        EXPECT_EQ(role_table::holder_ids(c, "globex", "engineer"), (std::vector<std::string>{"id1", "id2"}));
+        user_table::user_filter by_name;
+        by_name.name_key = "ada";
+        auto found = user_table::query(c, "globex", by_name, 10);
+        ASSERT_EQ(found.size(), 1u);
+        EXPECT_EQ(found[0].id, "id1");
+    });
+    // Deleting a user drops its role index rows with it.
+    db.write([](connection& c) { user_table::remove(c, "globex", "id2"); });
+    db.read([](connection& c) {
+        EXPECT_EQ(role_table::holder_ids(c, "globex", "engineer"), std::vector<std::string>{"id1"});
     });
 }
 
