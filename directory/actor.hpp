@@ -10,6 +10,9 @@ namespace dirsync::directory {
 struct actor {
     std::string kind;  ///< "scim-token", "source", "admin", "cli", "system"
     std::string name;  ///< e.g. digest prefix "3f2a9c1e", source name "corp-ldap"
+    /// The user id of the person an admin token acted for (checked to be an active admin of the tenant
+    /// before the change); empty when the request named none. Recorded beside the actor in the audit log.
+    std::string acting_user{};
 
     std::string to_string() const { return kind + ":" + name; }
 };

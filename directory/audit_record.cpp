@@ -11,6 +11,7 @@ void record_audit(store::connection& db, const actor& who, std::string_view tena
     row.tenant_id = std::string(tenant);
     row.time_ms = common::to_epoch_ms(time);
     row.actor = who.to_string();
+    if (!who.acting_user.empty()) row.acting_user = who.acting_user;
     row.action = std::string(action);
     row.resource_type = std::string(resource_type);
     row.resource_id = std::string(resource_id);

@@ -4,10 +4,12 @@
 #include <array>
 
 #include "common/casefold.hpp"
+#include "common/log.hpp"
 #include "common/uuid.hpp"
 #include "directory/audit_record.hpp"
 #include "directory/memberships.hpp"
 #include "directory/record_codec.hpp"
+#include "directory/roles.hpp"
 #include "directory/seats.hpp"
 #include "directory/status_transitions.hpp"
 #include "store/audit_table.hpp"
@@ -51,8 +53,46 @@ void audit(store::connection& db, const actor& who, const user& u, std::string_v
     record_audit(db, who, u.tenant_id, "User", u.id, u.last_modified, action, summary);
 }
 
+/// An audit summary's account of a role change: the roles before and after, those added and removed.
+json roles_change(const std::vector<std::string>& before, const std::vector<std::string>& after) {
+    json added = json::array(), removed = json::array();
+    for (const auto& r : after)
+        if (std::find(before.begin(), before.end(), r) == before.end()) added.push_back(r);
+    for (const auto& r : before)
+        if (std::find(after.begin(), after.end(), r) == after.end()) removed.push_back(r);
+    return {{"before", before}, {"after", after}, {"added", added}, {"removed", removed}};
+}
+
+/// `roles` without repeats, in first-seen order.
+std::vector<std::string> distinct(std::vector<std::string> roles) {
+    std::vector<std::string> out;
+    out.reserve(roles.size());
+    for (auto& r : roles)
+        if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(std::move(r));
+    return out;
+}
+
 bool tenant_exists(store::connection& db, std::string_view tenant) {
     return store::tenant_table::find(db, tenant).has_value();
+}
+
+/// The tenant's first administrator, unless a user has `email` as userName or e-mail already.
+void create_owner(store::connection& db, tenant_directory::batch&& b, std::string_view tenant,
+                  const std::string& email) {
+    const auto key = common::fold_case(email);
+    if (users::find_by_user_name_key(db, tenant, key) || !users::find_by_email_key(db, tenant, key).empty())
+        return;
+    user_write w;
+    w.resource = json{{"userName", email},
+                      {"emails", json::array({json{{"value", email}, {"primary", true}, {"type", "work"}}})},
+                      {"active", true}};
+    w.roles = std::vector<std::string>{std::string(admin_role)};
+    w.status = user_status::active;
+    w.source = "config";
+    auto created = b.create_user(tenant, std::move(w));
+    if (!created)
+        common::log_warning("tenant '" + std::string(tenant) + "': owner " + email +
+                            " not created: " + created.error().message);
 }
 
 }  // namespace
@@ -80,8 +120,10 @@ void tenant_directory::configure_tenants(const std::vector<tenant>& tenants) {
             if (t.seats) row.seats = *t.seats;
             row.created_ms = common::to_epoch_ms(common::now());
             store::tenant_table::upsert(db, row);
+            const actor configuration{std::string(system_actor), "configuration"};
             // More seats than before (or none): the users waiting for one get them now.
-            seats::grant_free(db, actor{std::string(system_actor), "configuration"}, t.id);
+            seats::grant_free(db, configuration, t.id);
+            if (t.owner) create_owner(db, batch(db, configuration, *schemas_, limits_), t.id, *t.owner);
         }
     });
 }
@@ -143,7 +185,10 @@ result<user> tenant_directory::batch::create_user(std::string_view tenant, user_
     user_status wanted = w.status ? *w.status : (u.active ? user_status::provisioned : user_status::disabled);
     u.status = seats::admit(db_, tenant, wanted, false);
     mirror_active(u);
-    u.roles = w.roles.value_or(std::vector<std::string>{});
+    if (w.roles) {
+        u.roles = distinct(std::move(*w.roles));
+        if (auto r = role_rules::check_assignment(db_, tenant, {}, u.roles); !r) return r.error();
+    }
     u.source = std::move(w.source);
     u.source_anchor = std::move(w.source_anchor);
     if (w.orphan_since) u.orphan_since = *w.orphan_since;
@@ -180,7 +225,10 @@ result<user> tenant_directory::batch::modify_user(
     u.resource = std::move(w->resource);
     if (auto r = derive_projections(u, schemas_.users()); !r) return r.error();
     if (auto r = check_unique_user_name(db_, u); !r) return r.error();
-    if (w->roles) u.roles = std::move(*w->roles);
+    if (w->roles) {
+        u.roles = distinct(std::move(*w->roles));
+        if (auto r = role_rules::check_assignment(db_, tenant, before.roles, u.roles); !r) return r.error();
+    }
     if (w->source_anchor != before.source_anchor || w->source != before.source) {
         // Re-anchoring is an explicit adoption (sync match_existing); keep the anchor unique per source.
         if (w->source_anchor && users::find_by_anchor(db_, tenant, w->source, *w->source_anchor))
@@ -218,14 +266,20 @@ result<user> tenant_directory::batch::modify_user(
     if (u.status != before.status) u.status_since = u.last_modified;
     auto updated = to_row(u);
     if (auto r = check_size("user", updated.resource_json); !r) return r.error();
+    if (auto r = role_rules::check_keeps_admin(db_, before, &u); !r) return r.error();
     users::update(db_, updated);
     json changed = changed_attributes(before.resource, u.resource);
     if (password_changes) {
         store::user_password::set(db_, tenant, id, *w->password_hash);
         changed.push_back("password");  // the name only: the hash stays in its column
     }
-    audit(db_, actor_, u, "user.update",
-          json{{"before", audit_view(before)}, {"after", audit_view(u)}, {"changed", std::move(changed)}});
+    json summary{{"before", audit_view(before)}, {"after", audit_view(u)}};
+    if (u.roles != before.roles) {
+        changed.push_back("roles");
+        summary["roles"] = roles_change(before.roles, u.roles);
+    }
+    summary["changed"] = std::move(changed);
+    audit(db_, actor_, u, "user.update", summary);
     if (seats::account(db_, tenant, before.status, u.status)) seats::grant_free(db_, actor_, tenant);
     return u;
 }
@@ -238,6 +292,7 @@ result<void> tenant_directory::batch::delete_user(std::string_view tenant, std::
     if (expected_version && *expected_version != before.version)
         return error(error_code::precondition_failed,
                      "the resource was modified (version " + std::to_string(before.version) + ")");
+    if (auto r = role_rules::check_keeps_admin(db_, before, nullptr); !r) return r.error();
     before.last_modified = common::now();
     drop_memberships(db_, actor_, tenant, id, before.last_modified);
     users::remove(db_, tenant, id);
@@ -353,14 +408,16 @@ result<user> tenant_directory::change_status(const actor& who, std::string_view 
         if (u.status == user_status::disconnected) {
             if (!u.roles.empty()) changed.push_back("roles");
             u.roles.clear();
-            drop_memberships(db, who, tenant, id, now);
         }
+        if (auto r = role_rules::check_keeps_admin(db, before, &u); !r) return r.error();
+        if (u.status == user_status::disconnected) drop_memberships(db, who, tenant, id, now);
         u.last_modified = now;
         if (u.status != before.status) u.status_since = now;
         u.version = before.version + 1;
         users::update(db, to_row(u));
-        record_audit(db, who, tenant, "User", id, now, "user." + std::string(verb_of(request)),
-                     json{{"before", audit_view(before)}, {"after", audit_view(u)}, {"changed", changed}});
+        json summary{{"before", audit_view(before)}, {"after", audit_view(u)}, {"changed", changed}};
+        if (u.roles != before.roles) summary["roles"] = roles_change(before.roles, u.roles);
+        record_audit(db, who, tenant, "User", id, now, "user." + std::string(verb_of(request)), summary);
         if (seats::account(db, tenant, before.status, u.status)) seats::grant_free(db, who, tenant);
         load_user_groups(db, tenant, std::span(&u, 1));
         return u;
@@ -392,6 +449,57 @@ std::vector<user> tenant_directory::list_users(std::string_view tenant, std::int
         for (auto& r : rows) out.push_back(from_row(std::move(r)));
         load_user_groups(db, tenant, out);
         return out;
+    });
+}
+
+namespace {
+
+/// A page cursor: "u" and the last listed user's seq, so a cursor is not mistaken for an id or a count.
+std::string cursor_of(std::int64_t seq) { return "u" + std::to_string(seq); }
+
+std::optional<std::int64_t> seq_of_cursor(std::string_view cursor) {
+    if (cursor.size() < 2 || cursor.front() != 'u' || cursor.size() > 19) return std::nullopt;  // no overflow
+    std::int64_t seq = 0;
+    for (char c : cursor.substr(1)) {
+        if (c < '0' || c > '9') return std::nullopt;
+        seq = seq * 10 + (c - '0');
+    }
+    return seq;
+}
+
+}  // namespace
+
+result<user_page> tenant_directory::query_users(std::string_view tenant, const user_query& q,
+                                                std::int64_t limit) const {
+    limit = std::max<std::int64_t>(limit, 1);
+    users::user_filter f;
+    if (q.after) {
+        auto seq = seq_of_cursor(*q.after);
+        if (!seq)
+            return error(error_code::invalid_value, "invalid_cursor",
+                         "invalid cursor '" + *q.after + "': pass the `next` of the previous page");
+        f.after_seq = *seq;
+    }
+    if (q.status) f.status = std::string(to_string(*q.status));
+    f.role = q.role;
+    f.id = q.id;
+    f.subject = q.subject;
+    if (q.search && !q.search->empty()) f.name_key = common::fold_case(*q.search);
+    f.substring = q.substring;
+    return db_.read([&](store::connection& db) -> result<user_page> {
+        store::read_snapshot snapshot(db);
+        if (!tenant_exists(db, tenant)) return error(error_code::unknown_tenant, "unknown tenant");
+        // One more than asked tells whether another page follows.
+        auto rows = users::query(db, tenant, f, limit + 1);
+        user_page page;
+        if (static_cast<std::int64_t>(rows.size()) > limit) {
+            rows.pop_back();
+            page.next = cursor_of(rows.back().seq);
+        }
+        page.users.reserve(rows.size());
+        for (auto& r : rows) page.users.push_back(from_row(std::move(r)));
+        load_user_groups(db, tenant, page.users);
+        return page;
     });
 }
 
@@ -442,14 +550,39 @@ void tenant_directory::scan_users(std::string_view tenant, const std::function<b
     });
 }
 
+namespace {
+
+audit_event event_of(store::audit_table::audit_row&& r) {
+    return audit_event{r.seq,
+                       common::from_epoch_ms(r.time_ms),
+                       std::move(r.actor),
+                       std::move(r.acting_user),
+                       std::move(r.action),
+                       std::move(r.resource_type),
+                       std::move(r.resource_id),
+                       json::parse(r.summary_json)};
+}
+
+}  // namespace
+
 std::vector<audit_event> tenant_directory::audit_log(std::string_view tenant, std::int64_t limit) const {
+    return audit_log(tenant, audit_query{}, limit);
+}
+
+std::vector<audit_event> tenant_directory::audit_log(std::string_view tenant, const audit_query& q,
+                                                     std::int64_t limit) const {
+    store::audit_table::audit_filter f;
+    f.resource_id = q.resource_id;
+    f.actor = q.actor;
+    f.action = q.action;
+    if (q.since) f.since_ms = common::to_epoch_ms(*q.since);
+    if (q.until) f.until_ms = common::to_epoch_ms(*q.until);
+    f.before_seq = q.before_seq;
     auto rows =
-        db_.read([&](store::connection& db) { return store::audit_table::latest(db, tenant, limit); });
+        db_.read([&](store::connection& db) { return store::audit_table::query(db, tenant, f, limit); });
     std::vector<audit_event> out;
-    for (auto& r : rows)
-        out.push_back(audit_event{r.seq, common::from_epoch_ms(r.time_ms), std::move(r.actor),
-                                  std::move(r.action), std::move(r.resource_type), std::move(r.resource_id),
-                                  json::parse(r.summary_json)});
+    out.reserve(rows.size());
+    for (auto& r : rows) out.push_back(event_of(std::move(r)));
     return out;
 }
 

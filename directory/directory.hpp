@@ -14,6 +14,7 @@
 #include "directory/actor.hpp"
 #include "directory/error.hpp"
 #include "directory/group.hpp"
+#include "directory/roles.hpp"
 #include "directory/user.hpp"
 #include "resource/service_schemas.hpp"
 
@@ -31,6 +32,9 @@ struct tenant {
     std::string id;
     std::string name;
     std::optional<std::uint32_t> seats;  ///< absent = unlimited
+    /// The e-mail address of the person who owns the tenant: created as an active admin (userName and
+    /// primary e-mail this address) when no user has it as userName or e-mail.
+    std::optional<std::string> owner{};
 };
 
 /// A tenant with what its seats and statuses look like now.
@@ -104,10 +108,41 @@ struct audit_event {
     std::int64_t seq = 0;
     common::timestamp time{};
     std::string actor;
+    std::optional<std::string> acting_user;
     std::string action;
     std::string resource_type;
     std::string resource_id;
     nlohmann::json summary;
+};
+
+/// Which users a tenant's administrators list; every given condition must hold.
+struct user_query {
+    std::optional<user_status> status{};
+    std::optional<std::string> role{};
+    /// Name or e-mail, case-insensitively: userName, displayName, givenName, familyName or an e-mail
+    /// starting with it, or containing it with `substring`. Prefix searches are answered from indexes; a
+    /// substring search reads the tenant's records from the cursor until the page is full.
+    std::optional<std::string> search{};
+    bool substring = false;
+    std::optional<std::string> id{};       ///< exactly this user id
+    std::optional<std::string> subject{};  ///< exactly this IdP subject: the source anchor or externalId
+    std::optional<std::string> after{};    ///< the cursor a previous page returned
+};
+
+/// A page of users in stable list order and the cursor of the next one (nullopt: no more).
+struct user_page {
+    std::vector<user> users;
+    std::optional<std::string> next;
+};
+
+/// Which audit events to read; every given condition must hold.
+struct audit_query {
+    std::optional<std::string> resource_id{};  ///< about this user, group or role
+    std::optional<std::string> actor{};        ///< by this actor ("admin:3f2a9c1e") or acting user id
+    std::optional<std::string> action{};       ///< "user.update", or a prefix ending in '.': "user."
+    std::optional<common::timestamp> since{};  ///< at or after
+    std::optional<common::timestamp> until{};  ///< before
+    std::optional<std::int64_t> before_seq{};  ///< older than this event (the next page's cursor)
 };
 
 /// The one write path for tenant records. Every change is validated here (the resource against the served
@@ -126,6 +161,9 @@ struct audit_event {
 /// - a writer makes only the status moves that are its to make (status_transitions.hpp); another move it asks
 ///   for leaves the status as it was, and the rest of its change applies.
 /// - seats: a freed seat goes to the longest-waiting `requested` user in the same transaction (seats.hpp).
+/// - roles: an assigned role must be in the tenant's catalogue (built-in or created), `service_account` never
+///   goes with `admin`, and the tenant's last active admin is never deleted, disabled, disconnected or
+///   demoted, whoever asks (roles.hpp).
 /// - version increments on each change; `expected_version` mismatches are `precondition_failed`.
 ///
 /// Groups:
@@ -161,7 +199,8 @@ class tenant_directory {
         std::shared_ptr<const resource::service_schemas> schemas = resource::default_service_schemas(),
         record_limits limits = {});
 
-    /// Creates or updates the tenants (from the configuration at start-up). Existing records are kept.
+    /// Creates or updates the tenants (from the configuration at start-up), and each tenant's owner where
+    /// absent. Existing records are kept.
     void configure_tenants(const std::vector<tenant>& tenants);
     std::optional<tenant> find_tenant(std::string_view id) const;
     /// The tenant's seats in use and users by status, from one snapshot; nullopt for an unknown tenant.
@@ -233,6 +272,9 @@ class tenant_directory {
     /// Users whose indexed attribute equals `value` (userName and email case-insensitively; id and
     /// externalId exactly), in list order. Answered from an index.
     std::vector<user> find_users(std::string_view tenant, user_index index, std::string_view value) const;
+    /// At most `limit` users matching `query`, from its cursor on. A cursor that is not one this function
+    /// returned is invalid_value (reason "invalid_cursor"); an unknown tenant is unknown_tenant.
+    result<user_page> query_users(std::string_view tenant, const user_query& query, std::int64_t limit) const;
     /// Visits every user of the tenant in list order until `visit` returns false.
     void scan_users(std::string_view tenant, const std::function<bool(user&&)>& visit) const;
 
@@ -280,6 +322,35 @@ class tenant_directory {
 
     /// The newest audit events of a tenant, newest first.
     std::vector<audit_event> audit_log(std::string_view tenant, std::int64_t limit) const;
+    /// At most `limit` audit events of a tenant matching `filter`, newest first (see audit_table::query).
+    std::vector<audit_event> audit_log(std::string_view tenant, const audit_query& filter,
+                                       std::int64_t limit) const;
+
+    // The role catalogue (directory_roles.cpp). Role changes are audited as role.create, role.update,
+    // role.delete; assignments as user.update naming the roles before and after.
+
+    /// The built-in roles, then the tenant's custom roles by name, each with how many users hold it;
+    /// unknown_tenant for an unknown tenant.
+    result<std::vector<role_info>> roles(std::string_view tenant) const;
+    /// A new custom role. invalid_value for a bad name (role names as sync rules grant them), uniqueness
+    /// (reason "role_exists") when the tenant has the name already, built-in included.
+    result<role_info> create_role(const actor& who, std::string_view tenant, std::string_view name,
+                                  std::string_view description);
+    /// A custom role's new description; not_found for an unknown role, conflict (reason "builtin_role")
+    /// for a built-in one.
+    result<role_info> describe_role(const actor& who, std::string_view tenant, std::string_view name,
+                                    std::string_view description);
+    /// Deletes a custom role. While users hold it: conflict (reason "role_in_use", saying how many) unless
+    /// `force`, which first removes it from each of them. Returns how many users lost it. Built-in roles
+    /// cannot be deleted (conflict, reason "builtin_role").
+    result<std::int64_t> delete_role(const actor& who, std::string_view tenant, std::string_view name,
+                                     bool force);
+    /// Gives the user `role` (which must be in the catalogue; holding it already changes nothing).
+    result<user> assign_role(const actor& who, std::string_view tenant, std::string_view id,
+                             std::string_view role);
+    /// Takes `role` from the user (not holding it changes nothing); the last-admin rule applies.
+    result<user> remove_role(const actor& who, std::string_view tenant, std::string_view id,
+                             std::string_view role);
 
   private:
     store::database& db_;

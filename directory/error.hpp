@@ -19,7 +19,12 @@ enum class error_code {
 struct error {
     error() = default;
     error(error_code c, std::string m) : code(c), message(std::move(m)) {}
+    error(error_code c, std::string r, std::string m)
+        : code(c), reason(std::move(r)), message(std::move(m)) {}
     error_code code = error_code::invalid_value;
+    /// Which rule refused, for machines ("last_admin", "unknown_role", "role_in_use", ...); empty when
+    /// `code` says it all. Stable: clients branch on it.
+    std::string reason;
     std::string message;
 };
 

@@ -89,6 +89,10 @@ store::user_row to_row(const user& u) {
     row.active = u.active;
     row.status = std::string(to_string(u.status));
     row.roles_json = json(u.roles).dump();
+    row.role_names = u.roles;
+    if (u.display_name) row.display_name_key = common::fold_case(*u.display_name);
+    if (u.given_name) row.given_name_key = common::fold_case(*u.given_name);
+    if (u.family_name) row.family_name_key = common::fold_case(*u.family_name);
     row.source = u.source;
     row.source_anchor = u.source_anchor;
     row.created_ms = common::to_epoch_ms(u.created);
