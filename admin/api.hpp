@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "admin/sync_control.hpp"
 #include "common/json_input.hpp"
@@ -11,10 +12,12 @@
 
 namespace dirsync::admin {
 
-/// The admin HTTP API, mounted at `/admin/v1` on the daemon's router, for dirsyncctl and operators' scripts.
-/// Only operator admin tokens are admitted (the configuration's top-level `admin_tokens`, distinct from every
-/// SCIM token); anything else, or everything when no admin token is configured, is a 401. Answers JSON
-/// (`application/json`); errors use the SCIM Error shape like the rest of the server.
+/// The admin HTTP API, mounted at `/admin/v1` on the daemon's router, for dirsyncctl, operators' scripts and
+/// the product's administration screens. Admitted: operator tokens (the configuration's top-level
+/// `admin_tokens`, every tenant) and tenant admin tokens (a tenant's `admin_tokens`, that tenant only: every
+/// other tenant, and its sources and runs, is 404 to them); anything else is a 401. A request may name the
+/// person it is made for in the `Dirsync-Acting-User` header (access.hpp). Answers JSON
+/// (`application/json`); errors are the SCIM Error shape with a machine-readable `code` (response.hpp).
 ///
 /// Endpoints:
 ///   GET  /admin/v1/sync/sources                          every source with its state
@@ -26,10 +29,19 @@ namespace dirsync::admin {
 ///   GET  /admin/v1/sync/runs?limit=N                     runs of every source, newest first
 ///   GET  /admin/v1/sync/runs/{id}                        one run
 ///   GET  /admin/v1/tenants                               every tenant: seats {limit, used, free}, users by
-///                                                        status (admin/tenant_routes.hpp)
-///   GET  /admin/v1/tenants/{id}                          one tenant
-///   GET, DELETE /admin/v1/tenants/{id}/users/{user}      one user; delete it
-///   POST /admin/v1/tenants/{id}/users/{user}/{action}    enable, disable, disconnect, reconnect, register
+///                                                        status
+///   GET  /admin/v1/tenants/{t}                           one tenant
+///   GET /admin/v1/tenants/{t}/users?status=&role=&search=&match=prefix|substring&id=&subject=&cursor=&limit=
+///                                                        users in list order, {"users":[...],"next":cursor}
+///   POST /admin/v1/tenants/{t}/users                     create (starts provisioned): {"userName", ...}
+///   GET, DELETE /admin/v1/tenants/{t}/users/{user}       one user; delete it
+///   POST /admin/v1/tenants/{t}/users/{user}/{action}     enable, disable, disconnect, reconnect, register
+///   PUT, DELETE /admin/v1/tenants/{t}/users/{user}/roles/{role}   assign, remove a role
+///   GET, POST /admin/v1/tenants/{t}/roles                the role catalogue with holders; create a role
+///   PATCH, DELETE /admin/v1/tenants/{t}/roles/{role}     change its description; delete it (?force=true
+///                                                        when users hold it)
+///   GET  /admin/v1/tenants/{t}/audit?user=&actor=&action=&since=&until=&cursor=&limit=
+///                                                        events newest first, {"events":[...],"next":cursor}
 /// Thread-safe when `control` is.
 class api {
   public:
@@ -41,10 +53,14 @@ class api {
     static constexpr std::string_view base_path = "/admin/v1";
 
     /// Mounts the endpoints above on `r`. The api must outlive `r`. The audit actor of a request is
-    /// "admin:<token id>".
+    /// "admin:<token id>", with the acting user beside it when the request names one.
     void add_routes(http::router& r);
 
   private:
+    /// The actor of a request on the source named in the call's path (the source's tenant decides what the
+    /// caller may do and whom it may act for), or the answer refusing it.
+    std::variant<directory::actor, http::response> source_actor(const http::route_call& call) const;
+
     sync_control& control_;
     directory::tenant_directory& dir_;
     common::json_input_limits json_;

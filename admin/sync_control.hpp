@@ -13,6 +13,7 @@ namespace dirsync::admin {
 struct refusal {
     unsigned status = 400;
     std::string message;
+    std::string code{};  ///< machine-readable reason; empty: the generic one of `status`
 };
 
 /// Either the JSON answer or a refusal.

@@ -2,15 +2,21 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 
+#include "admin/access.hpp"
+#include "admin/params.hpp"
 #include "admin/response.hpp"
-#include "scim/error.hpp"
+#include "admin/user_view.hpp"
 
 namespace dirsync::admin {
 
 namespace {
 
 using json = nlohmann::json;
+
+constexpr std::size_t default_page = 50;
+constexpr std::size_t max_page = 1000;
 
 /// A tenant as the admin API shows it. Seats without a limit have no `limit` and no `free` (null).
 json tenant_json(const directory::tenant_usage& u) {
@@ -30,60 +36,6 @@ json tenant_json(const directory::tenant_usage& u) {
     return {{"id", u.settings.id}, {"name", u.settings.name}, {"seats", seats}, {"users", users}};
 }
 
-/// The HTTP status of a directory refusal.
-unsigned status_of(directory::error_code code) {
-    switch (code) {
-        case directory::error_code::not_found:
-        case directory::error_code::unknown_tenant:
-            return 404;
-        case directory::error_code::conflict:
-        case directory::error_code::uniqueness:
-            return 409;
-        case directory::error_code::precondition_failed:
-            return 412;
-        case directory::error_code::too_large:
-            return 413;
-        case directory::error_code::invalid_value:
-            break;
-    }
-    return 400;
-}
-
-http::response refusal(const directory::error& e) {
-    return scim::error_response(status_of(e.code), e.message);
-}
-
-std::optional<std::string> rfc3339(const std::optional<common::timestamp>& t) {
-    if (!t) return std::nullopt;
-    return common::format_rfc3339(*t);
-}
-
-/// A user as the admin API shows it: the directory's view, not the SCIM resource.
-json user_json(const directory::user& u) {
-    json groups = json::array();
-    if (u.groups)
-        for (const auto& g : *u.groups)
-            groups.push_back({{"id", g.id}, {"displayName", g.display_name}, {"direct", g.direct}});
-    json out = {{"id", u.id},
-                {"userName", u.user_name},
-                {"displayName", u.display_name ? json(*u.display_name) : json(nullptr)},
-                {"emails", u.emails},
-                {"status", directory::to_string(u.status)},
-                {"seat", directory::consumes_seat(u.status)},
-                {"roles", u.roles},
-                {"source", u.source},
-                {"subject", u.source_anchor ? json(*u.source_anchor) : json(nullptr)},
-                {"externalId", u.external_id ? json(*u.external_id) : json(nullptr)},
-                {"groups", std::move(groups)},
-                {"created", common::format_rfc3339(u.created)},
-                {"lastModified", common::format_rfc3339(u.last_modified)},
-                {"statusSince", common::format_rfc3339(u.status_since)},
-                {"registered", nullptr},
-                {"version", u.version}};
-    if (auto r = rfc3339(u.registered)) out["registered"] = *r;
-    return out;
-}
-
 std::optional<directory::status_request> request_named(std::string_view action) {
     if (action == "enable") return directory::status_request::enable;
     if (action == "disable") return directory::status_request::disable;
@@ -93,44 +45,191 @@ std::optional<directory::status_request> request_named(std::string_view action) 
     return std::nullopt;
 }
 
+/// The user query of a list request's parameters, or a 400 naming the bad one.
+std::variant<directory::user_query, http::response> user_query_of(const http::query_params& q) {
+    directory::user_query out;
+    if (auto v = q.get("status")) {
+        auto s = directory::parse_user_status(*v);
+        if (!s) {
+            std::string known;
+            for (auto each : directory::all_user_statuses())
+                known += (known.empty() ? "" : ", ") + std::string(directory::to_string(each));
+            return error_response(400, "invalid_status",
+                                  "unknown status '" + std::string(*v) + "' (known: " + known + ")");
+        }
+        out.status = *s;
+    }
+    if (auto v = q.get("role")) out.role = std::string(*v);
+    if (auto v = q.get("search")) out.search = std::string(*v);
+    if (auto v = q.get("match")) {
+        if (*v != "prefix" && *v != "substring")
+            return error_response(400, "invalid_match", "match must be prefix or substring");
+        out.substring = *v == "substring";
+    }
+    if (auto v = q.get("id")) out.id = std::string(*v);
+    if (auto v = q.get("subject")) out.subject = std::string(*v);
+    if (auto v = q.get("cursor")) out.after = std::string(*v);
+    return out;
+}
+
+/// An admin-created user from `{"userName", "displayName", "givenName", "familyName", "emails" | "email",
+/// "externalId", "roles"}`: userName required, the rest optional; e-mails as a list of addresses (the first
+/// primary) or one address. Unknown members are refused by name.
+std::variant<directory::user_write, http::response> user_write_of(const json& body) {
+    directory::user_write w;
+    w.source = "admin";
+    json resource = json::object();
+    json name = json::object();
+    const auto text = [](const json& value) -> std::optional<std::string> {
+        if (value.is_string() && !value.get_ref<const std::string&>().empty())
+            return value.get<std::string>();
+        return std::nullopt;
+    };
+    for (const auto& [key, value] : body.items()) {
+        const auto bad = [&](const std::string& what) {
+            return error_response(400, "invalid_value", key + " must be " + what);
+        };
+        if (key == "userName" || key == "displayName" || key == "externalId") {
+            auto v = text(value);
+            if (!v) return bad("a non-empty string");
+            resource[key] = *v;
+        } else if (key == "givenName" || key == "familyName") {
+            auto v = text(value);
+            if (!v) return bad("a non-empty string");
+            name[key] = *v;
+        } else if (key == "email" || key == "emails") {
+            json list = value.is_array() ? value : json::array({value});
+            json emails = json::array();
+            for (const auto& e : list) {
+                auto v = text(e);
+                if (!v) return bad("an e-mail address or a list of them");
+                emails.push_back({{"value", *v}, {"type", "work"}, {"primary", emails.empty()}});
+            }
+            if (!emails.empty()) resource["emails"] = std::move(emails);
+        } else if (key == "roles") {
+            if (!value.is_array()) return bad("a list of role names");
+            std::vector<std::string> roles;
+            for (const auto& r : value) {
+                if (!r.is_string()) return bad("a list of role names");
+                roles.push_back(r.get<std::string>());
+            }
+            w.roles = std::move(roles);
+        } else {
+            return error_response(
+                400, "unknown_member",
+                "unknown member \"" + key +
+                    "\" (known: userName, displayName, givenName, familyName, email, emails, "
+                    "externalId, roles)");
+        }
+    }
+    if (!resource.contains("userName")) return error_response(400, "invalid_value", "userName is required");
+    if (!name.empty()) resource["name"] = std::move(name);
+    w.resource = std::move(resource);
+    return w;
+}
+
 }  // namespace
 
-void add_tenant_routes(http::router::mount& m, directory::tenant_directory& dir) {
-    m.route("GET", "/tenants", [&dir](const http::route_call&) {
+void add_tenant_routes(http::router::mount& m, directory::tenant_directory& dir,
+                       common::json_input_limits json_limits) {
+    m.route("GET", "/tenants", [&dir](const http::route_call& call) {
         json tenants = json::array();
-        for (const auto& u : dir.usages()) tenants.push_back(tenant_json(u));
+        for (const auto& u : dir.usages())
+            if (may_access(call.who, u.settings.id)) tenants.push_back(tenant_json(u));
         return json_response(200, {{"tenants", std::move(tenants)}});
     });
     m.route("GET", "/tenants/{id}", [&dir](const http::route_call& call) {
         const auto id = call.params.get("id");
+        auto acting = tenant_actor(call, id, dir);
+        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
         auto usage = dir.usage(id);
-        if (!usage) return scim::error_response(404, "no tenant '" + std::string(id) + "'");
+        if (!usage) return error_response(404, "unknown_tenant", "no tenant '" + std::string(id) + "'");
         return json_response(200, tenant_json(*usage));
     });
+
+    m.route("GET", "/tenants/{id}/users", [&dir](const http::route_call& call) {
+        const auto tenant = call.params.get("id");
+        auto acting = tenant_actor(call, tenant, dir);
+        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
+        auto params = query_of(call);
+        if (auto* refused = std::get_if<http::response>(&params)) return std::move(*refused);
+        const auto& q = std::get<http::query_params>(params);
+        auto limit = limit_of(q, default_page, max_page);
+        if (auto* refused = std::get_if<http::response>(&limit)) return std::move(*refused);
+        auto query = user_query_of(q);
+        if (auto* refused = std::get_if<http::response>(&query)) return std::move(*refused);
+        auto page = dir.query_users(tenant, std::get<directory::user_query>(query),
+                                    static_cast<std::int64_t>(std::get<std::size_t>(limit)));
+        if (!page) return refusal_response(page.error());
+        json users = json::array();
+        for (const auto& u : page->users) users.push_back(user_json(u));
+        return json_response(
+            200, {{"users", std::move(users)}, {"next", page->next ? json(*page->next) : json(nullptr)}});
+    });
+    m.route("POST", "/tenants/{id}/users", [&dir, json_limits](const http::route_call& call) {
+        const auto tenant = call.params.get("id");
+        auto acting = tenant_actor(call, tenant, dir);
+        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
+        auto body = object_body(call.req, json_limits);
+        if (auto* refused = std::get_if<http::response>(&body)) return std::move(*refused);
+        auto w = user_write_of(std::get<json>(body));
+        if (auto* refused = std::get_if<http::response>(&w)) return std::move(*refused);
+        auto u = dir.create_user(std::get<directory::actor>(acting), tenant,
+                                 std::move(std::get<directory::user_write>(w)));
+        if (!u) return refusal_response(u.error());
+        auto res = json_response(201, user_json(*u));
+        res.headers.push_back({"Location", "/admin/v1/tenants/" + std::string(tenant) + "/users/" + u->id});
+        return res;
+    });
     m.route("GET", "/tenants/{id}/users/{user}", [&dir](const http::route_call& call) {
-        auto u = dir.get_user(call.params.get("id"), call.params.get("user"));
-        if (!u) return refusal(u.error());
+        const auto tenant = call.params.get("id");
+        auto acting = tenant_actor(call, tenant, dir);
+        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
+        auto u = dir.get_user(tenant, call.params.get("user"));
+        if (!u) return refusal_response(u.error());
         return json_response(200, user_json(*u));
     });
     m.route("DELETE", "/tenants/{id}/users/{user}", [&dir](const http::route_call& call) {
-        auto done = dir.delete_user(admin_actor(call.who), call.params.get("id"), call.params.get("user"));
-        if (!done) return refusal(done.error());
+        const auto tenant = call.params.get("id");
+        auto acting = tenant_actor(call, tenant, dir);
+        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
+        auto done = dir.delete_user(std::get<directory::actor>(acting), tenant, call.params.get("user"));
+        if (!done) return refusal_response(done.error());
         http::response res;
         res.status = 204;
         return res;
     });
     m.route("POST", "/tenants/{id}/users/{user}/{action}", [&dir](const http::route_call& call) {
+        const auto tenant = call.params.get("id");
+        auto acting = tenant_actor(call, tenant, dir);
+        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
         const auto action = call.params.get("action");
         auto request = request_named(action);
         if (!request)
-            return scim::error_response(404,
-                                        "no user action '" + std::string(action) +
-                                            "' (known: enable, disable, disconnect, reconnect, register)");
-        auto u = dir.change_status(admin_actor(call.who), call.params.get("id"), call.params.get("user"),
-                                   *request);
-        if (!u) return refusal(u.error());
+            return error_response(404, "unknown_action",
+                                  "no user action '" + std::string(action) +
+                                      "' (known: enable, disable, disconnect, reconnect, register)");
+        auto u =
+            dir.change_status(std::get<directory::actor>(acting), tenant, call.params.get("user"), *request);
+        if (!u) return refusal_response(u.error());
         return json_response(200, user_json(*u));
     });
+    // Role assignments: PUT gives the user the role, DELETE takes it away; both answer the user.
+    for (const char* method : {"PUT", "DELETE"}) {
+        const bool assign = std::string_view(method) == "PUT";
+        m.route(
+            method, "/tenants/{id}/users/{user}/roles/{role}", [&dir, assign](const http::route_call& call) {
+                const auto tenant = call.params.get("id");
+                auto acting = tenant_actor(call, tenant, dir);
+                if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
+                const auto& who = std::get<directory::actor>(acting);
+                auto u = assign
+                             ? dir.assign_role(who, tenant, call.params.get("user"), call.params.get("role"))
+                             : dir.remove_role(who, tenant, call.params.get("user"), call.params.get("role"));
+                if (!u) return refusal_response(u.error());
+                return json_response(200, user_json(*u));
+            });
+    }
 }
 
 }  // namespace dirsync::admin

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/ascii.hpp"
+#include "common/email_address.hpp"
 #include "config/address.hpp"
 #include "config/byte_size.hpp"
 #include "config/duration.hpp"
@@ -63,12 +64,13 @@ class token_registry {
         else
             sink.error(field.mark, field.name + " is the same token as one used by " + first.owner +
                                        " (line " + std::to_string(first.line) + "); " +
-                                       (owner == admin_owner || first.owner == admin_owner
+                                       (is_admin(owner) != is_admin(first.owner)
                                             ? "an admin token must not also be a SCIM token"
                                             : "a token must identify exactly one tenant"));
     }
 
   private:
+    static bool is_admin(const std::string& owner) { return owner.starts_with(admin_owner); }
     struct first_use {
         std::string owner;
         int line;
@@ -274,8 +276,19 @@ void read_tenants(diagnostics_sink& sink, const yaml_field& field, std::vector<t
         if (auto f = map.optional("seats"))
             assign(tenant.seats,
                    read_integer_as<std::uint32_t>(sink, *f, 0, std::numeric_limits<std::uint32_t>::max()));
+        if (auto f = map.optional("owner")) {
+            if (auto address = read_non_empty_string(sink, *f)) {
+                if (common::is_email_address(*address))
+                    tenant.owner = std::move(*address);
+                else
+                    sink.error(f->mark, "owner must be an e-mail address like admin@example.com, got " +
+                                            describe(f->value));
+            }
+        }
         if (auto f = map.optional("scim_tokens"))
             tenant.scim_tokens = read_token_list(sink, *f, owner, tokens);
+        if (auto f = map.optional("admin_tokens"))
+            tenant.admin_tokens = read_token_list(sink, *f, "the admin API of " + owner, tokens);
         if (auto f = map.optional("strict_schema")) assign(tenant.strict_schema, read_bool(sink, *f));
         map.finish();
         out.push_back(std::move(tenant));

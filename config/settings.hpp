@@ -99,8 +99,14 @@ struct tenant_settings {
     std::string id;                      ///< [a-z0-9][a-z0-9_-]{0,62}; stable key of the tenant
     std::string name;                    ///< display name
     std::optional<std::uint32_t> seats;  ///< seat limit; absent = unlimited
+    /// `owner`: the e-mail address of the tenant's first administrator, created as an active admin at
+    /// start when no user has it
+    std::optional<std::string> owner;
     /// digests of the bearer tokens that authenticate as this tenant; no other tenant has any of them
     std::vector<common::sha256_digest> scim_tokens;
+    /// `admin_tokens`: digests of the bearer tokens of this tenant's administrators: the admin API for this
+    /// tenant only; none of them is any other token
+    std::vector<common::sha256_digest> admin_tokens;
     /// `strict_schema`: refuse (400 invalidValue) attributes and schema URNs that no served schema declares,
     /// instead of keeping them as sent
     bool strict_schema = false;

@@ -6,7 +6,8 @@
 namespace dirsync::daemon {
 
 /// Every token of the configuration `s` (validated, so no digest appears twice): each tenant's
-/// `scim_tokens` as SCIM clients of that tenant, the top-level `admin_tokens` as operator admins.
+/// `scim_tokens` as SCIM clients of that tenant, its `admin_tokens` as that tenant's admins, the top-level
+/// `admin_tokens` as operator admins.
 http::bearer_authenticator authenticator_for(const config::settings& s);
 
 }  // namespace dirsync::daemon

@@ -12,7 +12,7 @@ void prepare_storage_directory(const std::string& db_path) {
 
 void register_tenants(directory::tenant_directory& dir, const config::settings& settings) {
     std::vector<directory::tenant> tenants;
-    for (const auto& t : settings.tenants) tenants.push_back({t.id, t.name, t.seats});
+    for (const auto& t : settings.tenants) tenants.push_back({t.id, t.name, t.seats, t.owner});
     dir.configure_tenants(tenants);
 }
 

@@ -24,7 +24,14 @@ std::optional<std::string_view> bearer_token(std::string_view value) noexcept {
 }
 
 std::string describe(const principal& who) {
-    return who.is(principal::role::scim_client) ? "tenant '" + who.tenant + "'" : std::string("an admin");
+    switch (who.kind) {
+        case principal::role::scim_client:
+            return "tenant '" + who.tenant + "'";
+        case principal::role::tenant_admin:
+            return "the admins of tenant '" + who.tenant + "'";
+        default:
+            return "an admin";
+    }
 }
 
 }  // namespace

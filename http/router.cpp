@@ -184,6 +184,7 @@ std::optional<std::string> router::lane_of(const request& req) const {
     if (m->point_.admits && !m->point_.admits(who)) return std::nullopt;
     switch (who.kind) {
         case principal::role::scim_client:
+        case principal::role::tenant_admin:
             return "tenant:" + who.tenant;
         case principal::role::operator_admin:
             return "operator";

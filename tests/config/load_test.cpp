@@ -235,7 +235,8 @@ constexpr bad_case bad_cases[] = {
      "unknown key 'colour' in logging (allowed: level, access_log)"},
     {"unknown_tenant_key", "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    seat: 5\n",
      "5:5",
-     "unknown key 'seat' in tenants[0] (allowed: id, name, seats, scim_tokens, strict_schema); did you mean "
+     "unknown key 'seat' in tenants[0] (allowed: id, name, seats, owner, scim_tokens, admin_tokens, "
+     "strict_schema); did you mean "
      "'seats'?"},
     {"unknown_token_key",
      "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    scim_tokens:\n      - hash: abc\n",
@@ -388,6 +389,27 @@ constexpr bad_case bad_cases[] = {
      "      - sha256: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
      "      - sha256: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
      "7:9", "scim_tokens[1] repeats a token already listed for tenant 'a' at line 6"},
+    {"tenant_admin_token_is_a_scim_token",
+     "storage: {sqlite: x.db}\ntenants:\n"
+     "  - id: a\n    name: A\n    scim_tokens:\n"
+     "      - sha256: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+     "    admin_tokens:\n"
+     "      - sha256: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+     "8:9",
+     "admin_tokens[0] is the same token as one used by tenant 'a' (line 6); an admin token must not also be "
+     "a "
+     "SCIM token"},
+    {"tenant_admin_token_shared_by_two_tenants",
+     "storage: {sqlite: x.db}\ntenants:\n"
+     "  - id: a\n    name: A\n    admin_tokens:\n"
+     "      - sha256: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+     "  - id: b\n    name: B\n    admin_tokens:\n"
+     "      - sha256: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+     "10:9",
+     "admin_tokens[0] is the same token as one used by the admin API of tenant 'a' (line 6); a token must "
+     "identify exactly one tenant"},
+    {"owner_not_an_address", "storage: {sqlite: x.db}\ntenants:\n  - id: a\n    name: A\n    owner: alice\n",
+     "5:12", "owner must be an e-mail address like admin@example.com, got 'alice'"},
     {"token_list_not_a_list",
      "storage: {sqlite: x.db}\ntenants:\n  - id: a\n    name: A\n    scim_tokens: {}\n", "5:18",
      "expected a list for scim_tokens, got a mapping"},

@@ -5,13 +5,14 @@
 namespace dirsync::daemon {
 namespace {
 
-TEST(Credentials, EveryTenantsScimTokensAndTheAdminTokens) {
+TEST(Credentials, EveryTenantsScimAndAdminTokensAndTheOperatorTokens) {
     config::settings s;
     s.tenants.resize(2);
     s.tenants[0].id = "acme";
     s.tenants[0].scim_tokens = {common::sha256("t1"), common::sha256("t2")};
     s.tenants[1].id = "globex";
     s.tenants[1].scim_tokens = {common::sha256("t3")};
+    s.tenants[1].admin_tokens = {common::sha256("globex-admin")};
     s.admin_tokens = {common::sha256("root")};
     const auto auth = authenticator_for(s);
     EXPECT_EQ(auth.count(http::principal::role::scim_client), 3u);
@@ -19,6 +20,10 @@ TEST(Credentials, EveryTenantsScimTokensAndTheAdminTokens) {
     EXPECT_EQ(auth.authenticate("Bearer t3").tenant, "globex");
     EXPECT_TRUE(auth.authenticate("Bearer root").is(http::principal::role::operator_admin));
     EXPECT_TRUE(auth.authenticate("Bearer t4").is(http::principal::role::anonymous));
+    const auto tenant_admin = auth.authenticate("Bearer globex-admin");
+    EXPECT_TRUE(tenant_admin.is(http::principal::role::tenant_admin));
+    EXPECT_EQ(tenant_admin.tenant, "globex");
+    EXPECT_EQ(tenant_admin.token_id.size(), 8u);
 }
 
 }  // namespace

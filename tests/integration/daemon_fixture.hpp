@@ -30,6 +30,11 @@ class DaemonTest : public ::testing::Test {
         return "  limits: { max_body_bytes: 65536, header_timeout: 5s, idle_timeout: 30s, shutdown_grace: 5s "
                "}\n";
     }
+    /// More settings of the tenant `id` (acme or globex), each line indented by four spaces.
+    virtual std::string tenant_extra_yaml(const std::string& id) const {
+        (void)id;
+        return "";
+    }
     /// More items of the `tenants:` list (each starting with "  - id: ").
     virtual std::string extra_tenants_yaml() const { return ""; }
     /// More top-level sections, written after `tenants:`.
@@ -60,15 +65,15 @@ class DaemonTest : public ::testing::Test {
                "    name: Acme Corp\n"
                "    scim_tokens:\n"
                "      - sha256: \""
-            << common::to_hex(common::sha256(acme_token))
-            << "\"\n"
-               "  - id: globex\n"
+            << common::to_hex(common::sha256(acme_token)) << "\"\n"
+            << tenant_extra_yaml("acme")
+            << "  - id: globex\n"
                "    name: Globex\n"
                "    seats: 3\n"
                "    scim_tokens:\n"
                "      - sha256: \""
             << common::to_hex(common::sha256(globex_token)) << "\"\n"
-            << extra_tenants_yaml() << extra_top_level_yaml();
+            << tenant_extra_yaml("globex") << extra_tenants_yaml() << extra_top_level_yaml();
     }
 
     void restart() {
@@ -119,6 +124,18 @@ class DaemonTest : public ::testing::Test {
 
     static nlohmann::json parse(const http_result& r) {
         return nlohmann::json::parse(r.body, nullptr, false);
+    }
+
+    /// An admin API error: the SCIM Error shape as application/json, with its machine-readable `code`.
+    static void expect_admin_error(const http_result& r, int status, const std::string& code) {
+        EXPECT_EQ(r.status, status) << r.body;
+        EXPECT_EQ(r.header("Content-Type").rfind("application/json", 0), 0u) << r.header("Content-Type");
+        auto j = parse(r);
+        ASSERT_TRUE(j.is_object()) << r.body;
+        EXPECT_EQ(j["schemas"], nlohmann::json::array({"urn:ietf:params:scim:api:messages:2.0:Error"}));
+        EXPECT_EQ(j["status"], std::to_string(status));
+        EXPECT_EQ(j.value("code", ""), code) << r.body;
+        EXPECT_TRUE(j.value("detail", "").size() > 0) << r.body;
     }
 
     static void expect_scim_error(const http_result& r, int status, const std::string& scim_type = {}) {

@@ -1,0 +1,32 @@
+#pragma once
+
+// Internal to dirsync_admin: which tenants an admin request may act on, and as whom.
+
+#include <string_view>
+#include <variant>
+
+#include "directory/actor.hpp"
+#include "directory/directory.hpp"
+#include "http/message.hpp"
+#include "http/principal.hpp"
+#include "http/router.hpp"
+
+namespace dirsync::admin {
+
+/// The request header naming the person an admin request is made for: the user id of a signed-in
+/// administrator of the tenant the request acts on.
+inline constexpr std::string_view acting_user_header = "Dirsync-Acting-User";
+
+/// Whether `who` may see and change `tenant`: operators every tenant, a tenant admin its own only.
+bool may_access(const http::principal& who, std::string_view tenant) noexcept;
+
+/// The actor of a request on `tenant`, or the answer refusing it:
+/// - 404 (code "unknown_tenant") when the tenant does not exist or is not the caller's to see, the same
+///   answer for both so a tenant admin learns nothing of other tenants;
+/// - when the request carries the acting-user header: 403 (code "acting_user_not_admin") unless that user
+///   exists in `tenant`, is `active` and holds the `admin` role; the actor then names it.
+std::variant<directory::actor, http::response> tenant_actor(const http::route_call& call,
+                                                            std::string_view tenant,
+                                                            const directory::tenant_directory& dir);
+
+}  // namespace dirsync::admin

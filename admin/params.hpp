@@ -1,0 +1,28 @@
+#pragma once
+
+// Internal to dirsync_admin: reading a request's query parameters and JSON body, with the 400s that name
+// what is wrong.
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <variant>
+
+#include "common/json_input.hpp"
+#include "http/message.hpp"
+#include "http/query_string.hpp"
+#include "http/router.hpp"
+
+namespace dirsync::admin {
+
+/// The call's query parameters, or a 400 for a malformed percent-escape.
+std::variant<http::query_params, http::response> query_of(const http::route_call& call);
+
+/// `limit` from `q`: `fallback` when absent, at most `most`; a 400 naming it when not a positive integer.
+std::variant<std::size_t, http::response> limit_of(const http::query_params& q, std::size_t fallback,
+                                                   std::size_t most);
+
+/// The request's body as a JSON object (an empty body is `{}`), or a 400 saying why not.
+std::variant<nlohmann::json, http::response> object_body(const http::request& req,
+                                                         const common::json_input_limits& limits);
+
+}  // namespace dirsync::admin
