@@ -100,7 +100,9 @@ void create_owner(store::connection& db, tenant_directory::batch&& b, std::strin
 tenant_directory::tenant_directory(store::database& db,
                                    std::shared_ptr<const resource::service_schemas> schemas,
                                    record_limits limits)
-    : db_(db), schemas_(std::move(schemas)), limits_(limits) {}
+    : db_(db), schemas_(std::move(schemas)), limits_(limits) {
+    key_collisions_ = db_.write([](store::connection& c) { return upgrade_folded_keys(c); });
+}
 
 result<void> tenant_directory::batch::check_size(std::string_view what,
                                                  const std::string& resource_json) const {

@@ -13,6 +13,7 @@
 
 #include "directory/actor.hpp"
 #include "directory/error.hpp"
+#include "directory/folded_keys.hpp"
 #include "directory/group.hpp"
 #include "directory/roles.hpp"
 #include "directory/user.hpp"
@@ -193,7 +194,8 @@ struct record_limits {
 class tenant_directory {
   public:
     /// `schemas`: what the records are validated against on every write (the schemas the service serves);
-    /// never null. `limits`: enforced on every write.
+    /// never null. `limits`: enforced on every write. Brings the store's folded keys to the current scheme
+    /// first when they were made by an older one (folded_keys.hpp).
     explicit tenant_directory(
         store::database& db,
         std::shared_ptr<const resource::service_schemas> schemas = resource::default_service_schemas(),
@@ -352,8 +354,13 @@ class tenant_directory {
     result<user> remove_role(const actor& who, std::string_view tenant, std::string_view id,
                              std::string_view role);
 
+    /// The userName collisions found when this directory recomputed the store's folded keys at open (also
+    /// logged); empty when the keys were current.
+    const std::vector<key_collision>& key_collisions_at_open() const noexcept { return key_collisions_; }
+
   private:
     store::database& db_;
+    std::vector<key_collision> key_collisions_;
     std::shared_ptr<const resource::service_schemas> schemas_;
     record_limits limits_;
 };

@@ -221,6 +221,15 @@ CREATE INDEX users_by_family_name ON users(tenant_id, family_name_key) WHERE fam
 CREATE INDEX users_by_subject ON users(tenant_id, source_anchor) WHERE source_anchor IS NOT NULL;
 CREATE INDEX users_in_order ON users(tenant_id, seq);
 )sql",
+        // 6: the folded keys (userName, e-mail, names, group displayName) move to Unicode NFKC case folding;
+        // the directory recomputes them at open while `key_scheme` names the older scheme, then updates it.
+        R"sql(
+CREATE TABLE store_meta (
+    name   TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO store_meta (name, value) VALUES ('key_scheme', 'simple-fold');
+)sql",
     };
     return steps;
 }

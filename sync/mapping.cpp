@@ -62,34 +62,6 @@ std::string ascii_trim(std::string_view s) {
     return std::string(s);
 }
 
-// ASCII and Latin-1 letters to upper case; everything else unchanged.
-std::string to_upper(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 'a' && c <= 'z') {
-            out += static_cast<char>(c - 'a' + 'A');
-        } else if (c == 0xC3 && i + 1 < s.size()) {
-            auto next = static_cast<unsigned char>(s[i + 1]);
-            if (next >= 0xA0 && next <= 0xBE && next != 0xB7) {  // à..þ except ÷
-                out += static_cast<char>(0xC3);
-                out += static_cast<char>(next - 0x20);
-            } else if (next == 0xBF) {  // ÿ -> Ÿ (U+0178)
-                out += static_cast<char>(0xC5);
-                out += static_cast<char>(0xB8);
-            } else {
-                out += static_cast<char>(c);
-                out += static_cast<char>(next);
-            }
-            ++i;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out;
-}
-
 void drop_empty(std::vector<std::string>& values) {
     values.erase(std::remove_if(values.begin(), values.end(), [](const std::string& v) { return v.empty(); }),
                  values.end());
@@ -139,10 +111,10 @@ struct expression_body {
         for (const auto& step : r.steps) {
             switch (step.kind) {
                 case step_kind::lower:
-                    for (auto& v : values) v = common::fold_case(v);
+                    for (auto& v : values) v = common::to_lower(v);
                     break;
                 case step_kind::upper:
-                    for (auto& v : values) v = to_upper(v);
+                    for (auto& v : values) v = common::to_upper(v);
                     break;
                 case step_kind::trim:
                     for (auto& v : values) v = ascii_trim(v);

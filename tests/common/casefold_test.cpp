@@ -58,3 +58,22 @@ TEST(CaseFold, EqualFolded) {
 }
 
 }  // namespace dirsync::common
+
+namespace dirsync::common {
+namespace {
+
+TEST(CaseFold, OnePersonOneName) {
+    // What a person would call the same name folds to the same key (NFKC_Casefold).
+    EXPECT_EQ(fold_case("jos\u00E9"), fold_case("jose\u0301"));                               // NFC, NFD
+    EXPECT_EQ(fold_case("\u039F\u0394\u039F\u03A3"), fold_case("\u03BF\u03B4\u03BF\u03C2"));  // ΟΔΟΣ, οδος
+    EXPECT_EQ(fold_case("\u01C4"), fold_case("\u01C6"));                                      // Ǆ, ǆ
+    EXPECT_EQ(fold_case("\uFF21\uFF22\uFF23"), "abc");                                        // ＡＢＣ
+    EXPECT_EQ(fold_case("\uFF41\uFF42\uFF43"), "abc");                                        // ａｂｃ
+    EXPECT_EQ(fold_case("Stra\u00DFe"), fold_case("STRASSE"));                                // ß, SS
+    EXPECT_EQ(fold_case("an\u00ADna"), "anna");  // a soft hyphen is ignorable
+    EXPECT_TRUE(equal_folded("JOS\u00C9", "jose\u0301"));
+    EXPECT_NE(fold_case("jos\u00E9"), fold_case("jose"));  // accents still count
+}
+
+}  // namespace
+}  // namespace dirsync::common
