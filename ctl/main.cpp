@@ -9,6 +9,7 @@
 
 #include "common/sha256.hpp"
 #include "ctl/sync_commands.hpp"
+#include "ctl/tenant_commands.hpp"
 
 namespace {
 
@@ -21,6 +22,11 @@ commands:
                  the configuration takes under scim_tokens: and admin_tokens: - sha256: "<digest>"
   sync           list sync sources and runs, start a run, release a blocked run (on the running
                  daemon, through its admin API; see dirsyncctl sync --help)
+  tenants        list tenants with seats and users by status
+  users          list, search, show, create, enable, disable, disconnect, reconnect, register,
+                 delete users; assign and unassign roles (-t TENANT; see dirsyncctl users --help)
+  roles          a tenant's role catalogue: list, create, describe, delete
+  audit          a tenant's audit trail, newest first, with filters
   help           show this help
 
 options:
@@ -32,6 +38,9 @@ examples:
   dirsyncctl sync runs corp-ldap
   dirsyncctl sync run corp-ldap --dry-run
   dirsyncctl sync release corp-ldap 42
+  dirsyncctl users list -t acme --status requested
+  dirsyncctl users assign -t acme 5f0c... auditor --acting-user 9a1b...
+  dirsyncctl audit -t acme --action user. -o json
 )";
 
 int hash_token() {
@@ -84,6 +93,9 @@ int main(int argc, char** argv) {
         return hash_token();
     }
     if (cmd == "sync") return dirsync::ctl::sync_command(std::vector<std::string>(argv + 2, argv + argc));
+    if (cmd == "tenants" || cmd == "users" || cmd == "roles" || cmd == "audit")
+        return dirsync::ctl::tenant_command(std::string(cmd),
+                                            std::vector<std::string>(argv + 2, argv + argc));
     std::cerr << "dirsyncctl: unknown command '" << cmd << "' (see dirsyncctl --help)\n";
     return 2;
 }

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <thread>
 
-#include "ctl/connection.hpp"
+#include "ctl/admin_client.hpp"
 
 namespace dirsync::ctl {
 
@@ -23,7 +23,7 @@ subcommands:
   release SOURCE RUN          release a blocked run: the next run of SOURCE may orphan what RUN planned
 
 options (every subcommand):
-  --json                      print the daemon's JSON answer instead of a table
+  -o json, --json             print the daemon's JSON answer instead of a table
   --url URL                   the daemon, e.g. http://127.0.0.1:8080 (else $DIRSYNCD_URL, else the config)
   --token-file FILE           file holding an admin token (else $DIRSYNCD_ADMIN_TOKEN,
                               $DIRSYNCD_ADMIN_TOKEN_FILE, else the config's admin_tokens file/credential)
@@ -56,36 +56,19 @@ std::optional<parsed_args> parse(const std::vector<std::string>& args, std::stri
     parsed_args out;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
-        auto value = [&]() -> std::optional<std::string> {
-            if (auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos)
-                return a.substr(eq + 1);
-            if (i + 1 >= args.size()) {
-                error = a + " needs a value";
-                return std::nullopt;
-            }
-            return args[++i];
-        };
         auto is = [&](std::string_view name) { return a == name || a.starts_with(std::string(name) + "="); };
-        if (a == "--json") {
-            out.json = true;
-        } else if (a == "--dry-run") {
+        if (take_connection_flag(args, i, out.flags, error) || take_output_flag(args, i, out.json, error)) {
+            if (!error.empty()) return std::nullopt;
+            continue;
+        }
+        if (a == "--dry-run") {
             out.dry_run = true;
         } else if (a == "--no-wait") {
             out.no_wait = true;
         } else if (a == "--full" || a == "--incremental") {
             out.mode = a.substr(2);
-        } else if (a == "--insecure") {
-            out.flags.insecure = true;
         } else if (is("--limit")) {
-            if (!(out.limit = value())) return std::nullopt;
-        } else if (is("--url")) {
-            if (!(out.flags.url = value())) return std::nullopt;
-        } else if (is("--token-file")) {
-            if (!(out.flags.token_file = value())) return std::nullopt;
-        } else if (is("--config") || a == "-c") {
-            if (!(out.flags.config = value())) return std::nullopt;
-        } else if (is("--ca-file")) {
-            if (!(out.flags.ca_file = value())) return std::nullopt;
+            if (!(out.limit = flag_value(args, i, error))) return std::nullopt;
         } else if (a.starts_with("-") && a != "-") {
             error = "unknown option '" + a + "'";
             return std::nullopt;
@@ -94,51 +77,6 @@ std::optional<parsed_args> parse(const std::vector<std::string>& args, std::stri
         }
     }
     return out;
-}
-
-std::string percent_encode(std::string_view s) {
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            char buf[4];
-            std::snprintf(buf, sizeof buf, "%%%02X", c);
-            out += buf;
-        }
-    }
-    return out;
-}
-
-/// One admin API call; prints the reason and returns nullopt when it did not succeed.
-std::optional<nlohmann::json> call(const connection& conn, std::string_view method, const std::string& target,
-                                   const std::string& body = {}) {
-    auto result =
-        http::send_request(conn.http, method, "/admin/v1" + target,
-                           {{"Authorization", "Bearer " + conn.token}, {"Accept", "application/json"}}, body);
-    if (!result.answer) {
-        std::cerr << "dirsyncctl: " << result.error << '\n';
-        return std::nullopt;
-    }
-    auto json = nlohmann::json::parse(result.answer->body, nullptr, false);
-    if (result.answer->status >= 300) {
-        std::string detail = json.is_object() && json.contains("detail") && json["detail"].is_string()
-                                 ? json["detail"].get<std::string>()
-                                 : result.answer->body;
-        std::cerr << "dirsyncctl: the daemon answered " << result.answer->status << ": " << detail << '\n';
-        return std::nullopt;
-    }
-    if (json.is_discarded()) {
-        std::cerr << "dirsyncctl: the daemon's answer is not JSON\n";
-        return std::nullopt;
-    }
-    return json;
-}
-
-std::string text(const nlohmann::json& j, const char* key, const char* fallback = "-") {
-    if (!j.is_object() || !j.contains(key) || j[key].is_null()) return fallback;
-    const auto& v = j[key];
-    return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
 std::string count(const nlohmann::json& run, const char* key) {

@@ -11,6 +11,7 @@
 #include "common/sha256.hpp"
 #include "ldap/blocking_client.hpp"
 #include "tests/integration/daemon_fixture.hpp"
+#include "tests/support/run_command.hpp"
 #include "tests/support/slapd_fixture.hpp"
 
 namespace dirsync::testing {
@@ -359,18 +360,6 @@ TEST_F(SyncLdapTest, StoppedServerFailsTheRunAndOrphansNothing) {
     EXPECT_EQ(run["counts"].value("orphaned", 0), 0);
     EXPECT_EQ(user_count(), static_cast<std::int64_t>(people));
     EXPECT_EQ(find_user("person00001")["active"], true);
-}
-
-/// Runs `command` through the shell; returns its exit status and standard output.
-std::pair<int, std::string> run_command(const std::string& command) {
-    std::string out;
-    FILE* p = ::popen(command.c_str(), "r");
-    if (p == nullptr) return {-1, out};
-    char buffer[4096];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, p)) > 0) out.append(buffer, n);
-    int status = ::pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 TEST_F(SyncLdapTest, OneShotDryRunShowsRoleChangesAndDirsyncctlSeesTheHistory) {

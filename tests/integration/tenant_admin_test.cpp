@@ -1,10 +1,14 @@
 // Tenant administration against the real daemon: seats and statuses through the admin API, a freed seat going
 // to the user that waited longest, tenant admin tokens confined to their tenant, the acting admin, the
 // last-admin rule from every writer, the role catalogue, user search and the audit trail.
+#include <algorithm>
+#include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "tests/integration/daemon_fixture.hpp"
+#include "tests/support/run_command.hpp"
 
 namespace dirsync::testing {
 namespace {
@@ -311,6 +315,82 @@ TEST_F(TenantAdminTest, UsersAreCreatedListedAndSearched) {
         next = "?limit=2&cursor=" + page["next"].get<std::string>();
     }
     EXPECT_EQ(all, (std::vector<std::string>{owner_email, "jdoe", "idp-user"}));
+}
+
+class TenantAdminCtlTest : public TenantAdminTest {
+  protected:
+    void SetUp() override {
+        TenantAdminTest::SetUp();
+        for (const char* token : {acme_admin, globex_admin}) {
+            std::ofstream(dir_.file(std::string(token) + ".token")) << token << "\n";
+        }
+    }
+    /// dirsyncctl `args` as the admin of `token`; its exit status and output (stderr included).
+    std::pair<int, std::string> ctl(const std::string& args, const char* token = acme_admin) {
+        return run_command(std::string(DIRSYNCCTL_PATH) + " " + args +
+                           " --url http://127.0.0.1:" + std::to_string(port()) + " --token-file " +
+                           dir_.file(std::string(token) + ".token") + " 2>&1");
+    }
+};
+
+TEST_F(TenantAdminCtlTest, DirsyncctlAdministersUsersRolesAndTheAudit) {
+    auto [status, out] = ctl("tenants");
+    ASSERT_EQ(status, 0) << out;
+    EXPECT_NE(out.find("acme"), std::string::npos) << out;
+    EXPECT_EQ(out.find("globex"), std::string::npos) << out;  // a tenant admin sees its tenant only
+
+    std::tie(status, out) =
+        ctl("users create jdoe -t acme --email jane@acme.example --given-name Jane -o json");
+    ASSERT_EQ(status, 0) << out;
+    const std::string id = json::parse(out)["id"];
+    std::tie(status, out) = ctl("users assign -t acme " + id + " auditor");
+    EXPECT_EQ(status, 1) << out;
+    EXPECT_NE(out.find("400 unknown_role"), std::string::npos) << out;
+    EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;  // one line
+    std::tie(status, out) = ctl("roles create auditor -t acme --description 'Reads the audit'");
+    ASSERT_EQ(status, 0) << out;
+    std::tie(status, out) = ctl("users assign -t acme " + id + " auditor --acting-user " + owner_id());
+    ASSERT_EQ(status, 0) << out;
+    EXPECT_NE(out.find("auditor"), std::string::npos) << out;
+
+    std::tie(status, out) = ctl("users list -t acme --role auditor -o json");
+    ASSERT_EQ(status, 0) << out;
+    EXPECT_EQ(json::parse(out)["users"].size(), 1u) << out;
+    std::tie(status, out) = ctl("users list -t acme --search JANE");
+    ASSERT_EQ(status, 0) << out;
+    EXPECT_NE(out.find("jdoe"), std::string::npos) << out;
+    EXPECT_NE(out.find("USERNAME"), std::string::npos) << out;  // a table by default
+
+    std::tie(status, out) = ctl("roles -t acme");
+    ASSERT_EQ(status, 0) << out;
+    EXPECT_NE(out.find("service_account"), std::string::npos) << out;
+    std::tie(status, out) = ctl("roles delete auditor -t acme");
+    EXPECT_EQ(status, 1) << out;
+    EXPECT_NE(out.find("role_in_use"), std::string::npos) << out;
+    std::tie(status, out) = ctl("roles delete auditor -t acme --force");
+    ASSERT_EQ(status, 0) << out;
+    EXPECT_NE(out.find("1 users lost it"), std::string::npos) << out;
+
+    std::tie(status, out) = ctl("audit -t acme --action user. -o json");
+    ASSERT_EQ(status, 0) << out;
+    auto events = json::parse(out)["events"];
+    ASSERT_GE(events.size(), 3u) << out;
+    EXPECT_EQ(events[0]["action"], "user.update");  // the forced removal, newest first
+    bool acted_for = false;
+    for (const auto& e : events) acted_for |= e["actingUser"].is_string();
+    EXPECT_TRUE(acted_for) << out;
+
+    // The last admin stays; another tenant's admin finds nothing here; usage errors exit 2.
+    std::tie(status, out) = ctl("users disable -t acme " + owner_id());
+    EXPECT_EQ(status, 1) << out;
+    EXPECT_NE(out.find("409 last_admin"), std::string::npos) << out;
+    std::tie(status, out) = ctl("users show -t acme " + id, globex_admin);
+    EXPECT_EQ(status, 1) << out;
+    EXPECT_NE(out.find("404 unknown_tenant"), std::string::npos) << out;
+    EXPECT_EQ(ctl("users list").first, 2);
+    EXPECT_EQ(ctl("users frob -t acme").first, 2);
+    EXPECT_EQ(ctl("users list -t acme --colour red").first, 2);
+    EXPECT_EQ(ctl("users --help").first, 0);
 }
 
 }  // namespace
