@@ -395,7 +395,35 @@ schema make_enterprise_user() {
     return s;
 }
 
+schema make_directory_user() {
+    schema s;
+    s.id = std::string(directory_user_urn);
+    s.name = "DirectoryUser";
+    s.description = "What dirsyncd's directory holds about the user beside its resource (read-only)";
+    auto status =
+        with_mutability(simple("status",
+                               "The user's status in the tenant: active, disabled, provisioned, "
+                               "pending_invite, orphan, requested (waiting for a seat) or disconnected."),
+                        mutability::read_only);
+    status.case_exact = true;
+    s.attributes.push_back(std::move(status));
+    auto roles = with_mutability(
+        simple("roles",
+               "The roles the tenant's directory assigns the user (admin, user, service_account, "
+               "query_user, custom roles); apart from the core roles an identity provider sends."),
+        mutability::read_only);
+    roles.multi_valued = true;
+    roles.case_exact = true;
+    s.attributes.push_back(std::move(roles));
+    return s;
+}
+
 }  // namespace
+
+const schema& directory_user_schema() {
+    static const schema s = make_directory_user();
+    return s;
+}
 
 const schema& core_user_schema() {
     static const schema s = make_core_user();
@@ -413,7 +441,7 @@ const schema& enterprise_user_schema() {
 }
 
 const resource_schema& user_resource_schema() {
-    static const resource_schema r{core_user_schema(), {enterprise_user_schema()}};
+    static const resource_schema r{core_user_schema(), {enterprise_user_schema(), directory_user_schema()}};
     return r;
 }
 

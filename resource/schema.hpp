@@ -15,6 +15,11 @@ inline constexpr std::string_view core_group_urn = "urn:ietf:params:scim:schemas
 inline constexpr std::string_view enterprise_user_urn =
     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
+/// Schema URN of dirsyncd's read-only User extension: what the directory holds beside the IdP's resource
+/// (the user's status and the directory's role assignments).
+inline constexpr std::string_view directory_user_urn =
+    "urn:dirsyncd:params:scim:schemas:extension:directory:2.0:User";
+
 /// RFC 7643 §2.3 attribute data types.
 enum class attribute_type { string, boolean, decimal, integer, date_time, binary, reference, complex };
 
@@ -112,7 +117,11 @@ const schema& core_user_schema();
 const schema& core_group_schema();
 /// RFC 7643 §4.3/§8.7.2 Enterprise User extension schema.
 const schema& enterprise_user_schema();
-/// Core User plus the Enterprise User extension.
+/// dirsyncd's read-only directory extension of User: `status` (active, disabled, provisioned,
+/// pending_invite, orphan, requested, disconnected) and `roles` (the directory's role assignments, apart from
+/// the IdP's core `roles`). readOnly: clients read, filter and sort on them, never write them.
+const schema& directory_user_schema();
+/// Core User plus the Enterprise User and directory extensions.
 const resource_schema& user_resource_schema();
 /// Core Group without extensions.
 const resource_schema& group_resource_schema();

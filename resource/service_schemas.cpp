@@ -10,7 +10,7 @@ namespace dirsync::resource {
 namespace {
 
 std::vector<schema> with_enterprise(std::vector<schema> extensions) {
-    extensions.insert(extensions.begin(), enterprise_user_schema());
+    extensions.insert(extensions.begin(), {enterprise_user_schema(), directory_user_schema()});
     return extensions;
 }
 

@@ -1,5 +1,7 @@
 #include "scim/user_resource.hpp"
 
+#include <algorithm>
+
 #include "common/clock.hpp"
 #include "resource/canonical.hpp"
 #include "scim/group_resource.hpp"
@@ -42,6 +44,14 @@ json render_user(const directory::user& u, std::string_view users_url) {
                        {"location", std::move(location)},
                        {"version", user_etag(u)}};
     if (!out.contains("schemas")) out["schemas"] = json::array({std::string(resource::core_user_urn)});
+    // The directory's own view, read-only: status and role assignments.
+    const std::string directory_urn(resource::directory_user_urn);
+    json directory_view{{"status", directory::to_string(u.status)}};
+    if (!u.roles.empty()) directory_view["roles"] = u.roles;  // unassigned is omitted (RFC 7643 §2.5)
+    out[directory_urn] = std::move(directory_view);
+    auto& schemas = out["schemas"];
+    if (std::find(schemas.begin(), schemas.end(), directory_urn) == schemas.end())
+        schemas.push_back(directory_urn);
     if (u.groups && !u.groups->empty()) out["groups"] = render_user_groups(*u.groups, users_url);
     return out;
 }

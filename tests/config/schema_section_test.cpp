@@ -111,12 +111,13 @@ TEST(SchemaSection, ServedSchemasPutExtensionsUnderTheirResourceTypeAfterTheBuil
     ASSERT_TRUE(loaded) << joined(loaded.error());
     const auto served = served_schemas(loaded->schemas);
     const auto& users = served->users().extensions();
-    ASSERT_EQ(users.size(), 2u);
+    ASSERT_EQ(users.size(), 3u);
     EXPECT_EQ(users[0].id, resource::enterprise_user_urn);
-    EXPECT_EQ(users[1].id, "urn:example:acme:2.0:User");
+    EXPECT_EQ(users[1].id, resource::directory_user_urn);
+    EXPECT_EQ(users[2].id, "urn:example:acme:2.0:User");
     ASSERT_EQ(served->groups().extensions().size(), 1u);
     EXPECT_EQ(served->groups().extensions()[0].id, "urn:example:acme:2.0:Group");
-    EXPECT_EQ(served->served().size(), 5u);
+    EXPECT_EQ(served->served().size(), 6u);
     ASSERT_NE(served->find_served("URN:EXAMPLE:ACME:2.0:USER"), nullptr);
     const auto* user_type = served->find_resource_type("User");
     ASSERT_NE(user_type, nullptr);
@@ -125,8 +126,8 @@ TEST(SchemaSection, ServedSchemasPutExtensionsUnderTheirResourceTypeAfterTheBuil
 
 TEST(SchemaSection, NoSchemasServeTheBuiltInOnes) {
     const auto served = served_schemas({});
-    EXPECT_EQ(served->served().size(), 3u);
-    EXPECT_EQ(served->users().extensions().size(), 1u);
+    EXPECT_EQ(served->served().size(), 4u);
+    EXPECT_EQ(served->users().extensions().size(), 2u);
     EXPECT_TRUE(served->groups().extensions().empty());
 }
 

@@ -113,7 +113,9 @@ TEST_F(ScimQueryTest, AttributesOnWrites) {
                         R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
                             "Operations":[{"op":"replace","path":"displayName","value":"W"}]})");
     ASSERT_EQ(patched.status, 200) << patched.body;
-    EXPECT_EQ(parse(patched), json({{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}},
+    EXPECT_EQ(parse(patched), json({{"schemas",
+                                     {"urn:ietf:params:scim:schemas:core:2.0:User",
+                                      "urn:dirsyncd:params:scim:schemas:extension:directory:2.0:User"}},
                                     {"id", id},
                                     {"displayName", "W"}}));
 
@@ -306,7 +308,10 @@ TEST_F(ScimQueryTest, DiscoveryEndpoints) {
     EXPECT_EQ(user_type["name"], "User");
     EXPECT_EQ(user_type["endpoint"], "/Users");
     EXPECT_EQ(user_type["schema"], "urn:ietf:params:scim:schemas:core:2.0:User");
-    EXPECT_EQ(user_type["schemaExtensions"], json::array({{{"schema", enterprise}, {"required", false}}}));
+    EXPECT_EQ(user_type["schemaExtensions"],
+              json::array({{{"schema", enterprise}, {"required", false}},
+                           {{"schema", "urn:dirsyncd:params:scim:schemas:extension:directory:2.0:User"},
+                            {"required", false}}}));
     EXPECT_EQ(user_type["meta"],
               json({{"resourceType", "ResourceType"}, {"location", base + "/ResourceTypes/User"}}));
     auto group_type = parse(call(acme_token, "GET", "/scim/v2/ResourceTypes/Group"));
@@ -314,7 +319,7 @@ TEST_F(ScimQueryTest, DiscoveryEndpoints) {
     EXPECT_EQ(group_type["schema"], "urn:ietf:params:scim:schemas:core:2.0:Group");
 
     auto schemas = parse(call(acme_token, "GET", "/scim/v2/Schemas"));
-    EXPECT_EQ(schemas["totalResults"], 3);
+    EXPECT_EQ(schemas["totalResults"], 4);
     std::set<std::string> ids;
     for (const auto& s : schemas["Resources"]) {
         ids.insert(s["id"]);
@@ -328,7 +333,8 @@ TEST_F(ScimQueryTest, DiscoveryEndpoints) {
         }
     }
     EXPECT_EQ(ids, (std::set<std::string>{"urn:ietf:params:scim:schemas:core:2.0:User",
-                                          "urn:ietf:params:scim:schemas:core:2.0:Group", enterprise}));
+                                          "urn:ietf:params:scim:schemas:core:2.0:Group", enterprise,
+                                          "urn:dirsyncd:params:scim:schemas:extension:directory:2.0:User"}));
 
     auto ent_r = call(acme_token, "GET", std::string("/scim/v2/Schemas/") + enterprise);
     ASSERT_EQ(ent_r.status, 200) << ent_r.body;

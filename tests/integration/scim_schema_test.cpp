@@ -60,7 +60,8 @@ TEST_F(SchemaDaemonTest, ExtensionDataIsStoredFilteredAndPatched) {
     auto created = call(acme_token, "POST", "/scim/v2/Users", user.dump());
     ASSERT_EQ(created.status, 201) << created.body;
     const json u = parse(created);
-    EXPECT_EQ(u["schemas"], json::array({core, acme_urn}));
+    EXPECT_EQ(u["schemas"],
+              json::array({core, acme_urn, "urn:dirsyncd:params:scim:schemas:extension:directory:2.0:User"}));
     EXPECT_EQ(u[acme_urn],
               json::parse(R"({"badgeNumber":"B-42","floor":3,"onSite":true,"clearance":{"level":2}})"));
     const std::string id = u["id"];
@@ -112,7 +113,7 @@ TEST_F(SchemaDaemonTest, ExtensionDataIsStoredFilteredAndPatched) {
 
 TEST_F(SchemaDaemonTest, DiscoveryListsTheConfiguredSchema) {
     auto schemas = parse(call(acme_token, "GET", "/scim/v2/Schemas"));
-    EXPECT_EQ(schemas["totalResults"], 4);
+    EXPECT_EQ(schemas["totalResults"], 5);
     auto acme = call(acme_token, "GET", "/scim/v2/Schemas/" + std::string(acme_urn));
     ASSERT_EQ(acme.status, 200) << acme.body;
     const json doc = parse(acme);
@@ -123,7 +124,7 @@ TEST_F(SchemaDaemonTest, DiscoveryListsTheConfiguredSchema) {
         "uniqueness":"none"})"));
     EXPECT_EQ(doc["attributes"][3]["subAttributes"][1]["canonicalValues"], json::array({"lab", "office"}));
     auto type = parse(call(acme_token, "GET", "/scim/v2/ResourceTypes/User"));
-    EXPECT_EQ(type["schemaExtensions"][1], json({{"schema", acme_urn}, {"required", false}}));
+    EXPECT_EQ(type["schemaExtensions"][2], json({{"schema", acme_urn}, {"required", false}}));
 }
 
 TEST_F(SchemaDaemonTest, StrictTenantRefusesUnknownAttributesAndSchemas) {

@@ -317,6 +317,44 @@ TEST_F(TenantAdminTest, UsersAreCreatedListedAndSearched) {
     EXPECT_EQ(all, (std::vector<std::string>{owner_email, "jdoe", "idp-user"}));
 }
 
+TEST_F(TenantAdminTest, ScimShowsFiltersAndSortsTheDirectoryStatusAndRolesReadOnly) {
+    const std::string ext = "urn:dirsyncd:params:scim:schemas:extension:directory:2.0:User";
+    std::vector<std::string> ids;
+    for (const char* name : {"a", "b", "c", "d", "e"}) ids.push_back(create_user(globex_token, name));
+    auto list = [&](const std::string& query) {
+        auto r = call(globex_token, "GET", "/scim/v2/Users?" + query);
+        EXPECT_EQ(r.status, 200) << r.body;
+        return parse(r);
+    };
+    auto waiting = list("filter=" + testing::percent_encode(R"(status eq "requested")"));
+    ASSERT_EQ(waiting["totalResults"], 2) << waiting;
+    EXPECT_EQ(waiting["Resources"][0][ext]["status"], "requested");
+    EXPECT_EQ(waiting["Resources"][0]["active"], true);  // active keeps the IdP's meaning
+    auto seated = list("filter=" + testing::percent_encode(ext + ":status eq \"provisioned\""));
+    EXPECT_EQ(seated["totalResults"], 3) << seated;
+    auto sorted = list("sortBy=" + testing::percent_encode(ext + ":status") + "&sortOrder=descending");
+    EXPECT_EQ(sorted["Resources"][0][ext]["status"], "requested") << sorted;
+    EXPECT_EQ(sorted["Resources"][4][ext]["status"], "provisioned") << sorted;
+
+    // Sent back in a PUT, the extension changes nothing: it is read-only.
+    auto u = parse(call(globex_token, "GET", "/scim/v2/Users/" + ids[4]));
+    u[ext]["status"] = "active";
+    u[ext]["roles"] = json::array({"admin"});
+    auto put = call(globex_token, "PUT", "/scim/v2/Users/" + ids[4], u.dump());
+    ASSERT_EQ(put.status, 200) << put.body;
+    EXPECT_EQ(parse(put)[ext], json({{"status", "requested"}}));
+
+    // The directory's roles apart from the IdP's: acme's owner is an admin there.
+    auto admins = call(acme_token, "GET",
+                       "/scim/v2/Users?filter=" + testing::percent_encode(ext + ":roles eq \"admin\""));
+    ASSERT_EQ(admins.status, 200) << admins.body;
+    ASSERT_EQ(parse(admins)["totalResults"], 1) << admins.body;
+    EXPECT_EQ(parse(admins)["Resources"][0]["userName"], owner_email);
+    auto schema = call(acme_token, "GET", "/scim/v2/Schemas/" + ext);
+    ASSERT_EQ(schema.status, 200) << schema.body;
+    EXPECT_EQ(parse(schema)["attributes"][0]["mutability"], "readOnly");
+}
+
 class TenantAdminCtlTest : public TenantAdminTest {
   protected:
     void SetUp() override {

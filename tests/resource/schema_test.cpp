@@ -298,7 +298,10 @@ TEST(ScimSchemaLookup, SchemaByUrn) {
     ASSERT_NE(rs.find_schema(enterprise_user_urn), nullptr);
     EXPECT_FALSE(rs.is_core(rs.find_schema(enterprise_user_urn)));
     EXPECT_EQ(rs.find_schema("urn:nope"), nullptr);
-    EXPECT_EQ(rs.extensions().size(), 1u);
+    EXPECT_EQ(rs.extensions().size(), 2u);
+    ASSERT_NE(rs.find_schema(directory_user_urn), nullptr);
+    EXPECT_EQ(rs.find("", "status").owner, rs.find_schema(directory_user_urn));  // unqualified: found there
+    EXPECT_EQ(rs.find("", "roles").owner, &rs.core());  // the IdP's roles; the directory's are qualified
     EXPECT_TRUE(group_resource_schema().extensions().empty());
     EXPECT_EQ(group_resource_schema().core().id, core_group_urn);
     EXPECT_EQ(group_resource_schema().find("", "members", "value").leaf->name, "value");

@@ -132,7 +132,7 @@ TEST_F(CustomSchemaService, ExtensionDataIsStoredCanonicallyAndListedInSchemas) 
                          {"clearance", {{{"LEVEL", 2}, {"area", "lab"}}}}}}});
     ASSERT_EQ(r.status, 201u) << r.body;
     const json u = parsed(r);
-    EXPECT_EQ(u["schemas"], json::array({core, acme_urn}));
+    EXPECT_EQ(u["schemas"], json::array({core, acme_urn, std::string(resource::directory_user_urn)}));
     EXPECT_EQ(u[acme_urn], json::parse(R"({"badgeNumber":"B-1","onSite":true,"floor":3,
                                            "clearance":[{"level":2,"area":"lab"}]})"));
     auto again = parsed(call("GET", "/Users/" + u["id"].get<std::string>()));
@@ -171,7 +171,7 @@ TEST_F(CustomSchemaService, RequiredAttributesAreEnforcedOnlyWhenTheExtensionIsU
                                   "Operations":[{"op":"remove","path":"urn:example:acme:2.0:User"}]})"));
     ASSERT_EQ(r.status, 200u) << r.body;
     EXPECT_FALSE(parsed(r).contains(acme_urn));
-    EXPECT_EQ(parsed(r)["schemas"], json::array({core}));
+    EXPECT_EQ(parsed(r)["schemas"], json::array({core, std::string(resource::directory_user_urn)}));
 }
 
 TEST_F(CustomSchemaService, FilterSortAndProjectOnExtensionAttributes) {
@@ -219,7 +219,7 @@ TEST_F(CustomSchemaService, PatchByUrnPathAndPathLess) {
     auto r = patch(R"([{"op":"add","path":"urn:example:acme:2.0:User:badgeNumber","value":"P-1"},
                       {"op":"add","path":"urn:example:acme:2.0:User:clearance","value":[{"level":1,"area":"a"}]}])");
     ASSERT_EQ(r.status, 200u) << r.body;
-    EXPECT_EQ(parsed(r)["schemas"], json::array({core, acme_urn}));
+    EXPECT_EQ(parsed(r)["schemas"], json::array({core, acme_urn, std::string(resource::directory_user_urn)}));
     EXPECT_EQ(parsed(r)[acme_urn]["badgeNumber"], "P-1");
 
     r = patch(
@@ -243,7 +243,7 @@ TEST_F(CustomSchemaService, DiscoveryListsTheConfiguredSchemas) {
     for (const auto& s : schemas["Resources"]) ids.push_back(s["id"]);
     EXPECT_EQ(ids, (std::vector<std::string>{core, core_group,
                                              "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
-                                             acme_urn, team_urn}));
+                                             std::string(resource::directory_user_urn), acme_urn, team_urn}));
     auto acme = parsed(call("GET", "/Schemas/urn:example:acme:2.0:User"));
     EXPECT_EQ(acme["name"], "AcmeUser");
     EXPECT_EQ(acme["description"], "Acme badge data");
@@ -257,6 +257,7 @@ TEST_F(CustomSchemaService, DiscoveryListsTheConfiguredSchemas) {
         user_type["schemaExtensions"],
         json::parse(
             R"([{"schema":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","required":false},
+                {"schema":"urn:dirsyncd:params:scim:schemas:extension:directory:2.0:User","required":false},
                               {"schema":"urn:example:acme:2.0:User","required":false}])"));
     auto group_type = parsed(call("GET", "/ResourceTypes/Group"));
     EXPECT_EQ(group_type["schemaExtensions"],
@@ -289,7 +290,8 @@ TEST_F(CustomSchemaService, LenientTenantKeepsUnknownAttributesAndSchemas) {
     EXPECT_EQ(u["favouriteColour"], "teal");
     EXPECT_EQ(u["urn:example:other:1.0:User"], json({{"x", 1}}));
     EXPECT_EQ(u["name"]["nickname"], "Ell");
-    EXPECT_EQ(u["schemas"], json::array({core, "urn:example:other:1.0:User"}));
+    EXPECT_EQ(u["schemas"],
+              json::array({core, "urn:example:other:1.0:User", std::string(resource::directory_user_urn)}));
 }
 
 TEST_F(CustomSchemaService, LenientTenantKeepsEntrasGroupMarker) {

@@ -49,6 +49,8 @@ TEST(DiscoveryDocuments, ResourceTypes) {
         "id": "User", "name": "User", "endpoint": "/Users", "description": "User Account",
         "schema": "urn:ietf:params:scim:schemas:core:2.0:User",
         "schemaExtensions": [{"schema": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+                              "required": false},
+                             {"schema": "urn:dirsyncd:params:scim:schemas:extension:directory:2.0:User",
                               "required": false}],
         "meta": {"resourceType": "ResourceType",
                  "location": "https://sync.example.com/scim/v2/ResourceTypes/User"}})"));
@@ -75,10 +77,11 @@ void expect_characteristics(const json& a, const std::string& where) {
 
 TEST(DiscoveryDocuments, SchemasFromDescriptors) {
     const auto served = served_schemas();
-    ASSERT_EQ(served.size(), 3u);
+    ASSERT_EQ(served.size(), 4u);
     EXPECT_EQ(served[0]->id, resource::core_user_urn);
     EXPECT_EQ(served[1]->id, resource::core_group_urn);
     EXPECT_EQ(served[2]->id, resource::enterprise_user_urn);
+    EXPECT_EQ(served[3]->id, resource::directory_user_urn);
     EXPECT_EQ(find_served_schema("URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER"), served[0]);
     EXPECT_EQ(find_served_schema("urn:nope"), nullptr);
 
@@ -122,8 +125,8 @@ TEST(DiscoveryEndpoint, Answers) {
     EXPECT_EQ(types["Resources"].size(), 2u);
 
     auto schemas = json::parse(discover("Schemas", "", "startIndex=2&count=1&sortBy=id").body);
-    EXPECT_EQ(schemas["totalResults"], 3);  // paging and sorting are ignored
-    EXPECT_EQ(schemas["Resources"].size(), 3u);
+    EXPECT_EQ(schemas["totalResults"], 4);  // paging and sorting are ignored
+    EXPECT_EQ(schemas["Resources"].size(), 4u);
 
     auto enterprise = discover("Schemas", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
     ASSERT_EQ(enterprise.status, 200u);

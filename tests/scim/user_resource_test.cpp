@@ -445,8 +445,25 @@ TEST(UserResourceRender, AddsIdAndMeta) {
 TEST(UserResourceRender, KeepsTheResource) {
     const json out = render_user(sample_record(), "/scim/v2/Users");
     EXPECT_EQ(out.at("userName"), "bjensen");
-    EXPECT_EQ(out.at("schemas"), parse(R"(["$C","$E"])"));
+    EXPECT_EQ(out.at("schemas"),
+              parse(R"(["$C","$E","urn:dirsyncd:params:scim:schemas:extension:directory:2.0:User"])"));
     EXPECT_EQ(out.at(std::string(resource::enterprise_user_urn)), json::parse(R"({"division":"Parks"})"));
+}
+
+TEST(UserResourceRender, CarriesTheDirectoryStatusAndRolesReadOnly) {
+    auto u = sample_record();
+    u.status = directory::user_status::requested;
+    u.roles = {"admin", "auditor"};
+    const json out = render_user(u, "/scim/v2/Users");
+    EXPECT_EQ(out.at(std::string(resource::directory_user_urn)),
+              json::parse(R"({"status":"requested","roles":["admin","auditor"]})"));
+    u.roles.clear();
+    EXPECT_FALSE(
+        render_user(u, "/scim/v2/Users").at(std::string(resource::directory_user_urn)).contains("roles"));
+    // Sent back by a client, the extension is not stored: it is read-only.
+    auto stored = canonicalize_user(out, resource::user_resource_schema());
+    ASSERT_TRUE(stored);
+    EXPECT_FALSE(stored->contains(std::string(resource::directory_user_urn))) << stored->dump();
 }
 
 TEST(UserResourceRender, OverridesStoredIdAndMeta) {
@@ -463,7 +480,8 @@ TEST(UserResourceRender, AddsCoreSchemaWhenMissing) {
     auto u = sample_record();
     u.resource = json{{"userName", "bjensen"}};
     const json out = render_user(u, "/scim/v2/Users");
-    EXPECT_EQ(out.at("schemas"), json::array({std::string(resource::core_user_urn)}));
+    EXPECT_EQ(out.at("schemas"),
+              json::array({std::string(resource::core_user_urn), std::string(resource::directory_user_urn)}));
 }
 
 struct etag_case {
