@@ -72,6 +72,18 @@ std::size_t plan::member_removals() const noexcept {
     return n;
 }
 
+void project_seats(plan& p, std::optional<std::int64_t> free) {
+    if (!free) return;
+    std::int64_t left = *free;
+    for (auto& c : p.creates) {
+        if (!directory::consumes_seat(c.status)) continue;
+        if (left > 0)
+            --left;
+        else
+            c.waits_for_seat = true;
+    }
+}
+
 nlohmann::json to_json(const plan& p) {
     json j{{"source", p.source},
            {"tenant", p.tenant},
@@ -81,11 +93,12 @@ nlohmann::json to_json(const plan& p) {
            {"released_run", p.released_run ? json(*p.released_run) : json(nullptr)},
            {"counts", to_json(planned_counts(p))}};
     j["creates"] = array_of(p.creates, [](const user_create& c) {
-        return json{{"anchor", c.anchor},
-                    {"dn", c.dn},
-                    {"status", directory::to_string(c.status)},
-                    {"roles", c.roles},
-                    {"resource", c.resource}};
+        return json{
+            {"anchor", c.anchor},
+            {"dn", c.dn},
+            {"status", directory::to_string(c.waits_for_seat ? directory::user_status::requested : c.status)},
+            {"roles", c.roles},
+            {"resource", c.resource}};
     });
     j["updates"] = array_of(p.updates, change_json);
     j["orphans"] = array_of(p.orphans, change_json);

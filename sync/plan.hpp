@@ -30,9 +30,12 @@ struct attribute_change {
 struct user_create {
     std::string anchor;
     std::string dn;
-    nlohmann::json resource;  ///< without id, meta and active
-    directory::user_status status = directory::user_status::provisioned;
+    nlohmann::json resource;                                              ///< without id, meta and active
+    directory::user_status status = directory::user_status::provisioned;  ///< what the source asks for
     std::vector<std::string> roles;
+    /// The tenant will have no free seat for it (project_seats): it will be `requested`, as the directory
+    /// decides when the create is applied. Shown in the plan; the create still asks for `status`.
+    bool waits_for_seat = false;
 };
 
 /// Why an existing record is written.
@@ -149,6 +152,11 @@ struct plan {
 
     std::size_t member_removals() const noexcept;
 };
+
+/// Marks the creates of `p` that will find no free seat: with `free` seats left in the tenant (nullopt:
+/// no limit), the creates into a seat-holding status beyond the first `free` of them wait in `requested`.
+/// Seats the plan itself frees go to the users already waiting first, so they are not counted.
+void project_seats(plan& p, std::optional<std::int64_t> free);
 
 /// The plan as JSON: every entry with its before/after, counts, and the blocked reason.
 nlohmann::json to_json(const plan& p);

@@ -164,6 +164,8 @@ run_outcome source_runner::run(const run_options& request,
             }
             plan = reconcile(std::move(d), input);
         }
+        if (auto usage = dir_.usage(source_.tenant); usage && usage->settings.seats)
+            project_seats(plan, std::max<std::int64_t>(0, *usage->settings.seats - usage->seats_used));
         run_counts counts;
         std::vector<std::string> errors;
         if (request.dry_run) {

@@ -677,5 +677,31 @@ TEST(ReconcileTest, IncrementalGroupDeleteIsReportedNotApplied) {
     EXPECT_TRUE(p.orphans.empty());
 }
 
+user_create creating(const std::string& anchor, user_status status = user_status::provisioned) {
+    user_create c;
+    c.anchor = anchor;
+    c.status = status;
+    return c;
+}
+
+TEST(ProjectSeats, CreatesBeyondTheFreeSeatsAreShownRequested) {
+    plan p;
+    for (const char* a : {"a1", "a2", "a3", "a4"}) p.creates.push_back(creating(a));
+    p.creates.insert(p.creates.begin() + 1, creating("off", user_status::disabled));
+    project_seats(p, 2);
+    std::vector<std::string> shown;
+    const json shown_plan = to_json(p);
+    for (const auto& c : shown_plan["creates"])
+        shown.push_back(c["anchor"].get<std::string>() + "=" + c["status"].get<std::string>());
+    EXPECT_EQ(shown, (std::vector<std::string>{"a1=provisioned", "off=disabled", "a2=provisioned",
+                                               "a3=requested", "a4=requested"}));
+    // What the create asks for is unchanged: the directory decides at apply time.
+    EXPECT_EQ(p.creates[3].status, user_status::provisioned);
+    plan unlimited;
+    unlimited.creates.push_back(creating("a1"));
+    project_seats(unlimited, std::nullopt);
+    EXPECT_FALSE(unlimited.creates[0].waits_for_seat);
+}
+
 }  // namespace
 }  // namespace dirsync::sync
