@@ -230,15 +230,20 @@ std::string contains_pattern(std::string_view s) {
 std::vector<user_row> query(connection& db, std::string_view tenant, const user_filter& filter,
                             std::int64_t limit) {
     // One statement text per combination of conditions, prepared once and cached.
-    // With a role or a name prefix, the matching users' seqs (from their indexes) drive the query: the unary
+    // With a role, a subject or a name prefix, the matching users' seqs (from their indexes) drive the query:
+    // the unary
     // '+' keeps SQLite from walking the tenant's index instead and testing each row against them.
-    const bool driven = filter.role || (filter.name_key && !filter.substring);
+    const bool driven = filter.role || filter.subject || (filter.name_key && !filter.substring);
     std::string where = driven ? "+tenant_id = ?1 AND seq > ?2" : "tenant_id = ?1 AND seq > ?2";
     if (filter.status) where += driven ? " AND +status = ?3" : " AND status = ?3";
     if (filter.role)
         where += " AND seq IN (SELECT user_seq FROM user_roles WHERE tenant_id = ?1 AND role = ?4)";
     if (filter.id) where += " AND id = ?5";
-    if (filter.subject) where += " AND (source_anchor = ?6 OR external_id = ?6)";
+    if (filter.subject)
+        where +=
+            " AND seq IN (SELECT seq FROM users WHERE tenant_id = ?1 AND source_anchor = ?6 UNION SELECT seq "
+            "FROM "
+            "users WHERE tenant_id = ?1 AND external_id = ?6)";
     std::optional<std::string> end;
     if (filter.name_key && filter.substring) {
         where +=
