@@ -34,4 +34,18 @@ std::variant<directory::actor, http::response> tenant_actor(const http::route_ca
     return who;
 }
 
+void tenant_route(http::router::mount& m, std::string_view method, std::string_view pattern,
+                  const directory::tenant_directory& dir, tenant_handler handler) {
+    m.route(method, pattern, [&dir, handler = std::move(handler)](const http::route_call& call) {
+        const auto tenant = call.params.get("id");
+        auto acting = tenant_actor(call, tenant, dir);
+        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
+        auto query = http::query_params::parse(call.query);
+        if (!query)
+            return error_response(400, "invalid_query", "malformed percent-escape in the query string");
+        return handler(call,
+                       tenant_call{tenant, std::move(std::get<directory::actor>(acting)), std::move(*query)});
+    });
+}
+
 }  // namespace dirsync::admin

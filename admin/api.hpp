@@ -36,6 +36,7 @@ namespace dirsync::admin {
 ///   POST /admin/v1/tenants/{t}/users                     create (starts provisioned): {"userName", ...}
 ///   GET, DELETE /admin/v1/tenants/{t}/users/{user}       one user; delete it
 ///   POST /admin/v1/tenants/{t}/users/{user}/{action}     enable, disable, disconnect, reconnect, register
+///   POST /admin/v1/tenants/{t}/registrations             a first sign-in: {"userId"|"email"|"subject": ...}
 ///   PUT, DELETE /admin/v1/tenants/{t}/users/{user}/roles/{role}   assign, remove a role
 ///   GET, POST /admin/v1/tenants/{t}/roles                the role catalogue with holders; create a role
 ///   PATCH, DELETE /admin/v1/tenants/{t}/roles/{role}     change its description; delete it (?force=true

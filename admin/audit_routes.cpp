@@ -60,13 +60,9 @@ std::variant<directory::audit_query, http::response> audit_query_of(const http::
 }  // namespace
 
 void add_audit_routes(http::router::mount& m, const directory::tenant_directory& dir) {
-    m.route("GET", "/tenants/{id}/audit", [&dir](const http::route_call& call) {
-        const auto tenant = call.params.get("id");
-        auto acting = tenant_actor(call, tenant, dir);
-        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
-        auto params = query_of(call);
-        if (auto* refused = std::get_if<http::response>(&params)) return std::move(*refused);
-        const auto& q = std::get<http::query_params>(params);
+    tenant_route(m, "GET", "/tenants/{id}/audit", dir, [&dir](const http::route_call&, const tenant_call& t) {
+        const auto tenant = t.tenant;
+        const auto& q = t.query;
         auto limit = limit_of(q, default_page, max_page);
         if (auto* refused = std::get_if<http::response>(&limit)) return std::move(*refused);
         auto query = audit_query_of(q);

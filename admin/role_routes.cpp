@@ -43,70 +43,67 @@ std::optional<http::response> unknown_member(const json& body,
 
 void add_role_routes(http::router::mount& m, directory::tenant_directory& dir,
                      common::json_input_limits limits) {
-    m.route("GET", "/tenants/{id}/roles", [&dir](const http::route_call& call) {
-        const auto tenant = call.params.get("id");
-        auto acting = tenant_actor(call, tenant, dir);
-        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
+    tenant_route(m, "GET", "/tenants/{id}/roles", dir, [&dir](const http::route_call&, const tenant_call& t) {
+        const auto tenant = t.tenant;
         auto roles = dir.roles(tenant);
         if (!roles) return refusal_response(roles.error());
         json out = json::array();
         for (const auto& r : *roles) out.push_back(role_json(r));
         return json_response(200, {{"roles", std::move(out)}});
     });
-    m.route("POST", "/tenants/{id}/roles", [&dir, limits](const http::route_call& call) {
-        const auto tenant = call.params.get("id");
-        auto acting = tenant_actor(call, tenant, dir);
-        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
-        auto body = object_body(call.req, limits);
-        if (auto* refused = std::get_if<http::response>(&body)) return std::move(*refused);
-        const auto& b = std::get<json>(body);
-        if (auto refused = unknown_member(b, {"name", "description"})) return std::move(*refused);
-        auto name = b.find("name");
-        if (name == b.end() || !name->is_string())
-            return error_response(400, "invalid_value",
-                                  "name is required: the role's name, like \"auditor\"");
-        auto description = description_of(b);
-        if (auto* refused = std::get_if<http::response>(&description)) return std::move(*refused);
-        auto role = dir.create_role(std::get<directory::actor>(acting), tenant, name->get<std::string>(),
-                                    std::get<std::string>(description));
-        if (!role) return refusal_response(role.error());
-        auto res = json_response(201, role_json(*role));
-        res.headers.push_back(
-            {"Location", "/admin/v1/tenants/" + std::string(tenant) + "/roles/" + role->name});
-        return res;
-    });
-    m.route("PATCH", "/tenants/{id}/roles/{role}", [&dir, limits](const http::route_call& call) {
-        const auto tenant = call.params.get("id");
-        auto acting = tenant_actor(call, tenant, dir);
-        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
-        auto body = object_body(call.req, limits);
-        if (auto* refused = std::get_if<http::response>(&body)) return std::move(*refused);
-        const auto& b = std::get<json>(body);
-        if (auto refused = unknown_member(b, {"description"})) return std::move(*refused);
-        if (!b.contains("description"))
-            return error_response(400, "invalid_value", "description is required: the only thing to change");
-        auto description = description_of(b);
-        if (auto* refused = std::get_if<http::response>(&description)) return std::move(*refused);
-        auto role = dir.describe_role(std::get<directory::actor>(acting), tenant, call.params.get("role"),
-                                      std::get<std::string>(description));
-        if (!role) return refusal_response(role.error());
-        return json_response(200, role_json(*role));
-    });
-    m.route("DELETE", "/tenants/{id}/roles/{role}", [&dir](const http::route_call& call) {
-        const auto tenant = call.params.get("id");
-        auto acting = tenant_actor(call, tenant, dir);
-        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
-        auto params = query_of(call);
-        if (auto* refused = std::get_if<http::response>(&params)) return std::move(*refused);
-        const auto force_param = std::get<http::query_params>(params).get("force");
-        if (force_param && *force_param != "true" && *force_param != "false")
-            return error_response(400, "invalid_value", "force must be true or false");
-        const bool force = force_param && *force_param == "true";
-        const auto role = call.params.get("role");
-        auto removed = dir.delete_role(std::get<directory::actor>(acting), tenant, role, force);
-        if (!removed) return refusal_response(removed.error());
-        return json_response(200, {{"deleted", role}, {"removedFrom", {{"users", *removed}}}});
-    });
+    tenant_route(m, "POST", "/tenants/{id}/roles", dir,
+                 [&dir, limits](const http::route_call& call, const tenant_call& t) {
+                     const auto tenant = t.tenant;
+                     auto body = object_body(call.req, limits);
+                     if (auto* refused = std::get_if<http::response>(&body)) return std::move(*refused);
+                     const auto& b = std::get<json>(body);
+                     if (auto refused = unknown_member(b, {"name", "description"}))
+                         return std::move(*refused);
+                     auto name = b.find("name");
+                     if (name == b.end() || !name->is_string())
+                         return error_response(400, "invalid_value",
+                                               "name is required: the role's name, like \"auditor\"");
+                     auto description = description_of(b);
+                     if (auto* refused = std::get_if<http::response>(&description))
+                         return std::move(*refused);
+                     auto role = dir.create_role(t.who, tenant, name->get<std::string>(),
+                                                 std::get<std::string>(description));
+                     if (!role) return refusal_response(role.error());
+                     auto res = json_response(201, role_json(*role));
+                     res.headers.push_back(
+                         {"Location", "/admin/v1/tenants/" + std::string(tenant) + "/roles/" + role->name});
+                     return res;
+                 });
+    tenant_route(m, "PATCH", "/tenants/{id}/roles/{role}", dir,
+                 [&dir, limits](const http::route_call& call, const tenant_call& t) {
+                     const auto tenant = t.tenant;
+                     auto body = object_body(call.req, limits);
+                     if (auto* refused = std::get_if<http::response>(&body)) return std::move(*refused);
+                     const auto& b = std::get<json>(body);
+                     if (auto refused = unknown_member(b, {"description"})) return std::move(*refused);
+                     if (!b.contains("description"))
+                         return error_response(400, "invalid_value",
+                                               "description is required: the only thing to change");
+                     auto description = description_of(b);
+                     if (auto* refused = std::get_if<http::response>(&description))
+                         return std::move(*refused);
+                     auto role = dir.describe_role(t.who, tenant, call.params.get("role"),
+                                                   std::get<std::string>(description));
+                     if (!role) return refusal_response(role.error());
+                     return json_response(200, role_json(*role));
+                 });
+    tenant_route(m, "DELETE", "/tenants/{id}/roles/{role}", dir,
+                 [&dir](const http::route_call& call, const tenant_call& t) {
+                     const auto tenant = t.tenant;
+                     const auto force_param = t.query.get("force");
+                     if (force_param && *force_param != "true" && *force_param != "false")
+                         return error_response(400, "invalid_value", "force must be true or false");
+                     const bool force = force_param && *force_param == "true";
+                     const auto role = call.params.get("role");
+                     auto removed = dir.delete_role(t.who, tenant, role, force);
+                     if (!removed) return refusal_response(removed.error());
+                     return json_response(200, {{"deleted", role}, {"removedFrom", {{"users", *removed}}}});
+                 });
 }
 
 }  // namespace dirsync::admin

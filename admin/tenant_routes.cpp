@@ -128,6 +128,36 @@ std::variant<directory::user_write, http::response> user_write_of(const json& bo
     return w;
 }
 
+/// The id of the one user a registration body names: {"userId": ...}, {"email": ...} (any case) or
+/// {"subject": ...} (the IdP subject, exact), exactly one of them. 400 for another body, 404 when nobody
+/// matches, 409 (code "ambiguous") when several users do.
+std::variant<std::string, http::response> person_of(const json& body, const directory::tenant_directory& dir,
+                                                    std::string_view tenant) {
+    if (body.size() != 1 || !body.begin().value().is_string())
+        return error_response(400, "invalid_value",
+                              "name the person by exactly one of userId, email or subject, as a string");
+    const std::string key = body.begin().key();
+    const std::string text = body.begin().value().get<std::string>();
+    std::vector<std::string> ids;
+    if (key == "userId") {
+        ids.push_back(text);
+    } else if (key == "email") {
+        for (const auto& u : dir.find_users(tenant, directory::user_index::email, text)) ids.push_back(u.id);
+    } else if (key == "subject") {
+        auto page = dir.query_users(tenant, directory::user_query{.subject = text}, 2);
+        if (page)
+            for (const auto& u : page->users) ids.push_back(u.id);
+    } else {
+        return error_response(400, "unknown_member",
+                              "unknown member \"" + key + "\" (known: userId, email, subject)");
+    }
+    if (ids.empty()) return error_response(404, "not_found", "no user with " + key + " '" + text + "'");
+    if (ids.size() > 1)
+        return error_response(409, "ambiguous",
+                              "several users have " + key + " '" + text + "': register one by its userId");
+    return ids.front();
+}
+
 }  // namespace
 
 void add_tenant_routes(http::router::mount& m, directory::tenant_directory& dir,
@@ -138,22 +168,16 @@ void add_tenant_routes(http::router::mount& m, directory::tenant_directory& dir,
             if (may_access(call.who, u.settings.id)) tenants.push_back(tenant_json(u));
         return json_response(200, {{"tenants", std::move(tenants)}});
     });
-    m.route("GET", "/tenants/{id}", [&dir](const http::route_call& call) {
-        const auto id = call.params.get("id");
-        auto acting = tenant_actor(call, id, dir);
-        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
+    tenant_route(m, "GET", "/tenants/{id}", dir, [&dir](const http::route_call&, const tenant_call& t) {
+        const auto id = t.tenant;
         auto usage = dir.usage(id);
         if (!usage) return error_response(404, "unknown_tenant", "no tenant '" + std::string(id) + "'");
         return json_response(200, tenant_json(*usage));
     });
 
-    m.route("GET", "/tenants/{id}/users", [&dir](const http::route_call& call) {
-        const auto tenant = call.params.get("id");
-        auto acting = tenant_actor(call, tenant, dir);
-        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
-        auto params = query_of(call);
-        if (auto* refused = std::get_if<http::response>(&params)) return std::move(*refused);
-        const auto& q = std::get<http::query_params>(params);
+    tenant_route(m, "GET", "/tenants/{id}/users", dir, [&dir](const http::route_call&, const tenant_call& t) {
+        const auto tenant = t.tenant;
+        const auto& q = t.query;
         auto limit = limit_of(q, default_page, max_page);
         if (auto* refused = std::get_if<http::response>(&limit)) return std::move(*refused);
         auto query = user_query_of(q);
@@ -166,69 +190,74 @@ void add_tenant_routes(http::router::mount& m, directory::tenant_directory& dir,
         return json_response(
             200, {{"users", std::move(users)}, {"next", page->next ? json(*page->next) : json(nullptr)}});
     });
-    m.route("POST", "/tenants/{id}/users", [&dir, json_limits](const http::route_call& call) {
-        const auto tenant = call.params.get("id");
-        auto acting = tenant_actor(call, tenant, dir);
-        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
-        auto body = object_body(call.req, json_limits);
-        if (auto* refused = std::get_if<http::response>(&body)) return std::move(*refused);
-        auto w = user_write_of(std::get<json>(body));
-        if (auto* refused = std::get_if<http::response>(&w)) return std::move(*refused);
-        auto u = dir.create_user(std::get<directory::actor>(acting), tenant,
-                                 std::move(std::get<directory::user_write>(w)));
-        if (!u) return refusal_response(u.error());
-        auto res = json_response(201, user_json(*u));
-        res.headers.push_back({"Location", "/admin/v1/tenants/" + std::string(tenant) + "/users/" + u->id});
-        return res;
-    });
-    m.route("GET", "/tenants/{id}/users/{user}", [&dir](const http::route_call& call) {
-        const auto tenant = call.params.get("id");
-        auto acting = tenant_actor(call, tenant, dir);
-        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
-        auto u = dir.get_user(tenant, call.params.get("user"));
-        if (!u) return refusal_response(u.error());
-        return json_response(200, user_json(*u));
-    });
-    m.route("DELETE", "/tenants/{id}/users/{user}", [&dir](const http::route_call& call) {
-        const auto tenant = call.params.get("id");
-        auto acting = tenant_actor(call, tenant, dir);
-        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
-        auto done = dir.delete_user(std::get<directory::actor>(acting), tenant, call.params.get("user"));
-        if (!done) return refusal_response(done.error());
-        http::response res;
-        res.status = 204;
-        return res;
-    });
-    m.route("POST", "/tenants/{id}/users/{user}/{action}", [&dir](const http::route_call& call) {
-        const auto tenant = call.params.get("id");
-        auto acting = tenant_actor(call, tenant, dir);
-        if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
-        const auto action = call.params.get("action");
-        auto request = request_named(action);
-        if (!request)
-            return error_response(404, "unknown_action",
-                                  "no user action '" + std::string(action) +
-                                      "' (known: enable, disable, disconnect, reconnect, register)");
-        auto u =
-            dir.change_status(std::get<directory::actor>(acting), tenant, call.params.get("user"), *request);
-        if (!u) return refusal_response(u.error());
-        return json_response(200, user_json(*u));
-    });
+    tenant_route(m, "POST", "/tenants/{id}/users", dir,
+                 [&dir, json_limits](const http::route_call& call, const tenant_call& t) {
+                     const auto tenant = t.tenant;
+                     auto body = object_body(call.req, json_limits);
+                     if (auto* refused = std::get_if<http::response>(&body)) return std::move(*refused);
+                     auto w = user_write_of(std::get<json>(body));
+                     if (auto* refused = std::get_if<http::response>(&w)) return std::move(*refused);
+                     auto u = dir.create_user(t.who, tenant, std::move(std::get<directory::user_write>(w)));
+                     if (!u) return refusal_response(u.error());
+                     auto res = json_response(201, user_json(*u));
+                     res.headers.push_back(
+                         {"Location", "/admin/v1/tenants/" + std::string(tenant) + "/users/" + u->id});
+                     return res;
+                 });
+    tenant_route(m, "GET", "/tenants/{id}/users/{user}", dir,
+                 [&dir](const http::route_call& call, const tenant_call& t) {
+                     const auto tenant = t.tenant;
+                     auto u = dir.get_user(tenant, call.params.get("user"));
+                     if (!u) return refusal_response(u.error());
+                     return json_response(200, user_json(*u));
+                 });
+    tenant_route(m, "DELETE", "/tenants/{id}/users/{user}", dir,
+                 [&dir](const http::route_call& call, const tenant_call& t) {
+                     const auto tenant = t.tenant;
+                     auto done = dir.delete_user(t.who, tenant, call.params.get("user"));
+                     if (!done) return refusal_response(done.error());
+                     http::response res;
+                     res.status = 204;
+                     return res;
+                 });
+    tenant_route(m, "POST", "/tenants/{id}/users/{user}/{action}", dir,
+                 [&dir](const http::route_call& call, const tenant_call& t) {
+                     const auto tenant = t.tenant;
+                     const auto action = call.params.get("action");
+                     auto request = request_named(action);
+                     if (!request)
+                         return error_response(
+                             404, "unknown_action",
+                             "no user action '" + std::string(action) +
+                                 "' (known: enable, disable, disconnect, reconnect, register)");
+                     auto u = dir.change_status(t.who, tenant, call.params.get("user"), *request);
+                     if (!u) return refusal_response(u.error());
+                     return json_response(200, user_json(*u));
+                 });
+    // The product reports a first sign-in by whatever it knows the person by: user id, e-mail or IdP subject.
+    tenant_route(m, "POST", "/tenants/{id}/registrations", dir,
+                 [&dir, json_limits](const http::route_call& call, const tenant_call& t) {
+                     auto body = object_body(call.req, json_limits);
+                     if (auto* refused = std::get_if<http::response>(&body)) return std::move(*refused);
+                     auto who = person_of(std::get<json>(body), dir, t.tenant);
+                     if (auto* refused = std::get_if<http::response>(&who)) return std::move(*refused);
+                     auto u = dir.change_status(t.who, t.tenant, std::get<std::string>(who),
+                                                directory::status_request::register_person);
+                     if (!u) return refusal_response(u.error());
+                     return json_response(200, user_json(*u));
+                 });
     // Role assignments: PUT gives the user the role, DELETE takes it away; both answer the user.
     for (const char* method : {"PUT", "DELETE"}) {
         const bool assign = std::string_view(method) == "PUT";
-        m.route(
-            method, "/tenants/{id}/users/{user}/roles/{role}", [&dir, assign](const http::route_call& call) {
-                const auto tenant = call.params.get("id");
-                auto acting = tenant_actor(call, tenant, dir);
-                if (auto* refused = std::get_if<http::response>(&acting)) return std::move(*refused);
-                const auto& who = std::get<directory::actor>(acting);
-                auto u = assign
-                             ? dir.assign_role(who, tenant, call.params.get("user"), call.params.get("role"))
-                             : dir.remove_role(who, tenant, call.params.get("user"), call.params.get("role"));
-                if (!u) return refusal_response(u.error());
-                return json_response(200, user_json(*u));
-            });
+        tenant_route(m, method, "/tenants/{id}/users/{user}/roles/{role}", dir,
+                     [&dir, assign](const http::route_call& call, const tenant_call& t) {
+                         const auto user = call.params.get("user");
+                         const auto role = call.params.get("role");
+                         auto u = assign ? dir.assign_role(t.who, t.tenant, user, role)
+                                         : dir.remove_role(t.who, t.tenant, user, role);
+                         if (!u) return refusal_response(u.error());
+                         return json_response(200, user_json(*u));
+                     });
     }
 }
 

@@ -227,8 +227,24 @@ TEST_F(TenantAdminTest, RegistrationTurnsAProvisionedUserActive) {
     ASSERT_EQ(again.status, 200) << again.body;
     EXPECT_EQ(parse(again)["status"], "active");
     expect_admin_error(call(acme_admin, "POST", users + id + "/reconnect"), 409, "conflict");
-    EXPECT_EQ(parse(call(acme_admin, "GET", "/admin/v1/tenants/acme"))["users"]["active"],
-              2);  // and the owner
+
+    // The product may name the person by e-mail or IdP subject instead.
+    const std::string by_mail = create_user(acme_token, "by-mail");
+    const std::string by_subject = create_user(acme_token, "by-subject", "idp-sub-9");
+    const std::string registrations = "/admin/v1/tenants/acme/registrations";
+    auto mailed = admin(acme_admin, "POST", registrations, {{"email", "BY-MAIL@example.com"}});
+    ASSERT_EQ(mailed.status, 200) << mailed.body;
+    EXPECT_EQ(parse(mailed)["id"], by_mail);
+    EXPECT_EQ(parse(mailed)["status"], "active");
+    auto subjected = admin(acme_admin, "POST", registrations, {{"subject", "idp-sub-9"}});
+    ASSERT_EQ(subjected.status, 200) << subjected.body;
+    EXPECT_EQ(parse(subjected)["id"], by_subject);
+    expect_admin_error(admin(acme_admin, "POST", registrations, {{"subject", "idp-sub"}}), 404, "not_found");
+    expect_admin_error(admin(acme_admin, "POST", registrations, {{"email", "x@y.z"}, {"subject", "s"}}), 400,
+                       "invalid_value");
+    expect_admin_error(admin(acme_admin, "POST", registrations, {{"login", "x"}}), 400, "unknown_member");
+    // The owner, the newcomer, and the two registered by e-mail and by subject.
+    EXPECT_EQ(parse(call(acme_admin, "GET", "/admin/v1/tenants/acme"))["users"]["active"], 4);
 }
 
 TEST_F(TenantAdminTest, RolesAreACatalogueThatAssignmentsMustUse) {
