@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/ascii.hpp"
+#include "resource/json_lookup.hpp"
 #include "scim/attribute_path.hpp"
 
 namespace dirsync::scim {
@@ -231,6 +232,18 @@ boost::system::result<projection, error> projection::from_query(const resource::
 nlohmann::json projection::apply(nlohmann::json resource) const {
     if (!resource.is_object()) return resource;
     projection_rules{*this}.filter_container(resource.get_ref<json::object_t&>(), "", &schema_->core());
+    // `schemas` lists the extensions whose attributes are present (RFC 7643 §3): one the selection left out
+    // goes from the list too. URNs this resource type does not serve are the client's and stay.
+    if (auto it = resource.find("schemas"); it != resource.end() && it->is_array()) {
+        auto& urns = *it;
+        for (auto u = urns.begin(); u != urns.end();) {
+            const resource::schema* s =
+                u->is_string() ? schema_->find_schema(u->get_ref<const std::string&>()) : nullptr;
+            const bool dropped =
+                s != nullptr && !schema_->is_core(s) && resource::json_member(resource, s->id) == nullptr;
+            u = dropped ? urns.erase(u) : u + 1;
+        }
+    }
     return resource;
 }
 

@@ -52,10 +52,14 @@ struct apply_case {
 std::ostream& operator<<(std::ostream& os, const apply_case& c) { return os << c.label; }
 
 std::vector<apply_case> user_cases() {
-    const json base = {{"schemas", sample()["schemas"]}, {"id", "u1"}};
+    // schemas lists the core URN and the extensions whose attributes are present (projection::apply).
+    const std::string core = "urn:ietf:params:scim:schemas:core:2.0:User";
+    const std::string enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    const json base = {{"schemas", json::array({core})}, {"id", "u1"}};
     const auto with = [&](json extra) {
         json j = base;
         j.update(extra);
+        if (j.contains(enterprise)) j["schemas"] = json::array({core, enterprise});
         return j;
     };
     return {
@@ -113,7 +117,14 @@ std::vector<apply_case> user_cases() {
              j["emails"] = json::array({{{"type", "work"}, {"primary", true}}, {{"type", "home"}}});
              return j;
          }()},
-        {"exclude whole extension", {}, {ext}, without(sample(), {"password", ext})},
+        {"exclude whole extension",
+         {},
+         {ext},
+         [&] {
+             json j = without(sample(), {"password", ext});
+             j["schemas"] = json::array({core});  // nor its URN
+             return j;
+         }()},
         {"exclude extension attribute",
          {},
          {std::string(ext) + ":department"},
@@ -247,13 +258,30 @@ TEST(ProjectionMake, FromQuery) {
     auto p = projection::from_query(resource::user_resource_schema(), *params);
     ASSERT_TRUE(p);
     EXPECT_FALSE(p->is_default());
-    EXPECT_EQ(p->apply(sample()), json({{"schemas", sample()["schemas"]},
-                                        {"id", "u1"},
-                                        {"userName", "bjensen"},
-                                        {"emails", json::array({{{"value", "b@example.com"}}})}}));
+    EXPECT_EQ(p->apply(sample()),
+              json({{"schemas", json::array({"urn:ietf:params:scim:schemas:core:2.0:User"})},
+                    {"id", "u1"},
+                    {"userName", "bjensen"},
+                    {"emails", json::array({{{"value", "b@example.com"}}})}}));
     auto both = http::query_params::parse("attributes=userName&excludedAttributes=emails");
     ASSERT_TRUE(both);
     EXPECT_FALSE(projection::from_query(resource::user_resource_schema(), *both));
+}
+
+TEST(ProjectionApply, SchemasListOnlyTheExtensionsKept) {
+    const std::string core = "urn:ietf:params:scim:schemas:core:2.0:User";
+    const std::string enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    const std::vector<std::string> name{"userName"}, department{enterprise + ":department"}, none;
+    auto only_name = projection::make(resource::user_resource_schema(), name, none);
+    ASSERT_TRUE(only_name);
+    EXPECT_EQ(only_name->apply(sample())["schemas"], json::array({core}));
+    auto with_department = projection::make(resource::user_resource_schema(), department, none);
+    ASSERT_TRUE(with_department);
+    EXPECT_EQ(with_department->apply(sample())["schemas"], json::array({core, enterprise}));
+    // A URN the resource type does not serve is the client's, kept as sent.
+    json foreign = sample();
+    foreign["schemas"].push_back("urn:example:other:1.0:User");
+    EXPECT_EQ(only_name->apply(foreign)["schemas"], json::array({core, "urn:example:other:1.0:User"}));
 }
 
 TEST(ProjectionMake, NonObjectUnchanged) {
