@@ -15,9 +15,6 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::size_t default_page = 50;
-constexpr std::size_t max_page = 1000;
-
 json event_json(const directory::audit_event& e) {
     return {{"seq", e.seq},
             {"time", common::format_rfc3339(e.time)},
@@ -63,7 +60,7 @@ void add_audit_routes(http::router::mount& m, const directory::tenant_directory&
     tenant_route(m, "GET", "/tenants/{id}/audit", dir, [&dir](const http::route_call&, const tenant_call& t) {
         const auto tenant = t.tenant;
         const auto& q = t.query;
-        auto limit = limit_of(q, default_page, max_page);
+        auto limit = limit_of(q, default_page_size, max_page_size);
         if (auto* refused = std::get_if<http::response>(&limit)) return std::move(*refused);
         auto query = audit_query_of(q);
         if (auto* refused = std::get_if<http::response>(&query)) return std::move(*refused);

@@ -14,6 +14,10 @@
 
 namespace dirsync::admin {
 
+/// Page sizes of the tenant lists (users, audit events): `limit` when absent, and the most one page holds.
+inline constexpr std::size_t default_page_size = 50;
+inline constexpr std::size_t max_page_size = 1000;
+
 /// The call's query parameters, or a 400 for a malformed percent-escape.
 std::variant<http::query_params, http::response> query_of(const http::route_call& call);
 

@@ -15,9 +15,6 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::size_t default_page = 50;
-constexpr std::size_t max_page = 1000;
-
 /// A tenant as the admin API shows it. Seats without a limit have no `limit` and no `free` (null).
 json tenant_json(const directory::tenant_usage& u) {
     json seats = {{"limit", nullptr}, {"used", u.seats_used}, {"free", nullptr}};
@@ -178,7 +175,7 @@ void add_tenant_routes(http::router::mount& m, directory::tenant_directory& dir,
     tenant_route(m, "GET", "/tenants/{id}/users", dir, [&dir](const http::route_call&, const tenant_call& t) {
         const auto tenant = t.tenant;
         const auto& q = t.query;
-        auto limit = limit_of(q, default_page, max_page);
+        auto limit = limit_of(q, default_page_size, max_page_size);
         if (auto* refused = std::get_if<http::response>(&limit)) return std::move(*refused);
         auto query = user_query_of(q);
         if (auto* refused = std::get_if<http::response>(&query)) return std::move(*refused);
