@@ -40,6 +40,18 @@ inline std::string to_lower_ascii(std::string_view s) {
     return out;
 }
 
+/// ASCII white space: space, tab, CR, LF, FF, VT.
+constexpr bool is_ascii_space(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/// `s` without leading and trailing ASCII white space.
+constexpr std::string_view trim_ascii(std::string_view s) noexcept {
+    while (!s.empty() && is_ascii_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_ascii_space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
 /// The longest name is_lowercase_name accepts.
 inline constexpr std::size_t max_lowercase_name_length = 63;
 

@@ -24,6 +24,20 @@ std::string random_uuid() {
     return out;
 }
 
+std::string random_hex(std::size_t bytes) {
+    std::string raw(bytes, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(raw.size())) != 1)
+        throw std::runtime_error("RAND_bytes failed");
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(2 * bytes);
+    for (unsigned char c : raw) {
+        out.push_back(digits[c >> 4]);
+        out.push_back(digits[c & 0xf]);
+    }
+    return out;
+}
+
 bool is_uuid(std::string_view s) noexcept {
     if (s.size() != 36) return false;
     for (std::size_t i = 0; i < s.size(); ++i) {

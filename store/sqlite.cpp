@@ -78,7 +78,9 @@ statement::statement(connection& db, std::string_view sql) : db_(db.handle()) {
 statement::~statement() { sqlite3_finalize(stmt_); }
 
 statement& statement::bind(int index, std::string_view text) {
-    int rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    // An empty view may have no data pointer, which SQLite would bind as NULL: text is always text.
+    int rc = sqlite3_bind_text(stmt_, index, text.data() ? text.data() : "", static_cast<int>(text.size()),
+                               SQLITE_TRANSIENT);
     if (rc != SQLITE_OK) fail(db_, rc, "bind");
     return *this;
 }

@@ -5,6 +5,7 @@
 #include <regex>
 #include <stdexcept>
 
+#include "common/ascii.hpp"
 #include "common/base64.hpp"
 #include "common/casefold.hpp"
 #include "ldap/attribute_description.hpp"
@@ -53,14 +54,7 @@ bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
-std::string ascii_trim(std::string_view s) {
-    auto space = [](char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    return std::string(s);
-}
+std::string ascii_trim(std::string_view s) { return std::string(common::trim_ascii(s)); }
 
 void drop_empty(std::vector<std::string>& values) {
     values.erase(std::remove_if(values.begin(), values.end(), [](const std::string& v) { return v.empty(); }),
