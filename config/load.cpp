@@ -20,6 +20,7 @@
 #include "config/local_file.hpp"
 #include "config/schema_section.hpp"
 #include "config/source_section.hpp"
+#include "config/tenant_policy_section.hpp"
 #include "config/token_source.hpp"
 #include "config/value_readers.hpp"
 #include "config/yaml_reader.hpp"
@@ -290,6 +291,14 @@ void read_tenants(diagnostics_sink& sink, const yaml_field& field, std::vector<t
         if (auto f = map.optional("admin_tokens"))
             tenant.admin_tokens = read_token_list(sink, *f, "the admin API of " + owner, tokens);
         if (auto f = map.optional("strict_schema")) assign(tenant.strict_schema, read_bool(sink, *f));
+        if (auto f = map.optional("provisioning"))
+            assign(tenant.provisioning,
+                   read_choice<provisioning_setting>(
+                       sink, *f,
+                       {{"idp", provisioning_setting::idp}, {"invite", provisioning_setting::invite}}));
+        if (auto f = map.optional("invitations")) read_invitations(sink, *f, tenant.invitations);
+        if (auto f = map.optional("email_policy")) read_email_policy(sink, *f, tenant.email_policy);
+        if (auto f = map.optional("templates")) read_templates(sink, *f, tenant.templates);
         map.finish();
         out.push_back(std::move(tenant));
     }
@@ -309,6 +318,7 @@ void read_document(diagnostics_sink& sink, const YAML::Node& document, std::stri
         out.admin_tokens = read_token_list(sink, *f, admin_owner, tokens);
     if (auto f = map.optional("sources")) read_sources(sink, *f, {yaml, out.tenants}, out.sources);
     if (auto f = map.optional("schemas")) read_schemas(sink, *f, out.schemas);
+    if (auto f = map.optional("notifications")) read_notifications(sink, *f, out.notifications);
     map.finish();
     check_bulk_payload(sink, bulk_payload, out);
 }

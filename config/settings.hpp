@@ -5,10 +5,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/log.hpp"
 #include "common/sha256.hpp"
+#include "config/secret_reference.hpp"
 #include "config/source_settings.hpp"
 #include "resource/schema.hpp"
 
@@ -94,6 +96,40 @@ struct scim_settings {
     std::optional<std::chrono::milliseconds> search_time_limit = std::chrono::milliseconds(10'000);
 };
 
+/// How a tenant's users arrive (`provisioning:`): pushed and synced by its identity provider, or invited by
+/// its administrators. Never both: see docs/invitations.md for the switch in either direction.
+enum class provisioning_setting { idp, invite };
+
+/// The `invitations:` section of a tenant.
+struct invitation_settings {
+    /// `expire_after`: how long an invitation (and each resend) stays valid; 1s..365d
+    std::chrono::milliseconds expire_after{std::chrono::hours(24)};
+    /// `daily_limit`: invitations and resends one inviting administrator may send in a rolling day; 1..100000
+    std::uint32_t daily_limit = 50;
+    /// `require_account_name`: acceptance must name the tenant (its id or name, case-insensitively)
+    bool require_account_name = false;
+    /// `link`: the registration page the message points to; "{code}" is replaced by the invite code. Empty:
+    /// the message gives the code alone.
+    std::string link{};
+};
+
+/// The `email_policy:` section of a tenant: what addresses invitations and admin-created users may have
+/// (never applied to what an identity provider pushes or a sync reads).
+struct email_policy_settings {
+    /// `business_only`: refuse consumer mail domains
+    bool business_only = true;
+    /// `consumer_domains`: replaces the built-in list of consumer mail domains (lower case)
+    std::optional<std::vector<std::string>> consumer_domains{};
+    /// `extra_consumer_domains`: added to the list (lower case)
+    std::vector<std::string> extra_consumer_domains{};
+};
+
+/// A message template (`templates.<event>` of a tenant): placeholders in braces, see docs/notifications.md.
+struct message_template_setting {
+    std::string subject;
+    std::string text;
+};
+
 /// A tenant as declared in the configuration. Tokens are held only as SHA-256 digests.
 struct tenant_settings {
     std::string id;                      ///< [a-z0-9][a-z0-9_-]{0,62}; stable key of the tenant
@@ -110,6 +146,47 @@ struct tenant_settings {
     /// `strict_schema`: refuse (400 invalidValue) attributes and schema URNs that no served schema declares,
     /// instead of keeping them as sent
     bool strict_schema = false;
+    provisioning_setting provisioning = provisioning_setting::idp;
+    invitation_settings invitations{};
+    email_policy_settings email_policy{};
+    /// `templates:` by event name (invitation, invitation_accepted, user_left, role_deleted, seat_granted)
+    std::vector<std::pair<std::string, message_template_setting>> templates{};
+};
+
+/// How a TLS peer is checked by an outgoing client (`ca_file`, `verify_peer`).
+struct outgoing_tls_settings {
+    std::string ca_file{};  ///< empty: the system's CAs
+    bool verify_peer = true;
+};
+
+/// `notifications.email`: SMTP delivery.
+struct smtp_notification_settings {
+    std::string url;  ///< smtp://host:port or smtps://host:port
+    enum class starttls_mode { none, if_offered, required } starttls = starttls_mode::if_offered;
+    std::string from;  ///< an e-mail address
+    std::string from_name{};
+    std::optional<std::string> username{};
+    std::optional<secret_reference> password{};
+    outgoing_tls_settings tls{};
+    std::chrono::milliseconds timeout{30'000};
+};
+
+/// `notifications.webhook`: a JSON POST per event, signed with HMAC-SHA256.
+struct webhook_notification_settings {
+    std::string url;  ///< http:// or https://
+    secret_reference secret;
+    outgoing_tls_settings tls{};
+    std::chrono::milliseconds timeout{10'000};
+};
+
+/// The optional `notifications:` section: the outbox's delivery channels and retry policy. Without a
+/// channel, events are audited but nothing is sent.
+struct notification_settings {
+    std::optional<smtp_notification_settings> email{};
+    std::optional<webhook_notification_settings> webhook{};
+    std::uint32_t max_attempts = 10;                                    ///< then the message is failed
+    std::chrono::milliseconds retry_initial{std::chrono::seconds(30)};  ///< first backoff, doubling
+    std::chrono::milliseconds retry_max{std::chrono::hours(1)};         ///< longest backoff
 };
 
 /// The resource type a configured extension schema extends.
@@ -142,6 +219,7 @@ struct settings {
     /// `sources:` directories reconciled into tenants (config/source_settings.hpp), in file order
     std::vector<source_settings> sources;
     std::vector<schema_settings> schemas;  ///< configured extension schemas, in file order
+    notification_settings notifications{};
 };
 
 }  // namespace dirsync::config

@@ -92,10 +92,10 @@ class source_reader {
                                     std::to_string(it->second) + ")");
         }
         // Record names the sources' own records carry in `source`; these mean other things there.
-        if (*name == "scim" || *name == "admin")
+        if (*name == "scim" || *name == "admin" || *name == "config" || *name == "invitation")
             sink_.error(f.mark, "the source name '" + *name +
-                                    "' is reserved (records pushed by SCIM and "
-                                    "created by admins carry it)");
+                                    "' is reserved (records pushed by SCIM, created by admins, by the "
+                                    "configuration or by invitation carry it)");
         out.name = std::move(*name);
     }
 
@@ -105,7 +105,13 @@ class source_reader {
         bool known = false;
         std::string declared;
         for (const auto& t : context_.tenants) {
-            if (t.id == *tenant) known = true;
+            if (t.id == *tenant) {
+                known = true;
+                if (t.provisioning == provisioning_setting::invite)
+                    sink_.error(f.mark, "source tenant '" + *tenant +
+                                            "' has provisioning: invite (its users arrive by invitation); a "
+                                            "source needs a tenant with provisioning: idp");
+            }
             if (!t.id.empty()) declared += (declared.empty() ? "" : ", ") + t.id;
         }
         if (!known)

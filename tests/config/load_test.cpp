@@ -148,6 +148,65 @@ tenants:
     EXPECT_TRUE(s.tenants[2].scim_tokens.empty());
 }
 
+TEST(LoadSettings, InvitationsEmailPolicyTemplatesAndNotifications) {
+    temp_dir dir;
+    const auto secret = dir.write("hook.secret", "s3cret\n");
+    auto loaded = load_settings_string(
+        "storage: {sqlite: x.db}\n"
+        "tenants:\n"
+        "  - id: acme\n"
+        "    name: Acme\n"
+        "    provisioning: invite\n"
+        "    invitations:\n"
+        "      expire_after: 7d\n"
+        "      daily_limit: 10\n"
+        "      require_account_name: true\n"
+        "      link: \"https://app.example.com/join?code={code}\"\n"
+        "    email_policy:\n"
+        "      business_only: false\n"
+        "      consumer_domains: [Mail.Example]\n"
+        "      extra_consumer_domains: [free.example]\n"
+        "    templates:\n"
+        "      invitation: {subject: \"Join {tenant}\", text: \"{link}\"}\n"
+        "  - {id: globex, name: Globex}\n"
+        "notifications:\n"
+        "  email: {smtp: \"smtps://mail.example.com:465\", from: bot@example.com, starttls: required}\n"
+        "  webhook: {url: \"https://hooks.example.com/x\", secret: {file: " +
+            secret +
+            "}, timeout: 5s}\n"
+            "  max_attempts: 3\n"
+            "  retry_initial: 10s\n"
+            "  retry_max: 10m\n",
+        "test.yaml");
+    ASSERT_TRUE(loaded) << loaded.error().diagnostics.front().message;
+    const auto& acme = loaded->tenants[0];
+    EXPECT_EQ(acme.provisioning, provisioning_setting::invite);
+    EXPECT_EQ(acme.invitations.expire_after, std::chrono::hours(24 * 7));
+    EXPECT_EQ(acme.invitations.daily_limit, 10u);
+    EXPECT_TRUE(acme.invitations.require_account_name);
+    EXPECT_EQ(acme.invitations.link, "https://app.example.com/join?code={code}");
+    EXPECT_FALSE(acme.email_policy.business_only);
+    EXPECT_EQ(acme.email_policy.consumer_domains, std::vector<std::string>{"mail.example"});
+    EXPECT_EQ(acme.email_policy.extra_consumer_domains, std::vector<std::string>{"free.example"});
+    ASSERT_EQ(acme.templates.size(), 1u);
+    EXPECT_EQ(acme.templates[0].first, "invitation");
+    EXPECT_EQ(acme.templates[0].second.subject, "Join {tenant}");
+    const auto& globex = loaded->tenants[1];
+    EXPECT_EQ(globex.provisioning, provisioning_setting::idp);
+    EXPECT_EQ(globex.invitations.expire_after, std::chrono::hours(24));
+    EXPECT_EQ(globex.invitations.daily_limit, 50u);
+    EXPECT_TRUE(globex.email_policy.business_only);
+    const auto& n = loaded->notifications;
+    ASSERT_TRUE(n.email);
+    EXPECT_EQ(n.email->url, "smtps://mail.example.com:465");
+    EXPECT_EQ(n.email->starttls, smtp_notification_settings::starttls_mode::required);
+    ASSERT_TRUE(n.webhook);
+    EXPECT_EQ(n.webhook->secret.value, secret);
+    EXPECT_EQ(n.webhook->timeout, std::chrono::seconds(5));
+    EXPECT_EQ(n.max_attempts, 3u);
+    EXPECT_EQ(n.retry_max, std::chrono::minutes(10));
+}
+
 TEST(LoadSettings, MinimalConfigurationGetsTheDefaults) {
     auto loaded = load_settings_string("storage:\n  sqlite: var/dirsyncd.db\n", "min.yaml");
     ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
@@ -217,7 +276,7 @@ constexpr bad_case bad_cases[] = {
     // unknown keys at each level
     {"unknown_top_level_key", "storage:\n  sqlite: x.db\nservr:\n  listen: 127.0.0.1:80\n", "3:1",
      "unknown key 'servr' at the top level (allowed: server, storage, logging, scim, tenants, admin_tokens, "
-     "sources, schemas); did you mean "
+     "sources, schemas, notifications); did you mean "
      "'server'?"},
     {"unknown_server_key", "server:\n  listn: 127.0.0.1:80\nstorage:\n  sqlite: x.db\n", "2:3",
      "unknown key 'listn' in server (allowed: listen, threads, workers, tenant_concurrency, tls, limits)"},
@@ -236,8 +295,45 @@ constexpr bad_case bad_cases[] = {
     {"unknown_tenant_key", "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    seat: 5\n",
      "5:5",
      "unknown key 'seat' in tenants[0] (allowed: id, name, seats, owner, scim_tokens, admin_tokens, "
-     "strict_schema); did you mean "
+     "strict_schema, provisioning, invitations, email_policy, templates); did you mean "
      "'seats'?"},
+    {"bad_provisioning",
+     "storage: {sqlite: x.db}\ntenants:\n  - {id: acme, name: Acme, provisioning: both}\n", "3:42",
+     "invalid provisioning 'both' (allowed: idp, invite)"},
+    {"invitation_ttl_out_of_range",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    invitations: {expire_after: "
+     "400d}\n",
+     "5:33", "expire_after must be between 1s and 365d, got '400d'"},
+    {"invitation_link_without_code",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    invitations: {link: "
+     "\"https://app.example.com/join\"}\n",
+     "5:25", "link must be an http(s) URL containing {code}"},
+    {"bad_consumer_domain",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    email_policy: "
+     "{extra_consumer_domains: [\"not a domain\"]}\n",
+     "5:45", "invalid mail domain 'not a domain' for extra_consumer_domains[0]"},
+    {"unknown_template_placeholder",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    templates:\n      invitation: "
+     "{subject: \"Hi {name}\", text: \"x\"}\n",
+     "6:29", "unknown placeholder '{name}' in tenants[0].templates.invitation.subject"},
+    {"unknown_template_event",
+     "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    templates:\n      welcome: "
+     "{subject: x, text: y}\n",
+     "6:7", "unknown key 'welcome' in tenants[0].templates"},
+    {"smtp_without_url_scheme",
+     "storage: {sqlite: x.db}\nnotifications:\n  email: {smtp: mail.example.com, from: a@example.com}\n",
+     "3:17", "smtp must be a URL like smtp://"},
+    {"smtp_bad_from",
+     "storage: {sqlite: x.db}\nnotifications:\n  email: {smtp: \"smtp://m:25\", from: nobody}\n", "3:38",
+     "from must be an e-mail address"},
+    {"smtp_plain_password",
+     "storage: {sqlite: x.db}\nnotifications:\n  email: {smtp: \"smtp://m:25\", from: a@example.com, "
+     "username: u, "
+     "password: hunter2}\n",
+     "3:76", "password"},
+    {"webhook_needs_secret",
+     "storage: {sqlite: x.db}\nnotifications:\n  webhook: {url: \"https://h.example/x\"}\n", "3:12",
+     "missing required key 'secret'"},
     {"unknown_token_key",
      "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    scim_tokens:\n      - hash: abc\n",
      "6:9", "unknown key in tenants[0].scim_tokens[0] (allowed: sha256, file, env, credential)"},

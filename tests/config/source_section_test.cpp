@@ -724,5 +724,17 @@ TEST(LocateScalar, PlainQuotedAndEscaped) {
     }
 }
 
+TEST(SourceSection, ATenantThatInvitesItsUsersTakesNoSource) {
+    auto loaded = load_settings_string(
+        variant(prefix, "    name: Acme\n", "    name: Acme\n    provisioning: invite\n") +
+            std::string(minimal),
+        "test.yaml");
+    ASSERT_FALSE(loaded);
+    ASSERT_EQ(loaded.error().diagnostics.size(), 1u);
+    const auto& d = loaded.error().diagnostics[0];
+    EXPECT_EQ(std::to_string(d.line) + ":" + std::to_string(d.column), "8:13");
+    EXPECT_NE(d.message.find("has provisioning: invite"), std::string::npos) << d.message;
+}
+
 }  // namespace
 }  // namespace dirsync::config
