@@ -170,6 +170,8 @@ void api::add_routes(http::router& r) {
     });
     add_tenant_routes(m, dir_, json_);
     add_role_routes(m, dir_, json_);
+    add_invitation_routes(m, dir_, json_);
+    add_notification_routes(m, dir_);
     add_audit_routes(m, dir_);
 }
 

@@ -43,6 +43,14 @@ namespace dirsync::admin {
 ///                                                        when users hold it)
 ///   GET  /admin/v1/tenants/{t}/audit?user=&actor=&action=&since=&until=&cursor=&limit=
 ///                                                        events newest first, {"events":[...],"next":cursor}
+///   GET, POST /admin/v1/tenants/{t}/invitations          list (?state=open|pending|expired|accepted|revoked|
+///                                                        all&after=&limit=); invite {"emails","roles"}
+///   GET, DELETE /admin/v1/tenants/{t}/invitations/{id}   one invitation; revoke it
+///   POST /admin/v1/tenants/{t}/invitations/{id}/resend   a new code and expiry
+///   POST /admin/v1/invitations/accept                    {"code","givenName","familyName","accountName"}
+///   GET  /admin/v1/tenants/{t}/notifications?state=&before=&limit=   the outbox, newest first, no bodies
+///   POST /admin/v1/tenants/{t}/notifications/{id}/retry  a failed message queued again
+/// docs/invitations.md has the invitation endpoints' answers and codes.
 /// Thread-safe when `control` is.
 class api {
   public:

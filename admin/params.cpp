@@ -33,4 +33,17 @@ std::variant<nlohmann::json, http::response> object_body(const http::request& re
     return std::move(*body);
 }
 
+std::optional<http::response> unknown_member(const nlohmann::json& body,
+                                             std::initializer_list<std::string_view> known) {
+    for (const auto& [key, value] : body.items()) {
+        bool ok = false;
+        for (auto k : known) ok |= key == k;
+        if (ok) continue;
+        std::string list;
+        for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+        return error_response(400, "unknown_member", "unknown member \"" + key + "\" (known: " + list + ")");
+    }
+    return std::nullopt;
+}
+
 }  // namespace dirsync::admin

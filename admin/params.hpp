@@ -4,7 +4,9 @@
 // what is wrong.
 
 #include <cstddef>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <variant>
 
 #include "common/json_input.hpp"
@@ -28,5 +30,9 @@ std::variant<std::size_t, http::response> limit_of(const http::query_params& q, 
 /// The request's body as a JSON object (an empty body is `{}`), or a 400 saying why not.
 std::variant<nlohmann::json, http::response> object_body(const http::request& req,
                                                          const common::json_input_limits& limits);
+
+/// A 400 (code "unknown_member") naming the first member of `body` that is not one of `known`, if any.
+std::optional<http::response> unknown_member(const nlohmann::json& body,
+                                             std::initializer_list<std::string_view> known);
 
 }  // namespace dirsync::admin

@@ -24,6 +24,10 @@ std::string_view generic_code(unsigned status) {
             return "precondition_failed";
         case 413:
             return "too_large";
+        case 410:
+            return "gone";
+        case 429:
+            return "rate_limited";
         case 503:
             return "unavailable";
         default:
@@ -43,6 +47,12 @@ unsigned status_of(directory::error_code code) {
             return 412;
         case directory::error_code::too_large:
             return 413;
+        case directory::error_code::forbidden:
+            return 403;
+        case directory::error_code::gone:
+            return 410;
+        case directory::error_code::rate_limited:
+            return 429;
         case directory::error_code::invalid_value:
             break;
     }
@@ -63,6 +73,12 @@ std::string_view name_of(directory::error_code code) {
             return "precondition_failed";
         case directory::error_code::too_large:
             return "too_large";
+        case directory::error_code::forbidden:
+            return "forbidden";
+        case directory::error_code::gone:
+            return "gone";
+        case directory::error_code::rate_limited:
+            return "rate_limited";
         case directory::error_code::invalid_value:
             break;
     }
@@ -88,8 +104,10 @@ http::response error_response(unsigned status, std::string_view code, std::strin
 }
 
 http::response refusal_response(const directory::error& e) {
-    return error_response(status_of(e.code), e.reason.empty() ? name_of(e.code) : std::string_view(e.reason),
-                          e.message);
+    auto res = error_response(status_of(e.code),
+                              e.reason.empty() ? name_of(e.code) : std::string_view(e.reason), e.message);
+    if (e.retry_after) res.headers.push_back({"Retry-After", std::to_string(e.retry_after->count())});
+    return res;
 }
 
 directory::actor admin_actor(const http::principal& who) { return {"admin", who.token_id}; }

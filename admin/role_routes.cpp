@@ -25,20 +25,6 @@ std::variant<std::string, http::response> description_of(const json& body) {
     return it->get<std::string>();
 }
 
-/// A 400 naming the first member of `body` that is not one of `known`, if any.
-std::optional<http::response> unknown_member(const json& body,
-                                             std::initializer_list<std::string_view> known) {
-    for (const auto& [key, value] : body.items()) {
-        bool ok = false;
-        for (auto k : known) ok |= key == k;
-        if (ok) continue;
-        std::string list;
-        for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-        return error_response(400, "unknown_member", "unknown member \"" + key + "\" (known: " + list + ")");
-    }
-    return std::nullopt;
-}
-
 }  // namespace
 
 void add_role_routes(http::router::mount& m, directory::tenant_directory& dir,
@@ -102,7 +88,10 @@ void add_role_routes(http::router::mount& m, directory::tenant_directory& dir,
                      const auto role = call.params.get("role");
                      auto removed = dir.delete_role(t.who, tenant, role, force);
                      if (!removed) return refusal_response(removed.error());
-                     return json_response(200, {{"deleted", role}, {"removedFrom", {{"users", *removed}}}});
+                     return json_response(
+                         200, {{"deleted", role},
+                               {"removedFrom",
+                                {{"users", removed->users}, {"openInvitations", removed->invitations}}}});
                  });
 }
 

@@ -15,6 +15,11 @@ void add_tenant_routes(http::router::mount& m, directory::tenant_directory& dir,
 /// The tenants' role catalogues.
 void add_role_routes(http::router::mount& m, directory::tenant_directory& dir,
                      common::json_input_limits json);
+/// Invitations of each tenant, and their acceptance (POST /invitations/accept).
+void add_invitation_routes(http::router::mount& m, directory::tenant_directory& dir,
+                           common::json_input_limits json);
+/// The tenants' outboxes: notices pending, delivered and failed, and retrying failed ones.
+void add_notification_routes(http::router::mount& m, directory::tenant_directory& dir);
 /// The tenants' audit logs.
 void add_audit_routes(http::router::mount& m, const directory::tenant_directory& dir);
 

@@ -27,6 +27,8 @@ commands:
                  delete users; assign and unassign roles (-t TENANT; see dirsyncctl users --help)
   roles          a tenant's role catalogue: list, create, describe, delete
   audit          a tenant's audit trail, newest first, with filters
+  invitations    invite people (several at once), list, show, resend, revoke; accept a code
+  notifications  a tenant's outbox of notices: list pending, delivered and failed; retry
   help           show this help
 
 options:
@@ -93,7 +95,8 @@ int main(int argc, char** argv) {
         return hash_token();
     }
     if (cmd == "sync") return dirsync::ctl::sync_command(std::vector<std::string>(argv + 2, argv + argc));
-    if (cmd == "tenants" || cmd == "users" || cmd == "roles" || cmd == "audit")
+    if (cmd == "tenants" || cmd == "users" || cmd == "roles" || cmd == "audit" || cmd == "invitations" ||
+        cmd == "notifications")
         return dirsync::ctl::tenant_command(std::string(cmd),
                                             std::vector<std::string>(argv + 2, argv + argc));
     std::cerr << "dirsyncctl: unknown command '" << cmd << "' (see dirsyncctl --help)\n";

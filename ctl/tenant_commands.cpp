@@ -59,6 +59,28 @@ subcommands:
   describe NAME --description D
   delete NAME [--force]       --force removes it from the users holding it first
 )"},
+    {"invitations", R"(usage: dirsyncctl invitations <subcommand> -t TENANT [options]
+
+subcommands:
+  list [--state S] [--limit N] [--cursor C]
+                              invitations in creation order; S: open (pending and expired, the
+                              default), pending, expired, accepted, revoked, all
+  show INVITATION_ID          one invitation (its id is the invitee's user id)
+  create EMAIL... [--role R]...
+                              invite each address (several per argument, separated by commas or
+                              spaces, as pasted); prints each address's outcome and the invite code
+  resend INVITATION_ID        a new code and expiry; the old code stops working
+  revoke INVITATION_ID        the code stops working and the pending user is deleted
+  accept CODE --given-name G --family-name F [--account-name A]
+                              register the invitee (what the product's registration page does; no -t)
+)"},
+    {"notifications", R"(usage: dirsyncctl notifications <subcommand> -t TENANT [options]
+
+subcommands:
+  list [--state pending|delivered|failed] [--limit N] [--cursor C]
+                              the tenant's outbox, newest first (never the message bodies)
+  retry MESSAGE_ID            send a failed message again
+)"},
     {"audit", R"(usage: dirsyncctl audit [list] -t TENANT [options]
 
   list [--user ID] [--actor A] [--action X] [--since TIME] [--until TIME] [--limit N] [--cursor C]
@@ -80,9 +102,9 @@ struct parsed_args {
 
 /// Subcommand options that take a value (the rest of the accepted ones are the switches above).
 constexpr std::string_view value_options[] = {
-    "--status", "--role",  "--search",     "--subject",     "--id",           "--limit",
-    "--cursor", "--email", "--given-name", "--family-name", "--display-name", "--description",
-    "--user",   "--actor", "--action",     "--since",       "--until"};
+    "--status", "--role",       "--search",      "--subject",      "--id",          "--limit", "--cursor",
+    "--email",  "--given-name", "--family-name", "--display-name", "--description", "--user",  "--actor",
+    "--action", "--since",      "--until",       "--state",        "--account-name"};
 
 std::optional<parsed_args> parse(const std::vector<std::string>& args, std::string& error) {
     parsed_args out;
@@ -209,6 +231,48 @@ void print_audit(const json& page) {
         std::printf("more: --cursor %s\n", page["next"].get<std::string>().c_str());
 }
 
+void print_invitation_rows(const json& items) {
+    std::printf("%-36s %-32s %-9s %-22s %-5s %s\n", "ID", "EMAIL", "STATE", "EXPIRES", "SENDS", "ROLES");
+    for (const auto& i : items)
+        std::printf("%-36s %-32s %-9s %-22s %-5s %s\n", text(i, "id").c_str(), text(i, "email").c_str(),
+                    text(i, "state").c_str(), text(i, "expires").c_str(), text(i, "sends").c_str(),
+                    joined(i["roles"]).c_str());
+}
+
+void print_invitations(const json& page) {
+    print_invitation_rows(page["invitations"]);
+    if (page["invitations"].empty()) std::printf("(no invitations)\n");
+    if (page.contains("next") && page["next"].is_string())
+        std::printf("more: --cursor %s\n", page["next"].get<std::string>().c_str());
+}
+
+void print_outcome(const json& o) {
+    if (text(o, "outcome") == "invited")
+        std::printf("%-32s invited  %s  code %s  expires %s\n", text(o, "address").c_str(),
+                    text(o["invitation"], "id").c_str(), text(o, "inviteCode").c_str(),
+                    text(o["invitation"], "expires").c_str());
+    else
+        std::printf("%-32s refused  %s: %s\n", text(o, "address").c_str(), text(o, "code").c_str(),
+                    text(o, "detail").c_str());
+}
+
+void print_invite_results(const json& answer) {
+    for (const auto& o : answer["results"]) print_outcome(o);
+    std::printf("%s invited, %s refused\n", text(answer, "invited").c_str(), text(answer, "refused").c_str());
+}
+
+void print_notifications(const json& page) {
+    std::printf("%-8s %-22s %-8s %-10s %-4s %-30s %s\n", "ID", "EVENT", "CHANNEL", "STATE", "TRY",
+                "RECIPIENT", "LAST ERROR");
+    for (const auto& m : page["notifications"])
+        std::printf("%-8s %-22s %-8s %-10s %-4s %-30s %s\n", text(m, "id").c_str(), text(m, "event").c_str(),
+                    text(m, "channel").c_str(), text(m, "state").c_str(), text(m, "attempts").c_str(),
+                    text(m, "recipient", "-").c_str(), text(m, "lastError", "-").c_str());
+    if (page["notifications"].empty()) std::printf("(no messages)\n");
+    if (page.contains("next") && page["next"].is_string())
+        std::printf("more: --cursor %s\n", page["next"].get<std::string>().c_str());
+}
+
 /// What one command asks of the daemon: a method, a target, a body, and how to print the answer.
 struct request {
     std::string method = "GET";
@@ -242,6 +306,18 @@ std::optional<request> plan(const std::string& noun, const parsed_args& p, std::
                            }};
         if (error.empty()) error = "unknown tenants subcommand '" + sub + "'";
         return std::nullopt;
+    }
+    if (noun == "invitations" && sub == "accept") {
+        auto given = option(p, "--given-name");
+        auto family = option(p, "--family-name");
+        if (pos.size() != 1 || !given || !family) {
+            error =
+                "usage: dirsyncctl invitations accept CODE --given-name G --family-name F [--account-name A]";
+            return std::nullopt;
+        }
+        json body{{"code", pos[0]}, {"givenName", *given}, {"familyName", *family}};
+        if (auto a = option(p, "--account-name")) body["accountName"] = *a;
+        return request{"POST", "/invitations/accept", body.dump(), &print_user};
     }
     if (!p.tenant) {
         error = noun + " needs the tenant: -t TENANT (or $DIRSYNCD_TENANT)";
@@ -314,10 +390,63 @@ std::optional<request> plan(const std::string& noun, const parsed_args& p, std::
                            tenant + "/roles/" + percent_encode(pos[0]) + (p.force ? "?force=true" : ""),
                            {},
                            [](const json& j) {
-                               std::printf("role %s deleted; %s users lost it\n", text(j, "deleted").c_str(),
-                                           text(j["removedFrom"], "users").c_str());
+                               std::printf("role %s deleted; %s users and %s open invitations lost it\n",
+                                           text(j, "deleted").c_str(),
+                                           text(j["removedFrom"], "users").c_str(),
+                                           text(j["removedFrom"], "openInvitations").c_str());
                            }};
         if (error.empty()) error = "unknown roles subcommand '" + sub + "'";
+        return std::nullopt;
+    }
+    if (noun == "invitations") {
+        const std::string base = tenant + "/invitations";
+        if (sub == "list" && want(0, "list [--state S] [--limit N] [--cursor C]"))
+            return request{"GET",
+                           with_query(base, {{"state", option(p, "--state")},
+                                             {"limit", option(p, "--limit")},
+                                             {"after", option(p, "--cursor")}}),
+                           {},
+                           &print_invitations};
+        if (sub == "show" && want(1, "show INVITATION_ID"))
+            return request{"GET", base + "/" + percent_encode(pos[0]), {}, [](const json& j) {
+                               print_invitation_rows(json::array({j}));
+                           }};
+        if (sub == "create") {
+            if (pos.empty()) {
+                error = "usage: dirsyncctl invitations create EMAIL... [--role R]...";
+                return std::nullopt;
+            }
+            json body{{"emails", pos}};
+            if (auto it = p.options.find("--role"); it != p.options.end()) body["roles"] = it->second;
+            return request{"POST", base, body.dump(), &print_invite_results};
+        }
+        if (sub == "resend" && want(1, "resend INVITATION_ID"))
+            return request{"POST", base + "/" + percent_encode(pos[0]) + "/resend", {}, &print_outcome};
+        if (sub == "revoke" && want(1, "revoke INVITATION_ID"))
+            return request{"DELETE",
+                           base + "/" + percent_encode(pos[0]),
+                           {},
+                           nullptr,
+                           "invitation " + pos[0] + " revoked"};
+        if (error.empty()) error = "unknown invitations subcommand '" + sub + "'";
+        return std::nullopt;
+    }
+    if (noun == "notifications") {
+        const std::string base = tenant + "/notifications";
+        if (sub == "list" && want(0, "list [--state S] [--limit N] [--cursor C]"))
+            return request{"GET",
+                           with_query(base, {{"state", option(p, "--state")},
+                                             {"limit", option(p, "--limit")},
+                                             {"before", option(p, "--cursor")}}),
+                           {},
+                           &print_notifications};
+        if (sub == "retry" && want(1, "retry MESSAGE_ID"))
+            return request{"POST",
+                           base + "/" + percent_encode(pos[0]) + "/retry",
+                           {},
+                           nullptr,
+                           "message " + pos[0] + " queued again"};
+        if (error.empty()) error = "unknown notifications subcommand '" + sub + "'";
         return std::nullopt;
     }
     // audit

@@ -10,6 +10,7 @@
 #include "common/work_pool.hpp"
 #include "daemon/credentials.hpp"
 #include "daemon/health.hpp"
+#include "daemon/outbox_worker.hpp"
 #include "daemon/scim_settings.hpp"
 #include "daemon/server_settings.hpp"
 #include "daemon/signal_watcher.hpp"
@@ -68,6 +69,7 @@ int run(const config::settings& settings) {
                              " with " + std::to_string(s.schema.attributes.size()) + " attribute(s)");
         scim::service scim(dir, scim_settings);
 
+        outbox_worker outbox(db, settings.notifications);
         sync::run_log runs(db);
         sync_scheduler scheduler(settings, dir, runs);
         admin::api admin_api(scheduler, dir, scim_settings.json);
@@ -95,6 +97,7 @@ int run(const config::settings& settings) {
             .threads = password_hash_threads, .lane_share = 1, .name = "password-hash"});
         server.start();
         scheduler.start();
+        outbox.start();
         server.on_ready([&](std::uint16_t port) {
             common::log_info("listening on " + format_listen(settings.server.listen.host, port) + " (" +
                              (settings.server.tls ? "https" : "http") + ", SCIM at /scim/v2, " +
@@ -106,6 +109,7 @@ int run(const config::settings& settings) {
         server.run();
         systemd_notify("STOPPING=1");
         scheduler.stop();
+        outbox.stop();
         common::log_info("stopped");
         return 0;
     } catch (const std::exception& e) {

@@ -4,9 +4,11 @@
 #include <array>
 
 #include "common/casefold.hpp"
+#include "common/email_address.hpp"
 #include "common/log.hpp"
 #include "common/uuid.hpp"
 #include "directory/audit_record.hpp"
+#include "directory/email_rules.hpp"
 #include "directory/memberships.hpp"
 #include "directory/record_codec.hpp"
 #include "directory/roles.hpp"
@@ -14,6 +16,7 @@
 #include "directory/status_transitions.hpp"
 #include "store/audit_table.hpp"
 #include "store/database.hpp"
+#include "store/invitation_table.hpp"
 #include "store/tenant_table.hpp"
 #include "store/user_password.hpp"
 #include "store/user_table.hpp"
@@ -114,6 +117,10 @@ result<void> tenant_directory::batch::check_size(std::string_view what,
 }
 
 void tenant_directory::configure_tenants(const std::vector<tenant>& tenants) {
+    {
+        std::lock_guard lock(config_mutex_);
+        for (const auto& t : tenants) configured_.insert_or_assign(t.id, t);
+    }
     db_.write([&](store::connection& db) {
         for (const auto& t : tenants) {
             store::tenant_table::tenant_row row;
@@ -123,9 +130,13 @@ void tenant_directory::configure_tenants(const std::vector<tenant>& tenants) {
             row.created_ms = common::to_epoch_ms(common::now());
             store::tenant_table::upsert(db, row);
             const actor configuration{std::string(system_actor), "configuration"};
+            const auto mode = t.provisioning == provisioning_mode::invite ? "invite" : "idp";
+            if (store::tenant_table::set_provisioning(db, t.id, mode))
+                record_audit(db, configuration, t.id, "Tenant", t.id, common::now(), "tenant.provisioning",
+                             json{{"provisioning", mode}});
             // More seats than before (or none): the users waiting for one get them now.
             seats::grant_free(db, configuration, t.id);
-            if (t.owner) create_owner(db, batch(db, configuration, *schemas_, limits_), t.id, *t.owner);
+            if (t.owner) create_owner(db, batch(db, configuration, *this), t.id, *t.owner);
         }
     });
 }
@@ -133,7 +144,9 @@ void tenant_directory::configure_tenants(const std::vector<tenant>& tenants) {
 std::optional<tenant> tenant_directory::find_tenant(std::string_view id) const {
     auto row = db_.read([&](store::connection& db) { return store::tenant_table::find(db, id); });
     if (!row) return std::nullopt;
-    tenant t{row->id, row->name, std::nullopt};
+    tenant t = policy_of(id).value_or(tenant{row->id, row->name, std::nullopt});
+    t.name = row->name;
+    t.seats.reset();
     if (row->seats) t.seats = static_cast<std::uint32_t>(*row->seats);
     return t;
 }
@@ -173,14 +186,72 @@ std::vector<tenant_usage> tenant_directory::usages() const {
     });
 }
 
+void tenant_directory::configure_notifications(notification_channels channels) {
+    std::lock_guard lock(config_mutex_);
+    channels_ = channels;
+}
+
+std::optional<tenant> tenant_directory::policy_of(std::string_view id) const {
+    std::lock_guard lock(config_mutex_);
+    auto it = configured_.find(id);
+    if (it == configured_.end()) return std::nullopt;
+    return it->second;
+}
+
+notification_channels tenant_directory::channels() const {
+    std::lock_guard lock(config_mutex_);
+    return channels_;
+}
+
+result<void> tenant_directory::batch::admit_writer(std::string_view tenant, bool writes_users) {
+    auto row = store::tenant_table::find(db_, tenant);
+    if (!row) return error(error_code::unknown_tenant, "unknown tenant");
+    const auto writer = writer_of(actor_);
+    if (writer != status_writer::idp && writer != status_writer::sync) return {};
+    if (row->provisioning == "invite") {
+        if (writes_users)
+            return error(error_code::forbidden, "provisioning_invite",
+                         "tenant '" + std::string(tenant) +
+                             "' adds its users by invitation (provisioning: invite); its identity provider "
+                             "cannot create or change users");
+        return {};
+    }
+    if (store::tenant_table::mark_idp_active(db_, tenant))
+        record_audit(db_, actor_, tenant, "Tenant", tenant, common::now(), "tenant.idp_active",
+                     json{{"provisioning", "idp"}, {"invitations", "closed"}});
+    return {};
+}
+
+result<void> tenant_directory::batch::check_admin_addresses(const user& u) const {
+    if (writer_of(actor_) != status_writer::admin) return {};
+    const auto policy = dir_.policy_of(u.tenant_id);
+    if (!policy) return {};
+    std::vector<std::string> addresses = u.emails;
+    if (u.user_name.find('@') != std::string::npos &&
+        std::find(addresses.begin(), addresses.end(), u.user_name) == addresses.end())
+        addresses.push_back(u.user_name);
+    for (const auto& address : addresses) {
+        if (!common::is_email_address(address)) continue;  // the schema checked what it is
+        if (auto r = check_business_address(policy->emails, address); !r) return r.error();
+        const auto key = common::fold_case(address);
+        for (const auto& other : users::find_by_email_key(db_, u.tenant_id, key)) {
+            if (other.status == to_string(user_status::pending_invite)) continue;
+            return error(error_code::uniqueness, "email_in_use",
+                         "'" + address + "' is already the address of a registered user of this tenant");
+        }
+    }
+    return {};
+}
+
 result<user> tenant_directory::batch::create_user(std::string_view tenant, user_write w) {
-    if (!tenant_exists(db_, tenant)) return error(error_code::unknown_tenant, "unknown tenant");
+    if (auto r = admit_writer(tenant, true); !r) return r.error();
     user u;
     u.tenant_id = std::string(tenant);
     u.id = common::random_uuid();
     u.resource = std::move(w.resource);
     if (auto r = derive_projections(u, schemas_.users()); !r) return r.error();
     if (auto r = check_unique_user_name(db_, u); !r) return r.error();
+    if (auto r = check_admin_addresses(u); !r) return r.error();
     if (w.source_anchor && users::find_by_anchor(db_, tenant, w.source, *w.source_anchor))
         return error(error_code::uniqueness, "a user with this source anchor already exists");
 
@@ -216,6 +287,7 @@ result<user> tenant_directory::batch::modify_user(
     std::optional<std::int64_t> expected_version) {
     auto row = users::find_by_id(db_, tenant, id);
     if (!row) return not_found(id);
+    if (auto r = admit_writer(tenant, true); !r) return r.error();
     user before = from_row(std::move(*row));
     if (expected_version && *expected_version != before.version)
         return error(error_code::precondition_failed,
@@ -290,6 +362,7 @@ result<void> tenant_directory::batch::delete_user(std::string_view tenant, std::
                                                   std::optional<std::int64_t> expected_version) {
     auto row = users::find_by_id(db_, tenant, id);
     if (!row) return not_found(id);
+    if (auto r = admit_writer(tenant, true); !r) return r.error();
     user before = from_row(std::move(*row));
     if (expected_version && *expected_version != before.version)
         return error(error_code::precondition_failed,
@@ -298,6 +371,9 @@ result<void> tenant_directory::batch::delete_user(std::string_view tenant, std::
     before.last_modified = common::now();
     drop_memberships(db_, actor_, tenant, id, before.last_modified);
     users::remove(db_, tenant, id);
+    // An invitee's record gone: so is the invitation (its code stops working).
+    if (before.status == user_status::pending_invite)
+        store::invitation_table::end(db_, tenant, id, "revoked", common::to_epoch_ms(before.last_modified));
     audit(db_, actor_, before, "user.delete", json{{"before", audit_view(before)}});
     if (seats::account(db_, tenant, before.status, std::nullopt)) seats::grant_free(db_, actor_, tenant);
     return {};
@@ -317,14 +393,14 @@ result<void> tenant_directory::batch::step(const std::function<result<void>(batc
 
 result<void> tenant_directory::in_batch(const actor& who, const std::function<result<void>(batch&)>& fn) {
     return db_.write([&](store::connection& db) -> result<void> {
-        batch b(db, who, *schemas_, limits_);
+        batch b(db, who, *this);
         return fn(b);
     });
 }
 
 result<user> tenant_directory::create_user(const actor& who, std::string_view tenant, user_write w) {
     return db_.write([&](store::connection& db) {
-        auto u = batch(db, who, *schemas_, limits_).create_user(tenant, std::move(w));
+        auto u = batch(db, who, *this).create_user(tenant, std::move(w));
         if (u) u->groups.emplace();  // a new user is in no group
         return u;
     });
@@ -334,7 +410,7 @@ result<user> tenant_directory::modify_user(const actor& who, std::string_view te
                                            const std::function<result<user_write>(const user&)>& change,
                                            std::optional<std::int64_t> expected_version) {
     return db_.write([&](store::connection& db) {
-        auto u = batch(db, who, *schemas_, limits_).modify_user(tenant, id, change, expected_version);
+        auto u = batch(db, who, *this).modify_user(tenant, id, change, expected_version);
         if (u) load_user_groups(db, tenant, std::span(&*u, 1));
         return u;
     });
@@ -343,7 +419,7 @@ result<user> tenant_directory::modify_user(const actor& who, std::string_view te
 result<void> tenant_directory::delete_user(const actor& who, std::string_view tenant, std::string_view id,
                                            std::optional<std::int64_t> expected_version) {
     return db_.write([&](store::connection& db) {
-        return batch(db, who, *schemas_, limits_).delete_user(tenant, id, expected_version);
+        return batch(db, who, *this).delete_user(tenant, id, expected_version);
     });
 }
 
@@ -387,6 +463,17 @@ std::pair<user_status, status_writer> target_of(status_request request, const us
 result<user> tenant_directory::change_status(const actor& who, std::string_view tenant, std::string_view id,
                                              status_request request) {
     return db_.write([&](store::connection& db) -> result<user> {
+        auto u = batch(db, who, *this).change_status(tenant, id, request);
+        if (u) load_user_groups(db, tenant, std::span(&*u, 1));
+        return u;
+    });
+}
+
+result<user> tenant_directory::batch::change_status(std::string_view tenant, std::string_view id,
+                                                    status_request request) {
+    auto& db = db_;
+    const actor& who = actor_;
+    {
         auto row = users::find_by_id(db, tenant, id);
         if (!row) return not_found(id);
         user before = from_row(std::move(*row));
@@ -413,6 +500,12 @@ result<user> tenant_directory::change_status(const actor& who, std::string_view 
         }
         if (auto r = role_rules::check_keeps_admin(db, before, &u); !r) return r.error();
         if (u.status == user_status::disconnected) drop_memberships(db, who, tenant, id, now);
+        // An invitee registered (through the admin API rather than with the code) or disconnected: the
+        // invitation ends with it.
+        if (before.status == user_status::pending_invite)
+            store::invitation_table::end(db, tenant, id,
+                                         request == status_request::register_person ? "accepted" : "revoked",
+                                         common::to_epoch_ms(now));
         u.last_modified = now;
         if (u.status != before.status) u.status_since = now;
         u.version = before.version + 1;
@@ -421,9 +514,8 @@ result<user> tenant_directory::change_status(const actor& who, std::string_view 
         if (u.roles != before.roles) summary["roles"] = roles_change(before.roles, u.roles);
         record_audit(db, who, tenant, "User", id, now, "user." + std::string(verb_of(request)), summary);
         if (seats::account(db, tenant, before.status, u.status)) seats::grant_free(db, who, tenant);
-        load_user_groups(db, tenant, std::span(&u, 1));
         return u;
-    });
+    }
 }
 
 result<user> tenant_directory::get_user(std::string_view tenant, std::string_view id) const {

@@ -3,7 +3,9 @@
 #include <boost/system/result.hpp>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -15,7 +17,9 @@
 #include "directory/error.hpp"
 #include "directory/folded_keys.hpp"
 #include "directory/group.hpp"
+#include "directory/invitations.hpp"
 #include "directory/roles.hpp"
+#include "directory/tenant_policy.hpp"
 #include "directory/user.hpp"
 #include "resource/service_schemas.hpp"
 
@@ -36,6 +40,11 @@ struct tenant {
     /// The e-mail address of the person who owns the tenant: created as an active admin (userName and
     /// primary e-mail this address) when no user has it as userName or e-mail.
     std::optional<std::string> owner{};
+    provisioning_mode provisioning = provisioning_mode::idp;
+    invitation_policy invitations{};
+    email_policy emails{};
+    /// By event name (notices.hpp); an event without one uses the built-in text.
+    std::map<std::string, message_template, std::less<>> templates{};
 };
 
 /// A tenant with what its seats and statuses look like now.
@@ -114,6 +123,22 @@ struct audit_event {
     std::string resource_type;
     std::string resource_id;
     nlohmann::json summary;
+};
+
+/// A message of the outbox as administrators see it: everything but its body.
+struct outbox_message {
+    std::int64_t id = 0;
+    std::string tenant_id;
+    std::string event;
+    std::string channel;  ///< "email" or "webhook"
+    std::optional<std::string> recipient;
+    std::optional<std::string> subject;
+    std::string state;  ///< pending, delivered, failed
+    std::int64_t attempts = 0;
+    std::optional<common::timestamp> next_attempt;  ///< pending only
+    std::optional<std::string> last_error;
+    common::timestamp created{};
+    std::optional<common::timestamp> done;
 };
 
 /// Which users a tenant's administrators list; every given condition must hold.
@@ -237,15 +262,25 @@ class tenant_directory {
         /// its other steps. For runs that count a failed record and continue (sync apply).
         result<void> step(const std::function<result<void>(batch&)>& fn);
 
+        /// As tenant_directory::change_status, inside the batch.
+        result<user> change_status(std::string_view tenant, std::string_view id, status_request request);
+
       private:
         friend class tenant_directory;
-        batch(store::connection& db, const actor& who, const resource::service_schemas& schemas,
-              const record_limits& limits)
-            : db_(db), actor_(who), schemas_(schemas), limits_(limits) {}
+        batch(store::connection& db, const actor& who, const tenant_directory& dir)
+            : db_(db), actor_(who), dir_(dir), schemas_(*dir.schemas_), limits_(dir.limits_) {}
         /// too_large when `resource_json`, the stored form of a `what` ("user", "group"), is over the limit.
         result<void> check_size(std::string_view what, const std::string& resource_json) const;
+        /// The tenant's provisioning rules for this writer: an identity provider (SCIM token) may not write
+        /// the users of a tenant in invite mode (forbidden, reason "provisioning_invite"); its first write
+        /// after a switch to idp marks the provider active (invitations close). unknown_tenant when absent.
+        result<void> admit_writer(std::string_view tenant, bool writes_users);
+        /// The business-email policy for an administrator's new user: its e-mails (and a userName that is an
+        /// address) not at a consumer domain, and not used by a registered user of the tenant.
+        result<void> check_admin_addresses(const user& u) const;
         store::connection& db_;
         const actor& actor_;
+        const tenant_directory& dir_;
         const resource::service_schemas& schemas_;
         const record_limits& limits_;
     };
@@ -342,11 +377,17 @@ class tenant_directory {
     /// for a built-in one.
     result<role_info> describe_role(const actor& who, std::string_view tenant, std::string_view name,
                                     std::string_view description);
+    /// What deleting a role took it from.
+    struct role_deletion {
+        std::int64_t users = 0;        ///< users (not invitees) who held it
+        std::int64_t invitations = 0;  ///< open invitations that carried it
+    };
     /// Deletes a custom role. While users hold it: conflict (reason "role_in_use", saying how many) unless
-    /// `force`, which first removes it from each of them. Returns how many users lost it. Built-in roles
-    /// cannot be deleted (conflict, reason "builtin_role").
-    result<std::int64_t> delete_role(const actor& who, std::string_view tenant, std::string_view name,
-                                     bool force);
+    /// `force`, which first removes it from each of them. Open invitations never stop it: it is removed from
+    /// them (their pending users included) and the tenant's admins are notified. Built-in roles cannot be
+    /// deleted (conflict, reason "builtin_role").
+    result<role_deletion> delete_role(const actor& who, std::string_view tenant, std::string_view name,
+                                      bool force);
     /// Gives the user `role` (which must be in the catalogue; holding it already changes nothing).
     result<user> assign_role(const actor& who, std::string_view tenant, std::string_view id,
                              std::string_view role);
@@ -354,13 +395,66 @@ class tenant_directory {
     result<user> remove_role(const actor& who, std::string_view tenant, std::string_view id,
                              std::string_view role);
 
+    /// The outbox channels that exist (from the `notifications:` configuration); without any, notices are
+    /// not queued. Thread-safe.
+    void configure_notifications(notification_channels channels);
+
+    // Invitations (directory_invitations.cpp). An invitation creates the invitee's user in `pending_invite`
+    // (no seat held, source "invitation") and queues the invitation message with the code; the code's hash
+    // is all that is stored. Audited as invitation.create, invitation.resend, invitation.revoke,
+    // invitation.accept; rate-limited per inviter (the acting user, else the actor) per rolling day, the
+    // count kept in the store.
+
+    /// Invites each address of `request` (after split_addresses): one outcome per address, in order; a
+    /// refused address never stops the others. forbidden (reason "provisioning_idp") when the tenant takes
+    /// its users from its identity provider; unknown_tenant.
+    result<std::vector<invite_outcome>> invite(const actor& who, std::string_view tenant,
+                                               const invite_request& request);
+    /// At most `limit` invitations passing `filter`, from the cursor `after` (as returned in `next`).
+    result<invitation_page> invitations(std::string_view tenant, invitation_filter filter,
+                                        const std::optional<std::string>& after, std::int64_t limit) const;
+    result<invitation> get_invitation(std::string_view tenant, std::string_view id) const;
+    /// A new code and expiry for a pending (or expired) invitation; the old code stops working. Counts
+    /// against the rate limit (rate_limited with retry_after); conflict (reason "invitation_ended") when it
+    /// was accepted or revoked.
+    result<invite_outcome> resend_invitation(const actor& who, std::string_view tenant, std::string_view id);
+    /// Revokes a pending (or expired) invitation: its code stops working and the pending user is deleted.
+    result<invitation> revoke_invitation(const actor& who, std::string_view tenant, std::string_view id);
+    /// The invitee registers: a valid code makes the user `active` (`requested` without a free seat) with
+    /// the given names, records the registration and notifies the inviter. Refusals change nothing: not_found
+    /// (reason "invite_code_unknown", also for a code of another tenant than `tenant_scope`), gone
+    /// ("invite_expired", "invite_revoked", "invite_code_replaced"), conflict ("invite_used"), invalid_value
+    /// ("account_name_mismatch", "invalid_name").
+    result<user> accept_invitation(const acceptance& a, std::optional<std::string_view> tenant_scope);
+    // The outbox (directory_outbox.cpp): what notices wait, went out or failed. Bodies are never read back
+    // (an invitation's holds its code).
+
+    /// At most `limit` messages of the tenant in `state` ("pending", "delivered", "failed"; empty: all),
+    /// newest first, older than `before` when given. invalid_value for another state.
+    result<std::vector<outbox_message>> outbox(std::string_view tenant, std::string_view state,
+                                               std::optional<std::int64_t> before, std::int64_t limit) const;
+    /// A failed message of the tenant pending again now, its attempts reset (audited as
+    /// notification.retry); not_found unless it is failed.
+    result<outbox_message> retry_message(const actor& who, std::string_view tenant, std::int64_t id);
+
+    /// Records a successful run of a tenant's sync source: after a switch from invite to idp, the identity
+    /// provider counts as active from then on.
+    void note_source_run(const actor& who, std::string_view tenant);
+
     /// The userName collisions found when this directory recomputed the store's folded keys at open (also
     /// logged); empty when the keys were current.
     const std::vector<key_collision>& key_collisions_at_open() const noexcept { return key_collisions_; }
 
   private:
+    /// The configured tenant's settings (policies, templates); nullopt for a tenant not configured.
+    std::optional<tenant> policy_of(std::string_view id) const;
+    notification_channels channels() const;
+
     store::database& db_;
     std::vector<key_collision> key_collisions_;
+    mutable std::mutex config_mutex_;
+    std::map<std::string, tenant, std::less<>> configured_;
+    notification_channels channels_;
     std::shared_ptr<const resource::service_schemas> schemas_;
     record_limits limits_;
 };

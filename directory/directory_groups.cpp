@@ -227,9 +227,8 @@ result<void> tenant_directory::batch::delete_group(std::string_view tenant, std:
 }
 
 result<group> tenant_directory::create_group(const actor& who, std::string_view tenant, group_write w) {
-    return db_.write([&](store::connection& db) {
-        return batch(db, who, *schemas_, limits_).create_group(tenant, std::move(w));
-    });
+    return db_.write(
+        [&](store::connection& db) { return batch(db, who, *this).create_group(tenant, std::move(w)); });
 }
 
 result<group> tenant_directory::modify_group(const actor& who, std::string_view tenant, std::string_view id,
@@ -237,7 +236,7 @@ result<group> tenant_directory::modify_group(const actor& who, std::string_view 
                                              std::optional<std::int64_t> expected_version,
                                              bool with_members) {
     return db_.write([&](store::connection& db) {
-        auto g = batch(db, who, *schemas_, limits_).modify_group(tenant, id, change, expected_version);
+        auto g = batch(db, who, *this).modify_group(tenant, id, change, expected_version);
         if (g && with_members)
             if (auto row = groups::find_by_id(db, tenant, id))
                 g->members = load_members(db, tenant, row->seq);
@@ -248,7 +247,7 @@ result<group> tenant_directory::modify_group(const actor& who, std::string_view 
 result<void> tenant_directory::delete_group(const actor& who, std::string_view tenant, std::string_view id,
                                             std::optional<std::int64_t> expected_version) {
     return db_.write([&](store::connection& db) {
-        return batch(db, who, *schemas_, limits_).delete_group(tenant, id, expected_version);
+        return batch(db, who, *this).delete_group(tenant, id, expected_version);
     });
 }
 

@@ -4,7 +4,9 @@
 #include "common/clock.hpp"
 #include "directory/audit_record.hpp"
 #include "directory/directory.hpp"
+#include "directory/notices.hpp"
 #include "store/database.hpp"
+#include "store/invitation_table.hpp"
 #include "store/role_table.hpp"
 #include "store/tenant_table.hpp"
 
@@ -96,18 +98,28 @@ result<role_info> tenant_directory::describe_role(const actor& who, std::string_
     });
 }
 
-result<std::int64_t> tenant_directory::delete_role(const actor& who, std::string_view tenant,
-                                                   std::string_view name, bool force) {
+result<tenant_directory::role_deletion> tenant_directory::delete_role(const actor& who,
+                                                                      std::string_view tenant,
+                                                                      std::string_view name, bool force) {
     if (is_builtin_role(name)) return builtin(name, "deleted");
-    return db_.write([&](store::connection& db) -> result<std::int64_t> {
+    const auto policy = policy_of(tenant);
+    const auto chans = channels();
+    return db_.write([&](store::connection& db) -> result<role_deletion> {
         if (!roles_table::find(db, tenant, name)) return no_role(name);
-        const auto ids = roles_table::holder_ids(db, tenant, name);
+        // Invitees (pending users) lose it whatever `force` says; their invitations say so.
+        const auto invited = store::invitation_table::drop_role(db, tenant, name);
+        std::vector<std::string> ids, invitee_ids;
+        for (auto& id : roles_table::holder_ids(db, tenant, name)) {
+            const bool invitee = std::find(invited.begin(), invited.end(), id) != invited.end();
+            (invitee ? invitee_ids : ids).push_back(std::move(id));
+        }
         if (!ids.empty() && !force)
             return error(error_code::conflict, "role_in_use",
                          "role '" + std::string(name) + "' is held by " + std::to_string(ids.size()) +
                              (ids.size() == 1 ? " user" : " users") +
                              "; remove it from them first, or delete it with force");
-        batch b(db, who, *schemas_, limits_);
+        batch b(db, who, *this);
+        ids.insert(ids.end(), invitee_ids.begin(), invitee_ids.end());
         for (const auto& id : ids) {
             auto changed = b.modify_user(tenant, id, [&](const user& u) -> result<user_write> {
                 std::vector<std::string> kept;
@@ -118,9 +130,21 @@ result<std::int64_t> tenant_directory::delete_role(const actor& who, std::string
             if (!changed) return changed.error();
         }
         roles_table::remove(db, tenant, name);
-        record_audit(db, who, tenant, "Role", name, common::now(), "role.delete",
-                     json{{"removedFrom", ids.size()}});
-        return static_cast<std::int64_t>(ids.size());
+        const auto now = common::now();
+        const role_deletion out{static_cast<std::int64_t>(ids.size() - invitee_ids.size()),
+                                static_cast<std::int64_t>(invited.size())};
+        record_audit(db, who, tenant, "Role", name, now, "role.delete",
+                     json{{"removedFrom", out.users}, {"openInvitations", out.invitations}});
+        if (out.invitations > 0 && policy) {
+            notices::notice n;
+            n.event = "role.deleted";
+            n.template_name = "role_deleted";
+            n.recipients = notices::admin_addresses(db, tenant);
+            n.values = {{"role", std::string(name)}, {"count", std::to_string(out.invitations)}};
+            n.data = {{"role", name}, {"openInvitations", invited}, {"users", out.users}};
+            notices::enqueue(db, chans, *policy, n, now);
+        }
+        return out;
     });
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <boost/assert/source_location.hpp>
+#include <chrono>
+#include <optional>
 #include <string>
 
 namespace dirsync::directory {
@@ -13,6 +15,9 @@ enum class error_code {
     unknown_tenant,       ///< the tenant does not exist
     too_large,            ///< the record's stored form is larger than the directory stores (record_limits)
     conflict,             ///< the change is not allowed in the record's current state (a status move)
+    forbidden,            ///< the tenant's policy does not let this writer do it (provisioning mode)
+    gone,                 ///< what was asked for existed but no longer serves (an expired invitation)
+    rate_limited,         ///< over a limit that frees up with time; `retry_after` says when
 };
 
 /// An expected failure of a directory operation. `message` is safe to show the client.
@@ -26,6 +31,8 @@ struct error {
     /// `code` says it all. Stable: clients branch on it.
     std::string reason;
     std::string message;
+    /// For rate_limited: when the caller may try again.
+    std::optional<std::chrono::seconds> retry_after{};
 };
 
 [[noreturn]] void throw_exception_from_error(const error& e, const boost::source_location& loc);

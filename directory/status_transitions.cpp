@@ -66,6 +66,7 @@ status_writer writer_of(const actor& who) noexcept {
     if (who.kind == scim_actor) return status_writer::idp;
     if (who.kind == source_actor) return status_writer::sync;
     if (who.kind == system_actor) return status_writer::seats;
+    if (who.kind == registration_actor) return status_writer::registration;
     return status_writer::admin;
 }
 

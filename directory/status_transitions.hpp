@@ -18,7 +18,7 @@ enum class status_writer {
 };
 
 /// The writer an actor's changes count as: a SCIM token is an IdP, a source a sync run, the system (the
-/// configuration) the seat rules, anyone else (admin, cli) an administrator.
+/// configuration) the seat rules, a registration the person, anyone else (admin, cli) an administrator.
 status_writer writer_of(const actor& who) noexcept;
 
 /// One allowed move.

@@ -18,6 +18,12 @@ error from_directory(const directory::error& e) {
             return error(413, "", e.message);
         case directory::error_code::conflict:
             return error(409, "", e.message);
+        case directory::error_code::forbidden:
+            return error(403, "", e.message);
+        case directory::error_code::gone:
+            return error(410, "", e.message);
+        case directory::error_code::rate_limited:
+            return error(429, "", e.message);
     }
     return invalid_value(e.message);
 }

@@ -230,6 +230,72 @@ CREATE TABLE store_meta (
 ) WITHOUT ROWID;
 INSERT INTO store_meta (name, value) VALUES ('key_scheme', 'simple-fold');
 )sql",
+        // 7: invitations and the outbox. A tenant remembers how its users arrive (idp or invite) and whether
+        // its identity provider has written since it switched from invitations; an invitation keeps the hash
+        // of
+        // each code it was sent with (a resend replaces the code, the old one is still recognised to say so);
+        // sends are counted per inviter for the rolling-day limit; every notice is written to the outbox in
+        // the transaction of its change and delivered from there.
+        R"sql(
+ALTER TABLE tenants ADD COLUMN provisioning TEXT NOT NULL DEFAULT 'idp';
+ALTER TABLE tenants ADD COLUMN idp_active INTEGER NOT NULL DEFAULT 1;
+
+CREATE TABLE invitations (
+    seq           INTEGER PRIMARY KEY,
+    tenant_id     TEXT NOT NULL REFERENCES tenants(id),
+    id            TEXT NOT NULL,            -- the invitee's user id
+    email         TEXT NOT NULL,
+    email_key     TEXT NOT NULL,            -- folded (common::fold_case)
+    roles         TEXT NOT NULL DEFAULT '[]',
+    inviter       TEXT NOT NULL,            -- the acting user's id, else the actor ("admin:3f2a9c1e")
+    state         TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'revoked')),
+    created_ms    INTEGER NOT NULL,
+    sent_ms       INTEGER NOT NULL,         -- the last send
+    expires_ms    INTEGER NOT NULL,
+    sends         INTEGER NOT NULL DEFAULT 1,
+    ended_ms      INTEGER                   -- accepted or revoked at
+);
+CREATE UNIQUE INDEX invitations_by_id ON invitations(tenant_id, id);
+CREATE INDEX invitations_by_state ON invitations(tenant_id, state, seq);
+CREATE INDEX invitations_by_email ON invitations(tenant_id, email_key) WHERE state = 'pending';
+
+CREATE TABLE invitation_codes (
+    code_hash      TEXT PRIMARY KEY,        -- hex SHA-256 of the code; the code itself is never stored
+    tenant_id      TEXT NOT NULL,
+    invitation_id  TEXT NOT NULL,
+    issued_ms      INTEGER NOT NULL,
+    replaced_ms    INTEGER                  -- a resend issued a newer code
+) WITHOUT ROWID;
+CREATE INDEX invitation_codes_by_invitation ON invitation_codes(tenant_id, invitation_id);
+
+CREATE TABLE invitation_sends (
+    seq        INTEGER PRIMARY KEY,
+    tenant_id  TEXT NOT NULL,
+    inviter    TEXT NOT NULL,
+    sent_ms    INTEGER NOT NULL
+);
+CREATE INDEX invitation_sends_by_inviter ON invitation_sends(tenant_id, inviter, sent_ms);
+
+CREATE TABLE outbox (
+    seq              INTEGER PRIMARY KEY,
+    tenant_id        TEXT NOT NULL,
+    event            TEXT NOT NULL,
+    channel          TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
+    recipient        TEXT,                  -- the e-mail address (email channel)
+    subject          TEXT,
+    body             TEXT NOT NULL,         -- mail text or webhook JSON
+    holds_code       INTEGER NOT NULL DEFAULT 0,  -- body carries an invite code: emptied once delivered
+    idempotency_key  TEXT NOT NULL UNIQUE,
+    state            TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms  INTEGER NOT NULL,
+    last_error       TEXT,
+    created_ms       INTEGER NOT NULL,
+    done_ms          INTEGER
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_ms, seq) WHERE state = 'pending';
+CREATE INDEX outbox_by_tenant ON outbox(tenant_id, state, seq);
+)sql",
     };
     return steps;
 }

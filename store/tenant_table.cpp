@@ -10,6 +10,8 @@ tenant_row read_row(const statement& s) {
     if (!s.column_is_null(2)) r.seats = s.column_int(2);
     r.created_ms = s.column_int(3);
     r.seats_used = s.column_int(4);
+    r.provisioning = s.column_text(5);
+    r.idp_active = s.column_int(6) != 0;
     return r;
 }
 }  // namespace
@@ -34,15 +36,35 @@ void add_seats_used(connection& db, std::string_view id, std::int64_t delta) {
     s->step();
 }
 
+bool set_provisioning(connection& db, std::string_view id, std::string_view mode) {
+    auto s = db.cached(
+        "UPDATE tenants SET provisioning = ?2, idp_active = CASE WHEN ?2 = 'invite' THEN 0 "
+        "WHEN provisioning = 'invite' THEN 0 ELSE idp_active END WHERE id = ?1 AND provisioning <> ?2");
+    s->bind(1, id).bind(2, mode);
+    s->step();
+    return db.changes() > 0;
+}
+
+bool mark_idp_active(connection& db, std::string_view id) {
+    auto s = db.cached(
+        "UPDATE tenants SET idp_active = 1 WHERE id = ?1 AND idp_active = 0 AND provisioning = 'idp'");
+    s->bind(1, id);
+    s->step();
+    return db.changes() > 0;
+}
+
 std::optional<tenant_row> find(connection& db, std::string_view id) {
-    auto s = db.cached("SELECT id, name, seats, created_ms, seats_used FROM tenants WHERE id = ?1");
+    auto s = db.cached(
+        "SELECT id, name, seats, created_ms, seats_used, provisioning, idp_active FROM tenants WHERE id = "
+        "?1");
     s->bind(1, id);
     if (!s->step()) return std::nullopt;
     return read_row(*s);
 }
 
 std::vector<tenant_row> all(connection& db) {
-    auto s = db.cached("SELECT id, name, seats, created_ms, seats_used FROM tenants ORDER BY id");
+    auto s = db.cached(
+        "SELECT id, name, seats, created_ms, seats_used, provisioning, idp_active FROM tenants ORDER BY id");
     std::vector<tenant_row> out;
     while (s->step()) out.push_back(read_row(*s));
     return out;

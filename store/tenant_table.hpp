@@ -18,6 +18,10 @@ struct tenant_row {
     /// Users holding a seat (active, provisioned, orphan): a running count the directory keeps with every
     /// write, so admitting a user never counts the tenant's users.
     std::int64_t seats_used = 0;
+    /// How users arrive: "idp" or "invite" (as last configured; `upsert` leaves it, see set_provisioning).
+    std::string provisioning = "idp";
+    /// False from a switch from invite to idp until the identity provider first writes.
+    bool idp_active = true;
 };
 
 /// Inserts the tenant or updates its name and seats; created_ms and seats_used are kept for an existing
@@ -25,6 +29,11 @@ struct tenant_row {
 void upsert(connection& db, const tenant_row& row);
 /// Adds `delta` (negative: seats freed) to the tenant's seats_used.
 void add_seats_used(connection& db, std::string_view id, std::int64_t delta);
+/// Records the configured provisioning mode: a move from "invite" to "idp" leaves idp_active false until
+/// mark_idp_active; "invite" sets it false; staying in "idp" keeps it. True when the stored mode changed.
+bool set_provisioning(connection& db, std::string_view id, std::string_view mode);
+/// Sets idp_active; true when it was false.
+bool mark_idp_active(connection& db, std::string_view id);
 std::optional<tenant_row> find(connection& db, std::string_view id);
 std::vector<tenant_row> all(connection& db);
 

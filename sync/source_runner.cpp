@@ -196,6 +196,8 @@ run_outcome source_runner::run(const run_options& request,
                                                      : (stored ? stored->last_full : std::nullopt);
             s.state = std::move(read.state);
             log_.put_state(source_.name, s);
+            // A tenant switching from invitations to its identity provider: the provider is active now.
+            dir_.note_source_run({std::string(directory::source_actor), source_.name}, source_.tenant);
         }
         out.plan = std::move(plan);
     } catch (const run_failure& f) {

@@ -291,6 +291,7 @@ TEST_F(DirectoryTest, TheSeatCountFollowsEveryMove) {
     EXPECT_EQ(count(), 1);
     user_write invited = write(person("invited"));
     invited.status = user_status::pending_invite;
+    invited.resource["emails"] = json::array({{{"value", "invited@example.com"}}});
     ASSERT_TRUE(dir.create_user(admin, "acme", invited));
     EXPECT_EQ(count(), 1);  // an invitation holds none
     ASSERT_TRUE(dir.delete_user(who, "acme", v->id));

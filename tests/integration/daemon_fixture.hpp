@@ -102,6 +102,14 @@ class DaemonTest : public ::testing::Test {
         return c.request(method, target, body, headers);
     }
 
+    /// An admin API call with a JSON body and, when given, the acting-user header.
+    http_result admin(const std::string& token, const std::string& method, const std::string& target,
+                      const nlohmann::json& body = nullptr, const std::string& acting_user = {}) {
+        std::vector<std::string> headers;
+        if (!acting_user.empty()) headers.push_back("Dirsync-Acting-User: " + acting_user);
+        return call(token, method, target, body.is_null() ? std::string() : body.dump(), headers);
+    }
+
     static nlohmann::json user_json(const std::string& user_name, const std::string& external_id = {}) {
         nlohmann::json j = {
             {"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}},

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "config/settings.hpp"
+
+namespace dirsync::store {
+class database;
+}
+
+namespace dirsync::daemon {
+
+/// Delivers the outbox (messages the directory queued in the transactions of their changes) on a thread of
+/// its own, so no request ever waits for a mail server or a webhook receiver: each due message is sent
+/// (notify::send_mail or notify::post_webhook), then marked delivered, or retried after a backoff that
+/// doubles from `retry_initial` up to `retry_max` (±20% jitter, at least what a Retry-After asked), or
+/// failed after `max_attempts` attempts or a permanent refusal. Delivery is at least once: a message sent
+/// but not yet marked when the process dies is sent again after the restart (mails carry a stable
+/// Message-ID and webhooks an Idempotency-Key, so receivers can drop the copy). Secrets (SMTP password,
+/// webhook secret) are read at each attempt, so rotating them needs no restart.
+class outbox_worker {
+  public:
+    outbox_worker(store::database& db, config::notification_settings settings);
+    ~outbox_worker();
+    outbox_worker(const outbox_worker&) = delete;
+    outbox_worker& operator=(const outbox_worker&) = delete;
+
+    /// Starts the thread (after the signal watcher, like every thread). No-op without a channel.
+    void start();
+    /// Stops after the attempt in progress; joins.
+    void stop();
+
+    /// Delivers what is due now, at most `limit` messages; returns how many were attempted. For tests and
+    /// for the thread's loop.
+    std::size_t deliver_due(std::size_t limit = 64);
+
+    /// How long the next attempt waits after `attempts` failed ones (before jitter).
+    std::chrono::milliseconds backoff(std::int64_t attempts) const;
+
+  private:
+    void run();
+
+    store::database& db_;
+    config::notification_settings settings_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace dirsync::daemon
