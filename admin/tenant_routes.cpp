@@ -1,5 +1,6 @@
 #include "admin/tenant_routes.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <variant>
@@ -155,6 +156,18 @@ std::variant<std::string, http::response> person_of(const json& body, const dire
     return ids.front();
 }
 
+json memberships_json(const std::vector<directory::membership>& found) {
+    json out = json::array();
+    for (const auto& m : found)
+        out.push_back({{"tenant", m.tenant_id},
+                       {"tenantName", m.tenant_name},
+                       {"userId", m.record.id},
+                       {"userName", m.record.user_name},
+                       {"status", directory::to_string(m.record.status)},
+                       {"roles", m.record.roles}});
+    return out;
+}
+
 }  // namespace
 
 void add_tenant_routes(http::router::mount& m, directory::tenant_directory& dir,
@@ -243,6 +256,36 @@ void add_tenant_routes(http::router::mount& m, directory::tenant_directory& dir,
                      if (!u) return refusal_response(u.error());
                      return json_response(200, user_json(*u));
                  });
+    // The product ends a person's membership on their behalf, naming them as for a registration.
+    tenant_route(m, "POST", "/tenants/{id}/departures", dir,
+                 [&dir, json_limits](const http::route_call& call, const tenant_call& t) {
+                     auto body = object_body(call.req, json_limits);
+                     if (auto* refused = std::get_if<http::response>(&body)) return std::move(*refused);
+                     auto who = person_of(std::get<json>(body), dir, t.tenant);
+                     if (auto* refused = std::get_if<http::response>(&who)) return std::move(*refused);
+                     auto left = dir.leave_tenant(t.who, t.tenant, std::get<std::string>(who));
+                     if (!left) return refusal_response(left.error());
+                     return json_response(200, {{"user", user_json(left->record)},
+                                                {"otherTenants", memberships_json(left->elsewhere)},
+                                                {"withoutTenant", left->elsewhere.empty()}});
+                 });
+    // A person's memberships across tenants: operators only (a tenant admin sees one tenant).
+    m.route("GET", "/people", [&dir](const http::route_call& call) {
+        if (!call.who.is(http::principal::role::operator_admin))
+            return error_response(403, "operator_only", "only an operator token sees people across tenants");
+        auto q = query_of(call);
+        if (auto* refused = std::get_if<http::response>(&q)) return std::move(*refused);
+        const auto email = std::get<http::query_params>(q).get("email");
+        if (!email || email->empty())
+            return error_response(400, "invalid_value", "email is required: /people?email=ann@example.com");
+        const auto found = dir.memberships_of(*email);
+        return json_response(200,
+                             {{"email", *email},
+                              {"memberships", memberships_json(found)},
+                              {"withoutTenant", std::none_of(found.begin(), found.end(), [](const auto& m) {
+                                   return m.record.status != directory::user_status::disconnected;
+                               })}});
+    });
     // Role assignments: PUT gives the user the role, DELETE takes it away; both answer the user.
     for (const char* method : {"PUT", "DELETE"}) {
         const bool assign = std::string_view(method) == "PUT";

@@ -24,11 +24,12 @@ commands:
                  daemon, through its admin API; see dirsyncctl sync --help)
   tenants        list tenants with seats and users by status
   users          list, search, show, create, enable, disable, disconnect, reconnect, register,
-                 delete users; assign and unassign roles (-t TENANT; see dirsyncctl users --help)
+                 leave, delete users; assign and unassign roles (-t TENANT; see dirsyncctl users --help)
   roles          a tenant's role catalogue: list, create, describe, delete
   audit          a tenant's audit trail, newest first, with filters
   invitations    invite people (several at once), list, show, resend, revoke; accept a code
   notifications  a tenant's outbox of notices: list pending, delivered and failed; retry
+  people         a person's records across tenants, by e-mail (operators)
   help           show this help
 
 options:
@@ -96,7 +97,7 @@ int main(int argc, char** argv) {
     }
     if (cmd == "sync") return dirsync::ctl::sync_command(std::vector<std::string>(argv + 2, argv + argc));
     if (cmd == "tenants" || cmd == "users" || cmd == "roles" || cmd == "audit" || cmd == "invitations" ||
-        cmd == "notifications")
+        cmd == "notifications" || cmd == "people")
         return dirsync::ctl::tenant_command(std::string(cmd),
                                             std::vector<std::string>(argv + 2, argv + argc));
     std::cerr << "dirsyncctl: unknown command '" << cmd << "' (see dirsyncctl --help)\n";

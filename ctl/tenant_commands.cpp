@@ -48,6 +48,8 @@ subcommands:
   create USER_NAME [--email E]... [--given-name G] [--family-name F] [--display-name D] [--role R]...
                               a new user (starts provisioned)
   enable | disable | disconnect | reconnect | register | delete USER_ID
+  leave USER_ID               the person leaves the tenant (disconnected, admins notified); prints
+                              their other tenants
   assign USER_ID ROLE         give the user a role of the catalogue
   unassign USER_ID ROLE       take a role away
 )"},
@@ -58,6 +60,10 @@ subcommands:
   create NAME [--description D]
   describe NAME --description D
   delete NAME [--force]       --force removes it from the users holding it first
+)"},
+    {"people", R"(usage: dirsyncctl people EMAIL [options]
+
+  the person's records in every tenant (operator token): tenant, user id, status, roles
 )"},
     {"invitations", R"(usage: dirsyncctl invitations <subcommand> -t TENANT [options]
 
@@ -231,6 +237,14 @@ void print_audit(const json& page) {
         std::printf("more: --cursor %s\n", page["next"].get<std::string>().c_str());
 }
 
+void print_memberships(const json& items) {
+    std::printf("%-16s %-36s %-28s %-14s %s\n", "TENANT", "USER ID", "USERNAME", "STATUS", "ROLES");
+    for (const auto& m : items)
+        std::printf("%-16s %-36s %-28s %-14s %s\n", text(m, "tenant").c_str(), text(m, "userId").c_str(),
+                    text(m, "userName").c_str(), text(m, "status").c_str(), joined(m["roles"]).c_str());
+    if (items.empty()) std::printf("(no tenant)\n");
+}
+
 void print_invitation_rows(const json& items) {
     std::printf("%-36s %-32s %-9s %-22s %-5s %s\n", "ID", "EMAIL", "STATE", "EXPIRES", "SENDS", "ROLES");
     for (const auto& i : items)
@@ -307,6 +321,15 @@ std::optional<request> plan(const std::string& noun, const parsed_args& p, std::
         if (error.empty()) error = "unknown tenants subcommand '" + sub + "'";
         return std::nullopt;
     }
+    if (noun == "people") {
+        if (p.positional.size() != 1) {
+            error = "usage: dirsyncctl people EMAIL";
+            return std::nullopt;
+        }
+        return request{"GET", with_query("/people", {{"email", p.positional[0]}}), {}, [](const json& j) {
+                           print_memberships(j["memberships"]);
+                       }};
+    }
     if (noun == "invitations" && sub == "accept") {
         auto given = option(p, "--given-name");
         auto family = option(p, "--family-name");
@@ -355,6 +378,13 @@ std::optional<request> plan(const std::string& noun, const parsed_args& p, std::
             if (sub == action && want(1, (sub + " USER_ID").c_str()))
                 return request{
                     "POST", tenant + "/users/" + percent_encode(pos[0]) + "/" + sub, {}, &print_user};
+        if (sub == "leave" && want(1, "leave USER_ID"))
+            return request{"POST", tenant + "/departures", json{{"userId", pos[0]}}.dump(),
+                           [](const json& j) {
+                               print_memberships(j["otherTenants"]);
+                               if (j.value("withoutTenant", false))
+                                   std::printf("the person is now without a tenant\n");
+                           }};
         if (sub == "delete" && want(1, "delete USER_ID"))
             return request{"DELETE",
                            tenant + "/users/" + percent_encode(pos[0]),

@@ -10,6 +10,7 @@
 #include "directory/audit_record.hpp"
 #include "directory/email_rules.hpp"
 #include "directory/memberships.hpp"
+#include "directory/notices.hpp"
 #include "directory/record_codec.hpp"
 #include "directory/roles.hpp"
 #include "directory/seats.hpp"
@@ -135,7 +136,7 @@ void tenant_directory::configure_tenants(const std::vector<tenant>& tenants) {
                 record_audit(db, configuration, t.id, "Tenant", t.id, common::now(), "tenant.provisioning",
                              json{{"provisioning", mode}});
             // More seats than before (or none): the users waiting for one get them now.
-            seats::grant_free(db, configuration, t.id);
+            batch(db, configuration, *this).grant_free_seats(t.id);
             if (t.owner) create_owner(db, batch(db, configuration, *this), t.id, *t.owner);
         }
     });
@@ -220,6 +221,24 @@ result<void> tenant_directory::batch::admit_writer(std::string_view tenant, bool
         record_audit(db_, actor_, tenant, "Tenant", tenant, common::now(), "tenant.idp_active",
                      json{{"provisioning", "idp"}, {"invitations", "closed"}});
     return {};
+}
+
+std::size_t tenant_directory::batch::grant_free_seats(std::string_view tenant) {
+    const auto policy = dir_.policy_of(tenant);
+    const auto chans = dir_.channels();
+    return seats::grant_free(db_, actor_, tenant, [&](const user& u) {
+        if (!policy) return;
+        notices::notice n;
+        n.event = "seat.granted";
+        n.template_name = "seat_granted";
+        if (!u.emails.empty())
+            n.recipients.push_back(u.emails.front());
+        else if (common::is_email_address(u.user_name))
+            n.recipients.push_back(u.user_name);
+        n.values = {{"user", u.display_name.value_or(u.user_name)}};
+        n.data = {{"userId", u.id}, {"userName", u.user_name}, {"status", to_string(u.status)}};
+        notices::enqueue(db_, chans, *policy, n, u.last_modified);
+    });
 }
 
 result<void> tenant_directory::batch::check_admin_addresses(const user& u) const {
@@ -354,7 +373,7 @@ result<user> tenant_directory::batch::modify_user(
     }
     summary["changed"] = std::move(changed);
     audit(db_, actor_, u, "user.update", summary);
-    if (seats::account(db_, tenant, before.status, u.status)) seats::grant_free(db_, actor_, tenant);
+    if (seats::account(db_, tenant, before.status, u.status)) grant_free_seats(tenant);
     return u;
 }
 
@@ -375,7 +394,7 @@ result<void> tenant_directory::batch::delete_user(std::string_view tenant, std::
     if (before.status == user_status::pending_invite)
         store::invitation_table::end(db_, tenant, id, "revoked", common::to_epoch_ms(before.last_modified));
     audit(db_, actor_, before, "user.delete", json{{"before", audit_view(before)}});
-    if (seats::account(db_, tenant, before.status, std::nullopt)) seats::grant_free(db_, actor_, tenant);
+    if (seats::account(db_, tenant, before.status, std::nullopt)) grant_free_seats(tenant);
     return {};
 }
 
@@ -513,7 +532,7 @@ result<user> tenant_directory::batch::change_status(std::string_view tenant, std
         json summary{{"before", audit_view(before)}, {"after", audit_view(u)}, {"changed", changed}};
         if (u.roles != before.roles) summary["roles"] = roles_change(before.roles, u.roles);
         record_audit(db, who, tenant, "User", id, now, "user." + std::string(verb_of(request)), summary);
-        if (seats::account(db, tenant, before.status, u.status)) seats::grant_free(db, who, tenant);
+        if (seats::account(db, tenant, before.status, u.status)) grant_free_seats(tenant);
         return u;
     }
 }

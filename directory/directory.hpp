@@ -141,6 +141,19 @@ struct outbox_message {
     std::optional<common::timestamp> done;
 };
 
+/// A person's record in one tenant.
+struct membership {
+    std::string tenant_id;
+    std::string tenant_name;
+    user record;
+};
+
+/// What leaving a tenant did: the disconnected record and the person's live memberships elsewhere.
+struct departure {
+    user record;
+    std::vector<membership> elsewhere;
+};
+
 /// Which users a tenant's administrators list; every given condition must hold.
 struct user_query {
     std::optional<user_status> status{};
@@ -275,6 +288,8 @@ class tenant_directory {
         /// the users of a tenant in invite mode (forbidden, reason "provisioning_invite"); its first write
         /// after a switch to idp marks the provider active (invitations close). unknown_tenant when absent.
         result<void> admit_writer(std::string_view tenant, bool writes_users);
+        /// Gives free seats to the longest-waiting requested users (seats::grant_free), telling each.
+        std::size_t grant_free_seats(std::string_view tenant);
         /// The business-email policy for an administrator's new user: its e-mails (and a userName that is an
         /// address) not at a consumer domain, and not used by a registered user of the tenant.
         result<void> check_admin_addresses(const user& u) const;
@@ -436,6 +451,18 @@ class tenant_directory {
     /// A failed message of the tenant pending again now, its attempts reset (audited as
     /// notification.retry); not_found unless it is failed.
     result<outbox_message> retry_message(const actor& who, std::string_view tenant, std::int64_t id);
+
+    // People across tenants (directory_people.cpp). The records stay separate per tenant; a person is found
+    // in each by their address (userName or an e-mail, case-insensitively).
+
+    /// The person's records in every tenant, tenant by tenant (disconnected ones included).
+    std::vector<membership> memberships_of(std::string_view email) const;
+    /// The person leaves the tenant (for the product, on their behalf): the record is disconnected (roles
+    /// and group memberships removed, kept for the audit), the tenant's admins are notified (audited as
+    /// user.leave). Other tenants are untouched; the answer lists the person's other live memberships (none:
+    /// the person is left without a tenant). The last-admin rule applies; leaving twice is conflict (reason
+    /// "already_left").
+    result<departure> leave_tenant(const actor& who, std::string_view tenant, std::string_view id);
 
     /// Records a successful run of a tenant's sync source: after a switch from invite to idp, the identity
     /// provider counts as active from then on.

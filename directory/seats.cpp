@@ -31,7 +31,8 @@ bool account(store::connection& db, std::string_view tenant, std::optional<user_
     return held_after < held_before;
 }
 
-std::size_t grant_free(store::connection& db, const actor& who, std::string_view tenant) {
+std::size_t grant_free(store::connection& db, const actor& who, std::string_view tenant,
+                       const std::function<void(const user&)>& granted_to) {
     std::size_t granted = 0;
     while (has_free_seat(db, tenant)) {
         auto row = store::user_table::longest_waiting(db, tenant);
@@ -49,6 +50,7 @@ std::size_t grant_free(store::connection& db, const actor& who, std::string_view
                      nlohmann::json{{"before", {{"status", "requested"}}},
                                     {"after", {{"status", to_string(u.status)}}},
                                     {"waitingSince", common::format_rfc3339(waited_since)}});
+        if (granted_to) granted_to(u);
         ++granted;
     }
     return granted;

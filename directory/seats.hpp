@@ -3,10 +3,12 @@
 // Internal to dirsync_directory: the seat rules every write path applies.
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string_view>
 
 #include "directory/actor.hpp"
+#include "directory/user.hpp"
 #include "directory/user_status.hpp"
 
 namespace dirsync::store {
@@ -28,6 +30,8 @@ bool account(store::connection& db, std::string_view tenant, std::optional<user_
 /// While the tenant has a free seat and a `requested` user, gives the seat to the one that has waited longest
 /// (it becomes `active` if the person has registered, `provisioned` otherwise), in the caller's transaction,
 /// each recorded in the audit log as `user.seat_granted` by `who`. Returns how many users got a seat.
-std::size_t grant_free(store::connection& db, const actor& who, std::string_view tenant);
+/// `granted` (when given) is called with each user that got a seat, after its write.
+std::size_t grant_free(store::connection& db, const actor& who, std::string_view tenant,
+                       const std::function<void(const user&)>& granted = {});
 
 }  // namespace dirsync::directory::seats

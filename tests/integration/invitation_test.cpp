@@ -418,6 +418,68 @@ TEST_F(InvitationTest, AdminCreatedUsersFollowTheBusinessEmailPolicy) {
         201);
 }
 
+TEST_F(InvitationTest, APersonInSeveralTenantsLeavesOneAndThenTheOther) {
+    auto invited = invite(json::array({"ann@acme.example"}));
+    ASSERT_EQ(accept(invited["results"][0]["inviteCode"]).status, 200);
+    json pushed = user_json("ann");
+    pushed["emails"] = json::array({{{"value", "Ann@Acme.example"}, {"type", "work"}}});
+    ASSERT_EQ(call(globex_token, "POST", "/scim/v2/Users", pushed.dump()).status, 201);
+
+    auto people = call(operator_token, "GET", "/admin/v1/people?email=ANN%40acme.example");
+    ASSERT_EQ(people.status, 200) << people.body;
+    auto found = parse(people)["memberships"];
+    ASSERT_EQ(found.size(), 2u) << people.body;
+    EXPECT_EQ(found[0]["tenant"], "acme");
+    EXPECT_EQ(found[0]["status"], "active");
+    EXPECT_EQ(found[1]["tenant"], "globex");
+    expect_admin_error(call(acme_admin, "GET", "/admin/v1/people?email=ann%40acme.example"), 403,
+                       "operator_only");
+
+    auto left =
+        admin(operator_token, "POST", "/admin/v1/tenants/acme/departures", {{"email", "ann@acme.example"}});
+    ASSERT_EQ(left.status, 200) << left.body;
+    auto body = parse(left);
+    EXPECT_EQ(body["user"]["status"], "disconnected");
+    EXPECT_EQ(body["user"]["roles"], json::array());
+    ASSERT_EQ(body["otherTenants"].size(), 1u);
+    EXPECT_EQ(body["otherTenants"][0]["tenant"], "globex");
+    EXPECT_EQ(body["withoutTenant"], false);
+    // globex is untouched; acme's admins hear of it.
+    EXPECT_EQ(parse(call(operator_token, "GET",
+                         "/admin/v1/people?email=ann%40acme.example"))["memberships"][1]["status"],
+              "provisioned");
+    bool told = false;
+    for (const auto& m : mails(3))
+        told |= m["rcpt_tos"] == json::array({owner_email}) &&
+                m["subject"].get<std::string>().find("left Acme Corp") != std::string::npos;
+    EXPECT_TRUE(told) << mail_.log();
+    expect_admin_error(
+        admin(operator_token, "POST", "/admin/v1/tenants/acme/departures", {{"email", "ann@acme.example"}}),
+        409, "already_left");
+
+    left =
+        admin(globex_admin, "POST", "/admin/v1/tenants/globex/departures", {{"email", "ann@acme.example"}});
+    ASSERT_EQ(left.status, 200) << left.body;
+    EXPECT_EQ(parse(left)["withoutTenant"], true);
+    EXPECT_EQ(
+        parse(call(operator_token, "GET", "/admin/v1/people?email=ann%40acme.example"))["withoutTenant"],
+        true);
+    // The last admin cannot leave.
+    expect_admin_error(
+        admin(operator_token, "POST", "/admin/v1/tenants/acme/departures", {{"email", owner_email}}), 409,
+        "last_admin");
+}
+
+TEST_F(InvitationTest, AUserGrantedAFreedSeatIsTold) {
+    std::vector<std::string> ids;
+    for (const char* name : {"s1", "s2", "s3", "waiting"}) ids.push_back(create_user(globex_token, name));
+    ASSERT_EQ(call(globex_token, "DELETE", "/scim/v2/Users/" + ids[0]).status, 204);
+    auto got = mails(1);
+    ASSERT_EQ(got.size(), 1u) << daemon_->log();
+    EXPECT_EQ(got[0]["rcpt_tos"], json::array({"waiting@example.com"}));
+    EXPECT_EQ(got[0]["subject"], "Your access to Globex is ready");
+}
+
 class InvitationCtlTest : public InvitationTest {
   protected:
     std::pair<int, std::string> ctl(const std::string& args) {
@@ -452,6 +514,9 @@ TEST_F(InvitationCtlTest, DirsyncctlInvitesListsResendsRevokesAndAccepts) {
     std::tie(status, out) = ctl("notifications list -t acme");
     ASSERT_EQ(status, 0) << out;
     EXPECT_NE(out.find("invitation.sent"), std::string::npos) << out;
+    std::tie(status, out) = ctl("users leave -t acme " + id);
+    ASSERT_EQ(status, 0) << out;
+    EXPECT_NE(out.find("without a tenant"), std::string::npos) << out;
     std::tie(status, out) = ctl("invitations frobnicate -t acme");
     EXPECT_EQ(status, 2) << out;
 }
