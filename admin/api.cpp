@@ -26,13 +26,6 @@ http::response from_outcome(const outcome& o, unsigned ok_status = 200) {
     return json_response(ok_status, std::get<nlohmann::json>(o));
 }
 
-std::optional<std::int64_t> parse_id(std::string_view s) {
-    std::int64_t v = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
-    return v;
-}
-
 std::variant<run_request, http::response> read_run_request(const http::request& req,
                                                            const common::json_input_limits& limits) {
     auto body = object_body(req, limits);
@@ -135,7 +128,7 @@ void api::add_routes(http::router& r) {
         return from_outcome(control_.start_run(call.params.get("name"), request), 202);
     });
     m.route("POST", "/sync/sources/{name}/runs/{id}/release", [this](const http::route_call& call) {
-        auto id = parse_id(call.params.get("id"));
+        auto id = positive_id(call.params.get("id"));
         if (!id)
             return error_response(404, "not_found", "no run '" + std::string(call.params.get("id")) + "'");
         auto who = source_actor(call);
@@ -164,7 +157,7 @@ void api::add_routes(http::router& r) {
     });
     m.route("GET", "/sync/runs/{id}", [this](const http::route_call& call) {
         const auto raw = call.params.get("id");
-        auto id = parse_id(raw);
+        auto id = positive_id(raw);
         if (!id) return error_response(404, "not_found", "no run '" + std::string(raw) + "'");
         return from_outcome(visible(control_.run(*id), call.who, "no run " + std::string(raw)));
     });
@@ -172,6 +165,7 @@ void api::add_routes(http::router& r) {
     add_role_routes(m, dir_, json_);
     add_invitation_routes(m, dir_, json_);
     add_notification_routes(m, dir_);
+    add_relocation_routes(m, dir_, json_);
     add_audit_routes(m, dir_);
 }
 

@@ -50,8 +50,14 @@ namespace dirsync::admin {
 ///   POST /admin/v1/invitations/accept                    {"code","givenName","familyName","accountName"}
 ///   GET  /admin/v1/tenants/{t}/notifications?state=&before=&limit=   the outbox, newest first, no bodies
 ///   POST /admin/v1/tenants/{t}/notifications/{id}/retry  a failed message queued again
-///   POST /admin/v1/tenants/{t}/departures                the person leaves: {"userId"|"email"|"subject": ...}
-///   GET  /admin/v1/people?email=                         a person's records in every tenant (operators)
+///   POST /admin/v1/tenants/{t}/departures                the person leaves: {"userId"|"email"|"subject":
+///   ...} GET  /admin/v1/people?email=                         a person's records in every tenant (operators)
+///   GET, POST /admin/v1/relocations                      requests (?state=&tenant=&before=&limit=); ask
+///                                                        {"tenant","userId","to","reason","roles"}
+///                                                        (operators)
+///   GET  /admin/v1/relocations/{id}                      one request
+///   POST /admin/v1/relocations/{id}/{verb}               authorise, refuse (an admin of the destination,
+///                                                        named in Dirsync-Acting-User), remind, withdraw
 /// docs/invitations.md has the invitation endpoints' answers and codes.
 /// Thread-safe when `control` is.
 class api {

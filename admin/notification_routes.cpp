@@ -1,6 +1,5 @@
 // The /tenants/{id}/notifications endpoints: the outbox of a tenant (pending, delivered and failed notices)
 // and retrying a failed one.
-#include <charconv>
 #include <string>
 #include <variant>
 
@@ -24,13 +23,6 @@ json message_json(const directory::outbox_message& m) {
     if (m.last_error) out["lastError"] = *m.last_error;
     if (m.done) out["done"] = common::format_rfc3339(*m.done);
     return out;
-}
-
-std::optional<std::int64_t> positive_id(std::string_view text) {
-    std::int64_t v = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size() || v <= 0) return std::nullopt;
-    return v;
 }
 
 }  // namespace

@@ -33,6 +33,13 @@ std::variant<nlohmann::json, http::response> object_body(const http::request& re
     return std::move(*body);
 }
 
+std::optional<std::int64_t> positive_id(std::string_view text) {
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || v <= 0) return std::nullopt;
+    return v;
+}
+
 std::optional<http::response> unknown_member(const nlohmann::json& body,
                                              std::initializer_list<std::string_view> known) {
     for (const auto& [key, value] : body.items()) {

@@ -4,6 +4,7 @@
 // what is wrong.
 
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -30,6 +31,9 @@ std::variant<std::size_t, http::response> limit_of(const http::query_params& q, 
 /// The request's body as a JSON object (an empty body is `{}`), or a 400 saying why not.
 std::variant<nlohmann::json, http::response> object_body(const http::request& req,
                                                          const common::json_input_limits& limits);
+
+/// A positive decimal id from a path or query (a run, a message, a relocation); nullopt for anything else.
+std::optional<std::int64_t> positive_id(std::string_view text);
 
 /// A 400 (code "unknown_member") naming the first member of `body` that is not one of `known`, if any.
 std::optional<http::response> unknown_member(const nlohmann::json& body,

@@ -20,6 +20,9 @@ void add_invitation_routes(http::router::mount& m, directory::tenant_directory& 
                            common::json_input_limits json);
 /// The tenants' outboxes: notices pending, delivered and failed, and retrying failed ones.
 void add_notification_routes(http::router::mount& m, directory::tenant_directory& dir);
+/// Relocations of people between tenants (/relocations).
+void add_relocation_routes(http::router::mount& m, directory::tenant_directory& dir,
+                           common::json_input_limits json);
 /// The tenants' audit logs.
 void add_audit_routes(http::router::mount& m, const directory::tenant_directory& dir);
 

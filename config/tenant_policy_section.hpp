@@ -9,8 +9,8 @@
 namespace dirsync::config {
 
 /// The event names a tenant's `templates:` may name.
-inline constexpr std::string_view template_events[] = {"invitation", "invitation_accepted", "user_left",
-                                                       "role_deleted", "seat_granted"};
+inline constexpr std::string_view template_events[] = {
+    "invitation", "invitation_accepted", "user_left", "role_deleted", "seat_granted", "relocation_requested"};
 
 void read_invitations(diagnostics_sink& sink, const yaml_field& field, invitation_settings& out);
 void read_email_policy(diagnostics_sink& sink, const yaml_field& field, email_policy_settings& out);

@@ -61,6 +61,20 @@ subcommands:
   describe NAME --description D
   delete NAME [--force]       --force removes it from the users holding it first
 )"},
+    {"relocations", R"(usage: dirsyncctl relocations <subcommand> [options]
+
+subcommands:
+  list [--state requested|completed|cancelled] [-t TENANT]
+                              requests newest first (a tenant admin sees its tenant's only)
+  show ID                     one request
+  request USER_ID -t FROM --to TENANT --reason TEXT [--role R]... [--expires-in-days N]
+                              ask to move the user (operators); the destination's admins are asked
+  authorise ID --acting-user ADMIN_ID
+  refuse ID --acting-user ADMIN_ID
+                              the destination's decision, by one of its active admins (not the requester)
+  remind ID                   ask the destination again (the third unanswered request cancels it)
+  withdraw ID                 cancel it
+)"},
     {"people", R"(usage: dirsyncctl people EMAIL [options]
 
   the person's records in every tenant (operator token): tenant, user id, status, roles
@@ -108,9 +122,10 @@ struct parsed_args {
 
 /// Subcommand options that take a value (the rest of the accepted ones are the switches above).
 constexpr std::string_view value_options[] = {
-    "--status", "--role",       "--search",      "--subject",      "--id",          "--limit", "--cursor",
-    "--email",  "--given-name", "--family-name", "--display-name", "--description", "--user",  "--actor",
-    "--action", "--since",      "--until",       "--state",        "--account-name"};
+    "--status",       "--role",  "--search",     "--subject",        "--id",           "--limit",
+    "--cursor",       "--email", "--given-name", "--family-name",    "--display-name", "--description",
+    "--user",         "--actor", "--action",     "--since",          "--until",        "--state",
+    "--account-name", "--to",    "--reason",     "--expires-in-days"};
 
 std::optional<parsed_args> parse(const std::vector<std::string>& args, std::string& error) {
     parsed_args out;
@@ -245,6 +260,17 @@ void print_memberships(const json& items) {
     if (items.empty()) std::printf("(no tenant)\n");
 }
 
+void print_relocations(const json& page) {
+    std::printf("%-6s %-36s %-14s %-14s %-10s %-11s %-4s %s\n", "ID", "USER ID", "FROM", "TO", "STATE",
+                "WHY ENDED", "ASKED", "REASON");
+    for (const auto& r : page["relocations"])
+        std::printf("%-6s %-36s %-14s %-14s %-10s %-11s %-4s %s\n", text(r, "id").c_str(),
+                    text(r, "userId").c_str(), text(r, "from").c_str(), text(r, "to").c_str(),
+                    text(r, "state").c_str(), text(r, "cancelReason", "-").c_str(),
+                    text(r, "attempts").c_str(), text(r, "reason").c_str());
+    if (page["relocations"].empty()) std::printf("(no relocations)\n");
+}
+
 void print_invitation_rows(const json& items) {
     std::printf("%-36s %-32s %-9s %-22s %-5s %s\n", "ID", "EMAIL", "STATE", "EXPIRES", "SENDS", "ROLES");
     for (const auto& i : items)
@@ -319,6 +345,47 @@ std::optional<request> plan(const std::string& noun, const parsed_args& p, std::
                                print_tenants(json::array({j}));
                            }};
         if (error.empty()) error = "unknown tenants subcommand '" + sub + "'";
+        return std::nullopt;
+    }
+    if (noun == "relocations") {
+        if (sub == "list" && want(0, "list [--state S] [-t TENANT]"))
+            return request{
+                "GET",
+                with_query("/relocations", {{"state", option(p, "--state")}, {"tenant", p.tenant}}),
+                {},
+                &print_relocations};
+        if (sub == "show" && want(1, "show ID"))
+            return request{"GET", "/relocations/" + percent_encode(pos[0]), {}, [](const json& j) {
+                               print_relocations(json{{"relocations", json::array({j})}});
+                           }};
+        if (sub == "request" && want(1, "request USER_ID -t FROM --to TENANT --reason TEXT")) {
+            auto to = option(p, "--to");
+            auto reason = option(p, "--reason");
+            if (!p.tenant || !to || !reason) {
+                error = "usage: dirsyncctl relocations request USER_ID -t FROM --to TENANT --reason TEXT";
+                return std::nullopt;
+            }
+            json body{{"tenant", *p.tenant}, {"userId", pos[0]}, {"to", *to}, {"reason", *reason}};
+            if (auto it = p.options.find("--role"); it != p.options.end()) body["roles"] = it->second;
+            if (auto days = option(p, "--expires-in-days")) {
+                try {
+                    body["expiresInDays"] = std::stoll(*days);
+                } catch (const std::exception&) {
+                    error = "--expires-in-days must be a whole number";
+                    return std::nullopt;
+                }
+            }
+            return request{"POST", "/relocations", body.dump(), [](const json& j) {
+                               print_relocations(json{{"relocations", json::array({j})}});
+                           }};
+        }
+        for (const char* verb : {"authorise", "refuse", "remind", "withdraw"})
+            if (sub == verb && want(1, (sub + " ID").c_str()))
+                return request{
+                    "POST", "/relocations/" + percent_encode(pos[0]) + "/" + sub, {}, [](const json& j) {
+                        print_relocations(json{{"relocations", json::array({j})}});
+                    }};
+        if (error.empty()) error = "unknown relocations subcommand '" + sub + "'";
         return std::nullopt;
     }
     if (noun == "people") {

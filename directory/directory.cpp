@@ -266,7 +266,10 @@ result<user> tenant_directory::batch::create_user(std::string_view tenant, user_
     if (auto r = admit_writer(tenant, true); !r) return r.error();
     user u;
     u.tenant_id = std::string(tenant);
-    u.id = common::random_uuid();
+    u.id = w.id ? *w.id : common::random_uuid();
+    if (w.id && users::find_by_id(db_, tenant, *w.id))
+        return error(error_code::uniqueness, "a user with id '" + *w.id + "' exists in this tenant already");
+    u.registered = w.registered;
     u.resource = std::move(w.resource);
     if (auto r = derive_projections(u, schemas_.users()); !r) return r.error();
     if (auto r = check_unique_user_name(db_, u); !r) return r.error();

@@ -80,6 +80,10 @@ struct user_write {
     /// so the writer is not held while hashing). Absent: unchanged (none on create); present: the new hash
     /// (an empty inner optional clears it). Never read back into `user`, never audited but by name.
     std::optional<std::optional<std::string>> password_hash;
+    /// On create only, for a relocation: the id the record keeps (it must be free in the tenant) and when the
+    /// person registered. Absent: a new UUID, never registered.
+    std::optional<std::string> id{};
+    std::optional<common::timestamp> registered{};
 };
 
 /// A user record as a sync run compares it: the state a reconcile reads, without projections or groups, so
@@ -139,6 +143,36 @@ struct outbox_message {
     std::optional<std::string> last_error;
     common::timestamp created{};
     std::optional<common::timestamp> done;
+};
+
+/// A request to move a person's record between tenants, and where it stands. `state` is requested, completed
+/// or cancelled; a request past its expiry reads as cancelled with cancel_reason "expired".
+struct relocation {
+    std::int64_t id = 0;
+    std::string user_id;
+    std::string from_tenant;
+    std::string to_tenant;
+    std::string reason;
+    std::vector<std::string> roles;  ///< the person's roles in the destination
+    std::string requested_by;
+    std::optional<std::string> requester_user;
+    std::string state;
+    std::optional<std::string> cancel_reason;  ///< refused, unanswered, expired, withdrawn
+    std::int64_t attempts = 1;                 ///< authorisation requests sent
+    common::timestamp created{};
+    common::timestamp asked{};
+    common::timestamp expires{};
+    std::optional<common::timestamp> ended;
+    std::optional<std::string> decided_by;
+};
+
+struct relocation_request {
+    std::string from_tenant;
+    std::string user_id;
+    std::string to_tenant;
+    std::string reason;
+    std::vector<std::string> roles{};
+    std::chrono::milliseconds expire_after{std::chrono::hours(24 * 7)};
 };
 
 /// A person's record in one tenant.
@@ -463,6 +497,33 @@ class tenant_directory {
     /// the person is left without a tenant). The last-admin rule applies; leaving twice is conflict (reason
     /// "already_left").
     result<departure> leave_tenant(const actor& who, std::string_view tenant, std::string_view id);
+
+    // Relocations (directory_relocations.cpp): moving a person's record from one tenant to another, asked
+    // by an operator, authorised by an active admin of the destination who is not the requester, carried out
+    // in one transaction. Audited in both tenants (relocation.request, relocation.remind, relocation.refuse,
+    // relocation.withdraw, user.relocate).
+
+    /// A new request; the destination's admins are asked to authorise it. invalid_value for an empty reason,
+    /// the same tenant twice or a role the destination lacks; not_found for an unknown user; conflict
+    /// (reason "relocation_open") when the user has an open request already.
+    result<relocation> request_relocation(const actor& who, const relocation_request& request);
+    result<relocation> get_relocation(std::int64_t id) const;
+    /// Requests involving `tenant` (all when empty) in `state` (requested, completed, cancelled; all when
+    /// empty), newest first, older than `before` when given.
+    result<std::vector<relocation>> relocations(std::string_view tenant, std::string_view state,
+                                                std::optional<std::int64_t> before, std::int64_t limit) const;
+    /// Asks the destination's admins again. After the third request went unanswered, the relocation is
+    /// cancelled instead (cancel_reason "unanswered").
+    result<relocation> remind_relocation(const actor& who, std::int64_t id);
+    /// The destination's decision, made by `who.acting_user` (already checked to be an active admin of the
+    /// destination): forbidden (reason "requester_cannot_authorise") when that is the requester; gone
+    /// ("relocation_expired") past its expiry; conflict ("relocation_ended") when no longer requested.
+    /// Authorising carries it out atomically: the record leaves the source (roles and group memberships
+    /// there gone, the last-admin rule applies) and arrives in the destination with the same id, its
+    /// registration, password and history, the requested roles, and a seat if one is free.
+    result<relocation> decide_relocation(const actor& who, std::int64_t id, bool authorise);
+    /// The requester withdraws it (cancel_reason "withdrawn").
+    result<relocation> withdraw_relocation(const actor& who, std::int64_t id);
 
     /// Records a successful run of a tenant's sync source: after a switch from invite to idp, the identity
     /// provider counts as active from then on.

@@ -26,6 +26,12 @@ const std::map<std::string, message_template, std::less<>>& defaults() {
          {"Role {role} deleted in {tenant}",
           "Hello,\n\nThe role {role} was deleted from {tenant}. It was removed from {count} open "
           "invitation(s); those invitees will join without it.\n"}},
+        {"relocation_requested",
+         {"Authorise moving {user} into {tenant}",
+          "Hello,\n\nAn operator asks to move {user} into {tenant} (request {count} of 3). An active "
+          "administrator of {tenant} other than the requester can authorise or refuse it in the admin "
+          "console "
+          "or with dirsyncctl relocations.\n"}},
         {"seat_granted",
          {"Your access to {tenant} is ready",
           "Hello,\n\nA seat in {tenant} is now yours: {user} can sign in.\n"}},

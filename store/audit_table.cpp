@@ -75,4 +75,16 @@ std::vector<audit_row> query(connection& db, std::string_view tenant, const audi
     return out;
 }
 
+std::int64_t copy_history(connection& db, std::string_view from, std::string_view to,
+                          std::string_view resource_id) {
+    auto s = db.cached(
+        "INSERT INTO audit_events (tenant_id, time_ms, actor, acting_user, action, resource_type, "
+        "resource_id, "
+        "summary) SELECT ?2, time_ms, actor, acting_user, action, resource_type, resource_id, summary "
+        "FROM audit_events WHERE tenant_id = ?1 AND resource_id = ?3 ORDER BY seq");
+    s->bind(1, from).bind(2, to).bind(3, resource_id);
+    s->step();
+    return db.changes();
+}
+
 }  // namespace dirsync::store::audit_table

@@ -28,6 +28,11 @@ void append(connection& db, const audit_row& row);
 /// The newest `limit` events of a tenant, newest first.
 std::vector<audit_row> latest(connection& db, std::string_view tenant, std::int64_t limit);
 
+/// Copies the events about `resource_id` in `from` into `to` (same times, actors and summaries; new seqs, in
+/// order): a relocated record takes its history along. Returns how many were copied.
+std::int64_t copy_history(connection& db, std::string_view from, std::string_view to,
+                          std::string_view resource_id);
+
 /// Which events `query` returns; every given condition must hold.
 struct audit_filter {
     std::optional<std::string> resource_id;  ///< events about this resource

@@ -296,6 +296,31 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox(next_attempt_ms, seq) WHERE state = 'pending';
 CREATE INDEX outbox_by_tenant ON outbox(tenant_id, state, seq);
 )sql",
+        // 8: relocations: a request to move a person's record from one tenant to another, authorised by an
+        // admin of the destination, with its lifecycle.
+        R"sql(
+CREATE TABLE relocations (
+    seq             INTEGER PRIMARY KEY,    -- the request's id
+    user_id         TEXT NOT NULL,
+    from_tenant     TEXT NOT NULL,
+    to_tenant       TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    roles           TEXT NOT NULL DEFAULT '[]',   -- the roles the person gets in the destination
+    requested_by    TEXT NOT NULL,          -- the requesting actor ("admin:3f2a9c1e")
+    requester_user  TEXT,                   -- the person the request was made for, if named
+    state           TEXT NOT NULL CHECK (state IN ('requested', 'completed', 'cancelled')),
+    cancel_reason   TEXT,                   -- refused, unanswered, expired, withdrawn
+    attempts        INTEGER NOT NULL DEFAULT 1,   -- authorisation requests sent
+    created_ms      INTEGER NOT NULL,
+    asked_ms        INTEGER NOT NULL,       -- the last authorisation request
+    expires_ms      INTEGER NOT NULL,
+    ended_ms        INTEGER,
+    decided_by      TEXT                    -- the destination admin who authorised or refused
+);
+CREATE INDEX relocations_by_state ON relocations(state, seq);
+CREATE INDEX relocations_by_tenant ON relocations(from_tenant, seq);
+CREATE INDEX relocations_by_destination ON relocations(to_tenant, seq);
+)sql",
     };
     return steps;
 }

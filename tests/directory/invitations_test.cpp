@@ -159,5 +159,28 @@ TEST_F(InvitationsTest, ASyncRunMarksTheIdentityProviderActive) {
     EXPECT_EQ(dir.invite(admin, "acme", {{"i@acme.example"}, {}}).error().reason, "provisioning_idp");
 }
 
+TEST_F(InvitationsTest, AnExpiredRelocationCannotBeDecidedAndReadsAsCancelled) {
+    auto out = invite({"mover@acme.example"});
+    ASSERT_TRUE(out[0].invited);
+    relocation_request request{"acme", out[0].invited->id, "globex", "moves"};
+    request.expire_after = std::chrono::milliseconds(1);
+    auto r = dir.request_relocation({"admin", "operator1"}, request);
+    ASSERT_TRUE(r) << r.error().message;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const actor decider{"admin", "globex1", "someone"};
+    EXPECT_EQ(dir.decide_relocation(decider, r->id, true).error().reason, "relocation_expired");
+    auto read = dir.get_relocation(r->id);
+    EXPECT_EQ(read->state, "cancelled");
+    EXPECT_EQ(read->cancel_reason, "expired");
+    EXPECT_TRUE(dir.get_user("acme", out[0].invited->id));  // nothing moved
+    // An unknown role of the destination, or an empty reason, is refused up front.
+    request.expire_after = std::chrono::hours(1);
+    request.roles = {"auditor"};
+    EXPECT_EQ(dir.request_relocation({"admin", "operator1"}, request).error().reason, "unknown_role");
+    request.roles.clear();
+    request.reason = "  ";
+    EXPECT_EQ(dir.request_relocation({"admin", "operator1"}, request).error().reason, "reason_required");
+}
+
 }  // namespace
 }  // namespace dirsync::directory

@@ -1,7 +1,8 @@
 // Invitations against the real daemon: many addresses at once with per-address outcomes, the invitation mail
 // really received by an SMTP server (and redelivered after it was down), the webhook signed, acceptance with
 // the code (expired, replaced, revoked, reused), the rolling-day limit across a restart, the business-email
-// policy, IdP vs invite mode and the switch between them, and role deletion reaching open invitations.
+// policy, IdP vs invite mode and the switch between them, role deletion reaching open invitations, a person
+// in several tenants leaving them, and relocations between tenants.
 #include <algorithm>
 #include <fstream>
 #include <regex>
@@ -480,6 +481,102 @@ TEST_F(InvitationTest, AUserGrantedAFreedSeatIsTold) {
     EXPECT_EQ(got[0]["subject"], "Your access to Globex is ready");
 }
 
+TEST_F(InvitationTest, ARelocationAuthorisedByTheDestinationMovesTheRecordWithItsHistory) {
+    auto invited = invite(json::array({"mover@acme.example"}), json::array({"user"}));
+    ASSERT_EQ(accept(invited["results"][0]["inviteCode"]).status, 200);
+    const std::string id = invited["results"][0]["invitation"]["id"];
+    const json request{{"tenant", "acme"},
+                       {"userId", id},
+                       {"to", "initech"},
+                       {"reason", "joins Initech"},
+                       {"roles", {"user"}}};
+    expect_admin_error(admin(acme_admin, "POST", "/admin/v1/relocations", request), 403, "operator_only");
+    auto asked = admin(operator_token, "POST", "/admin/v1/relocations", request);
+    ASSERT_EQ(asked.status, 201) << asked.body;
+    const auto rel = parse(asked);
+    EXPECT_EQ(rel["state"], "requested");
+    const std::string rel_path = "/admin/v1/relocations/" + std::to_string(rel["id"].get<int>());
+    // initech's admin is asked.
+    bool asked_boss = false;
+    for (const auto& m : mails(3)) asked_boss |= m["rcpt_tos"] == json::array({"boss@initech.example"});
+    EXPECT_TRUE(asked_boss) << mail_.log();
+    expect_admin_error(admin(operator_token, "POST", "/admin/v1/relocations", request), 409,
+                       "relocation_open");
+
+    // A token alone cannot decide; acme's admin cannot either.
+    expect_admin_error(admin(operator_token, "POST", rel_path + "/authorise"), 403, "acting_user_required");
+    expect_admin_error(admin(acme_admin, "POST", rel_path + "/authorise", nullptr, owner_id()), 404,
+                       "unknown_tenant");
+    const auto boss =
+        parse(call(operator_token, "GET", "/admin/v1/tenants/initech/users?role=admin"))["users"][0]["id"]
+            .get<std::string>();
+    auto done = admin(operator_token, "POST", rel_path + "/authorise", nullptr, boss);
+    ASSERT_EQ(done.status, 200) << done.body;
+    EXPECT_EQ(parse(done)["state"], "completed");
+    EXPECT_EQ(parse(done)["decidedBy"], boss);
+
+    // The same id now lives in initech (no free seat there: it waits), and no longer in acme.
+    expect_admin_error(call(operator_token, "GET", "/admin/v1/tenants/acme/users/" + id), 404, "not_found");
+    auto moved = parse(call(operator_token, "GET", "/admin/v1/tenants/initech/users/" + id));
+    EXPECT_EQ(moved["status"], "requested") << moved;
+    EXPECT_EQ(moved["roles"], json::array({"user"}));
+    EXPECT_TRUE(moved.contains("registered")) << moved;
+    auto history = parse(call(operator_token, "GET", "/admin/v1/tenants/initech/audit?user=" + id));
+    std::vector<std::string> actions;
+    for (const auto& e : history["events"]) actions.push_back(e["action"]);
+    EXPECT_EQ(actions.front(), "user.relocate");
+    EXPECT_NE(std::find(actions.begin(), actions.end(), "invitation.accept"), actions.end()) << history;
+    EXPECT_EQ(
+        parse(call(operator_token, "GET", "/admin/v1/tenants/acme/audit?user=" + id))["events"][0]["action"],
+        "user.relocate");
+    expect_admin_error(admin(operator_token, "POST", rel_path + "/refuse", nullptr, boss), 409,
+                       "relocation_ended");
+}
+
+TEST_F(InvitationTest, ARelocationIsRefusedNotDecidedByItsRequesterAndCancelledAfterThreeUnansweredRequests) {
+    const auto boss =
+        parse(call(operator_token, "GET", "/admin/v1/tenants/initech/users?role=admin"))["users"][0]["id"]
+            .get<std::string>();
+    auto invited = invite(json::array({"r1@acme.example r2@acme.example"}));
+    const std::string r1 = invited["results"][0]["invitation"]["id"];
+    const std::string r2 = invited["results"][1]["invitation"]["id"];
+
+    // Asked for by the person who would decide: refused to them.
+    auto asked = admin(operator_token, "POST", "/admin/v1/relocations",
+                       {{"tenant", "acme"}, {"userId", r1}, {"to", "initech"}, {"reason", "test"}}, boss);
+    ASSERT_EQ(asked.status, 201) << asked.body;
+    const std::string first = "/admin/v1/relocations/" + std::to_string(parse(asked)["id"].get<int>());
+    expect_admin_error(admin(operator_token, "POST", first + "/authorise", nullptr, boss), 403,
+                       "requester_cannot_authorise");
+    // Refused by nobody else here, so withdrawn; then asked again and refused.
+    ASSERT_EQ(admin(operator_token, "POST", first + "/withdraw").status, 200);
+    asked = admin(operator_token, "POST", "/admin/v1/relocations",
+                  {{"tenant", "acme"}, {"userId", r1}, {"to", "initech"}, {"reason", "again"}});
+    ASSERT_EQ(asked.status, 201) << asked.body;
+    const std::string second = "/admin/v1/relocations/" + std::to_string(parse(asked)["id"].get<int>());
+    auto refused = admin(operator_token, "POST", second + "/refuse", nullptr, boss);
+    ASSERT_EQ(refused.status, 200) << refused.body;
+    EXPECT_EQ(parse(refused)["state"], "cancelled");
+    EXPECT_EQ(parse(refused)["cancelReason"], "refused");
+    EXPECT_EQ(call(operator_token, "GET", "/admin/v1/tenants/acme/users/" + r1).status, 200);  // stayed
+
+    asked = admin(operator_token, "POST", "/admin/v1/relocations",
+                  {{"tenant", "acme"}, {"userId", r2}, {"to", "initech"}, {"reason", "nobody answers"}});
+    const std::string third = "/admin/v1/relocations/" + std::to_string(parse(asked)["id"].get<int>());
+    EXPECT_EQ(parse(admin(operator_token, "POST", third + "/remind"))["attempts"], 2);
+    EXPECT_EQ(parse(admin(operator_token, "POST", third + "/remind"))["attempts"], 3);
+    auto given_up = parse(admin(operator_token, "POST", third + "/remind"));
+    EXPECT_EQ(given_up["state"], "cancelled");
+    EXPECT_EQ(given_up["cancelReason"], "unanswered");
+
+    auto list = parse(call(operator_token, "GET", "/admin/v1/relocations?state=cancelled"));
+    EXPECT_EQ(list["relocations"].size(), 3u);
+    // A tenant admin sees the requests involving its tenant only.
+    EXPECT_EQ(parse(call(globex_admin, "GET", "/admin/v1/relocations"))["relocations"].size(), 0u);
+    EXPECT_EQ(call(globex_admin, "GET", third).status, 404);
+    EXPECT_EQ(parse(call(acme_admin, "GET", "/admin/v1/relocations"))["relocations"].size(), 3u);
+}
+
 class InvitationCtlTest : public InvitationTest {
   protected:
     std::pair<int, std::string> ctl(const std::string& args) {
@@ -517,6 +614,12 @@ TEST_F(InvitationCtlTest, DirsyncctlInvitesListsResendsRevokesAndAccepts) {
     std::tie(status, out) = ctl("users leave -t acme " + id);
     ASSERT_EQ(status, 0) << out;
     EXPECT_NE(out.find("without a tenant"), std::string::npos) << out;
+    std::tie(status, out) = ctl("relocations list");
+    ASSERT_EQ(status, 0) << out;
+    EXPECT_NE(out.find("(no relocations)"), std::string::npos) << out;
+    std::tie(status, out) = ctl("relocations request " + id + " -t acme --to initech --reason x");
+    EXPECT_EQ(status, 1) << out;
+    EXPECT_NE(out.find("403 operator_only"), std::string::npos) << out;
     std::tie(status, out) = ctl("invitations frobnicate -t acme");
     EXPECT_EQ(status, 2) << out;
 }
