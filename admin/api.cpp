@@ -1,7 +1,6 @@
 #include "admin/api.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <limits>
 #include <optional>
