@@ -159,6 +159,29 @@ TEST_F(InvitationsTest, ASyncRunMarksTheIdentityProviderActive) {
     EXPECT_EQ(dir.invite(admin, "acme", {{"i@acme.example"}, {}}).error().reason, "provisioning_idp");
 }
 
+TEST_F(InvitationsTest, AFailedMessageIsListedAndCanBeRetriedOnce) {
+    invite({"m@acme.example"});
+    const auto queued = outbox();
+    ASSERT_EQ(queued.size(), 1u);
+    const auto id = queued[0].seq;
+    EXPECT_EQ(dir.retry_message(admin, "acme", id).error().code, error_code::not_found);  // not failed
+    db_.write([&](store::connection& c) {
+        store::outbox_table::mark_attempt_failed(c, id, 10, "550 no such user", std::nullopt, 1);
+    });
+    auto failed = dir.outbox("acme", "failed", std::nullopt, 10);
+    ASSERT_EQ(failed->size(), 1u);
+    EXPECT_EQ((*failed)[0].last_error, "550 no such user");
+    EXPECT_EQ((*failed)[0].attempts, 10);
+    EXPECT_EQ(dir.retry_message(admin, "globex", id).error().code, error_code::not_found);  // not theirs
+    auto retried = dir.retry_message(admin, "acme", id);
+    ASSERT_TRUE(retried) << retried.error().message;
+    EXPECT_EQ(retried->state, "pending");
+    EXPECT_EQ(retried->attempts, 0);
+    EXPECT_EQ(dir.outbox("acme", "failed", std::nullopt, 10)->size(), 0u);
+    EXPECT_EQ(dir.outbox("acme", "sent", std::nullopt, 10).error().code, error_code::invalid_value);
+    EXPECT_EQ(dir.audit_log("acme", 1)[0].action, "notification.retry");
+}
+
 TEST_F(InvitationsTest, AnExpiredRelocationCannotBeDecidedAndReadsAsCancelled) {
     auto out = invite({"mover@acme.example"});
     ASSERT_TRUE(out[0].invited);

@@ -30,7 +30,7 @@ constexpr const char* webhook_secret = "whsec_invitation-test";
 
 class InvitationTest : public DaemonTest {
   protected:
-    smtp_sink mail_;
+    smtp_sink mail_{{"--reject", "bounce@acme.example=550 5.1.1 no such user"}};
     http_receiver hooks_;
     std::string acme_provisioning_ = "invite";
 
@@ -389,6 +389,33 @@ TEST_F(InvitationTest, AMailServerThatIsDownGetsTheMessageWhenItComesBack) {
     EXPECT_EQ(got[0]["rcpt_tos"], json::array({"late@acme.example"}));
     EXPECT_NE(got[0]["body"].get<std::string>().find(answer["results"][0]["inviteCode"].get<std::string>()),
               std::string::npos);
+}
+
+TEST_F(InvitationTest, AMessageTheServerRefusesIsFailedListedAndRetriedByAnAdmin) {
+    invite(json::array({"bounce@acme.example"}));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    json failed;
+    do {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        failed = parse(call(acme_admin, "GET", "/admin/v1/tenants/acme/notifications?state=failed"));
+    } while (failed["notifications"].empty() && std::chrono::steady_clock::now() < deadline);
+    ASSERT_EQ(failed["notifications"].size(), 1u) << failed;
+    const auto& m = failed["notifications"][0];
+    EXPECT_EQ(m["recipient"], "bounce@acme.example");
+    EXPECT_EQ(m["attempts"], 1);  // a 550 is not worth a retry
+    EXPECT_NE(m["lastError"].get<std::string>().find("550"), std::string::npos) << m;
+    const std::string retry =
+        "/admin/v1/tenants/acme/notifications/" + std::to_string(m["id"].get<int>()) + "/retry";
+    expect_admin_error(
+        call(globex_admin, "POST",
+             "/admin/v1/tenants/globex/notifications/" + std::to_string(m["id"].get<int>()) + "/retry"),
+        404, "not_found");
+    auto again = call(acme_admin, "POST", retry);
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(parse(again)["state"], "pending");
+    EXPECT_EQ(parse(again)["attempts"], 0);
+    expect_admin_error(call(acme_admin, "GET", "/admin/v1/tenants/acme/notifications?state=sent"), 400,
+                       "invalid_value");
 }
 
 TEST_F(InvitationTest, DeletingARoleTakesItFromOpenInvitationsAndTellsTheAdmins) {
