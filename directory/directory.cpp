@@ -217,16 +217,17 @@ result<void> tenant_directory::batch::admit_writer(std::string_view tenant, bool
                              "cannot create or change users");
         return {};
     }
-    if (store::tenant_table::mark_idp_active(db_, tenant))
+    if (!row->idp_active && store::tenant_table::mark_idp_active(db_, tenant))
         record_audit(db_, actor_, tenant, "Tenant", tenant, common::now(), "tenant.idp_active",
                      json{{"provisioning", "idp"}, {"invitations", "closed"}});
     return {};
 }
 
 std::size_t tenant_directory::batch::grant_free_seats(std::string_view tenant) {
-    const auto policy = dir_.policy_of(tenant);
-    const auto chans = dir_.channels();
+    // The tenant's policy is copied only when someone gets a seat: most frees find nobody waiting.
+    std::optional<directory::tenant> policy;
     return seats::grant_free(db_, actor_, tenant, [&](const user& u) {
+        if (!policy) policy = dir_.policy_of(tenant);
         if (!policy) return;
         notices::notice n;
         n.event = "seat.granted";
@@ -237,7 +238,7 @@ std::size_t tenant_directory::batch::grant_free_seats(std::string_view tenant) {
             n.recipients.push_back(u.user_name);
         n.values = {{"user", u.display_name.value_or(u.user_name)}};
         n.data = {{"userId", u.id}, {"userName", u.user_name}, {"status", to_string(u.status)}};
-        notices::enqueue(db_, chans, *policy, n, u.last_modified);
+        notices::enqueue(db_, dir_.channels(), *policy, n, u.last_modified);
     });
 }
 
@@ -309,7 +310,8 @@ result<user> tenant_directory::batch::modify_user(
     std::optional<std::int64_t> expected_version) {
     auto row = users::find_by_id(db_, tenant, id);
     if (!row) return not_found(id);
-    if (auto r = admit_writer(tenant, true); !r) return r.error();
+    if (writer_of(actor_) == status_writer::idp)
+        if (auto r = admit_writer(tenant, true); !r) return r.error();
     user before = from_row(std::move(*row));
     if (expected_version && *expected_version != before.version)
         return error(error_code::precondition_failed,
@@ -384,7 +386,8 @@ result<void> tenant_directory::batch::delete_user(std::string_view tenant, std::
                                                   std::optional<std::int64_t> expected_version) {
     auto row = users::find_by_id(db_, tenant, id);
     if (!row) return not_found(id);
-    if (auto r = admit_writer(tenant, true); !r) return r.error();
+    if (writer_of(actor_) == status_writer::idp)
+        if (auto r = admit_writer(tenant, true); !r) return r.error();
     user before = from_row(std::move(*row));
     if (expected_version && *expected_version != before.version)
         return error(error_code::precondition_failed,

@@ -320,7 +320,9 @@ class tenant_directory {
         result<void> check_size(std::string_view what, const std::string& resource_json) const;
         /// The tenant's provisioning rules for this writer: an identity provider (SCIM token) may not write
         /// the users of a tenant in invite mode (forbidden, reason "provisioning_invite"); its first write
-        /// after a switch to idp marks the provider active (invitations close). unknown_tenant when absent.
+        /// (or a sync run's, see note_source_run) after a switch to idp marks the provider active
+        /// (invitations close). unknown_tenant when absent. Creates always ask; changes and deletes only
+        /// for an IdP (a sync source never feeds an invite tenant).
         result<void> admit_writer(std::string_view tenant, bool writes_users);
         /// Gives free seats to the longest-waiting requested users (seats::grant_free), telling each.
         std::size_t grant_free_seats(std::string_view tenant);

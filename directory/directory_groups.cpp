@@ -9,6 +9,7 @@
 #include "directory/group_codec.hpp"
 #include "directory/membership_plan.hpp"
 #include "directory/memberships.hpp"
+#include "directory/status_transitions.hpp"
 #include "store/database.hpp"
 #include "store/group_member_table.hpp"
 #include "store/group_table.hpp"
@@ -148,7 +149,7 @@ result<members_written> write_members(store::connection& db, std::string_view te
 }  // namespace
 
 result<group> tenant_directory::batch::create_group(std::string_view tenant, group_write w) {
-    if (!store::tenant_table::find(db_, tenant)) return error(error_code::unknown_tenant, "unknown tenant");
+    if (auto r = admit_writer(tenant, false); !r) return r.error();
     group g;
     g.tenant_id = std::string(tenant);
     g.id = common::random_uuid();
@@ -180,6 +181,8 @@ result<group> tenant_directory::batch::modify_group(
     std::optional<std::int64_t> expected_version) {
     auto row = groups::find_by_id(db_, tenant, id);
     if (!row) return group_not_found(id);
+    if (writer_of(actor_) == status_writer::idp)
+        if (auto r = admit_writer(tenant, false); !r) return r.error();
     group before = from_row(store::group_row(*row));
     if (expected_version && *expected_version != before.version) return stale(before.version);
     auto c = change(before);
@@ -213,6 +216,8 @@ result<void> tenant_directory::batch::delete_group(std::string_view tenant, std:
                                                    std::optional<std::int64_t> expected_version) {
     auto row = groups::find_by_id(db_, tenant, id);
     if (!row) return group_not_found(id);
+    if (writer_of(actor_) == status_writer::idp)
+        if (auto r = admit_writer(tenant, false); !r) return r.error();
     const auto seq = row->seq;
     group before = from_row(std::move(*row));
     if (expected_version && *expected_version != before.version) return stale(before.version);

@@ -152,6 +152,15 @@ TEST_F(InvitationsTest, AnIdentityProviderCannotWriteUsersOfAnInviteTenantAndClo
     EXPECT_TRUE(dir.invite(admin, "acme", {{"g@acme.example"}, {}}));
 }
 
+TEST_F(InvitationsTest, AGroupPushedByTheIdentityProviderMarksItActiveToo) {
+    dir.configure_tenants({{"acme", "Acme", std::nullopt}});
+    EXPECT_TRUE(dir.invite(admin, "acme", {{"j@acme.example"}, {}}));
+    group_write g;
+    g.resource = {{"displayName", "Ops"}};
+    ASSERT_TRUE(dir.create_group(idp, "acme", g));
+    EXPECT_EQ(dir.invite(admin, "acme", {{"k@acme.example"}, {}}).error().reason, "provisioning_idp");
+}
+
 TEST_F(InvitationsTest, ASyncRunMarksTheIdentityProviderActive) {
     dir.configure_tenants({{"acme", "Acme", std::nullopt}});
     EXPECT_TRUE(dir.invite(admin, "acme", {{"h@acme.example"}, {}}));
