@@ -8,6 +8,7 @@
 #   bench/invitations.sh [BUILD_DIR] [N]
 # Needs: curl, python3 with aiosmtpd (Debian: python3-aiosmtpd). Build first: cmake --build BUILD_DIR --target dirsyncd
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 build=${1:-build}
 n=${2:-1000}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +29,6 @@ for _ in $(seq 100); do [ -s "$work/mail/ready" ] && break; sleep 0.1; done
 smtp_port=$(cat "$work/mail/ready")
 
 admin_token=admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-digest() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
 cat >"$work/dirsyncd.yaml" <<YAML
 server:
   listen: 127.0.0.1:0
@@ -46,9 +46,7 @@ notifications:
 YAML
 "$build/daemon/dirsyncd" --config "$work/dirsyncd.yaml" 2>"$work/log" &
 pid=$!
-for _ in $(seq 100); do grep -q "listening on" "$work/log" && break; sleep 0.1; done
-port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\) .*/\1/p' "$work/log")
-[ -n "$port" ] || { echo "dirsyncd did not start"; cat "$work/log"; exit 1; }
+port=$(dirsyncd_port "$work/log")
 api="http://127.0.0.1:$port/admin/v1"
 
 # Baseline: N single user creations through the admin API, over one keep-alive connection.

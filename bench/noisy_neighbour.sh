@@ -11,6 +11,7 @@
 # Environment: DURATION (wrk -d, default 10s), HEAVY, BULK_OPS.
 # Needs: wrk, curl, python3. Build first: cmake --build BUILD_DIR --target dirsyncd seed_users
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 build=${1:-build}
 users=${2:-100000}
 threads=${3:-2}
@@ -38,7 +39,6 @@ trap cleanup EXIT
 noisy_token=noisy-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 quiet_token=quiet-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 admin_token=admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-digest() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
 "$build/bench/seed_users" "$work/d.db" noisy "$users" "$work/noisy_id" >/dev/null
 "$build/bench/seed_users" "$work/d.db" quiet 1000 "$work/quiet_id" >/dev/null
 cat >"$work/dirsyncd.yaml" <<YAML
@@ -62,9 +62,7 @@ tenants:
 YAML
 "$build/daemon/dirsyncd" --config "$work/dirsyncd.yaml" 2>"$work/log" &
 pid=$!
-for _ in $(seq 100); do grep -q "listening on" "$work/log" && break; sleep 0.1; done
-port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\) .*/\1/p' "$work/log")
-[ -n "$port" ] || { echo "dirsyncd did not start"; cat "$work/log"; exit 1; }
+port=$(dirsyncd_port "$work/log")
 base="http://127.0.0.1:$port/scim/v2"
 quiet_url="$base/Users/$(cat "$work/quiet_id")"
 curl -sf -o /dev/null -H "Authorization: Bearer $quiet_token" "$quiet_url" || { echo "warm-up failed"; exit 1; }

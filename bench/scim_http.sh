@@ -14,6 +14,7 @@
 # Environment: DURATION (wrk -d, default 10s), CONNECTIONS (wrk -c, default 16), EXTRA (see patch-member).
 # Needs: wrk, taskset (util-linux), curl. Build first: cmake --build BUILD_DIR --target dirsyncd seed_users
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 build=${1:-build}
 users=${2:-100000}
 threads=${3:-1}
@@ -26,7 +27,7 @@ work=$(mktemp -d /tmp/dirsyncd-bench-XXXXXX)
 trap 'kill "${pid:-0}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
 token=bench-token-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-digest=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
+token_digest=$(digest "$token")
 if [ "$mode" = patch-member ]; then
     extra=${EXTRA:-$((users / 2))}
     "$build/bench/seed_users" "$work/d.db" bench "$((users + extra))" "$work/id" \
@@ -48,12 +49,11 @@ storage:
 tenants:
   - id: bench
     name: Bench
-    scim_tokens: [ { sha256: "$digest" } ]
+    scim_tokens: [ { sha256: "$token_digest" } ]
 YAML
 taskset -c 0 "$build/daemon/dirsyncd" --config "$work/dirsyncd.yaml" 2>"$work/log" &
 pid=$!
-for _ in $(seq 100); do grep -q "listening on" "$work/log" && break; sleep 0.1; done
-port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\) .*/\1/p' "$work/log")
+port=$(dirsyncd_port "$work/log")
 base="http://127.0.0.1:$port/scim/v2"
 case "$mode" in
     id) url="$base/Users/$id"; warm="$url" ;;

@@ -8,6 +8,7 @@
 # Environment: DURATION (wrk -d, default 5s).
 # Needs: wrk, curl. Build first: cmake --build BUILD_DIR --target dirsyncd seed_users
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 build=${1:-build}
 users=${2:-100000}
 duration=${DURATION:-5s}
@@ -20,7 +21,6 @@ cleanup() {
 trap cleanup EXIT
 
 admin_token=admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-digest() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
 "$build/bench/seed_users" "$work/d.db" big "$users" "$work/sample_id" >/dev/null
 cat >"$work/dirsyncd.yaml" <<YAML
 server:
@@ -36,9 +36,7 @@ tenants:
 YAML
 "$build/daemon/dirsyncd" --config "$work/dirsyncd.yaml" 2>"$work/log" &
 pid=$!
-for _ in $(seq 100); do grep -q "listening on" "$work/log" && break; sleep 0.1; done
-port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\) .*/\1/p' "$work/log")
-[ -n "$port" ] || { echo "dirsyncd did not start"; cat "$work/log"; exit 1; }
+port=$(dirsyncd_port "$work/log")
 base="http://127.0.0.1:$port/admin/v1/tenants/big"
 sample=$(cat "$work/sample_id")
 half=$((users / 2))
