@@ -4,7 +4,7 @@
 
 namespace dirsync::daemon {
 
-http::bearer_authenticator authenticator_for(const config::settings& s) {
+std::vector<http::bearer_authenticator::credential> credentials_for(const config::settings& s) {
     std::vector<http::bearer_authenticator::credential> credentials;
     for (const auto& tenant : s.tenants) {
         for (const auto& digest : tenant.scim_tokens)
@@ -14,7 +14,7 @@ http::bearer_authenticator authenticator_for(const config::settings& s) {
     }
     for (const auto& digest : s.admin_tokens)
         credentials.push_back({http::principal::operator_admin(), digest});
-    return http::bearer_authenticator(std::move(credentials));
+    return credentials;
 }
 
 }  // namespace dirsync::daemon

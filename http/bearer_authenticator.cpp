@@ -36,15 +36,23 @@ std::string describe(const principal& who) {
 
 }  // namespace
 
-bearer_authenticator::bearer_authenticator(std::vector<credential> credentials)
-    : credentials_(std::move(credentials)) {
-    for (std::size_t i = 0; i < credentials_.size(); ++i) {
-        credentials_[i].who.token_id = common::to_hex(credentials_[i].digest).substr(0, 8);
-        for (std::size_t j = i + 1; j < credentials_.size(); ++j)
-            if (common::digest_equal(credentials_[i].digest, credentials_[j].digest))
-                throw std::invalid_argument("bearer token listed twice (" + describe(credentials_[i].who) +
-                                            " and " + describe(credentials_[j].who) + ")");
+std::shared_ptr<const bearer_authenticator::credential_set> bearer_authenticator::prepare(
+    credential_set credentials) {
+    for (std::size_t i = 0; i < credentials.size(); ++i) {
+        credentials[i].who.token_id = common::to_hex(credentials[i].digest).substr(0, 8);
+        for (std::size_t j = i + 1; j < credentials.size(); ++j)
+            if (common::digest_equal(credentials[i].digest, credentials[j].digest))
+                throw std::invalid_argument("bearer token listed twice (" + describe(credentials[i].who) +
+                                            " and " + describe(credentials[j].who) + ")");
     }
+    return std::make_shared<const credential_set>(std::move(credentials));
+}
+
+bearer_authenticator::bearer_authenticator(std::vector<credential> credentials)
+    : credentials_(prepare(std::move(credentials))) {}
+
+void bearer_authenticator::replace(std::vector<credential> credentials) {
+    credentials_.store(prepare(std::move(credentials)));
 }
 
 principal bearer_authenticator::authenticate(
@@ -53,19 +61,21 @@ principal bearer_authenticator::authenticate(
     const auto token = bearer_token(*authorization_header_value);
     if (!token) return {};
     const common::sha256_digest digest = common::sha256(*token);
+    const auto held = credentials_.load();
+    const credential_set& credentials = *held;
     // No early exit: every digest is compared so timing does not reveal which one matched.
-    std::size_t match = credentials_.size();
-    for (std::size_t i = 0; i < credentials_.size(); ++i) {
-        const bool equal = common::digest_equal(digest, credentials_[i].digest);
+    std::size_t match = credentials.size();
+    for (std::size_t i = 0; i < credentials.size(); ++i) {
+        const bool equal = common::digest_equal(digest, credentials[i].digest);
         match = equal ? i : match;
     }
-    if (match == credentials_.size()) return {};
-    return credentials_[match].who;
+    if (match == credentials.size()) return {};
+    return credentials[match].who;
 }
 
 std::size_t bearer_authenticator::count(principal::role kind) const noexcept {
     std::size_t n = 0;
-    for (const auto& c : credentials_) n += c.who.is(kind) ? 1 : 0;
+    for (const auto& c : *credentials_.load()) n += c.who.is(kind) ? 1 : 0;
     return n;
 }
 

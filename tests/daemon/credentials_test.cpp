@@ -14,7 +14,7 @@ TEST(Credentials, EveryTenantsScimAndAdminTokensAndTheOperatorTokens) {
     s.tenants[1].scim_tokens = {common::sha256("t3")};
     s.tenants[1].admin_tokens = {common::sha256("globex-admin")};
     s.admin_tokens = {common::sha256("root")};
-    const auto auth = authenticator_for(s);
+    const http::bearer_authenticator auth(credentials_for(s));
     EXPECT_EQ(auth.count(http::principal::role::scim_client), 3u);
     EXPECT_EQ(auth.authenticate("Bearer t2").tenant, "acme");
     EXPECT_EQ(auth.authenticate("Bearer t3").tenant, "globex");
@@ -24,6 +24,23 @@ TEST(Credentials, EveryTenantsScimAndAdminTokensAndTheOperatorTokens) {
     EXPECT_TRUE(tenant_admin.is(http::principal::role::tenant_admin));
     EXPECT_EQ(tenant_admin.tenant, "globex");
     EXPECT_EQ(tenant_admin.token_id.size(), 8u);
+}
+
+TEST(Credentials, AReplacedSetRevokesTheRemovedTokensAtOnce) {
+    config::settings s;
+    s.tenants.resize(1);
+    s.tenants[0].id = "acme";
+    s.tenants[0].scim_tokens = {common::sha256("old")};
+    http::bearer_authenticator auth(credentials_for(s));
+    EXPECT_EQ(auth.authenticate("Bearer old").tenant, "acme");
+    s.tenants[0].scim_tokens = {common::sha256("new")};
+    auth.replace(credentials_for(s));
+    EXPECT_TRUE(auth.authenticate("Bearer old").is(http::principal::role::anonymous));
+    EXPECT_EQ(auth.authenticate("Bearer new").tenant, "acme");
+    // A set with a token listed twice is refused whole: the current one stays.
+    s.tenants[0].admin_tokens = {common::sha256("new")};
+    EXPECT_THROW(auth.replace(credentials_for(s)), std::invalid_argument);
+    EXPECT_EQ(auth.authenticate("Bearer new").tenant, "acme");
 }
 
 }  // namespace
