@@ -24,7 +24,6 @@ http::server_settings http_server_settings(const config::settings& s) {
     out.limits.write_timeout = in.write_timeout;
     out.limits.max_connections = in.max_connections;
     out.limits.shutdown_grace = in.shutdown_grace;
-    out.access_log = s.logging.access_log;
     out.errors = scim_error_formatter();
     return out;
 }

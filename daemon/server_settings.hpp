@@ -6,7 +6,7 @@
 namespace dirsync::daemon {
 
 /// What the HTTP server is told by the configuration `s` (validated): the `server:` section (listen address,
-/// threads, TLS files, limits) and `logging.access_log`. Errors the server answers itself are SCIM Errors,
+/// threads, TLS files, limits). Errors the server answers itself are SCIM Errors,
 /// the one error shape every client of dirsyncd parses.
 http::server_settings http_server_settings(const config::settings& s);
 

@@ -171,9 +171,13 @@ class server::impl {
 
   private:
     detail::session_context session_context() {
-        return {settings_.limits,  handler_,           settings_.access_log,
-                settings_.errors,  registry_,          workers_ ? &*workers_ : nullptr,
-                settings_.lane_of, cancel_.get_token()};
+        return {settings_.limits,
+                handler_,
+                settings_.errors,
+                registry_,
+                workers_ ? &*workers_ : nullptr,
+                settings_.lane_of,
+                cancel_.get_token()};
     }
 
     /// Runs the io_context until it is out of work; an exception escaping a handler is logged, not fatal.

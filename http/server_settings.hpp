@@ -59,7 +59,6 @@ struct server_settings {
     server_limits limits;
     worker_settings workers;
     lane_function lane_of;
-    bool access_log = true;  ///< one common::log_info line per request
     error_formatter errors;  ///< empty: plain_error
 };
 

@@ -393,14 +393,14 @@ class session {
                                 std::string_view target, std::string_view tenant, clock::time_point started) {
         tcp().expires_after(ctx_.limits.write_timeout);
         auto [ec, n] = co_await bhttp::async_write(stream_, out, use_tuple);
-        if (ctx_.access_log && common::current_log_level() <= common::log_level::info) {
-            common::log_info(format_access_line({.remote = remote_,
-                                                 .method = method,
-                                                 .target = target,
-                                                 .status = out.result_int(),
-                                                 .bytes = ec ? 0 : out.body().size(),
-                                                 .latency = clock::now() - started,
-                                                 .tenant = tenant}));
+        if (common::access_log_enabled()) {
+            common::log_access(format_access_line({.remote = remote_,
+                                                   .method = method,
+                                                   .target = target,
+                                                   .status = out.result_int(),
+                                                   .bytes = ec ? 0 : out.body().size(),
+                                                   .latency = clock::now() - started,
+                                                   .tenant = tenant}));
         }
         if (ec) {
             common::log_debug("http: writing the response to " + remote_ + " failed: " + ec.message());

@@ -20,7 +20,6 @@ namespace dirsync::http::detail {
 struct session_context {
     const server_limits& limits;
     const handler& on_request;
-    bool access_log;
     const error_formatter& errors;  ///< never empty
     connection_registry& registry;
     /// Runs handlers off the I/O threads, by lane; nullptr: handlers run on the I/O thread.
