@@ -72,26 +72,48 @@ outbox_worker::outbox_worker(store::database& db, config::notification_settings 
 outbox_worker::~outbox_worker() { stop(); }
 
 void outbox_worker::start() {
-    if (!settings_.email && !settings_.webhook) return;
-    thread_ = std::thread([this] { run(); });
+    std::lock_guard lock(mutex_);
+    started_ = true;
+    if ((settings_.email || settings_.webhook) && !stopping_) thread_ = std::thread([this] { run(); });
+}
+
+void outbox_worker::reconfigure(config::notification_settings settings) {
+    std::lock_guard lock(mutex_);
+    settings_ = std::move(settings);
+    if (started_ && !stopping_ && !thread_.joinable() && (settings_.email || settings_.webhook))
+        thread_ = std::thread([this] { run(); });
 }
 
 void outbox_worker::stop() {
+    std::thread running;
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
+        running = std::move(thread_);
     }
     wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    if (running.joinable()) running.join();
+}
+
+config::notification_settings outbox_worker::current() const {
+    std::lock_guard lock(mutex_);
+    return settings_;
 }
 
 std::chrono::milliseconds outbox_worker::backoff(std::int64_t attempts) const {
-    auto delay = settings_.retry_initial;
-    for (std::int64_t i = 1; i < attempts && delay < settings_.retry_max; ++i) delay *= 2;
-    return std::min(delay, settings_.retry_max);
+    return backoff(current(), attempts);
+}
+
+std::chrono::milliseconds outbox_worker::backoff(const config::notification_settings& s,
+                                                 std::int64_t attempts) {
+    auto delay = s.retry_initial;
+    for (std::int64_t i = 1; i < attempts && delay < s.retry_max; ++i) delay *= 2;
+    return std::min(delay, s.retry_max);
 }
 
 std::size_t outbox_worker::deliver_due(std::size_t limit) {
+    const auto settings = current();
+    if (!settings.email && !settings.webhook) return 0;
     const auto due = db_.read([&](store::connection& c) {
         return outbox::due(c, common::to_epoch_ms(common::now()), static_cast<std::int64_t>(limit));
     });
@@ -103,15 +125,15 @@ std::size_t outbox_worker::deliver_due(std::size_t limit) {
         }
         notify::delivery_result r;
         try {
-            r = send(settings_, m);
+            r = send(settings, m);
         } catch (const std::exception& e) {
             r = {false, false, e.what(), {}};
         }
         const auto attempts = m.attempts + 1;
         const auto now_ms = common::to_epoch_ms(common::now());
         std::optional<std::int64_t> next;
-        if (!r.delivered && !r.permanent && attempts < settings_.max_attempts) {
-            auto wait = backoff(attempts).count();
+        if (!r.delivered && !r.permanent && attempts < settings.max_attempts) {
+            auto wait = backoff(settings, attempts).count();
             wait += std::uniform_int_distribution<std::int64_t>(-wait / 5, wait / 5)(jitter);
             if (r.retry_after) wait = std::max<std::int64_t>(wait, r.retry_after->count() * 1000);
             next = now_ms + std::max<std::int64_t>(wait, 1);

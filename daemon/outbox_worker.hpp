@@ -30,8 +30,13 @@ class outbox_worker {
     outbox_worker(const outbox_worker&) = delete;
     outbox_worker& operator=(const outbox_worker&) = delete;
 
-    /// Starts the thread (after the signal watcher, like every thread). No-op without a channel.
+    /// Starts the thread (after the signal watcher, like every thread). Without a channel the thread waits
+    /// for a reconfigure that brings one.
     void start();
+    /// Delivers with `settings` from the next attempt on (a configuration reload): channels added, changed
+    /// or removed, retry policy. Messages already queued keep their channel: one whose channel was removed
+    /// fails at its next attempt, as at start-up; with no channel left nothing is attempted.
+    void reconfigure(config::notification_settings settings);
     /// Stops after the attempt in progress; joins.
     void stop();
 
@@ -44,11 +49,14 @@ class outbox_worker {
 
   private:
     void run();
+    config::notification_settings current() const;
+    static std::chrono::milliseconds backoff(const config::notification_settings& s, std::int64_t attempts);
 
     store::database& db_;
     config::notification_settings settings_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable wake_;
+    bool started_ = false;
     bool stopping_ = false;
     std::thread thread_;
 };

@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <random>
 #include <stdexcept>
 
@@ -11,11 +12,17 @@
 
 namespace dirsync::daemon {
 
+/// A source's settings and its runner (which refers to them), as one configuration defined them.
+struct sync_scheduler::source_job {
+    source_job(config::source_settings s, const sync::source_mapper& m, directory::tenant_directory& dir,
+               sync::run_log& log)
+        : settings(std::move(s)), runner(settings, access_for(settings, m), m, dir, log) {}
+    config::source_settings settings;
+    sync::source_runner runner;  // its mapper is a copy sharing the compiled rules
+};
+
 struct sync_scheduler::slot {
-    slot(const config::source_settings& s, sync::source_mapper m, directory::tenant_directory& dir,
-         sync::run_log& log)
-        : runner(s, access_for(s, m), m, dir, log) {}  // m copied: its copies share the compiled rules
-    sync::source_runner runner;
+    std::shared_ptr<source_job> job;      ///< replaced by a reload; a run holds the job it started with
     std::optional<std::int64_t> running;  ///< id of the run in progress
     bool launching = false;               ///< a run thread started but has no id yet
     std::thread worker;                   ///< the latest run's thread (joined before the next)
@@ -42,6 +49,15 @@ sync_scheduler::sync_scheduler(const config::settings& settings, directory::tena
     if (auto n = log_.fail_interrupted(); n > 0)
         common::log_warning("sync: " + std::to_string(n) +
                             " run(s) interrupted by the last stop marked failed");
+    for (auto& job : compile(settings)) {
+        slots_.push_back(std::make_unique<slot>());
+        slots_.back()->job = std::move(job);
+    }
+}
+
+std::vector<std::shared_ptr<sync_scheduler::source_job>> sync_scheduler::compile(
+    const config::settings& settings) {
+    std::vector<std::shared_ptr<source_job>> jobs;
     for (const auto& source : settings.sources) {
         std::vector<config::diagnostic> problems;
         auto mapper = sync::compile_source(settings, source, problems);
@@ -50,9 +66,56 @@ sync_scheduler::sync_scheduler(const config::settings& settings, directory::tena
             if (!problems.empty()) text += ": " + problems.front().message;
             throw std::runtime_error(text);
         }
-        slots_.push_back(std::make_unique<slot>(source, std::move(*mapper), dir_, log_));
-        slots_.back()->runner.set_cancel_flag(&stopping_);
+        jobs.push_back(std::make_shared<source_job>(source, *mapper, dir_, log_));
+        jobs.back()->runner.set_cancel_flag(&stopping_);
     }
+    return jobs;
+}
+
+void sync_scheduler::schedule_first_run(slot& s, std::chrono::steady_clock::time_point now) {
+    auto delay = startup_delay + random_up_to(s.job->settings.schedule.jitter);
+    s.next_due = scheduled_ ? now + delay : std::chrono::steady_clock::time_point::max();
+    s.next_wall = common::now() + delay;
+}
+
+void sync_scheduler::reconfigure(const config::settings& settings) {
+    auto jobs = compile(settings);
+    bool start_loop = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        const auto now = std::chrono::steady_clock::now();
+        std::vector<std::unique_ptr<slot>> kept;
+        for (auto& job : jobs) {
+            auto it = std::find_if(slots_.begin(), slots_.end(), [&](const auto& s) {
+                return s && s->job->settings.name == job->settings.name;
+            });
+            if (it == slots_.end()) {
+                kept.push_back(std::make_unique<slot>());
+                kept.back()->job = std::move(job);
+                if (started_) schedule_first_run(*kept.back(), now);
+                continue;
+            }
+            auto& s = **it;
+            const auto every = job->settings.schedule.every;
+            s.job = std::move(job);
+            // A shorter interval applies from now rather than after the old, longer one.
+            if (started_ && scheduled_ && s.next_due != std::chrono::steady_clock::time_point::max() &&
+                s.next_due > now + every) {
+                s.next_due = now + every;
+                s.next_wall = common::now() + every;
+            }
+            kept.push_back(std::move(*it));
+        }
+        for (auto& s : slots_) {
+            if (!s) continue;  // moved to kept
+            if (s->running || s->launching || s->worker.joinable()) retired_.push_back(std::move(s));
+        }
+        slots_ = std::move(kept);
+        start_loop = started_ && scheduled_ && !scheduler_.joinable() && !slots_.empty();
+        if (start_loop) scheduler_ = std::thread([this] { schedule_loop(); });
+    }
+    wake_.notify_all();
 }
 
 sync_scheduler::~sync_scheduler() { stop(); }
@@ -61,13 +124,9 @@ void sync_scheduler::start(bool scheduled) {
     std::lock_guard lock(mutex_);
     if (started_) return;
     started_ = true;
+    scheduled_ = scheduled;
     auto now = std::chrono::steady_clock::now();
-    auto wall = common::now();
-    for (auto& s : slots_) {
-        auto delay = startup_delay + random_up_to(s->runner.settings().schedule.jitter);
-        s->next_due = scheduled ? now + delay : std::chrono::steady_clock::time_point::max();
-        s->next_wall = wall + delay;
-    }
+    for (auto& s : slots_) schedule_first_run(*s, now);
     if (scheduled && !slots_.empty()) scheduler_ = std::thread([this] { schedule_loop(); });
 }
 
@@ -81,15 +140,16 @@ void sync_scheduler::stop() {
     std::vector<std::thread> workers;
     {
         std::lock_guard lock(mutex_);
-        for (auto& s : slots_)
-            if (s->worker.joinable()) workers.push_back(std::move(s->worker));
+        for (auto* list : {&slots_, &retired_})
+            for (auto& s : *list)
+                if (s->worker.joinable()) workers.push_back(std::move(s->worker));
     }
     for (auto& w : workers) w.join();
 }
 
 sync_scheduler::slot* sync_scheduler::find(std::string_view name) const {
     for (const auto& s : slots_)
-        if (s->runner.settings().name == name) return s.get();
+        if (s->job->settings.name == name) return s.get();
     return nullptr;
 }
 
@@ -112,7 +172,7 @@ std::optional<std::int64_t> sync_scheduler::launch(slot& s, sync::run_options re
         std::condition_variable cv;
     };
     auto hs = std::make_shared<handshake>();
-    s.worker = std::thread([this, &s, request, hs] {
+    s.worker = std::thread([this, &s, job = s.job, request, hs] {
         auto on_started = [&](std::int64_t run_id) {
             std::lock_guard l(mutex_);
             s.running = run_id;
@@ -122,11 +182,11 @@ std::optional<std::int64_t> sync_scheduler::launch(slot& s, sync::run_options re
             hs->cv.notify_all();
         };
         try {
-            s.runner.run(request, on_started);
+            job->runner.run(request, on_started);
             // A full run of a large source allocates hundreds of MiB that malloc keeps: give them back.
             ::malloc_trim(0);
         } catch (const std::exception& e) {
-            common::log_error("sync " + s.runner.settings().name + ": run failed to start: " + e.what());
+            common::log_error("sync " + job->settings.name + ": run failed to start: " + e.what());
         }
         std::lock_guard l(mutex_);
         if (!hs->done) {  // the run could not even be recorded
@@ -149,7 +209,7 @@ void sync_scheduler::schedule_loop() {
         auto next = std::chrono::steady_clock::time_point::max();
         for (auto& s : slots_) {
             if (s->next_due <= now && !s->running && !s->launching) {
-                const auto& schedule = s->runner.settings().schedule;
+                const auto& schedule = s->job->settings.schedule;
                 auto delay = schedule.every + random_up_to(schedule.jitter);
                 s->next_due = now + delay;
                 s->next_wall = common::now() + delay;
@@ -168,7 +228,7 @@ void sync_scheduler::schedule_loop() {
 }
 
 nlohmann::json sync_scheduler::describe(const slot& s) const {
-    const auto& cfg = s.runner.settings();
+    const auto& cfg = s.job->settings;
     nlohmann::json j;
     j["name"] = cfg.name;
     j["tenant"] = cfg.tenant;
@@ -180,7 +240,7 @@ nlohmann::json sync_scheduler::describe(const slot& s) const {
     j["running_run"] = s.running ? nlohmann::json(*s.running) : nlohmann::json();
     const bool scheduled = s.next_due != std::chrono::steady_clock::time_point::max() && started_;
     j["next_run"] = scheduled ? nlohmann::json(common::format_rfc3339(s.next_wall)) : nlohmann::json();
-    j["next_mode"] = std::string(sync::to_string(s.runner.next_mode(common::now())));
+    j["next_mode"] = std::string(sync::to_string(s.job->runner.next_mode(common::now())));
     auto last = log_.list_runs(cfg.name, 1);
     j["last_run"] = last.empty() ? nlohmann::json() : sync::to_json(last.front());
     // Blocked: the newest finished real run was blocked and no later run succeeded.

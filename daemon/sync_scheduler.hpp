@@ -31,6 +31,12 @@ class sync_scheduler : public admin::sync_control {
 
     /// Starts the schedule. With `scheduled` false, runs start only when asked through the API.
     void start(bool scheduled = true);
+    /// Takes the sources of reloaded `settings`: a new source is scheduled as at start-up, a changed one
+    /// runs with its new rules and schedule from its next run on (a run in progress finishes with the
+    /// rules it started with, and the source still runs once at a time), a removed one is no longer
+    /// scheduled or listed (its run in progress finishes). Throws, changing nothing, when a source's
+    /// mapping rules do not compile (checked at load already).
+    void reconfigure(const config::settings& settings);
     /// Stops the schedule, cancels runs in progress (their reads end with "cancelled", nothing more is
     /// written) and waits for them. Idempotent.
     void stop();
@@ -43,7 +49,12 @@ class sync_scheduler : public admin::sync_control {
     admin::outcome release(std::string_view source, std::int64_t id, std::string_view actor) override;
 
   private:
+    struct source_job;
     struct slot;
+    /// Every source of `settings` with its compiled rules; throws for rules that do not compile.
+    std::vector<std::shared_ptr<source_job>> compile(const config::settings& settings);
+    /// When a source (re)configured at `now` first runs: shortly after start-up or reload.
+    void schedule_first_run(slot& s, std::chrono::steady_clock::time_point now);
     slot* find(std::string_view name) const;
     nlohmann::json describe(const slot& s) const;
     /// Starts a run of `s` on a new thread unless one is running; returns its id, or nullopt when busy.
@@ -55,10 +66,13 @@ class sync_scheduler : public admin::sync_control {
     directory::tenant_directory& dir_;
     sync::run_log& log_;
     std::vector<std::unique_ptr<slot>> slots_;
+    /// Sources a reload removed while their run was in progress: kept until stop() joins their threads.
+    std::vector<std::unique_ptr<slot>> retired_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::atomic<bool> stopping_{false};
     bool started_ = false;
+    bool scheduled_ = false;
     std::thread scheduler_;
 };
 

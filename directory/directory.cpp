@@ -120,6 +120,7 @@ result<void> tenant_directory::batch::check_size(std::string_view what,
 void tenant_directory::configure_tenants(const std::vector<tenant>& tenants) {
     {
         std::lock_guard lock(config_mutex_);
+        configured_.clear();
         for (const auto& t : tenants) configured_.insert_or_assign(t.id, t);
     }
     db_.write([&](store::connection& db) {
@@ -142,13 +143,24 @@ void tenant_directory::configure_tenants(const std::vector<tenant>& tenants) {
     });
 }
 
+void tenant_directory::set_schemas(std::shared_ptr<const resource::service_schemas> schemas) {
+    std::lock_guard lock(config_mutex_);
+    schemas_ = std::move(schemas);
+}
+
+std::shared_ptr<const resource::service_schemas> tenant_directory::schemas() const {
+    std::lock_guard lock(config_mutex_);
+    return schemas_;
+}
+
 std::optional<tenant> tenant_directory::find_tenant(std::string_view id) const {
+    auto t = policy_of(id);
+    if (!t) return std::nullopt;
     auto row = db_.read([&](store::connection& db) { return store::tenant_table::find(db, id); });
     if (!row) return std::nullopt;
-    tenant t = policy_of(id).value_or(tenant{row->id, row->name, std::nullopt});
-    t.name = row->name;
-    t.seats.reset();
-    if (row->seats) t.seats = static_cast<std::uint32_t>(*row->seats);
+    t->name = row->name;
+    t->seats.reset();
+    if (row->seats) t->seats = static_cast<std::uint32_t>(*row->seats);
     return t;
 }
 
@@ -173,7 +185,7 @@ std::optional<tenant_usage> tenant_directory::usage(std::string_view id) const {
     return db_.read([&](store::connection& db) -> std::optional<tenant_usage> {
         store::read_snapshot snapshot(db);
         auto row = store::tenant_table::find(db, id);
-        if (!row) return std::nullopt;
+        if (!row || !policy_of(id)) return std::nullopt;
         return usage_of(db, std::move(*row));
     });
 }
@@ -182,7 +194,8 @@ std::vector<tenant_usage> tenant_directory::usages() const {
     return db_.read([&](store::connection& db) {
         store::read_snapshot snapshot(db);
         std::vector<tenant_usage> out;
-        for (auto& row : store::tenant_table::all(db)) out.push_back(usage_of(db, std::move(row)));
+        for (auto& row : store::tenant_table::all(db))
+            if (policy_of(row.id)) out.push_back(usage_of(db, std::move(row)));
         return out;
     });
 }

@@ -273,9 +273,16 @@ class tenant_directory {
         std::shared_ptr<const resource::service_schemas> schemas = resource::default_service_schemas(),
         record_limits limits = {});
 
-    /// Creates or updates the tenants (from the configuration at start-up), and each tenant's owner where
-    /// absent. Existing records are kept.
+    /// Makes `tenants` the configured ones (at start-up, and again on each configuration reload): creates or
+    /// updates each (name, seats, provisioning mode, policies), grants seats a raise frees, and creates each
+    /// tenant's owner where absent. A tenant configured before and not now keeps its records in the store,
+    /// but find_tenant and usages no longer see it (the admin API answers 404) until it is configured again.
     void configure_tenants(const std::vector<tenant>& tenants);
+    /// Replaces the schemas records are validated against (a reload changed `schemas:`); writes already
+    /// under way finish with the ones they started with. Never null.
+    void set_schemas(std::shared_ptr<const resource::service_schemas> schemas);
+    /// The configured tenant `id` with its stored name and seats; nullopt when it is not configured (even
+    /// when the store still holds it).
     std::optional<tenant> find_tenant(std::string_view id) const;
     /// The tenant's seats in use and users by status, from one snapshot; nullopt for an unknown tenant.
     std::optional<tenant_usage> usage(std::string_view id) const;
@@ -315,7 +322,12 @@ class tenant_directory {
       private:
         friend class tenant_directory;
         batch(store::connection& db, const actor& who, const tenant_directory& dir)
-            : db_(db), actor_(who), dir_(dir), schemas_(*dir.schemas_), limits_(dir.limits_) {}
+            : db_(db),
+              actor_(who),
+              dir_(dir),
+              schemas_held_(dir.schemas()),
+              schemas_(*schemas_held_),
+              limits_(dir.limits_) {}
         /// too_large when `resource_json`, the stored form of a `what` ("user", "group"), is over the limit.
         result<void> check_size(std::string_view what, const std::string& resource_json) const;
         /// The tenant's provisioning rules for this writer: an identity provider (SCIM token) may not write
@@ -332,6 +344,7 @@ class tenant_directory {
         store::connection& db_;
         const actor& actor_;
         const tenant_directory& dir_;
+        std::shared_ptr<const resource::service_schemas> schemas_held_;  ///< as at the batch's start
         const resource::service_schemas& schemas_;
         const record_limits& limits_;
     };
@@ -539,6 +552,7 @@ class tenant_directory {
     /// The configured tenant's settings (policies, templates); nullopt for a tenant not configured.
     std::optional<tenant> policy_of(std::string_view id) const;
     notification_channels channels() const;
+    std::shared_ptr<const resource::service_schemas> schemas() const;
 
     store::database& db_;
     std::vector<key_collision> key_collisions_;

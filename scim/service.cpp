@@ -45,26 +45,38 @@ const tenant_options& service_settings::options_for(std::string_view tenant) con
 struct service::scope {
     std::string_view tenant;
     directory::actor who;
-    std::string base;  ///< absolute URL of base_path, for locations
+    std::string base;                                  ///< absolute URL of base_path, for locations
+    std::shared_ptr<const service_settings> settings;  ///< as at the request's start
 };
 
-service::service(directory::tenant_directory& dir, service_settings settings)
-    : dir_(dir), settings_(std::move(settings)) {
-    while (!settings_.base_path.empty() && settings_.base_path.back() == '/') settings_.base_path.pop_back();
-    while (!settings_.public_base_url.empty() && settings_.public_base_url.back() == '/')
-        settings_.public_base_url.pop_back();
+service_settings service::normalized(service_settings settings) const {
+    settings.base_path = base_path_;
+    while (!settings.public_base_url.empty() && settings.public_base_url.back() == '/')
+        settings.public_base_url.pop_back();
+    return settings;
+}
+
+service::service(directory::tenant_directory& dir, service_settings settings) : dir_(dir) {
+    base_path_ = settings.base_path;
+    while (!base_path_.empty() && base_path_.back() == '/') base_path_.pop_back();
+    settings_.store(std::make_shared<const service_settings>(normalized(std::move(settings))));
+}
+
+void service::reconfigure(service_settings settings) {
+    settings_.store(std::make_shared<const service_settings>(normalized(std::move(settings))));
 }
 
 service::scope service::scope_of(const http::route_call& call) const {
-    std::string base = settings_.public_base_url;
+    auto settings = settings_.load();
+    std::string base = settings->public_base_url;
     if (base.empty()) {
         auto host = call.req.header("Host");
         if (host && !host->empty() && host->find_first_of("/ \t\"") == std::string_view::npos)
-            base = std::string(settings_.tls ? "https://" : "http://") + std::string(*host);
-        base += settings_.base_path;
+            base = std::string(settings->tls ? "https://" : "http://") + std::string(*host);
+        base += settings->base_path;
     }
     return {call.who.tenant, directory::actor{std::string(directory::scim_actor), call.who.token_id},
-            std::move(base)};
+            std::move(base), std::move(settings)};
 }
 
 template <class Endpoint, class Context>
@@ -74,7 +86,7 @@ void service::add_resource_routes(http::router::mount& m, const std::string& col
     auto serve = [this, collection](auto action) {
         return [this, collection, action](const http::route_call& call) {
             const scope s = scope_of(call);
-            Endpoint endpoint(dir_, settings_);
+            Endpoint endpoint(dir_, *s.settings);
             const Context ctx{call.req, s.tenant, s.who, s.base + collection, call.query};
             return action(endpoint, ctx, call.params.get("id"));
         };
@@ -96,7 +108,7 @@ void service::add_resource_routes(http::router::mount& m, const std::string& col
 
 void service::add_routes(http::router& r) const {
     http::mount_point point;
-    point.prefix = settings_.base_path;
+    point.prefix = base_path_;
     point.fold_case = true;
     point.admits = [](const http::principal& p) { return p.is(http::principal::role::scim_client); };
     point.refuse = [](const http::request& req, const http::principal&) { return unauthorized(req); };
@@ -106,17 +118,18 @@ void service::add_routes(http::router& r) const {
     add_resource_routes<groups_endpoint, group_request_context>(m, "/Groups");
     m.route("POST", "/Bulk", [this](const http::route_call& call) {
         const scope s = scope_of(call);
-        return bulk_endpoint(dir_, settings_).handle(bulk_request_context{call.req, s.tenant, s.who, s.base});
+        return bulk_endpoint(dir_, *s.settings)
+            .handle(bulk_request_context{call.req, s.tenant, s.who, s.base});
     });
     m.route("POST", "/.search", [this](const http::route_call& call) {
         const scope s = scope_of(call);
-        return answer_search_body(call.req, root_search_targets(dir_, s.tenant, s.base, *settings_.schemas),
-                                  settings_);
+        return answer_search_body(call.req, root_search_targets(dir_, s.tenant, s.base, *s.settings->schemas),
+                                  *s.settings);
     });
     for (std::string_view collection : {"ServiceProviderConfig", "ResourceTypes", "Schemas"}) {
         auto discovery = [this, collection](const http::route_call& call) {
-            return answer_discovery(collection, call.params.get("id"), call.query, settings_,
-                                    scope_of(call).base);
+            const scope s = scope_of(call);
+            return answer_discovery(collection, call.params.get("id"), call.query, *s.settings, s.base);
         };
         m.route("GET", "/" + std::string(collection), discovery);
         if (collection != "ServiceProviderConfig")

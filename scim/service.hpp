@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -78,7 +79,13 @@ class service {
     /// The service must outlive `r`.
     void add_routes(http::router& r) const;
 
-    const service_settings& settings() const noexcept { return settings_; }
+    /// The settings requests are served with now.
+    std::shared_ptr<const service_settings> settings() const { return settings_.load(); }
+
+    /// Serves every request from now on with `settings` (a configuration reload: schemas, tenants' options,
+    /// limits, the public URL); requests under way finish with the settings they started with. The mount
+    /// point stays where add_routes put it: `base_path` is not changed.
+    void reconfigure(service_settings settings);
 
   private:
     /// Who is calling and where the resources are: the tenant, the audit actor and the absolute base URL.
@@ -90,8 +97,12 @@ class service {
     template <class Endpoint, class Context>
     void add_resource_routes(http::router::mount& m, const std::string& collection) const;
 
+    /// `settings` with the trailing '/' of its paths removed and the mounted base path.
+    service_settings normalized(service_settings settings) const;
+
     directory::tenant_directory& dir_;
-    service_settings settings_;
+    std::string base_path_;  ///< where add_routes mounts the endpoints, fixed at construction
+    std::atomic<std::shared_ptr<const service_settings>> settings_;
 };
 
 }  // namespace dirsync::scim

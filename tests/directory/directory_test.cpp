@@ -332,7 +332,23 @@ TEST_F(DirectoryTest, TheSeatCountIsKeptAcrossReopening) {
     ASSERT_TRUE(dir.create_user(who, "globex", write(person("b"))));
     store::database again(dir_.file("d.db"));
     tenant_directory other(again);
+    // Not configured in this process: its records are kept but not seen.
+    EXPECT_FALSE(other.usage("globex"));
+    EXPECT_FALSE(other.find_tenant("globex"));
+    other.configure_tenants({{"globex", "Globex", 2}});
     EXPECT_EQ(other.usage("globex")->seats_used, 2);
+}
+
+TEST_F(DirectoryTest, ATenantNoLongerConfiguredKeepsItsRecordsUnseenUntilConfiguredAgain) {
+    ASSERT_TRUE(dir.create_user(who, "globex", write(person("kept"))));
+    dir.configure_tenants({{"acme", "Acme", std::nullopt}});
+    EXPECT_FALSE(dir.find_tenant("globex"));
+    EXPECT_FALSE(dir.usage("globex"));
+    ASSERT_EQ(dir.usages().size(), 1u);
+    EXPECT_EQ(dir.usages().front().settings.id, "acme");
+    dir.configure_tenants({{"acme", "Acme", std::nullopt}, {"globex", "Globex", 2}});
+    ASSERT_TRUE(dir.usage("globex"));
+    EXPECT_EQ(dir.usage("globex")->seats_used, 1);
 }
 
 TEST_F(DirectoryTest, ExplicitStatusIsTakenAndMirroredIntoActive) {
