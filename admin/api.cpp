@@ -21,7 +21,12 @@ constexpr std::size_t default_limit = 20;
 constexpr std::size_t max_limit = 1000;
 
 http::response from_outcome(const outcome& o, unsigned ok_status = 200) {
-    if (const auto* r = std::get_if<refusal>(&o)) return error_response(r->status, r->code, r->message);
+    if (const auto* r = std::get_if<refusal>(&o)) {
+        if (!r->details.is_object()) return error_response(r->status, r->code, r->message);
+        auto body = nlohmann::json::parse(error_response(r->status, r->code, r->message).body);
+        body.update(r->details);
+        return json_response(r->status, body);
+    }
     return json_response(ok_status, std::get<nlohmann::json>(o));
 }
 
@@ -82,14 +87,16 @@ outcome visible_items(outcome o, const http::principal& who, std::size_t limit) 
 }  // namespace
 
 void api::add_routes(http::router& r) {
-    const bool enabled = r.authenticator().count(http::principal::role::operator_admin) > 0 ||
-                         r.authenticator().count(http::principal::role::tenant_admin) > 0;
+    const http::bearer_authenticator& auth = r.authenticator();
     http::mount_point point;
     point.prefix = std::string(base_path);
     point.admits = [](const http::principal& p) {
         return p.is(http::principal::role::operator_admin) || p.is(http::principal::role::tenant_admin);
     };
-    point.refuse = [enabled](const http::request&, const http::principal&) {
+    point.refuse = [&auth](const http::request&, const http::principal&) {
+        // Asked at each refusal: a reload may add the first admin token.
+        const bool enabled = auth.count(http::principal::role::operator_admin) > 0 ||
+                             auth.count(http::principal::role::tenant_admin) > 0;
         auto res =
             error_response(401, "unauthorized",
                            enabled ? "missing or unknown admin bearer token"
@@ -116,6 +123,12 @@ void api::add_routes(http::router& r) {
         auto source = visible(control_.source(name), call.who, "no source '" + std::string(name) + "'");
         if (std::holds_alternative<refusal>(source)) return from_outcome(source);
         return from_outcome(control_.runs(name, std::get<std::size_t>(limit)));
+    });
+    m.route("POST", "/reload", [this](const http::route_call& call) {
+        if (!call.who.is(http::principal::role::operator_admin))
+            return error_response(403, "operator_only", "only an operator token reloads the configuration");
+        if (!daemon_) return error_response(503, "", "this server cannot reload its configuration");
+        return from_outcome(daemon_->reload(admin_actor(call.who).to_string()));
     });
     m.route("POST", "/sync/sources/{name}/runs", [this](const http::route_call& call) {
         auto run = read_run_request(call.req, json_);

@@ -58,6 +58,8 @@ namespace dirsync::admin {
 ///   GET  /admin/v1/relocations/{id}                      one request
 ///   POST /admin/v1/relocations/{id}/{verb}               authorise, refuse (an admin of the destination,
 ///                                                        named in Dirsync-Acting-User), remind, withdraw
+///   POST /admin/v1/reload                                read the configuration file again and apply it
+///                                                        (operators; daemon_control::reload)
 /// docs/invitations.md has the invitation endpoints' answers and codes.
 /// Thread-safe when `control` is.
 class api {
@@ -69,6 +71,9 @@ class api {
 
     static constexpr std::string_view base_path = "/admin/v1";
 
+    /// What /reload asks; unset: /reload answers 503. `control` must outlive the api.
+    void set_daemon_control(daemon_control* control) noexcept { daemon_ = control; }
+
     /// Mounts the endpoints above on `r`. The api must outlive `r`. The audit actor of a request is
     /// "admin:<token id>", with the acting user beside it when the request names one.
     void add_routes(http::router& r);
@@ -79,6 +84,7 @@ class api {
     std::variant<directory::actor, http::response> source_actor(const http::route_call& call) const;
 
     sync_control& control_;
+    daemon_control* daemon_ = nullptr;
     directory::tenant_directory& dir_;
     common::json_input_limits json_;
 };

@@ -14,6 +14,8 @@ struct refusal {
     unsigned status = 400;
     std::string message;
     std::string code{};  ///< machine-readable reason; empty: the generic one of `status`
+    /// More members of the error body (an object), beside schemas, status, code and detail.
+    nlohmann::json details{};
 };
 
 /// Either the JSON answer or a refusal.
@@ -47,6 +49,17 @@ class sync_control {
     /// Releases blocked run `id` of `source` so the next run may orphan what it planned; 404 unknown,
     /// 409 when the run is not the source's latest blocked run.
     virtual outcome release(std::string_view source, std::int64_t id, std::string_view actor) = 0;
+};
+
+/// What the admin API asks of the daemon itself. Implemented in daemon/; thread-safe.
+class daemon_control {
+  public:
+    virtual ~daemon_control() = default;
+
+    /// Reads the configuration file again and applies it, as SIGHUP does: {"reloaded": true, "changes":
+    /// [...], "restartRequired": [...]}. An invalid file changes nothing: a 400 refusal, code
+    /// "invalid_configuration", with details {"errors": [{"file","line","column","message"}, ...]}.
+    virtual outcome reload(std::string_view actor) = 0;
 };
 
 }  // namespace dirsync::admin

@@ -22,6 +22,8 @@ namespace dirsync::config {
 struct listen_address {
     std::string host = "127.0.0.1";  ///< IPv4 or IPv6 literal (no brackets), or "localhost"
     std::uint16_t port = 8080;
+
+    bool operator==(const listen_address&) const = default;
 };
 
 /// HTTPS key material (`server.tls`). Both files were readable at load. Paths are kept as written: a relative
@@ -29,6 +31,8 @@ struct listen_address {
 struct tls_settings {
     std::string cert_file;  ///< PEM certificate chain
     std::string key_file;   ///< PEM private key
+
+    bool operator==(const tls_settings&) const = default;
 };
 
 /// Limits that protect the server from slow, large or numerous clients.
@@ -46,6 +50,8 @@ struct http_limits {
     /// answered is it refused with 503.
     std::size_t max_connections = 1024;
     std::chrono::milliseconds shutdown_grace{10'000};  ///< drain time for in-flight requests on SIGTERM
+
+    bool operator==(const http_limits&) const = default;
 };
 
 /// The `server:` section.
@@ -62,6 +68,8 @@ struct server_settings {
     std::optional<unsigned> tenant_concurrency;
     std::optional<tls_settings> tls;
     http_limits limits;
+
+    bool operator==(const server_settings&) const = default;
 };
 
 /// The `storage:` section. `sqlite_path` is kept as written in the configuration: a relative path is relative
@@ -71,12 +79,16 @@ struct storage_settings {
     /// `max_resource_size`: the largest stored user or group (its JSON, members apart), 1KiB..16MiB; larger
     /// writes are refused (SCIM: 413), whoever makes them.
     std::size_t max_resource_bytes = 128 * 1024;
+
+    bool operator==(const storage_settings&) const = default;
 };
 
 /// The optional `logging:` section.
 struct logging_settings {
     common::log_level level = common::log_level::info;
     bool access_log = true;
+
+    bool operator==(const logging_settings&) const = default;
 };
 
 /// The `scim.bulk` section: the limits of POST /Bulk (RFC 7644 §3.7.4), which /ServiceProviderConfig
@@ -111,6 +123,8 @@ struct invitation_settings {
     /// `link`: the registration page the message points to; "{code}" is replaced by the invite code. Empty:
     /// the message gives the code alone.
     std::string link{};
+
+    bool operator==(const invitation_settings&) const = default;
 };
 
 /// The `email_policy:` section of a tenant: what addresses invitations and admin-created users may have
@@ -122,12 +136,16 @@ struct email_policy_settings {
     std::optional<std::vector<std::string>> consumer_domains{};
     /// `extra_consumer_domains`: added to the list (lower case)
     std::vector<std::string> extra_consumer_domains{};
+
+    bool operator==(const email_policy_settings&) const = default;
 };
 
 /// A message template (`templates.<event>` of a tenant): placeholders in braces, see docs/notifications.md.
 struct message_template_setting {
     std::string subject;
     std::string text;
+
+    bool operator==(const message_template_setting&) const = default;
 };
 
 /// A tenant as declared in the configuration. Tokens are held only as SHA-256 digests.
@@ -151,6 +169,8 @@ struct tenant_settings {
     email_policy_settings email_policy{};
     /// `templates:` by event name (invitation, invitation_accepted, user_left, role_deleted, seat_granted)
     std::vector<std::pair<std::string, message_template_setting>> templates{};
+
+    bool operator==(const tenant_settings&) const = default;
 };
 
 /// How a TLS peer is checked by an outgoing client (`ca_file`, `verify_peer`).

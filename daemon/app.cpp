@@ -11,6 +11,7 @@
 #include "daemon/credentials.hpp"
 #include "daemon/health.hpp"
 #include "daemon/outbox_worker.hpp"
+#include "daemon/reloader.hpp"
 #include "daemon/scim_settings.hpp"
 #include "daemon/server_settings.hpp"
 #include "daemon/signal_watcher.hpp"
@@ -39,8 +40,9 @@ std::string format_listen(const std::string& host, std::uint16_t port) {
 
 }  // namespace
 
-int run(const config::settings& settings) {
+int run(const config::settings& settings, const std::filesystem::path& config_file) {
     common::set_log_level(settings.logging.level);
+    common::set_access_log(settings.logging.access_log);
     try {
         prepare_storage_directory(settings.storage.sqlite_path);
         store::database db(settings.storage.sqlite_path);
@@ -62,7 +64,7 @@ int run(const config::settings& settings) {
                 "tenant " + t.id + ": " + std::to_string(t.scim_tokens.size()) + " SCIM token(s), " +
                 (t.seats ? std::to_string(*t.seats) + " seats" : std::string("unlimited seats")));
 
-        const http::bearer_authenticator auth = authenticator_for(settings);
+        http::bearer_authenticator auth(credentials_for(settings));
         for (const auto& s : settings.schemas)
             common::log_info("schema " + s.schema.id + " extends " +
                              (s.extends == config::schema_resource_setting::user ? "User" : "Group") +
@@ -72,7 +74,9 @@ int run(const config::settings& settings) {
         outbox_worker outbox(db, settings.notifications);
         sync::run_log runs(db);
         sync_scheduler scheduler(settings, dir, runs);
+        reloader reload(config_file, settings, {auth, dir, scim, scheduler, outbox});
         admin::api admin_api(scheduler, dir, scim_settings.json);
+        admin_api.set_daemon_control(&reload);
         http::router route(auth, scim_error_formatter());
         scim.add_routes(route);
         admin_api.add_routes(route);
@@ -88,10 +92,11 @@ int run(const config::settings& settings) {
         http::server server(std::move(server_settings), [&route](http::request& req) { return route(req); });
         // Before any other thread starts, so that every thread leaves the signals to the watcher.
         signal_watcher signals({[&server] { server.request_stop(); }, [&server] { server.stop_now(); },
-                                [] {
-                                    common::log_warning(
-                                        "SIGHUP: configuration reload is not supported yet; restart to "
-                                        "apply changes");
+                                [&reload] {
+                                    systemd_notify_reloading();
+                                    common::log_info("SIGHUP: reloading the configuration");
+                                    reload.reload();
+                                    systemd_notify("READY=1\nSTATUS=serving");
                                 }});
         hashing.emplace(common::work_pool::settings{
             .threads = password_hash_threads, .lane_share = 1, .name = "password-hash"});

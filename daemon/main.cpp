@@ -27,7 +27,8 @@ options:
       --version            show the version
 
 Signals: SIGTERM/SIGINT stop accepting connections, finish in-flight requests and exit 0; a second one
-stops at once. SIGHUP is logged (reloading the configuration is not supported yet).
+stops at once. SIGHUP reads the configuration file again and applies it without dropping a request
+(an invalid file changes nothing; listen address, threads, TLS and storage need a restart).
 Exit status: 0 after a clean stop, 1 when start-up fails (e.g. the address is in use), 2 for a usage
 error, 78 when the configuration is invalid (--check-config: 1).
 See examples/dirsyncd.yaml for a commented configuration.
@@ -91,5 +92,5 @@ int main(int argc, char** argv) {
         std::cout << config_file << ": configuration is valid\n";
         return 0;
     }
-    return dirsync::daemon::run(*settings);
+    return dirsync::daemon::run(*settings, config_file);
 }

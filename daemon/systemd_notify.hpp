@@ -10,11 +10,15 @@
 
 namespace dirsync::daemon {
 
-/// Sends a state string ("READY=1", "STOPPING=1", ...) to systemd's $NOTIFY_SOCKET (sd_notify(3) protocol,
-/// without libsystemd). A no-op returning false when not started by systemd with Type=notify.
+/// Sends a state string ("READY=1", "STOPPING=1", ...) to systemd (sd_notify(3)). A no-op returning false
+/// when not started by systemd with Type=notify.
 bool systemd_notify(std::string_view state) noexcept;
 
-/// The watchdog interval systemd asked for ($WATCHDOG_USEC, honouring $WATCHDOG_PID), if any.
+/// Tells systemd a configuration reload began (RELOADING=1 with MONOTONIC_USEC, as Type=notify-reload
+/// wants); send READY=1 when it ended.
+bool systemd_notify_reloading() noexcept;
+
+/// The watchdog interval systemd asked for (sd_watchdog_enabled: $WATCHDOG_USEC, honouring $WATCHDOG_PID).
 std::optional<std::chrono::microseconds> systemd_watchdog_interval() noexcept;
 
 /// Pings the systemd watchdog (WATCHDOG=1) at half the requested interval from a thread of its own while

@@ -36,6 +36,8 @@ class SyncLdapTest : public DaemonTest {
     std::string users_base = "ou=Bulk,dc=example,dc=com";
     std::string password_file_content = slapd_server::reader_password;
     std::string extra_source_yaml;
+    std::string display_name = "{cn}";
+    std::string extra_sources_yaml;  ///< more items of `sources:`
 
     void SetUp() override {
         std::ofstream(dir_.file("ldap.pw")) << password_file_content << "\n";
@@ -71,14 +73,16 @@ class SyncLdapTest : public DaemonTest {
                "      map:\n"
                "        userName: \"{uid}\"\n"
                "        name.familyName: \"{sn}\"\n"
-               "        displayName: \"{cn}\"\n"
+               "        displayName: \"" +
+               display_name +
+               "\"\n"
                "        emails[type eq \"work\"].value: \"{mail|lower}\"\n"
                "    groups:\n"
                "      base_dn: ou=Groups,dc=example,dc=com\n"
                "    roles:\n"
                "      - { role: admin, when_member_of: \"cn=Big Group,ou=Groups,dc=example,dc=com\" }\n"
                "    safety: { max_orphans: 100, max_orphan_ratio: 0.5 }\n" +
-               extra_source_yaml;
+               extra_source_yaml + extra_sources_yaml;
     }
 
     http_result admin(const std::string& method, const std::string& target, const std::string& body = {}) {
@@ -190,6 +194,37 @@ TEST_F(SyncLdapTest, InitialRunCreatesUsersGroupsAndRolesThenNothingChanges) {
     ASSERT_EQ(sources.size(), 1u);
     EXPECT_EQ(sources[0]["name"], "corp");
     EXPECT_EQ(sources[0]["last_run"]["id"], second["id"]);
+}
+
+TEST_F(SyncLdapTest, AReloadedSourceRunsWithItsNewRulesAndSourcesComeAndGo) {
+    ASSERT_EQ(wait_first_run()["status"], "ok");
+    display_name = "{cn} (corp)";
+    extra_sources_yaml =
+        "  - name: second\n    tenant: globex\n    type: ldap\n    url: " + slapd.ldap_url() +
+        "\n    bind_dn: " + slapd_server::reader_dn + "\n    bind_password: { file: " + dir_.file("ldap.pw") +
+        " }\n    schedule: { every: 1h }\n    users:\n      base_dn: " + users_base +
+        "\n      map:\n        userName: \"{uid}\"\n";
+    write_config();
+    auto r = admin("POST", "/reload");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(r.body.find("source second added"), std::string::npos) << r.body;
+    auto sources = parse(admin("GET", "/sync/sources"));
+    ASSERT_EQ(sources.size(), 2u) << sources.dump();
+    EXPECT_EQ(sources[1]["name"], "second");
+    EXPECT_FALSE(sources[1]["next_run"].is_null()) << "a new source is scheduled";
+
+    auto run = run_now(R"({"mode":"full"})");
+    ASSERT_EQ(run["status"], "ok") << run.dump();
+    EXPECT_EQ(run["counts"]["updated"], people);
+    EXPECT_EQ(find_user("person00007")["displayName"], "Person 7 (corp)");
+
+    extra_sources_yaml.clear();
+    write_config();
+    r = admin("POST", "/reload");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(r.body.find("source second removed"), std::string::npos) << r.body;
+    EXPECT_EQ(parse(admin("GET", "/sync/sources")).size(), 1u);
+    EXPECT_EQ(admin("GET", "/sync/sources/second").status, 404);
 }
 
 TEST_F(SyncLdapTest, ChangesRenamesMovesAndOrphans) {
