@@ -89,6 +89,12 @@ std::optional<nlohmann::json> call(const connection& conn, std::string_view meth
                                : std::string();
         std::cerr << "dirsyncctl: the daemon answered " << result.answer->status << code << ": " << detail
                   << '\n';
+        // A configuration's problems (reload): one file:line:column line each.
+        if (json.is_object() && json.contains("errors") && json["errors"].is_array())
+            for (const auto& e : json["errors"])
+                if (e.is_object())
+                    std::cerr << text(e, "file", "") << ':' << text(e, "line", "0") << ':'
+                              << text(e, "column", "0") << ": " << text(e, "message", "") << '\n';
         return std::nullopt;
     }
     if (result.answer->body.empty()) return nlohmann::json();

@@ -30,6 +30,7 @@ commands:
   invitations    invite people (several at once), list, show, resend, revoke; accept a code
   notifications  a tenant's outbox of notices: list pending, delivered and failed; retry
   people         a person's records across tenants, by e-mail (operators)
+  reload         make the daemon read its configuration again and apply it (operators)
   relocations    move a person's record between tenants: request, authorise, refuse, remind, list
   help           show this help
 
@@ -98,7 +99,7 @@ int main(int argc, char** argv) {
     }
     if (cmd == "sync") return dirsync::ctl::sync_command(std::vector<std::string>(argv + 2, argv + argc));
     if (cmd == "tenants" || cmd == "users" || cmd == "roles" || cmd == "audit" || cmd == "invitations" ||
-        cmd == "notifications" || cmd == "people" || cmd == "relocations")
+        cmd == "notifications" || cmd == "people" || cmd == "relocations" || cmd == "reload")
         return dirsync::ctl::tenant_command(std::string(cmd),
                                             std::vector<std::string>(argv + 2, argv + argc));
     std::cerr << "dirsyncctl: unknown command '" << cmd << "' (see dirsyncctl --help)\n";

@@ -75,6 +75,12 @@ subcommands:
   remind ID                   ask the destination again (the third unanswered request cancels it)
   withdraw ID                 cancel it
 )"},
+    {"reload", R"(usage: dirsyncctl reload [options]
+
+  make the daemon read its configuration file again and apply it (operator token), as SIGHUP and
+  systemctl reload do; prints what changed and the settings that need a restart. An invalid file
+  changes nothing: its problems are printed as file:line:column and the exit status is 1.
+)"},
     {"people", R"(usage: dirsyncctl people EMAIL [options]
 
   the person's records in every tenant (operator token): tenant, user id, status, roles
@@ -387,6 +393,19 @@ std::optional<request> plan(const std::string& noun, const parsed_args& p, std::
                     }};
         if (error.empty()) error = "unknown relocations subcommand '" + sub + "'";
         return std::nullopt;
+    }
+    if (noun == "reload") {
+        if (!p.positional.empty()) {
+            error = "reload takes no arguments";
+            return std::nullopt;
+        }
+        return request{"POST", "/reload", {}, [](const json& j) {
+                           for (const auto& c : j["changes"]) std::cout << c.get<std::string>() << '\n';
+                           for (const auto& r : j["restartRequired"])
+                               std::cout << r.get<std::string>()
+                                         << ": changed; applies at the next restart\n";
+                           std::cout << "reloaded (" << j["changes"].size() << " change(s))\n";
+                       }};
     }
     if (noun == "people") {
         if (p.positional.size() != 1) {

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "tests/integration/daemon_fixture.hpp"
+#include "tests/support/run_command.hpp"
 
 namespace dirsync::testing {
 namespace {
@@ -135,6 +136,27 @@ TEST_F(ReloadTest, AnInvalidFileChangesNothingAndSaysWhereItIsWrong) {
 
     // Only operators reload.
     expect_admin_error(call(acme_token, "POST", "/admin/v1/reload"), 401, "unauthorized");
+}
+
+TEST_F(ReloadTest, DirsyncctlReloadShowsWhatChangedOrWhereTheFileIsWrong) {
+    std::ofstream(dir_.file("operator.token")) << operator_token << "\n";
+    auto ctl = [&] {
+        return run_command(std::string(DIRSYNCCTL_PATH) + " reload --url http://127.0.0.1:" +
+                           std::to_string(port()) + " --token-file " + dir_.file("operator.token") + " 2>&1");
+    };
+    with_initech_ = true;
+    rewrite();
+    auto [status, out] = ctl();
+    EXPECT_EQ(status, 0) << out;
+    EXPECT_NE(out.find("tenant initech added"), std::string::npos) << out;
+
+    std::ofstream(dir_.file("dirsyncd.yaml"), std::ios::app) << "tenants_extra: 1\n";
+    std::tie(status, out) = ctl();
+    EXPECT_EQ(status, 1) << out;
+    EXPECT_NE(out.find("invalid_configuration"), std::string::npos) << out;
+    EXPECT_NE(out.find(dir_.file("dirsyncd.yaml") + ":"), std::string::npos) << out;
+    EXPECT_NE(out.find("tenants_extra"), std::string::npos) << out;
+    EXPECT_EQ(call(initech_token, "GET", "/scim/v2/Users").status, 200);
 }
 
 TEST_F(ReloadTest, SettingsReadOnlyAtStartAreNamedAndKept) {
