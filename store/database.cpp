@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "store/migrations.hpp"
 
@@ -24,11 +25,27 @@ database::database(const std::string& path, std::size_t max_readers)
     : path_(path), max_readers_(max_readers == 0 ? 1 : max_readers) {
     writer_ = std::make_unique<connection>(path_, false);
     writer_->exec("PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms));
-    writer_->exec("PRAGMA journal_mode = WAL");
-    writer_->exec("PRAGMA synchronous = FULL");
-    // Foreign keys are enforced once the schema is current: a migration that rebuilds a table (SQLite's way
-    // to change a constraint) drops the old one, which must not cascade to the rows that refer to it.
-    migrate();
+    // Another process opening the same new file may hold the lock a journal-mode change or the first
+    // transaction needs, and SQLite does not always wait for it (a busy handler is not called where it
+    // could deadlock): such a busy open is tried again until busy_timeout has passed.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+    for (;;) {
+        try {
+            writer_->exec("PRAGMA journal_mode = WAL");
+            writer_->exec("PRAGMA synchronous = FULL");
+            // Foreign keys are enforced once the schema is current: a migration that rebuilds a table
+            // (SQLite's way to change a constraint) drops the old one, which must not cascade to the rows
+            // that refer to it.
+            migrate();
+            break;
+        } catch (const sqlite_error& e) {
+            const int primary = e.code() & 0xff;
+            if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) ||
+                std::chrono::steady_clock::now() >= deadline)
+                throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
     writer_->exec("PRAGMA foreign_keys = ON");
 }
 
@@ -47,17 +64,43 @@ int database::schema_version() noexcept { return static_cast<int>(migrations().s
 
 void database::migrate() {
     const auto& steps = migrations();
-    int current = user_version(*writer_);
+    // The version is read inside the write transaction that applies the steps: a second process opening
+    // the same new (or just upgraded) file waits for this one (busy_timeout) and then finds the schema
+    // current, instead of applying the same steps again ("table tenants already exists").
+    transaction tx(*writer_);
+    const int current = user_version(*writer_);
     if (current > static_cast<int>(steps.size()))
         throw std::runtime_error("database " + path_ + " has schema version " + std::to_string(current) +
                                  ", newer than this dirsyncd knows (" + std::to_string(steps.size()) +
                                  "); refusing to open it");
-    for (int v = current; v < static_cast<int>(steps.size()); ++v) {
-        transaction tx(*writer_);
+    for (int v = current; v < static_cast<int>(steps.size()); ++v)
         writer_->exec(steps[static_cast<std::size_t>(v)]);
-        writer_->exec("PRAGMA user_version = " + std::to_string(v + 1));
-        tx.commit();
-    }
+    if (current != static_cast<int>(steps.size()))
+        writer_->exec("PRAGMA user_version = " + std::to_string(steps.size()));
+    tx.commit();
+}
+
+database::write_timer::write_timer(database& db)
+    : db_(db), rows_before_(sqlite3_total_changes64(db.writer_->handle())) {
+    db_.write_began_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count() | 1,
+                              std::memory_order_relaxed);
+}
+
+database::write_timer::~write_timer() { db_.write_began_ns_.store(0, std::memory_order_relaxed); }
+
+void database::commit(transaction& tx, const write_timer& timer) {
+    const auto start = std::chrono::steady_clock::now();
+    tx.commit();
+    out_of_space_.store(false, std::memory_order_relaxed);
+    if (commit_observer_)
+        commit_observer_({std::chrono::steady_clock::now() - start,
+                          sqlite3_total_changes64(writer_->handle()) - timer.rows_before()});
+}
+
+std::optional<std::chrono::steady_clock::duration> database::write_in_progress_for() const noexcept {
+    const auto began = write_began_ns_.load(std::memory_order_relaxed);
+    if (began == 0) return std::nullopt;
+    return std::chrono::steady_clock::now().time_since_epoch() - std::chrono::steady_clock::duration(began);
 }
 
 std::unique_ptr<connection> database::open_reader() {

@@ -1,8 +1,12 @@
 #include "store/migrations.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <string>
+#include <vector>
 
 #include "store/database.hpp"
 #include "store/role_table.hpp"
@@ -103,6 +107,43 @@ TEST(MigrationsTest, Version5IndexesRolesAndNamesOfExistingUsers) {
     db.read([](connection& c) {
         EXPECT_EQ(role_table::holder_ids(c, "globex", "engineer"), std::vector<std::string>{"id1"});
     });
+}
+
+}  // namespace
+}  // namespace dirsync::store
+
+namespace dirsync::store {
+namespace {
+
+TEST(MigrationsTest, ProcessesOpeningANewStoreAtOnceAllSucceed) {
+    // Each round: four processes open the same new file at the same moment; every one must find (or make)
+    // the current schema, none may apply a step twice.
+    for (int round = 0; round < 5; ++round) {
+        testing::temp_dir dir;
+        const auto path = dir.file("race.db");
+        std::vector<pid_t> children;
+        for (int i = 0; i < 4; ++i) {
+            const pid_t pid = ::fork();
+            ASSERT_GE(pid, 0);
+            if (pid == 0) {
+                try {
+                    database db(path);
+                    ::_exit(0);
+                } catch (const std::exception& e) {
+                    std::fprintf(stderr, "open failed: %s\n", e.what());
+                    ::_exit(1);
+                }
+            }
+            children.push_back(pid);
+        }
+        for (auto pid : children) {
+            int status = 0;
+            ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+            EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "round " << round;
+        }
+        connection c(path, true);
+        EXPECT_EQ(scalar(c, "PRAGMA user_version"), database::schema_version());
+    }
 }
 
 }  // namespace
