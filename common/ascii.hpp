@@ -13,6 +13,11 @@ constexpr char ascii_lower(char c) noexcept {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+/// a-z as A-Z; other bytes as they are.
+constexpr char ascii_upper(char c) noexcept {
+    return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
 /// `a` and `b` equal when A-Z are folded to a-z.
 constexpr bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -24,6 +29,13 @@ constexpr bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
 constexpr bool istarts_with_ascii(std::string_view s, std::string_view prefix) noexcept {
     return s.size() >= prefix.size() && iequals_ascii(s.substr(0, prefix.size()), prefix);
 }
+
+/// A-Z or a-z.
+constexpr bool is_alpha_ascii(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+/// 0-9.
+constexpr bool is_digit_ascii(char c) noexcept { return c >= '0' && c <= '9'; }
+/// A-Z, a-z or 0-9.
+constexpr bool is_alnum_ascii(char c) noexcept { return is_alpha_ascii(c) || is_digit_ascii(c); }
 
 /// The value of a hexadecimal digit (either case), or -1 for any other character.
 constexpr int hex_digit_value(char c) noexcept {
