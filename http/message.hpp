@@ -25,6 +25,9 @@ struct request {
     std::vector<header_field> headers;
     std::string body;
     std::string remote;  ///< peer address, for logs
+    /// Names this request in logs and in the `X-Request-Id` response header: the client's own X-Request-Id
+    /// when it sent a usable one (1..64 of A-Z a-z 0-9 - _ . : @), else 16 random hex digits.
+    std::string id{};
     /// Requested when the server gives up waiting for handlers (the shutdown grace period is over, or
     /// server::stop_now): a handler doing long work checks it between steps and stops, answering 503.
     std::stop_token stop{};
@@ -42,6 +45,9 @@ struct response {
 
     /// Set on the response by the handler so the access log can name the tenant (never a credential).
     std::string tenant;
+    /// The route template that answered ("/scim/v2/Users/{id}"), set by the router; empty when no route
+    /// matched. Points into the router, which outlives every response. For metrics: bounded, unlike paths.
+    std::string_view route{};
 };
 
 /// Builds the response for a failure the server or the router answers itself (a malformed request, a body

@@ -49,7 +49,8 @@ struct router::mount::pattern_entry {
         std::string text;  ///< the literal, or the capture's name
         bool capture = false;
     };
-    std::string text;  ///< as registered, for messages
+    std::string text;   ///< as registered, for messages
+    std::string route;  ///< the mount's prefix and the pattern: the template response::route names
     std::vector<segment> segments;
     std::vector<route_entry> routes;  ///< in registration order
 
@@ -139,6 +140,8 @@ router::mount& router::mount::route(std::string_view method, std::string_view pa
         patterns_.push_back(std::make_unique<pattern_entry>());
         entry = patterns_.back().get();
         entry->text = std::string(pattern);
+        entry->route = point_.prefix + (pattern == "/" ? std::string() : std::string(pattern));
+        if (entry->route.empty()) entry->route = "/";
         entry->segments = std::move(segments);
     }
     if (std::any_of(entry->routes.begin(), entry->routes.end(),
@@ -201,7 +204,11 @@ response router::operator()(request& req) const {
 
     const principal who = auth_.authenticate(req.header("Authorization"));
     const mount_point& point = m->point_;
-    if (point.admits && !point.admits(who)) return point.refuse(req, who);
+    if (point.admits && !point.admits(who)) {
+        auto refused = point.refuse(req, who);
+        refused.route = point.prefix;
+        return refused;
+    }
 
     const auto segments = split_segments(path.substr(point.prefix.size()));
     const mount::pattern_entry* best = nullptr;
@@ -218,10 +225,12 @@ response router::operator()(request& req) const {
         res = errors_(404, "no such endpoint: " + std::string(path));
     } else if (const auto* r = best->find(req.method)) {
         res = r->handler(route_call{req, who, params, path, query});
+        res.route = best->route;
     } else {
         const std::string allow = best->allow();
         res = errors_(405, "method " + req.method + " is not allowed here; allowed: " + allow);
         res.headers.push_back({"Allow", allow});
+        res.route = best->route;
     }
     if (res.tenant.empty()) res.tenant = who.tenant;
     return res;

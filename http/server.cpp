@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -14,6 +15,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>
+#include <future>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -137,6 +140,15 @@ class server::impl {
 
     std::uint16_t local_port() const noexcept { return port_; }
 
+    bool responsive(std::chrono::milliseconds within) {
+        auto answered = std::make_shared<std::promise<void>>();
+        auto done = answered->get_future();
+        asio::post(ioc_, [answered] { answered->set_value(); });
+        return done.wait_for(within) == std::future_status::ready;
+    }
+
+    bool accepting() const noexcept { return started_ && !stopping_.load(std::memory_order_relaxed); }
+
     void run() {
         if (!started_) throw std::logic_error("http::server::run() called before start()");
         if (on_ready_) on_ready_(port_);
@@ -177,6 +189,7 @@ class server::impl {
                 registry_,
                 workers_ ? &*workers_ : nullptr,
                 settings_.lane_of,
+                settings_.on_answered,
                 cancel_.get_token()};
     }
 
@@ -265,6 +278,7 @@ class server::impl {
     void begin_stop(const std::string& reason) {
         if (stop_begun_) return;
         stop_begun_ = true;
+        stopping_.store(true, std::memory_order_relaxed);
         error_code ignored;
         acceptor_.close(ignored);
         const std::size_t open = registry_.size();
@@ -325,6 +339,8 @@ class server::impl {
     std::optional<common::work_pool> workers_;
     std::stop_source cancel_;  ///< requested when the server stops waiting for handlers
 
+    std::atomic<bool> stopping_{false};  ///< stop_begun_, for other threads
+
     // Only on control_.
     bool stop_begun_ = false;
     bool finished_ = false;
@@ -344,6 +360,10 @@ std::uint16_t server::local_port() const noexcept { return impl_->local_port(); 
 void server::run() { impl_->run(); }
 
 void server::request_stop() { impl_->request_stop(); }
+
+bool server::responsive(std::chrono::milliseconds within) { return impl_->responsive(within); }
+
+bool server::accepting() const noexcept { return impl_->accepting(); }
 
 void server::stop_now() { impl_->stop_now(); }
 

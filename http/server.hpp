@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -47,6 +48,14 @@ class server {
     /// Serves on `settings.threads` threads (the calling thread is one of them) and returns when shutdown has
     /// completed: all connections closed. Call once, after `start()`.
     void run();
+
+    /// Whether the I/O loop runs a task posted to it within `within`: false when every I/O thread is stuck
+    /// (a handler that blocks on the I/O thread, a deadlock). Blocks the caller up to `within`; for a
+    /// watchdog, from a thread of its own. Call after `start()`.
+    bool responsive(std::chrono::milliseconds within);
+
+    /// Listening and not shutting down: new connections are accepted. Thread-safe.
+    bool accepting() const noexcept;
 
     /// Begins the graceful shutdown described above. Thread-safe and idempotent; may be called from any
     /// thread (a handler included, but not a signal handler), before or during `run()`.

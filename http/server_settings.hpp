@@ -44,6 +44,18 @@ struct worker_settings {
 /// lane for every request.
 using lane_function = std::function<std::optional<std::string>(const request&)>;
 
+/// One answered request, as metrics see it (never the path, the query or a credential).
+struct answered_request {
+    std::string_view method;  ///< as sent; empty when the request line could not be read
+    std::string_view route;   ///< response::route: the template that answered; empty when none did
+    unsigned status = 0;
+    std::chrono::steady_clock::duration latency{};  ///< from the first byte read to the last byte written
+};
+
+/// Called once per answered request on an I/O thread, after its response was written; must be cheap and
+/// must not throw.
+using request_observer = std::function<void(const answered_request&)>;
+
 /// PEM files for HTTPS, read at `server::start()`.
 struct tls_files {
     std::string cert_file;  ///< certificate chain
@@ -59,7 +71,8 @@ struct server_settings {
     server_limits limits;
     worker_settings workers;
     lane_function lane_of;
-    error_formatter errors;  ///< empty: plain_error
+    error_formatter errors;        ///< empty: plain_error
+    request_observer on_answered;  ///< empty: none
 };
 
 }  // namespace dirsync::http

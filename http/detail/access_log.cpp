@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <random>
 
 #include "common/ascii.hpp"
 #include "http/query_string.hpp"
@@ -17,10 +18,7 @@ std::string escape_for_log(std::string_view text, std::size_t max_bytes) {
     out.reserve(text.size() + 3);
     for (char ch : text) {
         const auto c = static_cast<std::uint8_t>(ch);
-        if (c == '"' || c == '\\') {
-            out.push_back('\\');
-            out.push_back(ch);
-        } else if (c < 0x20 || c >= 0x7F) {
+        if (c < 0x20 || c >= 0x7F) {
             out += "\\x";
             out.push_back(hex[c >> 4]);
             out.push_back(hex[c & 0xF]);
@@ -112,33 +110,54 @@ std::string redact_target(std::string_view target) {
     return out;
 }
 
-std::string format_access_line(const access_entry& entry) {
-    auto or_dash = [](std::string_view s) { return s.empty() ? std::string_view("-") : s; };
-    const double latency_ms = std::chrono::duration<double, std::milli>(entry.latency).count();
-    char latency[32];
-    std::snprintf(latency, sizeof latency, "%.2f", latency_ms);
+std::array<common::log_field, 8> access_fields::fields() const {
+    std::array<common::log_field, 8> out;
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = {keys[i], values[i]};
+    return out;
+}
 
-    std::string line = "access remote=";
-    line += or_dash(entry.remote);
-    line += " method=";
-    line += entry.method.empty() ? std::string("-") : escape_for_log(entry.method, 32);
-    line += " target=";
-    if (entry.target.empty()) {
-        line += '-';
-    } else {
-        line += '"';
-        line += escape_for_log(redact_target(entry.target), max_logged_target_bytes);
-        line += '"';
+access_fields describe_access(const access_entry& entry) {
+    auto or_dash = [](std::string s) { return s.empty() ? std::string("-") : s; };
+    char latency[32];
+    std::snprintf(latency, sizeof latency, "%.2f",
+                  std::chrono::duration<double, std::milli>(entry.latency).count());
+    access_fields out;
+    out.values = {or_dash(std::string(entry.remote)),
+                  or_dash(escape_for_log(entry.method, 32)),
+                  entry.target.empty() ? std::string("-")
+                                       : escape_for_log(redact_target(entry.target), max_logged_target_bytes),
+                  std::to_string(entry.status),
+                  std::to_string(entry.bytes),
+                  latency,
+                  or_dash(escape_for_log(entry.tenant, 64)),
+                  or_dash(std::string(entry.request_id))};
+    return out;
+}
+
+void log_access_entry(const access_entry& entry) {
+    if (!common::access_log_enabled()) return;
+    const auto described = describe_access(entry);
+    const auto fields = described.fields();
+    common::log_access("access", fields);
+}
+
+std::string choose_request_id(std::optional<std::string_view> offered) {
+    auto usable = [](std::string_view id) {
+        if (id.empty() || id.size() > 64) return false;
+        return std::all_of(id.begin(), id.end(), [](char c) {
+            return common::is_alnum_ascii(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '@';
+        });
+    };
+    if (offered && usable(*offered)) return std::string(*offered);
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string id(16, '0');
+    auto bits = rng();
+    for (auto& c : id) {
+        c = hex[bits & 0xF];
+        bits >>= 4;
     }
-    line += " status=";
-    line += std::to_string(entry.status);
-    line += " bytes=";
-    line += std::to_string(entry.bytes);
-    line += " latency_ms=";
-    line += latency;
-    line += " tenant=";
-    line += entry.tenant.empty() ? std::string("-") : escape_for_log(entry.tenant, 64);
-    return line;
+    return id;
 }
 
 }  // namespace dirsync::http::detail

@@ -66,7 +66,7 @@ std::string format_endpoint(const tcp::endpoint& endpoint) {
 bool is_token(std::string_view s) noexcept {
     if (s.empty()) return false;
     for (char c : s) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+        const bool ok = common::is_alnum_ascii(c) ||
                         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
         if (!ok) return false;
     }
@@ -299,16 +299,19 @@ class session {
         req.body = std::move(in.body());
         req.remote = remote_;
         req.stop = ctx_.stop;
+        req.id = choose_request_id(req.header("X-Request-Id"));
         const bool head = in.method() == bhttp::verb::head;
 
         std::string tenant;
+        std::string_view route;
         bool close_requested = false;
         bhttp::response<bhttp::string_body> out;
         auto log_failure = [&](common::log_level level, std::string_view what) {
-            common::log(level, "http: request handler failed for " + std::string(in.method_string()) + " \"" +
-                                   escape_for_log(redact_target(in.target()), max_logged_target_bytes) +
-                                   "\" from " + remote_ + ": " +
-                                   escape_for_log(what, max_logged_error_bytes));
+            common::log(level,
+                        "http: request handler failed for " + std::string(in.method_string()) + " " +
+                            escape_for_log(redact_target(in.target()), max_logged_target_bytes) + " from " +
+                            remote_ + ": " + escape_for_log(what, max_logged_error_bytes),
+                        {{"request_id", req.id}});
         };
         auto failed = [&](std::string_view what) {
             log_failure(common::log_level::error, what);
@@ -319,6 +322,7 @@ class session {
         try {
             response res = co_await handle(req);
             tenant = std::move(res.tenant);
+            route = res.route;
             close_requested = asks_to_close(res);
             out = to_beast(std::move(res), in.version(), head);
         } catch (const common::temporarily_unavailable& e) {
@@ -336,7 +340,8 @@ class session {
         // Decided after the handler ran, so a shutdown that began meanwhile closes this connection.
         const bool keep_alive = in.keep_alive() && !close_requested && !ctx_.registry.stopping();
         out.keep_alive(keep_alive);
-        const bool written = co_await write(out, in.method_string(), in.target(), tenant, started);
+        const bool written =
+            co_await write(out, {in.method_string(), in.target(), tenant, route, req.id}, started);
         if (out.body().size() >= large_response_bytes) {
             out = {};  // the body and what built it are freed; give the pages back to the system
             release_free_memory();
@@ -361,7 +366,9 @@ class session {
         const auto& in = parser_->get();
         auto out = to_beast(std::move(res), 11, false);
         out.keep_alive(false);
-        if (co_await write(out, in.method_string(), in.target(), {}, started))
+        const std::string_view offered = in["X-Request-Id"];
+        const auto id = choose_request_id(offered.empty() ? std::nullopt : std::optional(offered));
+        if (co_await write(out, {in.method_string(), in.target(), {}, {}, id}, started))
             co_await close_gracefully(true);
     }
 
@@ -388,20 +395,34 @@ class session {
         co_await refuse(std::move(res), started);
     }
 
-    /// Sends `out` within write_timeout and writes the access log line. Returns false if the write failed.
-    asio::awaitable<bool> write(bhttp::response<bhttp::string_body>& out, std::string_view method,
-                                std::string_view target, std::string_view tenant, clock::time_point started) {
+    /// What the access log and the metrics say of a request besides its response.
+    struct answered {
+        std::string_view method;
+        std::string_view target;
+        std::string_view tenant;
+        std::string_view route;
+        std::string_view request_id;
+    };
+
+    /// Sends `out` (with the request id in X-Request-Id) within write_timeout, writes the access log line
+    /// and tells the observer. Returns false if the write failed.
+    asio::awaitable<bool> write(bhttp::response<bhttp::string_body>& out, const answered& what,
+                                clock::time_point started) {
+        out.set("X-Request-Id", what.request_id);
         tcp().expires_after(ctx_.limits.write_timeout);
         auto [ec, n] = co_await bhttp::async_write(stream_, out, use_tuple);
+        const auto latency = clock::now() - started;
         if (common::access_log_enabled()) {
-            common::log_access(format_access_line({.remote = remote_,
-                                                   .method = method,
-                                                   .target = target,
-                                                   .status = out.result_int(),
-                                                   .bytes = ec ? 0 : out.body().size(),
-                                                   .latency = clock::now() - started,
-                                                   .tenant = tenant}));
+            log_access_entry({.remote = remote_,
+                              .method = what.method,
+                              .target = what.target,
+                              .status = out.result_int(),
+                              .bytes = ec ? 0 : out.body().size(),
+                              .latency = latency,
+                              .tenant = what.tenant,
+                              .request_id = what.request_id});
         }
+        if (ctx_.on_answered) ctx_.on_answered({what.method, what.route, out.result_int(), latency});
         if (ec) {
             common::log_debug("http: writing the response to " + remote_ + " failed: " + ec.message());
             co_return false;

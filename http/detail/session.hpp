@@ -25,6 +25,7 @@ struct session_context {
     /// Runs handlers off the I/O threads, by lane; nullptr: handlers run on the I/O thread.
     common::work_pool* workers;
     const lane_function& lane_of;
+    const request_observer& on_answered;
     std::stop_token stop;  ///< given to every request (request::stop)
 };
 

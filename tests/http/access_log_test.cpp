@@ -9,34 +9,60 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(AccessLog, FormatsOneLine) {
-    const std::string line = format_access_line({.remote = "1.2.3.4:5555",
-                                                 .method = "GET",
-                                                 .target = "/scim/v2/Users?filter=userName eq \"bjensen\"",
-                                                 .status = 200,
-                                                 .bytes = 123,
-                                                 .latency = 420us,
-                                                 .tenant = "acme"});
-    EXPECT_EQ(line,
-              "access remote=1.2.3.4:5555 method=GET target=\"/scim/v2/Users?filter=userName eq \\\"?\\\"\" "
-              "status=200 bytes=123 latency_ms=0.42 tenant=acme");
+TEST(AccessLog, DescribesOneRequest) {
+    const auto d = describe_access({.remote = "1.2.3.4:5555",
+                                    .method = "GET",
+                                    .target = "/scim/v2/Users?filter=userName eq \"bjensen\"",
+                                    .status = 200,
+                                    .bytes = 123,
+                                    .latency = 420us,
+                                    .tenant = "acme",
+                                    .request_id = "c0ffee"});
+    const auto fields = d.fields();
+    EXPECT_EQ(
+        common::format_log_line(common::log_format::logfmt, "T", common::log_level::info, "access", fields),
+        "time=T level=info msg=access remote=1.2.3.4:5555 method=GET "
+        "target=\"/scim/v2/Users?filter=userName eq \\\"?\\\"\" status=200 bytes=123 latency_ms=0.42 "
+        "tenant=acme request_id=c0ffee\n");
+    EXPECT_EQ(
+        common::format_log_line(common::log_format::json, "T", common::log_level::info, "access", fields),
+        "{\"time\":\"T\",\"level\":\"info\",\"msg\":\"access\",\"remote\":\"1.2.3.4:5555\",\"method\":"
+        "\"GET\","
+        "\"target\":\"/scim/v2/Users?filter=userName eq \\\"?\\\"\",\"status\":\"200\",\"bytes\":\"123\","
+        "\"latency_ms\":\"0.42\",\"tenant\":\"acme\",\"request_id\":\"c0ffee\"}\n");
 }
 
 TEST(AccessLog, EmptyFieldsAreDashes) {
-    const std::string line = format_access_line({.remote = "[::1]:80", .status = 400});
-    EXPECT_EQ(line, "access remote=[::1]:80 method=- target=- status=400 bytes=0 latency_ms=0.00 tenant=-");
+    const auto d = describe_access({.remote = "[::1]:80", .status = 400});
+    EXPECT_EQ(d.values, (std::array<std::string, 8>{"[::1]:80", "-", "-", "400", "0", "0.00", "-", "-"}));
 }
 
-TEST(AccessLog, EscapesControlAndNonAscii) {
-    EXPECT_EQ(escape_for_log("a\nb\r\x01\x7f\xc3\xa9\\", 512), "a\\x0ab\\x0d\\x01\\x7f\\xc3\\xa9\\\\");
+TEST(AccessLog, ARequestIdIsTheClientsWhenSafeElseRandom) {
+    EXPECT_EQ(choose_request_id("trace-1.2:3@x_Y"), "trace-1.2:3@x_Y");
+    for (std::optional<std::string_view> bad :
+         {std::optional<std::string_view>(), std::optional<std::string_view>(""),
+          std::optional<std::string_view>("a b"), std::optional<std::string_view>("x\r\nSet-Cookie: y"),
+          std::optional<std::string_view>(
+              std::string_view("0123456789012345678901234567890123456789012345678901234567890123456"))}) {
+        const auto id = choose_request_id(bad);
+        EXPECT_EQ(id.size(), 16u);
+        EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+    }
+    EXPECT_NE(choose_request_id(std::nullopt), choose_request_id(std::nullopt));
+}
+
+TEST(AccessLog, ShowsControlAndNonAsciiBytesAsHex) {
+    EXPECT_EQ(escape_for_log("a\nb\r\x01\x7f\xc3\xa9\\\"", 512), "a\\x0ab\\x0d\\x01\\x7f\\xc3\\xa9\\\"");
+    // The writer then quotes what a value holds, so no value forges a field or a line.
+    const common::log_field f[] = {{"target", "/x\" forged=1\nnext"}};
+    EXPECT_EQ(common::format_log_line(common::log_format::logfmt, "T", common::log_level::info, "m", f),
+              "time=T level=info msg=m target=\"/x\\\" forged=1\\nnext\"\n");
 }
 
 TEST(AccessLog, TruncatesTargetTo512Bytes) {
     const std::string target = "/" + std::string(1000, 'a');
-    const std::string line =
-        format_access_line({.remote = "r", .method = "GET", .target = target, .status = 200});
-    EXPECT_NE(line.find("target=\"/" + std::string(511, 'a') + "...\" "), std::string::npos) << line;
-    EXPECT_EQ(line.find(std::string(512, 'a')), std::string::npos);
+    const auto d = describe_access({.remote = "r", .method = "GET", .target = target, .status = 200});
+    EXPECT_EQ(d.values[2], "/" + std::string(511, 'a') + "...");
 }
 
 TEST(AccessLog, RedactsFilterValuesAndUnknownParameters) {
@@ -67,10 +93,11 @@ TEST(AccessLog, RedactsFilterValuesAndUnknownParameters) {
 
 TEST(AccessLog, NoFilterValueReachesTheLine) {
     const std::string line =
-        format_access_line({.remote = "r",
-                            .method = "GET",
-                            .target = "/scim/v2/Users?filter=emails.value%20eq%20%22x%40y.z%22",
-                            .status = 200});
+        describe_access({.remote = "r",
+                         .method = "GET",
+                         .target = "/scim/v2/Users?filter=emails.value%20eq%20%22x%40y.z%22",
+                         .status = 200})
+            .values[2];
     EXPECT_EQ(line.find("x@y"), std::string::npos) << line;
     EXPECT_EQ(line.find("%40"), std::string::npos) << line;
 }
