@@ -1,7 +1,11 @@
 #include "store/database.hpp"
 
+#include <fcntl.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -101,6 +105,42 @@ std::optional<std::chrono::steady_clock::duration> database::write_in_progress_f
     const auto began = write_began_ns_.load(std::memory_order_relaxed);
     if (began == 0) return std::nullopt;
     return std::chrono::steady_clock::now().time_since_epoch() - std::chrono::steady_clock::duration(began);
+}
+
+std::optional<std::string> database::readiness_problem(std::chrono::milliseconds max_write_time) const {
+    if (out_of_space()) return "the file system holding the store is full";
+    if (auto busy = write_in_progress_for(); busy && *busy > max_write_time)
+        return "a write has held the store for " +
+               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*busy).count()) + " s";
+    // Asked of the file system with this process's effective ids (a read-only mount fails it for root too):
+    // an SQLite connection opened afresh could reuse a descriptor the process already holds, and would not
+    // see a permission taken away since.
+    auto directory = std::filesystem::path(path_).parent_path();
+    if (directory.empty()) directory = ".";
+    for (const auto& file : {std::filesystem::path(path_), directory})
+        if (::faccessat(AT_FDCWD, file.c_str(), W_OK, AT_EACCESS) != 0)
+            return (file == directory ? "the directory " : "the store ") + file.string() +
+                   " is not writable by this process (read-only): " + std::strerror(errno);
+    sqlite3* probe = nullptr;
+    const int rc =
+        sqlite3_open_v2(path_.c_str(), &probe, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    std::optional<std::string> problem;
+    if (rc != SQLITE_OK) {
+        problem = std::string("the store cannot be opened: ") +
+                  (probe ? sqlite3_errmsg(probe) : sqlite3_errstr(rc));
+    } else {
+        sqlite3_stmt* version = nullptr;
+        sqlite3_busy_timeout(probe, 1000);
+        if (sqlite3_prepare_v2(probe, "PRAGMA user_version", -1, &version, nullptr) != SQLITE_OK ||
+            sqlite3_step(version) != SQLITE_ROW)
+            problem = std::string("the store cannot be read: ") + sqlite3_errmsg(probe);
+        else if (sqlite3_column_int(version, 0) != schema_version())
+            problem = "the store's schema version is " + std::to_string(sqlite3_column_int(version, 0)) +
+                      ", not " + std::to_string(schema_version());
+        sqlite3_finalize(version);
+    }
+    sqlite3_close(probe);
+    return problem;
 }
 
 std::unique_ptr<connection> database::open_reader() {

@@ -1,11 +1,14 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -51,19 +54,18 @@ class database {
     template <class Fn>
     auto write(Fn&& fn) {
         std::lock_guard lock(writer_mutex_);
+        const write_timer timer(*this);
         try {
             transaction tx(*writer_);
             if constexpr (std::is_void_v<decltype(fn(*writer_))>) {
                 std::forward<Fn>(fn)(*writer_);
-                tx.commit();
-                committed();
+                commit(tx, timer);
             } else {
                 auto r = std::forward<Fn>(fn)(*writer_);
                 if constexpr (requires { r.has_error(); }) {
                     if (r.has_error()) return r;
                 }
-                tx.commit();
-                committed();
+                commit(tx, timer);
                 return r;
             }
         } catch (const storage_full&) {
@@ -79,6 +81,27 @@ class database {
 
     /// Free space below which a store whose last write failed for lack of space still counts as out of space.
     static constexpr std::uint64_t min_free_bytes = 1024 * 1024;
+
+    /// What one committed write cost, for metrics.
+    struct commit_stats {
+        std::chrono::steady_clock::duration commit_time;  ///< the COMMIT alone: its WAL write and fsync
+        std::int64_t rows = 0;                            ///< rows inserted, updated or deleted
+    };
+    /// Called after each committed write on the writing thread, with the writer held: must be cheap and must
+    /// not throw. Set before writes begin.
+    void set_commit_observer(std::function<void(const commit_stats&)> observer) {
+        commit_observer_ = std::move(observer);
+    }
+
+    /// How long the write in progress has held the writer; nullopt when none is in progress. A watchdog's
+    /// view of a stuck writer (a hung fsync, a runaway transaction). Thread-safe.
+    std::optional<std::chrono::steady_clock::duration> write_in_progress_for() const noexcept;
+
+    /// Why the store cannot take writes now, or nullopt when it can: its file (or directory) is not
+    /// writable by this process (permissions, a read-only mount), the schema on disk is not the one this
+    /// binary writes, the disk is full (out_of_space), or a write has held the writer longer than
+    /// `max_write_time`. For readiness probes; thread-safe, touches no table.
+    std::optional<std::string> readiness_problem(std::chrono::milliseconds max_write_time) const;
 
     /// The schema version this binary writes.
     static int schema_version() noexcept;
@@ -99,12 +122,29 @@ class database {
         std::unique_ptr<connection> conn_;
     };
 
+    /// Marks the writer busy from construction to destruction (write_in_progress_for).
+    class write_timer {
+      public:
+        explicit write_timer(database& db);
+        ~write_timer();
+        write_timer(const write_timer&) = delete;
+        write_timer& operator=(const write_timer&) = delete;
+        std::int64_t rows_before() const noexcept { return rows_before_; }
+
+      private:
+        database& db_;
+        std::int64_t rows_before_;
+    };
+
     std::unique_ptr<connection> open_reader();
-    void committed() noexcept { out_of_space_.store(false, std::memory_order_relaxed); }
+    /// Commits `tx`, then clears the out-of-space mark and tells the commit observer.
+    void commit(transaction& tx, const write_timer& timer);
     void migrate();
 
     std::string path_;
     std::atomic<bool> out_of_space_{false};
+    std::atomic<std::int64_t> write_began_ns_{0};  ///< steady_clock ns of the write in progress; 0: none
+    std::function<void(const commit_stats&)> commit_observer_;
     std::mutex writer_mutex_;
     std::unique_ptr<connection> writer_;
 
