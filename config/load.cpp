@@ -212,6 +212,55 @@ void read_logging(diagnostics_sink& sink, const yaml_field& field, logging_setti
     map_reader map(sink, field);
     if (auto f = map.optional("level")) assign(out.level, read_log_level(sink, *f));
     if (auto f = map.optional("access_log")) assign(out.access_log, read_bool(sink, *f));
+    if (auto f = map.optional("format"))
+        assign(out.format,
+               read_choice<common::log_format>(
+                   sink, *f, {{"logfmt", common::log_format::logfmt}, {"json", common::log_format::json}}));
+}
+
+void read_metrics(diagnostics_sink& sink, const yaml_field& field, metrics_settings& out) {
+    map_reader map(sink, field);
+    if (auto f = map.optional("listen"))
+        if (auto a = read_parsed(sink, *f, "address", parse_listen_address)) out.listen = std::move(*a);
+    if (auto f = map.optional("tenant_labels")) assign(out.tenant_labels, read_integer(sink, *f, 0, 100000));
+    map.finish();
+}
+
+// `retention:`: each age 1h..100y, each count 10..1e9.
+void read_retention(diagnostics_sink& sink, const yaml_field& field, retention_settings& out) {
+    using std::chrono::hours;
+    using std::chrono::milliseconds;
+    map_reader map(sink, field);
+    auto age = [&](const yaml_field& f, milliseconds& target) {
+        if (auto d = read_duration(sink, f)) {
+            if (*d < hours(1) || *d > hours(24 * 365 * 100))
+                sink.error(f.mark, "a retention age must be between 1h and 36500d, got " + describe(f.value));
+            else
+                target = *d;
+        }
+    };
+    auto section = [&](const char* name, milliseconds& max_age, std::size_t* max_count) {
+        auto f = map.optional(name);
+        if (!f) return;
+        map_reader inner(sink, *f);
+        if (auto g = inner.optional("max_age")) age(*g, max_age);
+        if (max_count)
+            if (auto g = inner.optional("max_count"))
+                assign(*max_count, read_integer(sink, *g, 10, 1'000'000'000));
+        inner.finish();
+    };
+    section("sync_runs", out.sync_runs_max_age, &out.sync_runs_max_count);
+    section("audit", out.audit_max_age, &out.audit_max_count);
+    section("notifications", out.notifications_max_age, nullptr);
+    if (auto f = map.optional("every")) {
+        if (auto d = read_duration(sink, *f)) {
+            if (*d < std::chrono::minutes(1) || *d > hours(24 * 7))
+                sink.error(f->mark, "retention.every must be between 1m and 7d, got " + describe(f->value));
+            else
+                out.every = *d;
+        }
+    }
+    map.finish();
 }
 
 // `scim:`. Returns the `bulk.max_payload_size` field when one was read, for check_bulk_payload.
@@ -311,6 +360,8 @@ void read_document(diagnostics_sink& sink, const YAML::Node& document, std::stri
     if (auto f = map.optional("server")) read_server(sink, *f, out.server);
     if (auto f = map.required("storage")) read_storage(sink, *f, out.storage);
     if (auto f = map.optional("logging")) read_logging(sink, *f, out.logging);
+    if (auto f = map.optional("metrics")) read_metrics(sink, *f, out.metrics);
+    if (auto f = map.optional("retention")) read_retention(sink, *f, out.retention);
     std::optional<yaml_field> bulk_payload;
     if (auto f = map.optional("scim")) bulk_payload = read_scim(sink, *f, out.scim);
     if (auto f = map.optional("tenants")) read_tenants(sink, *f, out.tenants, tokens);

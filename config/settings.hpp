@@ -87,8 +87,42 @@ struct storage_settings {
 struct logging_settings {
     common::log_level level = common::log_level::info;
     bool access_log = true;
+    /// `format`: how lines are written when the journal is not stderr (logfmt or json); under systemd the
+    /// journal gets structured fields instead
+    common::log_format format = common::log_format::logfmt;
 
     bool operator==(const logging_settings&) const = default;
+};
+
+/// The optional `metrics:` section: Prometheus's /metrics (docs/operations.md).
+struct metrics_settings {
+    /// `listen`: a listener of its own serving /metrics, /healthz and /readyz without authentication (bind
+    /// it to an address only the monitoring network reaches). Unset: /metrics is served on the main listener
+    /// to operator tokens only.
+    std::optional<listen_address> listen{};
+    /// `tenant_labels`: per-tenant series (users by status, seats) while at most this many tenants are
+    /// configured, 0..100000; beyond it only the totals, so Prometheus is never flooded.
+    std::size_t tenant_labels = 100;
+
+    bool operator==(const metrics_settings&) const = default;
+};
+
+/// The optional `retention:` section: how long the tables that grow with time keep their rows. Pruning runs
+/// in the daemon every `every`, in small batches (daemon/retention_worker.hpp).
+struct retention_settings {
+    /// `sync_runs.max_age`, `sync_runs.max_count` (per source): run history; a blocked run nobody released
+    /// and a run in progress are always kept
+    std::chrono::milliseconds sync_runs_max_age{std::chrono::hours(24 * 90)};
+    std::size_t sync_runs_max_count = 1000;
+    /// `audit.max_age`, `audit.max_count` (per tenant)
+    std::chrono::milliseconds audit_max_age{std::chrono::hours(24 * 180)};
+    std::size_t audit_max_count = 1'000'000;
+    /// `notifications.max_age`: delivered notifications (pending and failed ones are kept)
+    std::chrono::milliseconds notifications_max_age{std::chrono::hours(24 * 30)};
+    /// `every`: how often pruning runs, 1m..7d
+    std::chrono::milliseconds every{std::chrono::hours(1)};
+
+    bool operator==(const retention_settings&) const = default;
 };
 
 /// The `scim.bulk` section: the limits of POST /Bulk (RFC 7644 §3.7.4), which /ServiceProviderConfig
@@ -231,6 +265,8 @@ struct settings {
     server_settings server;
     storage_settings storage;
     logging_settings logging;
+    metrics_settings metrics{};
+    retention_settings retention{};
     scim_settings scim;
     std::vector<tenant_settings> tenants;
     /// `admin_tokens:` digests of the bearer tokens of the admin API (/admin/v1), in the same forms as

@@ -235,6 +235,47 @@ TEST(LoadSettings, MinimalConfigurationGetsTheDefaults) {
     EXPECT_TRUE(s.tenants.empty());
 }
 
+TEST(LoadSettings, MetricsAndRetention) {
+    auto loaded = load_settings_string(
+        "storage: {sqlite: a.db}\n"
+        "metrics: {listen: '[::1]:9464', tenant_labels: 5}\n"
+        "retention:\n  sync_runs: {max_age: 30d, max_count: 200}\n  audit: {max_age: 400d}\n"
+        "  notifications: {max_age: 2d}\n  every: 10m\n",
+        "m.yaml");
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+    ASSERT_TRUE(loaded->metrics.listen);
+    EXPECT_EQ(loaded->metrics.listen->host, "::1");
+    EXPECT_EQ(loaded->metrics.listen->port, 9464);
+    EXPECT_EQ(loaded->metrics.tenant_labels, 5u);
+    EXPECT_EQ(loaded->retention.sync_runs_max_age, 30 * 24h);
+    EXPECT_EQ(loaded->retention.sync_runs_max_count, 200u);
+    EXPECT_EQ(loaded->retention.audit_max_age, 400 * 24h);
+    EXPECT_EQ(loaded->retention.audit_max_count, 1'000'000u);
+    EXPECT_EQ(loaded->retention.notifications_max_age, 2 * 24h);
+    EXPECT_EQ(loaded->retention.every, 10min);
+    // The defaults keep weeks, not forever.
+    const retention_settings defaults;
+    EXPECT_EQ(defaults.sync_runs_max_age, 90 * 24h);
+    EXPECT_EQ(defaults.audit_max_age, 180 * 24h);
+    EXPECT_FALSE(config::metrics_settings{}.listen);
+
+    auto bad = load_settings_string(
+        "storage: {sqlite: a.db}\nmetrics: {listen: 'nowhere:1', colour: red}\n"
+        "retention:\n  audit: {max_age: 5m, max_count: 3}\n  every: 8d\n",
+        "b.yaml");
+    ASSERT_FALSE(bad.has_value());
+    const auto text = bad.error().to_string();
+    EXPECT_NE(text.find("b.yaml:2:19:"), std::string::npos) << text;
+    EXPECT_NE(text.find("colour"), std::string::npos) << text;
+    EXPECT_NE(text.find("b.yaml:4:20: a retention age must be between 1h and 36500d, got '5m'"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("b.yaml:4:35: max_count must be between 10"), std::string::npos) << text;
+    EXPECT_NE(text.find("b.yaml:5:10: retention.every must be between 1m and 7d, got '8d'"),
+              std::string::npos)
+        << text;
+}
+
 TEST(LoadSettings, EmptyTenantListAndEphemeralPortAreAllowed) {
     auto loaded = load_settings_string(
         "server: {listen: 'localhost:0'}\nstorage: {sqlite: a.db}\ntenants: []\n", "t.yaml");
@@ -275,8 +316,8 @@ struct bad_case {
 constexpr bad_case bad_cases[] = {
     // unknown keys at each level
     {"unknown_top_level_key", "storage:\n  sqlite: x.db\nservr:\n  listen: 127.0.0.1:80\n", "3:1",
-     "unknown key 'servr' at the top level (allowed: server, storage, logging, scim, tenants, admin_tokens, "
-     "sources, schemas, notifications); did you mean "
+     "unknown key 'servr' at the top level (allowed: server, storage, logging, metrics, retention, scim, "
+     "tenants, admin_tokens, sources, schemas, notifications); did you mean "
      "'server'?"},
     {"unknown_server_key", "server:\n  listn: 127.0.0.1:80\nstorage:\n  sqlite: x.db\n", "2:3",
      "unknown key 'listn' in server (allowed: listen, threads, workers, tenant_concurrency, tls, limits)"},
@@ -291,7 +332,7 @@ constexpr bad_case bad_cases[] = {
     {"resource_size_too_large", "storage:\n  sqlite: x.db\n  max_resource_size: 1GiB\n", "3:22",
      "max_resource_size must be between 1KiB and 16MiB, got '1GiB'"},
     {"unknown_logging_key", "storage: {sqlite: x.db}\nlogging: {level: info, colour: true}\n", "2:24",
-     "unknown key 'colour' in logging (allowed: level, access_log)"},
+     "unknown key 'colour' in logging (allowed: level, access_log, format)"},
     {"unknown_tenant_key", "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: Acme\n    seat: 5\n",
      "5:5",
      "unknown key 'seat' in tenants[0] (allowed: id, name, seats, owner, scim_tokens, admin_tokens, "
