@@ -1,17 +1,23 @@
 #include "daemon/app.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <exception>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "admin/api.hpp"
 #include "common/log.hpp"
 #include "common/password_hash.hpp"
 #include "common/work_pool.hpp"
 #include "daemon/credentials.hpp"
+#include "daemon/daemon_metrics.hpp"
 #include "daemon/health.hpp"
+#include "daemon/liveness.hpp"
 #include "daemon/outbox_worker.hpp"
 #include "daemon/reloader.hpp"
+#include "daemon/retention_worker.hpp"
 #include "daemon/scim_settings.hpp"
 #include "daemon/server_settings.hpp"
 #include "daemon/signal_watcher.hpp"
@@ -43,9 +49,13 @@ std::string format_listen(const std::string& host, std::uint16_t port) {
 int run(const config::settings& settings, const std::filesystem::path& config_file) {
     common::set_log_level(settings.logging.level);
     common::set_access_log(settings.logging.access_log);
+    common::set_log_format(settings.logging.format);
     try {
         prepare_storage_directory(settings.storage.sqlite_path);
         store::database db(settings.storage.sqlite_path);
+        daemon_metrics measured(settings.metrics.tenant_labels);
+        db.set_commit_observer(
+            [&measured](const store::database::commit_stats& c) { measured.observe_commit(c); });
         common::log_info("store " + settings.storage.sqlite_path + " open (schema version " +
                          std::to_string(store::database::schema_version()) + ")");
 
@@ -72,15 +82,49 @@ int run(const config::settings& settings, const std::filesystem::path& config_fi
         scim::service scim(dir, scim_settings);
 
         outbox_worker outbox(db, settings.notifications);
+        outbox.set_delivery_observer([&measured](std::string_view channel, bool delivered, bool given_up) {
+            measured.observe_delivery(channel, delivered, given_up);
+        });
+        retention_worker retention(db, settings.retention);
         sync::run_log runs(db);
         sync_scheduler scheduler(settings, dir, runs);
-        reloader reload(config_file, settings, {auth, dir, scim, scheduler, outbox});
+        scheduler.set_run_observer([&measured](std::string_view source, bool dry_run,
+                                               const sync::run_outcome& outcome,
+                                               std::chrono::steady_clock::duration took) {
+            measured.observe_run(source, dry_run, outcome, took);
+        });
+        measured.collect_from(dir, db, runs, [&scheduler] { return scheduler.source_names(); });
+        reloader reload(config_file, settings, {auth, dir, scim, scheduler, outbox, retention});
         admin::api admin_api(scheduler, dir, scim_settings.json);
         admin_api.set_daemon_control(&reload);
         http::router route(auth, scim_error_formatter());
         scim.add_routes(route);
         admin_api.add_routes(route);
-        add_health_route(route, db);
+        // The server exists once the routes do; readiness asks it through this pointer.
+        std::atomic<http::server*> serving{nullptr};
+        const readiness_checks ready{[&serving] {
+            auto* s = serving.load();
+            return s != nullptr && s->accepting();
+        }};
+        add_health_routes(route, db, ready);
+        const bool metrics_apart = settings.metrics.listen.has_value();
+        if (!metrics_apart) add_metrics_route(route, measured, false);
+        // `metrics.listen`: /metrics, /healthz and /readyz on a listener of their own, without tokens.
+        const http::bearer_authenticator no_tokens({});
+        http::router monitoring(no_tokens, scim_error_formatter());
+        std::optional<http::server> monitoring_server;
+        if (metrics_apart) {
+            add_metrics_route(monitoring, measured, true);
+            add_health_routes(monitoring, db, ready);
+            http::server_settings m;
+            m.host = settings.metrics.listen->host;
+            m.port = settings.metrics.listen->port;
+            m.threads = 1;
+            m.limits.max_body_bytes = 0;
+            m.errors = scim_error_formatter();
+            monitoring_server.emplace(std::move(m),
+                                      [&monitoring](http::request& req) { return monitoring(req); });
+        }
         for (const auto& s : settings.sources)
             common::log_info("source " + s.name + " -> tenant " + s.tenant + ": " +
                              std::string(config::type_name(s.kind)) + " " +
@@ -89,9 +133,20 @@ int run(const config::settings& settings, const std::filesystem::path& config_fi
 
         auto server_settings = http_server_settings(settings);
         server_settings.lane_of = [&route](const http::request& req) { return route.lane_of(req); };
+        server_settings.on_answered = [&measured](const http::answered_request& r) {
+            measured.observe_request(r);
+        };
         http::server server(std::move(server_settings), [&route](http::request& req) { return route(req); });
+        serving = &server;
         // Before any other thread starts, so that every thread leaves the signals to the watcher.
-        signal_watcher signals({[&server] { server.request_stop(); }, [&server] { server.stop_now(); },
+        signal_watcher signals({[&] {
+                                    server.request_stop();
+                                    if (monitoring_server) monitoring_server->request_stop();
+                                },
+                                [&] {
+                                    server.stop_now();
+                                    if (monitoring_server) monitoring_server->stop_now();
+                                },
                                 [&reload] {
                                     systemd_notify_reloading();
                                     common::log_info("SIGHUP: reloading the configuration");
@@ -101,8 +156,17 @@ int run(const config::settings& settings, const std::filesystem::path& config_fi
         hashing.emplace(common::work_pool::settings{
             .threads = password_hash_threads, .lane_share = 1, .name = "password-hash"});
         server.start();
+        std::thread monitoring_thread;
+        if (monitoring_server) {
+            monitoring_server->start();
+            common::log_info("metrics and health on " +
+                             format_listen(settings.metrics.listen->host, monitoring_server->local_port()) +
+                             " (/metrics, /healthz, /readyz)");
+            monitoring_thread = std::thread([&monitoring_server] { monitoring_server->run(); });
+        }
         scheduler.start();
         outbox.start();
+        retention.start();
         server.on_ready([&](std::uint16_t port) {
             common::log_info("listening on " + format_listen(settings.server.listen.host, port) + " (" +
                              (settings.server.tls ? "https" : "http") + ", SCIM at /scim/v2, " +
@@ -110,11 +174,18 @@ int run(const config::settings& settings, const std::filesystem::path& config_fi
                              std::to_string(settings.server.workers) + " workers)");
             systemd_notify("READY=1\nSTATUS=serving");
         });
-        watchdog_pinger pinger([] { return true; });
+        // Fed only while the I/O loop runs a posted probe and no write has held the store for a whole
+        // watchdog interval: a wedged daemon is restarted by systemd.
+        watchdog_pinger pinger([&server, &db](std::chrono::microseconds interval) {
+            return alive_for_watchdog(server, db, interval);
+        });
         server.run();
         systemd_notify("STOPPING=1");
+        if (monitoring_server) monitoring_server->request_stop();
+        if (monitoring_thread.joinable()) monitoring_thread.join();
         scheduler.stop();
         outbox.stop();
+        retention.stop();
         common::log_info("stopped");
         return 0;
     } catch (const std::exception& e) {

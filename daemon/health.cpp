@@ -1,5 +1,6 @@
 #include "daemon/health.hpp"
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace dirsync::daemon {
@@ -21,14 +22,34 @@ http::response health(const store::database& store) {
     return res;
 }
 
+http::response readiness(const store::database& store, const readiness_checks& checks) {
+    nlohmann::json report = nlohmann::json::object();
+    bool ready = true;
+    auto check = [&](const char* name, std::optional<std::string> problem) {
+        ready = ready && !problem;
+        report[name] = problem ? *problem : "ok";
+    };
+    check("store", store.readiness_problem(checks.max_write_time));
+    check("server", !checks.accepting || checks.accepting()
+                        ? std::nullopt
+                        : std::optional<std::string>("the server is not accepting connections"));
+    http::response res;
+    res.content_type = "application/json";
+    res.status = ready ? 200 : 503;
+    res.body = nlohmann::json{{"status", ready ? "ready" : "not_ready"}, {"checks", report}}.dump();
+    return res;
+}
+
 }  // namespace
 
-void add_health_route(http::router& r, const store::database& store) {
+void add_health_routes(http::router& r, const store::database& store, readiness_checks checks) {
     http::mount_point root;
     root.on_io_thread = true;  // cheap, and due even when every worker is busy
-    r.add_mount(std::move(root)).route("GET", "/healthz", [&store](const http::route_call&) {
-        return health(store);
-    });
+    r.add_mount(std::move(root))
+        .route("GET", "/healthz", [&store](const http::route_call&) { return health(store); })
+        .route("GET", "/readyz", [&store, checks = std::move(checks)](const http::route_call&) {
+            return readiness(store, checks);
+        });
 }
 
 }  // namespace dirsync::daemon

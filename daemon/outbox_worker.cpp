@@ -144,16 +144,20 @@ std::size_t outbox_worker::deliver_due(std::size_t limit) {
             else
                 outbox::mark_attempt_failed(c, m.seq, attempts, r.error, next, now_ms);
         });
+        if (delivery_observer_) delivery_observer_(m.channel, r.delivered, !r.delivered && !next);
         const auto what = m.event + " for tenant " + m.tenant_id + " by " + m.channel + " (message " +
                           std::to_string(m.seq) + ")";
+        const auto fields = {common::log_field{"tenant", m.tenant_id}};
         if (r.delivered)
-            common::log_debug("delivered " + what);
+            common::log_debug("delivered " + what, fields);
         else if (next)
             common::log_warning("delivery of " + what + " failed (attempt " + std::to_string(attempts) +
-                                "), retrying: " + r.error);
+                                    "), retrying: " + r.error,
+                                fields);
         else
             common::log_error("delivery of " + what + " failed for good after " + std::to_string(attempts) +
-                              " attempt(s): " + r.error);
+                                  " attempt(s): " + r.error,
+                              fields);
     }
     return due.size();
 }

@@ -3,8 +3,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include "config/settings.hpp"
@@ -40,6 +42,11 @@ class outbox_worker {
     /// Stops after the attempt in progress; joins.
     void stop();
 
+    /// Called after each delivery attempt (for metrics): the channel, whether it was delivered, and whether
+    /// the message was given up (failed for good). Set before start(); must not throw.
+    using delivery_observer = std::function<void(std::string_view channel, bool delivered, bool given_up)>;
+    void set_delivery_observer(delivery_observer observer) { delivery_observer_ = std::move(observer); }
+
     /// Delivers what is due now, at most `limit` messages; returns how many were attempted. For tests and
     /// for the thread's loop.
     std::size_t deliver_due(std::size_t limit = 64);
@@ -59,6 +66,7 @@ class outbox_worker {
     bool started_ = false;
     bool stopping_ = false;
     std::thread thread_;
+    delivery_observer delivery_observer_;
 };
 
 }  // namespace dirsync::daemon

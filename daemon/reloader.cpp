@@ -9,6 +9,7 @@
 #include "config/load.hpp"
 #include "daemon/credentials.hpp"
 #include "daemon/outbox_worker.hpp"
+#include "daemon/retention_worker.hpp"
 #include "daemon/scim_settings.hpp"
 #include "daemon/store_setup.hpp"
 #include "daemon/sync_scheduler.hpp"
@@ -87,8 +88,10 @@ config::settings reloader::effective(config::settings next,
         restart_required.push_back("storage.sqlite");
     if (next.storage.max_resource_bytes != running_.storage.max_resource_bytes)
         restart_required.push_back("storage.max_resource_size");
+    if (!(next.metrics == running_.metrics)) restart_required.push_back("metrics");
     next.server = running_.server;
     next.storage = running_.storage;
+    next.metrics = running_.metrics;
     return next;
 }
 
@@ -153,6 +156,8 @@ void reloader::apply(const config::settings& next, reload_report& report) {
         report.changes.push_back("tokens: " + std::to_string(token_count(next)) + " accepted");
 
     to_.outbox.reconfigure(next.notifications);
+    to_.retention.reconfigure(next.retention);
+    if (!(next.retention == running_.retention)) report.changes.push_back("retention");
     if (next.notifications.email.has_value() != running_.notifications.email.has_value() ||
         next.notifications.webhook.has_value() != running_.notifications.webhook.has_value())
         report.changes.push_back(std::string("notifications: e-mail ") +
@@ -161,6 +166,7 @@ void reloader::apply(const config::settings& next, reload_report& report) {
 
     common::set_log_level(next.logging.level);
     common::set_access_log(next.logging.access_log);
+    common::set_log_format(next.logging.format);
     if (!(next.logging == running_.logging))
         report.changes.push_back("logging: level " + std::string(common::to_string(next.logging.level)) +
                                  ", access log " + (next.logging.access_log ? "on" : "off"));

@@ -23,6 +23,7 @@ namespace dirsync::daemon {
 
 class sync_scheduler;
 class outbox_worker;
+class retention_worker;
 
 /// What one reload did.
 struct reload_report {
@@ -42,7 +43,7 @@ struct reload_report {
 ///   - tokens: the whole set is swapped at once, so a removed token fails from the next request on;
 ///   - extension schemas, SCIM limits (bulk, search time limit, public URL);
 ///   - sources (sync_scheduler::reconfigure: a run in progress finishes with its old rules);
-///   - notifications (channels and retry policy), logging level and access log.
+///   - notifications (channels and retry policy), retention, logging level and access log.
 /// Settings read only at start (server.* — listen address, threads, workers, TLS files, HTTP limits — and
 /// storage.*) keep their running values; those that differ are named in the log and the report.
 /// Reloads are serialized; thread-safe.
@@ -55,6 +56,7 @@ class reloader : public admin::daemon_control {
         scim::service& scim;
         sync_scheduler& scheduler;
         outbox_worker& outbox;
+        retention_worker& retention;
     };
 
     /// `running`: the settings the daemon started with, loaded from `file`.

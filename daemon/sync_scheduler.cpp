@@ -182,7 +182,11 @@ std::optional<std::int64_t> sync_scheduler::launch(slot& s, sync::run_options re
             hs->cv.notify_all();
         };
         try {
-            job->runner.run(request, on_started);
+            const auto began = std::chrono::steady_clock::now();
+            const auto outcome = job->runner.run(request, on_started);
+            if (run_observer_)
+                run_observer_(job->settings.name, request.dry_run, outcome,
+                              std::chrono::steady_clock::now() - began);
             // A full run of a large source allocates hundreds of MiB that malloc keeps: give them back.
             ::malloc_trim(0);
         } catch (const std::exception& e) {
@@ -252,6 +256,13 @@ nlohmann::json sync_scheduler::describe(const slot& s) const {
     }
     j["blocked"] = blocked;
     return j;
+}
+
+std::vector<std::string> sync_scheduler::source_names() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& s : slots_) out.push_back(s->job->settings.name);
+    return out;
 }
 
 nlohmann::json sync_scheduler::sources() const {

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -28,6 +30,15 @@ class sync_scheduler : public admin::sync_control {
     /// Compiles every source's mapping rules (checked at load already; a failure here throws).
     sync_scheduler(const config::settings& settings, directory::tenant_directory& dir, sync::run_log& log);
     ~sync_scheduler() override;
+
+    /// Called on the run's thread as each run ends (for metrics): its source, whether it was a dry run,
+    /// the outcome and how long it took. Set before start(); must not throw.
+    using run_observer = std::function<void(std::string_view source, bool dry_run, const sync::run_outcome&,
+                                            std::chrono::steady_clock::duration took)>;
+    void set_run_observer(run_observer observer) { run_observer_ = std::move(observer); }
+
+    /// The names of the configured sources, in configuration order.
+    std::vector<std::string> source_names() const;
 
     /// Starts the schedule. With `scheduled` false, runs start only when asked through the API.
     void start(bool scheduled = true);
@@ -74,6 +85,7 @@ class sync_scheduler : public admin::sync_control {
     bool started_ = false;
     bool scheduled_ = false;
     std::thread scheduler_;
+    run_observer run_observer_;
 };
 
 }  // namespace dirsync::daemon

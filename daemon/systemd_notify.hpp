@@ -22,18 +22,23 @@ bool systemd_notify_reloading() noexcept;
 std::optional<std::chrono::microseconds> systemd_watchdog_interval() noexcept;
 
 /// Pings the systemd watchdog (WATCHDOG=1) at half the requested interval from a thread of its own while
-/// `alive()` says the service is healthy. Does nothing when no watchdog was requested.
+/// `alive(interval)` says the service is healthy (it may take up to a quarter of the interval to find out).
+/// Does nothing when no watchdog was requested.
 class watchdog_pinger {
   public:
     template <class Alive>
     explicit watchdog_pinger(Alive alive) {
         auto interval = systemd_watchdog_interval();
         if (!interval) return;
-        thread_ = std::thread([this, alive, period = *interval / 2] {
+        thread_ = std::thread([this, alive, interval = *interval] {
             std::unique_lock lock(mutex_);
             while (!stop_) {
-                if (alive()) systemd_notify("WATCHDOG=1");
-                wake_.wait_for(lock, period);
+                lock.unlock();
+                const bool healthy = alive(interval);
+                lock.lock();
+                if (stop_) break;
+                if (healthy) systemd_notify("WATCHDOG=1");
+                wake_.wait_for(lock, interval / 2);
             }
         });
     }

@@ -93,9 +93,11 @@ run_outcome source_runner::run(const run_options& request,
     out.id =
         log_.start_run(source_.name, source_.tenant, request.trigger, out.mode, request.dry_run, started);
     if (on_started) on_started(out.id);
-    common::log_info("sync " + source_.name + ": run " + std::to_string(out.id) + " started (" +
-                     std::string(to_string(out.mode)) + (request.dry_run ? ", dry run" : "") + ", " +
-                     request.trigger + ")");
+    const std::string run_id = std::to_string(out.id);
+    common::log_info("sync " + source_.name + ": run " + run_id + " started (" +
+                         std::string(to_string(out.mode)) + (request.dry_run ? ", dry run" : "") + ", " +
+                         request.trigger + ")",
+                     {{"source", source_.name}, {"run_id", run_id}, {"tenant", source_.tenant}});
 
     try {
         auto reader = access_.open(cancel_);
@@ -210,8 +212,11 @@ run_outcome source_runner::run(const run_options& request,
     log_.finish_run(out.id, out.status, out.counts, out.blocked_reason, out.errors);
     std::string summary =
         "sync " + source_.name + ": run " + std::to_string(out.id) + " " + std::string(to_string(out.status));
+    const auto fields = {common::log_field{"source", source_.name}, common::log_field{"run_id", run_id},
+                         common::log_field{"tenant", source_.tenant}};
     if (out.status == run_status::failed) {
-        common::log_error(summary + ": " + (out.errors.empty() ? std::string("?") : out.errors.front()));
+        common::log_error(summary + ": " + (out.errors.empty() ? std::string("?") : out.errors.front()),
+                          fields);
     } else {
         summary += " (read " + out.counts.value("read", nlohmann::json(0)).dump() + " users, created " +
                    out.counts.value("created", nlohmann::json(0)).dump() + ", updated " +
@@ -219,9 +224,9 @@ run_outcome source_runner::run(const run_options& request,
                    out.counts.value("orphaned", nlohmann::json(0)).dump() + ")";
         if (out.blocked_reason) summary += "; blocked: " + *out.blocked_reason;
         if (out.status == run_status::blocked)
-            common::log_warning(summary);
+            common::log_warning(summary, fields);
         else
-            common::log_info(summary);
+            common::log_info(summary, fields);
     }
     return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,11 +9,13 @@
 #include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 
 namespace dirsync::testing {
 
@@ -26,6 +29,10 @@ class daemon_process {
     daemon_process(const daemon_process&) = delete;
     daemon_process& operator=(const daemon_process&) = delete;
 
+    /// When set, the daemon runs as this user and group (a test run as root that needs file permissions to
+    /// apply to the daemon).
+    std::optional<std::pair<uid_t, gid_t>> run_as;
+
     void start(std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
         std::ofstream(log_, std::ios::trunc).close();
         pid_ = ::fork();
@@ -34,6 +41,9 @@ class daemon_process {
             int fd = ::open(log_.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0600);
             ::dup2(fd, STDERR_FILENO);
             ::dup2(fd, STDOUT_FILENO);
+            if (run_as && (::setgroups(0, nullptr) != 0 || ::setgid(run_as->second) != 0 ||
+                           ::setuid(run_as->first) != 0))
+                ::_exit(126);
             ::execl(DIRSYNCD_PATH, "dirsyncd", "--config", config_.c_str(), static_cast<char*>(nullptr));
             ::_exit(127);
         }
