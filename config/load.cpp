@@ -171,6 +171,8 @@ void read_server(diagnostics_sink& sink, const yaml_field& field, server_setting
     map_reader map(sink, field);
     if (auto f = map.optional("listen"))
         assign(out.listen, read_parsed(sink, *f, "address", parse_listen_address));
+    if (auto f = map.optional("public_base_url"))
+        assign(out.public_base_url, read_parsed(sink, *f, "URL", parse_public_base_url));
     if (auto f = map.optional("threads")) assign(out.threads, read_integer(sink, *f, 1, max_threads));
     if (auto f = map.optional("workers")) assign(out.workers, read_integer(sink, *f, 1, max_threads));
     if (auto f = map.optional("tenant_concurrency")) {

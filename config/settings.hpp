@@ -68,6 +68,11 @@ struct server_settings {
     std::optional<unsigned> tenant_concurrency;
     std::optional<tls_settings> tls;
     http_limits limits;
+    /// `public_base_url`: the absolute URL clients reach this server at (behind a TLS-terminating proxy:
+    /// "https://sync.example.com"), without a trailing '/'. Every URL the server writes (SCIM
+    /// meta.location, Location, $ref) is built on it; empty: from each request's Host and transport.
+    /// Applied by a reload.
+    std::string public_base_url{};
 
     bool operator==(const server_settings&) const = default;
 };

@@ -89,7 +89,9 @@ config::settings reloader::effective(config::settings next,
     if (next.storage.max_resource_bytes != running_.storage.max_resource_bytes)
         restart_required.push_back("storage.max_resource_size");
     if (!(next.metrics == running_.metrics)) restart_required.push_back("metrics");
+    const auto public_base_url = next.server.public_base_url;  // applied by a reload: only URLs change
     next.server = running_.server;
+    next.server.public_base_url = public_base_url;
     next.storage = running_.storage;
     next.metrics = running_.metrics;
     return next;

@@ -276,6 +276,38 @@ TEST(LoadSettings, MetricsAndRetention) {
         << text;
 }
 
+TEST(LoadSettings, PublicBaseUrlIsAnAbsoluteHttpUrl) {
+    struct {
+        const char* written;
+        const char* kept;  ///< nullptr: refused
+    } cases[] = {
+        {"https://sync.example.com", "https://sync.example.com"},
+        {"HTTPS://Sync.Example.COM:8443/Dirsync/", "https://sync.example.com:8443/Dirsync"},
+        {"http://[2001:db8::1]:8080", "http://[2001:db8::1]:8080"},
+        {"ftp://sync.example.com", nullptr},
+        {"sync.example.com", nullptr},
+        {"https://", nullptr},
+        {"https://sync.example.com/x?y=1", nullptr},
+        {"https://user@sync.example.com", nullptr},
+        {"https://sync.example.com:99999", nullptr},
+        {"https://sync example.com", nullptr},
+    };
+    for (const auto& c : cases) {
+        auto loaded = load_settings_string(
+            std::string("server: {public_base_url: '") + c.written + "'}\nstorage: {sqlite: a.db}\n",
+            "u.yaml");
+        if (c.kept) {
+            ASSERT_TRUE(loaded.has_value()) << c.written << ": " << loaded.error().to_string();
+            EXPECT_EQ(loaded->server.public_base_url, c.kept);
+        } else {
+            ASSERT_FALSE(loaded.has_value()) << c.written;
+            EXPECT_NE(loaded.error().to_string().find("u.yaml:1:27: invalid URL for public_base_url"),
+                      std::string::npos)
+                << loaded.error().to_string();
+        }
+    }
+}
+
 TEST(LoadSettings, EmptyTenantListAndEphemeralPortAreAllowed) {
     auto loaded = load_settings_string(
         "server: {listen: 'localhost:0'}\nstorage: {sqlite: a.db}\ntenants: []\n", "t.yaml");
@@ -320,7 +352,8 @@ constexpr bad_case bad_cases[] = {
      "tenants, admin_tokens, sources, schemas, notifications); did you mean "
      "'server'?"},
     {"unknown_server_key", "server:\n  listn: 127.0.0.1:80\nstorage:\n  sqlite: x.db\n", "2:3",
-     "unknown key 'listn' in server (allowed: listen, threads, workers, tenant_concurrency, tls, limits)"},
+     "unknown key 'listn' in server (allowed: listen, public_base_url, threads, workers, tenant_concurrency, "
+     "tls, limits)"},
     {"unknown_limits_key", "server:\n  limits:\n    max_body: 10\nstorage: {sqlite: x.db}\n", "3:5",
      "unknown key 'max_body' in server.limits (allowed: max_body_bytes, max_header_bytes, max_header_count, "
      "max_json_depth, header_timeout, body_timeout, idle_timeout, write_timeout, max_connections, "
