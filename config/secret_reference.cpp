@@ -73,7 +73,8 @@ boost::system::result<std::string, value_error> read_secret_source(secret_source
                 return value_error(
                     "credential '" + value +
                     "' needs $CREDENTIALS_DIRECTORY, which is not set (credentials are passed by "
-                    "systemd with LoadCredential= or SetCredential=)");
+                    "systemd with LoadCredential= or SetCredential=; outside the unit, give "
+                    "--credentials-directory DIR)");
             return read_file(std::filesystem::path(directory) / value, max_bytes);
         }
     }

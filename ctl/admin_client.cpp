@@ -34,6 +34,8 @@ bool take_connection_flag(const std::vector<std::string>& args, std::size_t& i, 
         slot = &flags.config;
     else if (is("--ca-file"))
         slot = &flags.ca_file;
+    else if (is("--credentials-directory"))
+        slot = &flags.credentials_directory;
     if (!slot) return false;
     *slot = flag_value(args, i, error);
     return true;

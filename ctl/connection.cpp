@@ -105,6 +105,10 @@ std::optional<config_hints> read_config(const std::string& file, std::string& er
 
 std::optional<connection> resolve_connection(const connection_flags& flags, std::string& error) {
     connection out;
+    // What systemd gives the unit as $CREDENTIALS_DIRECTORY (config::resolve_secret reads it there); the
+    // CLI is single-threaded, so setting it here races nothing.
+    if (flags.credentials_directory)
+        ::setenv("CREDENTIALS_DIRECTORY", flags.credentials_directory->c_str(), 1);
     std::optional<config_hints> hints;
     std::optional<std::string> config_file = flags.config ? flags.config : env("DIRSYNCD_CONFIG");
     if (!config_file && std::filesystem::exists(default_config)) config_file = default_config;

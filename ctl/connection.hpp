@@ -15,6 +15,8 @@ struct connection_flags {
     std::optional<std::string> config;      ///< --config
     std::optional<std::string> ca_file;     ///< --ca-file
     bool insecure = false;                  ///< --insecure: do not verify the server's certificate
+    /// --credentials-directory: where `credential:` secrets are read outside the systemd unit
+    std::optional<std::string> credentials_directory;
 };
 
 /// Where the daemon is and the admin token to present.

@@ -31,6 +31,8 @@ options (every subcommand):
                               /etc/dirsyncd/dirsyncd.yaml)
   --ca-file FILE              CA certificates for an https URL
   --insecure                  do not verify the daemon's certificate
+  --credentials-directory DIR where the config's `credential:` admin token is, outside the unit (the
+                              systemd unit's $CREDENTIALS_DIRECTORY, e.g. /run/credentials/dirsyncd.service)
 
 exit status: 0 ok, 1 failed or refused, 2 usage error, 3 the run ended blocked.
 )";

@@ -27,6 +27,8 @@ options (every subcommand):
   --config FILE               the daemon's configuration (else $DIRSYNCD_CONFIG, else /etc/dirsyncd/dirsyncd.yaml)
   --ca-file FILE              CA certificates for an https URL
   --insecure                  do not verify the daemon's certificate
+  --credentials-directory DIR where the config's `credential:` admin token is, outside the unit (the
+                              systemd unit's $CREDENTIALS_DIRECTORY, e.g. /run/credentials/dirsyncd.service)
 
 exit status: 0 ok, 1 refused or failed, 2 usage error.
 )";

@@ -1,4 +1,5 @@
 // dirsyncd: the directory-synchronization daemon.
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -23,6 +24,9 @@ options:
                            0 when it is valid, 1 when it is not
   sync                     run one sync source once in this process and print the plan or the result
                            (see dirsyncd sync --help)
+      --credentials-directory DIR
+                           read `credential:` secrets from DIR, as the systemd unit's $CREDENTIALS_DIRECTORY
+                           (for --check-config and sync from a shell; secrets never go on the command line)
   -h, --help               show this help
       --version            show the version
 
@@ -42,19 +46,48 @@ int fail_usage(std::string_view message) {
     return 2;
 }
 
+/// Takes `--credentials-directory DIR` (anywhere, any mode) out of `args` and makes DIR the process's
+/// $CREDENTIALS_DIRECTORY, where `credential:` secrets are read: what systemd gives the unit, for
+/// --check-config and one-shot runs from a shell. Before any thread starts. Returns false (with `error`)
+/// for the flag without a directory.
+bool take_credentials_directory(std::vector<std::string>& args, std::string& error) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string dir;
+        if (args[i] == "--credentials-directory") {
+            if (i + 1 >= args.size()) {
+                error = "--credentials-directory needs a directory";
+                return false;
+            }
+            dir = args[i + 1];
+            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+                       args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+        } else if (args[i].starts_with("--credentials-directory=")) {
+            dir = args[i].substr(std::string_view("--credentials-directory=").size());
+            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+            continue;
+        }
+        ::setenv("CREDENTIALS_DIRECTORY", dir.c_str(), 1);
+        --i;
+    }
+    return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc > 1 && std::string_view(argv[1]) == "sync")
-        return dirsync::daemon::sync_command(std::vector<std::string>(argv + 2, argv + argc));
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (std::string error; !take_credentials_directory(args, error)) return fail_usage(error);
+    if (!args.empty() && args.front() == "sync")
+        return dirsync::daemon::sync_command(std::vector<std::string>(args.begin() + 1, args.end()));
     std::string config_file;
     bool check_only = false;
-    for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string_view arg = args[i];
         auto value = [&](std::string_view name) -> const char* {
-            if (i + 1 >= argc) return nullptr;
+            if (i + 1 >= args.size()) return nullptr;
             (void)name;
-            return argv[++i];
+            return args[++i].c_str();
         };
         if (arg == "-h" || arg == "--help") {
             std::cout << usage;
