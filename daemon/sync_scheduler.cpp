@@ -245,15 +245,25 @@ nlohmann::json sync_scheduler::describe(const slot& s) const {
     const bool scheduled = s.next_due != std::chrono::steady_clock::time_point::max() && started_;
     j["next_run"] = scheduled ? nlohmann::json(common::format_rfc3339(s.next_wall)) : nlohmann::json();
     j["next_mode"] = std::string(sync::to_string(s.job->runner.next_mode(common::now())));
-    auto last = log_.list_runs(cfg.name, 1);
-    j["last_run"] = last.empty() ? nlohmann::json() : sync::to_json(last.front());
-    // Blocked: the newest finished real run was blocked and no later run succeeded.
-    bool blocked = false;
-    for (const auto& r : log_.list_runs(cfg.name, 20)) {
-        if (r.dry_run || r.status == sync::run_status::running) continue;
-        blocked = r.status == sync::run_status::blocked && !r.released_by;
-        break;
+    // The source's state is its runs that were not trials: a dry run (a trial configuration's included)
+    // never becomes its last run; the newest dry run is shown apart.
+    nlohmann::json last_run, last_dry_run;
+    bool blocked = false, blocked_known = false;
+    for (const auto& r : log_.list_runs(cfg.name, 50)) {
+        if (r.dry_run) {
+            if (last_dry_run.is_null()) last_dry_run = sync::to_json(r);
+        } else {
+            if (last_run.is_null()) last_run = sync::to_json(r);
+            // Blocked: the newest finished real run was blocked and nobody released it.
+            if (!blocked_known && r.status != sync::run_status::running) {
+                blocked = r.status == sync::run_status::blocked && !r.released_by;
+                blocked_known = true;
+            }
+        }
+        if (blocked_known && !last_dry_run.is_null()) break;
     }
+    j["last_run"] = std::move(last_run);
+    j["last_dry_run"] = std::move(last_dry_run);
     j["blocked"] = blocked;
     return j;
 }

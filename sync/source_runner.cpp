@@ -85,7 +85,9 @@ run_outcome source_runner::run(const run_options& request,
     const auto started = common::now();
     run_outcome out;
     const auto stored = log_.get_state(source_.name);
-    out.mode = request.mode.value_or(mode_for(stored, started));
+    // A dry run compares every entry unless told otherwise: after a change of the rules, an incremental
+    // read would see no entry changed and show nothing of what the new rules would do.
+    out.mode = request.mode.value_or(request.dry_run ? run_mode::full : mode_for(stored, started));
     if (out.mode == run_mode::incremental && !continuable(stored)) {
         // Nothing to continue from (no incremental method, or no full run yet): a full read it is.
         out.mode = run_mode::full;

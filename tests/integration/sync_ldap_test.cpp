@@ -300,6 +300,23 @@ TEST_F(SyncLdapTest, DryRunWritesNothing) {
     EXPECT_EQ(find_user("person00030")["displayName"], "Person 30");
 }
 
+TEST_F(SyncLdapTest, ADryRunAfterARuleChangeReadsInFullAndNeverBecomesTheLastRun) {
+    const auto first = wait_first_run();
+    ASSERT_EQ(first["status"], "ok");
+    // The rules change; the directory does not. An incremental read would see nothing to do.
+    display_name = "{cn} (trial)";
+    write_config();
+    ASSERT_EQ(admin("POST", "/reload").status, 200);
+    auto run = run_now(R"({"dry_run":true})");
+    ASSERT_EQ(run["status"], "ok") << run.dump();
+    EXPECT_EQ(run["mode"], "full");
+    EXPECT_EQ(run["counts"]["updated"], people) << "the plan shows what the new rules would change";
+    EXPECT_EQ(find_user("person00007")["displayName"], "Person 7") << "a dry run writes nothing";
+    const auto source = parse(admin("GET", "/sync/sources/corp"));
+    EXPECT_EQ(source["last_run"]["id"], first["id"]) << source.dump();
+    EXPECT_EQ(source["last_dry_run"]["id"], run["id"]) << source.dump();
+}
+
 TEST_F(SyncLdapTest, MassOrphaningIsBlockedUntilReleased) {
     ASSERT_EQ(wait_first_run()["status"], "ok");
     // 200 of 300 entries leave the source: above max_orphans (100) and max_orphan_ratio (50%).
