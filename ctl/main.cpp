@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/sha256.hpp"
+#include "ctl/backup_command.hpp"
 #include "ctl/sync_commands.hpp"
 #include "ctl/tenant_commands.hpp"
 
@@ -31,6 +32,7 @@ commands:
   notifications  a tenant's outbox of notices: list pending, delivered and failed; retry
   people         a person's records across tenants, by e-mail (operators)
   reload         make the daemon read its configuration again and apply it (operators)
+  backup FILE    an online copy of the daemon's store while it serves (on its host; see backup --help)
   relocations    move a person's record between tenants: request, authorise, refuse, remind, list
   help           show this help
 
@@ -98,6 +100,7 @@ int main(int argc, char** argv) {
         return hash_token();
     }
     if (cmd == "sync") return dirsync::ctl::sync_command(std::vector<std::string>(argv + 2, argv + argc));
+    if (cmd == "backup") return dirsync::ctl::backup_command(std::vector<std::string>(argv + 2, argv + argc));
     if (cmd == "tenants" || cmd == "users" || cmd == "roles" || cmd == "audit" || cmd == "invitations" ||
         cmd == "notifications" || cmd == "people" || cmd == "relocations" || cmd == "reload")
         return dirsync::ctl::tenant_command(std::string(cmd),
