@@ -138,8 +138,6 @@ TEST_F(OperationsTest, ReadinessFailsWhileTheStoreIsReadOnly) {
     }
     const auto db = dir_.file("data/dirsyncd.db");
     ASSERT_EQ(::chmod(db.c_str(), 0444), 0);
-    std::system(("grep Uid /proc/" + std::to_string(daemon_->pid()) + "/status; ls -la " + dir_.file("data"))
-                    .c_str());
     r = call("", "GET", "/readyz");
     EXPECT_EQ(r.status, 503) << r.body;
     EXPECT_EQ(parse(r)["status"], "not_ready");
@@ -263,6 +261,131 @@ TEST_F(SeparateMetricsListenerTest, ServesMetricsAndHealthWithoutTokensAndBounds
     EXPECT_EQ(c.request("GET", "/scim/v2/Users").status, 404) << "only monitoring on this listener";
     // The main listener no longer serves /metrics.
     EXPECT_EQ(call(operator_token, "GET", "/metrics").status, 404);
+}
+
+}  // namespace
+}  // namespace dirsync::testing
+
+namespace dirsync::testing {
+namespace {
+
+/// The operator token as a systemd credential, as the unit would pass it.
+class CredentialTokenTest : public DaemonTest {
+  protected:
+    void SetUp() override {
+        std::filesystem::create_directories(dir_.file("credentials"));
+        std::ofstream(dir_.file("credentials/ops-admin")) << operator_token << "\n";
+        env_.emplace("CREDENTIALS_DIRECTORY", dir_.file("credentials").c_str());
+        DaemonTest::SetUp();
+        env_.reset();  // what a shell outside the unit has
+    }
+    std::string extra_top_level_yaml() const override { return "admin_tokens:\n  - credential: ops-admin\n"; }
+    std::optional<scoped_env> env_;
+};
+
+TEST_F(CredentialTokenTest, CheckConfigAndDirsyncctlReadCredentialsFromAShellWithTheirDirectory) {
+    const auto config = dir_.file("dirsyncd.yaml");
+    auto [status, out] = run_command(std::string(DIRSYNCD_PATH) + " --check-config " + config + " 2>&1");
+    EXPECT_EQ(status, 1) << out;
+    EXPECT_NE(out.find("--credentials-directory"), std::string::npos) << out;
+    std::tie(status, out) = run_command(std::string(DIRSYNCD_PATH) + " --check-config " + config +
+                                        " --credentials-directory " + dir_.file("credentials") + " 2>&1");
+    EXPECT_EQ(status, 0) << out;
+    EXPECT_EQ(out.find(operator_token), std::string::npos) << "never the secret";
+
+    std::tie(status, out) = run_command(
+        std::string(DIRSYNCCTL_PATH) + " tenants --url http://127.0.0.1:" + std::to_string(port()) +
+        " --config " + config + " --credentials-directory " + dir_.file("credentials") + " 2>&1");
+    EXPECT_EQ(status, 0) << out;
+    EXPECT_NE(out.find("acme"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace dirsync::testing
+
+namespace dirsync::testing {
+namespace {
+
+/// Behind a TLS-terminating proxy that forwards https://sync.example.com/dirsync/ to the daemon.
+class PublicBaseUrlTest : public DaemonTest {
+  protected:
+    std::string extra_server_yaml() const override {
+        return "  public_base_url: HTTPS://Sync.Example.com/dirsync/\n";
+    }
+};
+
+TEST_F(PublicBaseUrlTest, EveryGeneratedUrlIsBuiltOnIt) {
+    auto r = call(acme_token, "POST", "/scim/v2/Users", user_json("proxied").dump());
+    ASSERT_EQ(r.status, 201) << r.body;
+    const auto id = parse(r)["id"].get<std::string>();
+    const std::string users = "https://sync.example.com/dirsync/scim/v2/Users/";
+    EXPECT_EQ(r.header("Location"), users + id);
+    EXPECT_EQ(parse(r)["meta"]["location"], users + id);
+    nlohmann::json group{{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:Group"}},
+                         {"displayName", "Proxied"},
+                         {"members", {{{"value", id}}}}};
+    r = call(acme_token, "POST", "/scim/v2/Groups", group.dump());
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(parse(r)["members"][0]["$ref"], users + id) << r.body;
+    EXPECT_EQ(parse(r)["meta"]["location"].get<std::string>().rfind(
+                  "https://sync.example.com/dirsync/scim/v2/Groups/", 0),
+              0u);
+}
+
+}  // namespace
+}  // namespace dirsync::testing
+
+namespace dirsync::testing {
+namespace {
+
+TEST_F(OperationsTest, ABackupUnderWriteLoadHoldsEveryWriteAcknowledgedBeforeItAndRestores) {
+    // Writers create users as fast as they can; each id is noted with whether its 201 came before the
+    // backup began.
+    std::atomic<bool> backup_began{false}, done{false};
+    std::mutex noted;
+    std::vector<std::string> before, after;
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 2; ++t)
+        writers.emplace_back([&, t] {
+            http_client c(port());
+            for (int n = 0; !done; ++n) {
+                auto r = c.request("POST", "/scim/v2/Users",
+                                   user_json("backup-" + std::to_string(t) + "-" + std::to_string(n)).dump(),
+                                   {"Authorization: Bearer " + std::string(acme_token),
+                                    "Content-Type: application/scim+json"});
+                const bool began = backup_began;  // read after the answer: acknowledged before if still false
+                if (r.status != 201) continue;
+                std::lock_guard lock(noted);
+                (began ? after : before).push_back(parse(r)["id"].get<std::string>());
+            }
+        });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto db = dir_.file("data/dirsyncd.db");
+    const auto copy = dir_.file("backup.db");
+    backup_began = true;
+    auto [status, out] =
+        run_command(std::string(DIRSYNCCTL_PATH) + " backup " + copy + " --store " + db + " 2>&1");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // writes go on after it too
+    done = true;
+    for (auto& w : writers) w.join();
+    ASSERT_EQ(status, 0) << out;
+    EXPECT_NE(out.find("schema version"), std::string::npos) << out;
+    ASSERT_GT(before.size(), 10u);
+
+    // A second backup to the same file is refused: a backup never overwrites.
+    auto again = run_command(std::string(DIRSYNCCTL_PATH) + " backup " + copy + " --store " + db + " 2>&1");
+    EXPECT_EQ(again.first, 1) << again.second;
+
+    // Restore: stop, put the copy in place, start; every write acknowledged before the backup is there.
+    ASSERT_EQ(daemon_->stop(), 0);
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+    std::filesystem::copy_file(copy, db);
+    daemon_->start();
+    for (const auto& id : before) {
+        auto r = call(acme_token, "GET", "/scim/v2/Users/" + id);
+        ASSERT_EQ(r.status, 200) << "acknowledged before the backup but missing: " << id;
+    }
+    EXPECT_EQ(call(acme_token, "GET", "/scim/v2/Users?count=0").status, 200);
 }
 
 }  // namespace
