@@ -1,6 +1,7 @@
 #include "store/retention.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dirsync::store::retention {
@@ -14,14 +15,29 @@ std::vector<std::string> distinct(connection& db, const char* sql) {
     return out;
 }
 
-/// The first id past the newest `keep_newest` rows of `key` that `sql` selects (rows with an id at or below
-/// it go), or 0 when there are no more rows than that.
-std::int64_t boundary(connection& db, const std::string& sql, const std::string& key,
-                      std::size_t keep_newest) {
-    statement s(db, sql);
+/// Deletes, oldest first, at most `limit` rows of `table` whose `key_column` is `key`, beyond the newest
+/// `keep_newest` of them (by `id_column`), that also meet `condition` (SQL, or "1"). Returns how many went.
+std::size_t delete_beyond_newest(connection& db, std::string_view table, std::string_view id_column,
+                                 std::string_view key_column, const std::string& key,
+                                 std::string_view condition, std::size_t keep_newest, std::size_t limit) {
+    const std::string t(table), id(id_column), k(key_column);
+    std::int64_t last_kept = 0;  // the newest id that goes: the one just past the kept ones
+    {
+        statement s(db, "SELECT " + id + " FROM " + t + " WHERE " + k + " = ?1 ORDER BY " + id +
+                            " DESC LIMIT 1 OFFSET ?2");
+        s.bind(1, key);
+        s.bind(2, static_cast<std::int64_t>(keep_newest));
+        if (!s.step()) return 0;
+        last_kept = s.column_int(0);
+    }
+    statement s(db, "DELETE FROM " + t + " WHERE " + id + " IN (SELECT " + id + " FROM " + t + " WHERE " + k +
+                        " = ?1 AND " + id + " <= ?2 AND (" + std::string(condition) + ") ORDER BY " + id +
+                        " LIMIT ?3)");
     s.bind(1, key);
-    s.bind(2, static_cast<std::int64_t>(keep_newest));
-    return s.step() ? s.column_int(0) : 0;
+    s.bind(2, last_kept);
+    s.bind(3, static_cast<std::int64_t>(limit));
+    s.step();
+    return static_cast<std::size_t>(db.changes());
 }
 
 }  // namespace
@@ -41,19 +57,8 @@ std::size_t prune_sync_runs(connection& db, std::int64_t cutoff_ms, std::size_t 
     }
     for (const auto& source : distinct(db, "SELECT DISTINCT source FROM sync_runs")) {
         if (deleted >= limit) break;
-        const auto last_kept =
-            boundary(db, "SELECT id FROM sync_runs WHERE source = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2",
-                     source, keep_newest);
-        if (last_kept == 0) continue;
-        statement s(
-            db, std::string("DELETE FROM sync_runs WHERE id IN (SELECT id FROM sync_runs WHERE source = ?1 "
-                            "AND id <= ?2 AND ") +
-                    prunable + " ORDER BY id LIMIT ?3)");
-        s.bind(1, source);
-        s.bind(2, last_kept);
-        s.bind(3, static_cast<std::int64_t>(limit - deleted));
-        s.step();
-        deleted += static_cast<std::size_t>(db.changes());
+        deleted += delete_beyond_newest(db, "sync_runs", "id", "source", source, prunable, keep_newest,
+                                        limit - deleted);
     }
     return deleted;
 }
@@ -73,19 +78,8 @@ std::size_t prune_audit(connection& db, std::int64_t cutoff_ms, std::size_t keep
     }
     for (const auto& tenant : distinct(db, "SELECT id FROM tenants")) {
         if (deleted >= limit) break;
-        const auto last_kept = boundary(
-            db, "SELECT seq FROM audit_events WHERE tenant_id = ?1 ORDER BY seq DESC LIMIT 1 OFFSET ?2",
-            tenant, keep_newest);
-        if (last_kept == 0) continue;
-        statement s(
-            db,
-            "DELETE FROM audit_events WHERE seq IN (SELECT seq FROM audit_events WHERE tenant_id = ?1 AND "
-            "seq <= ?2 ORDER BY seq LIMIT ?3)");
-        s.bind(1, tenant);
-        s.bind(2, last_kept);
-        s.bind(3, static_cast<std::int64_t>(limit - deleted));
-        s.step();
-        deleted += static_cast<std::size_t>(db.changes());
+        deleted += delete_beyond_newest(db, "audit_events", "seq", "tenant_id", tenant, "1", keep_newest,
+                                        limit - deleted);
     }
     return deleted;
 }
