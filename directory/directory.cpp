@@ -185,7 +185,7 @@ std::optional<tenant_usage> tenant_directory::usage(std::string_view id) const {
     return db_.read([&](store::connection& db) -> std::optional<tenant_usage> {
         store::read_snapshot snapshot(db);
         auto row = store::tenant_table::find(db, id);
-        if (!row || !policy_of(id)) return std::nullopt;
+        if (!row || !configured(id)) return std::nullopt;
         return usage_of(db, std::move(*row));
     });
 }
@@ -195,7 +195,7 @@ std::vector<tenant_usage> tenant_directory::usages() const {
         store::read_snapshot snapshot(db);
         std::vector<tenant_usage> out;
         for (auto& row : store::tenant_table::all(db))
-            if (policy_of(row.id)) out.push_back(usage_of(db, std::move(row)));
+            if (configured(row.id)) out.push_back(usage_of(db, std::move(row)));
         return out;
     });
 }
@@ -210,6 +210,11 @@ std::optional<tenant> tenant_directory::policy_of(std::string_view id) const {
     auto it = configured_.find(id);
     if (it == configured_.end()) return std::nullopt;
     return it->second;
+}
+
+bool tenant_directory::configured(std::string_view id) const {
+    std::lock_guard lock(config_mutex_);
+    return configured_.contains(id);
 }
 
 notification_channels tenant_directory::channels() const {

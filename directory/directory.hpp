@@ -551,6 +551,8 @@ class tenant_directory {
   private:
     /// The configured tenant's settings (policies, templates); nullopt for a tenant not configured.
     std::optional<tenant> policy_of(std::string_view id) const;
+    /// Whether `id` is configured now (policy_of without the copy).
+    bool configured(std::string_view id) const;
     notification_channels channels() const;
     std::shared_ptr<const resource::service_schemas> schemas() const;
 
