@@ -130,6 +130,12 @@ void api::add_routes(http::router& r) {
         if (!daemon_) return error_response(503, "", "this server cannot reload its configuration");
         return from_outcome(daemon_->reload(admin_actor(call.who).to_string()));
     });
+    m.route("GET", "/status", [this](const http::route_call& call) {
+        if (!call.who.is(http::principal::role::operator_admin))
+            return error_response(403, "operator_only", "only an operator token sees the daemon's status");
+        if (!daemon_) return error_response(503, "", "this server does not report its status");
+        return json_response(200, daemon_->status());
+    });
     m.route("POST", "/sync/sources/{name}/runs", [this](const http::route_call& call) {
         auto run = read_run_request(call.req, json_);
         if (auto* refused = std::get_if<http::response>(&run)) return std::move(*refused);

@@ -60,6 +60,8 @@ namespace dirsync::admin {
 ///                                                        named in Dirsync-Acting-User), remind, withdraw
 ///   POST /admin/v1/reload                                read the configuration file again and apply it
 ///                                                        (operators; daemon_control::reload)
+///   GET  /admin/v1/status                                version, uptime, tenants, sources, store size
+///                                                        (operators; daemon_control::status)
 /// docs/invitations.md has the invitation endpoints' answers and codes.
 /// Thread-safe when `control` is.
 class api {
@@ -71,7 +73,7 @@ class api {
 
     static constexpr std::string_view base_path = "/admin/v1";
 
-    /// What /reload asks; unset: /reload answers 503. `control` must outlive the api.
+    /// What /reload and /status ask; unset: they answer 503. `control` must outlive the api.
     void set_daemon_control(daemon_control* control) noexcept { daemon_ = control; }
 
     /// Mounts the endpoints above on `r`. The api must outlive `r`. The audit actor of a request is

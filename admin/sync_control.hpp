@@ -60,6 +60,11 @@ class daemon_control {
     /// [...], "restartRequired": [...]}. An invalid file changes nothing: a 400 refusal, code
     /// "invalid_configuration", with details {"errors": [{"file","line","column","message"}, ...]}.
     virtual outcome reload(std::string_view actor) = 0;
+
+    /// The daemon at a glance (GET /admin/v1/status): {"version", "started", "uptime_seconds", "tenants",
+    /// "users", "sources": [{"name", "tenant", "running_run", "last_run", "blocked", "next_run"}],
+    /// "store": {"path", "bytes", "schema_version"}, "ready", "not_ready"}.
+    virtual nlohmann::json status() const = 0;
 };
 
 }  // namespace dirsync::admin

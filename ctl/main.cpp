@@ -31,6 +31,7 @@ commands:
   invitations    invite people (several at once), list, show, resend, revoke; accept a code
   notifications  a tenant's outbox of notices: list pending, delivered and failed; retry
   people         a person's records across tenants, by e-mail (operators)
+  status         the daemon at a glance: version, uptime, readiness, tenants, store, sources (operators)
   reload         make the daemon read its configuration again and apply it (operators)
   backup FILE    an online copy of the daemon's store while it serves (on its host; see backup --help)
   relocations    move a person's record between tenants: request, authorise, refuse, remind, list
@@ -102,7 +103,8 @@ int main(int argc, char** argv) {
     if (cmd == "sync") return dirsync::ctl::sync_command(std::vector<std::string>(argv + 2, argv + argc));
     if (cmd == "backup") return dirsync::ctl::backup_command(std::vector<std::string>(argv + 2, argv + argc));
     if (cmd == "tenants" || cmd == "users" || cmd == "roles" || cmd == "audit" || cmd == "invitations" ||
-        cmd == "notifications" || cmd == "people" || cmd == "relocations" || cmd == "reload")
+        cmd == "notifications" || cmd == "people" || cmd == "relocations" || cmd == "reload" ||
+        cmd == "status")
         return dirsync::ctl::tenant_command(std::string(cmd),
                                             std::vector<std::string>(argv + 2, argv + argc));
     std::cerr << "dirsyncctl: unknown command '" << cmd << "' (see dirsyncctl --help)\n";

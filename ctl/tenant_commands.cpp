@@ -77,6 +77,11 @@ subcommands:
   remind ID                   ask the destination again (the third unanswered request cancels it)
   withdraw ID                 cancel it
 )"},
+    {"status", R"(usage: dirsyncctl status [options]
+
+  the daemon at a glance (operator token): version, uptime, readiness, tenants and users, the store's
+  size, and each sync source with its last run
+)"},
     {"reload", R"(usage: dirsyncctl reload [options]
 
   make the daemon read its configuration file again and apply it (operator token), as SIGHUP and
@@ -395,6 +400,38 @@ std::optional<request> plan(const std::string& noun, const parsed_args& p, std::
                     }};
         if (error.empty()) error = "unknown relocations subcommand '" + sub + "'";
         return std::nullopt;
+    }
+    if (noun == "status") {
+        if (!p.positional.empty()) {
+            error = "status takes no arguments";
+            return std::nullopt;
+        }
+        return request{
+            "GET", "/status", {}, [](const json& j) {
+                const auto uptime = j.value("uptime_seconds", std::int64_t{0});
+                std::cout << "dirsyncd " << text(j, "version") << ", up " << uptime / 86400 << "d "
+                          << uptime % 86400 / 3600 << "h " << uptime % 3600 / 60 << "m (since "
+                          << text(j, "started") << ")\n";
+                std::cout << (j.value("ready", false) ? "ready" : "NOT READY: " + text(j, "not_ready"))
+                          << '\n';
+                std::cout << "tenants " << text(j, "tenants") << ", users " << text(j, "users") << '\n';
+                const auto& store = j["store"];
+                std::cout << "store " << text(store, "path") << ": " << text(store, "bytes")
+                          << " bytes, schema version " << text(store, "schema_version") << '\n';
+                for (const auto& s : j["sources"]) {
+                    const auto& last = s["last_run"];
+                    std::cout << "source " << text(s, "name") << " -> " << text(s, "tenant") << ": ";
+                    if (last.is_object())
+                        std::cout << "last run " << text(last, "id") << " " << text(last, "status")
+                                  << " (ended " << text(last, "ended") << ")";
+                    else
+                        std::cout << "no run yet";
+                    if (s.value("blocked", false)) std::cout << ", BLOCKED";
+                    if (!s["running_run"].is_null())
+                        std::cout << ", run " << text(s, "running_run") << " running";
+                    std::cout << ", next " << text(s, "next_run") << '\n';
+                }
+            }};
     }
     if (noun == "reload") {
         if (!p.positional.empty()) {

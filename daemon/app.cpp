@@ -11,6 +11,7 @@
 #include "common/log.hpp"
 #include "common/password_hash.hpp"
 #include "common/work_pool.hpp"
+#include "daemon/control_panel.hpp"
 #include "daemon/credentials.hpp"
 #include "daemon/daemon_metrics.hpp"
 #include "daemon/health.hpp"
@@ -96,7 +97,8 @@ int run(const config::settings& settings, const std::filesystem::path& config_fi
         measured.collect_from(dir, db, runs, [&scheduler] { return scheduler.source_names(); });
         reloader reload(config_file, settings, {auth, dir, scim, scheduler, outbox, retention});
         admin::api admin_api(scheduler, dir, scim_settings.json);
-        admin_api.set_daemon_control(&reload);
+        control_panel panel(reload, scheduler, dir, db);
+        admin_api.set_daemon_control(&panel);
         http::router route(auth, scim_error_formatter());
         scim.add_routes(route);
         admin_api.add_routes(route);

@@ -62,12 +62,6 @@ void describe_sources(const config::settings& before, const config::settings& af
         if (!new_names.contains(n)) out.push_back("source " + n + " removed");
 }
 
-nlohmann::json strings(const std::vector<std::string>& items) {
-    auto out = nlohmann::json::array();
-    for (const auto& i : items) out.push_back(i);
-    return out;
-}
-
 }  // namespace
 
 reloader::reloader(std::filesystem::path file, config::settings running, targets to)
@@ -173,22 +167,6 @@ void reloader::apply(const config::settings& next, reload_report& report) {
         report.changes.push_back("logging: level " + std::string(common::to_string(next.logging.level)) +
                                  ", access log " + (next.logging.access_log ? "on" : "off"));
     running_ = next;
-}
-
-admin::outcome reloader::reload(std::string_view actor) {
-    common::log_info("reload asked by " + std::string(actor));
-    auto report = reload();
-    if (!report.applied) {
-        auto errors = nlohmann::json::array();
-        for (const auto& d : report.problems.diagnostics)
-            errors.push_back(
-                {{"file", d.file}, {"line", d.line}, {"column", d.column}, {"message", d.message}});
-        return admin::refusal{400, "the configuration is invalid; nothing was changed",
-                              "invalid_configuration", nlohmann::json{{"errors", std::move(errors)}}};
-    }
-    return nlohmann::json{{"reloaded", true},
-                          {"changes", strings(report.changes)},
-                          {"restartRequired", strings(report.restart_required)}};
 }
 
 }  // namespace dirsync::daemon

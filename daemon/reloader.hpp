@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "admin/sync_control.hpp"
 #include "config/diagnostic.hpp"
 #include "config/settings.hpp"
 
@@ -47,7 +46,7 @@ struct reload_report {
 /// Settings read only at start (server.* — listen address, threads, workers, TLS files, HTTP limits — and
 /// storage.*) keep their running values; those that differ are named in the log and the report.
 /// Reloads are serialized; thread-safe.
-class reloader : public admin::daemon_control {
+class reloader {
   public:
     /// What a reload changes. Each must outlive the reloader.
     struct targets {
@@ -64,9 +63,6 @@ class reloader : public admin::daemon_control {
 
     /// Reads `file` again and applies it as described above; logs what it did.
     reload_report reload();
-
-    /// admin::daemon_control: reload() as JSON.
-    admin::outcome reload(std::string_view actor) override;
 
   private:
     /// `next` with the start-only sections of the running settings, and their names where they differ.

@@ -390,3 +390,34 @@ TEST_F(OperationsTest, ABackupUnderWriteLoadHoldsEveryWriteAcknowledgedBeforeItA
 
 }  // namespace
 }  // namespace dirsync::testing
+
+namespace dirsync::testing {
+namespace {
+
+TEST_F(OperationsTest, StatusShowsVersionUptimeTenantsStoreAndSources) {
+    create_user(acme_token, "status-user");
+    auto r = call(operator_token, "GET", "/admin/v1/status");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto j = parse(r);
+    EXPECT_EQ(j["version"], DIRSYNC_TEST_VERSION);
+    EXPECT_GE(j["uptime_seconds"].get<std::int64_t>(), 0);
+    EXPECT_EQ(j["tenants"], 2);
+    EXPECT_EQ(j["users"], 1);
+    EXPECT_EQ(j["ready"], true);
+    EXPECT_GT(j["store"]["bytes"].get<std::int64_t>(), 0);
+    EXPECT_EQ(j["store"]["path"], dir_.file("data/dirsyncd.db"));
+    EXPECT_TRUE(j["sources"].is_array());
+    EXPECT_EQ(call(acme_token, "GET", "/admin/v1/status").status, 401);
+
+    std::ofstream(dir_.file("operator.token")) << operator_token << "\n";
+    auto [status, out] = run_command(std::string(DIRSYNCCTL_PATH) +
+                                     " status --url http://127.0.0.1:" + std::to_string(port()) +
+                                     " --token-file " + dir_.file("operator.token") + " 2>&1");
+    EXPECT_EQ(status, 0) << out;
+    EXPECT_NE(out.find(std::string("dirsyncd ") + DIRSYNC_TEST_VERSION + ", up "), std::string::npos) << out;
+    EXPECT_NE(out.find("\nready\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("tenants 2, users 1"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace dirsync::testing
