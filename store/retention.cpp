@@ -40,21 +40,27 @@ std::size_t delete_beyond_newest(connection& db, std::string_view table, std::st
     return static_cast<std::size_t>(db.changes());
 }
 
+/// Runs `delete_sql`, whose ?1 is the cutoff time and ?2 the most rows to delete; returns how many went.
+std::size_t delete_older(connection& db, const std::string& delete_sql, std::int64_t cutoff_ms,
+                         std::size_t limit) {
+    statement s(db, delete_sql);
+    s.bind(1, cutoff_ms);
+    s.bind(2, static_cast<std::int64_t>(limit));
+    s.step();
+    return static_cast<std::size_t>(db.changes());
+}
+
 }  // namespace
 
 std::size_t prune_sync_runs(connection& db, std::int64_t cutoff_ms, std::size_t keep_newest,
                             std::size_t limit) {
     static constexpr const char* prunable =
         "status <> 'running' AND NOT (status = 'blocked' AND released_by IS NULL)";
-    std::size_t deleted = 0;
-    {
-        statement s(db, std::string("DELETE FROM sync_runs WHERE id IN (SELECT id FROM sync_runs WHERE ") +
-                            prunable + " AND ended_ms < ?1 ORDER BY id LIMIT ?2)");
-        s.bind(1, cutoff_ms);
-        s.bind(2, static_cast<std::int64_t>(limit));
-        s.step();
-        deleted += static_cast<std::size_t>(db.changes());
-    }
+    std::size_t deleted =
+        delete_older(db,
+                     std::string("DELETE FROM sync_runs WHERE id IN (SELECT id FROM sync_runs WHERE ") +
+                         prunable + " AND ended_ms < ?1 ORDER BY id LIMIT ?2)",
+                     cutoff_ms, limit);
     for (const auto& source : distinct(db, "SELECT DISTINCT source FROM sync_runs")) {
         if (deleted >= limit) break;
         deleted += delete_beyond_newest(db, "sync_runs", "id", "source", source, prunable, keep_newest,
@@ -64,18 +70,12 @@ std::size_t prune_sync_runs(connection& db, std::int64_t cutoff_ms, std::size_t 
 }
 
 std::size_t prune_audit(connection& db, std::int64_t cutoff_ms, std::size_t keep_newest, std::size_t limit) {
-    std::size_t deleted = 0;
-    {
-        // The oldest `limit` events (the rowid order, so the work is bounded even when none is old).
-        statement s(
-            db,
-            "DELETE FROM audit_events WHERE seq IN (SELECT seq FROM audit_events ORDER BY seq LIMIT ?2) "
-            "AND time_ms < ?1");
-        s.bind(1, cutoff_ms);
-        s.bind(2, static_cast<std::int64_t>(limit));
-        s.step();
-        deleted += static_cast<std::size_t>(db.changes());
-    }
+    // Among the oldest `limit` events (the rowid order, so the work is bounded even when none is old).
+    std::size_t deleted = delete_older(
+        db,
+        "DELETE FROM audit_events WHERE seq IN (SELECT seq FROM audit_events ORDER BY seq LIMIT ?2) "
+        "AND time_ms < ?1",
+        cutoff_ms, limit);
     for (const auto& tenant : distinct(db, "SELECT id FROM tenants")) {
         if (deleted >= limit) break;
         deleted += delete_beyond_newest(db, "audit_events", "seq", "tenant_id", tenant, "1", keep_newest,
@@ -85,14 +85,11 @@ std::size_t prune_audit(connection& db, std::int64_t cutoff_ms, std::size_t keep
 }
 
 std::size_t prune_delivered_notifications(connection& db, std::int64_t cutoff_ms, std::size_t limit) {
-    statement s(
+    return delete_older(
         db,
-        "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE state = 'delivered' AND done_ms < ?1 "
-        "ORDER BY seq LIMIT ?2)");
-    s.bind(1, cutoff_ms);
-    s.bind(2, static_cast<std::int64_t>(limit));
-    s.step();
-    return static_cast<std::size_t>(db.changes());
+        "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE state = 'delivered' AND "
+        "done_ms < ?1 ORDER BY seq LIMIT ?2)",
+        cutoff_ms, limit);
 }
 
 }  // namespace dirsync::store::retention
