@@ -89,11 +89,10 @@ int run(const config::settings& settings, const std::filesystem::path& config_fi
         retention_worker retention(db, settings.retention);
         sync::run_log runs(db);
         sync_scheduler scheduler(settings, dir, runs);
-        scheduler.set_run_observer([&measured](std::string_view source, bool dry_run,
-                                               const sync::run_outcome& outcome,
-                                               std::chrono::steady_clock::duration took) {
-            measured.observe_run(source, dry_run, outcome, took);
-        });
+        scheduler.set_run_observer(
+            [&measured](std::string_view source, bool dry_run, const sync::run_outcome& outcome) {
+                measured.observe_run(source, dry_run, outcome);
+            });
         measured.collect_from(dir, db, runs, [&scheduler] { return scheduler.source_names(); });
         reloader reload(config_file, settings, {auth, dir, scim, scheduler, outbox, retention});
         admin::api admin_api(scheduler, dir, scim_settings.json);

@@ -112,9 +112,7 @@ void daemon_metrics::observe_commit(const store::database::commit_stats& c) {
     commit_rows_.observe(static_cast<double>(c.rows));
 }
 
-void daemon_metrics::observe_run(std::string_view source, bool dry_run, const sync::run_outcome& outcome,
-                                 std::chrono::steady_clock::duration took) {
-    (void)took;
+void daemon_metrics::observe_run(std::string_view source, bool dry_run, const sync::run_outcome& outcome) {
     runs_.with({source, dry_run ? std::string_view("dry_run") : sync::to_string(outcome.status)}).inc();
     entries_read_.with({source}).inc(count_of(outcome.counts, "read") +
                                      count_of(outcome.counts, "read_groups"));

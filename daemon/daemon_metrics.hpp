@@ -41,8 +41,7 @@ class daemon_metrics {
     /// For store::database::set_commit_observer.
     void observe_commit(const store::database::commit_stats& c);
     /// A sync run of `source` ended (not dry runs' changes: they apply none).
-    void observe_run(std::string_view source, bool dry_run, const sync::run_outcome& outcome,
-                     std::chrono::steady_clock::duration took);
+    void observe_run(std::string_view source, bool dry_run, const sync::run_outcome& outcome);
     /// A delivery attempt of the outbox on `channel` ("email", "webhook") ended.
     void observe_delivery(std::string_view channel, bool delivered, bool given_up);
 

@@ -182,11 +182,8 @@ std::optional<std::int64_t> sync_scheduler::launch(slot& s, sync::run_options re
             hs->cv.notify_all();
         };
         try {
-            const auto began = std::chrono::steady_clock::now();
             const auto outcome = job->runner.run(request, on_started);
-            if (run_observer_)
-                run_observer_(job->settings.name, request.dry_run, outcome,
-                              std::chrono::steady_clock::now() - began);
+            if (run_observer_) run_observer_(job->settings.name, request.dry_run, outcome);
             // A full run of a large source allocates hundreds of MiB that malloc keeps: give them back.
             ::malloc_trim(0);
         } catch (const std::exception& e) {

@@ -32,9 +32,8 @@ class sync_scheduler : public admin::sync_control {
     ~sync_scheduler() override;
 
     /// Called on the run's thread as each run ends (for metrics): its source, whether it was a dry run,
-    /// the outcome and how long it took. Set before start(); must not throw.
-    using run_observer = std::function<void(std::string_view source, bool dry_run, const sync::run_outcome&,
-                                            std::chrono::steady_clock::duration took)>;
+    /// and the outcome. Set before start(); must not throw.
+    using run_observer = std::function<void(std::string_view source, bool dry_run, const sync::run_outcome&)>;
     void set_run_observer(run_observer observer) { run_observer_ = std::move(observer); }
 
     /// The names of the configured sources, in configuration order.
