@@ -94,15 +94,19 @@ int run(const config::settings& settings, const std::filesystem::path& config_fi
                 measured.observe_run(source, dry_run, outcome);
             });
         measured.collect_from(dir, db, runs, [&scheduler] { return scheduler.source_names(); });
-        reloader reload(config_file, settings, {auth, dir, scim, scheduler, outbox, retention});
+        // The server exists once the routes do; readiness and the TLS reload reach it through this pointer.
+        std::atomic<http::server*> serving{nullptr};
+        reloader reload(
+            config_file, settings,
+            {auth, dir, scim, scheduler, outbox, retention, [&serving](const config::tls_settings& tls) {
+                 if (auto* s = serving.load()) s->reload_tls(http::tls_files{tls.cert_file, tls.key_file});
+             }});
         admin::api admin_api(scheduler, dir, scim_settings.json);
         control_panel panel(reload, scheduler, dir, db);
         admin_api.set_daemon_control(&panel);
         http::router route(auth, scim_error_formatter());
         scim.add_routes(route);
         admin_api.add_routes(route);
-        // The server exists once the routes do; readiness asks it through this pointer.
-        std::atomic<http::server*> serving{nullptr};
         const readiness_checks ready{[&serving] {
             auto* s = serving.load();
             return s != nullptr && s->accepting();

@@ -76,16 +76,21 @@ config::settings reloader::effective(config::settings next,
     if (now.workers != was.workers) restart_required.push_back("server.workers");
     if (now.tenant_concurrency != was.tenant_concurrency)
         restart_required.push_back("server.tenant_concurrency");
-    if (now.tls != was.tls) restart_required.push_back("server.tls");
+    // The certificate and key are reloaded (renewed in place or at other paths); turning TLS on or off
+    // changes the listener.
+    if (now.tls.has_value() != was.tls.has_value()) restart_required.push_back("server.tls");
     if (!(now.limits == was.limits)) restart_required.push_back("server.limits");
     if (next.storage.sqlite_path != running_.storage.sqlite_path)
         restart_required.push_back("storage.sqlite");
     if (next.storage.max_resource_bytes != running_.storage.max_resource_bytes)
         restart_required.push_back("storage.max_resource_size");
     if (!(next.metrics == running_.metrics)) restart_required.push_back("metrics");
-    const auto public_base_url = next.server.public_base_url;  // applied by a reload: only URLs change
+    // Applied by a reload: public_base_url (only URLs change) and the TLS files when TLS stays on.
+    const auto public_base_url = next.server.public_base_url;
+    const auto tls = was.tls && now.tls ? now.tls : was.tls;
     next.server = running_.server;
     next.server.public_base_url = public_base_url;
+    next.server.tls = tls;
     next.storage = running_.storage;
     next.metrics = running_.metrics;
     return next;
@@ -110,6 +115,19 @@ reload_report reloader::reload() {
         return report;
     }
     auto next = effective(std::move(*loaded), report.restart_required);
+    // The certificate first: a renewal that cannot be loaded (unreadable, or a key that does not match)
+    // makes the whole reload invalid, before anything else changed.
+    if (next.server.tls && to_.reload_tls) {
+        try {
+            to_.reload_tls(*next.server.tls);
+            report.changes.push_back("TLS certificate reloaded from " + next.server.tls->cert_file);
+        } catch (const std::exception& e) {
+            report.problems.diagnostics.push_back({file_.string(), 0, 0, e.what()});
+            common::log_error("reload: " + std::string(e.what()) +
+                              "; the running configuration is unchanged");
+            return report;
+        }
+    }
     try {
         apply(next, report);
     } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -43,8 +44,10 @@ struct reload_report {
 ///   - extension schemas, SCIM limits (bulk, search time limit, public URL);
 ///   - sources (sync_scheduler::reconfigure: a run in progress finishes with its old rules);
 ///   - notifications (channels and retry policy), retention, logging level and access log.
-/// Settings read only at start (server.* — listen address, threads, workers, TLS files, HTTP limits — and
-/// storage.*) keep their running values; those that differ are named in the log and the report.
+/// The TLS certificate and key are read again on every reload (a renewal in place needs no restart); a pair
+/// that cannot be loaded makes the reload invalid. Settings read only at start (server.* — listen address,
+/// threads, workers, TLS turned on or off, HTTP limits — storage.* and metrics.*) keep their running values;
+/// those that differ are named in the log and the report.
 /// Reloads are serialized; thread-safe.
 class reloader {
   public:
@@ -56,6 +59,9 @@ class reloader {
         sync_scheduler& scheduler;
         outbox_worker& outbox;
         retention_worker& retention;
+        /// Loads the server's TLS certificate and key anew for new connections (http::server::reload_tls);
+        /// throws naming the file when they cannot be loaded. Empty: nothing to reload.
+        std::function<void(const config::tls_settings&)> reload_tls{};
     };
 
     /// `running`: the settings the daemon started with, loaded from `file`.

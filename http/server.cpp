@@ -58,8 +58,9 @@ void log_escaped(std::exception_ptr e) {
     }
 }
 
-asio::ssl::context make_tls_context(const tls_files& tls) {
-    asio::ssl::context ctx(asio::ssl::context::tls_server);
+std::shared_ptr<asio::ssl::context> make_tls_context(const tls_files& tls) {
+    auto owned = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+    auto& ctx = *owned;
     ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                     asio::ssl::context::no_tlsv1_1);
@@ -74,7 +75,7 @@ asio::ssl::context make_tls_context(const tls_files& tls) {
         throw std::system_error(std::make_error_code(std::errc::invalid_argument),
                                 "the TLS private key '" + tls.key_file +
                                     "' does not match the certificate '" + tls.cert_file + "'");
-    return ctx;
+    return owned;
 }
 
 asio::ip::address listen_address(const std::string& host) {
@@ -117,7 +118,7 @@ class server::impl {
 
     void start() {
         if (started_) throw std::logic_error("http::server::start() called twice");
-        if (settings_.tls) tls_.emplace(make_tls_context(*settings_.tls));
+        if (settings_.tls) tls_.store(make_tls_context(*settings_.tls));
 
         const auto address = listen_address(settings_.host);
         const std::string where = format_address(address, settings_.port);
@@ -135,7 +136,8 @@ class server::impl {
                                                          .name = "http-worker"});
         asio::co_spawn(control_, accept_loop(), log_escaped);
         started_ = true;
-        common::log_debug("http: listening on " + format_address(address, port_) + (tls_ ? " (TLS)" : ""));
+        common::log_debug("http: listening on " + format_address(address, port_) +
+                          (settings_.tls ? " (TLS)" : ""));
     }
 
     std::uint16_t local_port() const noexcept { return port_; }
@@ -148,6 +150,12 @@ class server::impl {
     }
 
     bool accepting() const noexcept { return started_ && !stopping_.load(std::memory_order_relaxed); }
+
+    void reload_tls(const tls_files& files) {
+        if (!tls_.load()) throw std::logic_error("http::server::reload_tls() on a server without TLS");
+        tls_.store(make_tls_context(files));
+        common::log_debug("http: TLS certificate reloaded from '" + files.cert_file + "'");
+    }
 
     void run() {
         if (!started_) throw std::logic_error("http::server::run() called before start()");
@@ -241,9 +249,10 @@ class server::impl {
                 evicted_ = 0;
             }
             auto executor = socket.get_executor();
-            if (tls_)
+            if (auto tls = tls_.load())
                 asio::co_spawn(
-                    executor, detail::serve_tls(std::move(socket), *tls_, std::move(conn), session_context()),
+                    executor,
+                    detail::serve_tls(std::move(socket), std::move(tls), std::move(conn), session_context()),
                     log_escaped);
             else
                 asio::co_spawn(executor,
@@ -261,7 +270,7 @@ class server::impl {
                                 std::to_string(settings_.limits.max_connections) +
                                 " reached with every connection busy; refusing new connections");
         error_code ec;
-        if (!tls_) {
+        if (!settings_.tls) {
             socket.non_blocking(true, ec);
             socket.write_some(asio::buffer(overload_response_), ec);
             socket.shutdown(tcp::socket::shutdown_send, ec);
@@ -324,7 +333,8 @@ class server::impl {
 
     // Declared before the io_context so they outlive the coroutine frames it destroys.
     detail::connection_registry registry_;
-    std::optional<asio::ssl::context> tls_;
+    /// The context new TLS connections are accepted with (null without TLS); each connection holds its own.
+    std::atomic<std::shared_ptr<asio::ssl::context>> tls_;
 
     asio::io_context ioc_;
     asio::strand<asio::io_context::executor_type> control_;  ///< acceptor and shutdown state
@@ -366,6 +376,8 @@ bool server::responsive(std::chrono::milliseconds within) { return impl_->respon
 bool server::accepting() const noexcept { return impl_->accepting(); }
 
 void server::stop_now() { impl_->stop_now(); }
+
+void server::reload_tls(const tls_files& files) { impl_->reload_tls(files); }
 
 void server::on_ready(std::function<void(std::uint16_t port)> callback) {
     impl_->on_ready(std::move(callback));

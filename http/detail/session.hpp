@@ -37,9 +37,10 @@ class any_stream;
 boost::asio::awaitable<void> serve_plain(boost::asio::ip::tcp::socket socket,
                                          std::shared_ptr<connection> conn, session_context ctx);
 
-/// Same as serve_plain after a TLS handshake (bounded by `header_timeout`) with `tls`; a failed handshake is
-/// logged at debug level and closes the connection.
-boost::asio::awaitable<void> serve_tls(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls,
+/// Same as serve_plain after a TLS handshake (bounded by `header_timeout`) with `tls`, which the connection
+/// keeps for its lifetime; a failed handshake is logged at debug level and closes the connection.
+boost::asio::awaitable<void> serve_tls(boost::asio::ip::tcp::socket socket,
+                                       std::shared_ptr<boost::asio::ssl::context> tls,
                                        std::shared_ptr<connection> conn, session_context ctx);
 
 /// The request loop shared by plain and TLS connections: serves requests on an established `stream` until the

@@ -49,10 +49,10 @@ class tls_stream final : public any_stream::impl {
 
 }  // namespace
 
-asio::awaitable<void> serve_tls(tcp::socket socket, asio::ssl::context& tls, std::shared_ptr<connection> conn,
-                                session_context ctx) {
+asio::awaitable<void> serve_tls(tcp::socket socket, std::shared_ptr<asio::ssl::context> tls,
+                                std::shared_ptr<connection> conn, session_context ctx) {
     std::string remote = prepare_socket(socket);
-    auto owned = std::make_unique<tls_stream>(std::move(socket), tls);
+    auto owned = std::make_unique<tls_stream>(std::move(socket), *tls);
     auto& ssl = owned->ssl();
     any_stream stream(std::move(owned));
     registration reg(conn, ctx.registry, stream.tcp().socket());

@@ -166,6 +166,50 @@ TEST(ServerTls, FailedHandshakesDoNotDisturbOtherSessions) {
     EXPECT_EQ(res->status, 200);
 }
 
+TEST(ServerTls, ReloadServesTheNewCertificateToNewConnectionsOnly) {
+    self_signed_cert first, renewed;
+    running_server server(tls_settings(first));
+    tls_client before(server.port(), first.cert_file());
+    ASSERT_TRUE(before.handshake());
+
+    // A renewal in place: the same paths, new contents.
+    std::filesystem::copy_file(renewed.cert_file(), first.cert_file(),
+                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(renewed.key_file(), first.key_file(),
+                               std::filesystem::copy_options::overwrite_existing);
+    server.get().reload_tls(tls_files{first.cert_file(), first.key_file()});
+
+    tls_client after(server.port(), renewed.cert_file());
+    ASSERT_TRUE(after.handshake());
+    auto res = after.roundtrip("GET /new HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    // The connection accepted before the reload goes on with the certificate it was accepted with.
+    res = before.roundtrip("GET /old HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, "GET /old\n");
+}
+
+TEST(ServerTls, AFailedReloadKeepsTheCurrentCertificate) {
+    self_signed_cert cert, other;
+    running_server server(tls_settings(cert));
+    // A key that does not belong to the certificate.
+    EXPECT_THROW(server.get().reload_tls(tls_files{cert.cert_file(), other.key_file()}), std::system_error);
+    EXPECT_THROW(server.get().reload_tls(tls_files{cert.cert_file() + ".missing", cert.key_file()}),
+                 std::system_error);
+    tls_client client(server.port(), cert.cert_file());
+    ASSERT_TRUE(client.handshake());
+    auto res = client.roundtrip("GET /still HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+}
+
+TEST(ServerTls, ReloadOnAPlainServerIsALogicError) {
+    running_server server(test_settings());
+    self_signed_cert cert;
+    EXPECT_THROW(server.get().reload_tls(tls_files{cert.cert_file(), cert.key_file()}), std::logic_error);
+}
+
 TEST(ServerTls, StartFailsOnAMissingCertificate) {
     self_signed_cert cert;
     auto settings = test_settings();
