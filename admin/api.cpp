@@ -179,6 +179,13 @@ void api::add_routes(http::router& r) {
         if (!id) return error_response(404, "not_found", "no run '" + std::string(raw) + "'");
         return from_outcome(visible(control_.run(*id), call.who, "no run " + std::string(raw)));
     });
+    m.route("GET", "/sync/runs/{id}/plan", [this](const http::route_call& call) {
+        const auto raw = call.params.get("id");
+        auto id = positive_id(raw);
+        if (!id) return error_response(404, "not_found", "no run '" + std::string(raw) + "'");
+        // The plan names its tenant, as the run does: a tenant admin sees only its own.
+        return from_outcome(visible(control_.plan(*id), call.who, "no run " + std::string(raw)));
+    });
     add_tenant_routes(m, dir_, json_);
     add_role_routes(m, dir_, json_);
     add_invitation_routes(m, dir_, json_);

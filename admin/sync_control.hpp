@@ -44,6 +44,10 @@ class sync_control {
     virtual outcome runs(std::string_view source, std::size_t limit) const = 0;
     /// One run by id, with its counts, errors and blocked reason; 404 when unknown.
     virtual outcome run(std::int64_t id) const = 0;
+    /// The plan a dry run kept (sync::to_json: every create, update with before/after, orphan, ...; each list
+    /// cut to its first entries, "totals" and "truncated" say how many there were); 404 when the run is
+    /// unknown or kept none (not a dry run, or its read failed).
+    virtual outcome plan(std::int64_t id) const = 0;
     /// Starts a run of `source` now: {"run": id, ...}; 404 unknown source, 409 when one is in progress.
     virtual outcome start_run(std::string_view source, const run_request& request) = 0;
     /// Releases blocked run `id` of `source` so the next run may orphan what it planned; 404 unknown,

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "ctl/admin_client.hpp"
+#include "sync/plan_text.hpp"
 
 namespace dirsync::ctl {
 
@@ -18,8 +19,11 @@ subcommands:
   sources                     list the sync sources with their state
   runs [SOURCE] [--limit N]   list runs, newest first (default 20)
   show RUN                    show one run with its counts, errors and blocked reason
+  plan RUN                    show the plan a dry run kept: each create, update (before -> after),
+                              orphan, disable and delete (the first 1000 of each kind)
   run SOURCE [--dry-run] [--full | --incremental] [--no-wait]
-                              start a run now and wait for it to end (unless --no-wait)
+                              start a run now and wait for it to end (unless --no-wait); a dry run
+                              then prints its plan
   release SOURCE RUN          release a blocked run: the next run of SOURCE may orphan what RUN planned
 
 options (every subcommand):
@@ -145,18 +149,19 @@ int sync_command(const std::vector<std::string>& args) {
     if (!parsed) return usage_error(error);
     const std::string& sub = args[0];
     const auto& pos = parsed->positional;
-    auto expect = [&](std::size_t n, const char* shape) -> std::optional<int> {
-        if (pos.size() != n) return usage_error(std::string("usage: dirsyncctl sync ") + shape);
+    auto expect = [&](std::size_t n, const std::string& shape) -> std::optional<int> {
+        if (pos.size() != n) return usage_error("usage: dirsyncctl sync " + shape);
         return std::nullopt;
     };
-    if (sub != "sources" && sub != "runs" && sub != "show" && sub != "run" && sub != "release")
+    if (sub != "sources" && sub != "runs" && sub != "show" && sub != "plan" && sub != "run" &&
+        sub != "release")
         return usage_error("unknown sync subcommand '" + sub + "'");
     if (sub == "sources") {
         if (auto e = expect(0, "sources")) return *e;
     } else if (sub == "runs") {
         if (pos.size() > 1) return usage_error("usage: dirsyncctl sync runs [SOURCE] [--limit N]");
-    } else if (sub == "show") {
-        if (auto e = expect(1, "show RUN")) return *e;
+    } else if (sub == "show" || sub == "plan") {
+        if (auto e = expect(1, sub + " RUN")) return *e;
     } else if (sub == "run") {
         if (auto e = expect(1, "run SOURCE [--dry-run] [--full | --incremental] [--no-wait]")) return *e;
     } else if (sub == "release") {
@@ -207,6 +212,15 @@ int sync_command(const std::vector<std::string>& args) {
             print_run(*answer);
         return 0;
     }
+    if (sub == "plan") {
+        auto answer = call(*conn, "GET", "/sync/runs/" + percent_encode(pos[0]) + "/plan");
+        if (!answer) return 1;
+        if (parsed->json)
+            std::cout << answer->dump(2) << '\n';
+        else
+            sync::print_plan(stdout, *answer, true);
+        return 0;
+    }
     if (sub == "release") {
         auto answer =
             call(*conn, "POST",
@@ -239,10 +253,17 @@ int sync_command(const std::vector<std::string>& args) {
         auto run = call(*conn, "GET", "/sync/runs/" + percent_encode(id));
         if (!run) return 1;
         if (text(*run, "status") != "running") {
-            if (parsed->json)
+            if (parsed->json) {
                 std::cout << run->dump(2) << '\n';
-            else
+            } else {
                 print_run(*run);
+                if (run->value("has_plan", false)) {
+                    std::fflush(stdout);
+                    auto plan = call(*conn, "GET", "/sync/runs/" + percent_encode(id) + "/plan");
+                    if (!plan) return 1;
+                    sync::print_plan(stdout, *plan, true);
+                }
+            }
             return status_exit(*run);
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(250));

@@ -1,5 +1,7 @@
 #include "daemon/sync_command.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -7,10 +9,12 @@
 #include "common/log.hpp"
 #include "config/load.hpp"
 #include "config/schema_section.hpp"
+#include "daemon/progress_display.hpp"
 #include "daemon/source_access.hpp"
 #include "daemon/store_setup.hpp"
 #include "directory/directory.hpp"
 #include "store/database.hpp"
+#include "sync/plan_text.hpp"
 #include "sync/run_log.hpp"
 #include "sync/source_check.hpp"
 #include "sync/source_runner.hpp"
@@ -21,6 +25,7 @@ namespace {
 
 constexpr const char* usage =
     "usage: dirsyncd sync --config FILE --source NAME [--dry-run] [--full | --incremental] [--json]\n"
+    "                     [--no-progress]\n"
     "\n"
     "Runs one source once, in this process, and prints what it did (or, with --dry-run, what it would do:\n"
     "creates, updates with before/after values, orphans, and why the run would be blocked) without writing.\n"
@@ -31,67 +36,19 @@ constexpr const char* usage =
     "      --full          read the whole source (the default when no incremental state exists)\n"
     "      --incremental   read only what changed since the last run\n"
     "      --json          print {\"run\": ..., \"plan\": ...} as JSON\n"
+    "      --no-progress   no progress on stderr (by default, unless --json: a line redrawn on a\n"
+    "                      terminal, else one every 5 seconds: phase, entries or changes, per second,\n"
+    "                      time left)\n"
+    "\n"
+    "One run per source at a time, whoever starts it: while the daemon (or another dirsyncd sync) runs the\n"
+    "source, this one does not start.\n"
     "\n"
     "exit status: 0 ok, 1 the run failed, 2 usage error, 3 the run was blocked by the safety rules,\n"
-    "78 invalid configuration.\n";
+    "4 the source is being run elsewhere, 78 invalid configuration.\n";
 
 int usage_error(const std::string& message) {
     std::cerr << "dirsyncd sync: " << message << " (see dirsyncd sync --help)\n";
     return 2;
-}
-
-std::string value_text(const nlohmann::json& v) {
-    if (v.is_null()) return "(none)";
-    return v.is_string() ? "\"" + v.get<std::string>() + "\"" : v.dump();
-}
-
-/// The plan, at most `per_section` lines per kind of change ("... and N more": --json has them all).
-void print_plan(const nlohmann::json& plan, const nlohmann::json& totals, bool dry_run,
-                std::size_t per_section) {
-    auto section = [&](const char* key) -> nlohmann::json {
-        if (!plan.contains(key) || !plan[key].is_array()) return nlohmann::json::array();
-        auto total = totals.value(key, std::size_t{0});
-        if (total > per_section)
-            std::printf("  (%zu %s; the first %zu follow, --json lists all)\n", total, key, per_section);
-        return plan[key];
-    };
-    const char* verb = dry_run ? "would " : "";
-    for (const auto& c : section("creates"))
-        std::printf("  %screate  %s (%s)\n", verb,
-                    c.value("resource", nlohmann::json::object()).value("userName", std::string("?")).c_str(),
-                    c.value("dn", std::string()).c_str());
-    for (const auto& u : section("updates")) {
-        std::printf("  %s%-7s %s (%s)\n", verb, u.value("kind", std::string("update")).c_str(),
-                    u.value("userName", std::string("?")).c_str(), u.value("dn", std::string()).c_str());
-        auto before_after = [](const char* name, const nlohmann::json& change) {
-            std::printf("      %s: %s -> %s\n", name,
-                        value_text(change.value("before", nlohmann::json())).c_str(),
-                        value_text(change.value("after", nlohmann::json())).c_str());
-        };
-        if (u.contains("changes") && u["changes"].is_object())
-            for (const auto& [name, change] : u["changes"].items()) before_after(name.c_str(), change);
-        if (u.contains("status")) before_after("status", u["status"]);
-        if (u.contains("roles")) before_after("roles", u["roles"]);
-    }
-    for (const auto& o : section("orphans"))
-        std::printf("  %sorphan  %s\n", verb, o.value("userName", std::string("?")).c_str());
-    for (const auto& o : section("disables"))
-        std::printf("  %sdisable %s (orphan past disable_after)\n", verb,
-                    o.value("userName", std::string("?")).c_str());
-    for (const auto& o : section("deletes"))
-        std::printf("  %sdelete  %s (orphan past delete_after)\n", verb,
-                    o.value("userName", std::string("?")).c_str());
-    for (const auto& g : section("group_creates"))
-        std::printf(
-            "  %screate group %s\n", verb,
-            g.value("resource", nlohmann::json::object()).value("displayName", std::string("?")).c_str());
-    for (const auto& g : section("group_updates"))
-        std::printf("  %supdate group %s (+%zu -%zu members)\n", verb,
-                    g.value("displayName", std::string("?")).c_str(),
-                    g.value("add", nlohmann::json::array()).size(),
-                    g.value("remove", nlohmann::json::array()).size());
-    for (const auto& s : section("skipped"))
-        std::printf("  skipped %s\n", s.is_string() ? s.get<std::string>().c_str() : s.dump().c_str());
 }
 
 }  // namespace
@@ -101,6 +58,7 @@ int sync_command(const std::vector<std::string>& args) {
     sync::run_options request;
     request.trigger = "cli";
     bool json = false;
+    bool show_progress = true;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&]() -> std::optional<std::string> {
@@ -124,6 +82,8 @@ int sync_command(const std::vector<std::string>& args) {
             request.mode = sync::run_mode::incremental;
         } else if (a == "--json") {
             json = true;
+        } else if (a == "--no-progress") {
+            show_progress = false;
         } else {
             return usage_error("unknown argument '" + a + "'");
         }
@@ -168,7 +128,19 @@ int sync_command(const std::vector<std::string>& args) {
             return 78;
         }
         sync::source_runner runner(*source, access_for(*source, *mapper), *mapper, dir, log);
-        auto out = runner.run(request);
+        sync::run_progress progress;
+        request.progress = &progress;
+        sync::run_outcome out;
+        {
+            std::optional<progress_display> display;
+            if (show_progress && !json)
+                display.emplace(progress, source->name, stderr, ::isatty(STDERR_FILENO) == 1);
+            out = runner.run(request);
+        }
+        if (out.busy) {
+            std::cerr << "dirsyncd sync: " << out.busy->message << '\n';
+            return 4;
+        }
         auto record = log.get_run(out.id);
         if (json) {
             nlohmann::json plan_json = out.plan ? sync::to_json(*out.plan) : nlohmann::json();
@@ -186,24 +158,10 @@ int sync_command(const std::vector<std::string>& args) {
                 if (v != 0) counts += (counts.empty() ? "" : ", ") + k + " " + v.dump();
             if (!counts.empty()) std::printf("  %s\n", counts.c_str());
             if (out.plan) {
-                // Only the head of each list is printed: cut the plan down before rendering it, so a run of
-                // 100k creates does not render 100k resources.
+                // Only the head of each list is printed: a run of 100k creates does not render 100k
+                // resources.
                 const std::size_t per_section = request.dry_run ? 200 : 20;
-                auto& p = *out.plan;
-                nlohmann::json totals{{"creates", p.creates.size()},
-                                      {"updates", p.updates.size()},
-                                      {"orphans", p.orphans.size()},
-                                      {"disables", p.disables.size()},
-                                      {"deletes", p.deletes.size()},
-                                      {"group_creates", p.group_creates.size()},
-                                      {"group_updates", p.group_updates.size()},
-                                      {"skipped", p.skipped.size()}};
-                auto cut = [&](auto& v) {
-                    if (v.size() > per_section) v.resize(per_section);
-                };
-                cut(p.creates), cut(p.updates), cut(p.orphans), cut(p.disables), cut(p.deletes);
-                cut(p.group_creates), cut(p.group_updates), cut(p.skipped);
-                print_plan(sync::to_json(p), totals, request.dry_run, per_section);
+                sync::print_plan(stdout, sync::to_json(*out.plan, per_section), request.dry_run);
             }
             for (const auto& e : out.errors) std::printf("  error: %s\n", e.c_str());
         }

@@ -25,7 +25,8 @@ struct sync_scheduler::slot {
     std::shared_ptr<source_job> job;      ///< replaced by a reload; a run holds the job it started with
     std::optional<std::int64_t> running;  ///< id of the run in progress
     bool launching = false;               ///< a run thread started but has no id yet
-    std::thread worker;                   ///< the latest run's thread (joined before the next)
+    std::shared_ptr<sync::run_progress> progress;  ///< of the latest run (shared with its thread)
+    std::thread worker;                            ///< the latest run's thread (joined before the next)
     std::chrono::steady_clock::time_point next_due{};
     common::timestamp next_wall{};  ///< next_due as wall-clock time, for display
 };
@@ -154,7 +155,7 @@ sync_scheduler::slot* sync_scheduler::find(std::string_view name) const {
 }
 
 std::optional<std::int64_t> sync_scheduler::launch(slot& s, sync::run_options request,
-                                                   std::unique_lock<std::mutex>& lock) {
+                                                   std::unique_lock<std::mutex>& lock, std::string* busy) {
     if (s.running || s.launching || stopping_) return std::nullopt;
     if (s.worker.joinable()) {
         // The previous run has ended (running is clear); its thread is finishing its last statement.
@@ -168,11 +169,14 @@ std::optional<std::int64_t> sync_scheduler::launch(slot& s, sync::run_options re
     // Shared with the run's thread, which outlives this call.
     struct handshake {
         std::int64_t id = 0;
+        std::string busy;  ///< why the run did not start: another holds the source
         bool done = false;
         std::condition_variable cv;
     };
     auto hs = std::make_shared<handshake>();
-    s.worker = std::thread([this, &s, job = s.job, request, hs] {
+    s.progress = std::make_shared<sync::run_progress>();
+    request.progress = s.progress.get();
+    s.worker = std::thread([this, &s, job = s.job, request, hs, progress = s.progress] {
         auto on_started = [&](std::int64_t run_id) {
             std::lock_guard l(mutex_);
             s.running = run_id;
@@ -183,7 +187,12 @@ std::optional<std::int64_t> sync_scheduler::launch(slot& s, sync::run_options re
         };
         try {
             const auto outcome = job->runner.run(request, on_started);
-            if (run_observer_) run_observer_(job->settings.name, request.dry_run, outcome);
+            if (outcome.busy) {
+                std::lock_guard l(mutex_);
+                hs->busy = outcome.busy->message;
+            } else if (run_observer_) {
+                run_observer_(job->settings.name, request.dry_run, outcome);
+            }
             // A full run of a large source allocates hundreds of MiB that malloc keeps: give them back.
             ::malloc_trim(0);
         } catch (const std::exception& e) {
@@ -199,7 +208,10 @@ std::optional<std::int64_t> sync_scheduler::launch(slot& s, sync::run_options re
         wake_.notify_all();
     });
     hs->cv.wait(lock, [&] { return hs->done; });
-    if (hs->id == 0) return std::nullopt;
+    if (hs->id == 0) {
+        if (busy) *busy = hs->busy;
+        return std::nullopt;
+    }
     return hs->id;
 }
 
@@ -239,6 +251,7 @@ nlohmann::json sync_scheduler::describe(const slot& s) const {
                      {"jitter_seconds", cfg.schedule.jitter.count() / 1000},
                      {"full_every_seconds", cfg.schedule.full_every.count() / 1000}};
     j["running_run"] = s.running ? nlohmann::json(*s.running) : nlohmann::json();
+    if (s.running && s.progress) j["progress"] = sync::to_json(*s.progress);
     const bool scheduled = s.next_due != std::chrono::steady_clock::time_point::max() && started_;
     j["next_run"] = scheduled ? nlohmann::json(common::format_rfc3339(s.next_wall)) : nlohmann::json();
     j["next_mode"] = std::string(sync::to_string(s.job->runner.next_mode(common::now())));
@@ -300,24 +313,44 @@ admin::outcome sync_scheduler::run(std::int64_t id) const {
     return sync::to_json(*r);
 }
 
+admin::outcome sync_scheduler::plan(std::int64_t id) const {
+    auto r = log_.get_run(id);
+    if (!r) return admin::refusal{404, "no run " + std::to_string(id)};
+    auto kept = log_.plan(id);
+    if (!kept)
+        return admin::refusal{404, "run " + std::to_string(id) + " kept no plan (" +
+                                       (r->dry_run ? (r->status == sync::run_status::running
+                                                          ? std::string("it is still running")
+                                                          : std::string("its read failed"))
+                                                   : std::string("only dry runs keep theirs")) +
+                                       ")"};
+    return std::move(*kept);
+}
+
 admin::outcome sync_scheduler::start_run(std::string_view source, const admin::run_request& request) {
     std::unique_lock lock(mutex_);
     auto* s = find(source);
     if (!s) return admin::refusal{404, "no source '" + std::string(source) + "'"};
     if (stopping_) return admin::refusal{503, "the daemon is stopping"};
     if (s->running)
-        return admin::refusal{409, "run " + std::to_string(*s->running) + " of " + std::string(source) +
-                                       " is in progress; one run per source at a time"};
+        return admin::refusal{409,
+                              "run " + std::to_string(*s->running) + " of " + std::string(source) +
+                                  " is in progress; one run per source at a time",
+                              "run_in_progress"};
     sync::run_options r;
     r.trigger = "manual";
     r.dry_run = request.dry_run;
     if (request.mode)
         r.mode = *request.mode == "incremental" ? sync::run_mode::incremental : sync::run_mode::full;
-    auto id = launch(*s, r, lock);
+    std::string busy;
+    auto id = launch(*s, r, lock, &busy);
     if (!id) {
         if (s->running)
-            return admin::refusal{409, "run " + std::to_string(*s->running) + " of " + std::string(source) +
-                                           " is in progress; one run per source at a time"};
+            return admin::refusal{409,
+                                  "run " + std::to_string(*s->running) + " of " + std::string(source) +
+                                      " is in progress; one run per source at a time",
+                                  "run_in_progress"};
+        if (!busy.empty()) return admin::refusal{409, busy, "run_in_progress"};
         return admin::refusal{503, "the run could not be started"};
     }
     common::log_info("sync " + std::string(source) + ": run " + std::to_string(*id) + " started by " +

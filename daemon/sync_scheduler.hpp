@@ -55,6 +55,7 @@ class sync_scheduler : public admin::sync_control {
     admin::outcome source(std::string_view name) const override;
     admin::outcome runs(std::string_view source, std::size_t limit) const override;
     admin::outcome run(std::int64_t id) const override;
+    admin::outcome plan(std::int64_t id) const override;
     admin::outcome start_run(std::string_view source, const admin::run_request& request) override;
     admin::outcome release(std::string_view source, std::int64_t id, std::string_view actor) override;
 
@@ -67,10 +68,10 @@ class sync_scheduler : public admin::sync_control {
     void schedule_first_run(slot& s, std::chrono::steady_clock::time_point now);
     slot* find(std::string_view name) const;
     nlohmann::json describe(const slot& s) const;
-    /// Starts a run of `s` on a new thread unless one is running; returns its id, or nullopt when busy.
-    /// Called with mutex_ held.
-    std::optional<std::int64_t> launch(slot& s, sync::run_options request,
-                                       std::unique_lock<std::mutex>& lock);
+    /// Starts a run of `s` on a new thread unless one is running; returns its id, or nullopt when busy (with
+    /// `*busy` set when another process holds the source). Called with mutex_ held.
+    std::optional<std::int64_t> launch(slot& s, sync::run_options request, std::unique_lock<std::mutex>& lock,
+                                       std::string* busy = nullptr);
     void schedule_loop();
 
     directory::tenant_directory& dir_;

@@ -321,6 +321,19 @@ CREATE INDEX relocations_by_state ON relocations(state, seq);
 CREATE INDEX relocations_by_tenant ON relocations(from_tenant, seq);
 CREATE INDEX relocations_by_destination ON relocations(to_tenant, seq);
 )sql",
+        // 9: one run per source whoever starts it (the daemon, `dirsyncd sync`, another instance): a source's
+        // lease names the process running it and expires unless renewed; each run says which process ran it;
+        // a dry run keeps its plan for the admin API.
+        R"sql(
+CREATE TABLE sync_leases (
+    source      TEXT PRIMARY KEY,
+    holder      TEXT NOT NULL,                     -- "host:pid" of the running process
+    run_id      INTEGER NOT NULL,
+    expires_ms  INTEGER NOT NULL                   -- renewed while the run goes on
+) WITHOUT ROWID;
+ALTER TABLE sync_runs ADD COLUMN holder TEXT;
+ALTER TABLE sync_runs ADD COLUMN plan TEXT;        -- JSON (sync::to_json, lists cut); dry runs only
+)sql",
     };
     return steps;
 }

@@ -8,8 +8,7 @@ namespace {
 
 constexpr std::string_view run_columns =
     "id, source, tenant_id, trigger, mode, dry_run, started_ms, ended_ms, status, counts, blocked_reason, "
-    "errors, "
-    "released_by, released_ms";
+    "errors, released_by, released_ms, holder, plan IS NOT NULL";
 
 std::optional<std::int64_t> optional_int(const statement& s, int col) {
     if (s.column_is_null(col)) return std::nullopt;
@@ -39,6 +38,8 @@ run_row read_run(const statement& s) {
     r.errors_json = s.column_text(11);
     r.released_by = s.column_optional_text(12);
     r.released_ms = optional_int(s, 13);
+    r.holder = s.column_optional_text(14);
+    r.has_plan = s.column_int(15) != 0;
     return r;
 }
 
@@ -61,28 +62,36 @@ std::optional<run_row> one_run(connection& db, const std::string& sql, std::stri
 
 std::int64_t insert(connection& db, const run_row& row) {
     auto s = db.cached(
-        "INSERT INTO sync_runs (source, tenant_id, trigger, mode, dry_run, started_ms, status) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        "INSERT INTO sync_runs (source, tenant_id, trigger, mode, dry_run, started_ms, status, holder) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     s->bind(1, row.source)
         .bind(2, row.tenant_id)
         .bind(3, row.trigger)
         .bind(4, row.mode)
         .bind(5, std::int64_t{row.dry_run ? 1 : 0})
         .bind(6, row.started_ms)
-        .bind(7, row.status);
+        .bind(7, row.status)
+        .bind(8, row.holder);
     s->step();
     return db.last_insert_rowid();
 }
 
-bool finish(connection& db, const run_row& row) {
+bool finish(connection& db, const run_row& row, const std::optional<std::string>& plan_json) {
     auto s = db.cached(
-        "UPDATE sync_runs SET status = ?2, ended_ms = ?3, counts = ?4, blocked_reason = ?5, errors = ?6 "
-        "WHERE id = ?1");
+        "UPDATE sync_runs SET status = ?2, ended_ms = ?3, counts = ?4, blocked_reason = ?5, errors = ?6, "
+        "plan = ?7 WHERE id = ?1");
     s->bind(1, row.id).bind(2, row.status);
     bind_optional(*s, 3, row.ended_ms);
-    s->bind(4, row.counts_json).bind(5, row.blocked_reason).bind(6, row.errors_json);
+    s->bind(4, row.counts_json).bind(5, row.blocked_reason).bind(6, row.errors_json).bind(7, plan_json);
     s->step();
     return db.changes() > 0;
+}
+
+std::optional<std::string> plan_of(connection& db, std::int64_t id) {
+    auto s = db.cached("SELECT plan FROM sync_runs WHERE id = ?1");
+    s->bind(1, id);
+    if (!s->step()) return std::nullopt;
+    return s->column_optional_text(0);
 }
 
 std::optional<run_row> find(connection& db, std::int64_t id) {
@@ -131,12 +140,52 @@ void set_released(connection& db, std::int64_t id, std::string_view by, std::int
     s->step();
 }
 
-std::int64_t fail_running(connection& db, std::int64_t when_ms, std::string_view errors_json) {
+std::vector<run_row> running(connection& db) {
+    static const std::string sql = select_runs("WHERE status = 'running' ORDER BY id");
+    auto s = db.cached(sql);
+    std::vector<run_row> out;
+    while (s->step()) out.push_back(read_run(*s));
+    return out;
+}
+
+bool fail_if_running(connection& db, std::int64_t id, std::int64_t when_ms, std::string_view errors_json) {
     auto s = db.cached(
-        "UPDATE sync_runs SET status = 'failed', ended_ms = ?1, errors = ?2 WHERE status = 'running'");
-    s->bind(1, when_ms).bind(2, errors_json);
+        "UPDATE sync_runs SET status = 'failed', ended_ms = ?2, errors = ?3 WHERE id = ?1 AND status = "
+        "'running'");
+    s->bind(1, id).bind(2, when_ms).bind(3, errors_json);
     s->step();
-    return db.changes();
+    return db.changes() > 0;
+}
+
+std::optional<lease_row> find_lease(connection& db, std::string_view source) {
+    auto s = db.cached("SELECT source, holder, run_id, expires_ms FROM sync_leases WHERE source = ?1");
+    s->bind(1, source);
+    if (!s->step()) return std::nullopt;
+    return lease_row{s->column_text(0), s->column_text(1), s->column_int(2), s->column_int(3)};
+}
+
+void put_lease(connection& db, const lease_row& row) {
+    auto s = db.cached(
+        "INSERT INTO sync_leases (source, holder, run_id, expires_ms) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (source) DO UPDATE SET holder = excluded.holder, run_id = excluded.run_id, "
+        "expires_ms = excluded.expires_ms");
+    s->bind(1, row.source).bind(2, row.holder).bind(3, row.run_id).bind(4, row.expires_ms);
+    s->step();
+}
+
+bool renew_lease(connection& db, std::string_view source, std::string_view holder, std::int64_t run_id,
+                 std::int64_t expires_ms) {
+    auto s =
+        db.cached("UPDATE sync_leases SET expires_ms = ?4 WHERE source = ?1 AND holder = ?2 AND run_id = ?3");
+    s->bind(1, source).bind(2, holder).bind(3, run_id).bind(4, expires_ms);
+    s->step();
+    return db.changes() > 0;
+}
+
+void drop_lease(connection& db, std::int64_t run_id) {
+    auto s = db.cached("DELETE FROM sync_leases WHERE run_id = ?1");
+    s->bind(1, run_id);
+    s->step();
 }
 
 std::optional<state_row> find_state(connection& db, std::string_view source) {

@@ -29,12 +29,17 @@ struct run_row {
     std::string errors_json = "[]";
     std::optional<std::string> released_by;
     std::optional<std::int64_t> released_ms;
+    std::optional<std::string> holder;  ///< the process that ran it ("host:pid"); null for older runs
+    bool has_plan = false;              ///< a plan was kept (read it with `plan_of`)
 };
 
-/// Inserts a run (status as given, normally "running"); returns its id.
+/// Inserts a run (status and holder as given, normally "running"); returns its id.
 std::int64_t insert(connection& db, const run_row& row);
-/// Sets the outcome of run `id` (status, ended_ms, counts, blocked_reason, errors); false when none.
-bool finish(connection& db, const run_row& row);
+/// Sets the outcome of run `id` (status, ended_ms, counts, blocked_reason, errors) and keeps `plan_json`
+/// when given; false when there is no such run.
+bool finish(connection& db, const run_row& row, const std::optional<std::string>& plan_json = std::nullopt);
+/// The plan run `id` kept (JSON text), if any.
+std::optional<std::string> plan_of(connection& db, std::int64_t id);
 std::optional<run_row> find(connection& db, std::int64_t id);
 /// Runs of `source` (all sources when nullopt), newest first, at most `limit`.
 std::vector<run_row> latest(connection& db, std::optional<std::string_view> source, std::int64_t limit);
@@ -46,8 +51,27 @@ std::optional<run_row> latest_released(connection& db, std::string_view source);
 bool finished_after(connection& db, std::string_view source, std::int64_t id);
 /// Records who released run `id` and when.
 void set_released(connection& db, std::int64_t id, std::string_view by, std::int64_t when_ms);
-/// Marks every run still "running" as failed at `when_ms` with `errors_json`; returns how many.
-std::int64_t fail_running(connection& db, std::int64_t when_ms, std::string_view errors_json);
+/// Runs still "running", oldest first.
+std::vector<run_row> running(connection& db);
+/// Marks run `id`, if still "running", as failed at `when_ms` with `errors_json`; whether it was.
+bool fail_if_running(connection& db, std::int64_t id, std::int64_t when_ms, std::string_view errors_json);
+
+/// Who runs a source now (sync_leases).
+struct lease_row {
+    std::string source;
+    std::string holder;
+    std::int64_t run_id = 0;
+    std::int64_t expires_ms = 0;
+};
+
+std::optional<lease_row> find_lease(connection& db, std::string_view source);
+/// Inserts or replaces the lease of `row.source`.
+void put_lease(connection& db, const lease_row& row);
+/// Extends the lease of `source` to `expires_ms` if `holder` still holds it for `run_id`; whether it did.
+bool renew_lease(connection& db, std::string_view source, std::string_view holder, std::int64_t run_id,
+                 std::int64_t expires_ms);
+/// Drops the lease held for run `run_id`, if any.
+void drop_lease(connection& db, std::int64_t run_id);
 
 struct state_row {
     std::string source;

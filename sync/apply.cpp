@@ -39,7 +39,8 @@ class applier {
         chunked(p_.updates.size(), [&](batch& b, std::size_t i) { change_user(b, p_.updates[i]); });
         chunked(p_.group_creates.size(),
                 [&](batch& b, std::size_t i) { create_group(b, p_.group_creates[i]); });
-        chunked(deferred_.size(), [&](batch& b, std::size_t i) { add_deferred(b, deferred_[i]); });
+        chunked(
+            deferred_.size(), [&](batch& b, std::size_t i) { add_deferred(b, deferred_[i]); }, false);
         chunked(p_.group_updates.size(),
                 [&](batch& b, std::size_t i) { update_group(b, p_.group_updates[i]); });
         if (p_.blocked) {
@@ -61,16 +62,20 @@ class applier {
         std::vector<const planned_member*> members;
     };
 
+    /// `op` for 0..n-1 in transactions of chunk_size; `planned`: the changes are the plan's own (counted by
+    /// on_chunk), not follow-ups of them.
     template <class Op>
-    void chunked(std::size_t n, Op&& op) {
+    void chunked(std::size_t n, Op&& op, bool planned = true) {
         const std::size_t chunk = std::max<std::size_t>(opts_.chunk_size, 1);
         for (std::size_t start = 0; start < n; start += chunk) {
+            if (opts_.proceed && !opts_.proceed()) throw apply_stopped{};
             const std::size_t end = std::min(n, start + chunk);
             auto r = dir_.in_batch(who_, [&](batch& b) -> result<void> {
                 for (std::size_t i = start; i < end; ++i) op(b, i);
                 return {};
             });
             (void)r;  // every step reports its own failure
+            if (planned && opts_.on_chunk) opts_.on_chunk(end - start);
         }
     }
 
@@ -287,6 +292,12 @@ candidate_lookup directory_candidates(const directory::tenant_directory& dir, st
         }
         return dir.find_user_briefs(tenant, index, value);
     };
+}
+
+std::size_t applied_changes(const plan& p) noexcept {
+    std::size_t n = p.creates.size() + p.updates.size() + p.group_creates.size() + p.group_updates.size();
+    if (!p.blocked) n += p.orphans.size() + p.disables.size() + p.deletes.size();
+    return n;
 }
 
 apply_result apply(directory::tenant_directory& dir, const plan& p, const apply_options& opts) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +25,19 @@ candidate_lookup directory_candidates(const directory::tenant_directory& dir, st
 struct apply_options {
     std::size_t chunk_size = 1000;  ///< changes per write transaction (readers wait for none of them long)
     std::size_t max_errors = 20;    ///< error messages kept; all failures are counted
+    /// Called after each committed chunk with the number of the plan's changes it held (for a progress
+    /// display; `applied_changes(plan)` in all).
+    std::function<void(std::size_t)> on_chunk{};
+    /// Asked before each chunk; false stops the apply with `apply_stopped` (the chunks before stay).
+    std::function<bool()> proceed{};
 };
+
+/// Thrown by apply() when `proceed` said no.
+struct apply_stopped {};
+
+/// How many changes apply() reports through on_chunk for `p`: creates, updates, group creates and updates,
+/// and unless the plan is blocked, orphans, disables and deletes.
+std::size_t applied_changes(const plan& p) noexcept;
 
 struct apply_result {
     run_counts counts;

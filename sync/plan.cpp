@@ -40,9 +40,9 @@ json member_json(const planned_member& m) {
 }
 
 template <class T, class F>
-json array_of(const std::vector<T>& items, F&& f) {
+json array_of(const std::vector<T>& items, F&& f, std::size_t limit = SIZE_MAX) {
     json out = json::array();
-    for (const auto& i : items) out.push_back(f(i));
+    for (std::size_t i = 0; i < items.size() && i < limit; ++i) out.push_back(f(items[i]));
     return out;
 }
 
@@ -84,7 +84,7 @@ void project_seats(plan& p, std::optional<std::int64_t> free) {
     }
 }
 
-nlohmann::json to_json(const plan& p) {
+nlohmann::json to_json(const plan& p, std::size_t max_per_list) {
     json j{{"source", p.source},
            {"tenant", p.tenant},
            {"mode", to_string(p.mode)},
@@ -92,41 +92,70 @@ nlohmann::json to_json(const plan& p) {
            {"blocked", p.blocked ? json(*p.blocked) : json(nullptr)},
            {"released_run", p.released_run ? json(*p.released_run) : json(nullptr)},
            {"counts", to_json(planned_counts(p))}};
-    j["creates"] = array_of(p.creates, [](const user_create& c) {
-        return json{
-            {"anchor", c.anchor},
-            {"dn", c.dn},
-            {"status", directory::to_string(c.waits_for_seat ? directory::user_status::requested : c.status)},
-            {"roles", c.roles},
-            {"resource", c.resource}};
-    });
-    j["updates"] = array_of(p.updates, change_json);
-    j["orphans"] = array_of(p.orphans, change_json);
-    j["disables"] = array_of(p.disables, change_json);
-    j["deletes"] = array_of(p.deletes, [](const user_delete& d) {
-        return json{{"id", d.id},
-                    {"anchor", d.anchor},
-                    {"userName", d.user_name},
-                    {"orphan_since", common::format_rfc3339(d.orphan_since)}};
-    });
-    j["group_creates"] = array_of(p.group_creates, [](const group_create& g) {
-        return json{{"anchor", g.anchor},
-                    {"dn", g.dn},
-                    {"resource", g.resource},
-                    {"members", array_of(g.members, member_json)}};
-    });
-    j["group_updates"] = array_of(p.group_updates, [](const group_update& g) {
-        json u{{"id", g.id}, {"anchor", g.anchor}, {"dn", g.dn}, {"displayName", g.display_name}};
-        if (!g.attributes.empty()) u["changes"] = changes_json(g.attributes);
-        u["add"] = array_of(g.add, member_json);
-        u["remove"] = g.remove;
-        return u;
-    });
-    j["orphaned_groups"] = array_of(p.orphaned_groups, [](const orphaned_group& g) {
-        return json{{"id", g.id}, {"anchor", g.anchor}, {"displayName", g.display_name}};
-    });
-    j["skipped"] = p.skipped;
+    j["creates"] = array_of(
+        p.creates,
+        [](const user_create& c) {
+            return json{{"anchor", c.anchor},
+                        {"dn", c.dn},
+                        {"status", directory::to_string(c.waits_for_seat ? directory::user_status::requested
+                                                                         : c.status)},
+                        {"roles", c.roles},
+                        {"resource", c.resource}};
+        },
+        max_per_list);
+    j["updates"] = array_of(p.updates, change_json, max_per_list);
+    j["orphans"] = array_of(p.orphans, change_json, max_per_list);
+    j["disables"] = array_of(p.disables, change_json, max_per_list);
+    j["deletes"] = array_of(
+        p.deletes,
+        [](const user_delete& d) {
+            return json{{"id", d.id},
+                        {"anchor", d.anchor},
+                        {"userName", d.user_name},
+                        {"orphan_since", common::format_rfc3339(d.orphan_since)}};
+        },
+        max_per_list);
+    j["group_creates"] = array_of(
+        p.group_creates,
+        [](const group_create& g) {
+            return json{{"anchor", g.anchor},
+                        {"dn", g.dn},
+                        {"resource", g.resource},
+                        {"members", array_of(g.members, member_json)}};
+        },
+        max_per_list);
+    j["group_updates"] = array_of(
+        p.group_updates,
+        [](const group_update& g) {
+            json u{{"id", g.id}, {"anchor", g.anchor}, {"dn", g.dn}, {"displayName", g.display_name}};
+            if (!g.attributes.empty()) u["changes"] = changes_json(g.attributes);
+            u["add"] = array_of(g.add, member_json);
+            u["remove"] = g.remove;
+            return u;
+        },
+        max_per_list);
+    j["orphaned_groups"] = array_of(
+        p.orphaned_groups,
+        [](const orphaned_group& g) {
+            return json{{"id", g.id}, {"anchor", g.anchor}, {"displayName", g.display_name}};
+        },
+        max_per_list);
+    j["skipped"] = array_of(
+        p.skipped, [](const std::string& s) { return s; }, max_per_list);
     j["notes"] = p.notes;
+    const json totals{{"creates", p.creates.size()},
+                      {"updates", p.updates.size()},
+                      {"orphans", p.orphans.size()},
+                      {"disables", p.disables.size()},
+                      {"deletes", p.deletes.size()},
+                      {"group_creates", p.group_creates.size()},
+                      {"group_updates", p.group_updates.size()},
+                      {"orphaned_groups", p.orphaned_groups.size()},
+                      {"skipped", p.skipped.size()}};
+    bool truncated = false;
+    for (const auto& [list, total] : totals.items()) truncated = truncated || j[list].size() < total;
+    j["totals"] = totals;
+    j["truncated"] = truncated;
     return j;
 }
 

@@ -158,7 +158,9 @@ struct plan {
 /// Seats the plan itself frees go to the users already waiting first, so they are not counted.
 void project_seats(plan& p, std::optional<std::int64_t> free);
 
-/// The plan as JSON: every entry with its before/after, counts, and the blocked reason.
-nlohmann::json to_json(const plan& p);
+/// The plan as JSON: every entry with its before/after, counts, and the blocked reason. Each list holds at
+/// most its first `max_per_list` entries; "totals" gives every list's full length and "truncated" whether
+/// any list was cut.
+nlohmann::json to_json(const plan& p, std::size_t max_per_list = SIZE_MAX);
 
 }  // namespace dirsync::sync

@@ -1,5 +1,6 @@
 #include "sync/run_log.hpp"
 
+#include "common/instance.hpp"
 #include "store/database.hpp"
 #include "store/sync_run_table.hpp"
 
@@ -35,6 +36,8 @@ run_record record_of(runs::run_row&& row) {
             if (e.is_string()) r.errors.push_back(e.get<std::string>());
     r.released_by = std::move(row.released_by);
     r.released = time_of(row.released_ms);
+    r.holder = std::move(row.holder);
+    r.has_plan = row.has_plan;
     return r;
 }
 
@@ -79,27 +82,66 @@ nlohmann::json to_json(const run_record& r) {
                 {"blocked_reason", opt(r.blocked_reason)},
                 {"errors", r.errors},
                 {"released_by", opt(r.released_by)},
-                {"released", time_json(r.released)}};
+                {"released", time_json(r.released)},
+                {"holder", opt(r.holder)},
+                {"has_plan", r.has_plan}};
 }
 
-run_log::run_log(store::database& db) : db_(db) {}
+namespace {
 
-std::int64_t run_log::start_run(std::string_view source, std::string_view tenant, std::string_view trigger,
-                                run_mode mode, bool dry_run, common::timestamp now) {
+/// Whether `lease` still belongs to a run under way at `now_ms`.
+bool held(const runs::lease_row& lease, std::int64_t now_ms) {
+    return lease.expires_ms > now_ms && !common::ended_on_this_host(lease.holder);
+}
+
+const std::string interrupted_errors = json::array({"interrupted"}).dump();
+
+}  // namespace
+
+run_log::run_log(store::database& db, std::string holder)
+    : db_(db), holder_(holder.empty() ? common::instance_name() : std::move(holder)) {}
+
+boost::system::result<std::int64_t, source_busy> run_log::start_run(std::string_view source,
+                                                                    std::string_view tenant,
+                                                                    std::string_view trigger, run_mode mode,
+                                                                    bool dry_run, common::timestamp now) {
+    using result = boost::system::result<std::int64_t, source_busy>;
+    const auto now_ms = common::to_epoch_ms(now);
     runs::run_row row;
     row.source = std::string(source);
     row.tenant_id = std::string(tenant);
     row.trigger = std::string(trigger);
     row.mode = std::string(to_string(mode));
     row.dry_run = dry_run;
-    row.started_ms = common::to_epoch_ms(now);
+    row.started_ms = now_ms;
     row.status = "running";
-    return db_.write([&](store::connection& db) { return runs::insert(db, row); });
+    row.holder = holder_;
+    return db_.write([&](store::connection& db) -> result {
+        if (auto lease = runs::find_lease(db, source)) {
+            if (held(*lease, now_ms))
+                return source_busy{lease->holder, lease->run_id,
+                                   "run " + std::to_string(lease->run_id) + " of " + std::string(source) +
+                                       " is in progress (" + lease->holder +
+                                       "); one run per source at a time"};
+            // Its process ended or stopped renewing: the run it recorded never finished.
+            runs::fail_if_running(db, lease->run_id, now_ms, interrupted_errors);
+        }
+        const auto id = runs::insert(db, row);
+        runs::put_lease(db, {row.source, holder_, id, now_ms + lease_time.count()});
+        return id;
+    });
+}
+
+bool run_log::renew(std::string_view source, std::int64_t id, common::timestamp now) {
+    return db_.write([&](store::connection& db) {
+        return runs::renew_lease(db, source, holder_, id, common::to_epoch_ms(now) + lease_time.count());
+    });
 }
 
 void run_log::finish_run(std::int64_t id, run_status status, const nlohmann::json& counts,
                          const std::optional<std::string>& blocked_reason,
-                         const std::vector<std::string>& errors, common::timestamp now) {
+                         const std::vector<std::string>& errors, const std::optional<nlohmann::json>& plan,
+                         common::timestamp now) {
     runs::run_row row;
     row.id = id;
     row.status = std::string(to_string(status));
@@ -107,7 +149,20 @@ void run_log::finish_run(std::int64_t id, run_status status, const nlohmann::jso
     row.counts_json = counts.is_object() ? counts.dump() : "{}";
     row.blocked_reason = blocked_reason;
     row.errors_json = json(errors).dump();
-    db_.write([&](store::connection& db) { runs::finish(db, row); });
+    std::optional<std::string> plan_json;
+    if (plan) plan_json = plan->dump();
+    db_.write([&](store::connection& db) {
+        runs::finish(db, row, plan_json);
+        runs::drop_lease(db, id);
+    });
+}
+
+std::optional<nlohmann::json> run_log::plan(std::int64_t id) const {
+    auto text = db_.read([&](store::connection& db) { return runs::plan_of(db, id); });
+    if (!text) return std::nullopt;
+    auto j = json::parse(*text, nullptr, false);
+    if (j.is_discarded()) return std::nullopt;
+    return j;
 }
 
 std::vector<run_record> run_log::list_runs(std::string_view source, std::size_t limit) const {
@@ -170,8 +225,16 @@ std::optional<release_allowance> run_log::allowance(std::string_view source) con
 }
 
 std::int64_t run_log::fail_interrupted(common::timestamp now) {
+    const auto now_ms = common::to_epoch_ms(now);
     return db_.write([&](store::connection& db) {
-        return runs::fail_running(db, common::to_epoch_ms(now), json::array({"interrupted"}).dump());
+        std::int64_t failed = 0;
+        for (const auto& run : runs::running(db)) {
+            auto lease = runs::find_lease(db, run.source);
+            if (lease && lease->run_id == run.id && held(*lease, now_ms)) continue;
+            failed += runs::fail_if_running(db, run.id, now_ms, interrupted_errors) ? 1 : 0;
+            runs::drop_lease(db, run.id);
+        }
+        return failed;
     });
 }
 

@@ -7,6 +7,7 @@
 
 #include "common/log.hpp"
 #include "sync/apply.hpp"
+#include "sync/lease_heartbeat.hpp"
 #include "sync/reconcile.hpp"
 #include "sync/run_counts.hpp"
 #include "sync/snapshot_builder.hpp"
@@ -52,6 +53,21 @@ policy policy_for(const config::source_settings& source) {
     return p;
 }
 
+/// Entries (users and groups) the last successful full run of `source` read: a read's likely total.
+std::uint64_t expected_entries(const run_log& log, const std::string& source) {
+    for (const auto& r : log.list_runs(source, 20)) {
+        if (r.dry_run || r.mode != run_mode::full || r.status == run_status::failed ||
+            r.status == run_status::running)
+            continue;
+        auto count = [&](const char* key) {
+            auto it = r.counts.find(key);
+            return it != r.counts.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
+        };
+        return count("read") + count("read_groups");
+    }
+    return 0;
+}
+
 }  // namespace
 
 source_runner::source_runner(const config::source_settings& source, source_access access,
@@ -92,10 +108,30 @@ run_outcome source_runner::run(const run_options& request,
         // Nothing to continue from (no incremental method, or no full run yet): a full read it is.
         out.mode = run_mode::full;
     }
-    out.id =
+    auto recorded =
         log_.start_run(source_.name, source_.tenant, request.trigger, out.mode, request.dry_run, started);
+    if (!recorded) {
+        common::log_info("sync " + source_.name + ": not started: " + recorded.error().message,
+                         {{"source", source_.name}, {"tenant", source_.tenant}});
+        out.busy = std::move(recorded.error());
+        return out;
+    }
+    out.id = *recorded;
+    std::optional<lease_heartbeat> heartbeat(std::in_place, log_, source_.name, out.id,
+                                             run_log::lease_time / 3);
     if (on_started) on_started(out.id);
     const std::string run_id = std::to_string(out.id);
+    run_progress unobserved;
+    run_progress& progress = request.progress ? *request.progress : unobserved;
+    progress.expected = expected_entries(log_, source_.name);
+    progress.at = run_progress::phase::reading;
+    // Between steps: a run whose lease was taken over (it stalled past the lease time) writes nothing more.
+    auto check_lease = [&] {
+        if (heartbeat->lost())
+            throw run_failure{"lost the source's lease (not renewed for " +
+                              std::to_string(run_log::lease_time.count() / 1000) +
+                              " s); another run may have started"};
+    };
     common::log_info("sync " + source_.name + ": run " + run_id + " started (" +
                          std::string(to_string(out.mode)) + (request.dry_run ? ", dry run" : "") + ", " +
                          request.trigger + ")",
@@ -110,8 +146,15 @@ run_outcome source_runner::run(const run_options& request,
         snapshot_builder builder(mapper_, flatten);
         std::vector<std::string> reader_skipped;
         record_sink sink;
-        sink.user = [&](const source_record& r) { builder.add_user(r); };
-        if (mapper_.has_groups()) sink.group = [&](const source_record& r) { builder.add_group(r); };
+        sink.user = [&](const source_record& r) {
+            builder.add_user(r);
+            progress.read.fetch_add(1, std::memory_order_relaxed);
+        };
+        if (mapper_.has_groups())
+            sink.group = [&](const source_record& r) {
+                builder.add_group(r);
+                progress.read.fetch_add(1, std::memory_order_relaxed);
+            };
         sink.skipped = [&](std::string name, std::string reason) {
             if (reader_skipped.size() < max_recorded_errors) reader_skipped.push_back(name + ": " + reason);
         };
@@ -146,7 +189,10 @@ run_outcome source_runner::run(const run_options& request,
 
         // The read is complete: plan (unless the daemon is stopping).
         if (cancel_ != nullptr && cancel_->load()) throw run_failure{"cancelled: the daemon is stopping"};
+        check_lease();
+        progress.at = run_progress::phase::mapping;
         auto snap = builder.finish();
+        progress.at = run_progress::phase::planning;
         auto current = load_current(dir_, source_.tenant, source_.name);
         reconcile_input input{policy_, current, directory_candidates(dir_, source_.tenant), common::now(),
                               log_.allowance(source_.name)};
@@ -175,7 +221,13 @@ run_outcome source_runner::run(const run_options& request,
         if (request.dry_run) {
             counts = planned_counts(plan);
         } else {
-            auto applied = apply(dir_, plan);
+            check_lease();
+            progress.to_apply = applied_changes(plan);
+            progress.at = run_progress::phase::applying;
+            apply_options how;
+            how.on_chunk = [&](std::size_t n) { progress.applied.fetch_add(n, std::memory_order_relaxed); };
+            how.proceed = [&] { return !heartbeat->lost(); };
+            auto applied = apply(dir_, plan, how);
             counts = applied.counts;
             errors = std::move(applied.errors);
         }
@@ -204,6 +256,9 @@ run_outcome source_runner::run(const run_options& request,
             dir_.note_source_run({std::string(directory::source_actor), source_.name}, source_.tenant);
         }
         out.plan = std::move(plan);
+    } catch (const apply_stopped&) {
+        out.status = run_status::failed;
+        out.errors = {"lost the source's lease while applying; the changes written so far stay"};
     } catch (const run_failure& f) {
         out.status = run_status::failed;
         out.errors = {f.message};
@@ -211,7 +266,11 @@ run_outcome source_runner::run(const run_options& request,
         out.status = run_status::failed;
         out.errors = {std::string("internal error: ") + e.what()};
     }
-    log_.finish_run(out.id, out.status, out.counts, out.blocked_reason, out.errors);
+    heartbeat.reset();
+    progress.at = run_progress::phase::done;
+    std::optional<nlohmann::json> kept_plan;
+    if (request.dry_run && out.plan) kept_plan = to_json(*out.plan, kept_plan_entries);
+    log_.finish_run(out.id, out.status, out.counts, out.blocked_reason, out.errors, kept_plan);
     std::string summary =
         "sync " + source_.name + ": run " + std::to_string(out.id) + " " + std::string(to_string(out.status));
     const auto fields = {common::log_field{"source", source_.name}, common::log_field{"run_id", run_id},

@@ -15,6 +15,7 @@
 #include "sync/plan.hpp"
 #include "sync/policy.hpp"
 #include "sync/run_log.hpp"
+#include "sync/run_progress.hpp"
 #include "sync/source_reader.hpp"
 
 namespace dirsync::sync {
@@ -24,10 +25,15 @@ struct run_options {
     std::string trigger = "manual";  ///< "schedule", "manual", "startup", "cli"
     std::optional<run_mode> mode;    ///< nullopt: what next_mode() says; for a dry run, full
     bool dry_run = false;
+    /// Updated as the run goes on when set (a progress display); must outlive the run.
+    run_progress* progress = nullptr;
 };
 
 /// How a run ended.
 struct run_outcome {
+    /// The run did not start: another run of the source is under way (here or in another process). No run
+    /// was recorded (id 0); this says which and where.
+    std::optional<source_busy> busy;
     std::int64_t id = 0;
     run_mode mode = run_mode::full;
     run_status status = run_status::failed;
@@ -48,8 +54,16 @@ struct run_outcome {
 /// when the reader cannot continue from the stored state, when the last full run is older than
 /// `schedule.full_every`, or when the source reads no changes. A read that fails at any point fails the run
 /// before anything is written.
+///
+/// One run per source across processes: the run holds its source's lease in the run log (renewed by a
+/// lease_heartbeat); when another run holds it, `run` records nothing and returns `busy`. A run that loses
+/// its lease (not renewed for run_log::lease_time) stops before writing more and fails. A dry run keeps its
+/// plan in the run log, lists cut to `kept_plan_entries` each.
 class source_runner {
   public:
+    /// Entries per list of a dry run's plan kept in the run log (the admin API's run plan).
+    static constexpr std::size_t kept_plan_entries = 1000;
+
     /// `source` (its name, tenant, schedule and sync rules) must outlive the runner; `access` is how its
     /// kind is read.
     source_runner(const config::source_settings& source, source_access access, source_mapper mapper,

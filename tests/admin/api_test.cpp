@@ -29,6 +29,10 @@ class recording_control : public sync_control {
         if (id != 7) return refusal{404, "no run"};
         return nlohmann::json{{"id", 7}, {"status", "ok"}};
     }
+    outcome plan(std::int64_t id) const override {
+        if (id != 7) return refusal{404, "run kept no plan"};
+        return nlohmann::json{{"tenant", "acme"}, {"creates", nlohmann::json::array()}};
+    }
     outcome start_run(std::string_view source, const run_request& r) override {
         started = r;
         if (source != "corp") return refusal{404, "no source"};
@@ -122,6 +126,9 @@ TEST_F(AdminApiTest, RoutesReads) {
     EXPECT_EQ(call("GET", "/admin/v1/sync/runs/8").status, 404u);
     EXPECT_EQ(call("GET", "/admin/v1/sync/runs/x").status, 404u);
     EXPECT_EQ(call("GET", "/admin/v1/sync/runs/-1").status, 404u);
+    EXPECT_EQ(call("GET", "/admin/v1/sync/runs/7/plan").status, 200u);
+    EXPECT_EQ(call("GET", "/admin/v1/sync/runs/8/plan").status, 404u);
+    EXPECT_EQ(call("GET", "/admin/v1/sync/runs/x/plan").status, 404u);
     EXPECT_EQ(call("GET", "/admin/v1/nothing").status, 404u);
 }
 

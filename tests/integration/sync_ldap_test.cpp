@@ -1,7 +1,11 @@
 // LDAP reconciliation end to end: a real slapd (tests/support/slapd_fixture.hpp) read by the real dirsyncd on
 // its schedule and through the admin API, with the results checked over SCIM and the admin API.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -315,6 +319,100 @@ TEST_F(SyncLdapTest, ADryRunAfterARuleChangeReadsInFullAndNeverBecomesTheLastRun
     const auto source = parse(admin("GET", "/sync/sources/corp"));
     EXPECT_EQ(source["last_run"]["id"], first["id"]) << source.dump();
     EXPECT_EQ(source["last_dry_run"]["id"], run["id"]) << source.dump();
+
+    // The admin API returns the plan the dry run kept, not only its counts.
+    EXPECT_EQ(run["has_plan"], true) << run.dump();
+    auto plan = parse(admin("GET", "/sync/runs/" + run["id"].dump() + "/plan"));
+    EXPECT_EQ(plan["tenant"], "acme") << plan.dump();
+    EXPECT_EQ(plan["totals"]["updates"], people);
+    ASSERT_EQ(plan["updates"].size(), people);
+    EXPECT_EQ(plan["truncated"], false);
+    const auto& after = plan["updates"][0]["changes"]["displayName"]["after"];
+    ASSERT_TRUE(after.is_string()) << plan["updates"][0].dump();
+    EXPECT_TRUE(after.get<std::string>().ends_with(" (trial)")) << after;
+    // A real run keeps none.
+    auto none = admin("GET", "/sync/runs/" + first["id"].dump() + "/plan");
+    EXPECT_EQ(none.status, 404);
+    EXPECT_NE(none.body.find("only dry runs keep theirs"), std::string::npos) << none.body;
+
+    // dirsyncctl waits for a dry run and prints its plan.
+    std::ofstream(dir_.file("admin.token")) << admin_token << "\n";
+    auto [status, out] =
+        run_command(std::string(DIRSYNCCTL_PATH) + " sync run corp --dry-run --url http://127.0.0.1:" +
+                    std::to_string(port()) + " --token-file " + dir_.file("admin.token") + " 2>&1");
+    EXPECT_EQ(status, 0) << out;
+    EXPECT_NE(out.find("would update  person"), std::string::npos) << out;
+    EXPECT_NE(out.find(" (trial)\""), std::string::npos) << out;
+}
+
+/// A process started by the test (so that it can be killed and reaped), its output in `log_file`.
+pid_t spawn(const std::vector<std::string>& argv, const std::string& log_file) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    pid_t pid = 0;
+    const int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    return rc == 0 ? pid : -1;
+}
+
+TEST_F(SyncLdapTest, OneRunPerSourceWhoeverStartsIt) {
+    ASSERT_EQ(wait_first_run()["status"], "ok");
+    const std::string sync_cli = std::string(DIRSYNCD_PATH) + " sync --config " + dir_.file("dirsyncd.yaml") +
+                                 " --source corp --full --no-progress";
+
+    // The daemon runs the source (held up by a directory that does not answer): a one-shot run does not
+    // start.
+    slapd.suspend();
+    auto started = admin("POST", "/sync/sources/corp/runs", R"({"mode":"full"})");
+    ASSERT_EQ(started.status, 202) << started.body;
+    const auto daemon_run = parse(started)["run"].get<std::int64_t>();
+    auto [status, out] = run_command(sync_cli + " 2>&1");
+    EXPECT_EQ(status, 4) << out;
+    EXPECT_NE(out.find("run " + std::to_string(daemon_run) + " of corp is in progress"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find(":" + std::to_string(daemon_->pid()) + ")"), std::string::npos)
+        << "names the daemon: " << out;
+    slapd.resume();
+    wait_run(daemon_run);
+
+    // A one-shot run holds the source: the daemon does not start another, and says who has it.
+    slapd.suspend();
+    const pid_t cli = spawn({std::string(DIRSYNCD_PATH), "sync", "--config", dir_.file("dirsyncd.yaml"),
+                             "--source", "corp", "--full", "--no-progress"},
+                            dir_.file("cli.log"));
+    ASSERT_GT(cli, 0);
+    std::int64_t cli_run = 0;
+    for (int i = 0; i < 200 && cli_run == 0; ++i) {
+        auto runs = parse(admin("GET", "/sync/sources/corp/runs?limit=1"));
+        if (runs.is_array() && !runs.empty() && runs[0]["trigger"] == "cli" && runs[0]["status"] == "running")
+            cli_run = runs[0]["id"].get<std::int64_t>();
+        else
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_NE(cli_run, 0) << "the one-shot run did not start";
+    auto refused = admin("POST", "/sync/sources/corp/runs", R"({"mode":"full"})");
+    EXPECT_EQ(refused.status, 409) << refused.body;
+    EXPECT_EQ(parse(refused)["code"], "run_in_progress") << refused.body;
+    EXPECT_NE(refused.body.find(":" + std::to_string(cli) + ")"), std::string::npos) << refused.body;
+    EXPECT_EQ(
+        parse(admin("GET", "/sync/runs/" + std::to_string(cli_run)))["holder"].get<std::string>(),
+        refused.body.substr(refused.body.find('(') + 1, refused.body.find(')') - refused.body.find('(') - 1));
+
+    // Killed mid-run, it leaves its lease behind: the daemon takes the source over at once (the process is
+    // gone) and marks the run interrupted.
+    ASSERT_EQ(::kill(cli, SIGKILL), 0);
+    ASSERT_EQ(::waitpid(cli, nullptr, 0), cli);
+    slapd.resume();
+    auto after = run_now(R"({"mode":"full"})");
+    EXPECT_EQ(after["status"], "ok") << after.dump();
+    auto interrupted = parse(admin("GET", "/sync/runs/" + std::to_string(cli_run)));
+    EXPECT_EQ(interrupted["status"], "failed") << interrupted.dump();
+    EXPECT_EQ(interrupted["errors"], nlohmann::json::array({"interrupted"})) << interrupted.dump();
 }
 
 TEST_F(SyncLdapTest, MassOrphaningIsBlockedUntilReleased) {

@@ -2,10 +2,13 @@
 #include "sync/run_log.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <memory>
 #include <string>
 
+#include "common/instance.hpp"
 #include "store/database.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -27,21 +30,27 @@ class RunLogTest : public ::testing::Test {
         log_ = std::make_unique<run_log>(*db_);
     }
 
+    /// The id of a run that started; a test failure when it did not.
+    static std::int64_t started(const boost::system::result<std::int64_t, source_busy>& r) {
+        EXPECT_TRUE(r) << (r ? std::string() : r.error().message);
+        return r ? *r : 0;
+    }
+
     /// A finished run of `source`.
     std::int64_t run(const std::string& source, run_status status, std::size_t orphans_planned = 0,
                      bool dry_run = false) {
-        auto id = log_->start_run(source, "acme", "schedule", run_mode::full, dry_run, t0);
+        auto id = started(log_->start_run(source, "acme", "schedule", run_mode::full, dry_run, t0));
         json counts{{"read", 10}, {"orphans_planned", orphans_planned}};
         std::optional<std::string> reason;
         if (status == run_status::blocked)
             reason = "would orphan " + std::to_string(orphans_planned) + " records";
-        log_->finish_run(id, status, counts, reason, {}, t0 + std::chrono::seconds(5));
+        log_->finish_run(id, status, counts, reason, {}, std::nullopt, t0 + std::chrono::seconds(5));
         return id;
     }
 };
 
 TEST_F(RunLogTest, RunsAreRecordedAndListedNewestFirst) {
-    auto a = log_->start_run("corp", "acme", "manual", run_mode::incremental, true, t0);
+    auto a = started(log_->start_run("corp", "acme", "manual", run_mode::incremental, true, t0));
     auto running = log_->get_run(a);
     ASSERT_TRUE(running);
     EXPECT_EQ(running->status, run_status::running);
@@ -51,7 +60,7 @@ TEST_F(RunLogTest, RunsAreRecordedAndListedNewestFirst) {
     EXPECT_EQ(running->trigger, "manual");
 
     log_->finish_run(a, run_status::failed, json{{"read", 0}}, std::nullopt, {"ldap: connection refused"},
-                     t0 + std::chrono::seconds(2));
+                     std::nullopt, t0 + std::chrono::seconds(2));
     auto b = run("hr", run_status::ok);
     auto c = run("corp", run_status::blocked, 900);
     EXPECT_LT(a, b);
@@ -146,7 +155,9 @@ TEST_F(RunLogTest, AnAllowanceLastsUntilTheNextRunFinishes) {
     ASSERT_TRUE(log_->allowance("corp"));
     run("hr", run_status::ok);  // nor another source's run
     ASSERT_TRUE(log_->allowance("corp"));
-    log_->start_run("corp", "acme", "schedule", run_mode::full, false, t0);  // running
+    // A run left running by a process that stopped renewing its lease an hour ago.
+    ASSERT_TRUE(
+        log_->start_run("corp", "acme", "schedule", run_mode::full, false, t0 - std::chrono::hours(1)));
     ASSERT_TRUE(log_->allowance("corp"));
 
     run("corp", run_status::ok, 40);
@@ -161,8 +172,8 @@ TEST_F(RunLogTest, AnAllowanceLastsUntilTheNextRunFinishes) {
 
 TEST_F(RunLogTest, RunsInterruptedByACrashAreMarkedFailed) {
     auto done = run("corp", run_status::ok);
-    auto a = log_->start_run("corp", "acme", "schedule", run_mode::full, false, t0);
-    auto b = log_->start_run("hr", "acme", "manual", run_mode::incremental, false, t0);
+    auto a = started(log_->start_run("corp", "acme", "schedule", run_mode::full, false, t0));
+    auto b = started(log_->start_run("hr", "acme", "manual", run_mode::incremental, false, t0));
     reopen();
     EXPECT_EQ(log_->fail_interrupted(t0 + std::chrono::hours(1)), 2);
     for (auto id : {a, b}) {
@@ -173,6 +184,80 @@ TEST_F(RunLogTest, RunsInterruptedByACrashAreMarkedFailed) {
     }
     EXPECT_EQ(log_->get_run(done)->status, run_status::ok);
     EXPECT_EQ(log_->fail_interrupted(t0), 0);
+}
+
+TEST_F(RunLogTest, OneRunPerSourceWhoeverStartsIt) {
+    run_log other(*db_, "elsewhere.example:4242");  // another instance on the same store
+    auto a = other.start_run("corp", "acme", "cli", run_mode::full, false, t0);
+    ASSERT_TRUE(a);
+    auto busy =
+        log_->start_run("corp", "acme", "schedule", run_mode::full, false, t0 + std::chrono::seconds(1));
+    ASSERT_FALSE(busy);
+    EXPECT_EQ(busy.error().holder, "elsewhere.example:4242");
+    EXPECT_EQ(busy.error().run_id, *a);
+    EXPECT_NE(busy.error().message.find("run " + std::to_string(*a) + " of corp is in progress"),
+              std::string::npos)
+        << busy.error().message;
+    // Another source is free; so is this one in this process's own eyes once the run ends.
+    EXPECT_TRUE(log_->start_run("hr", "acme", "schedule", run_mode::full, false, t0));
+    // A daemon starting meanwhile leaves the run alone: its lease is held.
+    EXPECT_EQ(log_->fail_interrupted(t0 + std::chrono::seconds(2)), 0);
+    EXPECT_EQ(log_->get_run(*a)->status, run_status::running);
+    EXPECT_EQ(log_->get_run(*a)->holder, "elsewhere.example:4242");
+
+    // Renewed, the lease outlives its first expiry.
+    EXPECT_TRUE(other.renew("corp", *a, t0 + std::chrono::seconds(50)));
+    EXPECT_FALSE(
+        log_->start_run("corp", "acme", "schedule", run_mode::full, false, t0 + std::chrono::seconds(90)));
+    other.finish_run(*a, run_status::ok, json::object(), std::nullopt, {}, std::nullopt,
+                     t0 + std::chrono::seconds(95));
+    auto b =
+        log_->start_run("corp", "acme", "schedule", run_mode::full, false, t0 + std::chrono::seconds(96));
+    ASSERT_TRUE(b);
+    EXPECT_EQ(log_->get_run(*a)->status, run_status::ok);
+    EXPECT_EQ(log_->get_run(*b)->holder, common::instance_name());
+    // The finished run's holder cannot renew what it no longer holds.
+    EXPECT_FALSE(other.renew("corp", *a, t0 + std::chrono::seconds(97)));
+}
+
+TEST_F(RunLogTest, ALeaseNotRenewedExpiresAndItsRunIsMarkedInterrupted) {
+    run_log other(*db_, "elsewhere.example:4242");
+    auto a = started(other.start_run("corp", "acme", "cli", run_mode::full, false, t0));
+    auto b = log_->start_run("corp", "acme", "schedule", run_mode::full, false,
+                             t0 + run_log::lease_time + std::chrono::seconds(1));
+    ASSERT_TRUE(b);
+    auto stale = log_->get_run(a);
+    EXPECT_EQ(stale->status, run_status::failed);
+    EXPECT_EQ(stale->errors, std::vector<std::string>{"interrupted"});
+    // The stalled holder finds out at its next renewal.
+    EXPECT_FALSE(other.renew("corp", a, t0 + run_log::lease_time + std::chrono::seconds(2)));
+}
+
+TEST_F(RunLogTest, ALeaseOfAProcessOfThisHostThatEndedIsTakenOverAtOnce) {
+    // A process that has ended: a child that exited and was reaped.
+    const pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    ASSERT_GT(child, 0);
+    ASSERT_EQ(::waitpid(child, nullptr, 0), child);
+    const std::string host = common::instance_name().substr(0, common::instance_name().rfind(':'));
+    run_log crashed(*db_, host + ":" + std::to_string(child));
+    auto a = started(crashed.start_run("corp", "acme", "cli", run_mode::full, false, t0));
+    EXPECT_EQ(log_->fail_interrupted(t0 + std::chrono::seconds(1)), 1);
+    EXPECT_EQ(log_->get_run(a)->status, run_status::failed);
+    EXPECT_TRUE(
+        log_->start_run("corp", "acme", "schedule", run_mode::full, false, t0 + std::chrono::seconds(1)));
+}
+
+TEST_F(RunLogTest, ADryRunKeepsItsPlan) {
+    auto a = started(log_->start_run("corp", "acme", "manual", run_mode::full, true, t0));
+    EXPECT_FALSE(log_->plan(a));
+    log_->finish_run(a, run_status::ok, json{{"created", 0}}, std::nullopt, {},
+                     json{{"creates", json::array({json{{"dn", "uid=a"}}})}, {"truncated", false}}, t0);
+    auto kept = log_->plan(a);
+    ASSERT_TRUE(kept);
+    EXPECT_EQ((*kept)["creates"][0]["dn"], "uid=a");
+    EXPECT_TRUE(log_->get_run(a)->has_plan);
+    EXPECT_FALSE(log_->plan(a + 100));
 }
 
 TEST_F(RunLogTest, IncrementalStatePersists) {
