@@ -23,11 +23,18 @@ void print_plan(std::FILE* out, const nlohmann::json& plan, bool dry_run) {
         return plan[key];
     };
     const char* verb = dry_run ? "would " : "";
-    for (const auto& c : section("creates"))
+    for (const auto& c : section("creates")) {
+        std::string extra;
+        if (auto roles = c.value("roles", nlohmann::json::array()); roles.is_array() && !roles.empty()) {
+            extra = " roles";
+            for (const auto& r : roles) extra += " " + (r.is_string() ? r.get<std::string>() : r.dump());
+        }
+        if (c.value("status", std::string()) == "requested") extra += " (waits for a seat)";
         std::fprintf(
-            out, "  %screate  %s (%s)\n", verb,
+            out, "  %screate  %s (%s)%s\n", verb,
             c.value("resource", nlohmann::json::object()).value("userName", std::string("?")).c_str(),
-            c.value("dn", std::string()).c_str());
+            c.value("dn", std::string()).c_str(), extra.c_str());
+    }
     for (const auto& u : section("updates")) {
         std::fprintf(out, "  %s%-7s %s (%s)\n", verb, u.value("kind", std::string("update")).c_str(),
                      u.value("userName", std::string("?")).c_str(), u.value("dn", std::string()).c_str());
