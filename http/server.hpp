@@ -59,8 +59,9 @@ class server {
 
     /// Loads `files` (a renewed certificate, or other files) into a new TLS context used for the connections
     /// accepted from now on; connections already open keep the one they were accepted with. Throws
-    /// std::system_error naming the file when it cannot be loaded (or the key does not match), and the current
-    /// context stays; std::logic_error when the server was not started with TLS. Thread-safe; after `start()`.
+    /// std::system_error naming the file when it cannot be loaded (or the key does not match), and the
+    /// current context stays; std::logic_error when the server was not started with TLS. Thread-safe; after
+    /// `start()`.
     void reload_tls(const tls_files& files);
 
     /// Begins the graceful shutdown described above. Thread-safe and idempotent; may be called from any
