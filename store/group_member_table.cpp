@@ -120,7 +120,7 @@ std::vector<std::string> groups_containing(connection& db, std::string_view tena
                                            std::string_view member_id) {
     auto s = db.cached(
         "SELECT g.id FROM group_members m JOIN groups g ON g.seq = m.group_seq AND g.tenant_id = ?1 "
-        "WHERE m.tenant_id = ?1 AND m.member_id = ?2 ORDER BY g.seq");
+        "WHERE m.tenant_id = ?1 AND m.member_id = ?2 ORDER BY m.group_seq");
     s->bind(1, tenant).bind(2, member_id);
     std::vector<std::string> out;
     while (s->step()) out.push_back(s->column_text(0));

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -67,7 +68,14 @@ class connection {
 
   private:
     sqlite3* db_ = nullptr;
-    std::unordered_map<std::string, std::unique_ptr<statement>> cache_;
+    /// Looked up by string_view without building a std::string (heterogeneous lookup).
+    struct sql_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const noexcept {
+            return std::hash<std::string_view>{}(sql);
+        }
+    };
+    std::unordered_map<std::string, std::unique_ptr<statement>, sql_hash, std::equal_to<>> cache_;
 };
 
 /// A prepared statement (RAII). Parameters are 1-based like SQLite's; columns are 0-based.
