@@ -67,6 +67,10 @@ daemon_metrics::daemon_metrics(std::size_t max_tenant_labels)
       commit_rows_(registry_.add_histogram("dirsyncd_store_commit_rows",
                                            "Rows inserted, updated or deleted per committed write",
                                            {1, 2, 5, 10, 50, 100, 1000, 10000, 100000})),
+      commit_writes_(registry_.add_histogram(
+          "dirsyncd_store_commit_writes",
+          "Writes (requests, sync chunks) committed together by one COMMIT: the group commit's batch size",
+          {1, 2, 4, 8, 16, 32, 64})),
       runs_(registry_.counter_family("dirsyncd_sync_runs_total",
                                      "Sync runs ended in this process, by source and result",
                                      {"source", "result"})),
@@ -110,6 +114,7 @@ void daemon_metrics::observe_request(const http::answered_request& r) {
 void daemon_metrics::observe_commit(const store::database::commit_stats& c) {
     commit_seconds_.observe(seconds(c.commit_time));
     commit_rows_.observe(static_cast<double>(c.rows));
+    commit_writes_.observe(static_cast<double>(c.writes));
 }
 
 void daemon_metrics::observe_run(std::string_view source, bool dry_run, const sync::run_outcome& outcome) {

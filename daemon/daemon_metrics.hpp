@@ -61,6 +61,7 @@ class daemon_metrics {
     metrics::family<metrics::histogram>& request_seconds_;
     metrics::histogram& commit_seconds_;
     metrics::histogram& commit_rows_;
+    metrics::histogram& commit_writes_;
     metrics::family<metrics::counter>& runs_;
     metrics::family<metrics::counter>& entries_read_;
     metrics::family<metrics::counter>& changes_applied_;

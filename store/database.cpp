@@ -51,6 +51,9 @@ database::database(const std::string& path, std::size_t max_readers)
         }
     }
     writer_->exec("PRAGMA foreign_keys = ON");
+    // Statement and savepoint journals (every write of a batch runs in a savepoint) in memory: on disk, each
+    // was a temporary file created, unlinked and closed per write. They hold the pages one write changes.
+    writer_->exec("PRAGMA temp_store = MEMORY");
 }
 
 database::~database() = default;
@@ -92,13 +95,93 @@ database::write_timer::write_timer(database& db)
 
 database::write_timer::~write_timer() { db_.write_began_ns_.store(0, std::memory_order_relaxed); }
 
-void database::commit(transaction& tx, const write_timer& timer) {
+void database::run_write(pending_write& w) {
+    std::unique_lock lock(queue_mutex_);
+    queued_.push_back(&w);
+    while (!w.done) {
+        if (leading_) {
+            batch_done_.wait(lock);
+            continue;
+        }
+        // Lead: take what is queued now (this write among it, at the front when it waited longest).
+        leading_ = true;
+        const std::size_t n = std::min(queued_.size(), max_batch);
+        std::vector<pending_write*> batch(queued_.begin(), queued_.begin() + static_cast<std::ptrdiff_t>(n));
+        queued_.erase(queued_.begin(), queued_.begin() + static_cast<std::ptrdiff_t>(n));
+        lock.unlock();
+        run_batch(batch);
+        lock.lock();
+        for (auto* member : batch) member->done = true;
+        leading_ = false;
+        batch_done_.notify_all();
+    }
+    lock.unlock();
+    if (!w.error) return;
+    try {
+        std::rethrow_exception(w.error);
+    } catch (const storage_full&) {
+        out_of_space_.store(true, std::memory_order_relaxed);
+        throw;
+    }
+}
+
+void database::run_batch(const std::vector<pending_write*>& batch) {
+    std::lock_guard writer(writer_mutex_);
+    std::size_t next = 0;
+    // Normally one pass; a member whose failure ended the whole transaction (SQLite rolls back by itself on
+    // some I/O and out-of-space errors) fails the members before it too, and the rest go on in a new one.
+    while (next < batch.size()) {
+        std::vector<pending_write*> kept;  ///< members whose writes this transaction holds
+        try {
+            const write_timer timer(*this);
+            transaction tx(*writer_);
+            bool transaction_lost = false;
+            for (; next < batch.size() && !transaction_lost; ++next) {
+                auto* w = batch[next];
+                writer_->exec("SAVEPOINT member");
+                bool keep = false;
+                try {
+                    keep = w->fn(*writer_);
+                } catch (...) {
+                    w->error = std::current_exception();
+                }
+                if (sqlite3_get_autocommit(writer_->handle()) != 0) {
+                    // The transaction is gone, with every earlier member's writes.
+                    transaction_lost = true;
+                    if (!w->error)
+                        w->error = std::make_exception_ptr(
+                            std::runtime_error("the write transaction was rolled back"));
+                    for (auto* k : kept) k->error = w->error;
+                    kept.clear();
+                    continue;
+                }
+                if (keep && !w->error) {
+                    writer_->exec("RELEASE member");
+                    kept.push_back(w);
+                } else {
+                    writer_->exec("ROLLBACK TO member");
+                    writer_->exec("RELEASE member");
+                }
+            }
+            if (transaction_lost) continue;  // tx's destructor finds no transaction to roll back
+            commit(tx, timer, kept.size());
+        } catch (...) {
+            // BEGIN or COMMIT failed (or a savepoint statement): every write of this transaction is lost,
+            // and the members not reached yet fail the same way.
+            for (auto* k : kept)
+                if (!k->error) k->error = std::current_exception();
+            for (; next < batch.size(); ++next) batch[next]->error = std::current_exception();
+        }
+    }
+}
+
+void database::commit(transaction& tx, const write_timer& timer, std::size_t writes) {
     const auto start = std::chrono::steady_clock::now();
     tx.commit();
     out_of_space_.store(false, std::memory_order_relaxed);
     if (commit_observer_)
         commit_observer_({std::chrono::steady_clock::now() - start,
-                          sqlite3_total_changes64(writer_->handle()) - timer.rows_before()});
+                          sqlite3_total_changes64(writer_->handle()) - timer.rows_before(), writes});
 }
 
 std::optional<std::chrono::steady_clock::duration> database::write_in_progress_for() const noexcept {

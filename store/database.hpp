@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -45,34 +46,43 @@ class database {
         return std::forward<Fn>(fn)(lease.conn());
     }
 
-    /// Runs `fn(connection&)` inside BEGIN IMMEDIATE on the writer connection and commits when fn returns,
-    /// unless fn returns something with `has_error()` true (a boost::system::result error), in which case the
-    /// transaction is rolled back and that result is returned. An exception rolls back and propagates.
+    /// Runs `fn(connection&)` in a write transaction on the writer connection and returns once it is
+    /// committed (durable: see above), unless fn returns something with `has_error()` true (a
+    /// boost::system::result error): then what fn wrote is rolled back and that result returned. An exception
+    /// from fn rolls back what fn wrote and propagates.
+    ///
+    /// Group commit: writes that wait for the writer at the same moment are run one after the other in one
+    /// transaction, each inside a savepoint of its own, and committed together with one fsync; every caller
+    /// returns after that commit. A write that fails (an error result, an exception) rolls back to its
+    /// savepoint and fails alone; its neighbours commit. A failing COMMIT fails every write of the batch.
+    /// The caller's thread blocks meanwhile, and fn may run on another caller's thread (the batch's leader):
+    /// fn must not depend on the thread it runs on.
     ///
     /// A write that fails for lack of space throws storage_full (nothing of it is kept) and marks the store
     /// as out of space until a write commits again.
     template <class Fn>
     auto write(Fn&& fn) {
-        std::lock_guard lock(writer_mutex_);
-        const write_timer timer(*this);
-        try {
-            transaction tx(*writer_);
-            if constexpr (std::is_void_v<decltype(fn(*writer_))>) {
-                std::forward<Fn>(fn)(*writer_);
-                commit(tx, timer);
-            } else {
-                auto r = std::forward<Fn>(fn)(*writer_);
-                if constexpr (requires { r.has_error(); }) {
-                    if (r.has_error()) return r;
-                }
-                commit(tx, timer);
-                return r;
-            }
-        } catch (const storage_full&) {
-            out_of_space_.store(true, std::memory_order_relaxed);
-            throw;
+        using result_type = decltype(fn(*writer_));
+        if constexpr (std::is_void_v<result_type>) {
+            pending_write w([&fn](connection& c) {
+                fn(c);
+                return true;
+            });
+            run_write(w);
+        } else {
+            std::optional<result_type> result;
+            pending_write w([&fn, &result](connection& c) {
+                result.emplace(fn(c));
+                if constexpr (requires { result->has_error(); }) return !result->has_error();
+                return true;
+            });
+            run_write(w);
+            return std::move(*result);
         }
     }
+
+    /// Writes at most this many callers' functions in one transaction.
+    static constexpr std::size_t max_batch = 64;
 
     /// True while writes fail for lack of space: the last write failed with storage_full, none has committed
     /// since, and the file system holding the database still has less than `min_free_bytes` available. For
@@ -86,6 +96,7 @@ class database {
     struct commit_stats {
         std::chrono::steady_clock::duration commit_time;  ///< the COMMIT alone: its WAL write and fsync
         std::int64_t rows = 0;                            ///< rows inserted, updated or deleted
+        std::size_t writes = 1;                           ///< callers' writes the COMMIT made durable
     };
     /// Called after each committed write on the writing thread, with the writer held: must be cheap and must
     /// not throw. Set before writes begin.
@@ -137,16 +148,36 @@ class database {
     };
 
     std::unique_ptr<connection> open_reader();
-    /// Commits `tx`, then clears the out-of-space mark and tells the commit observer.
-    void commit(transaction& tx, const write_timer& timer);
+    /// One caller's write waiting for, or in, a batch. `fn` returns whether to keep what it wrote.
+    struct pending_write {
+        explicit pending_write(std::function<bool(connection&)> f) : fn(std::move(f)) {}
+        std::function<bool(connection&)> fn;
+        std::exception_ptr error;  ///< what the caller gets instead of its result
+        bool done = false;         ///< under queue_mutex_
+    };
+
+    /// Queues `w` and waits until its batch committed (or failed): the first waiting caller becomes the
+    /// leader and runs a batch of what is queued on its own thread, the others wait. Rethrows w.error.
+    void run_write(pending_write& w);
+    /// The leader's work: `batch` in one transaction with a savepoint each, then one COMMIT. Sets each
+    /// member's error; never throws.
+    void run_batch(const std::vector<pending_write*>& batch);
+    /// Commits `tx` (holding `writes` callers' writes), then clears the out-of-space mark and tells the
+    /// commit observer.
+    void commit(transaction& tx, const write_timer& timer, std::size_t writes = 1);
     void migrate();
 
     std::string path_;
     std::atomic<bool> out_of_space_{false};
     std::atomic<std::int64_t> write_began_ns_{0};  ///< steady_clock ns of the write in progress; 0: none
     std::function<void(const commit_stats&)> commit_observer_;
-    std::mutex writer_mutex_;
+    std::mutex writer_mutex_;  ///< held by the leader running a batch (and by migrations)
     std::unique_ptr<connection> writer_;
+
+    std::mutex queue_mutex_;
+    std::condition_variable batch_done_;
+    std::vector<pending_write*> queued_;  ///< waiting for the next batch
+    bool leading_ = false;                ///< a leader is running a batch
 
     std::mutex readers_mutex_;
     std::condition_variable reader_returned_;

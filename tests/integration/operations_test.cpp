@@ -85,6 +85,7 @@ TEST_F(OperationsTest, MetricsParseAndMoveAsRequestsHappen) {
                     {{"route", "/scim/v2/Users"}, {"method", "POST"}, {"le", "+Inf"}}));
     EXPECT_GE(value(after, "dirsyncd_store_commit_duration_seconds_count").value_or(0), commits_before + 3);
     EXPECT_GE(value(after, "dirsyncd_store_commit_rows_sum").value_or(0), 3);
+    EXPECT_GE(value(after, "dirsyncd_store_commit_writes_sum").value_or(0), 3);
     // Users and seats by tenant, from the store.
     EXPECT_EQ(value(after, "dirsyncd_tenant_users", {{"tenant", "globex"}, {"status", "provisioned"}}), 3);
     EXPECT_EQ(value(after, "dirsyncd_tenant_seats_limit", {{"tenant", "globex"}}), 3);
