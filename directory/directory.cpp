@@ -563,6 +563,7 @@ result<user> tenant_directory::batch::change_status(std::string_view tenant, std
 
 result<user> tenant_directory::get_user(std::string_view tenant, std::string_view id) const {
     auto u = db_.read([&](store::connection& db) -> std::optional<user> {
+        store::read_snapshot snapshot(db);  // the user and its groups as of one moment, one read lock
         auto row = users::find_by_id(db, tenant, id);
         if (!row) return std::nullopt;
         user found = from_row(std::move(*row));

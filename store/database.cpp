@@ -138,7 +138,7 @@ void database::run_batch(const std::vector<pending_write*>& batch) {
             bool transaction_lost = false;
             for (; next < batch.size() && !transaction_lost; ++next) {
                 auto* w = batch[next];
-                writer_->exec("SAVEPOINT member");
+                writer_->exec_cached("SAVEPOINT member");
                 bool keep = false;
                 try {
                     keep = w->fn(*writer_);
@@ -156,11 +156,11 @@ void database::run_batch(const std::vector<pending_write*>& batch) {
                     continue;
                 }
                 if (keep && !w->error) {
-                    writer_->exec("RELEASE member");
+                    writer_->exec_cached("RELEASE member");
                     kept.push_back(w);
                 } else {
-                    writer_->exec("ROLLBACK TO member");
-                    writer_->exec("RELEASE member");
+                    writer_->exec_cached("ROLLBACK TO member");
+                    writer_->exec_cached("RELEASE member");
                 }
             }
             if (transaction_lost) continue;  // tx's destructor finds no transaction to roll back

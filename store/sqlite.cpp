@@ -76,6 +76,8 @@ cached_statement connection::cached(std::string_view sql) {
 
 cached_statement::~cached_statement() { s_->reset(); }
 
+void connection::exec_cached(std::string_view sql) { cached(sql)->step(); }
+
 void connection::exec(std::string_view sql) {
     std::string s(sql);
     char* err = nullptr;
@@ -146,12 +148,12 @@ std::int64_t statement::column_int(int col) const { return sqlite3_column_int64(
 
 bool statement::column_is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
-transaction::transaction(connection& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+transaction::transaction(connection& db) : db_(db) { db_.exec_cached("BEGIN IMMEDIATE"); }
 
 transaction::~transaction() {
     if (!done_) {
         try {
-            db_.exec("ROLLBACK");
+            db_.exec_cached("ROLLBACK");
         } catch (...) {
             // The connection is unusable for this transaction either way; the next BEGIN reports it.
         }
@@ -159,26 +161,27 @@ transaction::~transaction() {
 }
 
 void transaction::commit() {
-    db_.exec("COMMIT");
+    db_.exec_cached("COMMIT");
     done_ = true;
 }
 
-read_snapshot::read_snapshot(connection& db) : db_(db) { db_.exec("BEGIN DEFERRED"); }
+read_snapshot::read_snapshot(connection& db) : db_(db) { db_.exec_cached("BEGIN DEFERRED"); }
 
 read_snapshot::~read_snapshot() {
     try {
-        db_.exec("ROLLBACK");
+        db_.exec_cached("ROLLBACK");
     } catch (...) {
         // Nothing was written; a failed ROLLBACK leaves nothing to undo.
     }
 }
 
-savepoint::savepoint(connection& db) : db_(db) { db_.exec("SAVEPOINT step"); }
+savepoint::savepoint(connection& db) : db_(db) { db_.exec_cached("SAVEPOINT step"); }
 
 savepoint::~savepoint() {
     if (!done_) {
         try {
-            db_.exec("ROLLBACK TO step; RELEASE step");
+            db_.exec_cached("ROLLBACK TO step");
+            db_.exec_cached("RELEASE step");
         } catch (...) {
             // Only after a failure that already ended the transaction; its owner rolls back.
         }
@@ -186,7 +189,7 @@ savepoint::~savepoint() {
 }
 
 void savepoint::release() {
-    db_.exec("RELEASE step");
+    db_.exec_cached("RELEASE step");
     done_ = true;
 }
 

@@ -57,6 +57,9 @@ class connection {
 
     /// Runs one or more statements without results. Throws sqlite_error.
     void exec(std::string_view sql);
+    /// Runs one statement without results through the statement cache (for what runs on every request:
+    /// BEGIN, COMMIT, SAVEPOINT, RELEASE). Throws sqlite_error.
+    void exec_cached(std::string_view sql);
 
     /// A prepared statement kept for the life of the connection; reset when the returned guard goes away.
     /// Only one guard per SQL text may be alive at a time.
