@@ -313,6 +313,18 @@ admin::outcome sync_scheduler::run(std::int64_t id) const {
     return sync::to_json(*r);
 }
 
+namespace {
+
+/// The 409 for a source whose run `id` is under way in this process.
+admin::refusal in_progress(std::int64_t id, std::string_view source) {
+    return admin::refusal{409,
+                          "run " + std::to_string(id) + " of " + std::string(source) +
+                              " is in progress; one run per source at a time",
+                          "run_in_progress"};
+}
+
+}  // namespace
+
 admin::outcome sync_scheduler::plan(std::int64_t id) const {
     auto r = log_.get_run(id);
     if (!r) return admin::refusal{404, "no run " + std::to_string(id)};
@@ -332,11 +344,7 @@ admin::outcome sync_scheduler::start_run(std::string_view source, const admin::r
     auto* s = find(source);
     if (!s) return admin::refusal{404, "no source '" + std::string(source) + "'"};
     if (stopping_) return admin::refusal{503, "the daemon is stopping"};
-    if (s->running)
-        return admin::refusal{409,
-                              "run " + std::to_string(*s->running) + " of " + std::string(source) +
-                                  " is in progress; one run per source at a time",
-                              "run_in_progress"};
+    if (s->running) return in_progress(*s->running, source);
     sync::run_options r;
     r.trigger = "manual";
     r.dry_run = request.dry_run;
@@ -345,11 +353,7 @@ admin::outcome sync_scheduler::start_run(std::string_view source, const admin::r
     std::string busy;
     auto id = launch(*s, r, lock, &busy);
     if (!id) {
-        if (s->running)
-            return admin::refusal{409,
-                                  "run " + std::to_string(*s->running) + " of " + std::string(source) +
-                                      " is in progress; one run per source at a time",
-                                  "run_in_progress"};
+        if (s->running) return in_progress(*s->running, source);
         if (!busy.empty()) return admin::refusal{409, busy, "run_in_progress"};
         return admin::refusal{503, "the run could not be started"};
     }

@@ -51,8 +51,9 @@ database::database(const std::string& path, std::size_t max_readers)
         }
     }
     writer_->exec("PRAGMA foreign_keys = ON");
-    // Statement and savepoint journals (every write of a batch runs in a savepoint) in memory: on disk, each
-    // was a temporary file created, unlinked and closed per write. They hold the pages one write changes.
+    // Statement and savepoint journals (each write that shares a transaction runs in a savepoint) in memory:
+    // on disk, each was a temporary file created, unlinked and closed per write. They hold the pages one
+    // write changes.
     writer_->exec("PRAGMA temp_store = MEMORY");
 }
 
