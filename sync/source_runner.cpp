@@ -279,10 +279,12 @@ run_outcome source_runner::run(const run_options& request,
         common::log_error(summary + ": " + (out.errors.empty() ? std::string("?") : out.errors.front()),
                           fields);
     } else {
-        summary += " (read " + out.counts.value("read", nlohmann::json(0)).dump() + " users, created " +
-                   out.counts.value("created", nlohmann::json(0)).dump() + ", updated " +
-                   out.counts.value("updated", nlohmann::json(0)).dump() + ", orphaned " +
-                   out.counts.value("orphaned", nlohmann::json(0)).dump() + ")";
+        // A dry run's counts are what it planned, not what it did.
+        const char* would = request.dry_run ? "would " : "";
+        summary += " (read " + out.counts.value("read", nlohmann::json(0)).dump() + " users; " + would +
+                   "create " + out.counts.value("created", nlohmann::json(0)).dump() + ", " + would +
+                   "update " + out.counts.value("updated", nlohmann::json(0)).dump() + ", " + would +
+                   "orphan " + out.counts.value("orphaned", nlohmann::json(0)).dump() + ")";
         if (out.blocked_reason) summary += "; blocked: " + *out.blocked_reason;
         if (out.status == run_status::blocked)
             common::log_warning(summary, fields);
