@@ -17,6 +17,14 @@ namespace dirsync::config {
 
 namespace {
 
+/// What the values of a well-known member attribute are; nullopt for any other attribute.
+std::optional<member_value_kind> known_member_values(std::string_view attribute) {
+    const std::string lower = common::to_lower_ascii(attribute);
+    if (lower == "member" || lower == "uniquemember") return member_value_kind::dn;
+    if (lower == "memberuid") return member_value_kind::name;
+    return std::nullopt;
+}
+
 using namespace std::chrono_literals;
 
 constexpr std::int64_t max_orphans_limit = 1'000'000'000;
@@ -242,8 +250,36 @@ class source_reader {
         kind_->read_groups(map);
         if (auto f = map.optional("anchor")) assign(groups.anchor, kind_->read_anchor(*f));
         groups.anchor_form = kind_->anchor_form_of(groups.anchor);
-        if (auto f = map.optional("member_attribute"))
+        std::optional<YAML::Mark> member_attribute_at;
+        if (auto f = map.optional("member_attribute")) {
             assign(groups.member_attribute, kind_->read_attribute_name(*f));
+            member_attribute_at = f->mark;
+        }
+        std::optional<member_value_kind> values;
+        if (auto f = map.optional("member_values"))
+            values = read_choice<member_value_kind>(
+                sink_, *f, {{"dn", member_value_kind::dn}, {"name", member_value_kind::name}});
+        std::optional<YAML::Mark> name_attribute_at;
+        if (auto f = map.optional("member_name_attribute")) {
+            assign(groups.member_name_attribute, kind_->read_attribute_name(*f));
+            name_attribute_at = f->mark;
+        }
+        // What the member attribute's values are must be known: read as DNs, names would come out as no
+        // members at all.
+        const auto known = known_member_values(groups.member_attribute);
+        if (values)
+            groups.member_values = *values;
+        else if (known)
+            groups.member_values = *known;
+        else if (member_attribute_at)
+            sink_.error(*member_attribute_at,
+                        "groups.member_attribute '" + groups.member_attribute +
+                            "' is not one whose values dirsyncd knows (member and uniqueMember hold DNs, "
+                            "memberUid holds names): set groups.member_values to dn or name");
+        if (name_attribute_at && groups.member_values != member_value_kind::name)
+            sink_.error(*name_attribute_at,
+                        "groups.member_name_attribute applies only when the members are names "
+                        "(member_values: name, or member_attribute: memberUid)");
         if (auto f = map.optional("nested"))
             assign(groups.nested,
                    read_choice<nested_groups>(

@@ -132,6 +132,12 @@ struct user_rules {
     text_location map_location;  ///< where `map:` is, for messages about the map as a whole
 };
 
+/// `groups.member_values:`.
+enum class member_value_kind {
+    dn,    ///< each value is a member's DN
+    name,  ///< each value is a user's name (memberUid), matched against groups.member_name_attribute
+};
+
 /// `groups.nested:`.
 enum class nested_groups {
     flatten,  ///< a group's members are every user reachable through nested groups
@@ -142,7 +148,13 @@ enum class nested_groups {
 struct group_rules {
     std::string anchor;  ///< as for users (same default)
     anchor_value_form anchor_form = anchor_value_form::uuid;
-    std::string member_attribute = "member";  ///< attribute holding member DNs (member, uniqueMember)
+    std::string member_attribute = "member";  ///< the attribute listing the members
+    /// What `member_attribute`'s values are: DNs (member, uniqueMember, the default) or names matched
+    /// against the users' `member_name_attribute` (memberUid of posixGroup). Set from the attribute for
+    /// member, uniqueMember and memberUid; any other attribute must say which (`member_values:`).
+    member_value_kind member_values = member_value_kind::dn;
+    /// With names: the user attribute a member name is matched against (case-insensitively).
+    std::string member_name_attribute = "uid";
     nested_groups nested = nested_groups::flatten;
     /// Default: { displayName: "{cn}" }. `displayName` is required.
     std::vector<map_entry> map;

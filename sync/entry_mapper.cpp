@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "common/casefold.hpp"
 #include "common/clock.hpp"
 #include "common/utf8.hpp"
 #include "ldap/attribute_description.hpp"
@@ -20,6 +21,23 @@
 namespace dirsync::sync {
 
 namespace {
+
+/// `value` without leading and trailing spaces.
+std::string_view trimmed(std::string_view value) {
+    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+    return value;
+}
+
+/// A uniqueMember value (RFC 4517 NameAndOptionalUID) without its optional "#'0101'B" unique identifier.
+std::string_view without_uid(std::string_view value) {
+    if (value.size() >= 4 && value.back() == 'B' && value[value.size() - 2] == '\'')
+        if (auto hash = value.rfind("#'"); hash != std::string_view::npos) {
+            const auto bits = value.substr(hash + 2, value.size() - hash - 4);
+            if (bits.find_first_not_of("01") == std::string_view::npos) return value.substr(0, hash);
+        }
+    return value;
+}
 
 using nlohmann::json;
 
@@ -323,6 +341,8 @@ struct source_mapper_state {
     resource_rules users;
     std::optional<resource_rules> groups;
     std::string member_attribute;
+    config::member_value_kind member_values = config::member_value_kind::dn;
+    std::string member_name_attribute;  ///< lowercased; with names only
     std::optional<entry_filter> disabled_when;
     std::vector<role_rule> roles;
     std::vector<std::string> user_attributes;
@@ -353,6 +373,9 @@ std::optional<source_mapper> source_mapper::compile(const config::source_setting
         s->groups->anchor = source.groups->anchor;
         s->groups->form = source.groups->anchor_form;
         s->member_attribute = ldap::lowercase_attribute(source.groups->member_attribute);
+        s->member_values = source.groups->member_values;
+        if (s->member_values == config::member_value_kind::name)
+            s->member_name_attribute = ldap::lowercase_attribute(source.groups->member_name_attribute);
     }
     bool group_roles = false;
     for (const auto& r : source.roles) {
@@ -379,6 +402,7 @@ std::optional<source_mapper> source_mapper::compile(const config::source_setting
     for (const auto& r : s->roles)
         if (r.when) add_attributes(ua, r.when->attributes());
     if (group_roles) ua.push_back("memberof");
+    if (!s->member_name_attribute.empty()) ua.push_back(s->member_name_attribute);
     sort_unique(ua);
     if (s->groups) {
         auto& ga = s->group_attributes;
@@ -450,13 +474,24 @@ boost::system::result<mapped_group, skipped_entry> source_mapper::map_group(
         return skipped_entry{e.name(), out.group.anchor, std::move(*problem)};
     if (const auto* members = e.find(s.member_attribute)) {
         std::set<std::string> seen;
-        for (const auto& dn : *members) {
-            auto normalized = ldap::normalize_dn(dn);
-            if (!normalized.empty() && seen.insert(normalized).second)
-                out.member_dns.push_back(std::move(normalized));
+        const bool names = s.member_values == config::member_value_kind::name;
+        for (const auto& value : *members) {
+            auto key = names ? common::fold_case(trimmed(value)) : ldap::normalize_dn(without_uid(value));
+            if (!key.empty() && seen.insert(key).second)
+                (names ? out.member_names : out.member_dns).push_back(std::move(key));
         }
     }
     return out;
+}
+
+std::optional<std::string> source_mapper::member_name_of(const source_record& user) const {
+    const auto& s = *state_;
+    if (s.member_name_attribute.empty()) return std::nullopt;
+    const auto* values = user.find(s.member_name_attribute);
+    if (!values || values->empty()) return std::nullopt;
+    auto key = common::fold_case(trimmed(values->front()));
+    if (key.empty()) return std::nullopt;
+    return key;
 }
 
 std::vector<std::string> source_mapper::roles_for_groups(const std::vector<std::string>& group_dns) const {

@@ -28,8 +28,11 @@ struct skipped_entry {
 /// A group as mapped from its entry, members still as DNs (snapshot_builder resolves them to anchors).
 struct mapped_group {
     source_group group;  ///< member anchors empty
-    /// normalize_dn() of the values of the member attribute, unique, in the entry's order.
+    /// normalize_dn() of the values of the member attribute, unique, in the entry's order (members as DNs).
     std::vector<std::string> member_dns;
+    /// fold_case() of the values of the member attribute, unique, in the entry's order (members as names,
+    /// groups.member_values: name); snapshot_builder matches them with member_name_of() of the users.
+    std::vector<std::string> member_names;
 };
 
 namespace detail {
@@ -84,6 +87,11 @@ class source_mapper {
 
     /// As user_attributes, for group searches (anchor, member attribute, the group map's attributes).
     const std::vector<std::string>& group_attributes() const noexcept;
+
+    /// The name a group lists `user` by when the source's groups list members by name (memberUid): the
+    /// fold_case() of the first value of groups.member_name_attribute; nullopt when members are DNs or the
+    /// user has no such value.
+    std::optional<std::string> member_name_of(const source_record& user) const;
 
     /// Whether the source reads groups (a `groups:` section).
     bool has_groups() const noexcept;

@@ -65,6 +65,10 @@ void print_plan(std::FILE* out, const nlohmann::json& plan, bool dry_run) {
                      g.value("displayName", std::string("?")).c_str(),
                      g.value("add", nlohmann::json::array()).size(),
                      g.value("remove", nlohmann::json::array()).size());
+    if (auto notes = plan.value("notes", nlohmann::json::array()); notes.is_array())
+        for (const auto& n : notes)
+            std::fprintf(out, "  note: %s\n",
+                         n.is_string() ? n.get<std::string>().c_str() : n.dump().c_str());
     for (const auto& s : section("skipped"))
         std::fprintf(out, "  skipped %s\n", s.is_string() ? s.get<std::string>().c_str() : s.dump().c_str());
 }

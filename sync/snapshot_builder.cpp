@@ -33,6 +33,7 @@ void snapshot_builder::add_user(const source_record& e) {
         return;
     }
     user_dns_.push_back(ldap::normalize_dn(mapped->dn));
+    user_names_.push_back(mapper_.member_name_of(e));
     out_.users.push_back(std::move(*mapped));
 }
 
@@ -54,6 +55,7 @@ snapshot snapshot_builder::finish() {
         std::unordered_map<std::string, std::size_t> first;
         std::vector<source_user> users;
         std::vector<std::string> dns;
+        std::vector<std::optional<std::string>> names;
         for (std::size_t i = 0; i < out_.users.size(); ++i) {
             auto [it, inserted] = first.try_emplace(out_.users[i].anchor, users.size());
             if (!inserted) {
@@ -62,9 +64,11 @@ snapshot snapshot_builder::finish() {
             }
             users.push_back(std::move(out_.users[i]));
             dns.push_back(std::move(user_dns_[i]));
+            names.push_back(std::move(user_names_[i]));
         }
         out_.users = std::move(users);
         user_dns_ = std::move(dns);
+        user_names_ = std::move(names);
         first.clear();
         std::vector<mapped_group> groups;
         for (auto& g : groups_) {
@@ -87,10 +91,35 @@ snapshot snapshot_builder::finish() {
         group_by_dn.emplace(group_dns.back(), i);
     }
 
+    // Members listed by name (memberUid) resolve to users by their name; a name two users have is ambiguous
+    // and resolves to neither.
+    std::unordered_map<std::string, std::size_t> user_by_name;
+    std::unordered_set<std::string> ambiguous_names;
+    for (std::size_t i = 0; i < user_names_.size(); ++i)
+        if (user_names_[i] && !user_by_name.emplace(*user_names_[i], i).second)
+            ambiguous_names.insert(*user_names_[i]);
+    for (const auto& n : ambiguous_names) user_by_name.erase(n);
+
     // Direct members by index.
     std::vector<std::vector<std::size_t>> direct_users(groups_.size());
     std::vector<std::vector<std::size_t>> direct_groups(groups_.size());
     for (std::size_t g = 0; g < groups_.size(); ++g) {
+        std::vector<std::string> unmatched;
+        for (const auto& name : groups_[g].member_names) {
+            if (auto u = user_by_name.find(name); u != user_by_name.end())
+                direct_users[g].push_back(u->second);
+            else
+                unmatched.push_back(ambiguous_names.contains(name) ? name + " (several users)" : name);
+        }
+        if (!unmatched.empty()) {
+            std::string listed;
+            for (std::size_t i = 0; i < unmatched.size() && i < 10; ++i)
+                listed += (i == 0 ? "" : ", ") + unmatched[i];
+            if (unmatched.size() > 10) listed += ", ...";
+            note(groups_[g].group.dn + ": " + std::to_string(unmatched.size()) +
+                 (unmatched.size() == 1 ? " member name matches" : " member names match") +
+                 " no user read from this source: " + listed);
+        }
         std::size_t unknown = 0;
         for (const auto& dn : groups_[g].member_dns) {
             if (auto u = user_by_dn.find(dn); u != user_by_dn.end()) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@ namespace dirsync::sync {
 ///
 /// finish() resolves group members from DNs (normalize_dn) to anchors of this read's users and groups;
 /// members that are neither (outside the users' base or filter, another source) are left out with a note.
+/// Members listed by name (posixGroup memberUid) resolve to the users whose groups.member_name_attribute
+/// (uid) has that name, case-insensitively; names that match no user, or several, are left out with a note
+/// naming them.
 /// With `nested: flatten` each group lists every user reachable through nested groups (cycles are harmless)
 /// and no member groups; with `nested: keep`, direct member users and direct member groups. Roles by group
 /// (`when_member_of`) are granted through the groups read (nesting included) in addition to memberOf.
@@ -45,7 +49,8 @@ class snapshot_builder {
     const source_mapper& mapper_;
     bool flatten_;
     snapshot out_;
-    std::vector<std::string> user_dns_;  // normalize_dn() of out_.users[i].dn
+    std::vector<std::string> user_dns_;                   // normalize_dn() of out_.users[i].dn
+    std::vector<std::optional<std::string>> user_names_;  // member_name_of() of out_.users[i]
     std::vector<mapped_group> groups_;
     std::vector<std::string> notes_;
     std::size_t note_count_ = 0;

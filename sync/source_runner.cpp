@@ -214,6 +214,16 @@ run_outcome source_runner::run(const run_options& request,
             }
             plan = reconcile(std::move(d), input);
         }
+        // What the read could not resolve (members that are no user or group of this read, member names
+        // that match no user): in the plan, and in the log once per run.
+        plan.notes.insert(plan.notes.begin(), builder.notes().begin(), builder.notes().end());
+        if (builder.note_count() > 0)
+            common::log_info(
+                "sync " + source_.name + ": " + builder.notes().front() +
+                    (builder.note_count() > 1 ? " (and " + std::to_string(builder.note_count() - 1) +
+                                                    " more notes: a dry run's plan lists them)"
+                                              : std::string()),
+                {{"source", source_.name}, {"run_id", run_id}, {"tenant", source_.tenant}});
         if (auto usage = dir_.usage(source_.tenant); usage && usage->settings.seats)
             project_seats(plan, std::max<std::int64_t>(0, *usage->settings.seats - usage->seats_used));
         run_counts counts;

@@ -384,6 +384,23 @@ TEST(SourceSection, ExpressionsKnowWhereTheirCharactersAre) {
     EXPECT_EQ(not_exact.column, 17);
 }
 
+TEST(SourceSection, MemberValuesFollowTheMemberAttribute) {
+    auto values_of = [](const char* groups) {
+        return only_source(load(with(std::string("    groups: { base_dn: dc=x") + groups + " }\n"))).groups;
+    };
+    EXPECT_EQ(values_of("")->member_values, member_value_kind::dn);
+    EXPECT_EQ(values_of(", member_attribute: uniqueMember")->member_values, member_value_kind::dn);
+    auto posix = values_of(", member_attribute: memberUid");
+    EXPECT_EQ(posix->member_values, member_value_kind::name);
+    EXPECT_EQ(posix->member_name_attribute, "uid");
+    auto custom =
+        values_of(", member_attribute: nisNetgroupMember, member_values: name, member_name_attribute: cn");
+    EXPECT_EQ(custom->member_values, member_value_kind::name);
+    EXPECT_EQ(custom->member_name_attribute, "cn");
+    EXPECT_EQ(values_of(", member_attribute: roleOccupant, member_values: dn")->member_values,
+              member_value_kind::dn);
+}
+
 // -----------------------------------------------------------------------------------------------------------
 // Errors, each at its line and column
 
@@ -584,6 +601,14 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"groups_member_attribute_bad",
                  with("    groups: { base_dn: dc=x, member_attribute: \"m m\" }\n"), "14:48",
                  "invalid attribute name 'm m'"},
+        bad_case{"groups_member_attribute_unknown_values",
+                 with("    groups: { base_dn: dc=x, member_attribute: gidMembers }\n"), "14:48",
+                 "set groups.member_values to dn or name"},
+        bad_case{"groups_member_values_bad", with("    groups: { base_dn: dc=x, member_values: names }\n"),
+                 "14:45", "invalid member_values 'names' (allowed: dn, name)"},
+        bad_case{"groups_member_name_attribute_with_dns",
+                 with("    groups: { base_dn: dc=x, member_name_attribute: cn }\n"), "14:53",
+                 "applies only when the members are names"},
         bad_case{"roles_not_a_list", with("    roles: { role: admin }\n"), "14:12",
                  "expected a list for roles"},
         bad_case{"role_both_conditions",

@@ -7,9 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "common/sha256.hpp"
@@ -559,6 +561,125 @@ TEST_F(SyncLdapTest, OneShotDryRunShowsRoleChangesAndDirsyncctlSeesTheHistory) {
     EXPECT_NE(run_out.find(": full, ok"), std::string::npos) << run_out;
     group = parse(call(acme_token, "GET", "/scim/v2/Groups?filter=displayName%20eq%20%22Big%20Group%22"));
     EXPECT_EQ(group["Resources"][0]["members"].size(), group_members - 1);
+}
+
+/// The posixAccount and posixGroup entries of the OpenLDAP project's nis_sample.ldif, moved from
+/// "o=SGI, c=US" to ou=SGI,dc=example,dc=com (the test slapd's suffix), without empty values, with the cn
+/// today's posixAccount requires (its uid); and a group listing a name no account has.
+/// How many posixAccount entries nis_people_and_groups() kept.
+int nis_accounts = 0;
+
+std::string nis_people_and_groups() {
+    nis_accounts = 0;
+    std::ifstream in(std::string(DIRSYNC_SHARED_TESTDATA) + "/nis_sample.ldif");
+    EXPECT_TRUE(in) << "nis_sample.ldif not found in " << DIRSYNC_SHARED_TESTDATA;
+    std::string out = "dn: ou=SGI,dc=example,dc=com\nobjectClass: organizationalUnit\nou: SGI\n\n";
+    std::string entry, line;
+    std::set<std::string> seen;
+    auto flush = [&] {
+        std::string lower = entry;
+        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const bool account = lower.find("objectclass: posixaccount") != std::string::npos;
+        if (account && lower.find("\ncn:") == std::string::npos)
+            if (auto at = entry.find("\nuid: "); at != std::string::npos)  // today's schema requires a cn
+                entry += "cn: " + entry.substr(at + 6, entry.find('\n', at + 1) - at - 6) + "\n";
+        // The sample has a DN twice (uid=nobody): the first one stays.
+        const auto dn = lower.substr(0, lower.find('\n'));
+        if ((account || lower.find("objectclass: posixgroup") != std::string::npos) &&
+            seen.insert(dn).second) {
+            out += entry + "\n";
+            if (account) ++nis_accounts;
+        }
+        entry.clear();
+    };
+    while (std::getline(in, line)) {
+        if (line.empty()) {
+            flush();
+            continue;
+        }
+        if (line.back() == ':' || line.ends_with(": ")) continue;  // an empty value
+        if (auto at = line.find(", o=SGI, c=US"); at != std::string::npos)
+            line.replace(at, std::string::npos, ",ou=SGI,dc=example,dc=com");
+        entry += line + "\n";
+    }
+    flush();
+    out +=
+        "dn: cn=ghosts,ou=SGI,dc=example,dc=com\nobjectClass: posixGroup\ncn: ghosts\ngidNumber: 999\n"
+        "memberUid: ROOT\nmemberUid: nobody-here\n\n";
+    return out;
+}
+
+slapd_options nis_options() {
+    slapd_options o;
+    o.extra_ldif = nis_people_and_groups();
+    return o;
+}
+
+class SyncPosixGroupsTest : public DaemonTest {
+  protected:
+    slapd_server slapd{nis_options()};
+
+    std::string extra_top_level_yaml() const override {
+        std::ofstream(dir_.file("ldap.pw")) << slapd_server::reader_password << "\n";
+        return std::string(
+                   "sources:\n"
+                   "  - name: sgi\n"
+                   "    tenant: acme\n"
+                   "    type: ldap\n"
+                   "    flavour: openldap\n"
+                   "    url: ") +
+               slapd.ldap_url() + "\n    bind_dn: " + slapd_server::reader_dn +
+               "\n    bind_password: { file: " + dir_.file("ldap.pw") +
+               " }\n"
+               "    schedule: { every: 1h }\n"
+               "    users:\n"
+               "      base_dn: ou=SGI,dc=example,dc=com\n"
+               "      filter: (objectClass=posixAccount)\n"
+               "      map:\n"
+               "        userName: \"{uid}\"\n"
+               "        displayName: \"{gecos|default \\\"{uid}\\\"}\"\n"
+               "    groups:\n"
+               "      base_dn: ou=SGI,dc=example,dc=com\n"
+               "      filter: (objectClass=posixGroup)\n"
+               "      member_attribute: memberUid\n"
+               "    roles:\n"
+               "      - { role: admin, when_member_of: \"cn=sys,ou=SGI,dc=example,dc=com\" }\n";
+    }
+};
+
+TEST_F(SyncPosixGroupsTest, MemberUidNamesResolveToTheUsersWithThatUid) {
+    auto [status, out] = run_command(std::string(DIRSYNCD_PATH) + " sync --config " +
+                                     dir_.file("dirsyncd.yaml") + " --source sgi --full --json 2>/dev/null");
+    ASSERT_EQ(status, 0) << out;
+    auto j = nlohmann::json::parse(out, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << out;
+    EXPECT_EQ(j["run"]["counts"]["read"], nis_accounts) << j["run"].dump();
+    EXPECT_GE(nis_accounts, 20);
+    EXPECT_EQ(j["run"]["counts"]["groups_created"], 17) << j["run"].dump();
+
+    auto group = [&](const std::string& name) {
+        auto r = call(acme_token, "GET", "/scim/v2/Groups?filter=displayName%20eq%20%22" + name + "%22");
+        auto g = parse(r);
+        EXPECT_EQ(g["totalResults"], 1) << r.body;
+        std::set<std::string> members;
+        for (const auto& m : g["Resources"][0]["members"]) {
+            auto user = parse(call(acme_token, "GET", "/scim/v2/Users/" + m["value"].get<std::string>()));
+            members.insert(user["userName"].get<std::string>());
+        }
+        return members;
+    };
+    // cn=bin lists root, bin and daemon by name.
+    EXPECT_EQ(group("bin"), (std::set<std::string>{"root", "bin", "daemon"}));
+    // Matching is case-insensitive (uid is); a name no account has is left out, and said so.
+    EXPECT_EQ(group("ghosts"), std::set<std::string>{"root"});
+    bool reported = false;
+    for (const auto& n : j["plan"]["notes"])
+        reported = reported || n.get<std::string>().find("nobody-here") != std::string::npos;
+    EXPECT_TRUE(reported) << j["plan"]["notes"].dump();
+    // Roles by group work through names too: the members of cn=sys are admins.
+    auto adm = parse(call(acme_token, "GET", "/scim/v2/Users?filter=userName%20eq%20%22adm%22"));
+    ASSERT_EQ(adm["totalResults"], 1);
+    EXPECT_NE(adm["Resources"][0].dump().find("admin"), std::string::npos) << adm.dump();
 }
 
 class SyncLdapStartTlsTest : public SyncLdapTest {

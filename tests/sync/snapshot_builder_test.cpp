@@ -102,6 +102,30 @@ TEST(SnapshotBuilder, FlattensNestedGroupsThroughCycles) {
               "cn=ops,ou=groups,dc=example,dc=com: 1 member is not a user or group read from this source");
 }
 
+TEST(SnapshotBuilder, MemberNamesResolveByUidAndUnmatchedOnesAreNamed) {
+    auto mapper = mapper_for("flatten\n      member_attribute: memberUid");
+    snapshot_builder b(mapper, true);
+    b.add_user(user("alice", 1));
+    b.add_user(user("bob", 2));
+    // Two entries with the same uid (different anchors): the name is ambiguous.
+    b.add_user(
+        make_entry("uid=twin,ou=people,dc=example,dc=com", {{"uid", {"twin"}}, {"entryUUID", {uuid(4)}}}));
+    b.add_user(
+        make_entry("uid=twin,ou=other,dc=example,dc=com", {{"uid", {"Twin"}}, {"entryUUID", {uuid(5)}}}));
+    auto staff =
+        make_entry("cn=staff,ou=groups,dc=example,dc=com", {{"cn", {"staff"}}, {"entryUUID", {uuid(100)}}});
+    staff.attributes["memberuid"] = {"ALICE", " bob ", "alice", "twin", "nobody"};
+    b.add_group(staff);
+    auto s = b.finish();
+    EXPECT_EQ(sorted(find_group(s, "staff").member_user_anchors),
+              (std::vector<std::string>{uuid(1), uuid(2)}));
+    ASSERT_EQ(b.notes().size(), 1u);
+    EXPECT_EQ(
+        b.notes()[0],
+        "cn=staff,ou=groups,dc=example,dc=com: 2 member names match no user read from this source: twin "
+        "(several users), nobody");
+}
+
 TEST(SnapshotBuilder, KeepsNestedGroupsAsGroupMembers) {
     auto mapper = mapper_for("keep");
     snapshot_builder b(mapper, false);
