@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "common/ascii.hpp"
 #include "common/casefold.hpp"
 #include "common/clock.hpp"
 #include "common/utf8.hpp"
@@ -21,13 +22,6 @@
 namespace dirsync::sync {
 
 namespace {
-
-/// `value` without leading and trailing spaces.
-std::string_view trimmed(std::string_view value) {
-    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-    return value;
-}
 
 /// A uniqueMember value (RFC 4517 NameAndOptionalUID) without its optional "#'0101'B" unique identifier.
 std::string_view without_uid(std::string_view value) {
@@ -476,7 +470,8 @@ boost::system::result<mapped_group, skipped_entry> source_mapper::map_group(
         std::set<std::string> seen;
         const bool names = s.member_values == config::member_value_kind::name;
         for (const auto& value : *members) {
-            auto key = names ? common::fold_case(trimmed(value)) : ldap::normalize_dn(without_uid(value));
+            auto key =
+                names ? common::fold_case(common::trim_ascii(value)) : ldap::normalize_dn(without_uid(value));
             if (!key.empty() && seen.insert(key).second)
                 (names ? out.member_names : out.member_dns).push_back(std::move(key));
         }
@@ -489,7 +484,7 @@ std::optional<std::string> source_mapper::member_name_of(const source_record& us
     if (s.member_name_attribute.empty()) return std::nullopt;
     const auto* values = user.find(s.member_name_attribute);
     if (!values || values->empty()) return std::nullopt;
-    auto key = common::fold_case(trimmed(values->front()));
+    auto key = common::fold_case(common::trim_ascii(values->front()));
     if (key.empty()) return std::nullopt;
     return key;
 }

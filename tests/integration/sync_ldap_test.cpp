@@ -571,8 +571,8 @@ int nis_accounts = 0;
 
 std::string nis_people_and_groups() {
     nis_accounts = 0;
-    std::ifstream in(std::string(DIRSYNC_SHARED_TESTDATA) + "/nis_sample.ldif");
-    EXPECT_TRUE(in) << "nis_sample.ldif not found in " << DIRSYNC_SHARED_TESTDATA;
+    std::ifstream in(std::string(DIRSYNC_LDAP_DATA) + "/nis_sample.ldif");
+    EXPECT_TRUE(in) << "nis_sample.ldif not found in " << DIRSYNC_LDAP_DATA;
     std::string out = "dn: ou=SGI,dc=example,dc=com\nobjectClass: organizationalUnit\nou: SGI\n\n";
     std::string entry, line;
     std::set<std::string> seen;
