@@ -531,6 +531,45 @@ TEST(EntryMapper, GroupsWithMembersAsDns) {
     EXPECT_EQ(skipped.error().reason, "no displayName: its mapping gave nothing");
 }
 
+TEST(EntryMapper, UniqueMemberValuesLoseTheirOptionalUid) {
+    auto mapper = mapper_for(document(basic_map,
+                                      "    groups:\n"
+                                      "      base_dn: ou=groups,dc=example,dc=com\n"
+                                      "      member_attribute: uniqueMember\n"));
+    auto g = make_entry("cn=Ops,ou=groups,dc=example,dc=com",
+                        {{"entryUUID", {"11111111-2222-3333-4444-555555555555"}},
+                         {"cn", {"Ops"}},
+                         {"uniqueMember",
+                          {"uid=jdoe,ou=people,dc=example,dc=com#'0101'B",
+                           "uid=ann,ou=people,dc=example,dc=com", "uid=jdoe,ou=people,dc=example,dc=com"}}});
+    auto group = mapper.map_group(g);
+    ASSERT_TRUE(group.has_value()) << group.error().to_string();
+    EXPECT_EQ(group->member_dns, (std::vector<std::string>{"uid=jdoe,ou=people,dc=example,dc=com",
+                                                           "uid=ann,ou=people,dc=example,dc=com"}));
+    EXPECT_TRUE(group->member_names.empty());
+}
+
+TEST(EntryMapper, MemberUidValuesAreNamesAndUsersTheirUid) {
+    auto mapper = mapper_for(document(basic_map,
+                                      "    groups:\n"
+                                      "      base_dn: ou=groups,dc=example,dc=com\n"
+                                      "      member_attribute: memberUid\n"));
+    auto g = make_entry("cn=Ops,ou=groups,dc=example,dc=com",
+                        {{"entryUUID", {"11111111-2222-3333-4444-555555555555"}},
+                         {"cn", {"Ops"}},
+                         {"memberUid", {"JDoe", "jdoe ", "ann"}}});
+    auto group = mapper.map_group(g);
+    ASSERT_TRUE(group.has_value()) << group.error().to_string();
+    EXPECT_EQ(group->member_names, (std::vector<std::string>{"jdoe", "ann"}));
+    EXPECT_TRUE(group->member_dns.empty());
+    // The users' uid is read (the reader asks for it) and is their name.
+    const auto& wanted = mapper.user_attributes();
+    EXPECT_NE(std::find(wanted.begin(), wanted.end(), "uid"), wanted.end());
+    auto u = make_entry("uid=JDoe,ou=people,dc=example,dc=com", {{"uid", {"JDoe"}}});
+    EXPECT_EQ(mapper.member_name_of(u), "jdoe");
+    EXPECT_EQ(mapper.member_name_of(make_entry("cn=x", {})), std::nullopt);
+}
+
 TEST(EntryMapper, GroupsDefaultToDisplayNameFromCn) {
     auto mapper =
         mapper_for(document(basic_map, "    groups: { base_dn: \"ou=groups,dc=example,dc=com\" }\n"));
