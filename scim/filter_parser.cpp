@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "common/ascii.hpp"
+#include "common/clock.hpp"
 #include "common/utf8.hpp"
 #include "scim/filter.hpp"
 
@@ -320,11 +321,42 @@ class parser {
         return out_.add(comparison_node{std::move(path), *op, std::move(*value)}, start);
     }
 
+    /// The unquoted token at pos_: everything up to white space, a parenthesis, a bracket, a quote or the
+    /// end.
+    std::string_view peek_bare() const noexcept {
+        std::size_t end = pos_;
+        while (end < text_.size() && !is_space(text_[end]) && text_[end] != '(' && text_[end] != ')' &&
+               text_[end] != '[' && text_[end] != ']' && text_[end] != '"')
+            ++end;
+        return text_.substr(pos_, end - pos_);
+    }
+
+    /// A comparison value sent without quotes, as Microsoft's reference SCIM clients do (`userName sw O`,
+    /// `meta.created gt 2015-10-10T14:38:21.8617979-07:00`), taken as the string it spells: a token of
+    /// letters, digits and ._-@:+' that starts with a letter, or a date-time. Anything else unquoted stays
+    /// an error.
+    std::optional<nlohmann::json> take_bare_string(std::string_view token) {
+        if (token.empty() || !common::is_valid_utf8(token)) return std::nullopt;
+        if (!is_alpha(token.front()) && !common::parse_rfc3339(token)) return std::nullopt;
+        // Letters, digits and what names, e-mail addresses and date-times hold; not a wildcard (`J*` meant a
+        // pattern SCIM does not have) or any other punctuation.
+        for (char c : token)
+            if (static_cast<unsigned char>(c) < 0x80 && !is_alpha(c) && !is_digit(c) &&
+                std::string_view("._-@:+'").find(c) == std::string_view::npos)
+                return std::nullopt;
+        pos_ += token.size();
+        return nlohmann::json(std::string(token));
+    }
+
     std::optional<nlohmann::json> parse_value(std::string_view op_word) {
         if (at_end()) return fail(pos_, "missing value after " + in_quotes(op_word));
         const char c = peek();
         if (c == '"') return parse_string();
-        if (c == '-' || is_digit(c)) return parse_number();
+        if (c == '-' || is_digit(c)) {
+            if (is_digit(c))
+                if (auto date_time = take_bare_string(peek_bare())) return date_time;
+            return parse_number();
+        }
         if (c == ')' || c == ']') return fail(pos_, "missing value after " + in_quotes(op_word), true);
         if (c == '\'') return fail(pos_, "string values must be in double quotes");
         const std::string_view w = peek_word();
@@ -335,6 +367,7 @@ class parser {
                 if (common::iequals_ascii(w, "null")) return nlohmann::json(nullptr);
                 return nlohmann::json(common::iequals_ascii(w, "true"));
             }
+            if (auto bare = take_bare_string(peek_bare())) return bare;
             return fail(pos_, "string values must be quoted: found " + in_quotes(w));
         }
         return fail(

@@ -90,6 +90,25 @@ TEST_F(ScimQueryTest, AttributesOnGetAndList) {
     expect_scim_error(call(acme_token, "GET", "/scim/v2/Users?attributes=user%20name"), 400, "invalidValue");
 }
 
+TEST_F(ScimQueryTest, BareFilterValuesAsMicrosoftsReferenceClientSendsThem) {
+    create_full_user("bjensen");
+    create_full_user("ojones");
+    auto total = [&](const std::string& filter) {
+        auto r = call(acme_token, "GET", "/scim/v2/Users?count=0&filter=" + filter);
+        EXPECT_EQ(r.status, 200) << filter << ": " << r.body;
+        return parse(r).value("totalResults", -1);
+    };
+    EXPECT_EQ(total("userName%20sw%20o"), 1);
+    EXPECT_EQ(total("userName%20eq%20bjensen%20or%20userName%20eq%20ojones"), 2);
+    // A bare date-time is compared as a date-time, offset and 7-digit fraction included.
+    EXPECT_EQ(total("meta.created%20gt%202015-10-10T14:38:21.8617979-07:00"), 2);
+    EXPECT_EQ(total("meta.created%20lt%202015-10-10T14:38:21.8617979-07:00"), 0);
+    // Two words are not one value.
+    auto two = call(acme_token, "GET", "/scim/v2/Users?filter=userName%20eq%20x%20y");
+    EXPECT_EQ(two.status, 400) << two.body;
+    EXPECT_EQ(parse(two)["scimType"], "invalidFilter");
+}
+
 TEST_F(ScimQueryTest, AttributesOnWrites) {
     auto created = call(acme_token, "POST", "/scim/v2/Users?attributes=userName", user_json("writer").dump());
     ASSERT_EQ(created.status, 201) << created.body;

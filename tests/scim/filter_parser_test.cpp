@@ -71,6 +71,17 @@ const std::vector<accept_case> accept_cases = {
     {R"(not(title pr))", R"(not (title pr))"},
     {R"(not   (title pr))", R"(not (title pr))"},
     {R"(NOT (title pr))", R"(not (title pr))"},
+    // Microsoft's reference SCIM client requests: comparison values without quotes, a word or a date-time.
+    {R"(userName sw O)", R"(userName sw "O")"},
+    {R"(name.familyName eq Employee)", R"(name.familyName eq "Employee")"},
+    {R"(userName eq bjensen and active eq true)", R"(userName eq "bjensen" and active eq true)"},
+    {R"(emails[type eq work])", R"(emails[type eq "work"])"},
+    {R"(name.familyName co O'Malley)", R"(name.familyName co "O'Malley")"},
+    {R"(meta.created gt 2015-10-10T14:38:21.8617979-07:00)",
+     R"(meta.created gt "2015-10-10T14:38:21.8617979-07:00")"},
+    {R"(meta.lastModified ge 2011-05-13T04:42:34Z)", R"(meta.lastModified ge "2011-05-13T04:42:34Z")"},
+    {R"(userName eq truex)", R"(userName eq "truex")"},  // a word, not the literal true
+    {R"(emails.value eq AlexW@contoso.com)", R"(emails.value eq "AlexW@contoso.com")"},
     // Microsoft Entra ID provisioning.
     {R"(userName eq "test_user_dac9c9ce-9ae0-4b8d-8b4f-1b4d7b0c3a2e")",
      R"(userName eq "test_user_dac9c9ce-9ae0-4b8d-8b4f-1b4d7b0c3a2e")"},
@@ -250,7 +261,10 @@ const std::vector<reject_case> reject_cases = {
     {R"(userName === "x")", 9, "expected a comparison operator"},
     {R"(userName eq)", 11, "missing value after 'eq' at position 11"},
     {R"(userName eq )", 12, "missing value after 'eq'"},
-    {R"(userName eq bjensen)", 12, "string values must be quoted: found 'bjensen' at position 12"},
+    // Bare values are single tokens that start with a letter (or are a date-time); anything more is an error.
+    {R"(userName eq x y)", 14, "at position 14"},
+    {R"(userName eq _x)", 12, "string values must be quoted: found '_x' at position 12"},
+    {R"(userName eq 2015-13-45T99:00:00Z)", 12, "invalid number"},
     {R"(userName eq 'bjensen')", 12, "double quotes"},
     {R"(userName eq "bjensen)", 12, "unterminated string at position 12"},
     {R"(userName eq "bjensen\")", 12, "unterminated string"},
@@ -318,7 +332,7 @@ const std::vector<reject_case> reject_cases = {
     {R"(userName eq +1)", 12, "expected a value"},
     {R"(userName eq {})", 12, "expected a value"},
     {R"(userName eq [1])", 12, "expected a value"},
-    {R"(userName eq truex)", 12, "string values must be quoted: found 'truex'"},
+    {R"(userName eq a/b)", 12, "string values must be quoted: found 'a'"},
     {R"(emails.value[type eq "work"])", 12, "not the sub-attribute 'emails.value'"},
     {R"(emails[type eq "work"].)", 23, "expected a sub-attribute name after '].'"},
     {R"(emails[type eq "work"].value.x)", 23, "invalid sub-attribute name 'value.x'"},

@@ -51,6 +51,8 @@ const std::vector<accept_case> accept_cases = {
      "urn:acme:params:scim:ext:1.0:User:badge"},
     // valuePath [ "." subAttr ]
     {R"(emails[type eq "work"])", "", "emails", "", R"(type eq "work")", R"(emails[type eq "work"])"},
+    // A bare word, as Microsoft's reference SCIM client sends it.
+    {R"(emails[type eq work])", "", "emails", "", R"(type eq "work")", R"(emails[type eq "work"])"},
     {R"(emails[type eq "work"].value)", "", "emails", "value", R"(type eq "work")",
      R"(emails[type eq "work"].value)"},
     {R"(members[value eq "2819c223-7f76-453a-919d-413861904646"])", "", "members", "",
@@ -148,7 +150,7 @@ const std::vector<reject_case> reject_cases = {
     {R"([type eq "work"])", "expected an attribute name"},
     {R"(name.givenName[type eq "x"])", "must follow a multi-valued attribute"},
     {R"(emails[members[value eq "x"]])", "cannot be nested"},
-    {R"(emails[type eq work])", ""},
+    {R"(emails[type eq J*])", "string values must be quoted"},
     {R"(emails[type eq 'work'])", ""},
     {"urn:x:", "missing attribute name"},
     {"urn:", "not a URN"},

@@ -705,7 +705,7 @@ const std::vector<failure_case> failure_cases = {
      "single-valued"},
     {"path_nested_filter", fixture::user, R"([{"op":"remove","path":"emails[value[type eq \"x\"]]"}])",
      "invalidPath"},
-    {"path_unquoted_value", fixture::user, R"([{"op":"remove","path":"emails[type eq work]"}])",
+    {"path_wildcard_value", fixture::user, R"([{"op":"remove","path":"emails[type eq wo*]"}])",
      "invalidPath"},
 
     // --- mutability ----------------------------------------------------------------------------------------
