@@ -468,12 +468,14 @@ TEST_F(EntraReplayTest, ProvisioningExamples) {
         EXPECT_FALSE(u.contains(unassigned)) << unassigned;
 
     // Example 1: the user is found by externalId. The article prints the value unquoted
-    // (`filter=externalId eq jyoung`), which RFC 7644's grammar does not allow: dirsyncd answers 400
-    // invalidFilter to that and expects the quoted form that the "User Operations" requests use.
+    // (`filter=externalId eq jyoung`), as Microsoft's reference client sends it; RFC 7644's grammar wants
+    // the quoted form the "User Operations" requests use. Both find the user; two words do not.
     auto by_external =
         expect_list(entra("GET", "/Users?filter=" + percent_encode(R"(externalId eq "jyoung")")), 1);
     EXPECT_EQ(by_external["Resources"][0]["id"], id);
-    expect_scim_error(entra("GET", "/Users?filter=" + percent_encode("externalId eq jyoung")), 400,
+    auto unquoted = expect_list(entra("GET", "/Users?filter=" + percent_encode("externalId eq jyoung")), 1);
+    EXPECT_EQ(unquoted["Resources"][0]["id"], id);
+    expect_scim_error(entra("GET", "/Users?filter=" + percent_encode("externalId eq j young")), 400,
                       "invalidFilter");
 
     // Example 3.
