@@ -46,18 +46,7 @@ kill "${pids[-1]}"
 # dirsyncd on a seeded tenant.
 token=bench-token-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 "$build/bench/seed_users" "$work/d.db" bench "$users" "$work/id" >/dev/null
-cat >"$work/dirsyncd.yaml" <<YAML
-server:
-  listen: 127.0.0.1:0
-  threads: $threads
-logging: { level: info, access_log: false }
-storage:
-  sqlite: $work/d.db
-tenants:
-  - id: bench
-    name: Bench
-    scim_tokens: [ { sha256: "$(digest "$token")" } ]
-YAML
+bench_config "$work/dirsyncd.yaml" "$work/d.db" "$threads" "$(digest "$token")"
 taskset -c 0 "$build/daemon/dirsyncd" --config "$work/dirsyncd.yaml" 2>"$work/log" &
 pid=$!
 pids+=("$pid")

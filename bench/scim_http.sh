@@ -39,18 +39,7 @@ else
     "$build/bench/seed_users" "$work/d.db" bench "$users" "$work/id" >/dev/null
 fi
 id=$(cat "$work/id")
-cat >"$work/dirsyncd.yaml" <<YAML
-server:
-  listen: 127.0.0.1:0
-  threads: $threads
-logging: { level: info, access_log: false }
-storage:
-  sqlite: $work/d.db
-tenants:
-  - id: bench
-    name: Bench
-    scim_tokens: [ { sha256: "$token_digest" } ]
-YAML
+bench_config "$work/dirsyncd.yaml" "$work/d.db" "$threads" "$token_digest"
 taskset -c 0 "$build/daemon/dirsyncd" --config "$work/dirsyncd.yaml" 2>"$work/log" &
 pid=$!
 port=$(dirsyncd_port "$work/log")
