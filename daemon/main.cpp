@@ -15,6 +15,7 @@ namespace {
 constexpr std::string_view usage = R"(usage: dirsyncd --config FILE
        dirsyncd --check-config FILE
        dirsyncd sync --config FILE --source NAME [--dry-run] [--full | --incremental] [--json]
+                     [--no-progress]
 
 Keeps tenant user records in step with identity providers (SCIM 2.0 push) and directories.
 
