@@ -62,9 +62,8 @@ group read_group(store::connection& db, store::group_row&& row, bool with_member
 struct members_written {
     std::vector<std::string> added;
     std::vector<std::string> removed;
-    bool displays_changed = false;
 
-    bool any() const noexcept { return !added.empty() || !removed.empty() || displays_changed; }
+    bool any() const noexcept { return !added.empty() || !removed.empty(); }
 };
 
 /// Checks that every member an add step names is a user or group of the tenant (and of the type it claims),
@@ -110,38 +109,29 @@ result<members_written> write_members(store::connection& db, std::string_view te
     membership_delta delta = fold_member_steps(steps, stored);
 
     for (const auto& p : delta.put) {
-        if (p.ref.type != member_type::group) continue;
-        const std::int64_t seq = group_seqs.at(p.ref.id);
+        if (p.type != member_type::group) continue;
+        const std::int64_t seq = group_seqs.at(p.id);
         if (seq == row.seq)
             return error(error_code::invalid_value, "members: a group cannot be a member of itself");
         if (members::nests(db, tenant, seq, row.seq))
-            return error(
-                error_code::invalid_value,
-                "members: group '" + p.ref.id + "' contains this group; adding it would make a cycle");
+            return error(error_code::invalid_value,
+                         "members: group '" + p.id + "' contains this group; adding it would make a cycle");
     }
 
     if (delta.replace) {
         std::vector<std::string> keep;
         keep.reserve(delta.put.size());
-        for (const auto& p : delta.put) keep.push_back(p.ref.id);
+        for (const auto& p : delta.put) keep.push_back(p.id);
         out.removed = members::remove_all_except(db, tenant, row.seq, keep);
     } else {
         for (const auto& id : delta.drop)
             if (members::remove(db, tenant, row.seq, id)) out.removed.push_back(id);
     }
     for (const auto& p : delta.put) {
-        store::member_row m{p.ref.id, std::string(to_string(p.ref.type.value_or(member_type::user))),
-                            p.ref.display};
-        switch (members::put(db, tenant, row.seq, m, p.overwrite_display)) {
-            case members::put_outcome::inserted:
-                out.added.push_back(p.ref.id);
-                break;
-            case members::put_outcome::updated:
-                out.displays_changed = true;
-                break;
-            case members::put_outcome::unchanged:
-                break;
-        }
+        // The display a writer sends is not kept: reads give each member its current name.
+        const store::member_row m{p.id, std::string(to_string(p.type.value_or(member_type::user))),
+                                  std::nullopt};
+        if (members::add(db, tenant, row.seq, m)) out.added.push_back(p.id);
     }
     return out;
 }

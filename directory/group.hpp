@@ -24,7 +24,9 @@ std::optional<member_type> parse_member_type(std::string_view s) noexcept;
 struct group_member {
     std::string id;  ///< id of a user or group of the same tenant
     member_type type = member_type::user;
-    std::optional<std::string> display;  ///< as the writer sent it; never derived
+    /// The member's current name: a user's displayName (its userName when it has none), a group's
+    /// displayName. Derived on every read, so a rename shows at once; what a writer sends is not kept.
+    std::optional<std::string> display;
 };
 
 /// A member as a writer names it. The directory checks that `id` is a user or group of the tenant and that
@@ -32,7 +34,7 @@ struct group_member {
 struct member_ref {
     std::string id;
     std::optional<member_type> type;
-    std::optional<std::string> display;
+    std::optional<std::string> display;  ///< as the writer sent it: not stored (see group_member::display)
 };
 
 /// A tenant group record.
@@ -75,7 +77,7 @@ struct group_write {
 /// One membership operation of a group change. A change's steps apply in order, as one net change.
 struct member_step {
     enum class kind {
-        add,              ///< add `members` (re-adding one is no change, or updates its display)
+        add,              ///< add `members` (re-adding one is no change)
         remove,           ///< remove the members whose ids are in `members` (absent ones are ignored)
         remove_all,       ///< remove every member (a following add makes it a replace of the set)
         remove_matching,  ///< remove the members for which `matches` is true (reads the member list)

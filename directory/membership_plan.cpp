@@ -10,27 +10,18 @@ namespace {
 struct entry {
     member_ref ref;
     bool present = false;
-    bool fresh = false;  ///< a remove or remove_all came before the add that made it present
 };
 
 class overlay {
   public:
     entry& at(const std::string& id) {
         auto [it, added] = index_.try_emplace(id, entries_.size());
-        if (added) {
-            entries_.push_back(entry{member_ref{id, std::nullopt, std::nullopt}, false, cleared_});
-            // An id first met after a remove_all is fresh; before one, it is a stored member (or new).
-        }
+        if (added) entries_.push_back(entry{member_ref{id, std::nullopt, std::nullopt}, false});
         return entries_[it->second];
     }
 
     void add(const member_ref& r) {
-        const bool known = index_.contains(r.id);
         entry& e = at(r.id);
-        if (known && !e.present) {  // removed earlier in this change: starts afresh
-            e.fresh = true;
-            e.ref.display.reset();
-        }
         e.present = true;
         if (r.type) e.ref.type = r.type;
         if (r.display) e.ref.display = r.display;
@@ -61,8 +52,7 @@ class overlay {
                 entry& e = entries_[it->second];
                 seen.insert(s.id);
                 if (!e.present) return;
-                group_member effective{s.id, e.ref.type.value_or(s.type),
-                                       e.fresh || e.ref.display ? e.ref.display : s.display};
+                group_member effective{s.id, e.ref.type.value_or(s.type), s.display};
                 if (matches(effective)) e.present = false;
             });
             for (const auto& id : hits) remove(id);
@@ -79,7 +69,7 @@ class overlay {
         d.replace = cleared_;
         for (auto& e : entries_) {
             if (e.present)
-                d.put.push_back(member_put{std::move(e.ref), e.fresh || cleared_});
+                d.put.push_back(std::move(e.ref));
             else if (!cleared_)
                 d.drop.push_back(std::move(e.ref.id));
         }

@@ -30,6 +30,17 @@ std::string json_array(std::span<const std::string> values) {
     return out;
 }
 
+/// A group's members by member id, each with its display as the member is named now: a user's displayName
+/// (its userName when it has none), a group's displayName; the display a writer stored is only the fallback
+/// for a member that cannot be found (never the case while the tenant's rows are consistent).
+constexpr const char* select_members =
+    "SELECT gm.member_id, gm.member_type, COALESCE(CASE gm.member_type "
+    "WHEN 'User' THEN (SELECT COALESCE(NULLIF(u.display_name, ''), u.user_name) FROM users u "
+    "WHERE u.tenant_id = ?2 AND u.id = gm.member_id) "
+    "ELSE (SELECT g.display_name FROM groups g WHERE g.tenant_id = ?2 AND g.id = gm.member_id) END, "
+    "gm.display) "
+    "FROM group_members gm WHERE gm.group_seq = ?1 AND gm.tenant_id = ?2 ORDER BY gm.member_id";
+
 member_row read_member(const statement& s) {
     return member_row{s.column_text(0), s.column_text(1), s.column_optional_text(2)};
 }
@@ -46,9 +57,7 @@ std::optional<member_target> find_target(connection& db, std::string_view tenant
 }
 
 std::vector<member_row> list(connection& db, std::string_view tenant, std::int64_t group_seq) {
-    auto s = db.cached(
-        "SELECT member_id, member_type, display FROM group_members WHERE group_seq = ?1 AND tenant_id = ?2 "
-        "ORDER BY member_id");
+    auto s = db.cached(select_members);
     s->bind(1, group_seq).bind(2, tenant);
     std::vector<member_row> out;
     while (s->step()) out.push_back(read_member(*s));
@@ -57,10 +66,7 @@ std::vector<member_row> list(connection& db, std::string_view tenant, std::int64
 
 void scan(connection& db, std::string_view tenant, std::int64_t group_seq,
           const std::function<bool(member_row&&)>& visit) {
-    statement s(
-        db,  // not cached: a visitor may itself use cached statements
-        "SELECT member_id, member_type, display FROM group_members WHERE group_seq = ?1 AND tenant_id = ?2 "
-        "ORDER BY member_id");
+    statement s(db, select_members);  // not cached: a visitor may itself use cached statements
     s.bind(1, group_seq).bind(2, tenant);
     while (s.step()) {
         if (!visit(read_member(s))) break;
@@ -74,27 +80,17 @@ std::int64_t count(connection& db, std::string_view tenant, std::int64_t group_s
     return s->column_int(0);
 }
 
-put_outcome put(connection& db, std::string_view tenant, std::int64_t group_seq, const member_row& row,
-                bool overwrite_display) {
-    {
-        auto ins = db.cached(
-            "INSERT INTO group_members (group_seq, member_id, tenant_id, member_type, display) "
-            "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (group_seq, member_id) DO NOTHING");
-        ins->bind(1, group_seq)
-            .bind(2, row.member_id)
-            .bind(3, tenant)
-            .bind(4, row.member_type)
-            .bind(5, row.display);
-        ins->step();
-        if (db.changes() > 0) return put_outcome::inserted;
-    }
-    if (!overwrite_display && !row.display) return put_outcome::unchanged;
-    auto upd = db.cached(
-        "UPDATE group_members SET display = ?4 WHERE group_seq = ?1 AND member_id = ?2 AND tenant_id = ?3 "
-        "AND display IS NOT ?4");
-    upd->bind(1, group_seq).bind(2, row.member_id).bind(3, tenant).bind(4, row.display);
-    upd->step();
-    return db.changes() > 0 ? put_outcome::updated : put_outcome::unchanged;
+bool add(connection& db, std::string_view tenant, std::int64_t group_seq, const member_row& row) {
+    auto ins = db.cached(
+        "INSERT INTO group_members (group_seq, member_id, tenant_id, member_type, display) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (group_seq, member_id) DO NOTHING");
+    ins->bind(1, group_seq)
+        .bind(2, row.member_id)
+        .bind(3, tenant)
+        .bind(4, row.member_type)
+        .bind(5, row.display);
+    ins->step();
+    return db.changes() > 0;
 }
 
 bool remove(connection& db, std::string_view tenant, std::int64_t group_seq, std::string_view member_id) {

@@ -33,13 +33,8 @@ void scan(connection& db, std::string_view tenant, std::int64_t group_seq,
           const std::function<bool(member_row&&)>& visit);
 std::int64_t count(connection& db, std::string_view tenant, std::int64_t group_seq);
 
-/// The outcome of put().
-enum class put_outcome { inserted, updated, unchanged };
-
-/// Adds a member, or, when it is there already, sets its display: to `row.display` when `overwrite_display`,
-/// otherwise only when `row.display` is set (re-adding without a display keeps the stored one).
-put_outcome put(connection& db, std::string_view tenant, std::int64_t group_seq, const member_row& row,
-                bool overwrite_display);
+/// Adds a member (its `display` as given, normally none); false when it was there already.
+bool add(connection& db, std::string_view tenant, std::int64_t group_seq, const member_row& row);
 /// Removes one member; false when it was not there.
 bool remove(connection& db, std::string_view tenant, std::int64_t group_seq, std::string_view member_id);
 /// Removes every member whose id is not in `keep`; returns the removed ids.

@@ -1,4 +1,5 @@
 // /Groups driven over loopback HTTP as Entra ID and Okta drive it.
+#include <map>
 #include <set>
 
 #include "tests/integration/daemon_fixture.hpp"
@@ -78,11 +79,8 @@ TEST_F(GroupsTest, CreateReadReplaceDelete) {
     for (const auto& m : g["members"]) {
         EXPECT_EQ(m["type"], "User");
         EXPECT_EQ(m["$ref"], base + "/Users/" + m["value"].get<std::string>());
-        if (m["value"] == alice) {
-            EXPECT_EQ(m["display"], "Alice");
-        } else {
-            EXPECT_FALSE(m.contains("display"));  // never made up: kept as the client sent it
-        }
+        // The member's current name (these users have only a userName), not the display the client sent.
+        EXPECT_EQ(m["display"], m["value"] == alice ? "alice" : "bob");
     }
 
     auto got = call(acme_token, "GET", "/scim/v2/Groups/" + id);
@@ -315,6 +313,36 @@ TEST_F(GroupsTest, ExcludedAttributesMembersReturnsNoMembers) {
     ASSERT_EQ(search.status, 200) << search.body;
     EXPECT_EQ(parse(search)["totalResults"], 1);
     EXPECT_FALSE(parse(search)["Resources"][0].contains("members"));
+}
+
+TEST_F(GroupsTest, MembersAreShownWithTheirCurrentNames) {
+    auto alice = create_user(acme_token, "alice");
+    auto inner = create_group(acme_token, "Inner");
+    json body = group_json("Outer");
+    body["members"] = json::array({{{"value", alice}, {"display", "Sent by the IdP"}}, {{"value", inner}}});
+    auto created = call(acme_token, "POST", "/scim/v2/Groups", body.dump());
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string id = parse(created)["id"];
+    const auto displays = [&] {
+        std::map<std::string, std::string> out;
+        const json g = parse(call(acme_token, "GET", "/scim/v2/Groups/" + id));
+        for (const auto& m : g["members"]) out[m["value"].get<std::string>()] = m.value("display", "");
+        return out;
+    };
+    EXPECT_EQ(displays(), (std::map<std::string, std::string>{{alice, "alice"}, {inner, "Inner"}}));
+
+    auto renamed = call(acme_token, "PATCH", "/scim/v2/Users/" + alice,
+                        R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                            "Operations":[{"op":"replace","path":"displayName","value":"Alice Liddell"}]})");
+    ASSERT_EQ(renamed.status, 200) << renamed.body;
+    ASSERT_EQ(patch(acme_token, inner, R"([{"op":"replace","path":"displayName","value":"Core"}])").status,
+              204);
+    EXPECT_EQ(displays(), (std::map<std::string, std::string>{{alice, "Alice Liddell"}, {inner, "Core"}}));
+    // A filter on a member's display sees the current name too.
+    auto found =
+        parse(call(acme_token, "GET", "/scim/v2/Groups?filter=members.display%20eq%20%22alice%20liddell%22"));
+    ASSERT_EQ(found["totalResults"], 1) << found.dump();
+    EXPECT_EQ(found["Resources"][0]["id"], id);
 }
 
 TEST_F(GroupsTest, ListPagingAndSort) {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
+#include <set>
 #include <string>
 
 #include "directory/membership_plan.hpp"
@@ -27,7 +27,8 @@ const json& stored_group() {
     return g;
 }
 
-using member_map = std::map<std::string, std::optional<std::string>>;  // id -> display
+/// The member ids: a display a writer sends is not stored (reads name each member as it is named now).
+using member_map = std::set<std::string>;
 
 /// The members after apply_patch on the whole resource (the reference semantics).
 member_map by_engine(const json& req) {
@@ -36,11 +37,7 @@ member_map by_engine(const json& req) {
     member_map out;
     if (!r) return out;
     if (auto m = r->find("members"); m != r->end() && m->is_array())
-        for (const auto& v : *m) {
-            std::optional<std::string> d;
-            if (v.contains("display")) d = v["display"].get<std::string>();
-            out[v["value"].get<std::string>()] = d;
-        }
+        for (const auto& v : *m) out.insert(v["value"].get<std::string>());
     return out;
 }
 
@@ -48,28 +45,17 @@ member_map by_engine(const json& req) {
 member_map by_plan(const json& req) {
     auto plan = plan_group_patch(req);
     EXPECT_TRUE(plan) << plan.error().detail;
-    member_map stored = {{"m1", "Alice"}, {"m2", "Bob"}};
+    member_map stored = {"m1", "m2"};
     if (!plan) return stored;
     directory::stored_members visit = [&](const std::function<void(const directory::group_member&)>& f) {
         f({"m1", directory::member_type::user, "Alice"});
         f({"m2", directory::member_type::user, "Bob"});
     };
     auto delta = directory::fold_member_steps(plan->member_steps, visit);
-    member_map out = stored;
-    if (delta.replace) {
-        member_map kept;
-        for (const auto& p : delta.put)
-            if (auto it = out.find(p.ref.id); it != out.end()) kept.insert(*it);
-        out = std::move(kept);
-    }
+    member_map out;
+    if (!delta.replace) out = stored;
     for (const auto& id : delta.drop) out.erase(id);
-    for (const auto& p : delta.put) {
-        auto it = out.find(p.ref.id);
-        if (it == out.end())
-            out[p.ref.id] = p.ref.display;
-        else if (p.overwrite_display || p.ref.display)
-            it->second = p.ref.display;
-    }
+    for (const auto& p : delta.put) out.insert(p.id);
     return out;
 }
 

@@ -58,7 +58,7 @@ class GroupTablesTest : public ::testing::Test {
 
     void put(const std::string& tenant, std::int64_t seq, const std::string& id,
              const std::string& type = "User", std::optional<std::string> display = std::nullopt) {
-        db_.write([&](connection& c) { members::put(c, tenant, seq, member_row{id, type, display}, false); });
+        db_.write([&](connection& c) { members::add(c, tenant, seq, member_row{id, type, display}); });
     }
 
     std::vector<std::string> member_ids(const std::string& tenant, std::int64_t seq) {
@@ -97,20 +97,13 @@ TEST_F(GroupTablesTest, FindTargetIsScopedToTheTenant) {
     });
 }
 
-TEST_F(GroupTablesTest, PutRemoveAndReplaceTouchOnlyNamedRows) {
+TEST_F(GroupTablesTest, AddRemoveAndReplaceTouchOnlyNamedRows) {
     auto g = add_group("acme", "g1", "Admins");
     db_.write([&](connection& c) {
-        EXPECT_EQ(members::put(c, "acme", g, {"a", "User", "Alice"}, false), members::put_outcome::inserted);
-        EXPECT_EQ(members::put(c, "acme", g, {"a", "User", std::nullopt}, false),
-                  members::put_outcome::unchanged);
-        EXPECT_EQ(members::put(c, "acme", g, {"a", "User", "Alice"}, false), members::put_outcome::unchanged);
-        EXPECT_EQ(members::put(c, "acme", g, {"a", "User", "Al"}, false), members::put_outcome::updated);
-        EXPECT_EQ(members::put(c, "acme", g, {"a", "User", std::nullopt}, true),
-                  members::put_outcome::updated);
-        EXPECT_EQ(members::put(c, "acme", g, {"b", "User", std::nullopt}, false),
-                  members::put_outcome::inserted);
-        EXPECT_EQ(members::put(c, "acme", g, {"c", "User", std::nullopt}, false),
-                  members::put_outcome::inserted);
+        EXPECT_TRUE(members::add(c, "acme", g, {"a", "User", std::nullopt}));
+        EXPECT_FALSE(members::add(c, "acme", g, {"a", "User", std::nullopt}));
+        EXPECT_TRUE(members::add(c, "acme", g, {"b", "User", std::nullopt}));
+        EXPECT_TRUE(members::add(c, "acme", g, {"c", "User", std::nullopt}));
     });
     db_.read([&](connection& c) {
         auto all = members::list(c, "acme", g);
@@ -132,6 +125,39 @@ TEST_F(GroupTablesTest, PutRemoveAndReplaceTouchOnlyNamedRows) {
         EXPECT_EQ(members::remove_all_except(c, "acme", g, {}), std::vector<std::string>{"c"});
     });
     EXPECT_TRUE(member_ids("acme", g).empty());
+}
+
+TEST_F(GroupTablesTest, MembersAreListedWithTheirCurrentNames) {
+    add_user("acme", "u1");  // userName "u1", no displayName
+    add_user("acme", "u2");
+    auto sub = add_group("acme", "g2", "Sub");
+    auto g = add_group("acme", "g1", "Admins");
+    put("acme", g, "u1", "User", "stale");
+    put("acme", g, "u2");
+    put("acme", g, "g2", "Group");
+    put("acme", g, "gone", "User", "kept");  // no such row: the stored display is the fallback
+    db_.write([&](connection& c) {
+        statement s(c, "UPDATE users SET display_name = 'Ann Lee' WHERE tenant_id = 'acme' AND id = 'u2'");
+        s.step();
+        statement r(c, "UPDATE groups SET display_name = 'Subgroup' WHERE tenant_id = 'acme' AND seq = ?1");
+        r.bind(1, sub);
+        r.step();
+    });
+    db_.read([&](connection& c) {
+        const auto all = members::list(c, "acme", g);
+        ASSERT_EQ(all.size(), 4u);
+        EXPECT_EQ(all[0].member_id, "g2");
+        EXPECT_EQ(all[0].display, "Subgroup");
+        EXPECT_EQ(all[1].display, "kept");
+        EXPECT_EQ(all[2].display, "u1");
+        EXPECT_EQ(all[3].display, "Ann Lee");
+        std::vector<std::optional<std::string>> scanned;
+        members::scan(c, "acme", g, [&](member_row&& m) {
+            scanned.push_back(m.display);
+            return true;
+        });
+        EXPECT_EQ(scanned, (std::vector<std::optional<std::string>>{"Subgroup", "kept", "u1", "Ann Lee"}));
+    });
 }
 
 TEST_F(GroupTablesTest, OddIdsSurviveTheJsonList) {
