@@ -5,6 +5,7 @@
 #include "common/ascii.hpp"
 #include "resource/json_lookup.hpp"
 #include "scim/attribute_path.hpp"
+#include "scim/patch_path.hpp"
 
 namespace dirsync::scim {
 
@@ -22,6 +23,31 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+/// The offset of the first comma of `list` outside brackets and quoted strings (a value path's filter may
+/// hold commas: `emails[value eq "a,b"]`); npos when there is none.
+std::size_t next_separator(std::string_view list) {
+    int depth = 0;
+    bool quoted = false;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const char c = list[i];
+        if (quoted) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                quoted = false;
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == '[') {
+            ++depth;
+        } else if (c == ']') {
+            if (depth > 0) --depth;
+        } else if (c == ',' && depth == 0) {
+            return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
 /// Which sub-attributes of a returned attribute go with it.
 enum class sub_kind {
     defaults,    ///< "default" and "always" ones
@@ -35,9 +61,20 @@ struct sub_rule {
     std::vector<std::string_view> names;
 };
 
+/// A value path of the selection on the attribute being decided: the values its filter matches are selected
+/// (or excluded) whole, or only their sub-attribute `sub` when it is not empty.
+struct value_rule {
+    const filter* values = nullptr;
+    std::string_view sub;
+};
+
 struct verdict {
     bool returned = false;
     sub_rule subs;
+    /// Value paths on the attribute. In include mode `subs` is then `only` the plain sub-attributes named
+    /// (applying to every value); in exclude mode it is the rule for values no value path matches.
+    std::vector<value_rule> values = {};
+    bool exclude_values = false;
 };
 
 bool named(const std::vector<std::string_view>& names, std::string_view name) {
@@ -83,12 +120,34 @@ bool filter_single(json& v, const resource::attribute* def, const sub_rule& rule
     return true;
 }
 
-/// Applies `rule` to a value or to each value of an array; false when nothing is left.
-bool filter_value(json& v, const resource::attribute* def, const sub_rule& rule) {
-    if (!v.is_array()) return filter_single(v, def, rule);
+/// Applies the verdict's value paths and sub-attribute rule to one value; false when nothing is left of it.
+bool filter_item(json& item, const resource::attribute* def, const verdict& v) {
+    if (v.values.empty()) return filter_single(item, def, v.subs);
+    sub_rule rule = v.subs;
+    bool whole = false;
+    for (const auto& r : v.values) {
+        if (!matches_value(*r.values, item, def)) continue;
+        if (r.sub.empty())
+            whole = true;
+        else
+            rule.names.push_back(r.sub);
+    }
+    if (v.exclude_values) {
+        if (whole) return false;
+        if (!rule.names.empty()) rule.kind = sub_kind::except;
+        return filter_single(item, def, rule);
+    }
+    if (whole) return filter_single(item, def, sub_rule{sub_kind::everything, {}});
+    if (rule.names.empty()) return false;  // neither a matching value path nor a plain sub-attribute path
+    return filter_single(item, def, rule);
+}
+
+/// Applies the verdict to a value or to each value of an array; false when nothing is left.
+bool filter_value(json& v, const resource::attribute* def, const verdict& verdict) {
+    if (!v.is_array()) return filter_item(v, def, verdict);
     auto& items = v.get_ref<json::array_t&>();
     items.erase(std::remove_if(items.begin(), items.end(),
-                               [&](json& item) { return !filter_single(item, def, rule); }),
+                               [&](json& item) { return !filter_item(item, def, verdict); }),
                 items.end());
     return !items.empty();
 }
@@ -110,12 +169,15 @@ struct projection_rules {
         bool whole_container = false;
         bool named_whole = false;
         std::vector<std::string_view> subs;
+        std::vector<value_rule> values = {};
         for (const auto& s : p.paths_) {
             const bool same_container = common::iequals_ascii(s.container, container);
             if (same_container && s.attribute.empty()) {
                 whole_container = true;
             } else if (same_container && common::iequals_ascii(s.attribute, name)) {
-                if (s.sub_attribute.empty())
+                if (s.value_filter)
+                    values.push_back(value_rule{&*s.value_filter, s.sub_attribute});
+                else if (s.sub_attribute.empty())
                     named_whole = true;
                 else
                     subs.push_back(s.sub_attribute);
@@ -129,14 +191,16 @@ struct projection_rules {
         }
 
         if (p.mode_ == projection::mode::include) {
-            if (named_whole) return {true, {sub_kind::everything, {}}};
-            if (whole_container) return {r != resource::returned::request || !subs.empty(), {}};
-            if (!subs.empty()) return {true, {sub_kind::only, std::move(subs)}};
+            if (named_whole) return {true, {sub_kind::everything, {}}, {}, false};
+            if (whole_container && values.empty())
+                return {r != resource::returned::request || !subs.empty(), {}, {}, false};
+            if (!values.empty()) return {true, {sub_kind::only, std::move(subs)}, std::move(values), false};
+            if (!subs.empty()) return {true, {sub_kind::only, std::move(subs)}, {}, false};
             return {};
         }
         if (named_whole || whole_container || r == resource::returned::request) return {};
-        if (!subs.empty()) return {true, {sub_kind::except, std::move(subs)}};
-        return {true, {}};
+        if (!subs.empty()) return {true, {sub_kind::except, std::move(subs)}, std::move(values), true};
+        return {true, {}, std::move(values), true};
     }
 
     /// Filters the members of one container (the resource or an extension object); false when none is left.
@@ -151,7 +215,7 @@ struct projection_rules {
             } else {
                 const resource::attribute* def = s != nullptr ? s->find_attribute(key) : nullptr;
                 verdict v = decide(container, key, def);
-                keep = v.returned && filter_value(it->second, def, v.subs);
+                keep = v.returned && filter_value(it->second, def, v);
             }
             if (keep)
                 ++it;
@@ -169,12 +233,13 @@ struct projection_rules {
             if (!rs.is_core(s)) out.container = s->id;
             return out;
         }
-        auto path = parse_attribute_path(text);
-        if (!path)
-            return invalid_value("'" + std::string(text) +
-                                 "' is not an attribute path: " + path.error().message);
+        auto parsed = parse_path_syntax(text);  // the same grammar: attrPath / valuePath ["." subAttr]
+        if (!parsed)
+            return invalid_value("'" + std::string(text) + "' is not an attribute path: " + parsed.error());
+        attribute_path* path = &parsed->attribute;
         out.attribute = std::move(path->attribute);
         out.sub_attribute = std::move(path->sub_attribute);
+        out.value_filter = std::move(parsed->value_filter);
         if (path->schema_urn.empty()) {
             const resource::attribute_lookup found = rs.find("", out.attribute);
             if (found.owner != nullptr && !rs.is_core(found.owner)) out.container = found.owner->id;
@@ -195,7 +260,7 @@ boost::system::result<projection, error> projection::make(const resource::resour
         for (const auto& list : lists) {
             std::string_view rest = list;
             while (true) {
-                const auto comma = rest.find(',');
+                const auto comma = next_separator(rest);
                 const std::string_view item = trim(rest.substr(0, comma));
                 if (!item.empty()) {
                     auto resolved = projection_rules::resolve(schema, item);
@@ -266,6 +331,9 @@ bool is_returned(const projection& p, std::string_view attribute_path) {
     const verdict v = projection_rules{p}.decide(x.container, x.attribute, def);
     if (!v.returned) return false;
     if (x.sub_attribute.empty()) return true;
+    if (!v.exclude_values)
+        for (const auto& r : v.values)  // matching values carry the sub-attribute
+            if (r.sub.empty() || common::iequals_ascii(r.sub, x.sub_attribute)) return true;
     return sub_returned(v.subs, x.sub_attribute, sub_attribute_of(def, x.sub_attribute));
 }
 

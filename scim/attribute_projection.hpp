@@ -2,6 +2,7 @@
 
 #include <boost/system/result.hpp>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 #include "http/query_string.hpp"
 #include "resource/schema.hpp"
 #include "scim/error.hpp"
+#include "scim/filter.hpp"
 
 namespace dirsync::scim {
 
@@ -24,7 +26,13 @@ namespace dirsync::scim {
 ///    extension schema URN returns that extension's "default" attributes. `meta` is "default" (RFC 7643
 ///    §3.1), so `attributes=userName` answers `id`, `schemas` and `userName` only;
 ///  - with `excludedAttributes`, the attributes or sub-attributes named are left out of the default set;
-///    "always" attributes cannot be excluded.
+///    "always" attributes cannot be excluded;
+///  - a value path (`emails[type eq "work"]`, `emails[value eq "a@b.c"].value`, as Microsoft's reference
+///    clients send) selects values rather than the whole attribute: in `attributes`, the attribute is
+///    returned with only the values its filter matches (each whole, or only the sub-attribute after "].";
+///    values a plain sub-attribute path also names keep that one); in `excludedAttributes`, the matching
+///    values (or that sub-attribute of them) are left out. The filter is read as in filters and PATCH paths
+///    (matches_value), so a value that is not an object answers to "value".
 /// Paths are `[schema-URN:]attribute[.sub-attribute]`, ASCII case-insensitive; an unqualified name that the
 /// core schema lacks is looked up in the extensions. Names no schema knows are not errors (RFC 7644 is
 /// silent; we are lenient): they select or exclude JSON members of that name, which the stored resource may
@@ -39,7 +47,8 @@ class projection {
     /// Builds a projection from the values of `attributes` and `excludedAttributes`; each element may itself
     /// hold several comma-separated paths (the query-string form), blanks around them are ignored. Errors:
     /// 400 invalidValue when both lists name something (RFC 7644 §3.9: they are mutually exclusive) or when
-    /// an element is not an attribute path (`a b`, `name.givenName.x`).
+    /// an element is not an attribute or value path (`a b`, `name.givenName.x`, `emails[type eq]`). Commas
+    /// inside brackets or quotes (`emails[value eq "a,b"]`) do not separate paths.
     static boost::system::result<projection, error> make(const resource::resource_schema& schema,
                                                          std::span<const std::string> attributes,
                                                          std::span<const std::string> excluded_attributes);
@@ -69,6 +78,7 @@ class projection {
         std::string container;
         std::string attribute;
         std::string sub_attribute;
+        std::optional<filter> value_filter;  ///< `attribute[...]`: the values the path is about
     };
 
     friend struct projection_rules;

@@ -47,35 +47,45 @@ std::string patch_path::to_string() const {
     return out;
 }
 
-boost::system::result<patch_path, error> parse_patch_path(std::string_view text,
-                                                          const filter_limits& limits) {
+boost::system::result<patch_path, std::string> parse_path_syntax(std::string_view text,
+                                                                 const filter_limits& limits) {
     while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
     while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-    if (text.empty()) return error(400, "invalidPath", "the path is empty");
+    if (text.empty()) return std::string("the path is empty");
 
     if (text.find('[') == std::string_view::npos) {
         auto parsed = parse_attribute_path(text);
-        if (!parsed) return invalid_path(text, parsed.error().message);
+        if (!parsed) return parsed.error().message;
         return patch_path{std::move(*parsed), std::nullopt};
     }
 
     // A value path is a filter of its own (RFC 7644 figure 1 "valuePath", errata 7122 for ".subAttr"), so the
     // filter parser reads it; anything but one bare value path is rejected.
-    if (!is_alpha(text.front())) return invalid_path(text, "expected an attribute name at position 0");
+    if (!is_alpha(text.front())) return std::string("expected an attribute name at position 0");
     auto parsed = parse_filter(text, limits);
-    if (!parsed) return invalid_path(text, parsed.error().message);
+    if (!parsed) return parsed.error().message;
     const filter& f = *parsed;
     const auto* vp = std::get_if<value_path_node>(&f.node(f.root()));
     if (vp == nullptr || f.position(f.root()) != 0)
-        return invalid_path(text, "a path is an attribute or one value filter, not a filter expression");
+        return std::string("a path is an attribute or one value filter, not a filter expression");
     if (vp->tail)
-        return invalid_path(text, "a path cannot compare '" + vp->sub_attribute +
-                                      "' with a value; put the comparison inside the brackets");
+        return "a path cannot compare '" + vp->sub_attribute +
+               "' with a value; put the comparison inside the brackets";
     patch_path out;
     out.attribute = vp->path;
     out.attribute.sub_attribute = vp->sub_attribute;
     out.value_filter = f.subtree(vp->inner);
     return out;
+}
+
+boost::system::result<patch_path, error> parse_patch_path(std::string_view text,
+                                                          const filter_limits& limits) {
+    auto parsed = parse_path_syntax(text, limits);
+    if (parsed) return std::move(*parsed);
+    while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+    if (text.empty()) return error(400, "invalidPath", parsed.error());
+    return invalid_path(text, parsed.error());
 }
 
 }  // namespace dirsync::scim

@@ -37,4 +37,9 @@ struct patch_path {
 boost::system::result<patch_path, error> parse_patch_path(std::string_view text,
                                                           const filter_limits& limits = {});
 
+/// parse_patch_path's grammar, answering why a text is not a path ("expected ']' at position 17") for callers
+/// that word the error themselves (`attributes=emails[type eq "work"]` is 400 invalidValue there).
+boost::system::result<patch_path, std::string> parse_path_syntax(std::string_view text,
+                                                                 const filter_limits& limits = {});
+
 }  // namespace dirsync::scim

@@ -109,6 +109,72 @@ TEST_F(ScimQueryTest, BareFilterValuesAsMicrosoftsReferenceClientSendsThem) {
     EXPECT_EQ(parse(two)["scimType"], "invalidFilter");
 }
 
+TEST_F(ScimQueryTest, ValuePathsInAttributesAsMicrosoftsReferenceClientSendsThem) {
+    json u = user_json("bjensen");
+    u["emails"] = json::array({{{"value", "bjensen@example.com"}, {"type", "work"}, {"primary", true}},
+                               {{"value", "babs@home.example"}, {"type", "home"}}});
+    auto created = call(acme_token, "POST", "/scim/v2/Users", u.dump());
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string id = parse(created)["id"];
+    const json work = {{"value", "bjensen@example.com"}, {"type", "work"}, {"primary", true}};
+
+    auto by_type =
+        call(acme_token, "GET", "/scim/v2/Users/" + id + "?attributes=emails%5Btype%20eq%20%22work%22%5D");
+    ASSERT_EQ(by_type.status, 200) << by_type.body;
+    auto j = parse(by_type);
+    EXPECT_EQ(keys(j), (std::set<std::string>{"schemas", "id", "emails"}));
+    EXPECT_EQ(j["emails"], json::array({work}));
+
+    auto by_value =
+        parse(call(acme_token, "GET",
+                   "/scim/v2/Users/" + id +
+                       "?attributes=userName,emails%5Bvalue%20eq%20%22BABS@home.example%22%5D.value"));
+    EXPECT_EQ(by_value["userName"], "bjensen");
+    EXPECT_EQ(by_value["emails"], json::array({{{"value", "babs@home.example"}}}));
+
+    auto list =
+        parse(call(acme_token, "GET", "/scim/v2/Users?attributes=emails%5Btype%20eq%20%22work%22%5D"));
+    ASSERT_EQ(list["totalResults"], 1);
+    EXPECT_EQ(list["Resources"][0]["emails"], json::array({work}));
+
+    auto search = call(acme_token, "POST", "/scim/v2/Users/.search",
+                       search_body({{"attributes", {"emails[type eq \"home\"]"}}}));
+    ASSERT_EQ(search.status, 200) << search.body;
+    EXPECT_EQ(parse(search)["Resources"][0]["emails"],
+              json::array({{{"value", "babs@home.example"}, {"type", "home"}}}));
+
+    auto excluded =
+        parse(call(acme_token, "GET",
+                   "/scim/v2/Users/" + id + "?excludedAttributes=emails%5Btype%20eq%20%22home%22%5D"));
+    EXPECT_EQ(excluded["emails"], json::array({work}));
+    EXPECT_EQ(excluded["userName"], "bjensen");
+
+    // Group members by value path.
+    auto other = call(acme_token, "POST", "/scim/v2/Users", user_json("other").dump());
+    ASSERT_EQ(other.status, 201);
+    const std::string other_id = parse(other)["id"];
+    auto group = call(acme_token, "POST", "/scim/v2/Groups",
+                      json({{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:Group"}},
+                            {"displayName", "G"},
+                            {"members", {{{"value", id}}, {{"value", other_id}}}}})
+                          .dump());
+    ASSERT_EQ(group.status, 201) << group.body;
+    const std::string gid = parse(group)["id"];
+    auto one_member =
+        parse(call(acme_token, "GET",
+                   "/scim/v2/Groups/" + gid + "?attributes=members%5Bvalue%20eq%20%22" + id + "%22%5D"));
+    ASSERT_EQ(one_member["members"].size(), 1u) << one_member.dump();
+    EXPECT_EQ(one_member["members"][0]["value"], id);
+    EXPECT_EQ(one_member["members"][0]["display"], "bjensen");
+    EXPECT_FALSE(one_member.contains("displayName"));
+
+    for (const char* bad : {"emails%5Btype%20eq%5D", "emails%5Btype%20eq%20%22work%22",
+                            "emails%5Btype%20eq%20%22work%22%5Dx"}) {
+        expect_scim_error(call(acme_token, "GET", "/scim/v2/Users/" + id + "?attributes=" + bad), 400,
+                          "invalidValue");
+    }
+}
+
 TEST_F(ScimQueryTest, AttributesOnWrites) {
     auto created = call(acme_token, "POST", "/scim/v2/Users?attributes=userName", user_json("writer").dump());
     ASSERT_EQ(created.status, 201) << created.body;

@@ -37,6 +37,8 @@ const json& sample() {
     return user;
 }
 
+json work_email() { return sample()["emails"][0]; }
+
 json without(json j, std::initializer_list<const char*> keys) {
     for (const char* k : keys) j.erase(k);
     return j;
@@ -140,6 +142,57 @@ std::vector<apply_case> user_cases() {
          {"name.givenName", "name.familyName"},
          without(sample(), {"password", "name"})},
         {"empty attributes with excluded", {""}, {"emails"}, without(sample(), {"password", "emails"})},
+        // Value paths, as Microsoft's reference SCIM clients send them.
+        {"value path", {R"(emails[type eq "work"])"}, {}, with({{"emails", json::array({work_email()})}})},
+        {"value path with a sub-attribute",
+         {R"(emails[type eq "work"].value)"},
+         {},
+         with({{"emails", json::array({{{"value", "b@example.com"}}})}})},
+        {"value path by value, case-insensitive",
+         {R"(emails[value eq "B@EXAMPLE.COM"])"},
+         {},
+         with({{"emails", json::array({work_email()})}})},
+        {"value path matching nothing leaves the attribute out", {R"(emails[type eq "other"])"}, {}, base},
+        {"two value paths return both",
+         {R"(emails[type eq "work"],emails[type eq "home"])"},
+         {},
+         with({{"emails", sample()["emails"]}})},
+        {"value path next to a plain sub-attribute",
+         {R"(emails[type eq "home"])", "emails.value"},
+         {},
+         with({{"emails", json::array({{{"value", "b@example.com"}}, {{"type", "home"}}})}})},
+        {"plain name wins over a value path",
+         {R"(emails[type eq "home"],emails)"},
+         {},
+         with({{"emails", sample()["emails"]}})},
+        {"commas inside a value filter do not split",
+         {R"(emails[value eq "a,b" or type eq "home"], userName)"},
+         {},
+         with({{"userName", "bjensen"}, {"emails", json::array({{{"type", "home"}}})}})},
+        {"value path with and/or",
+         {R"(emails[type eq "work" and primary eq true])"},
+         {},
+         with({{"emails", json::array({work_email()})}})},
+        {"value path on a single complex value",
+         {R"(name[givenName sw "Bar"])"},
+         {},
+         with({{"name", sample()["name"]}})},
+        {"exclude a value path",
+         {},
+         {R"(emails[type eq "home"])"},
+         [] {
+             json j = without(sample(), {"password"});
+             j["emails"] = json::array({work_email()});
+             return j;
+         }()},
+        {"exclude a sub-attribute of matching values",
+         {},
+         {R"(emails[type eq "work"].primary)"},
+         [] {
+             json j = without(sample(), {"password"});
+             j["emails"] = json::array({{{"value", "b@example.com"}, {"type", "work"}}, {{"type", "home"}}});
+             return j;
+         }()},
     };
 }
 
@@ -235,11 +288,15 @@ INSTANTIATE_TEST_SUITE_P(Table, ProjectionApplyCharacteristics, ::testing::Value
 TEST(ProjectionMake, Rejects) {
     const std::vector<std::string> none;
     const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> bad = {
-        {{"userName"}, {"emails"}},  // mutually exclusive
-        {{"user name"}, {}},         // not an attribute path
-        {{"name.givenName.x"}, {}},  // two sub-attribute levels
-        {{}, {"urn:bad prefix:x"}},  // broken URN
-        {{"userName,,1abc"}, {}},    // a name must start with a letter
+        {{"userName"}, {"emails"}},                        // mutually exclusive
+        {{"user name"}, {}},                               // not an attribute path
+        {{"name.givenName.x"}, {}},                        // two sub-attribute levels
+        {{}, {"urn:bad prefix:x"}},                        // broken URN
+        {{"userName,,1abc"}, {}},                          // a name must start with a letter
+        {{R"(emails[type eq])"}, {}},                      // a value filter without a value
+        {{R"(emails[type eq "work")"}, {}},                // an unclosed bracket
+        {{R"(emails[type eq "work"].value eq "x")"}, {}},  // a filter, not a path
+        {{}, {R"(emails[type eq "work"]x)"}},              // text after the bracket
     };
     for (const auto& [attributes, excluded] : bad) {
         auto p = projection::make(resource::user_resource_schema(), attributes, excluded);
@@ -330,7 +387,13 @@ INSTANTIATE_TEST_SUITE_P(
         returned_case{{}, {"members.display"}, "members", true},
         returned_case{{}, {"members.display"}, "members.display", false},
         returned_case{{}, {"members.display"}, "members.value", true},
-        returned_case{{}, {"displayName"}, "members", true}, returned_case{{}, {}, "not a path", false}));
+        returned_case{{}, {"displayName"}, "members", true}, returned_case{{}, {}, "not a path", false},
+        returned_case{{R"(members[value eq "x"])"}, {}, "members", true},
+        returned_case{{R"(members[value eq "x"])"}, {}, "members.display", true},
+        returned_case{{R"(members[value eq "x"].value)"}, {}, "members.value", true},
+        returned_case{{R"(members[value eq "x"].value)"}, {}, "members.display", false},
+        returned_case{{R"(members[value eq "x"].value)"}, {}, "displayName", false},
+        returned_case{{}, {R"(members[value eq "x"])"}, "members", true}));
 
 class ProjectionIsReturnedUser : public ::testing::TestWithParam<returned_case> {};
 
