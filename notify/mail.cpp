@@ -12,12 +12,12 @@
 #include "common/email_address.hpp"
 #include "common/utf8.hpp"
 #include "common/uuid.hpp"
-#include "notify/curl_global.hpp"
+#include "curl/easy.hpp"
 
 namespace dirsync::notify {
 namespace {
 
-using detail::set_option;
+using curl::set_option;
 
 constexpr std::size_t max_line = 78;            // RFC 5322 section 2.1.1, without the CRLF
 constexpr std::size_t max_qp_line = 76;         // RFC 2045 section 6.7, rule 5
@@ -275,7 +275,7 @@ delivery_result failure(bool permanent, std::string error) {
 
 /// settings.url checked and with the EHLO name as its path, or the reason it is refused.
 std::pair<std::string, std::string> smtp_url(const smtp_settings& settings) {
-    detail::ensure_curl_global();
+    curl::ensure_global();
     std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
     if (!u) throw std::bad_alloc();
     if (curl_url_set(u.get(), CURLUPART_URL, settings.url.c_str(), 0) != CURLUE_OK)
@@ -332,8 +332,7 @@ delivery_result send_mail(const smtp_settings& settings, const mail& m) {
     std::string error_reply;
     char error_buffer[CURL_ERROR_SIZE];
     const long timeout_ms = std::max<long>(1, static_cast<long>(settings.timeout.count()));
-    auto h =
-        detail::make_easy("smtp,smtps", timeout_ms, settings.verify_peer, settings.ca_file, error_buffer);
+    auto h = curl::make_easy("smtp,smtps", timeout_ms, settings.verify_peer, settings.ca_file, error_buffer);
     CURL* c = h.get();
     set_option(c, CURLOPT_URL, url.c_str());
     switch (settings.starttls) {
@@ -349,14 +348,14 @@ delivery_result send_mail(const smtp_settings& settings, const mail& m) {
     }
     const std::string mail_from = "<" + settings.from + ">";
     set_option(c, CURLOPT_MAIL_FROM, mail_from.c_str());
-    detail::slist_handle recipients;
-    detail::append(recipients, "<" + m.to + ">");
+    curl::slist_handle recipients;
+    curl::append(recipients, "<" + m.to + ">");
     set_option(c, CURLOPT_MAIL_RCPT, recipients.get());
     set_option(c, CURLOPT_UPLOAD, 1L);
     set_option(c, CURLOPT_READFUNCTION, &read_upload);
     set_option(c, CURLOPT_READDATA, &body);
     set_option(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
-    detail::secret_strings secrets;
+    curl::secret_strings secrets;
     if (settings.username && settings.password) {
         set_option(c, CURLOPT_USERNAME, settings.username->c_str());
         set_option(c, CURLOPT_PASSWORD, settings.password->c_str());
@@ -377,11 +376,10 @@ delivery_result send_mail(const smtp_settings& settings, const mail& m) {
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     const bool permanent = code >= 500 || (rc == CURLE_LOGIN_DENIED && (code < 400 || code >= 500)) ||
                            rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL;
-    std::string error =
-        "SMTP: " + detail::safe_message(detail::curl_message(rc, error_buffer), secrets.values);
+    std::string error = "SMTP: " + curl::safe_message(curl::error_message(rc, error_buffer), secrets.values);
     if (code >= 400 && !error_reply.empty())
         error +=
-            " (server said: " + detail::safe_message(error_reply, secrets.values, max_reply_in_error) + ")";
+            " (server said: " + curl::safe_message(error_reply, secrets.values, max_reply_in_error) + ")";
     return failure(permanent, std::move(error));
 }
 

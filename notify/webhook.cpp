@@ -9,12 +9,12 @@
 
 #include "common/hmac.hpp"
 #include "common/sha256.hpp"
-#include "notify/curl_global.hpp"
+#include "curl/easy.hpp"
 
 namespace dirsync::notify {
 namespace {
 
-using detail::set_option;
+using curl::set_option;
 
 constexpr std::size_t max_idempotency_key = 255;
 constexpr std::size_t max_timestamp_digits = 12;
@@ -50,7 +50,7 @@ delivery_result failure(bool permanent, std::string error,
 /// Whether `url` is an http:// or https:// URL; sets `password` to the password of its user information
 /// (empty when none).
 bool parse_url(const std::string& url, std::string& password) {
-    detail::ensure_curl_global();
+    curl::ensure_global();
     std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
     if (!u) throw std::bad_alloc();
     if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return false;
@@ -82,22 +82,21 @@ delivery_result post_webhook(const webhook_settings& settings, const std::string
     if (settings.secret.empty()) return failure(true, "the webhook secret is empty");
     if (!is_header_value(idempotency_key))
         return failure(true, "the idempotency key is empty, too long or not printable ASCII");
-    detail::secret_strings secrets;
+    curl::secret_strings secrets;
     secrets.values = {settings.secret, std::string{}};
     if (!parse_url(settings.url, secrets.values[1]))
         return failure(true, "the webhook URL is not a valid http:// or https:// URL");
 
     char error_buffer[CURL_ERROR_SIZE];
     const long timeout_ms = std::max<long>(1, static_cast<long>(settings.timeout.count()));
-    auto h =
-        detail::make_easy("http,https", timeout_ms, settings.verify_peer, settings.ca_file, error_buffer);
+    auto h = curl::make_easy("http,https", timeout_ms, settings.verify_peer, settings.ca_file, error_buffer);
     CURL* c = h.get();
     set_option(c, CURLOPT_URL, settings.url.c_str());
-    detail::slist_handle headers;
-    detail::append(headers, "Content-Type: application/json");
-    detail::append(headers, "Dirsync-Signature: " + signature_header(settings.secret, body, now));
-    detail::append(headers, "Idempotency-Key: " + idempotency_key);
-    detail::append(headers, "Expect:");  // no 100-continue round trip for large bodies
+    curl::slist_handle headers;
+    curl::append(headers, "Content-Type: application/json");
+    curl::append(headers, "Dirsync-Signature: " + signature_header(settings.secret, body, now));
+    curl::append(headers, "Idempotency-Key: " + idempotency_key);
+    curl::append(headers, "Expect:");  // no 100-continue round trip for large bodies
     set_option(c, CURLOPT_HTTPHEADER, headers.get());
     set_option(c, CURLOPT_USERAGENT, "dirsyncd");
     set_option(c, CURLOPT_POST, 1L);
@@ -109,8 +108,8 @@ delivery_result post_webhook(const webhook_settings& settings, const std::string
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     if (status == 0) {
-        return failure(false, "webhook: " + detail::safe_message(detail::curl_message(rc, error_buffer),
-                                                                 secrets.values));
+        return failure(
+            false, "webhook: " + curl::safe_message(curl::error_message(rc, error_buffer), secrets.values));
     }
     // The receiver's answer decides, even when the transfer of its body then failed: a repeat is harmless
     // (Idempotency-Key) but a 2xx means the event arrived.

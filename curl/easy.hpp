@@ -1,6 +1,8 @@
 #pragma once
 
-// libcurl plumbing shared by mail.cpp and webhook.cpp; internal to notify/ (its callers never see libcurl).
+// libcurl plumbing shared by the modules that speak through libcurl (notify/ for mail and webhooks, the SCIM
+// source's client): one global initialisation, owned handles, options that throw, messages without secrets.
+// Their callers never see libcurl.
 
 #include <curl/curl.h>
 
@@ -10,11 +12,11 @@
 #include <string_view>
 #include <vector>
 
-namespace dirsync::notify::detail {
+namespace dirsync::curl {
 
 /// Runs curl_global_init once per process, before the first easy handle; safe to call from any thread, any
 /// number of times. Throws std::runtime_error when libcurl cannot initialise.
-void ensure_curl_global();
+void ensure_global();
 
 struct easy_deleter {
     void operator()(CURL* h) const noexcept { curl_easy_cleanup(h); }
@@ -25,7 +27,7 @@ struct slist_deleter {
 using easy_handle = std::unique_ptr<CURL, easy_deleter>;
 using slist_handle = std::unique_ptr<curl_slist, slist_deleter>;
 
-/// A new easy handle with what every transfer of this module sets: no signals, `protocols` only (a
+/// A new easy handle with what every transfer sets: no signals, `protocols` only (a
 /// CURLOPT_PROTOCOLS_STR list), no redirects, the transfer and connect timeouts, peer verification
 /// (`verify_peer` false turns off both the certificate and the host name check) with `ca_file` when not
 /// empty, and `error_buffer` (CURL_ERROR_SIZE bytes, must outlive the handle) as CURLOPT_ERRORBUFFER.
@@ -59,6 +61,6 @@ std::string safe_message(std::string_view text, const std::vector<std::string>& 
 
 /// The libcurl message of a failed transfer: the error buffer when libcurl filled it, else
 /// curl_easy_strerror(code).
-std::string curl_message(CURLcode code, const char* error_buffer);
+std::string error_message(CURLcode code, const char* error_buffer);
 
-}  // namespace dirsync::notify::detail
+}  // namespace dirsync::curl

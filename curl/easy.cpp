@@ -1,4 +1,4 @@
-#include "notify/curl_global.hpp"
+#include "curl/easy.hpp"
 
 #include <string.h>
 
@@ -8,9 +8,9 @@
 
 #include "common/utf8.hpp"
 
-namespace dirsync::notify::detail {
+namespace dirsync::curl {
 
-void ensure_curl_global() {
+void ensure_global() {
     static std::once_flag once;
     static CURLcode result = CURLE_OK;
     std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -20,7 +20,7 @@ void ensure_curl_global() {
 
 easy_handle make_easy(const char* protocols, long timeout_ms, bool verify_peer, const std::string& ca_file,
                       char* error_buffer) {
-    ensure_curl_global();
+    ensure_global();
     easy_handle h(curl_easy_init());
     if (!h) throw std::runtime_error("curl_easy_init failed");
     error_buffer[0] = '\0';
@@ -65,8 +65,8 @@ std::string safe_message(std::string_view text, const std::vector<std::string>& 
     return out;
 }
 
-std::string curl_message(CURLcode code, const char* error_buffer) {
+std::string error_message(CURLcode code, const char* error_buffer) {
     return error_buffer[0] != '\0' ? std::string(error_buffer) : std::string(curl_easy_strerror(code));
 }
 
-}  // namespace dirsync::notify::detail
+}  // namespace dirsync::curl
