@@ -57,20 +57,6 @@ bool take_output_flag(const std::vector<std::string>& args, std::size_t& i, bool
     return true;
 }
 
-std::string percent_encode(std::string_view s) {
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            char buf[4];
-            std::snprintf(buf, sizeof buf, "%%%02X", c);
-            out += buf;
-        }
-    }
-    return out;
-}
-
 std::optional<nlohmann::json> call(const connection& conn, std::string_view method, const std::string& target,
                                    const std::string& body, const std::string& acting_user) {
     std::vector<http::header_field> headers{{"Authorization", "Bearer " + conn.token},

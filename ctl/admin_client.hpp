@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ctl/connection.hpp"
+#include "http/query_string.hpp"
 
 namespace dirsync::ctl {
 
@@ -28,8 +29,7 @@ bool take_output_flag(const std::vector<std::string>& args, std::size_t& i, bool
 std::optional<std::string> flag_value(const std::vector<std::string>& args, std::size_t& i,
                                       std::string& error);
 
-/// `s` percent-encoded for one path segment or query value.
-std::string percent_encode(std::string_view s);
+using http::percent_encode;
 
 /// One admin API call (`target` after /admin/v1). On success the JSON answer (null for an empty one). On
 /// failure prints one line to stderr — the daemon's status, machine-readable code and detail, or why it

@@ -5,6 +5,23 @@
 
 namespace dirsync::http {
 
+std::string percent_encode(std::string_view s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(s.size());
+    for (unsigned char c : s) {
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+            c == '.' || c == '_' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+        }
+    }
+    return out;
+}
+
 std::pair<std::string_view, std::string_view> split_target(std::string_view target) noexcept {
     if (auto hash = target.find('#'); hash != std::string_view::npos) target = target.substr(0, hash);
     auto q = target.find('?');

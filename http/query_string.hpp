@@ -11,6 +11,10 @@ namespace dirsync::http {
 /// Splits an origin-form target into its path and its raw query (without '?').
 std::pair<std::string_view, std::string_view> split_target(std::string_view target) noexcept;
 
+/// `s` percent-encoded for a path segment or a query value: every byte but RFC 3986's unreserved characters
+/// (letters, digits, '-', '.', '_', '~') becomes %XX.
+std::string percent_encode(std::string_view s);
+
 /// Percent-decodes `s`; in a query, '+' stands for a space. nullopt on a malformed escape.
 std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space);
 
