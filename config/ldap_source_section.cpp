@@ -333,6 +333,12 @@ class ldap_reader final : public source_kind_reader {
         return "entryUUID";
     }
 
+    void default_group_rules(group_rules& g) const override {
+        g.member_attribute = "member";
+        g.member_values = member_value_kind::dn;
+        g.map.push_back(map_entry{located_text{"displayName", {}}, located_text{"{cn}", {}}, {}, false});
+    }
+
     std::optional<located_text> default_disabled_when() const override {
         switch (settings_.flavour) {
             case ldap_flavour::openldap:

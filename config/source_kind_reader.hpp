@@ -29,6 +29,9 @@ class source_kind_reader {
 
     /// The anchor of users and groups when `anchor:` is not given (after read_item).
     virtual std::string default_anchor() const = 0;
+    /// The kind's defaults of `groups:` (member attribute and what its values are, the map), set on `g`
+    /// before the item's keys are read.
+    virtual void default_group_rules(group_rules& g) const = 0;
     /// `disabled_when:` when it is not given (after read_item).
     virtual std::optional<located_text> default_disabled_when() const = 0;
     /// `anchor:`: an immutable id attribute of the kind's records.
@@ -54,5 +57,7 @@ class source_kind_reader {
 
 /// The reader of `type: ldap` items. `yaml_text` is the whole file, for positions inside filters.
 std::unique_ptr<source_kind_reader> ldap_source_reader(diagnostics_sink& sink, std::string_view yaml_text);
+/// The reader of `type: scim` items (a remote SCIM service provider).
+std::unique_ptr<source_kind_reader> scim_source_reader(diagnostics_sink& sink, std::string_view yaml_text);
 
 }  // namespace dirsync::config

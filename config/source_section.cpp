@@ -22,6 +22,7 @@ std::optional<member_value_kind> known_member_values(std::string_view attribute)
     const std::string lower = common::to_lower_ascii(attribute);
     if (lower == "member" || lower == "uniquemember") return member_value_kind::dn;
     if (lower == "memberuid") return member_value_kind::name;
+    if (lower == "members.value") return member_value_kind::name;  // SCIM members, by id
     return std::nullopt;
 }
 
@@ -71,7 +72,8 @@ class source_reader {
             std::unique_ptr<source_kind_reader> (*)(diagnostics_sink&, std::string_view);
         kind_reader_factory factory = &ldap_source_reader;
         if (auto f = map.optional("type"))
-            assign(factory, read_choice<kind_reader_factory>(sink_, *f, {{"ldap", &ldap_source_reader}}));
+            assign(factory, read_choice<kind_reader_factory>(
+                                sink_, *f, {{"ldap", &ldap_source_reader}, {"scim", &scim_source_reader}}));
         kind_ = factory(sink_, context_.yaml_text);
         kind_->read_item(map);
         if (auto f = map.optional("timeouts")) read_timeouts(*f, out.timeouts);
@@ -244,7 +246,7 @@ class source_reader {
     void read_groups(const yaml_field& field, source_settings& out) {
         group_rules groups;
         groups.anchor = kind_->default_anchor();
-        groups.map.push_back(map_entry{located_text{"displayName", {}}, located_text{"{cn}", {}}, {}, false});
+        kind_->default_group_rules(groups);
         map_reader map(sink_, field);
         if (!map.is_map()) return;
         kind_->read_groups(map);

@@ -43,6 +43,15 @@ struct located_text {
     text_location location;
 };
 
+/// The language a kind's records are referred to and tested in: the names in mapping references
+/// (`{givenName}` or `{name.givenName}`), `when:` and `disabled_when:` conditions, anchors and member
+/// attributes.
+enum class record_language {
+    ldap,  ///< attribute descriptions; conditions are RFC 4515 filters
+    scim,  ///< SCIM attribute paths (`name.givenName`, `emails[type eq "work"].value`, URN-qualified
+           ///< names); conditions are RFC 7644 filters
+};
+
 /// The LDAP server product; it decides the defaults below.
 ///
 /// | flavour          | anchor      | disabled_when                                  | incremental      |
@@ -206,6 +215,7 @@ struct ldap_search {
 /// `type: ldap` (the default): the directory, how to connect and bind, how to page and find changes.
 struct ldap_source {
     static constexpr std::string_view type = "ldap";
+    static constexpr record_language language = record_language::ldap;
 
     ldap_flavour flavour = ldap_flavour::openldap;
     /// "ldap://host[:port]" or "ldaps://host[:port]"; several separated by spaces are tried in order.
@@ -227,9 +237,60 @@ struct ldap_source {
     std::string_view address() const noexcept { return url; }
 };
 
-/// The settings of a source's kind, chosen by `type:`. A new kind adds its struct here (with `type` and
-/// `address()`), its config/source_kind_reader, and its sync::source_access in daemon/source_access.cpp.
-using source_kind = std::variant<ldap_source>;
+/// `auth:` of a SCIM source with a fixed bearer token.
+struct scim_bearer_auth {
+    secret_reference token;  ///< resolved at each run
+};
+
+/// `auth:` of a SCIM source with OAuth 2.0 client credentials (RFC 6749 §4.4): the token is fetched from
+/// `token_url` and reused until shortly before it expires.
+struct scim_oauth_auth {
+    std::string token_url;  ///< http:// or https://
+    std::string client_id;
+    secret_reference client_secret;  ///< resolved at each token request
+    std::string scope;               ///< sent when not empty
+};
+
+/// `incremental:` of a SCIM source. `automatic` (written `auto`) asks the remote's ServiceProviderConfig
+/// whether it filters; it stays in the settings and is decided at each run.
+enum class scim_incremental {
+    automatic,
+    last_modified,  ///< filter=meta.lastModified ge "<newest seen>"; deletes wait for a full run
+    none,           ///< every run is a full run
+};
+
+/// `type: scim`: a remote SCIM 2.0 service provider (an IdP, or another system serving SCIM) read page by
+/// page over HTTPS.
+struct scim_source {
+    static constexpr std::string_view type = "scim";
+    static constexpr record_language language = record_language::scim;
+
+    /// The service's base URL (`https://host/scim/v2`): /Users, /Groups and /ServiceProviderConfig are below
+    /// it. No query or fragment; a trailing '/' is dropped at load.
+    std::string url;
+    std::string ca_file;     ///< PEM CA bundle, readable at load; empty: the system's store
+    bool tls_verify = true;  ///< false turns off certificate and host name checks (tests only)
+    std::variant<scim_bearer_auth, scim_oauth_auth> auth;
+    std::uint32_t page_size = 100;  ///< `count` asked per page, 1..1000; the server may return fewer
+    std::uint32_t rate_limit = 0;   ///< at most this many requests per second; 0: no limit
+    std::uint32_t retries = 5;      ///< retries of a request answered 429/5xx or failing to connect, 0..20
+    scim_incremental incremental = scim_incremental::automatic;
+    std::optional<located_text> users_filter;   ///< `users.filter`: sent with every /Users request
+    std::optional<located_text> groups_filter;  ///< `groups.filter`: sent with every /Groups request
+
+    /// The base URL, for logs and the admin API (never a secret).
+    std::string_view address() const noexcept { return url; }
+};
+
+/// The settings of a source's kind, chosen by `type:`. A new kind adds its struct here (with `type`,
+/// `language` and `address()`), its config/source_kind_reader, and its sync::source_access in
+/// daemon/source_access.cpp.
+using source_kind = std::variant<ldap_source, scim_source>;
+
+/// The language of a source kind's records.
+inline record_language language_of(const source_kind& kind) {
+    return std::visit([](const auto& k) { return k.language; }, kind);
+}
 
 /// The `type:` of a source's kind.
 inline std::string_view type_name(const source_kind& kind) {

@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "ldap/directory_reader.hpp"
+#include "scim_source/scim_reader.hpp"
 
 namespace dirsync::daemon {
 
@@ -14,6 +15,11 @@ sync::source_access access_for_kind(const config::source_settings& source, const
     attributes.users = mapper.user_attributes();
     if (mapper.has_groups()) attributes.groups = mapper.group_attributes();
     return ldap::directory_access(source, ldap, std::move(attributes));
+}
+
+sync::source_access access_for_kind(const config::source_settings& source, const config::scim_source& scim,
+                                    const sync::source_mapper&) {
+    return scim_source::scim_access(source, scim);
 }
 
 }  // namespace

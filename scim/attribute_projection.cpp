@@ -23,31 +23,6 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-/// The offset of the first comma of `list` outside brackets and quoted strings (a value path's filter may
-/// hold commas: `emails[value eq "a,b"]`); npos when there is none.
-std::size_t next_separator(std::string_view list) {
-    int depth = 0;
-    bool quoted = false;
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        const char c = list[i];
-        if (quoted) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                quoted = false;
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == '[') {
-            ++depth;
-        } else if (c == ']') {
-            if (depth > 0) --depth;
-        } else if (c == ',' && depth == 0) {
-            return i;
-        }
-    }
-    return std::string_view::npos;
-}
-
 /// Which sub-attributes of a returned attribute go with it.
 enum class sub_kind {
     defaults,    ///< "default" and "always" ones
@@ -260,7 +235,9 @@ boost::system::result<projection, error> projection::make(const resource::resour
         for (const auto& list : lists) {
             std::string_view rest = list;
             while (true) {
-                const auto comma = next_separator(rest);
+                // A value path's filter may hold commas: `emails[value eq "a,b"]`.
+                const auto end = path_end(rest, ",");
+                const auto comma = end == rest.size() ? std::string_view::npos : end;
                 const std::string_view item = trim(rest.substr(0, comma));
                 if (!item.empty()) {
                     auto resolved = projection_rules::resolve(schema, item);

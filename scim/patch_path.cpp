@@ -47,6 +47,29 @@ std::string patch_path::to_string() const {
     return out;
 }
 
+std::size_t path_end(std::string_view text, std::string_view stops) noexcept {
+    int depth = 0;
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quoted) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                quoted = false;
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == '[') {
+            ++depth;
+        } else if (c == ']') {
+            if (depth > 0) --depth;
+        } else if (depth == 0 && stops.find(c) != std::string_view::npos) {
+            return i;
+        }
+    }
+    return text.size();
+}
+
 boost::system::result<patch_path, std::string> parse_path_syntax(std::string_view text,
                                                                  const filter_limits& limits) {
     while (!text.empty() && is_space(text.front())) text.remove_prefix(1);

@@ -37,6 +37,11 @@ struct patch_path {
 boost::system::result<patch_path, error> parse_patch_path(std::string_view text,
                                                           const filter_limits& limits = {});
 
+/// The offset of the first character of `text` that is one of `stops` outside brackets and quoted strings
+/// (with their backslash escapes), i.e. where a path written inside a larger text ends: a value path's filter
+/// may hold any of them (`emails[value eq "a,b}"]`). text.size() when there is none.
+std::size_t path_end(std::string_view text, std::string_view stops) noexcept;
+
 /// parse_patch_path's grammar, answering why a text is not a path ("expected ']' at position 17") for callers
 /// that word the error themselves (`attributes=emails[type eq "work"]` is 400 invalidValue there).
 boost::system::result<patch_path, std::string> parse_path_syntax(std::string_view text,

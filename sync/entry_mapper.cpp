@@ -15,8 +15,8 @@
 #include "ldap/generalized_time.hpp"
 #include "ldap/guid.hpp"
 #include "resource/canonical.hpp"
-#include "sync/ldap_filter_match.hpp"
 #include "sync/mapping.hpp"
+#include "sync/record_condition.hpp"
 #include "sync/target_path.hpp"
 
 namespace dirsync::sync {
@@ -39,7 +39,7 @@ struct rule {
     target_path target;
     std::size_t slot = 0;  // index of the target among the distinct targets of the map
     expression value;
-    std::optional<entry_filter> when;
+    std::optional<record_condition> when;
     bool required = false;
     std::string spelled;  // the target as written, for messages
 };
@@ -47,7 +47,7 @@ struct rule {
 struct role_rule {
     std::string role;
     std::optional<std::string> member_of;  // ldap::normalize_dn()
-    std::optional<entry_filter> when;
+    std::optional<record_condition> when;
 };
 
 struct resource_rules {
@@ -255,9 +255,10 @@ class reporter {
     std::size_t count_ = 0;
 };
 
-std::optional<entry_filter> compile_filter(const config::located_text& text, std::string_view what,
-                                           reporter& report) {
-    auto compiled = entry_filter::compile(text.text);
+std::optional<record_condition> compile_filter(const config::located_text& text, std::string_view what,
+                                               config::record_language language,
+                                               const resource::resource_schema& schema, reporter& report) {
+    auto compiled = record_condition::compile(text.text, language, schema);
     if (!compiled) {
         report.at(text.location, compiled.error().position,
                   "invalid filter for " + std::string(what) + ": " + compiled.error().message);
@@ -269,7 +270,7 @@ std::optional<entry_filter> compile_filter(const config::located_text& text, std
 resource_rules compile_rules(const std::vector<config::map_entry>& entries,
                              const resource::resource_schema& schema, target_kind kind,
                              const std::string& where, const config::text_location& map_at,
-                             reporter& report) {
+                             config::record_language language, reporter& report) {
     resource_rules out;
     out.schema = &schema;
     out.core_urn = schema.core().id;
@@ -290,13 +291,13 @@ resource_rules compile_rules(const std::vector<config::map_entry>& entries,
                 entry.target.location, target.error().position,
                 "invalid target '" + entry.target.text + "' in " + where + ": " + target.error().message);
         }
-        auto value = expression::compile(entry.value.text);
+        auto value = expression::compile(entry.value.text, language);
         if (!value) {
             report.at(entry.value.location, value.error().position,
                       "invalid expression for " + entry.target.text + ": " + value.error().message);
         }
-        std::optional<entry_filter> when;
-        if (entry.when) when = compile_filter(*entry.when, "when", report);
+        std::optional<record_condition> when;
+        if (entry.when) when = compile_filter(*entry.when, "when", language, schema, report);
         if (target && target->schema_urn.empty() && target->attribute == out.required_attribute &&
             target->sub_attribute.empty())
             has_required = true;
@@ -337,7 +338,7 @@ struct source_mapper_state {
     std::string member_attribute;
     config::member_value_kind member_values = config::member_value_kind::dn;
     std::string member_name_attribute;  ///< lowercased; with names only
-    std::optional<entry_filter> disabled_when;
+    std::optional<record_condition> disabled_when;
     std::vector<role_rule> roles;
     std::vector<std::string> user_attributes;
     std::vector<std::string> group_attributes;
@@ -355,15 +356,17 @@ std::optional<source_mapper> source_mapper::compile(const config::source_setting
     s->name = source.name;
     s->user_schema.emplace(users);
     s->group_schema.emplace(groups);
+    const config::record_language language = config::language_of(source.kind);
     s->users = compile_rules(source.users.map, *s->user_schema, target_kind::user, "users.map",
-                             source.users.map_location, report);
+                             source.users.map_location, language, report);
     s->users.anchor = source.users.anchor;
     s->users.form = source.users.anchor_form;
     if (source.users.disabled_when)
-        s->disabled_when = compile_filter(*source.users.disabled_when, "disabled_when", report);
+        s->disabled_when =
+            compile_filter(*source.users.disabled_when, "disabled_when", language, *s->user_schema, report);
     if (source.groups) {
         s->groups = compile_rules(source.groups->map, *s->group_schema, target_kind::group, "groups.map",
-                                  source.groups->map_location, report);
+                                  source.groups->map_location, language, report);
         s->groups->anchor = source.groups->anchor;
         s->groups->form = source.groups->anchor_form;
         s->member_attribute = ldap::lowercase_attribute(source.groups->member_attribute);
@@ -379,7 +382,8 @@ std::optional<source_mapper> source_mapper::compile(const config::source_setting
             group_roles = true;
         }
         if (r.when) {
-            compiled.when = compile_filter(*r.when, "the role '" + r.role + "'", report);
+            compiled.when =
+                compile_filter(*r.when, "the role '" + r.role + "'", language, *s->user_schema, report);
             if (!compiled.when) continue;
         }
         s->roles.push_back(std::move(compiled));

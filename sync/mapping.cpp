@@ -11,6 +11,7 @@
 #include "ldap/attribute_description.hpp"
 #include "ldap/distinguished_name.hpp"
 #include "ldap/guid.hpp"
+#include "scim/patch_path.hpp"
 
 namespace dirsync::sync {
 
@@ -218,8 +219,8 @@ struct argument {
 
 class parser {
   public:
-    parser(std::string_view text, std::size_t base, std::size_t depth)
-        : text_(text), base_(base), depth_(depth) {}
+    parser(std::string_view text, std::size_t base, std::size_t depth, config::record_language language)
+        : text_(text), base_(base), depth_(depth), language_(language) {}
 
     boost::system::result<std::shared_ptr<detail::expression_body>, mapping_error> parse() {
         auto body = std::make_shared<detail::expression_body>();
@@ -317,20 +318,30 @@ class parser {
         skip_spaces();
         detail::reference ref;
         std::size_t name_at = pos_;
-        auto name = word(true);
+        const bool scim = language_ == config::record_language::scim;
+        auto name = scim ? scim_path() : word(true);
         if (name.empty()) {
             if (pos_ >= text_.size()) return fail(open, "unclosed '{': write {{ for a literal '{'");
             if (text_[pos_] == '}') return fail(open, "empty reference '{}': write {{}} for literal braces");
             return fail(pos_,
                         std::string("expected an attribute name after '{' but found '") + text_[pos_] + "'");
         }
-        if (!ldap::is_attribute_description(name))
-            return fail(name_at, "'" + std::string(name) +
-                                     "' is not an attribute name (letters, digits and '-', starting with a "
-                                     "letter, or a numeric OID)");
-        ref.name = std::string(name);
-        ref.key = ldap::lowercase_attribute(name);
-        ref.is_dn = ref.key == "dn";
+        if (scim) {
+            if (auto path = scim::parse_path_syntax(name); !path)
+                return fail(name_at,
+                            "'" + std::string(name) + "' is not a SCIM attribute path: " + path.error());
+            ref.name = std::string(name);
+            ref.key = ref.name;  // json_record matches names case-insensitively, filter values as written
+        } else {
+            if (!ldap::is_attribute_description(name))
+                return fail(name_at,
+                            "'" + std::string(name) +
+                                "' is not an attribute name (letters, digits and '-', starting with a "
+                                "letter, or a numeric OID)");
+            ref.name = std::string(name);
+            ref.key = ldap::lowercase_attribute(name);
+            ref.is_dn = ref.key == "dn";
+        }
         skip_spaces();
         if (pos_ < text_.size() && text_[pos_] == '!') {
             ref.required = true;
@@ -382,7 +393,7 @@ class parser {
                 if (depth_ + 1 >= max_nesting)
                     return fail(arguments[0].position, "default arguments nest too deeply");
                 const auto& a = arguments[0];
-                parser inner(a.text, 0, depth_ + 1);
+                parser inner(a.text, 0, depth_ + 1, language_);
                 auto body = inner.parse();
                 if (!body) {
                     // Map the position inside the decoded argument back to the expression.
@@ -403,9 +414,17 @@ class parser {
         return ref;
     }
 
+    /// A SCIM attribute path up to the first blank, '!', '|' or '}' outside brackets and quoted strings.
+    std::string_view scim_path() {
+        const std::size_t start = pos_;
+        pos_ += scim::path_end(text_.substr(pos_), " \t\r\n!|}");
+        return text_.substr(start, pos_ - start);
+    }
+
     std::string_view text_;
     std::size_t base_;
     std::size_t depth_;
+    config::record_language language_;
     std::size_t pos_ = 0;
 };
 
@@ -415,8 +434,9 @@ void throw_exception_from_error(const mapping_error& error, const boost::source_
     boost::throw_with_location(std::invalid_argument(error.message), location);
 }
 
-boost::system::result<expression, mapping_error> expression::compile(std::string_view text) {
-    auto body = parser(text, 0, 0).parse();
+boost::system::result<expression, mapping_error> expression::compile(std::string_view text,
+                                                                     config::record_language language) {
+    auto body = parser(text, 0, 0, language).parse();
     if (!body) return body.error();
     return expression(std::move(*body));
 }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/source_settings.hpp"
 #include "sync/source_record.hpp"
 
 namespace dirsync::sync {
@@ -18,6 +19,7 @@ namespace dirsync::sync {
 //     expression := ( literal | "{{" | "}}" | reference )*
 //     reference  := "{" name [ "!" ] ( "|" filter )* "}"      spaces allowed inside the braces
 //     name       := attribute description (mail, cn;lang-en, 2.5.4.3) | "dn" (the entry's DN)
+//                   | SCIM attribute path, for SCIM sources (name.givenName, emails[type eq "work"].value)
 //     filter     := word ( quoted-argument )*                 "..." with \" and \\ (other \x kept as is)
 //
 // A reference yields the attribute's values in the server's order; filters transform them in turn:
@@ -73,15 +75,19 @@ struct expression_body;
 /// compile time. Copies share the compiled form; immutable, so evaluation is thread-safe.
 class expression {
   public:
-    /// Parses `text`. Errors (an unclosed brace, an unknown filter, a wrong argument count, an invalid
-    /// regular expression, a bad attribute name, ...) carry the offset of the problem within `text`.
-    static boost::system::result<expression, mapping_error> compile(std::string_view text);
+    /// Parses `text`, its reference names in `language`: attribute descriptions (and `dn`) for LDAP records,
+    /// SCIM attribute paths for SCIM ones (`{name.givenName}`, `{emails[type eq "work"].value}`,
+    /// `{urn:...:enterprise:2.0:User:department}`, read by json_record). Errors (an unclosed brace, an
+    /// unknown filter, a wrong argument count, an invalid regular expression, a bad attribute name, ...)
+    /// carry the offset of the problem within `text`.
+    static boost::system::result<expression, mapping_error> compile(
+        std::string_view text, config::record_language language = config::record_language::ldap);
 
     /// Evaluates against `e` (`{dn}` is the record's name).
     evaluation evaluate(const source_record& e, cardinality c = cardinality::single) const;
 
     /// The attribute descriptions it references, lowercased, sorted, unique, without `dn`: the reader must
-    /// request them.
+    /// request them (SCIM paths as written).
     const std::vector<std::string>& attributes() const noexcept;
 
     /// True when it has no reference (a constant).

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,10 @@ class source_record {
 
     /// The values of `attribute` (ASCII case-insensitive); nullptr when the record has none.
     virtual const std::vector<std::string>* find(std::string_view attribute) const = 0;
+
+    /// The record as a JSON resource, for kinds that read JSON (a SCIM source): what conditions in the SCIM
+    /// filter language are evaluated against. nullptr for other kinds.
+    virtual const nlohmann::json* resource() const { return nullptr; }
 };
 
 }  // namespace dirsync::sync

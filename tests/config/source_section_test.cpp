@@ -437,7 +437,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "duplicate source name 'corp' (first defined at line 6)"},
         bad_case{"tenant_unknown", swap_line("tenant: acme", "tenant: globex"), "7:13",
                  "source tenant 'globex' is not a declared tenant (declared: acme)"},
-        bad_case{"type_unknown", with("    type: ad\n"), "14:11", "invalid type 'ad' (allowed: ldap)"},
+        bad_case{"type_unknown", with("    type: ad\n"), "14:11", "invalid type 'ad' (allowed: ldap, scim)"},
         bad_case{"flavour_unknown", with("    flavour: novell\n"), "14:14",
                  "invalid flavour 'novell' (allowed: openldap, active_directory, 389ds, freeipa)"},
         bad_case{"unknown_key", with("    bind_pasword: x\n"), "14:5",

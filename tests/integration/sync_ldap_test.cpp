@@ -16,14 +16,13 @@
 
 #include "common/sha256.hpp"
 #include "ldap/blocking_client.hpp"
-#include "tests/integration/daemon_fixture.hpp"
+#include "tests/integration/sync_fixture.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/slapd_fixture.hpp"
 
 namespace dirsync::testing {
 namespace {
 
-constexpr const char* admin_token = "admin-token-for-sync-tests";
 constexpr std::size_t people = 300;
 constexpr std::size_t group_members = 40;
 
@@ -35,7 +34,7 @@ slapd_options directory_options() {
     return o;
 }
 
-class SyncLdapTest : public DaemonTest {
+class SyncLdapTest : public SyncDaemonTest {
   protected:
     slapd_server slapd{directory_options()};
     std::string users_filter = "(objectClass=inetOrgPerson)";
@@ -51,8 +50,7 @@ class SyncLdapTest : public DaemonTest {
     }
 
     std::string extra_top_level_yaml() const override {
-        return "admin_tokens:\n  - sha256: \"" + common::to_hex(common::sha256(admin_token)) +
-               "\"\n"
+        return admin_tokens_yaml() +
                "sources:\n"
                "  - name: corp\n"
                "    tenant: acme\n"
@@ -89,59 +87,6 @@ class SyncLdapTest : public DaemonTest {
                "      - { role: admin, when_member_of: \"cn=Big Group,ou=Groups,dc=example,dc=com\" }\n"
                "    safety: { max_orphans: 100, max_orphan_ratio: 0.5 }\n" +
                extra_source_yaml + extra_sources_yaml;
-    }
-
-    http_result admin(const std::string& method, const std::string& target, const std::string& body = {}) {
-        return call(admin_token, method, "/admin/v1" + target, body);
-    }
-
-    /// Waits for run `id` to end and returns it.
-    nlohmann::json wait_run(std::int64_t id, std::chrono::seconds timeout = std::chrono::seconds(60)) {
-        auto until = std::chrono::steady_clock::now() + timeout;
-        for (;;) {
-            auto r = admin("GET", "/sync/runs/" + std::to_string(id));
-            auto j = parse(r);
-            if (r.status == 200 && j.value("status", "") != "running") return j;
-            if (std::chrono::steady_clock::now() > until) {
-                ADD_FAILURE() << "run " << id << " did not end: " << r.body;
-                return j;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-    }
-
-    /// Starts a run through the admin API (after any scheduled run of the source ended) and waits for it.
-    nlohmann::json run_now(const std::string& body = {}) {
-        for (int attempt = 0; attempt < 600; ++attempt) {
-            auto r = admin("POST", "/sync/sources/corp/runs", body);
-            if (r.status == 202) return wait_run(parse(r)["run"].get<std::int64_t>());
-            EXPECT_EQ(r.status, 409) << r.body;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        ADD_FAILURE() << "could not start a run";
-        return {};
-    }
-
-    /// The first scheduled run (2 s after start-up).
-    nlohmann::json wait_first_run() {
-        for (int i = 0; i < 300; ++i) {
-            auto runs = parse(admin("GET", "/sync/sources/corp/runs"));
-            if (runs.is_array() && !runs.empty()) return wait_run(runs.back()["id"].get<std::int64_t>());
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        ADD_FAILURE() << "no scheduled run";
-        return {};
-    }
-
-    nlohmann::json find_user(const std::string& user_name) {
-        auto r = call(acme_token, "GET", "/scim/v2/Users?filter=userName%20eq%20%22" + user_name + "%22");
-        auto j = parse(r);
-        if (r.status != 200 || j["totalResults"] != 1) return {};
-        return j["Resources"][0];
-    }
-
-    std::int64_t user_count() {
-        return parse(call(acme_token, "GET", "/scim/v2/Users?count=0"))["totalResults"].get<std::int64_t>();
     }
 
     std::unique_ptr<ldap::blocking_client> writer() {

@@ -62,6 +62,7 @@ TEST(ExampleConfiguration, SourceExampleLoadsAndMaps) {
 
     temp_dir dir;
     std::ofstream(dir.path() / "ldap-password") << "secret\n";
+    std::ofstream(dir.path() / "idp-token") << "token\n";
     std::optional<dirsync::testing::scoped_env> credentials(std::in_place, "CREDENTIALS_DIRECTORY",
                                                             dir.path().c_str());
     std::string yaml = "storage: {sqlite: x.db}\ntenants:\n  - id: demo\n    name: Demo\n" + block;
@@ -70,7 +71,8 @@ TEST(ExampleConfiguration, SourceExampleLoadsAndMaps) {
     auto loaded = config::load_settings_string(yaml, "example", options);
     credentials.reset();
     ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string() << yaml;
-    ASSERT_EQ(loaded->sources.size(), 1u);
+    ASSERT_EQ(loaded->sources.size(), 2u);
+    EXPECT_EQ(config::type_name(loaded->sources[1].kind), "scim");
 
     std::vector<config::diagnostic> problems;
     auto mapper = compile_source(*loaded, loaded->sources[0], problems);
