@@ -6,6 +6,7 @@
 #include <map>
 
 #include "tests/integration/sync_fixture.hpp"
+#include "tests/support/helper_process.hpp"
 
 namespace dirsync::testing {
 namespace {
@@ -19,7 +20,11 @@ constexpr const char* enterprise = "urn:ietf:params:scim:schemas:extension:enter
 /// The remote: another dirsyncd with one tenant whose SCIM token is `remote_token`.
 class remote_provider {
   public:
-    remote_provider() {
+    /// `extra_tokens`: more SCIM tokens the remote accepts besides `remote_token`.
+    explicit remote_provider(const std::vector<std::string>& extra_tokens = {}) {
+        std::string tokens = "      - sha256: \"" + common::to_hex(common::sha256(remote_token)) + "\"\n";
+        for (const auto& t : extra_tokens)
+            tokens += "      - sha256: \"" + common::to_hex(common::sha256(t)) + "\"\n";
         std::ofstream(dir_.file("remote.yaml")) << "server:\n"
                                                    "  listen: 127.0.0.1:0\n"
                                                    "  threads: 2\n"
@@ -32,8 +37,7 @@ class remote_provider {
                                                    "  - id: remote\n"
                                                    "    name: Remote IdP\n"
                                                    "    scim_tokens:\n"
-                                                   "      - sha256: \""
-                                                << common::to_hex(common::sha256(remote_token)) << "\"\n";
+                                                << tokens;
         process_ = std::make_unique<daemon_process>(dir_.file("remote.yaml"), dir_.file("remote.log"));
         process_->start();
     }
@@ -106,12 +110,18 @@ class remote_provider {
 
 class SyncScimTest : public SyncDaemonTest {
   protected:
+    explicit SyncScimTest(const std::vector<std::string>& extra_remote_tokens = {})
+        : remote(extra_remote_tokens) {}
+
     remote_provider remote;
     std::string source_extra = "    page_size: 100\n";
 
     /// Loads the remote before the daemon under test starts (its first scheduled run reads it 2 s later).
     virtual void load_remote() {}
     virtual std::string token_at_start() const { return remote_token; }
+    virtual std::string auth_yaml() const {
+        return "    auth: { bearer_token: { file: " + dir_.file("remote.token") + " } }\n";
+    }
 
     void SetUp() override {
         source_name = "idp";
@@ -127,11 +137,7 @@ class SyncScimTest : public SyncDaemonTest {
                "    tenant: acme\n"
                "    type: scim\n"
                "    url: " +
-               remote.url() +
-               "\n"
-               "    auth: { bearer_token: { file: " +
-               dir_.file("remote.token") +
-               " } }\n"
+               remote.url() + "\n" + auth_yaml() +
                "    retries: 1\n"
                "    schedule: { every: 24h, jitter: 1ms }\n"
                "    timeouts: { connect: 5s, operation: 5s, run: 120s }\n" +
@@ -269,6 +275,64 @@ TEST_F(SyncScimWrongTokenTest, ARefusedTokenFailsTheRunAndSaysSo) {
     auto ok = run_now(R"({"mode":"full"})");
     EXPECT_EQ(ok["status"], "ok") << ok.dump();
     EXPECT_EQ(user_count(), 5);
+}
+
+/// The token endpoint issues A (which the remote does not accept), then B, then C, each for 4 s.
+class SyncScimOAuthTest : public SyncScimTest {
+  protected:
+    static constexpr const char* token_b = "oauth-token-b-0123456789";
+    static constexpr const char* token_c = "oauth-token-c-0123456789";
+
+    SyncScimOAuthTest() : SyncScimTest({token_b, token_c}) {
+        port_ = endpoint_.start(
+            {DIRSYNC_TEST_PYTHON, DIRSYNC_OAUTH_ENDPOINT_SCRIPT, "--dir", tokens_dir_.path().string(),
+             "--client-id", "dirsyncd", "--client-secret", "s3cret:&", "--expires-in", "4", "--tokens",
+             "oauth-token-a-0123456789", token_b, token_c},
+            tokens_dir_.file("endpoint.log"), tokens_dir_.path() / "ready");
+        std::ofstream(tokens_dir_.file("client.secret")) << "s3cret:&\n";
+    }
+
+    void load_remote() override { remote.add_people(1, 5); }
+
+    std::string auth_yaml() const override {
+        return "    auth:\n"
+               "      oauth:\n"
+               "        token_url: http://127.0.0.1:" +
+               std::to_string(port_) +
+               "/oauth2/token\n"
+               "        client_id: dirsyncd\n"
+               "        client_secret: { file: " +
+               tokens_dir_.file("client.secret") +
+               " }\n"
+               "        scope: scim.read\n";
+    }
+
+    int issued() const { return std::stoi("0" + read_file(tokens_dir_.path() / "issued")); }
+
+    temp_dir tokens_dir_;
+    helper_process endpoint_;
+    std::uint16_t port_ = 0;
+};
+
+TEST_F(SyncScimOAuthTest, TokensAreFetchedKeptUntilExpiryAndReplacedWhenRefused) {
+    // A is refused by the remote: the run fetches another token (B) once and goes on.
+    auto first = wait_first_run();
+    ASSERT_EQ(first["status"], "ok") << first.dump();
+    EXPECT_EQ(user_count(), 5);
+    EXPECT_EQ(issued(), 2);
+
+    // B is kept for the next run while it is valid.
+    auto second = run_now(R"({"mode":"full"})");
+    ASSERT_EQ(second["status"], "ok") << second.dump();
+    EXPECT_EQ(issued(), 2);
+
+    // Once B expired, the next run fetches C.
+    std::this_thread::sleep_for(std::chrono::seconds(4));
+    auto third = run_now(R"({"mode":"full"})");
+    ASSERT_EQ(third["status"], "ok") << third.dump();
+    EXPECT_EQ(issued(), 3);
+    EXPECT_EQ(daemon_->log().find("oauth-token-"), std::string::npos);  // tokens never logged
+    EXPECT_EQ(daemon_->log().find("s3cret"), std::string::npos);
 }
 
 }  // namespace
