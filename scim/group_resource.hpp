@@ -36,7 +36,8 @@ boost::system::result<std::vector<directory::member_ref>, error> parse_member_re
 
 /// The SCIM representation of a group: its resource plus `id`, `schemas`, `meta` (resourceType "Group",
 /// location `<groups_url>/<id>`, version) and, when the record carries them, `members` as
-/// [{value, display (the member's current name, see directory::group_member), type, $ref}], `$ref` being `<base>/Users/<id>` or
+/// [{value, display (the member's current name, see directory::group_member), type, $ref}], `$ref` being
+/// `<base>/Users/<id>` or
 /// `<base>/Groups/<id>` where `<base>` is `groups_url` without its last segment.
 nlohmann::json render_group(const directory::group& g, std::string_view groups_url);
 
