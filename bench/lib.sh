@@ -31,3 +31,41 @@ tenants:
     scim_tokens: [ { sha256: "$4" } ]
 YAML
 }
+
+# Loads LDIF into a fresh slapd (back_mdb, suffix dc=example,dc=com, rootdn cn=admin with admin-secret, the
+# syncprov overlay, users may read) under WORK and starts it on 127.0.0.1:PORT, waiting until it answers;
+# sets SLAPD_PID. LIMITS is a slapd.conf line giving the reading account its size limit.
+#   start_slapd WORK PORT LDIF LIMITS
+start_slapd() {
+    local work=$1 port=$2 ldif=$3 limits=$4
+    mkdir -p "$work/db"
+    cat > "$work/slapd.conf" <<CONF
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+include /etc/ldap/schema/nis.schema
+modulepath /usr/lib/ldap
+moduleload back_mdb
+moduleload syncprov
+pidfile $work/slapd.pid
+database mdb
+suffix "dc=example,dc=com"
+rootdn "cn=admin,dc=example,dc=com"
+rootpw admin-secret
+directory $work/db
+$limits
+maxsize 2147483648
+index objectClass eq
+index entryUUID,entryCSN eq
+access to attrs=userPassword by self write by anonymous auth by * none
+access to * by users read by * none
+overlay syncprov
+syncprov-sessionlog 10000
+CONF
+    local start; start=$(date +%s.%N)
+    /usr/sbin/slapadd -q -f "$work/slapd.conf" -l "$ldif"
+    echo "slapadd: $(echo "$(date +%s.%N) - $start" | bc) s"
+    /usr/sbin/slapd -f "$work/slapd.conf" -h "ldap://127.0.0.1:$port/" -d 0 >"$work/slapd.log" 2>&1 &
+    SLAPD_PID=$!
+    for _ in $(seq 100); do ldapsearch -x -H "ldap://127.0.0.1:$port" -b "" -s base >/dev/null 2>&1 && break; sleep 0.1; done
+}

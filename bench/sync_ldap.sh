@@ -8,6 +8,8 @@
 # falls back to reading VmHWM. The reader account has a size limit of 1000 per request, like Active
 # Directory's MaxPageSize, so only a paged read gets everything.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 BUILD=${1:-build}
 USERS=${2:-100000}
@@ -37,35 +39,7 @@ awk -v users="$USERS" -v groups="$NGROUPS" -v members="$MEMBERS" 'BEGIN {
   }
 }' > "$WORK/data.ldif"
 
-mkdir -p "$WORK/db"
-cat > "$WORK/slapd.conf" <<CONF
-include /etc/ldap/schema/core.schema
-include /etc/ldap/schema/cosine.schema
-include /etc/ldap/schema/inetorgperson.schema
-include /etc/ldap/schema/nis.schema
-modulepath /usr/lib/ldap
-moduleload back_mdb
-moduleload syncprov
-pidfile $WORK/slapd.pid
-sizelimit size.soft=1000 size.hard=1000 size.prtotal=unlimited
-database mdb
-suffix "dc=example,dc=com"
-rootdn "cn=admin,dc=example,dc=com"
-rootpw admin-secret
-directory $WORK/db
-maxsize 2147483648
-index objectClass eq
-index entryUUID,entryCSN eq
-access to attrs=userPassword by self write by anonymous auth by * none
-access to * by users read by * none
-overlay syncprov
-CONF
-start=$(date +%s.%N)
-/usr/sbin/slapadd -q -f "$WORK/slapd.conf" -l "$WORK/data.ldif"
-echo "slapadd: $(echo "$(date +%s.%N) - $start" | bc) s"
-/usr/sbin/slapd -f "$WORK/slapd.conf" -h "ldap://127.0.0.1:$PORT/" -d 0 >"$WORK/slapd.log" 2>&1 &
-SLAPD_PID=$!
-for _ in $(seq 100); do ldapsearch -x -H "ldap://127.0.0.1:$PORT" -b "" -s base >/dev/null 2>&1 && break; sleep 0.1; done
+start_slapd "$WORK" "$PORT" "$WORK/data.ldif" "sizelimit size.soft=1000 size.hard=1000 size.prtotal=unlimited"
 
 echo -n "reader-secret" > "$WORK/ldap.pw"
 cat > "$WORK/dirsyncd.yaml" <<CONF

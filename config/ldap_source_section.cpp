@@ -119,6 +119,14 @@ class ldap_reader final : public source_kind_reader {
                                                {"modify_timestamp", incremental_method::modify_timestamp},
                                                {"none", incremental_method::none}}));
         resolve_incremental(incremental_field);
+        if (auto f = map.optional("live")) {
+            assign(settings_.live, read_bool(sink_, *f));
+            if (settings_.live && settings_.incremental != incremental_method::syncrepl)
+                sink_.error(
+                    f->mark,
+                    "live: true needs incremental: syncrepl (a persistent syncrepl search watches the "
+                    "directory; flavour openldap)");
+        }
     }
 
     void read_users(map_reader& map) override {

@@ -230,7 +230,10 @@ struct ldap_source {
     std::string client_key_file;                    ///< sasl_external: required; readable at load
     std::uint32_t page_size = 500;                  ///< 1..10000; Active Directory returns at most 1000
     incremental_method incremental = incremental_method::automatic;  ///< resolved by flavour at load
-    ldap_search users;                                               ///< from `users:`
+    /// `live: true`: between runs a persistent syncrepl search (refreshAndPersist) watches the users, and
+    /// each change starts an incremental run at once. Needs incremental: syncrepl.
+    bool live = false;
+    ldap_search users;                  ///< from `users:`
     std::optional<ldap_search> groups;  ///< from `groups:`; set exactly when source_settings::groups is
 
     /// Where the source is read from, for logs and the admin API (never a secret).

@@ -8,6 +8,7 @@
 
 #include "common/log.hpp"
 #include "daemon/source_access.hpp"
+#include "daemon/source_watcher.hpp"
 #include "sync/source_check.hpp"
 
 namespace dirsync::daemon {
@@ -16,8 +17,9 @@ namespace dirsync::daemon {
 struct sync_scheduler::source_job {
     source_job(config::source_settings s, const sync::source_mapper& m, directory::tenant_directory& dir,
                sync::run_log& log)
-        : settings(std::move(s)), runner(settings, access_for(settings, m), m, dir, log) {}
+        : settings(std::move(s)), access(access_for(settings, m)), runner(settings, access, m, dir, log) {}
     config::source_settings settings;
+    sync::source_access access;  ///< `watch` is set for a live source
     sync::source_runner runner;  // its mapper is a copy sharing the compiled rules
 };
 
@@ -29,6 +31,11 @@ struct sync_scheduler::slot {
     std::thread worker;                            ///< the latest run's thread (joined before the next)
     std::chrono::steady_clock::time_point next_due{};
     common::timestamp next_wall{};  ///< next_due as wall-clock time, for display
+    /// Live sources: watches between runs; replaced with the job.
+    std::unique_ptr<source_watcher> watcher;
+    /// A live change arrived: run incrementally at this time (changes arriving meanwhile join the run).
+    std::optional<std::chrono::steady_clock::time_point> live_at;
+    bool live_full = false;  ///< the watch said the stored cookie is too old: the live run reads in full
 };
 
 namespace {
@@ -41,6 +48,19 @@ std::chrono::milliseconds random_up_to(std::chrono::milliseconds max) {
 
 /// Delay of the first scheduled run after start-up: the daemon is serving before any sync starts.
 constexpr std::chrono::milliseconds startup_delay{2000};
+
+/// A live change waits this long for the changes that come with it (a rename is a delete and an add for
+/// some servers; a bulk load sends many), so they are applied by one run.
+constexpr std::chrono::milliseconds live_gather{50};
+
+/// Whether the newest finished real run of `source` was blocked and nobody released it.
+bool blocked_unreleased(const sync::run_log& log, std::string_view source) {
+    for (const auto& r : log.list_runs(source, 50)) {
+        if (r.dry_run || r.status == sync::run_status::running) continue;
+        return r.status == sync::run_status::blocked && !r.released_by;
+    }
+    return false;
+}
 
 }  // namespace
 
@@ -82,10 +102,13 @@ void sync_scheduler::schedule_first_run(slot& s, std::chrono::steady_clock::time
 void sync_scheduler::reconfigure(const config::settings& settings) {
     auto jobs = compile(settings);
     bool start_loop = false;
+    std::vector<std::unique_ptr<source_watcher>> old_watchers;  // stopped outside the lock
     {
         std::lock_guard lock(mutex_);
         if (stopping_) return;
         const auto now = std::chrono::steady_clock::now();
+        for (auto& s : slots_)
+            if (s->watcher) old_watchers.push_back(std::move(s->watcher));
         std::vector<std::unique_ptr<slot>> kept;
         for (auto& job : jobs) {
             auto it = std::find_if(slots_.begin(), slots_.end(), [&](const auto& s) {
@@ -113,10 +136,13 @@ void sync_scheduler::reconfigure(const config::settings& settings) {
             if (s->running || s->launching || s->worker.joinable()) retired_.push_back(std::move(s));
         }
         slots_ = std::move(kept);
+        if (started_ && scheduled_)
+            for (auto& s : slots_) start_watcher(*s);
         start_loop = started_ && scheduled_ && !scheduler_.joinable() && !slots_.empty();
         if (start_loop) scheduler_ = std::thread([this] { schedule_loop(); });
     }
     wake_.notify_all();
+    old_watchers.clear();
 }
 
 sync_scheduler::~sync_scheduler() { stop(); }
@@ -127,16 +153,45 @@ void sync_scheduler::start(bool scheduled) {
     started_ = true;
     scheduled_ = scheduled;
     auto now = std::chrono::steady_clock::now();
-    for (auto& s : slots_) schedule_first_run(*s, now);
+    for (auto& s : slots_) {
+        schedule_first_run(*s, now);
+        if (scheduled) start_watcher(*s);
+    }
     if (scheduled && !slots_.empty()) scheduler_ = std::thread([this] { schedule_loop(); });
 }
 
+void sync_scheduler::start_watcher(slot& s) {
+    if (!s.job->access.watch) return;
+    const std::string name = s.job->settings.name;
+    auto mark = [this, name](bool full) {
+        {
+            std::lock_guard lock(mutex_);
+            slot* target = find(name);
+            if (target == nullptr) return;
+            if (!target->live_at) target->live_at = std::chrono::steady_clock::now() + live_gather;
+            target->live_full = target->live_full || full;
+        }
+        wake_.notify_all();
+    };
+    // The watch refers to the job's settings: it keeps the job alive while it runs.
+    sync::change_watch watch =
+        [job = s.job](const nlohmann::json& state, const std::function<void()>& changed,
+                      const std::atomic<bool>* cancel) { return job->access.watch(state, changed, cancel); };
+    s.watcher = std::make_unique<source_watcher>(
+        name, std::move(watch), log_,
+        source_watcher::callbacks{[mark] { mark(false); }, [mark] { mark(true); }});
+}
+
 void sync_scheduler::stop() {
+    std::vector<std::unique_ptr<source_watcher>> watchers;
     {
         std::lock_guard lock(mutex_);
         if (stopping_.exchange(true)) return;
+        for (auto& s : slots_)
+            if (s->watcher) watchers.push_back(std::move(s->watcher));
     }
     wake_.notify_all();
+    watchers.clear();  // outside the lock: a watcher's callback takes it
     if (scheduler_.joinable()) scheduler_.join();
     std::vector<std::thread> workers;
     {
@@ -230,7 +285,25 @@ void sync_scheduler::schedule_loop() {
                 if (stopping_) return;
                 now = std::chrono::steady_clock::now();
             }
-            if (!s->running && !s->launching) next = std::min(next, s->next_due);
+            if (s->live_at && *s->live_at <= now && !s->running && !s->launching) {
+                const bool full = s->live_full;
+                s->live_at.reset();
+                s->live_full = false;
+                // A held burst of deletes waits for an admin: live changes do not run into it again and
+                // again (the scheduled runs still do).
+                if (full || !blocked_unreleased(log_, s->job->settings.name)) {
+                    launch(*s,
+                           sync::run_options{
+                               "live", full ? sync::run_mode::full : sync::run_mode::incremental, false},
+                           lock);
+                    if (stopping_) return;
+                    now = std::chrono::steady_clock::now();
+                }
+            }
+            if (!s->running && !s->launching) {
+                next = std::min(next, s->next_due);
+                if (s->live_at) next = std::min(next, *s->live_at);
+            }
         }
         // With a run in progress its slot is not counted; its end wakes the loop.
         if (next == std::chrono::steady_clock::time_point::max())
@@ -275,6 +348,7 @@ nlohmann::json sync_scheduler::describe(const slot& s) const {
     j["last_run"] = std::move(last_run);
     j["last_dry_run"] = std::move(last_dry_run);
     j["blocked"] = blocked;
+    if (s.watcher) j["live"] = s.watcher->status();
     return j;
 }
 

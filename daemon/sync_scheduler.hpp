@@ -24,6 +24,9 @@ namespace dirsync::daemon {
 /// Schedule: the first run of each source starts shortly after `start()` (plus 0..jitter), then every
 /// `schedule.every` (plus 0..jitter) after the previous run's start; a run is full or incremental as
 /// source_runner::next_mode decides. A release of a blocked run schedules the source's next run at once.
+/// A live source (`live: true`) is also watched between runs (daemon::source_watcher): each change starts
+/// an incremental run (trigger "live") 50 ms later, or after the run in progress, unless the source's last
+/// run is blocked and not released.
 /// Runs left "running" by a crash are marked failed at construction.
 class sync_scheduler : public admin::sync_control {
   public:
@@ -73,6 +76,8 @@ class sync_scheduler : public admin::sync_control {
     std::optional<std::int64_t> launch(slot& s, sync::run_options request, std::unique_lock<std::mutex>& lock,
                                        std::string* busy = nullptr);
     void schedule_loop();
+    /// Starts watching `s` when its source is live. Called with mutex_ held.
+    void start_watcher(slot& s);
 
     directory::tenant_directory& dir_;
     sync::run_log& log_;

@@ -407,6 +407,8 @@ class tenant_directory {
     /// false. Records of other sources and tenants are never visited.
     void scan_source_users(std::string_view tenant, std::string_view source,
                            const std::function<bool(user_brief&&)>& visit) const;
+    /// How many users the sync source owns in the tenant.
+    std::size_t count_source_users(std::string_view tenant, std::string_view source) const;
     /// The user `source` anchored as `anchor`, if any.
     std::optional<user_brief> find_user_by_anchor(std::string_view tenant, std::string_view source,
                                                   std::string_view anchor) const;

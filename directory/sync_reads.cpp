@@ -56,6 +56,11 @@ void tenant_directory::scan_source_users(std::string_view tenant, std::string_vi
     });
 }
 
+std::size_t tenant_directory::count_source_users(std::string_view tenant, std::string_view source) const {
+    return static_cast<std::size_t>(
+        db_.read([&](store::connection& db) { return users::count_by_source(db, tenant, source); }));
+}
+
 std::optional<user_brief> tenant_directory::find_user_by_anchor(std::string_view tenant,
                                                                 std::string_view source,
                                                                 std::string_view anchor) const {

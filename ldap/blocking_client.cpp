@@ -39,11 +39,15 @@ struct blocking_client::state {
         std::exception_ptr failure;
         io.restart();
         cancelled_now = false;
+        // The slice ends as soon as the operation completes: waiting out the rest of it would add up to a
+        // slice of latency to every call (the connection's reader keeps the io_context busy).
+        bool stop_when_done = true;
         asio::co_spawn(io, make(), [&](std::exception_ptr e, value v) {
             if (e)
                 failure = e;
             else
                 out = std::move(v);
+            if (stop_when_done) io.stop();
         });
         // Run in slices so that a deadline or a cancellation is noticed within one slice.
         constexpr auto slice = std::chrono::milliseconds(100);
@@ -58,6 +62,7 @@ struct blocking_client::state {
             {
                 // Time is up: closing the connection completes the pending operation with an error.
                 asio::co_spawn(io, ldap_client.disconnect(), [](std::exception_ptr) {});
+                stop_when_done = false;
                 io.restart();
                 io.run();
                 if (failure) std::rethrow_exception(failure);
@@ -127,6 +132,18 @@ boost::system::result<sync_refresh_result, error> blocking_client::sync_refresh(
         [&]() { return ldap::sync_refresh(state_->ldap_client, std::move(request), std::move(on_entry)); },
         deadline);
     if (!r) return ended(state_->cancelled_now, "the refresh did not end within the run's time limit");
+    return *r;
+}
+
+boost::system::result<void, error> blocking_client::sync_persist(search_request search, std::string cookie,
+                                                                 std::function<void()> on_change) {
+    auto r = state_->run_to_end(
+        [&]() {
+            return ldap::sync_persist(state_->ldap_client, std::move(search), std::move(cookie),
+                                      std::move(on_change));
+        },
+        std::nullopt);
+    if (!r) return ended(state_->cancelled_now, "the persistent search ended");
     return *r;
 }
 

@@ -52,6 +52,11 @@ class blocking_client {
         sync_refresh_request request, sync_entry_handler on_entry,
         std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
 
+    /// ldap::sync_persist on this connection, without a deadline: it returns when the search ends, the
+    /// connection drops or the cancel flag is set.
+    boost::system::result<void, error> sync_persist(search_request search, std::string cookie,
+                                                    std::function<void()> on_change);
+
     /// ldap::read_full on this connection.
     boost::system::result<full_read_result, error> read_full(
         const source_query& query, incremental_method method, source_handlers handlers,

@@ -240,6 +240,29 @@ sync::source_access directory_access(const config::source_settings& source, cons
         if (auto c = reader->connect(cancel); !c) return {boost::system::in_place_error, c.error()};
         return std::unique_ptr<sync::source_reader>(std::move(reader));
     };
+    if (ldap.live) {
+        access.watch = [&source, &ldap, users = query_for(source, ldap, {}).users](
+                           const nlohmann::json& stored, const std::function<void()>& changed,
+                           const std::atomic<bool>* cancel) -> sync::watch_end {
+            auto state = usable_state(ldap, stored);
+            if (!state || !state->users_cookie) return {false, "no syncrepl cookie is stored yet"};
+            auto connection = connection_for(source, ldap);
+            if (!connection) return {false, connection.error()};
+            blocking_client client(std::move(*connection));
+            client.set_cancel_flag(cancel);
+            if (auto c = client.connect(); !c) return {false, c.error().message};
+            search_request search;
+            search.base = users.base;
+            search.scope = users.scope;
+            search.filter = users.filter;
+            search.attributes = {"1.1"};  // only that something changed: the run reads it
+            auto r = client.sync_persist(std::move(search), *state->users_cookie, changed);
+            if (r) return {false, "the persistent search ended"};
+            if (r.error().code == sync_refresh_required_code)
+                return {true, "the syncrepl cookie is too old (e-syncRefreshRequired)"};
+            return {false, r.error().message};
+        };
+    }
     return access;
 }
 

@@ -88,8 +88,12 @@ asio::awaitable<result<search_results, error>> next_results_on_strand(std::share
             st->open = std::make_unique<pending_request>(*st->conn, *msgid);
             st->open->set_queue_limit(st->request.batch_size);
         }
-        auto collected = co_await collect_search(*st->conn, *st->open, page, false, st->request.batch_size,
-                                                 std::chrono::steady_clock::now() + timeout, timeout, what);
+        const bool persistent = st->request.persistent;
+        auto collected = co_await collect_search(*st->conn, *st->open, page, false,
+                                                 persistent ? 1 : st->request.batch_size,
+                                                 persistent ? std::chrono::steady_clock::time_point::max()
+                                                            : std::chrono::steady_clock::now() + timeout,
+                                                 timeout, what);
         if (!collected) co_return fail(collected.error());
         if (page.finished) {
             st->open.reset();

@@ -43,6 +43,10 @@ struct search_request {
     /// destroyed). Ranged attributes cannot be completed in a batched search (the reads would wait behind
     /// the batch): such an entry fails it with kind protocol. 0: the whole result in one page.
     std::uint32_t batch_size = 0;
+    /// A search that does not end by itself (syncrepl refreshAndPersist) and is batched: each
+    /// `next_results()` waits as long as it takes (no operation timeout) and returns as soon as one entry
+    /// came, so that its caller sees each change when it arrives.
+    bool persistent = false;
 };
 
 }  // namespace dirsync::ldap

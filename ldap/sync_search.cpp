@@ -171,4 +171,25 @@ asio::awaitable<result<sync_refresh_result, error>> sync_refresh(client& c, sync
     co_return out;
 }
 
+asio::awaitable<result<void, error>> sync_persist(client& c, search_request search, std::string cookie,
+                                                  std::function<void()> on_change) {
+    sync_request_value value;
+    value.mode = sync_mode::refresh_and_persist;
+    value.cookie = std::move(cookie);
+    search.page_size = 0;
+    search.batch_size = 1;
+    search.persistent = true;
+    search.resolve_ranges = false;
+    search.controls.push_back(control{std::string(sync_request_oid), encode_sync_request(value), true});
+    const std::string what = "syncrepl persist under '" + search.base + "' on " + c.settings().url;
+    auto cursor = c.search(std::move(search));
+    while (cursor.has_more()) {
+        auto batch = co_await cursor.next_results();
+        if (!batch) co_return batch.error();
+        for (std::size_t i = 0; i < batch->entries.size(); ++i)
+            if (on_change) on_change();
+    }
+    co_return error(error_kind::protocol, LDAP_PROTOCOL_ERROR, what + ": the server ended the search");
+}
+
 }  // namespace dirsync::ldap

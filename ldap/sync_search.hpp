@@ -70,4 +70,15 @@ using sync_entry_handler = std::function<void(entry&& e, const std::string& entr
 boost::asio::awaitable<boost::system::result<sync_refresh_result, error>> sync_refresh(
     client& c, sync_refresh_request request, sync_entry_handler on_entry);
 
+/// Runs a refreshAndPersist syncrepl search (RFC 4533 §3.4) of `search` from `cookie` on `c` and calls
+/// `on_change` once for every entry the server sends (added, changed or deleted since the cookie, in the
+/// refresh stage and then as changes happen), as it arrives. It returns only when the search ends: an error
+/// of kind disconnected when the connection drops (or the client is cancelled), code 4096
+/// (sync_refresh_required_code) when the cookie is too old, kind search for another refusal, and kind
+/// protocol when the server ends the search itself. For watching a source: what changed is read by the next
+/// refresh, so entries are not handed out.
+boost::asio::awaitable<boost::system::result<void, error>> sync_persist(client& c, search_request search,
+                                                                        std::string cookie,
+                                                                        std::function<void()> on_change);
+
 }  // namespace dirsync::ldap

@@ -134,6 +134,17 @@ bool finished_after(connection& db, std::string_view source, std::int64_t id) {
     return s->step();
 }
 
+std::int64_t orphaned_since(connection& db, std::string_view source, std::string_view trigger,
+                            std::int64_t since_ms) {
+    // The newest runs first by the (source, id) index; started_ms grows with id.
+    auto s = db.cached(
+        "SELECT COALESCE(SUM(json_extract(counts, '$.orphaned')), 0) FROM sync_runs "
+        "WHERE source = ?1 AND trigger = ?2 AND dry_run = 0 AND started_ms >= ?3");
+    s->bind(1, source).bind(2, trigger).bind(3, since_ms);
+    s->step();
+    return s->column_int(0);
+}
+
 void set_released(connection& db, std::int64_t id, std::string_view by, std::int64_t when_ms) {
     auto s = db.cached("UPDATE sync_runs SET released_by = ?2, released_ms = ?3 WHERE id = ?1");
     s->bind(1, id).bind(2, by).bind(3, when_ms);

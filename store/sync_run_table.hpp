@@ -49,6 +49,10 @@ std::optional<run_row> latest_blocked(connection& db, std::string_view source);
 std::optional<run_row> latest_released(connection& db, std::string_view source);
 /// Whether a run of `source` newer than `id`, not dry, finished ok or blocked.
 bool finished_after(connection& db, std::string_view source, std::int64_t id);
+/// The sum of counts.orphaned over the runs of `source` with `trigger`, not dry, started at or after
+/// `since_ms`.
+std::int64_t orphaned_since(connection& db, std::string_view source, std::string_view trigger,
+                            std::int64_t since_ms);
 /// Records who released run `id` and when.
 void set_released(connection& db, std::int64_t id, std::string_view by, std::int64_t when_ms);
 /// Runs still "running", oldest first.

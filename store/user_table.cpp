@@ -198,6 +198,13 @@ void scan_by_source(connection& db, std::string_view tenant, std::string_view so
     }
 }
 
+std::int64_t count_by_source(connection& db, std::string_view tenant, std::string_view source) {
+    auto s = db.cached("SELECT count(*) FROM users WHERE tenant_id = ?1 AND source = ?2");
+    s->bind(1, tenant).bind(2, source);
+    s->step();
+    return s->column_int(0);
+}
+
 namespace {
 
 /// The smallest key greater than every key starting with `prefix` (for a range scan of an index), or

@@ -47,6 +47,9 @@ void scan(connection& db, std::string_view tenant, const std::function<bool(user
 void scan_by_source(connection& db, std::string_view tenant, std::string_view source,
                     const std::function<bool(user_row&&)>& visit);
 
+/// How many rows of the tenant have `source` (from the (tenant, source) index).
+std::int64_t count_by_source(connection& db, std::string_view tenant, std::string_view source);
+
 /// Inserts `row` (seq is assigned and written back) and its e-mail keys.
 /// Which users `query` returns; every given condition must hold.
 struct user_filter {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace dirsync::sync {
 
@@ -273,6 +274,21 @@ current_records load_current(const directory::tenant_directory& dir, std::string
         out.groups.push_back(std::move(g));
         return true;
     });
+    return out;
+}
+
+current_records load_anchored(const directory::tenant_directory& dir, std::string_view tenant,
+                              std::string_view source, const std::vector<std::string>& anchors) {
+    current_records out;
+    out.owned_users = dir.count_source_users(tenant, source);
+    std::unordered_set<std::string_view> seen;
+    for (const auto& anchor : anchors) {
+        if (!seen.insert(anchor).second) continue;
+        if (auto u = dir.find_user_by_anchor(tenant, source, anchor))
+            out.users.push_back(std::move(*u));
+        else if (auto g = dir.find_group_by_anchor(tenant, source, anchor))
+            out.groups.push_back(std::move(*g));
+    }
     return out;
 }
 

@@ -18,6 +18,13 @@ namespace dirsync::sync {
 current_records load_current(const directory::tenant_directory& dir, std::string_view tenant,
                              std::string_view source);
 
+/// Only the records `source` owns in `tenant` under `anchors` (users and groups; anchors nothing has are left
+/// out), and how many users it owns: what an incremental run's reconcile needs when it neither lists every
+/// present entry nor orphans by absence. One indexed read per anchor, so its cost follows the change, not
+/// the source.
+current_records load_anchored(const directory::tenant_directory& dir, std::string_view tenant,
+                              std::string_view source, const std::vector<std::string>& anchors);
+
 /// A candidate_lookup answered by the directory's indexes (externalId exactly, userName and emails
 /// case-insensitively), for `tenant`.
 candidate_lookup directory_candidates(const directory::tenant_directory& dir, std::string tenant);

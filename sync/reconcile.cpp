@@ -65,7 +65,7 @@ class planner {
         plan_.tenant = in.rules.tenant;
         plan_.mode = mode;
         plan_.now = in.now;
-        plan_.owned_users = in.current.users.size();
+        plan_.owned_users = in.current.owned_users.value_or(in.current.users.size());
         users_by_anchor_.reserve(in.current.users.size());
         users_by_id_.reserve(in.current.users.size());
         for (const auto& u : in.current.users) {
@@ -169,6 +169,7 @@ class planner {
         s.owned_users = plan_.owned_users;
         s.read_users = plan_.read_users;
         s.new_orphans = plan_.orphans.size();
+        s.recent_orphans = in_.recent_orphans;
         auto verdict = check_safety(in_.rules.safety, s, in_.allowance);
         plan_.blocked = std::move(verdict.blocked);
         plan_.released_run = verdict.released_run;

@@ -18,6 +18,9 @@ namespace dirsync::sync {
 struct current_records {
     std::vector<directory::user_brief> users;
     std::vector<directory::group_brief> groups;
+    /// Set when `users` holds only the records an incremental run touches: how many the source owns (the
+    /// safety ratio counts against it).
+    std::optional<std::size_t> owned_users = {};
 };
 
 /// The records `match_existing` may consider for an entry: users whose `key` equals `value`, as
@@ -32,6 +35,8 @@ struct reconcile_input {
     candidate_lookup candidates;  ///< may be empty when rules.match_existing is
     common::timestamp now;        ///< orphan ages are counted to it
     std::optional<release_allowance> allowance;
+    /// Records the source's live runs orphaned within the last schedule interval (safety_input).
+    std::size_t recent_orphans = 0;
 };
 
 /// Plans a full run: diffs the snapshot against the records the source owns, by anchor.

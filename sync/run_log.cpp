@@ -176,6 +176,13 @@ std::vector<run_record> run_log::list_runs(std::string_view source, std::size_t 
     return out;
 }
 
+std::size_t run_log::live_orphans_since(std::string_view source, common::timestamp since) const {
+    const auto n = db_.read([&](store::connection& db) {
+        return runs::orphaned_since(db, source, "live", common::to_epoch_ms(since));
+    });
+    return n > 0 ? static_cast<std::size_t>(n) : 0;
+}
+
 std::optional<run_record> run_log::get_run(std::int64_t id) const {
     auto row = db_.read([&](store::connection& db) { return runs::find(db, id); });
     if (!row) return std::nullopt;

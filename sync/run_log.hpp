@@ -30,7 +30,7 @@ struct run_record {
     std::int64_t id = 0;
     std::string source;
     std::string tenant;
-    std::string trigger;  ///< "schedule", "manual", "startup", "cli"
+    std::string trigger;  ///< "schedule", "manual", "startup", "cli", "live"
     run_mode mode = run_mode::full;
     bool dry_run = false;
     common::timestamp started{};
@@ -116,6 +116,9 @@ class run_log {
     /// Runs of `source` (all sources when empty), newest first, at most `limit`.
     std::vector<run_record> list_runs(std::string_view source, std::size_t limit) const;
     std::optional<run_record> get_run(std::int64_t id) const;
+    /// How many records the live runs (trigger "live") of `source` that started at or after `since`
+    /// orphaned, dry runs aside.
+    std::size_t live_orphans_since(std::string_view source, common::timestamp since) const;
 
     /// An admin releases blocked run `id` of `source`: the next run of the source may orphan up to the number
     /// of records run `id` planned to (counts.orphans_planned). Only the source's latest blocked run that is

@@ -34,16 +34,20 @@ safety_verdict check_safety(const safety_limits& limits, const safety_input& in,
     std::optional<std::string> reason;
     if (in.mode == run_mode::full && in.read_users == 0 && in.owned_users > 0)
         add_reason(reason, "the source returned no users while it owns " + records(in.owned_users));
-    if (limits.max_orphans && in.new_orphans > *limits.max_orphans)
-        add_reason(reason, "would orphan " + records(in.new_orphans) + ", above max_orphans " +
+    const std::size_t orphans = in.new_orphans > 0 ? in.new_orphans + in.recent_orphans : 0;
+    const std::string recent =
+        in.new_orphans > 0 && in.recent_orphans > 0
+            ? " (with " + std::to_string(in.recent_orphans) + " orphaned by the live runs just before)"
+            : std::string();
+    if (limits.max_orphans && orphans > *limits.max_orphans)
+        add_reason(reason, "would orphan " + records(orphans) + recent + ", above max_orphans " +
                                std::to_string(*limits.max_orphans));
-    if (limits.max_orphan_ratio && in.new_orphans > 0 &&
-        static_cast<double>(in.new_orphans) >
-            *limits.max_orphan_ratio * static_cast<double>(in.owned_users)) {
-        const double share = in.owned_users ? static_cast<double>(in.new_orphans) / in.owned_users : 1.0;
-        add_reason(reason, "would orphan " + std::to_string(in.new_orphans) + " of " +
-                               records(in.owned_users) + " (" + percent(share) +
-                               "), above max_orphan_ratio " + percent(*limits.max_orphan_ratio));
+    if (limits.max_orphan_ratio && orphans > 0 &&
+        static_cast<double>(orphans) > *limits.max_orphan_ratio * static_cast<double>(in.owned_users)) {
+        const double share = in.owned_users ? static_cast<double>(orphans) / in.owned_users : 1.0;
+        add_reason(reason, "would orphan " + std::to_string(orphans) + " of " + records(in.owned_users) +
+                               recent + " (" + percent(share) + "), above max_orphan_ratio " +
+                               percent(*limits.max_orphan_ratio));
     }
     safety_verdict v;
     if (!reason) return v;

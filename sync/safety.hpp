@@ -23,6 +23,9 @@ struct safety_input {
     std::size_t owned_users = 0;  ///< users the source owned before the run (orphans included)
     std::size_t read_users = 0;   ///< users the snapshot had (full runs)
     std::size_t new_orphans = 0;  ///< records the run would newly orphan
+    /// Records the source's live runs orphaned shortly before (reconcile_input::recent_orphans): they count
+    /// with this run's, so that deletes arriving one by one are held like a burst read at once.
+    std::size_t recent_orphans = 0;
 };
 
 struct safety_verdict {
@@ -34,8 +37,9 @@ struct safety_verdict {
 };
 
 /// The safety rules. A run is blocked when it would newly orphan more than `max_orphans` records, or more
-/// than `max_orphan_ratio` of the users the source owns, or when a full read returned no users at all while
-/// the source owns some. An allowance covering the run's new orphans lets it proceed. A read that failed
+/// than `max_orphan_ratio` of the users the source owns (its new orphans and the recent ones together, when
+/// it has new ones), or when a full read returned no users at all while the source owns some. An allowance
+/// covering the run's new orphans lets it proceed. A read that failed
 /// never gets here: it has no snapshot. Pure.
 safety_verdict check_safety(const safety_limits& limits, const safety_input& in,
                             const std::optional<release_allowance>& allowance);

@@ -68,6 +68,20 @@ class source_reader {
 using reader_factory = std::function<boost::system::result<std::unique_ptr<source_reader>, std::string>(
     const std::atomic<bool>* cancel)>;
 
+/// How a watch of a source ended (see source_access::watch).
+struct watch_end {
+    /// The stored state is too old for the source to say what changed since (syncrepl's
+    /// e-syncRefreshRequired): the next run must read in full.
+    bool refresh_required = false;
+    std::string reason;  ///< one line, never a secret
+};
+
+/// Watches a source from `state` (stored by the last run), calling `changed` (on the watching thread) as
+/// each change arrives; blocks until the watch ends (the connection dropped, the server refused, or
+/// `*cancel` became true) and says why.
+using change_watch = std::function<watch_end(
+    const nlohmann::json& state, const std::function<void()>& changed, const std::atomic<bool>* cancel)>;
+
 /// One configured source as a runner uses it: what it can do, known without connecting, and how to open it.
 /// Each source kind provides one (ldap::directory_access for LDAP).
 struct source_access {
@@ -76,6 +90,8 @@ struct source_access {
     /// Whether `state` (stored after an earlier read of this source) lets read_changes continue from it.
     std::function<bool(const nlohmann::json& state)> can_continue_from;
     reader_factory open;
+    /// Set for a live source (`live: true`): how the scheduler learns of changes between runs.
+    change_watch watch;
 };
 
 }  // namespace dirsync::sync

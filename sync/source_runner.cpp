@@ -16,6 +16,18 @@ namespace dirsync::sync {
 
 namespace {
 
+/// Above this many changed and deleted entries an incremental run loads the source's records in one scan.
+constexpr std::size_t anchored_load_limit = 2000;
+
+/// The anchors an incremental read names: its users and the deleted entries.
+std::vector<std::string> touched_anchors(const snapshot& snap, const read_result& read) {
+    std::vector<std::string> out;
+    out.reserve(snap.users.size() + read.deleted_anchors.size());
+    for (const auto& u : snap.users) out.push_back(u.anchor);
+    out.insert(out.end(), read.deleted_anchors.begin(), read.deleted_anchors.end());
+    return out;
+}
+
 constexpr std::size_t max_recorded_errors = 20;
 
 /// Raised inside a run to end it as failed with `message`.
@@ -193,9 +205,19 @@ run_outcome source_runner::run(const run_options& request,
         progress.at = run_progress::phase::mapping;
         auto snap = builder.finish();
         progress.at = run_progress::phase::planning;
-        auto current = load_current(dir_, source_.tenant, source_.name);
+        // A small change read without the list of present entries touches few records: only those are loaded.
+        const bool anchored = out.mode == run_mode::incremental && !escalated && !read.present_users &&
+                              snap.users.size() + read.deleted_anchors.size() <= anchored_load_limit;
+        auto current = anchored
+                           ? load_anchored(dir_, source_.tenant, source_.name, touched_anchors(snap, read))
+                           : load_current(dir_, source_.tenant, source_.name);
         reconcile_input input{policy_, current, directory_candidates(dir_, source_.tenant), common::now(),
                               log_.allowance(source_.name)};
+        // Deletes that arrive one by one through live runs count together over one schedule interval: a
+        // burst is held as it would be had one scheduled run read it.
+        input.recent_orphans = log_.live_orphans_since(
+            source_.name,
+            started - std::chrono::duration_cast<common::timestamp::duration>(source_.schedule.every));
         sync::plan plan;
         if (out.mode == run_mode::full || escalated) {
             if (escalated) out.mode = run_mode::full;

@@ -22,7 +22,7 @@ namespace dirsync::sync {
 
 /// What a run is asked to do, and who asked (the admin API's admin::run_request becomes one of these).
 struct run_options {
-    std::string trigger = "manual";  ///< "schedule", "manual", "startup", "cli"
+    std::string trigger = "manual";  ///< "schedule", "manual", "startup", "cli", "live"
     std::optional<run_mode> mode;    ///< nullopt: what next_mode() says; for a dry run, full
     bool dry_run = false;
     /// Updated as the run goes on when set (a progress display); must outlive the run.

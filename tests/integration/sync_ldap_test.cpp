@@ -430,6 +430,112 @@ TEST_F(SyncLdapTest, AnEmptyBaseIsBlocked) {
     EXPECT_EQ(find_user("person00001")["active"], true);
 }
 
+class SyncLdapLiveTest : public SyncLdapTest {
+  protected:
+    SyncLdapLiveTest() { extra_source_yaml = "    live: true\n"; }
+
+    /// Waits until the source's live watch is up.
+    void wait_watching() {
+        for (int i = 0; i < 200; ++i) {
+            auto source = parse(admin("GET", "/sync/sources/corp"));
+            if (source.contains("live") && source["live"].value("watching", false)) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        ADD_FAILURE() << "the live watch did not start: " << admin("GET", "/sync/sources/corp").body;
+    }
+
+    /// Waits (up to `limit`) until `check` holds.
+    template <class Check>
+    bool eventually(Check check, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+        const auto until = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < until) {
+            if (check()) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return check();
+    }
+
+    static ldap::entry person(const std::string& uid) {
+        ldap::entry e;
+        e.dn = "uid=" + uid + ",ou=Bulk,dc=example,dc=com";
+        e.attributes = {
+            {"objectClass", {"inetOrgPerson"}}, {"uid", {uid}}, {"cn", {"Live " + uid}}, {"sn", {"Live"}}};
+        return e;
+    }
+
+    std::string user_status(const std::string& user_name) {
+        auto u = find_user(user_name);
+        if (u.is_null()) return "absent";
+        return parse(admin("GET", "/tenants/acme/users/" + u["id"].get<std::string>())).value("status", "?");
+    }
+};
+
+TEST_F(SyncLdapLiveTest, ChangesArriveWithoutWaitingForTheSchedule) {
+    ASSERT_EQ(wait_first_run()["status"], "ok");
+    wait_watching();
+    auto w = writer();
+    ASSERT_TRUE(w->add(person("live-one")));
+    EXPECT_TRUE(eventually([&] { return !find_user("live-one").is_null(); }));
+    ASSERT_TRUE(w->modify(person_dn(30), {{ldap::modification::operation::replace, "cn", {"Thirty Live"}}}));
+    EXPECT_TRUE(eventually([&] { return find_user("person00030")["displayName"] == "Thirty Live"; }));
+    ASSERT_TRUE(w->remove(person_dn(31)));
+    EXPECT_TRUE(eventually([&] { return user_status("person00031") == "orphan"; }));
+
+    auto runs = parse(admin("GET", "/sync/sources/corp/runs"));
+    ASSERT_TRUE(runs.is_array());
+    int live = 0;
+    for (const auto& r : runs)
+        if (r["trigger"] == "live" && r["status"] != "running") {
+            ++live;
+            EXPECT_EQ(r["mode"], "incremental") << r.dump();
+            EXPECT_EQ(r["status"], "ok") << r.dump();
+        }
+    EXPECT_GE(live, 3) << runs.dump();
+
+    // slapd restarts: the watch comes back on its own and changes flow again.
+    ASSERT_TRUE(slapd.restart()) << slapd.log();
+    ASSERT_TRUE(eventually([&] { return daemon_->log().find("live watch ended") != std::string::npos; }));
+    auto again = writer();
+    ASSERT_TRUE(again->add(person("live-two")));
+    EXPECT_TRUE(eventually([&] { return !find_user("live-two").is_null(); }, std::chrono::seconds(20)))
+        << daemon_->log();
+}
+
+TEST_F(SyncLdapLiveTest, ABurstOfDeletesIsHeldLikeABlockedRun) {
+    ASSERT_EQ(wait_first_run()["status"], "ok");
+    wait_watching();
+    auto w = writer();
+    for (int i = 100; i < 260; ++i) ASSERT_TRUE(w->remove(person_dn(i)));  // 160 > safety.max_orphans (100)
+    ASSERT_TRUE(eventually([&] { return parse(admin("GET", "/sync/sources/corp"))["blocked"] == true; }));
+    // Deleted one by one, the first ones were orphaned by live runs until the count passed the limit; the
+    // rest are held, not orphaned.
+    EXPECT_EQ(user_status("person00259"), "provisioned");
+    auto source = parse(admin("GET", "/sync/sources/corp"));
+    const auto blocked_run = source["last_run"];
+    EXPECT_EQ(blocked_run["trigger"], "live") << blocked_run.dump();
+    EXPECT_EQ(blocked_run["status"], "blocked") << blocked_run.dump();
+    // Further changes do not run into the held deletes again and again.
+    ASSERT_TRUE(w->add(person("live-three")));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_EQ(parse(admin("GET", "/sync/sources/corp"))["last_run"]["id"], blocked_run["id"]);
+
+    // A release lets through what the blocked run planned; deletes that arrived while it waited are held in
+    // turn by the run the release starts, and released the same way.
+    for (int round = 0; round < 3 && user_status("person00259") != "orphan"; ++round) {
+        auto state = parse(admin("GET", "/sync/sources/corp"));
+        if (state["blocked"] == true) {
+            const auto id = state["last_run"]["id"].get<std::int64_t>();
+            auto released = admin("POST", "/sync/sources/corp/runs/" + std::to_string(id) + "/release");
+            ASSERT_EQ(released.status, 200) << released.body;
+        }
+        eventually([&] {
+            auto now = parse(admin("GET", "/sync/sources/corp"));
+            return now["running_run"].is_null() && now["last_run"]["id"] != state["last_run"]["id"];
+        });
+    }
+    EXPECT_EQ(user_status("person00259"), "orphan") << admin("GET", "/sync/sources/corp/runs").body;
+}
+
 class SyncLdapWrongPasswordTest : public SyncLdapTest {
   protected:
     void SetUp() override {

@@ -166,6 +166,12 @@ class slapd_server {
         kill();
     }
 
+    /// stop(), then the same server again on the same ports and data; false when it did not come back.
+    bool restart() {
+        stop();
+        return start();
+    }
+
     /// slapd's stderr (start-up messages and errors).
     std::string log() const { return read_text(dir_.file("slapd.log")); }
 
