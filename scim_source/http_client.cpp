@@ -40,7 +40,10 @@ http_client::~http_client() {
 }
 
 void http_client::add_secret(std::string secret) {
-    if (!secret.empty()) settings_.secrets.push_back(std::move(secret));
+    if (secret.empty() ||
+        std::find(settings_.secrets.begin(), settings_.secrets.end(), secret) != settings_.secrets.end())
+        return;
+    settings_.secrets.push_back(std::move(secret));
 }
 
 bool http_client::wait_until(clock::time_point t) const {
@@ -63,9 +66,8 @@ boost::system::result<response, std::string> http_client::attempt(
     CURL* c = impl_->handle.get();
     // Options of the previous request must not leak into this one.
     curl::set_option(c, CURLOPT_HTTPGET, 1L);
-    curl::set_option(c, CURLOPT_HTTPAUTH, CURLAUTH_NONE);
-    curl::set_option(c, CURLOPT_USERNAME, "");
-    curl::set_option(c, CURLOPT_PASSWORD, "");
+    curl::set_option(c, CURLOPT_USERNAME, static_cast<const char*>(nullptr));
+    curl::set_option(c, CURLOPT_PASSWORD, static_cast<const char*>(nullptr));
     curl::set_option(c, CURLOPT_URL, r.url.c_str());
     curl::set_option(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.connect_timeout.count()));
     curl::set_option(c, CURLOPT_USERAGENT, "dirsyncd");

@@ -70,7 +70,7 @@ class http_client {
     boost::system::result<response, std::string> perform(const request& r,
                                                          std::chrono::steady_clock::time_point deadline);
 
-    /// Adds a string to keep out of messages (a token fetched later).
+    /// Adds a string to keep out of messages (a token fetched later); once is enough.
     void add_secret(std::string secret);
 
     /// How many requests went out (attempts included): for tests and logs.

@@ -123,15 +123,21 @@ class reader final : public sync::source_reader {
     /// object for a 200, else an error naming the request and the remote's words.
     boost::system::result<json, std::string> get(const std::string& url, clock::time_point deadline) {
         for (int round = 0;; ++round) {
-            auto token = tokens_->token(client_, deadline);
-            if (!token) return failed{token.error()};
+            if (!token_) {  // once per run (a bearer token is read from its file), again after a refusal
+                auto token = tokens_->token(client_, deadline);
+                if (!token) return failed{token.error()};
+                token_ = std::move(*token);
+            }
             request r;
             r.url = url;
-            r.headers = {"Authorization: Bearer " + *token,
+            r.headers = {"Authorization: Bearer " + *token_,
                          "Accept: application/scim+json, application/json"};
             auto answered = client_.perform(r, deadline);
             if (!answered) return failed{answered.error()};
-            if (answered->status == 401 && round == 0 && tokens_->refused(*token)) continue;
+            if (answered->status == 401 && round == 0 && tokens_->refused(*token_)) {
+                token_.reset();
+                continue;
+            }
             if (answered->status != 200)
                 return failed{"GET " + url + " answered " + describe_refusal(*answered) +
                               (answered->status == 401 ? " (the remote refused the token)" : "")};
@@ -200,6 +206,7 @@ class reader final : public sync::source_reader {
     const config::scim_source& scim_;
     std::shared_ptr<token_provider> tokens_;
     http_client client_;
+    std::optional<std::string> token_;  ///< the token this run sends
     bool filters_ = false;
 };
 
