@@ -7,6 +7,7 @@
 
 #include "tests/integration/sync_fixture.hpp"
 #include "tests/support/helper_process.hpp"
+#include "tests/support/test_certificates.hpp"
 
 namespace dirsync::testing {
 namespace {
@@ -21,7 +22,11 @@ constexpr const char* enterprise = "urn:ietf:params:scim:schemas:extension:enter
 class remote_provider {
   public:
     /// `extra_tokens`: more SCIM tokens the remote accepts besides `remote_token`.
-    explicit remote_provider(const std::vector<std::string>& extra_tokens = {}) {
+    /// `tls`: the remote serves HTTPS with a certificate of the test CA (ca_file()); the test's own client
+    /// speaks plain HTTP only, so such a remote cannot be loaded.
+    explicit remote_provider(const std::vector<std::string>& extra_tokens = {}, bool tls = false)
+        : tls_(tls) {
+        if (tls) write_certificates(dir_.path());
         std::string tokens = "      - sha256: \"" + common::to_hex(common::sha256(remote_token)) + "\"\n";
         for (const auto& t : extra_tokens)
             tokens += "      - sha256: \"" + common::to_hex(common::sha256(t)) + "\"\n";
@@ -29,6 +34,10 @@ class remote_provider {
                                                    "  listen: 127.0.0.1:0\n"
                                                    "  threads: 2\n"
                                                    "  limits: { max_body_bytes: 4MiB }\n"
+                                                << (tls ? "  tls: { cert: " + dir_.file("server.pem") +
+                                                              ", key: " + dir_.file("server.key") + " }\n"
+                                                        : std::string())
+                                                << ""
                                                    "storage:\n"
                                                    "  sqlite: "
                                                 << dir_.file("remote.db")
@@ -44,7 +53,11 @@ class remote_provider {
 
     std::uint16_t port() const { return process_->port(); }
     daemon_process& process() { return *process_; }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port()) + "/scim/v2"; }
+    std::string url() const {
+        return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port()) + "/scim/v2";
+    }
+    std::string ca_file() const { return dir_.file("ca.pem"); }
+    std::string wrong_ca_file() const { return dir_.file("wrong-ca.pem"); }
 
     http_result call(const std::string& method, const std::string& target, const std::string& body = {}) {
         http_client c(port());
@@ -104,14 +117,15 @@ class remote_provider {
     }
 
   private:
+    bool tls_ = false;
     temp_dir dir_;
     std::unique_ptr<daemon_process> process_;
 };
 
 class SyncScimTest : public SyncDaemonTest {
   protected:
-    explicit SyncScimTest(const std::vector<std::string>& extra_remote_tokens = {})
-        : remote(extra_remote_tokens) {}
+    explicit SyncScimTest(const std::vector<std::string>& extra_remote_tokens = {}, bool remote_tls = false)
+        : remote(extra_remote_tokens, remote_tls) {}
 
     remote_provider remote;
     std::string source_extra = "    page_size: 100\n";
@@ -333,6 +347,34 @@ TEST_F(SyncScimOAuthTest, TokensAreFetchedKeptUntilExpiryAndReplacedWhenRefused)
     EXPECT_EQ(issued(), 3);
     EXPECT_EQ(daemon_->log().find("oauth-token-"), std::string::npos);  // tokens never logged
     EXPECT_EQ(daemon_->log().find("s3cret"), std::string::npos);
+}
+
+/// The remote serves HTTPS (and has no users: the test's client cannot load it); the source trusts the
+/// test CA that signed its certificate.
+class SyncScimHttpsTest : public SyncScimTest {
+  protected:
+    SyncScimHttpsTest() : SyncScimTest({}, true) { source_extra = "    ca_file: " + remote.ca_file() + "\n"; }
+};
+
+TEST_F(SyncScimHttpsTest, ReadsOverHttpsWithItsCa) {
+    auto first = wait_first_run();
+    ASSERT_EQ(first["status"], "ok") << first.dump();
+    EXPECT_EQ(first["counts"]["read"], 0);
+}
+
+/// As above, but the source trusts an unrelated CA.
+class SyncScimUntrustedHttpsTest : public SyncScimTest {
+  protected:
+    SyncScimUntrustedHttpsTest() : SyncScimTest({}, true) {
+        source_extra = "    ca_file: " + remote.wrong_ca_file() + "\n";
+    }
+};
+
+TEST_F(SyncScimUntrustedHttpsTest, AnUntrustedCertificateFailsTheRun) {
+    auto first = wait_first_run();
+    EXPECT_EQ(first["status"], "failed") << first.dump();
+    ASSERT_FALSE(first["errors"].empty());
+    EXPECT_NE(first["errors"][0].get<std::string>().find("certificate"), std::string::npos) << first.dump();
 }
 
 }  // namespace
