@@ -15,23 +15,17 @@
 #include "http/server.hpp"
 #include "raw_client.hpp"
 #include "test_server.hpp"
+#include "tests/support/test_certificates.hpp"
 
 namespace dirsync::http::test {
+
+namespace certificates = dirsync::testing::certificates;
 namespace {
 
-template <class T, void (*Free)(T*)>
-struct openssl_deleter {
-    void operator()(T* p) const noexcept { Free(p); }
-};
-using pkey_ptr = std::unique_ptr<EVP_PKEY, openssl_deleter<EVP_PKEY, EVP_PKEY_free>>;
-using x509_ptr = std::unique_ptr<X509, openssl_deleter<X509, X509_free>>;
-using bio_ptr = std::unique_ptr<BIO, openssl_deleter<BIO, BIO_free_all>>;
+using certificates::check;
+using certificates::openssl_deleter;
 using ssl_ctx_ptr = std::unique_ptr<SSL_CTX, openssl_deleter<SSL_CTX, SSL_CTX_free>>;
 using ssl_ptr = std::unique_ptr<SSL, openssl_deleter<SSL, SSL_free>>;
-
-void check(bool ok, const char* what) {
-    if (!ok) throw std::runtime_error(std::string("OpenSSL: ") + what);
-}
 
 /// A self-signed P-256 certificate for "localhost" and its key, written as PEM into a fresh temporary
 /// directory that is removed again on destruction.
@@ -44,28 +38,8 @@ class self_signed_cert {
         cert_file_ = (dir_ / "cert.pem").string();
         key_file_ = (dir_ / "key.pem").string();
 
-        pkey_ptr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-        check(key != nullptr, "EVP_PKEY_Q_keygen");
-        x509_ptr cert(X509_new());
-        check(cert != nullptr, "X509_new");
-        check(X509_set_version(cert.get(), 2) == 1, "X509_set_version");
-        check(ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1) == 1, "serial");
-        check(X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60) != nullptr, "notBefore");
-        check(X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600) != nullptr, "notAfter");
-        check(X509_set_pubkey(cert.get(), key.get()) == 1, "X509_set_pubkey");
-        X509_NAME* name = X509_get_subject_name(cert.get());
-        check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                                         reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0) == 1,
-              "CN");
-        check(X509_set_issuer_name(cert.get(), name) == 1, "issuer");
-        check(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0, "X509_sign");
-
-        bio_ptr cert_out(BIO_new_file(cert_file_.c_str(), "w"));
-        check(cert_out && PEM_write_bio_X509(cert_out.get(), cert.get()) == 1, "write cert");
-        bio_ptr key_out(BIO_new_file(key_file_.c_str(), "w"));
-        check(key_out && PEM_write_bio_PrivateKey(key_out.get(), key.get(), nullptr, nullptr, 0, nullptr,
-                                                  nullptr) == 1,
-              "write key");
+        const auto issued = certificates::make_certificate({{"CN", "localhost"}}, nullptr, 1, {});
+        certificates::write_pem(issued, cert_file_, key_file_);
     }
     ~self_signed_cert() {
         std::error_code ignored;
