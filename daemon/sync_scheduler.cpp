@@ -242,6 +242,9 @@ std::optional<std::int64_t> sync_scheduler::launch(slot& s, sync::run_options re
         };
         try {
             const auto outcome = job->runner.run(request, on_started);
+            // Live changes read as one continuous run in the history (run_log::fold_live_run).
+            if (!outcome.busy && request.trigger == "live" && outcome.status == sync::run_status::ok)
+                log_.fold_live_run(job->settings.name, outcome.id);
             if (outcome.busy) {
                 std::lock_guard l(mutex_);
                 hs->busy = outcome.busy->message;

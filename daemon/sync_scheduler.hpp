@@ -26,7 +26,8 @@ namespace dirsync::daemon {
 /// source_runner::next_mode decides. A release of a blocked run schedules the source's next run at once.
 /// A live source (`live: true`) is also watched between runs (daemon::source_watcher): each change starts
 /// an incremental run (trigger "live") 50 ms later, or after the run in progress, unless the source's last
-/// run is blocked and not released.
+/// run is blocked and not released; a live run that ended ok is folded into the live run before it
+/// (sync::run_log::fold_live_run).
 /// Runs left "running" by a crash are marked failed at construction.
 class sync_scheduler : public admin::sync_control {
   public:

@@ -113,6 +113,20 @@ std::vector<run_row> latest(connection& db, std::optional<std::string_view> sour
     return out;
 }
 
+std::optional<run_row> previous(connection& db, std::string_view source, std::int64_t id) {
+    static const std::string sql = select_runs("WHERE source = ?1 AND id < ?2 ORDER BY id DESC LIMIT 1");
+    auto s = db.cached(sql);
+    s->bind(1, source).bind(2, id);
+    if (!s->step()) return std::nullopt;
+    return read_run(*s);
+}
+
+void remove(connection& db, std::int64_t id) {
+    auto s = db.cached("DELETE FROM sync_runs WHERE id = ?1");
+    s->bind(1, id);
+    s->step();
+}
+
 std::optional<run_row> latest_blocked(connection& db, std::string_view source) {
     static const std::string sql =
         select_runs("WHERE source = ?1 AND status = 'blocked' AND dry_run = 0 ORDER BY id DESC LIMIT 1");

@@ -43,6 +43,10 @@ std::optional<std::string> plan_of(connection& db, std::int64_t id);
 std::optional<run_row> find(connection& db, std::int64_t id);
 /// Runs of `source` (all sources when nullopt), newest first, at most `limit`.
 std::vector<run_row> latest(connection& db, std::optional<std::string_view> source, std::int64_t limit);
+/// The run of `source` just before `id` (the highest id below it), if any.
+std::optional<run_row> previous(connection& db, std::string_view source, std::int64_t id);
+/// Deletes run `id` (a finished one: its lease is gone).
+void remove(connection& db, std::int64_t id);
 /// The newest blocked, not dry, run of `source`.
 std::optional<run_row> latest_blocked(connection& db, std::string_view source);
 /// The newest released run of `source`.

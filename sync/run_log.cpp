@@ -157,6 +157,44 @@ void run_log::finish_run(std::int64_t id, run_status status, const nlohmann::jso
     });
 }
 
+namespace {
+
+/// Errors kept on a folded live run (each run keeps its own few).
+constexpr std::size_t max_kept_errors = 100;
+
+bool folds(const runs::run_row& r) {
+    if (r.trigger != "live" || r.status != "ok" || r.dry_run) return false;
+    const json counts = json::parse(r.counts_json, nullptr, false);
+    return counts.is_object() && counts.value("orphaned", 0) == 0 && counts.value("orphans_planned", 0) == 0;
+}
+
+}  // namespace
+
+std::int64_t run_log::fold_live_run(std::string_view source, std::int64_t id) {
+    return db_.write([&](store::connection& db) -> std::int64_t {
+        auto run = runs::find(db, id);
+        if (!run || run->source != source || !folds(*run)) return id;
+        auto into = runs::previous(db, source, id);
+        if (!into || !folds(*into)) return id;
+        json totals = json::parse(into->counts_json, nullptr, false);
+        const json added = json::parse(run->counts_json, nullptr, false);  // objects: folds() checked
+        for (const auto& [key, value] : added.items())
+            if (value.is_number_integer())
+                totals[key] = totals.value(key, json(0)).get<std::int64_t>() + value.get<std::int64_t>();
+        json errors = json::parse(into->errors_json, nullptr, false);
+        const json more = json::parse(run->errors_json, nullptr, false);
+        if (errors.is_array() && more.is_array())
+            for (const auto& e : more)
+                if (errors.size() < max_kept_errors) errors.push_back(e);
+        into->counts_json = totals.dump();
+        into->errors_json = errors.dump();
+        into->ended_ms = run->ended_ms;
+        runs::finish(db, *into, std::nullopt);
+        runs::remove(db, id);
+        return into->id;
+    });
+}
+
 std::optional<nlohmann::json> run_log::plan(std::int64_t id) const {
     auto text = db_.read([&](store::connection& db) { return runs::plan_of(db, id); });
     if (!text) return std::nullopt;
