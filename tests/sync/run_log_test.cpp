@@ -248,6 +248,43 @@ TEST_F(RunLogTest, ALeaseOfAProcessOfThisHostThatEndedIsTakenOverAtOnce) {
         log_->start_run("corp", "acme", "schedule", run_mode::full, false, t0 + std::chrono::seconds(1)));
 }
 
+TEST_F(RunLogTest, LiveRunsFoldIntoOneContinuousRun) {
+    auto live = [&](const std::string& source, json counts, run_status status, int at) {
+        auto id = started(log_->start_run(source, "acme", "live", run_mode::incremental, false,
+                                          t0 + std::chrono::seconds(at)));
+        log_->finish_run(id, status, counts, std::nullopt, {"skipped " + std::to_string(at)}, std::nullopt,
+                         t0 + std::chrono::seconds(at + 1));
+        return id;
+    };
+    const auto first = live("corp", json{{"read", 1}, {"created", 1}, {"orphaned", 0}}, run_status::ok, 10);
+    EXPECT_EQ(log_->fold_live_run("corp", first), first);  // nothing before it to fold into
+    const auto second = live("corp", json{{"read", 2}, {"updated", 2}, {"orphaned", 0}}, run_status::ok, 20);
+    EXPECT_EQ(log_->fold_live_run("corp", second), first);
+    EXPECT_FALSE(log_->get_run(second));
+    auto folded = log_->get_run(first);
+    ASSERT_TRUE(folded);
+    EXPECT_EQ(folded->counts["read"], 3);
+    EXPECT_EQ(folded->counts["created"], 1);
+    EXPECT_EQ(folded->counts["updated"], 2);
+    EXPECT_EQ(folded->errors, (std::vector<std::string>{"skipped 10", "skipped 20"}));
+    EXPECT_EQ(folded->started, t0 + std::chrono::seconds(10));
+    EXPECT_EQ(folded->ended, t0 + std::chrono::seconds(21));
+
+    // A run that orphaned stays apart, and so does the next one after it; so does one of another source,
+    // one that was not live, and one that did not end ok.
+    const auto orphaning = live("corp", json{{"read", 1}, {"orphaned", 1}}, run_status::ok, 30);
+    EXPECT_EQ(log_->fold_live_run("corp", orphaning), orphaning);
+    const auto after = live("corp", json{{"read", 1}, {"orphaned", 0}}, run_status::ok, 40);
+    EXPECT_EQ(log_->fold_live_run("corp", after), after);
+    run("corp", run_status::ok);
+    const auto after_scheduled = live("corp", json{{"read", 1}}, run_status::ok, 50);
+    EXPECT_EQ(log_->fold_live_run("corp", after_scheduled), after_scheduled);
+    const auto blocked = live("corp", json{{"read", 1}}, run_status::blocked, 60);
+    EXPECT_EQ(log_->fold_live_run("corp", blocked), blocked);
+    EXPECT_EQ(log_->fold_live_run("hr", blocked), blocked);
+    EXPECT_EQ(log_->list_runs("corp", 50).size(), 6u);
+}
+
 TEST_F(RunLogTest, ADryRunKeepsItsPlan) {
     auto a = started(log_->start_run("corp", "acme", "manual", run_mode::full, true, t0));
     EXPECT_FALSE(log_->plan(a));
