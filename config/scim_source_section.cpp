@@ -4,7 +4,6 @@
 #include "common/ascii.hpp"
 #include "config/source_kind_reader.hpp"
 #include "config/value_readers.hpp"
-#include "scim/attribute_path.hpp"
 #include "scim/filter.hpp"
 #include "scim/patch_path.hpp"
 
@@ -17,7 +16,7 @@ constexpr std::int64_t max_retries = 20;
 constexpr std::int64_t max_rate_limit = 10'000;
 
 /// An http:// or https:// URL with a host and no query, fragment, user information or blanks; the trailing
-/// '/' dropped. `what` names the key for messages.
+/// '/' dropped; nullopt with `why` set otherwise.
 std::optional<std::string> check_http_url(std::string url, std::string& why) {
     const std::string lower = common::to_lower_ascii(url.substr(0, 8));
     std::size_t rest_at = 0;

@@ -64,8 +64,7 @@ void append_item(const json& item, const scim::patch_path& p, std::vector<std::s
     append_scalar(item, out);
 }
 
-}  // namespace
-
+/// The values at `path` in `resource`, by json_record's rules (appended to `out`).
 void values_at(const json& resource, std::string_view path, std::vector<std::string>& out) {
     if (!resource.is_object()) return;
     auto parsed = scim::parse_path_syntax(path);
@@ -78,6 +77,8 @@ void values_at(const json& resource, std::string_view path, std::vector<std::str
         append_item(*attribute, *parsed, out);
     }
 }
+
+}  // namespace
 
 json_record::json_record(json resource) : resource_(std::move(resource)) {
     if (const json* id = resource::json_member(resource_, "id"); id != nullptr && id->is_string())

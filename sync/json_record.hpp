@@ -38,7 +38,4 @@ class json_record final : public source_record {
     mutable std::map<std::string, std::vector<std::string>, std::less<>> found_;
 };
 
-/// The values at `path` in `resource`, by json_record's rules (appended to `out`).
-void values_at(const nlohmann::json& resource, std::string_view path, std::vector<std::string>& out);
-
 }  // namespace dirsync::sync
