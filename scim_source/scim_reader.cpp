@@ -174,7 +174,7 @@ class reader final : public sync::source_reader {
                               std::to_string(*total) + " to " + std::to_string(page_total) +
                               "); the next run reads again"};
             }
-            const json* resources = resource::json_member(*page, "Resources");
+            json* resources = resource::json_member(*page, "Resources");
             if (resources != nullptr && !resources->is_array())
                 return failed{"GET " + url + " answered a ListResponse whose Resources is not an array"};
             const std::size_t count = resources != nullptr ? resources->size() : 0;
@@ -184,7 +184,7 @@ class reader final : public sync::source_reader {
                                   std::to_string(*total) + " (read " + std::to_string(start - 1) + ")"};
                 return {};
             }
-            for (const auto& item : *resources) {
+            for (auto& item : *resources) {
                 const json* id = item.is_object() ? resource::json_member(item, "id") : nullptr;
                 if (id == nullptr || !id->is_string() || id->get_ref<const std::string&>().empty())
                     return failed{"GET " + url + " returned a resource without an id"};
@@ -195,7 +195,7 @@ class reader final : public sync::source_reader {
                 if (const json* meta = resource::json_member(item, "meta"); meta && meta->is_object())
                     if (const json* m = resource::json_member(*meta, "lastModified"); m && m->is_string())
                         newest = later(newest, m->get<std::string>());
-                if (emit) emit(sync::json_record(item));
+                if (emit) emit(sync::json_record(std::move(item)));  // the page is not read again
             }
             start += static_cast<std::int64_t>(count);
             if (start > *total) return {};
