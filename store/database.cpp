@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "common/work_pool.hpp"
 #include "store/migrations.hpp"
 
 namespace dirsync::store {
@@ -97,6 +98,8 @@ database::write_timer::write_timer(database& db)
 database::write_timer::~write_timer() { db_.write_began_ns_.store(0, std::memory_order_relaxed); }
 
 void database::run_write(pending_write& w) {
+    // Waiting for the writer is not the task's own work: lent, its lane's next write can join this batch.
+    const common::work_pool::blocking_scope waiting;
     std::unique_lock lock(queue_mutex_);
     queued_.push_back(&w);
     while (!w.done) {

@@ -120,5 +120,86 @@ TEST(WorkPoolTest, AThrowingTaskDoesNotStopThePool) {
     EXPECT_EQ(pool.run("a", [] { return 7; }), 7);
 }
 
+// A task waiting in a blocking_scope lends its lane's place and, with every thread busy, a thread: the lane's
+// next task runs meanwhile, as a write joins a group commit another write of its tenant waits for.
+TEST(WorkPoolTest, ABlockingScopeLendsItsPlaceAndAThread) {
+    work_pool pool({.threads = 1, .lane_share = 1, .name = "t"});
+    gate released;
+    std::atomic<bool> waiting{false};
+    auto blocked = std::async(std::launch::async, [&] {
+        pool.run("a", [&] {
+            const work_pool::blocking_scope lent;
+            waiting = true;
+            released.wait();
+        });
+    });
+    while (!waiting) std::this_thread::sleep_for(1ms);
+    // Same lane, share 1, one thread: runs only because the first task lent both.
+    EXPECT_EQ(pool.run("a", [] { return 5; }), 5);
+    EXPECT_EQ(pool.threads(), 2u);
+    released.open();
+    blocked.get();
+    // Once the scope ended the task counted against its lane again, and the added thread stays for reuse.
+    EXPECT_EQ(pool.run("a", [] { return 6; }), 6);
+    EXPECT_EQ(pool.threads(), 2u);
+}
+
+TEST(WorkPoolTest, ALaneOverItsShareAfterAScopeStartsNothingUntilBackUnder) {
+    work_pool pool({.threads = 2, .lane_share = 1, .name = "t"});
+    gate first_released, second_released;
+    std::atomic<int> running{0}, most_after{0};
+    std::atomic<bool> first_waiting{false}, second_started{false};
+    auto first = std::async(std::launch::async, [&] {
+        pool.run("a", [&] {
+            {
+                const work_pool::blocking_scope lent;
+                first_waiting = true;
+                first_released.wait();
+            }
+            ++running;  // back from the scope while the second task still runs: two of lane "a" at once
+            std::this_thread::sleep_for(20ms);
+            --running;
+        });
+    });
+    while (!first_waiting) std::this_thread::sleep_for(1ms);
+    auto second = std::async(std::launch::async, [&] {
+        pool.run("a", [&] {
+            second_started = true;
+            ++running;
+            second_released.wait();
+            --running;
+        });
+    });
+    while (!second_started) std::this_thread::sleep_for(1ms);
+    first_released.open();
+    std::this_thread::sleep_for(5ms);
+    // A third task of the lane waits: the lane runs two, over its share of one.
+    std::atomic<bool> third_ran{false};
+    pool.submit("a", [&] {
+        most_after = running.load();
+        third_ran = true;
+    });
+    std::this_thread::sleep_for(10ms);
+    EXPECT_FALSE(third_ran.load());
+    second_released.open();
+    first.get();
+    second.get();
+    while (!third_ran) std::this_thread::sleep_for(1ms);
+    EXPECT_EQ(most_after.load(), 0);
+}
+
+TEST(WorkPoolTest, ABlockingScopeOutsideAPoolDoesNothing) {
+    const work_pool::blocking_scope lent;  // a sync run's thread, a test's: no pool, nothing to lend
+    work_pool pool({.threads = 1, .lane_share = 1, .name = "t"});
+    EXPECT_EQ(pool.run("a",
+                       [] {
+                           const work_pool::blocking_scope outer;
+                           const work_pool::blocking_scope inner;  // nested: only the outermost lends
+                           return 1;
+                       }),
+              1);
+    EXPECT_EQ(pool.run("a", [] { return 2; }), 2);
+}
+
 }  // namespace
 }  // namespace dirsync::common
