@@ -93,7 +93,7 @@ class applier {
         directory::user u;
         auto r = b.step([&](batch& s) -> result<void> {
             directory::user_write w;
-            w.resource = c.resource;
+            w.resource = c.resource();
             w.roles = c.roles;
             w.source = p_.source;
             w.source_anchor = c.anchor;

@@ -4,6 +4,12 @@
 
 namespace dirsync::sync {
 
+nlohmann::json user_create::resource() const {
+    auto tree = nlohmann::json::parse(resource_text);
+    tree.erase("active");
+    return tree;
+}
+
 namespace {
 
 using json = nlohmann::json;
@@ -100,7 +106,7 @@ nlohmann::json to_json(const plan& p, std::size_t max_per_list) {
                         {"status", directory::to_string(c.waits_for_seat ? directory::user_status::requested
                                                                          : c.status)},
                         {"roles", c.roles},
-                        {"resource", c.resource}};
+                        {"resource", c.resource()}};
         },
         max_per_list);
     j["updates"] = array_of(p.updates, change_json, max_per_list);

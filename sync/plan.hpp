@@ -30,12 +30,17 @@ struct attribute_change {
 struct user_create {
     std::string anchor;
     std::string dn;
-    nlohmann::json resource;                                              ///< without id, meta and active
+    /// The resource as compact JSON text (source_user::text: `active` in it is ignored, the status decides),
+    /// parsed only when the create is applied or shown: a first run's 100,000 creates are held as text.
+    std::string resource_text = "{}";
     directory::user_status status = directory::user_status::provisioned;  ///< what the source asks for
     std::vector<std::string> roles;
     /// The tenant will have no free seat for it (project_seats): it will be `requested`, as the directory
     /// decides when the create is applied. Shown in the plan; the create still asks for `status`.
     bool waits_for_seat = false;
+
+    /// The resource to write: resource_text parsed, without id, meta and active.
+    nlohmann::json resource() const;
 };
 
 /// Why an existing record is written.

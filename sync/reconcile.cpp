@@ -48,14 +48,6 @@ std::vector<attribute_change> diff_attributes(const json& before, const json& af
     return out;
 }
 
-/// The canonical text a record would be stored with: the resource with `active` mirroring the status.
-std::string canonical_text(json& resource, bool active) {
-    resource["active"] = active;
-    std::string text = resource.dump();
-    resource.erase("active");
-    return text;
-}
-
 std::string label(const std::string& dn, const std::string& anchor) { return dn.empty() ? anchor : dn; }
 
 class planner {
@@ -181,9 +173,10 @@ class planner {
 
   private:
     void plan_existing(const user_brief& u, source_user&& su) {
+        // The stored text has `active` mirroring the status, and the status is disabled exactly when the
+        // source says so (present_status): the source's text compares as it is.
         const user_status status = present_status(u.status, su.disabled);
-        const bool resource_changed =
-            canonical_text(su.resource, status != user_status::disabled) != u.resource_json;
+        const bool resource_changed = su.stored_text() != u.resource_json;
         const bool roles_changed = sorted_unique(u.roles) != su.roles;
         if (!resource_changed && !roles_changed && status == u.status && !u.orphan_since) {
             ++plan_.unchanged_users;
@@ -192,7 +185,7 @@ class planner {
         user_change c =
             change_of(u, u.orphan_since ? user_change_kind::unorphan : user_change_kind::update, status);
         c.dn = su.dn;
-        if (resource_changed) set_resource(c, json::parse(u.resource_json), std::move(su.resource));
+        if (resource_changed) set_resource(c, json::parse(u.resource_json), su.take_resource());
         if (roles_changed) c.roles = std::move(su.roles);
         if (u.orphan_since) c.orphan_since = std::optional<common::timestamp>{};
         if (c.attributes.empty() && !c.roles && c.status_after == c.status_before && !c.orphan_since) {
@@ -215,7 +208,8 @@ class planner {
             }
         }
         new_user_ids_.emplace(su.anchor, std::nullopt);
-        plan_.creates.push_back(user_create{su.anchor, su.dn, std::move(su.resource),
+        su.compact();
+        plan_.creates.push_back(user_create{su.anchor, su.dn, std::move(su.text),
                                             su.disabled ? user_status::disabled : user_status::provisioned,
                                             std::move(su.roles)});
     }
@@ -226,11 +220,12 @@ class planner {
     };
 
     adoption find_adoptable(const source_user& su) {
+        const json resource = su.resource_tree();
         for (auto key : in_.rules.match_existing) {
             std::vector<std::string> values;
             auto text = [&](const char* name) {
-                if (auto it = su.resource.find(name);
-                    it != su.resource.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
+                if (auto it = resource.find(name);
+                    it != resource.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
                     values.push_back(it->get<std::string>());
             };
             switch (key) {
@@ -241,7 +236,7 @@ class planner {
                     text("userName");
                     break;
                 case match_key::email:
-                    if (auto it = su.resource.find("emails"); it != su.resource.end() && it->is_array())
+                    if (auto it = resource.find("emails"); it != resource.end() && it->is_array())
                         for (const auto& e : *it)
                             if (e.is_object())
                                 if (auto v = e.find("value"); v != e.end() && v->is_string() &&
@@ -283,7 +278,7 @@ class planner {
         c.anchor = su.anchor;
         c.dn = su.dn;
         c.from_source = u.source;
-        set_resource(c, json::parse(u.resource_json), std::move(su.resource));
+        set_resource(c, json::parse(u.resource_json), su.take_resource());
         if (sorted_unique(u.roles) != su.roles) c.roles = std::move(su.roles);
         if (u.orphan_since) c.orphan_since = std::optional<common::timestamp>{};
         plan_.updates.push_back(std::move(c));

@@ -34,6 +34,7 @@ void snapshot_builder::add_user(const source_record& e) {
     }
     user_dns_.push_back(ldap::normalize_dn(mapped->dn));
     user_names_.push_back(mapper_.member_name_of(e));
+    mapped->compact();
     out_.users.push_back(std::move(*mapped));
 }
 

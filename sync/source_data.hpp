@@ -17,12 +17,26 @@ struct source_user {
     /// Where the entry was (its DN), for messages and plans only; never used to identify the record.
     std::string dn;
     /// The canonical SCIM User resource the mapping built (core attributes at the top level, extension
-    /// attributes under their schema URN, `schemas` filled in), without `id`, `meta` and `active`.
+    /// attributes under their schema URN, `schemas` filled in), without `id`, `meta` and `active`. Null once
+    /// compact().
     nlohmann::json resource = nlohmann::json::object();
+    /// The same resource in compact form: the text the directory stores for it (nlohmann's dump, keys sorted,
+    /// `active` set to !disabled), a fifth of the tree's memory. Empty until compact(). A snapshot keeps its
+    /// users compact, so a full read of 100,000 users is held as text.
+    std::string text;
     /// The source says the account is disabled (AD userAccountControl bit 2, nsAccountLock, ...).
     bool disabled = false;
     /// Roles granted by the source's role rules, sorted and unique.
     std::vector<std::string> roles;
+
+    /// Replaces `resource` by `text`. Call once `disabled` is known; does nothing when already compact.
+    void compact();
+    /// The text the directory would store for this resource (`text`, or computed from `resource`).
+    std::string stored_text() const;
+    /// The resource as a tree, without `active` (`resource`, or `text` parsed), moved out of this user.
+    nlohmann::json take_resource();
+    /// A copy of the resource as a tree, without `active`.
+    nlohmann::json resource_tree() const;
 };
 
 /// One group as a source has it, after mapping.

@@ -151,7 +151,7 @@ TEST(SnapshotBuilder, RolesByGroupFollowNesting) {
     add_sample(b);
     auto s = b.finish();
     std::map<std::string, std::vector<std::string>> roles;
-    for (const auto& u : s.users) roles[u.resource["userName"]] = u.roles;
+    for (const auto& u : s.users) roles[u.resource_tree()["userName"]] = u.roles;
     EXPECT_EQ(roles["alice"], std::vector<std::string>{"admin"});
     // bob is in ops, which admins contains, and ops and devs contain each other.
     EXPECT_EQ(roles["bob"], (std::vector<std::string>{"admin", "developer"}));
