@@ -112,7 +112,7 @@ struct group_brief {
     std::optional<std::string> source_anchor;
     std::int64_t version = 0;
     std::string resource_json;
-    std::vector<group_member> members;
+    std::vector<group_member> members;  ///< by id; `display` is not read
 };
 
 /// An attribute with an index, for `find_users`.

@@ -39,10 +39,14 @@ group_brief brief_of(store::connection& db, std::string_view tenant, store::grou
     b.source_anchor = std::move(row.source_anchor);
     b.version = row.version;
     b.resource_json = std::move(row.resource_json);
-    store::group_member_table::scan(db, tenant, seq, [&](store::member_row&& m) {
-        b.members.push_back(from_member_row(std::move(m)));
-        return true;
-    });
+    // A run compares members by id: their names are not looked up.
+    store::group_member_table::scan(
+        db, tenant, seq,
+        [&](store::member_row&& m) {
+            b.members.push_back(from_member_row(std::move(m)));
+            return true;
+        },
+        store::group_member_table::member_display::omitted);
     return b;
 }
 

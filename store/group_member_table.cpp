@@ -41,6 +41,10 @@ constexpr const char* select_members =
     "gm.display) "
     "FROM group_members gm WHERE gm.group_seq = ?1 AND gm.tenant_id = ?2 ORDER BY gm.member_id";
 
+constexpr const char* select_member_ids =
+    "SELECT member_id, member_type, NULL FROM group_members WHERE group_seq = ?1 AND tenant_id = ?2 "
+    "ORDER BY member_id";
+
 member_row read_member(const statement& s) {
     return member_row{s.column_text(0), s.column_text(1), s.column_optional_text(2)};
 }
@@ -65,8 +69,9 @@ std::vector<member_row> list(connection& db, std::string_view tenant, std::int64
 }
 
 void scan(connection& db, std::string_view tenant, std::int64_t group_seq,
-          const std::function<bool(member_row&&)>& visit) {
-    statement s(db, select_members);  // not cached: a visitor may itself use cached statements
+          const std::function<bool(member_row&&)>& visit, member_display display) {
+    // Not cached: a visitor may itself use cached statements.
+    statement s(db, display == member_display::current ? select_members : select_member_ids);
     s.bind(1, group_seq).bind(2, tenant);
     while (s.step()) {
         if (!visit(read_member(s))) break;

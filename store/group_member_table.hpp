@@ -28,9 +28,13 @@ std::optional<member_target> find_target(connection& db, std::string_view tenant
 
 /// The members of a group, by member id.
 std::vector<member_row> list(connection& db, std::string_view tenant, std::int64_t group_seq);
-/// Calls `visit` for each member of a group, by member id, until it returns false.
+/// Whether a read renders each member's current name into `display` (a lookup of the member per row).
+enum class member_display { current, omitted };
+
+/// Calls `visit` for each member of a group, by member id, until it returns false. `omitted`: `display` is
+/// nullopt, for readers that compare ids only (a sync run reading 100,000 memberships).
 void scan(connection& db, std::string_view tenant, std::int64_t group_seq,
-          const std::function<bool(member_row&&)>& visit);
+          const std::function<bool(member_row&&)>& visit, member_display display = member_display::current);
 std::int64_t count(connection& db, std::string_view tenant, std::int64_t group_seq);
 
 /// Adds a member (its `display` as given, normally none); false when it was there already.

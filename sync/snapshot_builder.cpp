@@ -23,6 +23,12 @@ void snapshot_builder::note(std::string text) {
     if (notes_.size() < max_notes) notes_.push_back(std::move(text));
 }
 
+void snapshot_builder::reserve(std::size_t users) {
+    out_.users.reserve(users);
+    user_dns_.reserve(users);
+    user_names_.reserve(users);
+}
+
 void snapshot_builder::add_user(const source_record& e) {
     std::vector<std::string> notes;
     auto mapped = mapper_.map_user(e, &notes);
@@ -53,23 +59,27 @@ void snapshot_builder::add_group(const source_record& e) {
 snapshot snapshot_builder::finish() {
     // One entry per anchor: a repeated anchor is skipped (users and groups separately).
     {
+        // In place: a second copy of 100,000 users would double the snapshot's peak.
         std::unordered_map<std::string, std::size_t> first;
-        std::vector<source_user> users;
-        std::vector<std::string> dns;
-        std::vector<std::optional<std::string>> names;
+        first.reserve(out_.users.size());
+        std::size_t kept = 0;
         for (std::size_t i = 0; i < out_.users.size(); ++i) {
-            auto [it, inserted] = first.try_emplace(out_.users[i].anchor, users.size());
+            auto [it, inserted] = first.try_emplace(out_.users[i].anchor, kept);
             if (!inserted) {
-                out_.skipped.push_back(out_.users[i].dn + ": the same anchor as " + users[it->second].dn);
+                out_.skipped.push_back(out_.users[i].dn + ": the same anchor as " +
+                                       out_.users[it->second].dn);
                 continue;
             }
-            users.push_back(std::move(out_.users[i]));
-            dns.push_back(std::move(user_dns_[i]));
-            names.push_back(std::move(user_names_[i]));
+            if (kept != i) {
+                out_.users[kept] = std::move(out_.users[i]);
+                user_dns_[kept] = std::move(user_dns_[i]);
+                user_names_[kept] = std::move(user_names_[i]);
+            }
+            ++kept;
         }
-        out_.users = std::move(users);
-        user_dns_ = std::move(dns);
-        user_names_ = std::move(names);
+        out_.users.resize(kept);
+        user_dns_.resize(kept);
+        user_names_.resize(kept);
         first.clear();
         std::vector<mapped_group> groups;
         for (auto& g : groups_) {

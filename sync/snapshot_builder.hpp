@@ -29,6 +29,10 @@ class snapshot_builder {
     /// `mapper` must outlive the builder. `nested` is the source's groups.nested.
     snapshot_builder(const source_mapper& mapper, bool flatten_nested_groups);
 
+    /// Makes room for about `users` users (the last full read's count), so the snapshot does not grow by
+    /// doubling, briefly holding two copies of itself.
+    void reserve(std::size_t users);
+
     /// Maps a user record into the snapshot, or records why it was skipped.
     void add_user(const source_record& e);
 

@@ -24,6 +24,7 @@ nlohmann::json parse_without_active(const std::string& text) {
 void source_user::compact() {
     if (!text.empty()) return;
     text = text_with_active(std::move(resource), !disabled);
+    text.shrink_to_fit();  // the dump grew it by doubling: up to twice what it holds, times every user
     resource = nullptr;
 }
 

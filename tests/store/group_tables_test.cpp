@@ -157,6 +157,19 @@ TEST_F(GroupTablesTest, MembersAreListedWithTheirCurrentNames) {
             return true;
         });
         EXPECT_EQ(scanned, (std::vector<std::optional<std::string>>{"Subgroup", "kept", "u1", "Ann Lee"}));
+        // A reader comparing ids (a sync run) skips the names: the same members in the same order.
+        std::vector<std::string> ids;
+        members::scan(
+            c, "acme", g,
+            [&](member_row&& m) {
+                EXPECT_FALSE(m.display) << m.member_id;
+                ids.push_back(m.member_id + "/" + m.member_type);
+                return true;
+            },
+            members::member_display::omitted);
+        std::vector<std::string> expected;
+        for (const auto& m : all) expected.push_back(m.member_id + "/" + m.member_type);
+        EXPECT_EQ(ids, expected);
     });
 }
 
