@@ -64,7 +64,8 @@ struct server_settings {
     unsigned workers = 4;
     /// `tenant_concurrency`: most requests of one tenant (or of the operators) handled at once, 1..workers;
     /// the tenant's further requests wait behind each other. Unset: half the workers, at least 1, so one
-    /// tenant's heavy requests always leave workers for the others.
+    /// tenant's heavy requests always leave workers for the others. A request waiting for its write's group
+    /// commit does not count (common::work_pool::blocking_scope).
     std::optional<unsigned> tenant_concurrency;
     std::optional<tls_settings> tls;
     http_limits limits;
