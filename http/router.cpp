@@ -42,6 +42,7 @@ std::string_view path_params::get(std::string_view name) const noexcept {
 struct router::mount::route_entry {
     std::string method;
     route_handler handler;
+    route_options options;
 };
 
 struct router::mount::pattern_entry {
@@ -115,8 +116,8 @@ bool router::mount::pattern_entry::match(const std::vector<std::string_view>& pa
 
 router::mount::mount(mount_point point) : point_(std::move(point)) {}
 
-router::mount& router::mount::route(std::string_view method, std::string_view pattern,
-                                    route_handler handler) {
+router::mount& router::mount::route(std::string_view method, std::string_view pattern, route_handler handler,
+                                    route_options options) {
     if (method.empty() || !handler) throw std::invalid_argument("a route needs a method and a handler");
     std::vector<pattern_entry::segment> segments;
     if (!pattern.empty() && pattern.front() != '/')
@@ -148,8 +149,22 @@ router::mount& router::mount::route(std::string_view method, std::string_view pa
                     [&](const route_entry& r) { return r.method == method; }))
         throw std::invalid_argument(std::string(method) + " " + point_.prefix + std::string(pattern) +
                                     " is routed twice");
-    entry->routes.push_back({std::string(method), std::move(handler)});
+    entry->routes.push_back({std::string(method), std::move(handler), options});
     return *this;
+}
+
+const router::mount::pattern_entry* router::mount::match(const std::vector<std::string_view>& segments,
+                                                         path_params& params) const {
+    const pattern_entry* best = nullptr;
+    path_params candidate;
+    for (const auto& p : patterns_) {
+        if (!p->match(segments, point_.fold_case, candidate)) continue;
+        if (best == nullptr || p->beats(*best)) {
+            best = p.get();
+            params = candidate;
+        }
+    }
+    return best;
 }
 
 router::router(const bearer_authenticator& auth, error_formatter errors)
@@ -181,10 +196,15 @@ const router::mount* router::mount_for(std::string_view path) const noexcept {
 }
 
 std::optional<std::string> router::lane_of(const request& req) const {
-    const mount* m = mount_for(split_target(req.target).first);
+    const std::string_view path = split_target(req.target).first;
+    const mount* m = mount_for(path);
     if (m == nullptr || m->point_.on_io_thread) return std::nullopt;
     const principal who = auth_.authenticate(req.header("Authorization"));
     if (m->point_.admits && !m->point_.admits(who)) return std::nullopt;
+    path_params params;
+    if (const auto* pattern = m->match(split_segments(path.substr(m->point_.prefix.size())), params))
+        if (const auto* r = pattern->find(req.method); r != nullptr && r->options.on_io_thread)
+            return std::nullopt;
     switch (who.kind) {
         case principal::role::scim_client:
         case principal::role::tenant_admin:
@@ -210,16 +230,8 @@ response router::operator()(request& req) const {
         return refused;
     }
 
-    const auto segments = split_segments(path.substr(point.prefix.size()));
-    const mount::pattern_entry* best = nullptr;
-    path_params params, candidate;
-    for (const auto& p : m->patterns_) {
-        if (!p->match(segments, point.fold_case, candidate)) continue;
-        if (best == nullptr || p->beats(*best)) {
-            best = p.get();
-            params = candidate;
-        }
-    }
+    path_params params;
+    const mount::pattern_entry* best = m->match(split_segments(path.substr(point.prefix.size())), params);
     response res;
     if (best == nullptr) {
         res = errors_(404, "no such endpoint: " + std::string(path));

@@ -38,6 +38,13 @@ struct route_call {
 /// Answers one routed request. Same contract as http::handler: 4xx for bad input, never a throw for it.
 using route_handler = std::function<response(const route_call&)>;
 
+/// How a route's handler is run.
+struct route_options {
+    /// The handler is cheap and bounded (a read by key, no write, no scan): it is answered on the I/O thread
+    /// (lane_of() says so), saving the hand-over to a worker and back, which costs more than such a read.
+    bool on_io_thread = false;
+};
+
 /// A path prefix whose routes share who may call them. The mount with the longest prefix that matches the
 /// request path on a segment boundary takes the request.
 struct mount_point {
@@ -76,13 +83,16 @@ class router {
         /// prefix, each literal or `{name}` (one non-empty segment, captured), e.g. "/Users/{id}"; "/" or ""
         /// is the prefix itself. Throws std::invalid_argument for the same method and pattern twice or a
         /// malformed pattern.
-        mount& route(std::string_view method, std::string_view pattern, route_handler handler);
+        mount& route(std::string_view method, std::string_view pattern, route_handler handler,
+                     route_options options = {});
 
       private:
         friend class router;
         struct route_entry;
         struct pattern_entry;
         explicit mount(mount_point point);
+        /// The most specific pattern matching `segments` (with its captures in `params`), or null.
+        const pattern_entry* match(const std::vector<std::string_view>& segments, path_params& params) const;
         mount_point point_;
         std::vector<std::unique_ptr<pattern_entry>> patterns_;
     };
@@ -105,7 +115,8 @@ class router {
     /// The lane `req` is handled in (an http::lane_function): the principal's tenant for a tenant's
     /// credential ("tenant:<id>"), "operator" for an operator, "anonymous" otherwise. nullopt (answer on the
     /// I/O thread) where no handler runs or it is cheap: no mount, a principal the mount refuses, a mount
-    /// `on_io_thread`. Authenticates like operator() does; touches no handler.
+    /// `on_io_thread`, a route `on_io_thread`. Authenticates and matches like operator() does; touches no
+    /// handler.
     std::optional<std::string> lane_of(const request& req) const;
 
   private:

@@ -32,6 +32,9 @@ struct group_request_context {
 /// not declare refused (unknown_attributes.hpp). Stateless apart from its references; thread-safe.
 class groups_endpoint {
   public:
+    /// GET /Groups/{id} reads every member of the group (100,000 of them, possibly): a worker's job.
+    static constexpr bool get_is_bounded = false;
+
     groups_endpoint(directory::tenant_directory& dir, const service_settings& settings)
         : dir_(dir), settings_(settings) {}
 

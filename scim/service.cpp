@@ -97,7 +97,8 @@ void service::add_resource_routes(http::router::mount& m, const std::string& col
         .route("POST", collection + "/.search",
                serve([](Endpoint& e, const Context& c, id_view) { return e.search(c); }))
         .route("GET", collection + "/{id}",
-               serve([](Endpoint& e, const Context& c, id_view id) { return e.get(c, id); }))
+               serve([](Endpoint& e, const Context& c, id_view id) { return e.get(c, id); }),
+               {.on_io_thread = Endpoint::get_is_bounded})
         .route("PUT", collection + "/{id}",
                serve([](Endpoint& e, const Context& c, id_view id) { return e.replace(c, id); }))
         .route("PATCH", collection + "/{id}",

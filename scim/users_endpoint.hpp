@@ -26,6 +26,9 @@ struct user_request_context {
 /// resource; it is never returned. Stateless apart from its references; thread-safe.
 class users_endpoint {
   public:
+    /// GET /Users/{id} reads one user by key (and the groups it is in): cheap enough for the I/O thread.
+    static constexpr bool get_is_bounded = true;
+
     users_endpoint(directory::tenant_directory& dir, const service_settings& settings)
         : dir_(dir), settings_(settings) {}
 

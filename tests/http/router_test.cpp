@@ -190,5 +190,22 @@ TEST_F(RouterTest, LaneIsTheCallersTenantAndCheapAnswersStayOnTheIoThread) {
     EXPECT_EQ(lane("/checks/ready"), std::nullopt);
 }
 
+TEST_F(RouterTest, ARouteMarkedBoundedIsAnsweredOnTheIoThreadAndOnlyThatRoute) {
+    r.add_mount(mount_point{"/api", true, {}, {}})
+        .route("GET", "/Things/{id}", answer("get", {"id"}), {.on_io_thread = true})
+        .route("DELETE", "/Things/{id}", answer("delete", {"id"}))
+        .route("GET", "/Things", answer("list"));
+    EXPECT_EQ(lane("/api/Things/7"), std::nullopt);
+    EXPECT_EQ(lane("/api/things/7/"), std::nullopt);  // matched as operator() matches it
+    EXPECT_EQ(lane("/api/Things"), "tenant:acme");
+    EXPECT_EQ(lane("/api/Things/7/more"), "tenant:acme");  // no route: its 404 is made where any other is
+    request del;
+    del.method = "DELETE";
+    del.target = "/api/Things/7";
+    del.headers.push_back({"authorization", "Bearer acme-token"});
+    EXPECT_EQ(r.lane_of(del), "tenant:acme");
+    EXPECT_EQ(call("GET", "/api/Things/7").body, "get GET id=7");
+}
+
 }  // namespace
 }  // namespace dirsync::http
