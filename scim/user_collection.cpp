@@ -12,8 +12,8 @@ std::int64_t user_collection::count() const { return dir_.count_users(tenant_); 
 
 void user_collection::list(std::int64_t offset, std::int64_t limit, const resource_visitor& visit) const {
     if (limit <= 0) return;
-    for (const auto& u : dir_.list_users(tenant_, offset, limit))
-        if (!visit(render_user(u, users_url_))) return;
+    for (auto& u : dir_.list_users(tenant_, offset, limit))
+        if (!visit(render_user(std::move(u), users_url_))) return;
 }
 
 void user_collection::scan(const filter& f, const resource_visitor& visit) const {
@@ -25,17 +25,18 @@ void user_collection::scan(const filter& f, const resource_visitor& visit) const
                                             : key->attribute == "externalId"
                                                 ? directory::user_index::external_id
                                                 : directory::user_index::email;
-        for (const auto& u : dir_.find_users(tenant_, index, key->value))
-            if (!visit(render_user(u, users_url_))) return;
+        for (auto& u : dir_.find_users(tenant_, index, key->value))
+            if (!visit(render_user(std::move(u), users_url_))) return;
         return;
     }
-    dir_.scan_users(tenant_, [&](directory::user&& u) { return visit(render_user(u, users_url_)); });
+    dir_.scan_users(tenant_,
+                    [&](directory::user&& u) { return visit(render_user(std::move(u), users_url_)); });
 }
 
 std::optional<nlohmann::json> user_collection::find(std::string_view id) const {
     auto u = dir_.get_user(tenant_, id);
     if (!u) return std::nullopt;
-    return render_user(*u, users_url_);
+    return render_user(std::move(*u), users_url_);
 }
 
 search_target user_search_target(const directory::tenant_directory& dir, std::string tenant,

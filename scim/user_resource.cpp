@@ -32,8 +32,8 @@ boost::system::result<json, error> canonicalize_resource(const json& input,
 
 std::string user_etag(const directory::user& u) { return "W/\"" + std::to_string(u.version) + "\""; }
 
-json render_user(const directory::user& u, std::string_view users_url) {
-    json out = u.resource;
+json render_user(directory::user u, std::string_view users_url) {
+    json out = std::move(u.resource);
     out["id"] = u.id;
     std::string location(users_url);
     location += '/';

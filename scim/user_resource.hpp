@@ -24,8 +24,9 @@ boost::system::result<nlohmann::json, error> canonicalize_resource(const nlohman
 
 /// The SCIM representation of a record: its resource plus `id`, `schemas` and `meta` (resourceType, created,
 /// lastModified, location `<users_url>/<id>`, version `W/"<n>"`), and `groups` when the record carries them
-/// (see render_user_groups).
-nlohmann::json render_user(const directory::user& u, std::string_view users_url);
+/// (see render_user_groups). Taken by value: a caller done with the record moves it in, and its resource
+/// becomes the response's without a copy.
+nlohmann::json render_user(directory::user u, std::string_view users_url);
 
 /// The ETag of a record: W/"<version>".
 std::string user_etag(const directory::user& u);

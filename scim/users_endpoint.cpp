@@ -43,11 +43,13 @@ password_change hashed(const service_settings& settings, std::string_view tenant
     return std::optional<std::string>(common::hash_password(*p->cleartext));
 }
 
-http::response resource_response(unsigned status, const directory::user& u, std::string_view users_url,
+http::response resource_response(unsigned status, directory::user u, std::string_view users_url,
                                  const projection& shape) {
-    auto res = json_response(status, shape.apply(render_user(u, users_url)));
-    res.headers.push_back({"ETag", user_etag(u)});
-    if (status == 201) res.headers.push_back({"Location", std::string(users_url) + "/" + u.id});
+    std::string etag = user_etag(u);
+    std::string location = status == 201 ? std::string(users_url) + "/" + u.id : std::string();
+    auto res = json_response(status, shape.apply(render_user(std::move(u), users_url)));
+    res.headers.push_back({"ETag", std::move(etag)});
+    if (status == 201) res.headers.push_back({"Location", std::move(location)});
     return res;
 }
 
@@ -86,7 +88,7 @@ http::response modify(
         res.headers.push_back({"ETag", user_etag(*updated)});
         return res;
     }
-    return resource_response(200, *updated, ctx.users_url, *shape);
+    return resource_response(200, std::move(*updated), ctx.users_url, *shape);
 }
 
 }  // namespace
@@ -115,7 +117,7 @@ http::response users_endpoint::create(const user_request_context& ctx, const jso
     if (*password && (*password)->cleartext) w.password_hash = hashed(settings_, ctx.tenant, *password);
     auto created = dir_.create_user(ctx.who, ctx.tenant, std::move(w));
     if (!created) return to_response(from_directory(created.error()));
-    return resource_response(201, *created, ctx.users_url, *shape);
+    return resource_response(201, std::move(*created), ctx.users_url, *shape);
 }
 
 http::response users_endpoint::get(const user_request_context& ctx, std::string_view id) const {
@@ -133,7 +135,7 @@ http::response users_endpoint::get(const user_request_context& ctx, std::string_
             return res;
         }
     }
-    return resource_response(200, *u, ctx.users_url, *shape);
+    return resource_response(200, std::move(*u), ctx.users_url, *shape);
 }
 
 http::response users_endpoint::list(const user_request_context& ctx) const {
