@@ -203,7 +203,9 @@ std::optional<std::string> router::lane_of(const request& req) const {
     if (m->point_.admits && !m->point_.admits(who)) return std::nullopt;
     path_params params;
     if (const auto* pattern = m->match(split_segments(path.substr(m->point_.prefix.size())), params))
-        if (const auto* r = pattern->find(req.method); r != nullptr && r->options.on_io_thread)
+        if (const auto* r = pattern->find(req.method);
+            r != nullptr &&
+            (r->options.on_io_thread || (r->options.on_io_thread_when && r->options.on_io_thread_when(req))))
             return std::nullopt;
     switch (who.kind) {
         case principal::role::scim_client:

@@ -43,6 +43,9 @@ struct route_options {
     /// The handler is cheap and bounded (a read by key, no write, no scan): it is answered on the I/O thread
     /// (lane_of() says so), saving the hand-over to a worker and back, which costs more than such a read.
     bool on_io_thread = false;
+    /// The same, decided per request (a list is bounded when its filter names one record by a unique key).
+    /// Must be cheap itself and must not throw.
+    std::function<bool(const request&)> on_io_thread_when = {};
 };
 
 /// A path prefix whose routes share who may call them. The mount with the longest prefix that matches the

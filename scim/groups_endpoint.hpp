@@ -34,6 +34,8 @@ class groups_endpoint {
   public:
     /// GET /Groups/{id} reads every member of the group (100,000 of them, possibly): a worker's job.
     static constexpr bool get_is_bounded = false;
+    /// Lists render members too: never bounded.
+    static bool list_is_bounded(const http::request&) { return false; }
 
     groups_endpoint(directory::tenant_directory& dir, const service_settings& settings)
         : dir_(dir), settings_(settings) {}

@@ -92,7 +92,8 @@ void service::add_resource_routes(http::router::mount& m, const std::string& col
         };
     };
     using id_view = std::string_view;
-    m.route("GET", collection, serve([](Endpoint& e, const Context& c, id_view) { return e.list(c); }))
+    m.route("GET", collection, serve([](Endpoint& e, const Context& c, id_view) { return e.list(c); }),
+            {.on_io_thread_when = &Endpoint::list_is_bounded})
         .route("POST", collection, serve([](Endpoint& e, const Context& c, id_view) { return e.create(c); }))
         .route("POST", collection + "/.search",
                serve([](Endpoint& e, const Context& c, id_view) { return e.search(c); }))

@@ -1,5 +1,6 @@
 #include "scim/users_endpoint.hpp"
 
+#include <array>
 #include <optional>
 
 #include "common/password_hash.hpp"
@@ -8,6 +9,7 @@
 #include "scim/conditional_write.hpp"
 #include "scim/directory_error.hpp"
 #include "scim/etag.hpp"
+#include "scim/filter.hpp"
 #include "scim/json_body.hpp"
 #include "scim/patch.hpp"
 #include "scim/unknown_attributes.hpp"
@@ -92,6 +94,16 @@ http::response modify(
 }
 
 }  // namespace
+
+bool users_endpoint::list_is_bounded(const http::request& req) {
+    static constexpr std::array<std::string_view, 2> unique_keys = {"id", "userName"};
+    const auto params = http::query_params::parse(http::split_target(req.target).second);
+    if (!params) return false;
+    const auto text = params->get("filter");
+    if (!text) return false;
+    const auto f = parse_filter(*text);
+    return f && find_index_equality(*f, unique_keys).has_value();
+}
 
 http::response users_endpoint::create(const user_request_context& ctx) const {
     auto body = parse_json_body(ctx.req, settings_.json);

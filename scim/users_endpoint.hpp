@@ -28,6 +28,9 @@ class users_endpoint {
   public:
     /// GET /Users/{id} reads one user by key (and the groups it is in): cheap enough for the I/O thread.
     static constexpr bool get_is_bounded = true;
+    /// Whether GET /Users (`req`) names at most one user by a unique key (`filter=userName eq "…"`, or `id
+    /// eq`, possibly and-ed with more): answered from the index, cheap enough for the I/O thread too.
+    static bool list_is_bounded(const http::request& req);
 
     users_endpoint(directory::tenant_directory& dir, const service_settings& settings)
         : dir_(dir), settings_(settings) {}

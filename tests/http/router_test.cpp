@@ -207,5 +207,13 @@ TEST_F(RouterTest, ARouteMarkedBoundedIsAnsweredOnTheIoThreadAndOnlyThatRoute) {
     EXPECT_EQ(call("GET", "/api/Things/7").body, "get GET id=7");
 }
 
+TEST_F(RouterTest, ARouteMayDecidePerRequestWhetherItIsBounded) {
+    r.add_mount(mount_point{"/api", true, {}, {}})
+        .route("GET", "/Things", answer("list"),
+               {.on_io_thread_when = [](const request& req) { return req.target.ends_with("?one"); }});
+    EXPECT_EQ(lane("/api/Things?one"), std::nullopt);
+    EXPECT_EQ(lane("/api/Things?all"), "tenant:acme");
+}
+
 }  // namespace
 }  // namespace dirsync::http
