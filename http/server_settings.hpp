@@ -49,11 +49,11 @@ struct answered_request {
     std::string_view method;  ///< as sent; empty when the request line could not be read
     std::string_view route;   ///< response::route: the template that answered; empty when none did
     unsigned status = 0;
-    std::chrono::steady_clock::duration latency{};  ///< from the first byte read to the last byte written
+    std::chrono::steady_clock::duration latency{};  ///< from the first byte read to the response being ready
 };
 
-/// Called once per answered request on an I/O thread, after its response was written; must be cheap and
-/// must not throw.
+/// Called once per answered request on an I/O thread, just before its response is written (so a client that
+/// has its answer finds it observed); must be cheap and must not throw.
 using request_observer = std::function<void(const answered_request&)>;
 
 /// PEM files for HTTPS, read at `server::start()`.

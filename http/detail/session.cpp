@@ -409,6 +409,10 @@ class session {
     asio::awaitable<bool> write(bhttp::response<bhttp::string_body>& out, const answered& what,
                                 clock::time_point started) {
         out.set("X-Request-Id", what.request_id);
+        // Observed before the bytes go out: a client holding its answer finds it counted (a response
+        // computed on the I/O thread would otherwise race the client's next request on another thread).
+        if (ctx_.on_answered)
+            ctx_.on_answered({what.method, what.route, out.result_int(), clock::now() - started});
         tcp().expires_after(ctx_.limits.write_timeout);
         auto [ec, n] = co_await bhttp::async_write(stream_, out, use_tuple);
         const auto latency = clock::now() - started;
@@ -422,7 +426,6 @@ class session {
                               .tenant = what.tenant,
                               .request_id = what.request_id});
         }
-        if (ctx_.on_answered) ctx_.on_answered({what.method, what.route, out.result_int(), latency});
         if (ec) {
             common::log_debug("http: writing the response to " + remote_ + " failed: " + ec.message());
             co_return false;
