@@ -1,14 +1,11 @@
 #include "sync/plan.hpp"
 
 #include "sync/run_counts.hpp"
+#include "sync/source_data.hpp"
 
 namespace dirsync::sync {
 
-nlohmann::json user_create::resource() const {
-    auto tree = nlohmann::json::parse(resource_text);
-    tree.erase("active");
-    return tree;
-}
+nlohmann::json user_create::resource() const { return parse_stored_resource(resource_text); }
 
 namespace {
 

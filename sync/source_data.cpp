@@ -13,13 +13,13 @@ std::string text_with_active(nlohmann::json resource, bool active) {
     return resource.dump();
 }
 
-nlohmann::json parse_without_active(const std::string& text) {
+}  // namespace
+
+nlohmann::json parse_stored_resource(const std::string& text) {
     auto tree = nlohmann::json::parse(text);
     tree.erase("active");
     return tree;
 }
-
-}  // namespace
 
 void source_user::compact() {
     if (!text.empty()) return;
@@ -34,14 +34,14 @@ std::string source_user::stored_text() const {
 
 nlohmann::json source_user::take_resource() {
     if (text.empty()) return std::exchange(resource, nlohmann::json::object());
-    auto tree = parse_without_active(text);
+    auto tree = parse_stored_resource(text);
     text.clear();
     resource = nlohmann::json::object();
     return tree;
 }
 
 nlohmann::json source_user::resource_tree() const {
-    return text.empty() ? resource : parse_without_active(text);
+    return text.empty() ? resource : parse_stored_resource(text);
 }
 
 }  // namespace dirsync::sync

@@ -39,6 +39,10 @@ struct source_user {
     nlohmann::json resource_tree() const;
 };
 
+/// A resource's stored text (source_user::text, user_create::resource_text) parsed back into a tree, without
+/// `active`: the status decides that, not the resource.
+nlohmann::json parse_stored_resource(const std::string& text);
+
 /// One group as a source has it, after mapping.
 struct source_group {
     std::string anchor;  ///< immutable id in the source, as for users
