@@ -72,4 +72,11 @@ std::optional<std::string_view> query_params::get(std::string_view name) const {
     return std::nullopt;
 }
 
+std::vector<std::string_view> query_params::all(std::string_view name) const {
+    std::vector<std::string_view> out;
+    for (const auto& [n, v] : items_)
+        if (common::equal_folded(n, name)) out.push_back(v);
+    return out;
+}
+
 }  // namespace dirsync::http

@@ -28,6 +28,12 @@ class query_params {
     /// The value of the last parameter named `name`, if any.
     std::optional<std::string_view> get(std::string_view name) const;
 
+    /// Every value of the parameters named `name`, in order (a form's checkboxes of one name).
+    std::vector<std::string_view> all(std::string_view name) const;
+
+    /// Every parameter, in order.
+    const std::vector<std::pair<std::string, std::string>>& items() const noexcept { return items_; }
+
   private:
     std::vector<std::pair<std::string, std::string>> items_;
 };
