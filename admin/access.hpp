@@ -6,6 +6,7 @@
 #include <string_view>
 #include <variant>
 
+#include "admin/api.hpp"
 #include "directory/actor.hpp"
 #include "directory/directory.hpp"
 #include "http/message.hpp"
@@ -14,10 +15,6 @@
 #include "http/router.hpp"
 
 namespace dirsync::admin {
-
-/// The request header naming the person an admin request is made for: the user id of a signed-in
-/// administrator of the tenant the request acts on.
-inline constexpr std::string_view acting_user_header = "Dirsync-Acting-User";
 
 /// Whether `who` may see and change `tenant`: operators every tenant, a tenant admin its own only.
 bool may_access(const http::principal& who, std::string_view tenant) noexcept;

@@ -12,6 +12,10 @@
 
 namespace dirsync::admin {
 
+/// The request header naming the person an admin request is made for: the user id of a signed-in
+/// administrator of the tenant the request acts on.
+inline constexpr std::string_view acting_user_header = "Dirsync-Acting-User";
+
 /// The admin HTTP API, mounted at `/admin/v1` on the daemon's router, for dirsyncctl, operators' scripts and
 /// the product's administration screens. Admitted: operator tokens (the configuration's top-level
 /// `admin_tokens`, every tenant) and tenant admin tokens (a tenant's `admin_tokens`, that tenant only: every
