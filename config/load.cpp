@@ -228,6 +228,62 @@ void read_metrics(diagnostics_sink& sink, const yaml_field& field, metrics_setti
     map.finish();
 }
 
+// `console:`: the admin console's path and session lifetimes.
+void read_console(diagnostics_sink& sink, const yaml_field& field, console_settings& out) {
+    map_reader map(sink, field);
+    if (auto f = map.optional("enabled")) assign(out.enabled, read_bool(sink, *f));
+    if (auto f = map.optional("path")) {
+        if (auto p = read_string(sink, *f)) {
+            const auto valid_segment_char = [](char c) {
+                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '_' || c == '.';
+            };
+            bool valid =
+                p->size() > 1 && p->front() == '/' && p->back() != '/' && p->find("//") == std::string::npos;
+            for (char c : *p) valid = valid && (c == '/' || valid_segment_char(c));
+            const auto under = [&](std::string_view reserved) {
+                return p->size() >= reserved.size() && p->compare(0, reserved.size(), reserved) == 0 &&
+                       (p->size() == reserved.size() || (*p)[reserved.size()] == '/');
+            };
+            if (!valid)
+                sink.error(f->mark,
+                           "console.path must look like /console (segments of letters, digits, '-', "
+                           "'_' or '.'), got " +
+                               describe(f->value));
+            else if (under("/scim") || under("/admin") || under("/metrics") || under("/healthz") ||
+                     under("/readyz"))
+                sink.error(f->mark, "console.path " + *p +
+                                        " would hide the SCIM, admin, metrics or health endpoints; choose "
+                                        "another, e.g. /console");
+            else
+                out.path = *p;
+        }
+    }
+    // Reads `name` into `target` when present and within [least, most]; the field, for later checks.
+    const auto lifetime = [&](const char* name, std::chrono::milliseconds least,
+                              std::chrono::milliseconds most, const char* range,
+                              std::chrono::milliseconds& target) {
+        auto f = map.optional(name);
+        if (!f) return f;
+        if (auto d = read_duration(sink, *f)) {
+            if (*d < least || *d > most)
+                sink.error(f->mark, std::string("console.") + name + " must be between " + range + ", got " +
+                                        describe(f->value));
+            else
+                target = *d;
+        }
+        return f;
+    };
+    using std::chrono::hours;
+    using std::chrono::minutes;
+    lifetime("idle_timeout", minutes(1), hours(24), "1m and 24h", out.idle_timeout);
+    auto absolute =
+        lifetime("absolute_timeout", minutes(5), hours(24 * 7), "5m and 7d", out.absolute_timeout);
+    if (absolute && out.absolute_timeout < out.idle_timeout)
+        sink.error(absolute->mark, "console.absolute_timeout must be at least console.idle_timeout");
+    map.finish();
+}
+
 // `retention:`: each age 1h..100y, each count 10..1e9.
 void read_retention(diagnostics_sink& sink, const yaml_field& field, retention_settings& out) {
     using std::chrono::hours;
@@ -364,6 +420,7 @@ void read_document(diagnostics_sink& sink, const YAML::Node& document, std::stri
     if (auto f = map.optional("logging")) read_logging(sink, *f, out.logging);
     if (auto f = map.optional("metrics")) read_metrics(sink, *f, out.metrics);
     if (auto f = map.optional("retention")) read_retention(sink, *f, out.retention);
+    if (auto f = map.optional("console")) read_console(sink, *f, out.console);
     std::optional<yaml_field> bulk_payload;
     if (auto f = map.optional("scim")) bulk_payload = read_scim(sink, *f, out.scim);
     if (auto f = map.optional("tenants")) read_tenants(sink, *f, out.tenants, tokens);

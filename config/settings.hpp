@@ -113,6 +113,21 @@ struct metrics_settings {
     bool operator==(const metrics_settings&) const = default;
 };
 
+/// The optional `console:` section: the admin console in the browser (docs/console.md), served on the main
+/// listener under `path` and built on the admin API only.
+struct console_settings {
+    bool enabled = true;
+    /// Where it is served: "/segment[/segment...]" of letters, digits, '-', '_' and '.'; never under the
+    /// SCIM, admin, metrics or health paths.
+    std::string path = "/console";
+    /// A session ends after this long without a request (1m..24h) ...
+    std::chrono::milliseconds idle_timeout{std::chrono::minutes(30)};
+    /// ... and this long after sign-in whatever it did (5m..7d, at least idle_timeout).
+    std::chrono::milliseconds absolute_timeout{std::chrono::hours(8)};
+
+    bool operator==(const console_settings&) const = default;
+};
+
 /// The optional `retention:` section: how long the tables that grow with time keep their rows. Pruning runs
 /// in the daemon every `every`, in small batches (daemon/retention_worker.hpp).
 struct retention_settings {
@@ -272,6 +287,7 @@ struct settings {
     storage_settings storage;
     logging_settings logging;
     metrics_settings metrics{};
+    console_settings console{};
     retention_settings retention{};
     scim_settings scim;
     std::vector<tenant_settings> tenants;

@@ -85,6 +85,7 @@ config::settings reloader::effective(config::settings next,
     if (next.storage.max_resource_bytes != running_.storage.max_resource_bytes)
         restart_required.push_back("storage.max_resource_size");
     if (!(next.metrics == running_.metrics)) restart_required.push_back("metrics");
+    if (!(next.console == running_.console)) restart_required.push_back("console");
     // Applied by a reload: public_base_url (only URLs change) and the TLS files when TLS stays on.
     const auto public_base_url = next.server.public_base_url;
     const auto tls = was.tls && now.tls ? now.tls : was.tls;
@@ -93,6 +94,7 @@ config::settings reloader::effective(config::settings next,
     next.server.tls = tls;
     next.storage = running_.storage;
     next.metrics = running_.metrics;
+    next.console = running_.console;
     return next;
 }
 

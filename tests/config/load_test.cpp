@@ -276,6 +276,48 @@ TEST(LoadSettings, MetricsAndRetention) {
         << text;
 }
 
+TEST(LoadSettings, ConsolePathAndSessionLifetimes) {
+    auto defaults = load_settings_string("storage: {sqlite: a.db}\n", "d.yaml");
+    ASSERT_TRUE(defaults.has_value()) << defaults.error().to_string();
+    EXPECT_TRUE(defaults->console.enabled);
+    EXPECT_EQ(defaults->console.path, "/console");
+    EXPECT_EQ(defaults->console.idle_timeout, 30min);
+    EXPECT_EQ(defaults->console.absolute_timeout, 8h);
+
+    auto loaded = load_settings_string(
+        "storage: {sqlite: a.db}\nconsole: {enabled: false, path: /ops/console, idle_timeout: 5m, "
+        "absolute_timeout: 2h}\n",
+        "c.yaml");
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+    EXPECT_FALSE(loaded->console.enabled);
+    EXPECT_EQ(loaded->console.path, "/ops/console");
+    EXPECT_EQ(loaded->console.idle_timeout, 5min);
+    EXPECT_EQ(loaded->console.absolute_timeout, 2h);
+
+    struct {
+        const char* yaml;
+        const char* message;
+    } cases[] = {
+        {"console: {path: console}", "c.yaml:2:17: console.path must look like /console"},
+        {"console: {path: /console/}", "c.yaml:2:17: console.path must look like /console"},
+        {"console: {path: /a b}", "c.yaml:2:17: console.path must look like /console"},
+        {"console: {path: /admin/console}", "c.yaml:2:17: console.path /admin/console would hide"},
+        {"console: {path: /scim}", "would hide the SCIM"},
+        {"console: {idle_timeout: 10s}", "c.yaml:2:25: console.idle_timeout must be between 1m and 24h"},
+        {"console: {absolute_timeout: 30d}", "console.absolute_timeout must be between 5m and 7d"},
+        {"console: {idle_timeout: 2h, absolute_timeout: 1h}",
+         "console.absolute_timeout must be at least console.idle_timeout"},
+        {"console: {enabled: maybe}", "c.yaml:2:20:"},
+        {"console: {theme: dark}", "theme"},
+    };
+    for (const auto& c : cases) {
+        auto bad = load_settings_string(std::string("storage: {sqlite: a.db}\n") + c.yaml + "\n", "c.yaml");
+        ASSERT_FALSE(bad.has_value()) << c.yaml;
+        EXPECT_NE(bad.error().to_string().find(c.message), std::string::npos) << c.yaml << "\n"
+                                                                              << bad.error().to_string();
+    }
+}
+
 TEST(LoadSettings, PublicBaseUrlIsAnAbsoluteHttpUrl) {
     struct {
         const char* written;
@@ -348,7 +390,8 @@ struct bad_case {
 constexpr bad_case bad_cases[] = {
     // unknown keys at each level
     {"unknown_top_level_key", "storage:\n  sqlite: x.db\nservr:\n  listen: 127.0.0.1:80\n", "3:1",
-     "unknown key 'servr' at the top level (allowed: server, storage, logging, metrics, retention, scim, "
+     "unknown key 'servr' at the top level (allowed: server, storage, logging, metrics, retention, console, "
+     "scim, "
      "tenants, admin_tokens, sources, schemas, notifications); did you mean "
      "'server'?"},
     {"unknown_server_key", "server:\n  listn: 127.0.0.1:80\nstorage:\n  sqlite: x.db\n", "2:3",
