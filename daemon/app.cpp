@@ -11,6 +11,7 @@
 #include "common/log.hpp"
 #include "common/password_hash.hpp"
 #include "common/work_pool.hpp"
+#include "console/console.hpp"
 #include "daemon/control_panel.hpp"
 #include "daemon/credentials.hpp"
 #include "daemon/daemon_metrics.hpp"
@@ -107,6 +108,18 @@ int run(const config::settings& settings, const std::filesystem::path& config_fi
         http::router route(auth, scim_error_formatter());
         scim.add_routes(route);
         admin_api.add_routes(route);
+        // The console in the browser, built on the admin API routes just added (console/console.hpp).
+        std::optional<console::admin_console> admin_console;
+        if (settings.console.enabled) {
+            admin_console.emplace(console::console_options{
+                .path = settings.console.path,
+                .idle_timeout = settings.console.idle_timeout,
+                .absolute_timeout = settings.console.absolute_timeout,
+                .secure_cookies = settings.server.tls.has_value() ||
+                                  settings.server.public_base_url.starts_with("https://"),
+            });
+            admin_console->add_routes(route);
+        }
         const readiness_checks ready{[&serving] {
             auto* s = serving.load();
             return s != nullptr && s->accepting();
