@@ -33,10 +33,12 @@ constexpr user_action actions[] = {
     {"register", "Mark registered", nullptr},
 };
 
-/// The actions that make sense from `status` (the API decides; these are the ones worth a button).
+/// The actions an administrator may take from `status` (docs/user-statuses.md); the API decides, these are
+/// the ones worth a button.
 bool offered(std::string_view action, std::string_view status) {
-    if (action == "enable") return status == "disabled" || status == "orphan";
-    if (action == "disable") return status != "disabled" && status != "disconnected";
+    if (action == "enable") return status == "disabled";
+    if (action == "disable")
+        return status == "active" || status == "provisioned" || status == "orphan" || status == "requested";
     if (action == "disconnect") return status != "disconnected";
     if (action == "reconnect") return status == "disconnected";
     if (action == "register") return status == "provisioned";
