@@ -195,11 +195,16 @@ const router::mount* router::mount_for(std::string_view path) const noexcept {
     return best;
 }
 
+principal router::who_is(const mount& m, const request& req) const {
+    if (m.point_.identify) return m.point_.identify(req);
+    return auth_.authenticate(req.header("Authorization"));
+}
+
 std::optional<std::string> router::lane_of(const request& req) const {
     const std::string_view path = split_target(req.target).first;
     const mount* m = mount_for(path);
     if (m == nullptr || m->point_.on_io_thread) return std::nullopt;
-    const principal who = auth_.authenticate(req.header("Authorization"));
+    const principal who = who_is(*m, req);
     if (m->point_.admits && !m->point_.admits(who)) return std::nullopt;
     path_params params;
     if (const auto* pattern = m->match(split_segments(path.substr(m->point_.prefix.size())), params))
@@ -224,7 +229,7 @@ response router::operator()(request& req) const {
     const mount* m = mount_for(path);
     if (m == nullptr) return errors_(404, "no such endpoint: " + std::string(path));
 
-    const principal who = auth_.authenticate(req.header("Authorization"));
+    const principal who = who_is(*m, req);
     const mount_point& point = m->point_;
     if (point.admits && !point.admits(who)) {
         auto refused = point.refuse(req, who);

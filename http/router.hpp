@@ -63,6 +63,11 @@ struct mount_point {
     /// The mount's handlers are cheap and must answer even when every worker is busy (a health check):
     /// lane_of() sends them to the I/O thread.
     bool on_io_thread = false;
+    /// Who a request to this mount is, when the mount knows its callers by something else than a bearer
+    /// token (the console's session cookie); empty: the Authorization header, as everywhere. Decides the
+    /// principal `admits` sees, the lane and the tenant the access log names. Must be cheap, thread-safe,
+    /// and must not throw.
+    std::function<principal(const request&)> identify = {};
 };
 
 /// The one table from method + path pattern to handler, for every endpoint the daemon serves. A request is
@@ -124,6 +129,8 @@ class router {
 
   private:
     const mount* mount_for(std::string_view path) const noexcept;
+    /// The principal of `req` on mount `m`: its `identify`, else the bearer token.
+    principal who_is(const mount& m, const request& req) const;
 
     const bearer_authenticator& auth_;
     error_formatter errors_;

@@ -207,6 +207,34 @@ TEST_F(RouterTest, ARouteMarkedBoundedIsAnsweredOnTheIoThreadAndOnlyThatRoute) {
     EXPECT_EQ(call("GET", "/api/Things/7").body, "get GET id=7");
 }
 
+TEST_F(RouterTest, AMountMayIdentifyItsCallersItself) {
+    mount_point cookies;
+    cookies.prefix = "/app";
+    // Knows its callers by a cookie; the bearer token means nothing here.
+    cookies.identify = [](const request& req) {
+        const auto c = req.header("Cookie");
+        return c && *c == "s=globex" ? principal::tenant_admin("globex") : principal{};
+    };
+    cookies.admits = [](const principal& p) { return !p.is(principal::role::anonymous); };
+    cookies.refuse = [](const request&, const principal&) { return plain_error(401, "sign in"); };
+    r.add_mount(std::move(cookies)).route("GET", "/page", [](const route_call& call) {
+        return text(call.who.tenant);
+    });
+    request req;
+    req.method = "GET";
+    req.target = "/app/page";
+    req.headers.push_back({"authorization", "Bearer admin-token"});
+    EXPECT_EQ(r(req).status, 401u);
+    EXPECT_EQ(r.lane_of(req), std::nullopt);  // refused on the I/O thread, as a bad token is
+    req.headers.push_back({"Cookie", "s=globex"});
+    auto res = r(req);
+    EXPECT_EQ(res.status, 200u);
+    EXPECT_EQ(res.body, "globex");
+    EXPECT_EQ(res.tenant, "globex");
+    EXPECT_EQ(r.lane_of(req), "tenant:globex");
+    EXPECT_EQ(call("GET", "/scim/v2/Users").body, "list GET");  // other mounts still read the token
+}
+
 TEST_F(RouterTest, ARouteMayDecidePerRequestWhetherItIsBounded) {
     r.add_mount(mount_point{"/api", true, {}, {}})
         .route("GET", "/Things", answer("list"),
