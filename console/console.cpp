@@ -288,6 +288,11 @@ void admin_console::impl::add_routes(http::router& r) {
     api_ = &r;
     http::mount_point point;
     point.prefix = options_.path;
+    // A signed-in request counts as its token's: it waits in its tenant's lane (or the operators'), not
+    // in front of everyone, and the access log names the tenant.
+    point.identify = [this](const http::request& req) {
+        return sessions_.peek(cookie_value(req, session_cookie)).value_or(http::principal{});
+    };
     auto& m = r.add_mount(std::move(point));
     m.route("GET", "/", [this](const http::route_call& call) { return home(call); });
     m.route("GET", "/sign-in", [this](const http::route_call& call) {

@@ -33,6 +33,8 @@ class session_store;
 /// HttpOnly, SameSite=Strict cookie, Secure with `secure_cookies`). Every form carries the session's CSRF
 /// token and is refused (403) without it. Pages send a Content-Security-Policy of 'self' only; the script
 /// only enhances (confirmation dialogs, filters that apply on change): everything works without it.
+/// A signed-in request is routed as its token's (the mount's `identify`): the tenant's lane, or the
+/// operators'.
 class admin_console {
   public:
     explicit admin_console(console_options options);

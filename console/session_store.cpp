@@ -65,6 +65,16 @@ std::optional<session> session_store::use(std::string_view id) {
     return it->second;
 }
 
+std::optional<http::principal> session_store::peek(std::string_view id) const {
+    if (id.empty()) return std::nullopt;
+    const auto key = key_of(id);
+    const auto at = now();
+    std::lock_guard lock(mutex_);
+    auto it = sessions_.find(key);
+    if (it == sessions_.end() || expired(it->second, at)) return std::nullopt;
+    return it->second.who;
+}
+
 void session_store::set_flash(std::string_view id, std::string text) {
     std::lock_guard lock(mutex_);
     if (auto it = sessions_.find(key_of(id)); it != sessions_.end()) it->second.flash = std::move(text);

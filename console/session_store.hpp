@@ -45,6 +45,9 @@ class session_store {
     /// one is removed).
     std::optional<session> use(std::string_view id);
 
+    /// Who the live session `id` names, without marking it used (for routing); nullopt as for use().
+    std::optional<http::principal> peek(std::string_view id) const;
+
     /// Leaves `text` for the next page the session shows; a later notice replaces an unread one.
     void set_flash(std::string_view id, std::string text);
 

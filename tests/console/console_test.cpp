@@ -216,6 +216,27 @@ TEST_F(ConsoleTest, SignInKeepsTheTokenOnTheServer) {
     EXPECT_EQ(page.body.find("style=\""), std::string::npos);
 }
 
+TEST_F(ConsoleTest, ASignedInRequestWaitsInItsTokensLane) {
+    const auto lane = [&](browser& who) {
+        http::request req;
+        req.method = "GET";
+        req.target = "/console/tenants";
+        std::string cookie;
+        for (const auto& [k, v] : who.cookies) cookie += (cookie.empty() ? "" : "; ") + k + "=" + v;
+        if (!cookie.empty()) req.headers.push_back({"Cookie", cookie});
+        return router.lane_of(req);
+    };
+    EXPECT_EQ(lane(b), "anonymous");
+    ASSERT_EQ(b.sign_in(operator_token).status, 303u);
+    EXPECT_EQ(lane(b), "operator");
+    browser tenant_admin(router);
+    ASSERT_EQ(tenant_admin.sign_in(acme_token).status, 303u);
+    EXPECT_EQ(lane(tenant_admin), "tenant:acme");
+    EXPECT_EQ(tenant_admin.get("/console/tenants/acme/users").tenant, "acme");  // in the access log
+    now += 31min;
+    EXPECT_EQ(lane(tenant_admin), "anonymous");
+}
+
 TEST_F(ConsoleTest, SignInRefusalsAreTheApisWordsBesideTheirField) {
     b.get("/console/sign-in");
     auto res = b.post("/console/sign-in", {{"token", "not-a-token"}});
@@ -478,6 +499,28 @@ TEST_F(ConsoleTest, ARolesDeletionShowsItsImpactAndRefusalsStayBesideTheirField)
     res = b.post("/console/tenants/acme/roles/admin/delete", {{"confirm", "yes"}});
     EXPECT_EQ(res.status, 409u) << res.body;
     EXPECT_NE(res.body.find("id=\"list-error\""), std::string::npos);
+}
+
+TEST_F(ConsoleTest, BehindTlsTheCookiesAreSecureAndTheMountIsWhereConfigured) {
+    admin_console secure{{.path = "/ops/console", .secure_cookies = true}};
+    http::router tls_router{
+        auth, [](unsigned status, std::string_view detail) { return scim::error_response(status, detail); }};
+    api.add_routes(tls_router);
+    secure.add_routes(tls_router);
+    browser over_tls(tls_router);
+    over_tls.get("/ops/console/sign-in");
+    auto res = over_tls.post("/ops/console/sign-in", {{"token", operator_token}});
+    ASSERT_EQ(res.status, 303u) << res.body;
+    EXPECT_EQ(header(res, "Location"), "/ops/console/");
+    bool secure_cookie = false;
+    for (const auto& h : res.headers)
+        if (h.name == "Set-Cookie" && h.value.starts_with("dirsyncd_console="))
+            secure_cookie = h.value.ends_with("; Path=/ops/console; HttpOnly; SameSite=Strict; Secure");
+    EXPECT_TRUE(secure_cookie);
+    auto page = over_tls.get("/ops/console/tenants");
+    EXPECT_EQ(page.status, 200u);
+    EXPECT_NE(page.body.find("href=\"/ops/console/static/console.css\""), std::string::npos);
+    EXPECT_NE(page.body.find("action=\"/ops/console/sign-out\""), std::string::npos);
 }
 
 TEST_F(ConsoleTest, StaticAssetsAreServedWithTheirTypes) {
