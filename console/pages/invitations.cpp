@@ -67,6 +67,32 @@ std::string invitation_rows(const page_call& c, std::string_view tenant, const j
     return out;
 }
 
+constexpr std::size_t list_size = 50;
+constexpr const char* listed_states[] = {"pending", "expired"};
+
+/// The invitations of `state`, a page of them from the cursor the page's URL carries for it
+/// (`<state>_after`).
+api_answer invitation_list(const page_call& c, std::string_view tenant, std::string_view state) {
+    std::string target =
+        invitations_path(tenant) + "?state=" + std::string(state) + "&limit=" + std::to_string(list_size);
+    if (const auto after = c.arg(std::string(state) + "_after"); !after.empty())
+        target += "&after=" + encode(after);
+    return c.api.get(target);
+}
+
+/// The invitations page with `state`'s list at `cursor` (empty: its first page), the other list kept where it
+/// is.
+std::string list_url(const page_call& c, std::string_view tenant, std::string_view state,
+                     std::string_view cursor) {
+    std::string query;
+    for (const char* s : listed_states) {
+        const std::string value = s == state ? std::string(cursor) : c.arg(std::string(s) + "_after");
+        if (!value.empty()) query += (query.empty() ? "?" : "&") + std::string(s) + "_after=" + encode(value);
+    }
+    return c.tenant_url(tenant, "/invitations" + query);
+}
+
+/// One state's list with its pager; `id` is the state.
 std::string invitation_table(const page_call& c, std::string_view tenant, const api_answer& a, bool expired,
                              std::string_view id) {
     if (!a.ok()) return error_note(std::string(id) + "-error", a.detail());
@@ -77,17 +103,24 @@ std::string invitation_table(const page_call& c, std::string_view tenant, const 
             id,
             {{"E-mail"}, {"Roles"}, {"Sent"}, {"Expires"}, {"Sends", true}, {"Invited by"}, {"Actions"}}) +
         invitation_rows(c, tenant, list, expired) + "</tbody></table>";
-    if (a.body.contains("next"))
-        out += "<p class=\"muted\">Showing the first " + std::to_string(list.size()) + ".</p>";
+    const bool paged = !c.arg(std::string(id) + "_after").empty();
+    const auto& next = at(a.body, "next");
+    if (paged || next.is_string()) {
+        out += "<nav class=\"pager\" aria-label=\"Pages of " + escape(id) + " invitations\">";
+        if (paged) out += link(list_url(c, tenant, id, {}), "First page");
+        if (next.is_string())
+            out += "<a id=\"" + escape(id) + "-next\" href=\"" +
+                   escape(list_url(c, tenant, id, next.get<std::string>())) + "\">Next page</a>";
+        out += "</nav>";
+    }
     return out;
 }
 
 http::response show(const page_call& c, const result& r) {
     const std::string tenant(c.param("tenant"));
-    const std::string path = invitations_path(tenant);
-    auto pending = c.api.get(path + "?state=pending&limit=200");
+    auto pending = invitation_list(c, tenant, "pending");
     if (!pending.ok() && pending.status == 404) return failure_page(c, pending, tenant);
-    auto expired = c.api.get(path + "?state=expired&limit=200");
+    auto expired = invitation_list(c, tenant, "expired");
     auto catalogue = c.api.get("/tenants/" + encode(tenant) + "/roles");
 
     std::string body;

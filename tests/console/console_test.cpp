@@ -459,6 +459,36 @@ TEST_F(ConsoleTest, InvitationsShowEachAddressesOutcome) {
     EXPECT_NE(res.body.find("id=\"list-error\""), std::string::npos);
 }
 
+TEST_F(ConsoleTest, LongInvitationListsArePaged) {
+    directory::tenant acme{
+        "acme", "Acme Corp", {}, "admin@acme.example", directory::provisioning_mode::invite};
+    acme.invitations.daily_limit = 1000;
+    records.configure_tenants({acme, {"globex", "Globex", {}}});
+    directory::invite_request many;
+    for (int i = 0; i < 70; ++i)
+        many.addresses.push_back("person" + std::to_string(100 + i) + "@acme.example");
+    ASSERT_TRUE(records.invite({"admin", "test"}, "acme", many));
+    ASSERT_EQ(b.sign_in(operator_token).status, 303u);
+    auto page = b.get("/console/tenants/acme/invitations");
+    ASSERT_EQ(page.status, 200u);
+    const auto rows = [](const std::string& body) {
+        std::size_t n = 0;
+        for (auto at = body.find("aria-label=\"Resend to "); at != std::string::npos;
+             at = body.find("aria-label=\"Resend to ", at + 1))
+            ++n;
+        return n;
+    };
+    EXPECT_EQ(rows(page.body), 50u);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(page.body, m, std::regex(R"re(id="pending-next" href="([^"]+)")re")));
+    page = b.get(std::regex_replace(m[1].str(), std::regex("&amp;"), "&"));
+    ASSERT_EQ(page.status, 200u);
+    EXPECT_EQ(rows(page.body), 20u);
+    EXPECT_EQ(page.body.find("id=\"pending-next\""), std::string::npos);
+    EXPECT_NE(page.body.find("First page"), std::string::npos);
+    EXPECT_EQ(b.get("/console/tenants/acme/invitations?pending_after=%zz").status, 400u);
+}
+
 TEST_F(ConsoleTest, ABlockedRunIsReleasedFromItsSourcePage) {
     ASSERT_EQ(b.sign_in(operator_token).status, 303u);
     auto page = b.get("/console/sync/sources/corp");
