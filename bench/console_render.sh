@@ -20,22 +20,7 @@ cleanup() {
 trap cleanup EXIT
 
 admin_token=admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-"$build/bench/seed_users" "$work/d.db" big "$users" "$work/sample_id" >/dev/null
-cat >"$work/dirsyncd.yaml" <<YAML
-server:
-  listen: 127.0.0.1:0
-  threads: 2
-logging: { level: info, access_log: false }
-storage:
-  sqlite: $work/d.db
-admin_tokens: [ { sha256: "$(digest "$admin_token")" } ]
-tenants:
-  - id: big
-    name: Big
-YAML
-"$build/daemon/dirsyncd" --config "$work/dirsyncd.yaml" 2>"$work/log" &
-pid=$!
-port=$(dirsyncd_port "$work/log")
+start_seeded_admin_daemon "$build" "$work" "$users" "$admin_token"
 base="http://127.0.0.1:$port"
 
 # The median over ROUNDS curl requests of URL (with the extra curl arguments after it), in milliseconds.

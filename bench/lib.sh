@@ -32,6 +32,30 @@ tenants:
 YAML
 }
 
+# Seeds USERS users into tenant "big" of a store under WORK (WORK/sample_id: one of their ids), writes a
+# configuration whose tenant admin token is TOKEN, starts BUILD's dirsyncd on it (2 I/O threads, a
+# kernel-chosen port) and sets `pid` and `port`. The caller kills $pid.
+#   start_seeded_admin_daemon BUILD WORK USERS TOKEN
+start_seeded_admin_daemon() {
+    local build=$1 work=$2 users=$3 token=$4
+    "$build/bench/seed_users" "$work/d.db" big "$users" "$work/sample_id" >/dev/null
+    cat >"$work/dirsyncd.yaml" <<YAML
+server:
+  listen: 127.0.0.1:0
+  threads: 2
+logging: { level: info, access_log: false }
+storage:
+  sqlite: $work/d.db
+tenants:
+  - id: big
+    name: Big
+    admin_tokens: [ { sha256: "$(digest "$token")" } ]
+YAML
+    "$build/daemon/dirsyncd" --config "$work/dirsyncd.yaml" 2>"$work/log" &
+    pid=$!
+    port=$(dirsyncd_port "$work/log")
+}
+
 # Loads LDIF into a fresh slapd (back_mdb, suffix dc=example,dc=com, rootdn cn=admin with admin-secret, the
 # syncprov overlay, users may read) under WORK and starts it on 127.0.0.1:PORT, waiting until it answers;
 # sets SLAPD_PID. LIMITS is a slapd.conf line giving the reading account its size limit.
