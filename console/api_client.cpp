@@ -6,10 +6,9 @@
 namespace dirsync::console {
 
 std::string api_answer::detail() const {
-    if (ok() || !body.is_object())
-        return ok() ? std::string() : "the admin API answered " + std::to_string(status);
-    auto it = body.find("detail");
-    if (it != body.end() && it->is_string()) return it->get<std::string>();
+    if (ok()) return {};
+    if (body.is_object())
+        if (auto it = body.find("detail"); it != body.end() && it->is_string()) return it->get<std::string>();
     return "the admin API answered " + std::to_string(status);
 }
 
