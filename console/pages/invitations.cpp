@@ -161,6 +161,14 @@ http::response show(const page_call& c, const result& r) {
 
 http::response show_page(const page_call& c) { return show(c, {}); }
 
+/// The page again with the API's refusal of a resend or revoke beside the lists.
+http::response refused_in_list(const page_call& c, const api_answer& a) {
+    result r;
+    r.status = a.status;
+    r.list_error = a.detail();
+    return show(c, r);
+}
+
 http::response invite(const page_call& c) {
     const std::string tenant(c.param("tenant"));
     result r;
@@ -199,10 +207,7 @@ http::response resend(const page_call& c) {
                                     "Invitation to " + i.value("email", a.body.value("address", "")) +
                                         " sent again; it expires " + when(i.value("expires", json())) + ".");
     }
-    result r;
-    r.status = a.status;
-    r.list_error = a.detail();
-    return show(c, r);
+    return refused_in_list(c, a);
 }
 
 http::response revoke(const page_call& c) {
@@ -214,10 +219,7 @@ http::response revoke(const page_call& c) {
     if (a.ok())
         return redirect_with_notice(c, c.tenant_url(tenant, "/invitations"),
                                     "Invitation to " + a.body.value("email", "") + " revoked.");
-    result r;
-    r.status = a.status;
-    r.list_error = a.detail();
-    return show(c, r);
+    return refused_in_list(c, a);
 }
 
 }  // namespace
