@@ -81,7 +81,9 @@ sources:
     type: scim
     url: {self.base}/scim/v2
     auth: {{ bearer_token: {{ file: {token_file} }} }}
-    schedule: {{ every: 24h }}
+    # The first scheduled run comes at a random time within the jitter: hours away, not in the middle of the
+    # runs the tests make (an incremental run after the blocked one would end the block).
+    schedule: {{ every: 24h, jitter: 23h }}
     users:
       map:
         userName: "{{userName}}"
