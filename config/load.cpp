@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <limits>
@@ -40,6 +41,7 @@ constexpr std::int64_t max_json_depth_limit = 512;
 constexpr std::int64_t max_bulk_operations = 100'000;
 constexpr std::size_t min_resource_size = 1024;
 constexpr std::size_t max_resource_size_limit = 16 * 1024 * 1024;
+constexpr std::size_t max_postgresql_pool_size = 64;
 
 // ---- value readers specific to this configuration ----
 
@@ -188,9 +190,129 @@ void read_server(diagnostics_sink& sink, const yaml_field& field, server_setting
     if (auto f = map.optional("limits")) read_limits(sink, *f, out.limits);
 }
 
+// `host` of `storage.postgresql`: a host name or IP address, or the absolute path of a Unix socket directory
+// (libpq's rule: a value starting with '/' is a directory). One host only: libpq would split a list at
+// commas.
+boost::system::result<std::string, value_error> parse_postgresql_host(std::string_view text) {
+    constexpr std::string_view forms =
+        " (a host name, an IP address, or the absolute path of a Unix socket directory)";
+    if (text.empty()) return value_error("it is empty" + std::string(forms));
+    if (text.find(',') != std::string_view::npos)
+        return value_error("'" + std::string(text) + "' names more than one host; give exactly one");
+    for (char c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            return value_error("it contains a control character" + std::string(forms));
+    if (text.front() == '/') return {boost::system::in_place_value, std::string(text)};
+    if (text.find('/') != std::string_view::npos)
+        return value_error("'" + std::string(text) +
+                           "' is a relative path; a socket directory must be absolute");
+    const auto host_char = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+               c == '.' || c == '_' || c == ':' || c == '%';
+    };
+    for (char c : text)
+        if (!host_char(c))
+            return value_error("'" + std::string(text) + "' is not valid" + std::string(forms));
+    return {boost::system::in_place_value, std::string(text)};
+}
+
+// A duration, or zero ("0", "0s", ...) for none; within [0, most].
+std::optional<std::chrono::milliseconds> read_duration_or_zero(diagnostics_sink& sink,
+                                                               const yaml_field& field,
+                                                               std::chrono::milliseconds most,
+                                                               std::string_view most_text) {
+    if (field.value.IsScalar()) {
+        const std::string& text = field.value.Scalar();
+        auto unit_at = text.find_first_not_of("0123456789");
+        auto number = std::string_view(text).substr(0, unit_at);
+        if (!number.empty() && number.find_first_not_of('0') == std::string_view::npos &&
+            (unit_at == std::string::npos || parse_duration("1" + text.substr(unit_at))))
+            return std::chrono::milliseconds(0);
+    }
+    auto d = read_duration(sink, field);
+    if (d && *d > most) {
+        sink.error(field.mark, field.name + " must be at most " + std::string(most_text) +
+                                   " (0 for no limit), got " + describe(field.value));
+        return std::nullopt;
+    }
+    return d;
+}
+
+// A duration within [least, most].
+std::optional<std::chrono::milliseconds> read_duration_between(diagnostics_sink& sink,
+                                                               const yaml_field& field,
+                                                               std::chrono::milliseconds least,
+                                                               std::chrono::milliseconds most,
+                                                               std::string_view range_text) {
+    auto d = read_duration(sink, field);
+    if (d && (*d < least || *d > most)) {
+        sink.error(field.mark, field.name + " must be between " + std::string(range_text) + ", got " +
+                                   describe(field.value));
+        return std::nullopt;
+    }
+    return d;
+}
+
+// `storage.postgresql`. Files are checked readable and the password reference resolvable now.
+std::optional<postgresql_settings> read_postgresql(diagnostics_sink& sink, const yaml_field& field) {
+    using std::chrono::hours;
+    using std::chrono::minutes;
+    using std::chrono::seconds;
+    constexpr std::array<std::string_view, 6> sslmodes{"disable", "allow",     "prefer",
+                                                       "require", "verify-ca", "verify-full"};
+    map_reader map(sink, field);
+    if (!map.is_map()) return std::nullopt;
+    postgresql_settings out;
+    if (auto f = map.required("host")) assign(out.host, read_parsed(sink, *f, "host", parse_postgresql_host));
+    if (auto f = map.optional("port")) assign(out.port, read_integer_as<int>(sink, *f, 1, 65535));
+    if (auto f = map.required("database")) assign(out.database, read_non_empty_string(sink, *f));
+    if (auto f = map.required("user")) assign(out.user, read_non_empty_string(sink, *f));
+    if (auto f = map.optional("password")) out.password = read_secret_reference(sink, *f);
+    if (auto f = map.optional("sslmode"))
+        if (auto i = read_choice_index(sink, *f, sslmodes)) out.sslmode = std::string(sslmodes[*i]);
+    auto rootcert = map.optional("sslrootcert");
+    if (rootcert) assign(out.sslrootcert, read_readable_path(sink, *rootcert));
+    auto cert = map.optional("sslcert");
+    if (cert) assign(out.sslcert, read_readable_path(sink, *cert));
+    auto key = map.optional("sslkey");
+    if (key) assign(out.sslkey, read_readable_path(sink, *key));
+    if (auto f = map.optional("pool_size"))
+        assign(out.pool_size, read_integer_as<std::size_t>(sink, *f, 1, max_postgresql_pool_size));
+    if (auto f = map.optional("statement_timeout"))
+        assign(out.statement_timeout, read_duration_or_zero(sink, *f, hours(1), "1h"));
+    if (auto f = map.optional("connect_timeout"))
+        assign(out.connect_timeout, read_duration_between(sink, *f, seconds(1), minutes(5), "1s and 5m"));
+    map.finish();
+
+    if (cert.has_value() != key.has_value()) {
+        const auto& given = cert ? *cert : *key;
+        sink.error(given.mark,
+                   "sslcert and sslkey go together; " + given.name + " is given without the other");
+    }
+    if (out.sslmode == "disable")
+        for (const auto* f : {&rootcert, &cert, &key})
+            if (*f) sink.error((*f)->mark, (*f)->name + " is not used with sslmode: disable");
+    return out;
+}
+
+// `storage:`: exactly one of `sqlite` and `postgresql`.
 void read_storage(diagnostics_sink& sink, const yaml_field& field, storage_settings& out) {
     map_reader map(sink, field);
-    if (auto f = map.required("sqlite")) assign(out.sqlite_path, read_non_empty_string(sink, *f));
+    auto sqlite = map.optional("sqlite");
+    auto postgresql = map.optional("postgresql");
+    if (sqlite) assign(out.sqlite_path, read_non_empty_string(sink, *sqlite));
+    if (postgresql) out.postgresql = read_postgresql(sink, *postgresql);
+    if (sqlite && postgresql) {
+        // At the second of the two, naming the first.
+        bool sqlite_first = sqlite->mark.pos <= postgresql->mark.pos;
+        const auto& first = sqlite_first ? *sqlite : *postgresql;
+        const auto& second = sqlite_first ? *postgresql : *sqlite;
+        sink.error(second.mark, "storage takes exactly one of sqlite and postgresql; " + second.name +
+                                    " is given together with " + first.name + " (line " +
+                                    std::to_string(first.mark.line + 1) + ")");
+    } else if (!sqlite && !postgresql && map.is_map()) {
+        sink.error(map.mark(), "missing required key 'sqlite' or 'postgresql' " + map.where());
+    }
     if (auto f = map.optional("max_resource_size")) {
         auto size = read_byte_size(sink, *f);
         if (size && (*size < min_resource_size || *size > max_resource_size_limit)) {
@@ -459,7 +581,8 @@ boost::system::result<settings, config_error> load_settings_string(std::string_v
     try {
         auto documents = YAML::LoadAll(std::string(yaml));
         if (documents.empty()) {
-            sink.error("the configuration is empty; at least storage.sqlite is required");
+            sink.error(
+                "the configuration is empty; at least storage.sqlite or storage.postgresql is required");
         } else {
             if (documents.size() > 1)
                 sink.error(documents[1].Mark(), "only one YAML document is allowed in the configuration");

@@ -28,8 +28,9 @@ struct load_options {
 /// logged or put in a message; an admin token (`admin_tokens:`) is never also a SCIM token. Sources
 /// (`sources:`, config/source_settings.hpp) are checked here except their mapping rules, which
 /// `options.check` can check (sync::check_sources); their bind password must be readable now but is only
-/// referenced in the result, and read again at each run. Relative paths (sqlite, TLS, token files) are kept
-/// as written, that is relative to the working directory of the process, not to the configuration file.
+/// referenced in the result, and read again at each run; so is the password of `storage.postgresql`, whose
+/// TLS files must be readable now. Relative paths (sqlite, TLS, token files) are kept as written, that is
+/// relative to the working directory of the process, not to the configuration file.
 ///
 /// Every problem found is returned at once, each with its 1-based line and column; an unreadable file gives
 /// one diagnostic without a position. Reads files and the environment: call at start-up or on reload, not

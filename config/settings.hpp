@@ -78,10 +78,36 @@ struct server_settings {
     bool operator==(const server_settings&) const = default;
 };
 
-/// The `storage:` section. `sqlite_path` is kept as written in the configuration: a relative path is relative
-/// to the working directory of the process.
+/// `storage.postgresql`: the PostgreSQL database the store lives in, instead of an SQLite file. Several
+/// dirsyncd instances may share one (docs/postgresql.md).
+struct postgresql_settings {
+    std::string host;      ///< host name, IP address, or the absolute path of a Unix socket directory
+    int port = 5432;       ///< 1..65535
+    std::string database;  ///< required
+    std::string user;      ///< required
+    /// `password: { file | env | credential: ... }`, resolved again at each connection; absent with
+    /// client-certificate or peer authentication.
+    std::optional<secret_reference> password;
+    /// libpq's sslmode: disable, allow, prefer, require, verify-ca or verify-full.
+    std::string sslmode = "prefer";
+    std::string sslrootcert;  ///< CA file (verify-ca, verify-full); empty: libpq's default
+    std::string sslcert;      ///< client certificate file; empty: none
+    std::string sslkey;       ///< its key file; required with sslcert
+    /// Reader connections besides the one writer connection, 1..64.
+    std::size_t pool_size = 8;
+    /// A statement running longer is cancelled by the server (its write fails and is not kept); 0: no limit.
+    std::chrono::milliseconds statement_timeout{30'000};
+    /// How long opening a connection may take.
+    std::chrono::milliseconds connect_timeout{10'000};
+
+    bool operator==(const postgresql_settings&) const = default;
+};
+
+/// The `storage:` section: exactly one of `sqlite` (a file) and `postgresql`. `sqlite_path` is kept as
+/// written in the configuration: a relative path is relative to the working directory of the process.
 struct storage_settings {
-    std::string sqlite_path;  ///< resolved path of the SQLite database file
+    std::string sqlite_path;  ///< the SQLite database file; empty when `postgresql` is set
+    std::optional<postgresql_settings> postgresql;
     /// `max_resource_size`: the largest stored user or group (its JSON, members apart), 1KiB..16MiB; larger
     /// writes are refused (SCIM: 413), whoever makes them.
     std::size_t max_resource_bytes = 128 * 1024;

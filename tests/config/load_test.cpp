@@ -235,6 +235,143 @@ TEST(LoadSettings, MinimalConfigurationGetsTheDefaults) {
     EXPECT_TRUE(s.tenants.empty());
 }
 
+TEST(LoadSettings, PostgresqlStorageSetsEveryField) {
+    temp_dir dir;
+    auto ca = dir.write("ca.pem", "-----BEGIN CERTIFICATE-----\n");
+    auto cert = dir.write("client.pem", "-----BEGIN CERTIFICATE-----\n");
+    auto key = dir.write("client.key", "-----BEGIN PRIVATE KEY-----\n");
+    auto password = dir.write("pg.password", "pg-secret\n");
+    std::string yaml = R"(storage:
+  postgresql:
+    host: db.example.com
+    port: 6432
+    database: dirsync
+    user: dirsyncd
+    password: {file: @PASSWORD@}
+    sslmode: verify-full
+    sslrootcert: @CA@
+    sslcert: @CERT@
+    sslkey: @KEY@
+    pool_size: 16
+    statement_timeout: 2m
+    connect_timeout: 3s
+  max_resource_size: 64KiB
+)";
+    yaml = substitute(yaml, "@PASSWORD@", password);
+    yaml = substitute(yaml, "@CA@", ca);
+    yaml = substitute(yaml, "@CERT@", cert);
+    yaml = substitute(yaml, "@KEY@", key);
+    auto loaded = load_settings_string(yaml, "pg.yaml");
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+    const storage_settings& s = loaded->storage;
+
+    postgresql_settings expected;
+    expected.host = "db.example.com";
+    expected.port = 6432;
+    expected.database = "dirsync";
+    expected.user = "dirsyncd";
+    expected.password = secret_reference{secret_source_kind::file, password};
+    expected.sslmode = "verify-full";
+    expected.sslrootcert = ca;
+    expected.sslcert = cert;
+    expected.sslkey = key;
+    expected.pool_size = 16;
+    expected.statement_timeout = 2min;
+    expected.connect_timeout = 3s;
+    EXPECT_TRUE(s.sqlite_path.empty());
+    ASSERT_TRUE(s.postgresql);
+    EXPECT_EQ(*s.postgresql, expected);
+    EXPECT_EQ(s.max_resource_bytes, 64u * 1024);
+}
+
+TEST(LoadSettings, PostgresqlStorageGetsTheDefaults) {
+    auto loaded = load_settings_string(
+        "storage:\n  postgresql: {host: /run/postgresql, database: dirsync, user: dirsyncd}\n", "pg.yaml");
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+    const storage_settings& s = loaded->storage;
+    postgresql_settings expected;
+    expected.host = "/run/postgresql";  // a socket directory
+    expected.database = "dirsync";
+    expected.user = "dirsyncd";
+    EXPECT_TRUE(s.sqlite_path.empty());
+    ASSERT_TRUE(s.postgresql);
+    EXPECT_EQ(*s.postgresql, expected);
+    EXPECT_EQ(s.postgresql->port, 5432);
+    EXPECT_EQ(s.postgresql->password, std::nullopt);
+    EXPECT_EQ(s.postgresql->sslmode, "prefer");
+    EXPECT_EQ(s.postgresql->pool_size, 8u);
+    EXPECT_EQ(s.postgresql->statement_timeout, 30s);
+    EXPECT_EQ(s.postgresql->connect_timeout, 10s);
+    EXPECT_EQ(s.max_resource_bytes, 128u * 1024);
+}
+
+TEST(LoadSettings, PostgresqlHostsAndZeroStatementTimeout) {
+    struct accepted_case {
+        const char* host;
+        const char* statement_timeout;
+        std::chrono::milliseconds expected;
+    };
+    for (const auto& c : std::initializer_list<accepted_case>{{"localhost", "0", 0ms},
+                                                              {"127.0.0.1", "0s", 0ms},
+                                                              {"::1", "00ms", 0ms},
+                                                              {"fe80::1%eth0", "1h", 1h},
+                                                              {"db-1.internal_zone.example", "500ms", 500ms},
+                                                              {"/var/run/postgresql", "60m", 1h}}) {
+        std::string yaml = std::string("storage:\n  postgresql: {host: '") + c.host +
+                           "', database: d, user: u, statement_timeout: " + c.statement_timeout + "}\n";
+        auto loaded = load_settings_string(yaml, "pg.yaml");
+        ASSERT_TRUE(loaded.has_value()) << yaml << loaded.error().to_string();
+        ASSERT_TRUE(loaded->storage.postgresql);
+        EXPECT_EQ(loaded->storage.postgresql->host, c.host);
+        EXPECT_EQ(loaded->storage.postgresql->statement_timeout, c.expected) << c.statement_timeout;
+    }
+}
+
+TEST(LoadSettings, PostgresqlPasswordFromEnvironment) {
+    scoped_env env("DIRSYNC_TEST_PG_PASSWORD", "pg-env-secret");
+    auto loaded = load_settings_string(
+        "storage:\n  postgresql:\n    host: db\n    database: d\n    user: u\n"
+        "    password: {env: DIRSYNC_TEST_PG_PASSWORD}\n",
+        "pg.yaml");
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+    ASSERT_TRUE(loaded->storage.postgresql);
+    EXPECT_EQ(loaded->storage.postgresql->password,
+              (secret_reference{secret_source_kind::env, "DIRSYNC_TEST_PG_PASSWORD"}));
+}
+
+TEST(LoadSettings, PostgresqlTlsFilesGoTogetherAndNeedTls) {
+    temp_dir dir;
+    auto ca = dir.write("ca.pem", "x");
+    auto cert = dir.write("client.pem", "x");
+    auto key = dir.write("client.key", "x");
+    const std::string head = "storage:\n  postgresql:\n    host: db\n    database: d\n    user: u\n";
+
+    auto cert_only =
+        load_settings_string(head + "    sslmode: require\n    sslcert: " + cert + "\n", "pg.yaml");
+    ASSERT_FALSE(cert_only.has_value());
+    EXPECT_EQ(lines(cert_only.error()),
+              (std::vector<std::string>{
+                  "7:14: sslcert and sslkey go together; sslcert is given without the other"}));
+
+    auto key_only = load_settings_string(head + "    sslkey: " + key + "\n", "pg.yaml");
+    ASSERT_FALSE(key_only.has_value());
+    EXPECT_EQ(lines(key_only.error()),
+              (std::vector<std::string>{
+                  "6:13: sslcert and sslkey go together; sslkey is given without the other"}));
+
+    auto disabled =
+        load_settings_string(head + "    sslmode: disable\n    sslrootcert: " + ca + "\n", "pg.yaml");
+    ASSERT_FALSE(disabled.has_value());
+    EXPECT_EQ(lines(disabled.error()),
+              (std::vector<std::string>{"7:18: sslrootcert is not used with sslmode: disable"}));
+
+    auto verified = load_settings_string(head + "    sslmode: verify-ca\n    sslrootcert: " + ca +
+                                             "\n    sslcert: " + cert + "\n    sslkey: " + key + "\n",
+                                         "pg.yaml");
+    ASSERT_TRUE(verified.has_value()) << verified.error().to_string();
+    EXPECT_EQ(verified->storage.postgresql->sslrootcert, ca);
+}
+
 TEST(LoadSettings, MetricsAndRetention) {
     auto loaded = load_settings_string(
         "storage: {sqlite: a.db}\n"
@@ -402,7 +539,7 @@ constexpr bad_case bad_cases[] = {
      "max_json_depth, header_timeout, body_timeout, idle_timeout, write_timeout, max_connections, "
      "shutdown_grace)"},
     {"unknown_storage_key", "storage:\n  sqlite: x.db\n  path: y\n", "3:3",
-     "unknown key 'path' in storage (allowed: sqlite, max_resource_size)"},
+     "unknown key 'path' in storage (allowed: sqlite, postgresql, max_resource_size)"},
     {"resource_size_too_small", "storage:\n  sqlite: x.db\n  max_resource_size: 100\n", "3:22",
      "max_resource_size must be between 1KiB and 16MiB, got '100'"},
     {"resource_size_too_large", "storage:\n  sqlite: x.db\n  max_resource_size: 1GiB\n", "3:22",
@@ -459,7 +596,8 @@ constexpr bad_case bad_cases[] = {
 
     // missing required keys, at the parent mapping
     {"missing_storage", "server:\n  threads: 2\n", "1:1", "missing required key 'storage' at the top level"},
-    {"missing_sqlite", "storage: {}\n", "1:10", "missing required key 'sqlite' in storage"},
+    {"storage_missing_sqlite_or_postgresql", "storage: {max_resource_size: 64KiB}\n", "1:10",
+     "missing required key 'sqlite' or 'postgresql' in storage"},
     {"missing_tenant_id", "storage: {sqlite: x.db}\ntenants:\n  - name: Acme\n", "3:5",
      "missing required key 'id' in tenants[0]"},
     {"missing_tenant_name", "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n", "3:5",
@@ -502,6 +640,69 @@ constexpr bad_case bad_cases[] = {
     {"tenants_empty_value", "storage: {sqlite: x.db}\ntenants:\n", "2:1",
      "expected a list for tenants, got an empty value"},
     {"sqlite_empty", "storage:\n  sqlite: ''\n", "2:11", "sqlite must not be empty"},
+    // storage.postgresql
+    {"storage_sqlite_and_postgresql",
+     "storage:\n  sqlite: x.db\n  postgresql: {host: db, database: d, user: u}\n", "3:15",
+     "storage takes exactly one of sqlite and postgresql; postgresql is given together with sqlite (line 2)"},
+    {"storage_postgresql_and_sqlite",
+     "storage:\n  postgresql: {host: db, database: d, user: u}\n  sqlite: x.db\n", "3:11",
+     "sqlite is given together with postgresql (line 2)"},
+    {"storage_postgresql_not_a_mapping", "storage:\n  postgresql: db.example.com\n", "2:15",
+     "expected a mapping for postgresql"},
+    {"storage_postgresql_missing_host", "storage:\n  postgresql: {database: d, user: u}\n", "2:15",
+     "missing required key 'host' in storage.postgresql"},
+    {"storage_postgresql_missing_user", "storage:\n  postgresql:\n    host: db\n    database: d\n", "3:5",
+     "missing required key 'user' in storage.postgresql"},
+    {"storage_postgresql_empty_database", "storage:\n  postgresql: {host: db, database: '', user: u}\n",
+     "2:36", "database must not be empty"},
+    {"storage_postgresql_relative_socket_dir",
+     "storage:\n  postgresql: {host: run/postgresql, database: d, user: u}\n", "2:22",
+     "'run/postgresql' is a relative path; a socket directory must be absolute"},
+    {"storage_postgresql_host_list", "storage:\n  postgresql: {host: 'a,b', database: d, user: u}\n", "2:22",
+     "names more than one host"},
+    {"storage_postgresql_port_zero", "storage:\n  postgresql: {host: db, port: 0, database: d, user: u}\n",
+     "2:32", "port must be between 1 and 65535, got '0'"},
+    {"storage_postgresql_port_too_large",
+     "storage:\n  postgresql: {host: db, port: 65536, database: d, user: u}\n", "2:32",
+     "port must be between 1 and 65535, got '65536'"},
+    {"storage_postgresql_bad_sslmode",
+     "storage:\n  postgresql:\n    host: db\n    database: d\n    user: u\n    sslmode: verify\n", "6:14",
+     "invalid sslmode 'verify' (allowed: disable, allow, prefer, require, verify-ca, verify-full)"},
+    {"storage_postgresql_unknown_key",
+     "storage:\n  postgresql:\n    host: db\n    database: d\n    user: u\n    dbname: x\n", "6:5",
+     "unknown key 'dbname' in storage.postgresql (allowed: host, port, database, user, password, sslmode, "
+     "sslrootcert, sslcert, sslkey, pool_size, statement_timeout, connect_timeout)"},
+    {"storage_postgresql_plain_password",
+     "storage:\n  postgresql: {host: db, database: d, user: u, password: hunter2}\n", "2:58",
+     "expected a mapping with one of file, env or credential for password, got a plain value"},
+    {"storage_postgresql_password_env_unset",
+     "storage:\n  postgresql: {host: db, database: d, user: u, password: {env: DIRSYNC_TEST_SURELY_UNSET}}\n",
+     "2:64", "password: environment variable 'DIRSYNC_TEST_SURELY_UNSET'"},
+    {"storage_postgresql_missing_sslrootcert_file",
+     "storage:\n  postgresql:\n    host: db\n    database: d\n    user: u\n"
+     "    sslrootcert: /nonexistent-dirsync-test/ca.pem\n",
+     "6:18", "sslrootcert: cannot read '/nonexistent-dirsync-test/ca.pem': No such file or directory"},
+    {"storage_postgresql_pool_size_zero",
+     "storage:\n  postgresql: {host: db, database: d, user: u, pool_size: 0}\n", "2:59",
+     "pool_size must be between 1 and 64, got '0'"},
+    {"storage_postgresql_pool_size_too_large",
+     "storage:\n  postgresql: {host: db, database: d, user: u, pool_size: 65}\n", "2:59",
+     "pool_size must be between 1 and 64, got '65'"},
+    {"storage_postgresql_statement_timeout_too_long",
+     "storage:\n  postgresql: {host: db, database: d, user: u, statement_timeout: 61m}\n", "2:67",
+     "statement_timeout must be at most 1h (0 for no limit), got '61m'"},
+    {"storage_postgresql_statement_timeout_negative",
+     "storage:\n  postgresql: {host: db, database: d, user: u, statement_timeout: -1s}\n", "2:67",
+     "invalid duration for statement_timeout: '-1s' is negative"},
+    {"storage_postgresql_connect_timeout_zero",
+     "storage:\n  postgresql: {host: db, database: d, user: u, connect_timeout: 0s}\n", "2:65",
+     "invalid duration for connect_timeout: '0s' is zero"},
+    {"storage_postgresql_connect_timeout_too_short",
+     "storage:\n  postgresql: {host: db, database: d, user: u, connect_timeout: 500ms}\n", "2:65",
+     "connect_timeout must be between 1s and 5m, got '500ms'"},
+    {"storage_postgresql_connect_timeout_too_long",
+     "storage:\n  postgresql: {host: db, database: d, user: u, connect_timeout: 6m}\n", "2:65",
+     "connect_timeout must be between 1s and 5m, got '6m'"},
     {"tenant_name_empty", "storage: {sqlite: x.db}\ntenants:\n  - id: acme\n    name: \"\"\n", "4:11",
      "name must not be empty"},
     {"root_not_a_mapping", "just text\n", "1:1", "expected a mapping for the configuration, got 'just text'"},
@@ -684,12 +885,13 @@ tenants:
     EXPECT_EQ(found[0].rfind("2:3: unknown key 'listn' in server", 0), 0u) << found[0];
     EXPECT_EQ(found[1], "3:12: threads must be between 1 and 256, got '0'");
     EXPECT_EQ(found[2].rfind("5:21: invalid duration for header_timeout", 0), 0u) << found[2];
-    EXPECT_EQ(found[3], "6:10: missing required key 'sqlite' in storage");
+    EXPECT_EQ(found[3], "6:10: missing required key 'sqlite' or 'postgresql' in storage");
     EXPECT_EQ(found[4].rfind("8:9: invalid tenant id 'Bad!'", 0), 0u) << found[4];
     EXPECT_EQ(found[5], "10:12: expected an integer for seats, got 'many'");
     auto text = loaded.error().to_string();
     EXPECT_EQ(text.rfind("multi.yaml:2:3: unknown key 'listn'", 0), 0u) << text;
-    EXPECT_NE(text.find("\nmulti.yaml:6:10: missing required key 'sqlite' in storage\n"), std::string::npos);
+    EXPECT_NE(text.find("\nmulti.yaml:6:10: missing required key 'sqlite' or 'postgresql' in storage\n"),
+              std::string::npos);
 }
 
 TEST(LoadSettings, TlsFilesMustExistAndBeReadable) {
@@ -776,8 +978,9 @@ TEST(LoadSettingsFile, ReportsPositionsInTheFile) {
     auto path = dir.write("c.yaml", "storage:\n  sqlite: x.db\n  extra: 1\n");
     auto loaded = load_settings_file(path);
     ASSERT_FALSE(loaded.has_value());
-    EXPECT_EQ(loaded.error().to_string(),
-              path + ":3:3: unknown key 'extra' in storage (allowed: sqlite, max_resource_size)\n");
+    EXPECT_EQ(
+        loaded.error().to_string(),
+        path + ":3:3: unknown key 'extra' in storage (allowed: sqlite, postgresql, max_resource_size)\n");
 }
 
 }  // namespace
