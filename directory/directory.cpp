@@ -428,7 +428,7 @@ result<void> tenant_directory::batch::step(const std::function<result<void>(batc
         auto r = fn(*this);
         if (r) sp.release();
         return r;
-    } catch (const store::sqlite_error& e) {
+    } catch (const store::database_error& e) {
         if (!e.is_constraint()) throw;
         return error(error_code::uniqueness, "the change conflicts with another record");
     }

@@ -1,5 +1,7 @@
 #include "store/audit_table.hpp"
 
+#include "store/dialect.hpp"
+
 namespace dirsync::store::audit_table {
 
 void append(connection& db, const audit_row& row) {
@@ -35,7 +37,9 @@ std::vector<audit_row> query(connection& db, std::string_view tenant, const audi
     else if (filter.actor)
         sql =
             "SELECT seq, tenant_id, time_ms, actor, action, resource_type, resource_id, summary, acting_user "
-            "FROM audit_events WHERE +tenant_id = ?1 AND seq IN (SELECT seq FROM audit_events WHERE "
+            "FROM audit_events WHERE " +
+            dialect::not_indexed(db.engine(), "tenant_id") +
+            " = ?1 AND seq IN (SELECT seq FROM audit_events WHERE "
             "tenant_id = "
             "?1 AND actor = ?3 UNION ALL SELECT seq FROM audit_events WHERE tenant_id = ?1 AND acting_user = "
             "?3)";

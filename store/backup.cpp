@@ -36,14 +36,14 @@ backup_result backup_database(const std::string& source, const std::string& targ
     backup_result out;
     try {
         {
-            connection db(source, true);
+            sqlite_connection db(source, true);
             db.exec("PRAGMA busy_timeout = 10000");
             statement vacuum(db, "VACUUM INTO ?1");
             vacuum.bind(1, temporary.string());
             vacuum.step();
         }
         {
-            connection copy(temporary.string(), true);
+            sqlite_connection copy(temporary.string(), true);
             statement check(copy, "PRAGMA quick_check");
             if (!check.step() || check.column_text(0) != "ok")
                 throw std::runtime_error("the copy failed its integrity check");

@@ -15,7 +15,7 @@ struct backup_result {
 /// one) keeps writing: `VACUUM INTO` runs in one read transaction, so the copy holds every write committed
 /// before it began and none after (WAL readers never block the writer). The copy is made under a temporary
 /// name next to `target`, checked (`PRAGMA quick_check`), synced and renamed into place, so `target` is
-/// either absent or a whole, consistent database. Throws std::runtime_error (store::sqlite_error) naming
+/// either absent or a whole, consistent database. Throws std::runtime_error (store::database_error) naming
 /// what failed; refuses an existing `target` and leaves nothing behind on failure.
 backup_result backup_database(const std::string& source, const std::string& target);
 

@@ -1,96 +1,69 @@
 #include "store/database.hpp"
 
-#include <fcntl.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <stdexcept>
 #include <string>
-#include <thread>
 
 #include "common/work_pool.hpp"
+#include "store/backend.hpp"
 #include "store/migrations.hpp"
 
 namespace dirsync::store {
 
-namespace {
-constexpr int busy_timeout_ms = 10'000;
+database::database(const std::string& path, std::size_t max_readers)
+    : database(make_sqlite_backend(path), max_readers) {}
 
-int user_version(connection& db) {
-    statement s(db, "PRAGMA user_version");
-    s.step();
-    return static_cast<int>(s.column_int(0));
+database::database(const postgresql_location& where)
+    : database(make_postgresql_backend(where), where.pool_size) {}
+
+namespace {
+
+std::unique_ptr<backend> make_backend(const location& where) {
+    if (const auto* pg = std::get_if<postgresql_location>(&where)) return make_postgresql_backend(*pg);
+    return make_sqlite_backend(std::get<sqlite_location>(where).path);
 }
+
+std::size_t readers_of(const location& where, std::size_t max_readers) {
+    if (const auto* pg = std::get_if<postgresql_location>(&where)) return pg->pool_size;
+    return max_readers;
+}
+
 }  // namespace
 
-database::database(const std::string& path, std::size_t max_readers)
-    : path_(path), max_readers_(max_readers == 0 ? 1 : max_readers) {
-    writer_ = std::make_unique<connection>(path_, false);
-    writer_->exec("PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms));
-    // Another process opening the same new file may hold the lock a journal-mode change or the first
-    // transaction needs, and SQLite does not always wait for it (a busy handler is not called where it
-    // could deadlock): such a busy open is tried again until busy_timeout has passed.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
-    for (;;) {
-        try {
-            writer_->exec("PRAGMA journal_mode = WAL");
-            writer_->exec("PRAGMA synchronous = FULL");
-            // Foreign keys are enforced once the schema is current: a migration that rebuilds a table
-            // (SQLite's way to change a constraint) drops the old one, which must not cascade to the rows
-            // that refer to it.
-            migrate();
-            break;
-        } catch (const sqlite_error& e) {
-            const int primary = e.code() & 0xff;
-            if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) ||
-                std::chrono::steady_clock::now() >= deadline)
-                throw;
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-    }
-    writer_->exec("PRAGMA foreign_keys = ON");
-    // Statement and savepoint journals (each write that shares a transaction runs in a savepoint) in memory:
-    // on disk, each was a temporary file created, unlinked and closed per write. They hold the pages one
-    // write changes.
-    writer_->exec("PRAGMA temp_store = MEMORY");
+database::database(const location& where, std::size_t max_readers)
+    : database(make_backend(where), readers_of(where, max_readers)) {}
+
+database::database(std::unique_ptr<store::backend> engine_backend, std::size_t max_readers)
+    : backend_(std::move(engine_backend)),
+      path_(backend_->path()),
+      description_(backend_->description()),
+      max_readers_(max_readers == 0 ? 1 : max_readers) {
+    writer_ = backend_->open_writer();
+    engine_ = writer_->engine();
+    backend_->migrate(*writer_);
 }
 
 database::~database() = default;
 
 bool database::out_of_space() const {
-    if (!out_of_space_.load(std::memory_order_relaxed)) return false;
-    auto directory = std::filesystem::path(path_).parent_path();
-    if (directory.empty()) directory = ".";
-    struct statvfs fs {};
-    if (::statvfs(directory.c_str(), &fs) != 0) return true;
-    return static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < min_free_bytes;
+    return out_of_space_.load(std::memory_order_relaxed) && backend_->still_out_of_space();
 }
 
-int database::schema_version() noexcept { return static_cast<int>(migrations().size()); }
+int database::schema_version() noexcept { return static_cast<int>(sqlite_migrations().size()); }
 
-void database::migrate() {
-    const auto& steps = migrations();
-    // The version is read inside the write transaction that applies the steps: a second process opening
-    // the same new (or just upgraded) file waits for this one (busy_timeout) and then finds the schema
-    // current, instead of applying the same steps again ("table tenants already exists").
-    transaction tx(*writer_);
-    const int current = user_version(*writer_);
-    if (current > static_cast<int>(steps.size()))
-        throw std::runtime_error("database " + path_ + " has schema version " + std::to_string(current) +
-                                 ", newer than this dirsyncd knows (" + std::to_string(steps.size()) +
-                                 "); refusing to open it");
-    for (int v = current; v < static_cast<int>(steps.size()); ++v)
-        writer_->exec(steps[static_cast<std::size_t>(v)]);
-    if (current != static_cast<int>(steps.size()))
-        writer_->exec("PRAGMA user_version = " + std::to_string(steps.size()));
-    tx.commit();
+std::optional<std::string> schema_version_problem(int version) {
+    if (version == database::schema_version()) return std::nullopt;
+    return "the store's schema version is " + std::to_string(version) + ", not " +
+           std::to_string(database::schema_version());
 }
 
-database::write_timer::write_timer(database& db)
-    : db_(db), rows_before_(sqlite3_total_changes64(db.writer_->handle())) {
+connection& database::writer() {
+    if (!writer_ || writer_->broken()) {
+        writer_.reset();
+        writer_ = backend_->open_writer();
+    }
+    return *writer_;
+}
+
+database::write_timer::write_timer(database& db) : db_(db), rows_before_(db.writer_->total_changes()) {
     db_.write_began_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count() | 1,
                               std::memory_order_relaxed);
 }
@@ -130,15 +103,16 @@ void database::run_write(pending_write& w) {
 }
 
 void database::run_batch(const std::vector<pending_write*>& batch) {
-    std::lock_guard writer(writer_mutex_);
+    std::lock_guard hold(writer_mutex_);
     std::size_t next = 0;
     // Normally one pass; a member whose failure ended the whole transaction (SQLite rolls back by itself on
     // some I/O and out-of-space errors) fails the members before it too, and the rest go on in a new one.
     while (next < batch.size()) {
         std::vector<pending_write*> kept;  ///< members whose writes this transaction holds
         try {
+            connection& db = writer();
             const write_timer timer(*this);
-            transaction tx(*writer_);
+            transaction tx(db);
             bool transaction_lost = false;
             // A write alone in its transaction needs no savepoint (its failure rolls the transaction back):
             // a savepoint makes SQLite copy every page the write changes into a sub-journal, which for a sync
@@ -146,14 +120,14 @@ void database::run_batch(const std::vector<pending_write*>& batch) {
             const bool alone = batch.size() - next == 1;
             for (; next < batch.size() && !transaction_lost; ++next) {
                 auto* w = batch[next];
-                if (!alone) writer_->exec_cached("SAVEPOINT member");
+                if (!alone) db.exec_cached("SAVEPOINT member");
                 bool keep = false;
                 try {
-                    keep = w->fn(*writer_);
+                    keep = w->fn(db);
                 } catch (...) {
                     w->error = std::current_exception();
                 }
-                if (sqlite3_get_autocommit(writer_->handle()) != 0) {
+                if (!db.in_transaction()) {
                     // The transaction is gone, with every earlier member's writes.
                     transaction_lost = true;
                     if (!w->error)
@@ -164,11 +138,11 @@ void database::run_batch(const std::vector<pending_write*>& batch) {
                     continue;
                 }
                 if (keep && !w->error) {
-                    if (!alone) writer_->exec_cached("RELEASE member");
+                    if (!alone) db.exec_cached("RELEASE member");
                     kept.push_back(w);
                 } else if (!alone) {
-                    writer_->exec_cached("ROLLBACK TO member");
-                    writer_->exec_cached("RELEASE member");
+                    db.exec_cached("ROLLBACK TO member");
+                    db.exec_cached("RELEASE member");
                 }
             }
             // Nothing to keep: tx's destructor rolls back (a lost transaction has nothing left to roll back).
@@ -190,7 +164,7 @@ void database::commit(transaction& tx, const write_timer& timer, std::size_t wri
     out_of_space_.store(false, std::memory_order_relaxed);
     if (commit_observer_)
         commit_observer_({std::chrono::steady_clock::now() - start,
-                          sqlite3_total_changes64(writer_->handle()) - timer.rows_before(), writes});
+                          writer_->total_changes() - timer.rows_before(), writes});
 }
 
 std::optional<std::chrono::steady_clock::duration> database::write_in_progress_for() const noexcept {
@@ -204,42 +178,7 @@ std::optional<std::string> database::readiness_problem(std::chrono::milliseconds
     if (auto busy = write_in_progress_for(); busy && *busy > max_write_time)
         return "a write has held the store for " +
                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*busy).count()) + " s";
-    // Asked of the file system with this process's effective ids (a read-only mount fails it for root too):
-    // an SQLite connection opened afresh could reuse a descriptor the process already holds, and would not
-    // see a permission taken away since.
-    auto directory = std::filesystem::path(path_).parent_path();
-    if (directory.empty()) directory = ".";
-    for (const auto& file : {std::filesystem::path(path_), directory})
-        if (::faccessat(AT_FDCWD, file.c_str(), W_OK, AT_EACCESS) != 0)
-            return (file == directory ? "the directory " : "the store ") + file.string() +
-                   " is not writable by this process (read-only): " + std::strerror(errno);
-    sqlite3* probe = nullptr;
-    const int rc =
-        sqlite3_open_v2(path_.c_str(), &probe, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-    std::optional<std::string> problem;
-    if (rc != SQLITE_OK) {
-        problem = std::string("the store cannot be opened: ") +
-                  (probe ? sqlite3_errmsg(probe) : sqlite3_errstr(rc));
-    } else {
-        sqlite3_stmt* version = nullptr;
-        sqlite3_busy_timeout(probe, 1000);
-        if (sqlite3_prepare_v2(probe, "PRAGMA user_version", -1, &version, nullptr) != SQLITE_OK ||
-            sqlite3_step(version) != SQLITE_ROW)
-            problem = std::string("the store cannot be read: ") + sqlite3_errmsg(probe);
-        else if (sqlite3_column_int(version, 0) != schema_version())
-            problem = "the store's schema version is " + std::to_string(sqlite3_column_int(version, 0)) +
-                      ", not " + std::to_string(schema_version());
-        sqlite3_finalize(version);
-    }
-    sqlite3_close(probe);
-    return problem;
-}
-
-std::unique_ptr<connection> database::open_reader() {
-    auto c = std::make_unique<connection>(path_, false);
-    c->exec("PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms));
-    c->exec("PRAGMA query_only = 1");
-    return c;
+    return backend_->readiness_problem();
 }
 
 database::reader_lease::reader_lease(database& db) : db_(db) {
@@ -254,7 +193,7 @@ database::reader_lease::reader_lease(database& db) : db_(db) {
             ++db_.open_readers_;
             lock.unlock();
             try {
-                conn_ = db_.open_reader();
+                conn_ = db_.backend_->open_reader();
             } catch (...) {
                 lock.lock();
                 --db_.open_readers_;
@@ -269,7 +208,10 @@ database::reader_lease::reader_lease(database& db) : db_(db) {
 database::reader_lease::~reader_lease() {
     {
         std::lock_guard lock(db_.readers_mutex_);
-        db_.idle_readers_.push_back(std::move(conn_));
+        if (conn_->broken())
+            --db_.open_readers_;  // closed here; the next lease opens a new one
+        else
+            db_.idle_readers_.push_back(std::move(conn_));
     }
     db_.reader_returned_.notify_one();
 }

@@ -15,25 +15,42 @@
 #include <utility>
 #include <vector>
 
-#include "store/sqlite.hpp"
+#include "store/connection.hpp"
+#include "store/location.hpp"
 
 namespace dirsync::store {
 
-/// The SQLite database behind every tenant's records.
+class backend;
+
+/// The database behind every tenant's records: an SQLite file (the embedded default) or a PostgreSQL
+/// database that several dirsyncd processes share.
 ///
-/// Durability: the file runs in WAL mode with `synchronous=FULL`, so COMMIT returns only after the WAL has
-/// been fsync'ed. A caller that answers 201/200/204 after `write()` returned has therefore made the change
-/// durable against a crash of the process and against power loss of the machine (NORMAL would survive the
-/// former but could lose the last transactions to the latter). Checkpoints run automatically.
+/// Durability: `write()` returns once its transaction is committed durably. SQLite: WAL mode with
+/// `synchronous=FULL`, so COMMIT returns only after the WAL has been fsync'ed (durable against a crash of the
+/// process and against power loss; NORMAL would survive the former but could lose the last transactions to
+/// the latter). PostgreSQL: `synchronous_commit` is forced on for the session, so COMMIT returns after the
+/// server flushed its WAL. A caller that answers 201/200/204 after `write()` returned has made the change
+/// durable.
 ///
-/// Concurrency: writes are serialized through one writer connection (SQLite allows one writer anyway, and a
-/// mutex is cheaper than SQLITE_BUSY retries); reads use a pool of connections that see the last committed
-/// state and never block the writer (WAL snapshot isolation). Both functions may be called from any thread.
+/// Concurrency: writes are serialized through one writer connection, and across processes by the engine:
+/// SQLite's file lock, PostgreSQL's transaction-level advisory lock taken by every write transaction. Each
+/// write therefore sees every write committed before it, whichever process made it, and the store's rules
+/// (unique keys, seats, the last admin) hold across processes exactly as within one. Reads use a pool of
+/// connections that see the last committed state and never block the writer. Both functions may be called
+/// from any thread.
 class database {
   public:
-    /// Opens or creates `path` (its parent directory must exist), applies pending schema migrations, and
-    /// refuses a file whose schema is newer than this binary knows. Throws sqlite_error / runtime_error.
+    /// Opens or creates the SQLite file at `path` (its parent directory must exist), applies pending schema
+    /// migrations, and refuses a file whose schema is newer than this binary knows. Throws database_error /
+    /// runtime_error.
     explicit database(const std::string& path, std::size_t max_readers = 16);
+    /// Connects to the PostgreSQL database at `where` and migrates it like the file above (under an advisory
+    /// lock: several processes may start at once). Throws database_unreachable / database_error /
+    /// runtime_error.
+    explicit database(const postgresql_location& where);
+    /// Either of the above; `max_readers` bounds an SQLite store's reader connections (a PostgreSQL store
+    /// has its pool_size).
+    explicit database(const location& where, std::size_t max_readers = 16);
     ~database();
     database(const database&) = delete;
     database& operator=(const database&) = delete;
@@ -117,7 +134,11 @@ class database {
     /// The schema version this binary writes.
     static int schema_version() noexcept;
 
+    /// The SQLite file's path; empty for PostgreSQL.
     const std::string& path() const noexcept { return path_; }
+    /// "SQLite file ...", "PostgreSQL postgresql://...": for logs and status.
+    const std::string& description() const noexcept { return description_; }
+    store::engine engine() const noexcept { return engine_; }
 
   private:
     class reader_lease {
@@ -147,7 +168,6 @@ class database {
         std::int64_t rows_before_;
     };
 
-    std::unique_ptr<connection> open_reader();
     /// One caller's write waiting for, or in, a batch. `fn` returns whether to keep what it wrote.
     struct pending_write {
         explicit pending_write(std::function<bool(connection&)> f) : fn(std::move(f)) {}
@@ -165,9 +185,14 @@ class database {
     /// Commits `tx` (holding `writes` callers' writes), then clears the out-of-space mark and tells the
     /// commit observer.
     void commit(transaction& tx, const write_timer& timer, std::size_t writes = 1);
-    void migrate();
+    database(std::unique_ptr<store::backend> engine_backend, std::size_t max_readers);
+    /// The writer connection, opened again when the last one broke (a lost server). Under writer_mutex_.
+    connection& writer();
 
+    std::unique_ptr<store::backend> backend_;
     std::string path_;
+    std::string description_;
+    store::engine engine_ = store::engine::sqlite;
     std::atomic<bool> out_of_space_{false};
     std::atomic<std::int64_t> write_began_ns_{0};  ///< steady_clock ns of the write in progress; 0: none
     std::function<void(const commit_stats&)> commit_observer_;

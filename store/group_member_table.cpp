@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "store/dialect.hpp"
+
 namespace dirsync::store::group_member_table {
 
 namespace {
@@ -110,7 +112,8 @@ std::vector<std::string> remove_all_except(connection& db, std::string_view tena
                                            std::span<const std::string> keep) {
     auto s = db.cached(
         "DELETE FROM group_members WHERE group_seq = ?1 AND tenant_id = ?2 "
-        "AND member_id NOT IN (SELECT value FROM json_each(?3)) RETURNING member_id");
+        "AND member_id NOT IN (SELECT value FROM " +
+        dialect::json_array_values(db.engine(), "?3") + ") RETURNING member_id");
     s->bind(1, group_seq).bind(2, tenant).bind(3, json_array(keep));
     std::vector<std::string> removed;
     while (s->step()) removed.push_back(s->column_text(0));
@@ -138,10 +141,12 @@ std::int64_t remove_everywhere(connection& db, std::string_view tenant, std::str
 bool nests(connection& db, std::string_view tenant, std::int64_t from_seq, std::int64_t target_seq) {
     auto s = db.cached(
         "WITH RECURSIVE down(seq) AS ("
-        "  SELECT ?2"
+        "  SELECT CAST(?2 AS BIGINT)"
         "  UNION"
         "  SELECT g.seq FROM down"
-        "  JOIN group_members m INDEXED BY group_members_nested"  // not the primary key: skips user members
+        "  JOIN group_members m" +
+        // not the primary key: skips user members
+        dialect::use_index(db.engine(), "group_members_nested") +
         "    ON m.group_seq = down.seq AND m.member_type = 'Group'"
         "  JOIN groups g ON g.tenant_id = ?1 AND g.id = m.member_id"
         ") SELECT EXISTS (SELECT 1 FROM down WHERE seq = ?3)");
@@ -167,7 +172,9 @@ std::vector<membership> memberships_of(connection& db, std::string_view tenant,
     if (members.empty()) return out;
     auto s = db.cached(
         "WITH RECURSIVE"
-        " wanted(member_id) AS (SELECT DISTINCT value FROM json_each(?2)),"
+        " wanted(member_id) AS (SELECT DISTINCT value FROM " +
+        dialect::json_array_values(db.engine(), "?2") +
+        "),"
         " up(member_id, group_seq) AS ("
         "  SELECT m.member_id, m.group_seq FROM wanted"
         "  JOIN group_members m ON m.tenant_id = ?1 AND m.member_id = wanted.member_id"

@@ -8,14 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "store/connection.hpp"
 #include "store/group_row.hpp"
-#include "store/sqlite.hpp"
 
 namespace dirsync::store::group_member_table {
 
 /// Rows of group_members: one per (group, member), keyed by the group's seq; indexed by (tenant, member id)
 /// for "which groups is X in", and over nested groups alone. Every query takes the tenant id, and a group seq
-/// comes from a tenant-scoped group_table lookup. Writes throw sqlite_error. Member ids compare exactly.
+/// comes from a tenant-scoped group_table lookup. Writes throw database_error. Member ids compare exactly.
 
 /// What an id names in a tenant: a user (group_seq 0) or a group.
 struct member_target {

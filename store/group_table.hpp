@@ -6,13 +6,13 @@
 #include <string_view>
 #include <vector>
 
+#include "store/connection.hpp"
 #include "store/group_row.hpp"
-#include "store/sqlite.hpp"
 
 namespace dirsync::store::group_table {
 
 /// Groups without their members (see group_member_table). Every query takes the tenant id: a row of another
-/// tenant is never returned, updated or deleted. Writes throw sqlite_error.
+/// tenant is never returned, updated or deleted. Writes throw database_error.
 
 std::optional<group_row> find_by_id(connection& db, std::string_view tenant, std::string_view id);
 /// Rows whose case-folded displayName equals `key`, in list order (displayName is not unique).

@@ -1,5 +1,7 @@
 #include "store/invitation_table.hpp"
 
+#include "store/dialect.hpp"
+
 namespace dirsync::store::invitation_table {
 
 namespace {
@@ -106,10 +108,13 @@ bool end(connection& db, std::string_view tenant, std::string_view id, std::stri
 }
 
 std::vector<std::string> drop_role(connection& db, std::string_view tenant, std::string_view role) {
+    const auto e = db.engine();
     auto s = db.cached(
-        "UPDATE invitations SET roles = (SELECT json_group_array(j.value) FROM json_each(invitations.roles) "
-        "AS j WHERE j.value <> ?2) WHERE tenant_id = ?1 AND state = 'pending' AND EXISTS (SELECT 1 FROM "
-        "json_each(invitations.roles) AS k WHERE k.value = ?2) RETURNING id");
+        "UPDATE invitations SET roles = (SELECT " + dialect::json_array_of(e, "json_values.value") +
+        " FROM " + dialect::json_array_values(e, "invitations.roles") +
+        " WHERE json_values.value <> ?2) WHERE tenant_id = ?1 AND state = 'pending' AND EXISTS "
+        "(SELECT 1 FROM " +
+        dialect::json_array_values(e, "invitations.roles") + " WHERE json_values.value = ?2) RETURNING id");
     s->bind(1, tenant).bind(2, role);
     std::vector<std::string> out;
     while (s->step()) out.push_back(s->column_text(0));

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/sqlite.hpp"
+#include "store/connection.hpp"
 
 namespace dirsync::store::relocation_table {
 

@@ -16,7 +16,8 @@ std::vector<std::string> distinct(connection& db, const char* sql) {
 }
 
 /// Deletes, oldest first, at most `limit` rows of `table` whose `key_column` is `key`, beyond the newest
-/// `keep_newest` of them (by `id_column`), that also meet `condition` (SQL, or "1"). Returns how many went.
+/// `keep_newest` of them (by `id_column`), that also meet `condition` (SQL, or "TRUE"). Returns how many
+/// went.
 std::size_t delete_beyond_newest(connection& db, std::string_view table, std::string_view id_column,
                                  std::string_view key_column, const std::string& key,
                                  std::string_view condition, std::size_t keep_newest, std::size_t limit) {
@@ -78,7 +79,7 @@ std::size_t prune_audit(connection& db, std::int64_t cutoff_ms, std::size_t keep
         cutoff_ms, limit);
     for (const auto& tenant : distinct(db, "SELECT id FROM tenants")) {
         if (deleted >= limit) break;
-        deleted += delete_beyond_newest(db, "audit_events", "seq", "tenant_id", tenant, "1", keep_newest,
+        deleted += delete_beyond_newest(db, "audit_events", "seq", "tenant_id", tenant, "TRUE", keep_newest,
                                         limit - deleted);
     }
     return deleted;

@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "store/sqlite.hpp"
+#include "store/connection.hpp"
 
 // Pruning of the tables that grow with time: sync run history, the audit log and delivered notifications.
 // Each call deletes at most `limit` rows, so that a caller holding the writer for one call holds it briefly;

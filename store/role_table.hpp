@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "store/sqlite.hpp"
+#include "store/connection.hpp"
 
 namespace dirsync::store::role_table {
 

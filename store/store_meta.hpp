@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/sqlite.hpp"
+#include "store/connection.hpp"
 
 namespace dirsync::store::store_meta {
 

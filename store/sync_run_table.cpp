@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/dialect.hpp"
+
 namespace dirsync::store::sync_run_table {
 
 namespace {
@@ -151,9 +153,10 @@ bool finished_after(connection& db, std::string_view source, std::int64_t id) {
 std::int64_t orphaned_since(connection& db, std::string_view source, std::string_view trigger,
                             std::int64_t since_ms) {
     // The newest runs first by the (source, id) index; started_ms grows with id.
-    auto s = db.cached(
-        "SELECT COALESCE(SUM(json_extract(counts, '$.orphaned')), 0) FROM sync_runs "
-        "WHERE source = ?1 AND trigger = ?2 AND dry_run = 0 AND started_ms >= ?3");
+    auto s =
+        db.cached("SELECT COALESCE(SUM(" + dialect::json_integer_member(db.engine(), "counts", "orphaned") +
+                  "), 0) FROM sync_runs WHERE source = ?1 AND trigger = ?2 AND dry_run = 0 AND "
+                  "started_ms >= ?3");
     s->bind(1, source).bind(2, trigger).bind(3, since_ms);
     s->step();
     return s->column_int(0);

@@ -6,13 +6,13 @@
 #include <string_view>
 #include <vector>
 
-#include "store/sqlite.hpp"
+#include "store/connection.hpp"
 
 namespace dirsync::store::sync_run_table {
 
 /// Rows of sync_runs (run history) and sync_state (a source's incremental state). These are the daemon's
 /// records about its sources, not tenant records: they do not go through directory/. Writes throw
-/// sqlite_error.
+/// database_error.
 
 struct run_row {
     std::int64_t id = 0;  ///< assigned on insert, increasing

@@ -1,5 +1,7 @@
 #include "store/user_table.hpp"
 
+#include "store/dialect.hpp"
+
 namespace dirsync::store::user_table {
 
 namespace {
@@ -72,8 +74,8 @@ void write_index_rows(connection& db, std::string_view table, std::string_view c
         del->bind(1, row.seq);
         del->step();
     }
-    auto ins = db.cached("INSERT OR IGNORE INTO " + std::string(table) + " (user_seq, tenant_id, " +
-                         std::string(column) + ") VALUES (?1, ?2, ?3)");
+    auto ins = db.cached("INSERT INTO " + std::string(table) + " (user_seq, tenant_id, " +
+                         std::string(column) + ") VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
     for (const auto& value : values) {
         ins->bind(1, row.seq).bind(2, row.tenant_id).bind(3, value);
         ins->step();
@@ -238,11 +240,12 @@ std::vector<user_row> query(connection& db, std::string_view tenant, const user_
                             std::int64_t limit) {
     // One statement text per combination of conditions, prepared once and cached.
     // With a role, a subject or a name prefix, the matching users' seqs (from their indexes) drive the query:
-    // the unary
-    // '+' keeps SQLite from walking the tenant's index instead and testing each row against them.
+    // dialect::not_indexed keeps SQLite from walking the tenant's index instead and testing each row
+    // against them.
     const bool driven = filter.role || filter.subject || (filter.name_key && !filter.substring);
-    std::string where = driven ? "+tenant_id = ?1 AND seq > ?2" : "tenant_id = ?1 AND seq > ?2";
-    if (filter.status) where += driven ? " AND +status = ?3" : " AND status = ?3";
+    const auto e = db.engine();
+    std::string where = (driven ? dialect::not_indexed(e, "tenant_id") : "tenant_id") + " = ?1 AND seq > ?2";
+    if (filter.status) where += " AND " + (driven ? dialect::not_indexed(e, "status") : "status") + " = ?3";
     if (filter.role)
         where += " AND seq IN (SELECT user_seq FROM user_roles WHERE tenant_id = ?1 AND role = ?4)";
     if (filter.id) where += " AND id = ?5";

@@ -9,13 +9,13 @@
 #include <utility>
 #include <vector>
 
-#include "store/sqlite.hpp"
+#include "store/connection.hpp"
 #include "store/user_row.hpp"
 
 namespace dirsync::store::user_table {
 
 /// Every query takes the tenant id: a row of another tenant is never returned, updated or deleted.
-/// Reads return rows without `email_keys`. Writes throw sqlite_error; a uniqueness violation has
+/// Reads return rows without `email_keys`. Writes throw database_error; a uniqueness violation has
 /// `is_constraint()` true and leaves the transaction usable for rollback.
 
 std::optional<user_row> find_by_id(connection& db, std::string_view tenant, std::string_view id);

@@ -2,7 +2,7 @@
 
 namespace dirsync::store {
 
-const std::vector<std::string>& migrations() {
+const std::vector<std::string>& sqlite_migrations() {
     static const std::vector<std::string> steps = {
         // 1: tenants, users with their index projections, e-mail index, audit log.
         R"sql(

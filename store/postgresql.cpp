@@ -1,0 +1,293 @@
+#include "store/postgresql.hpp"
+
+#include <charconv>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/log.hpp"
+
+namespace dirsync::store {
+
+namespace {
+
+/// Every write transaction of a dirsyncd store takes this transaction-level advisory lock ("dirsyncd" in
+/// ASCII): writers of all processes sharing the database run one after the other.
+constexpr const char* writer_lock_sql = "SELECT pg_advisory_xact_lock(7235441237473354596)";
+
+/// The OID of PostgreSQL's `text` type (pg_type.h's TEXTOID, which libpq does not export).
+constexpr Oid text_type = 25;
+
+struct result_deleter {
+    void operator()(PGresult* r) const noexcept { PQclear(r); }
+};
+using result_ptr = std::unique_ptr<PGresult, result_deleter>;
+
+/// The server's notices ("relation already exists, skipping") go to the debug log, not to stderr.
+void log_notice(void*, const char* message) {
+    std::string_view text(message ? message : "");
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+    common::log_debug("PostgreSQL: " + std::string(text));
+}
+
+bool starts_with(const char* text, std::string_view prefix) {
+    return text && std::strncmp(text, prefix.data(), prefix.size()) == 0;
+}
+
+class postgresql_statement final : public statement_impl {
+  public:
+    postgresql_statement(postgresql_connection& db, std::string_view sql, bool persistent) : db_(db) {
+        auto rewritten = rewrite_parameters(sql);
+        sql_ = std::move(rewritten.text);
+        values_.resize(static_cast<std::size_t>(rewritten.parameters));
+        // Typed by the server from their use; one that is not used is declared text.
+        types_.assign(values_.size(), 0);
+        for (std::size_t i = 0; i < types_.size(); ++i)
+            if (i >= rewritten.used.size() || !rewritten.used[i]) types_[i] = text_type;
+        if (persistent) {
+            name_ = db_.next_statement_name();
+            PGresult* r =
+                PQprepare(db_.handle(), name_.c_str(), sql_.c_str(), rewritten.parameters, types_.data());
+            if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) db_.fail(r, "prepare " + sql_.substr(0, 300));
+            PQclear(r);
+        }
+    }
+
+    void bind_text(int index, std::string_view text) override { slot(index).emplace(text); }
+    void bind_int(int index, std::int64_t value) override { slot(index).emplace(std::to_string(value)); }
+    void bind_null(int index) override { slot(index).reset(); }
+
+    bool step() override {
+        if (!result_) execute();
+        if (row_ + 1 >= rows_) {
+            row_ = rows_;
+            return false;
+        }
+        ++row_;
+        return true;
+    }
+
+    void reset() override {
+        result_.reset();
+        rows_ = 0;
+        row_ = -1;
+        for (auto& v : values_) v.reset();
+    }
+
+    std::string column_text(int col) const override {
+        const char* p = PQgetvalue(result_.get(), row_, col);
+        return std::string(p, static_cast<std::size_t>(PQgetlength(result_.get(), row_, col)));
+    }
+
+    /// Integers as text; a boolean ("t"/"f", what PostgreSQL gives for a comparison or EXISTS) as 1/0, as
+    /// SQLite would; a numeric (SUM of integers) up to its decimal point.
+    std::int64_t column_int(int col) const override {
+        if (PQgetisnull(result_.get(), row_, col)) return 0;
+        const char* p = PQgetvalue(result_.get(), row_, col);
+        const auto n = static_cast<std::size_t>(PQgetlength(result_.get(), row_, col));
+        if (n == 1 && (*p == 't' || *p == 'f')) return *p == 't' ? 1 : 0;
+        std::int64_t value = 0;
+        std::from_chars(p, p + n, value);
+        return value;
+    }
+
+    bool column_is_null(int col) const override { return PQgetisnull(result_.get(), row_, col) != 0; }
+
+  private:
+    std::optional<std::string>& slot(int index) {
+        if (index < 1 || static_cast<std::size_t>(index) > values_.size())
+            throw database_error(
+                0, false, "bind: no parameter " + std::to_string(index) + " in: " + sql_.substr(0, 200));
+        return values_[static_cast<std::size_t>(index - 1)];
+    }
+
+    void execute() {
+        std::vector<const char*> values;
+        values.reserve(values_.size());
+        for (const auto& v : values_) values.push_back(v ? v->c_str() : nullptr);
+        const int n = static_cast<int>(values.size());
+        PGresult* r = name_.empty() ? PQexecParams(db_.handle(), sql_.c_str(), n, types_.data(),
+                                                   values.data(), nullptr, nullptr, 0)
+                                    : PQexecPrepared(db_.handle(), name_.c_str(), n, values.data(), nullptr,
+                                                     nullptr, 0);
+        const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+            db_.fail(r, name_.empty() ? "run " + sql_.substr(0, 300) : "step");
+        // A COMMIT of a transaction in which a statement failed (and was not rolled back to a savepoint)
+        // ends it with ROLLBACK and no error: nothing was kept, which the caller must hear.
+        if (sql_ == "COMMIT" && !starts_with(PQcmdStatus(r), "COMMIT")) {
+            PQclear(r);
+            throw database_error(0, false, "COMMIT: a statement of the transaction had failed; rolled back");
+        }
+        result_.reset(r);
+        rows_ = PQntuples(r);
+        row_ = -1;
+        db_.count_changes(r);
+    }
+
+    postgresql_connection& db_;
+    std::string sql_;
+    std::string name_;  ///< of the prepared statement; empty: run unnamed, parsed at each run
+    std::vector<std::optional<std::string>> values_;
+    std::vector<Oid> types_;  ///< per parameter: 0 (inferred) or text_type
+    result_ptr result_;
+    int rows_ = 0;
+    int row_ = -1;
+};
+
+}  // namespace
+
+rewritten_sql rewrite_parameters(std::string_view sql) {
+    rewritten_sql out;
+    out.text.reserve(sql.size() + 8);
+    int next_bare = 0;
+    for (std::size_t i = 0; i < sql.size();) {
+        const char c = sql[i];
+        if (c == '\'' || c == '"') {  // a literal or a quoted identifier, doubled quotes inside
+            std::size_t end = i + 1;
+            while (end < sql.size()) {
+                if (sql[end] == c) {
+                    if (end + 1 < sql.size() && sql[end + 1] == c) {
+                        end += 2;
+                        continue;
+                    }
+                    break;
+                }
+                ++end;
+            }
+            end = std::min(end + 1, sql.size());
+            out.text.append(sql.substr(i, end - i));
+            i = end;
+        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+            const auto end = std::min(sql.find('\n', i), sql.size());
+            out.text.append(sql.substr(i, end - i));
+            i = end;
+        } else if (c == '?') {
+            std::size_t end = i + 1;
+            while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9') ++end;
+            int number = 0;
+            if (end == i + 1)
+                number = ++next_bare;
+            else
+                std::from_chars(sql.data() + i + 1, sql.data() + end, number);
+            out.text += '$';
+            out.text += std::to_string(number);
+            out.parameters = std::max(out.parameters, number);
+            if (number > 0) {
+                if (out.used.size() < static_cast<std::size_t>(number))
+                    out.used.resize(static_cast<std::size_t>(number));
+                out.used[static_cast<std::size_t>(number - 1)] = true;
+            }
+            i = end;
+        } else {
+            out.text += c;
+            ++i;
+        }
+    }
+    return out;
+}
+
+postgresql_connection::postgresql_connection(const postgresql_location& where, bool read_only) {
+    std::vector<std::pair<std::string, std::string>> parameters = where.parameters;
+    std::string options = "-c synchronous_commit=on -c TimeZone=UTC -c statement_timeout=" +
+                          std::to_string(where.statement_timeout.count());
+    if (read_only) options += " -c default_transaction_read_only=on";
+    parameters.emplace_back("options", options);
+    parameters.emplace_back("client_encoding", "UTF8");
+    parameters.emplace_back("application_name", "dirsyncd");
+    std::optional<std::string> password;
+    if (where.password) password = where.password();
+    if (password && !password->empty()) parameters.emplace_back("password", *password);
+    std::vector<const char*> keys, values;
+    for (const auto& [k, v] : parameters) {
+        keys.push_back(k.c_str());
+        values.push_back(v.c_str());
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+    conn_ = PQconnectdbParams(keys.data(), values.data(), 0);
+    if (password) std::fill(password->begin(), password->end(), '\0');
+    for (auto& [k, v] : parameters)
+        if (k == "password") std::fill(v.begin(), v.end(), '\0');
+    if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+        std::string msg = "cannot connect to PostgreSQL " + where.description + ": " +
+                          (conn_ ? PQerrorMessage(conn_) : "out of memory");
+        while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+        PQfinish(conn_);
+        conn_ = nullptr;
+        throw database_unreachable(msg);
+    }
+    PQsetNoticeProcessor(conn_, log_notice, nullptr);
+}
+
+postgresql_connection::~postgresql_connection() {
+    drop_statements();
+    PQfinish(conn_);
+}
+
+void postgresql_connection::fail(PGresult* result, std::string_view what) {
+    result_ptr owned(result);
+    std::string msg(what);
+    msg += ": ";
+    const char* text = result ? PQresultErrorMessage(result) : PQerrorMessage(conn_);
+    msg += text && *text ? text : "unknown error";
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    if (PQstatus(conn_) != CONNECTION_OK || starts_with(state, "08") || starts_with(state, "57P"))
+        throw database_unreachable(msg);
+    if (starts_with(state, "53100")) throw storage_full(msg);
+    if (state) {
+        msg += " (SQLSTATE ";
+        msg += state;
+        msg += ')';
+    }
+    throw database_error(0, starts_with(state, "23"), msg);
+}
+
+void postgresql_connection::count_changes(const PGresult* result) noexcept {
+    const char* status = PQcmdStatus(const_cast<PGresult*>(result));
+    if (!starts_with(status, "INSERT") && !starts_with(status, "UPDATE") && !starts_with(status, "DELETE"))
+        return;
+    int n = 0;
+    const char* tuples = PQcmdTuples(const_cast<PGresult*>(result));
+    std::from_chars(tuples, tuples + std::strlen(tuples), n);
+    changes_ = n;
+    total_changes_ += n;
+}
+
+void postgresql_connection::exec(std::string_view sql) {
+    const std::string text(sql);
+    PGresult* r = PQexec(conn_, text.c_str());
+    const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(r, "SQL failed");
+    count_changes(r);
+    PQclear(r);
+}
+
+std::unique_ptr<statement_impl> postgresql_connection::prepare(std::string_view sql, bool persistent) {
+    return std::make_unique<postgresql_statement>(*this, sql, persistent);
+}
+
+std::int64_t postgresql_connection::last_insert_rowid() {
+    auto s = cached("SELECT lastval()");
+    s->step();
+    return s->column_int(0);
+}
+
+void postgresql_connection::begin_write() {
+    exec_cached("BEGIN");
+    exec_cached(writer_lock_sql);
+}
+
+void postgresql_connection::begin_read() { exec_cached("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+
+bool postgresql_connection::in_transaction() const noexcept {
+    const auto s = PQtransactionStatus(conn_);
+    return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+}
+
+bool postgresql_connection::broken() const noexcept { return PQstatus(conn_) != CONNECTION_OK; }
+
+}  // namespace dirsync::store

@@ -1,0 +1,103 @@
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "store/backend.hpp"
+#include "store/database.hpp"
+#include "store/migrations.hpp"
+#include "store/postgresql.hpp"
+
+namespace dirsync::store {
+
+namespace {
+
+/// Held (session level) while one process migrates the schema: others starting at once wait for it, then
+/// find the schema current. "dirsyncm" in ASCII.
+constexpr const char* migration_lock = "7235441237473354605";
+
+int stored_version(connection& db) {
+    statement s(db, "SELECT max(version) FROM dirsync_schema");
+    if (!s.step() || s.column_is_null(0)) return 0;
+    return static_cast<int>(s.column_int(0));
+}
+
+/// Durability: every session runs with synchronous_commit=on, so a COMMIT returns once the server has
+/// flushed its WAL (and, with synchronous standbys configured, once they confirmed). The group commit of
+/// store::database batches the writes waiting in this process into one transaction; the server's own
+/// group commit (commit_delay) batches across processes.
+class postgresql_backend final : public backend {
+  public:
+    explicit postgresql_backend(postgresql_location where) : where_(std::move(where)) {}
+
+    std::unique_ptr<connection> open_writer() override {
+        return std::make_unique<postgresql_connection>(where_, false);
+    }
+    std::unique_ptr<connection> open_reader() override {
+        return std::make_unique<postgresql_connection>(where_, true);
+    }
+
+    void migrate(connection& writer) override {
+        writer.exec(std::string("SELECT pg_advisory_lock(") + migration_lock + ")");
+        try {
+            apply_migrations(writer);
+        } catch (...) {
+            try {
+                writer.exec(std::string("SELECT pg_advisory_unlock(") + migration_lock + ")");
+            } catch (...) {
+                // The session ends with the connection, and its lock with it.
+            }
+            throw;
+        }
+        writer.exec(std::string("SELECT pg_advisory_unlock(") + migration_lock + ")");
+    }
+
+    /// The server's disk is not ours to measure: a write refused for lack of space marks the store out of
+    /// space only until readiness is asked again (each later write that still fails answers 503 itself).
+    bool still_out_of_space() const override { return false; }
+
+    std::optional<std::string> readiness_problem() const override {
+        try {
+            postgresql_connection probe(where_, true);
+            if (auto problem = schema_version_problem(stored_version(probe))) return problem;
+        } catch (const std::exception& e) {
+            return std::string("the store cannot be read: ") + e.what();
+        }
+        return std::nullopt;
+    }
+
+    std::string path() const override { return {}; }
+    std::string description() const override { return "PostgreSQL " + where_.description; }
+
+  private:
+    void apply_migrations(connection& writer) {
+        writer.exec(
+            "CREATE TABLE IF NOT EXISTS dirsync_schema (version INTEGER NOT NULL, applied_ms BIGINT NOT "
+            "NULL DEFAULT (extract(epoch FROM now()) * 1000)::bigint)");
+        const int current = stored_version(writer);
+        const int known = database::schema_version();
+        if (current > known)
+            throw std::runtime_error("database " + where_.description + " has schema version " +
+                                     std::to_string(current) + ", newer than this dirsyncd knows (" +
+                                     std::to_string(known) + "); refusing to open it");
+        for (const auto& step : postgresql_migrations()) {
+            if (step.version <= current) continue;
+            transaction tx(writer);
+            writer.exec(step.sql);
+            statement record(writer, "INSERT INTO dirsync_schema (version) VALUES (?1)");
+            record.bind(1, static_cast<std::int64_t>(step.version));
+            record.step();
+            tx.commit();
+        }
+    }
+
+    postgresql_location where_;
+};
+
+}  // namespace
+
+std::unique_ptr<backend> make_postgresql_backend(const postgresql_location& where) {
+    return std::make_unique<postgresql_backend>(where);
+}
+
+}  // namespace dirsync::store
