@@ -114,14 +114,23 @@ std::chrono::milliseconds outbox_worker::backoff(const config::notification_sett
 std::size_t outbox_worker::deliver_due(std::size_t limit) {
     const auto settings = current();
     if (!settings.email && !settings.webhook) return 0;
-    const auto due = db_.read([&](store::connection& c) {
-        return outbox::due(c, common::to_epoch_ms(common::now()), static_cast<std::int64_t>(limit));
+    const auto due = db_.write([&](store::connection& c) {
+        return outbox::claim_due(c, common::to_epoch_ms(common::now()), static_cast<std::int64_t>(limit),
+                                 claim_lease.count());
     });
     thread_local std::mt19937_64 jitter{std::random_device{}()};
     for (const auto& m : due) {
+        bool stopping = false;
         {
             std::lock_guard lock(mutex_);
-            if (stopping_) break;
+            stopping = stopping_;
+        }
+        if (stopping) {
+            // Claimed but not attempted: due again now, for whichever worker runs next.
+            db_.write([&](store::connection& c) {
+                outbox::release_claim(c, m.seq, common::to_epoch_ms(common::now()));
+            });
+            continue;
         }
         notify::delivery_result r;
         try {

@@ -48,8 +48,13 @@ class outbox_worker {
     void set_delivery_observer(delivery_observer observer) { delivery_observer_ = std::move(observer); }
 
     /// Delivers what is due now, at most `limit` messages; returns how many were attempted. For tests and
-    /// for the thread's loop.
+    /// for the thread's loop. The messages are claimed first (outbox_table::claim_due, for `claim_lease`):
+    /// several workers, of this process or of other instances on the same store, never attempt one message
+    /// at once, and one that dies with messages claimed leaves them to the others once the lease ran out.
     std::size_t deliver_due(std::size_t limit = 64);
+
+    /// Longer than attempting a whole claim takes (each attempt is bounded by its channel's timeouts).
+    static constexpr std::chrono::milliseconds claim_lease{std::chrono::minutes(10)};
 
     /// How long the next attempt waits after `attempts` failed ones (before jitter).
     std::chrono::milliseconds backoff(std::int64_t attempts) const;

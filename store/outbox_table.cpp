@@ -1,5 +1,7 @@
 #include "store/outbox_table.hpp"
 
+#include <algorithm>
+
 namespace dirsync::store::outbox_table {
 
 namespace {
@@ -52,13 +54,24 @@ std::optional<message_row> find(connection& db, std::int64_t seq) {
     return read_row(*s);
 }
 
-std::vector<message_row> due(connection& db, std::int64_t now_ms, std::int64_t limit) {
+std::vector<message_row> claim_due(connection& db, std::int64_t now_ms, std::int64_t limit,
+                                   std::int64_t lease_ms) {
     auto s = db.cached(
-        select("WHERE state = 'pending' AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms, seq LIMIT ?2"));
-    s->bind(1, now_ms).bind(2, limit);
+        "UPDATE outbox SET next_attempt_ms = ?3 WHERE seq IN (SELECT seq FROM outbox WHERE state = 'pending' "
+        "AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms, seq LIMIT ?2) RETURNING " +
+        std::string(columns));
+    s->bind(1, now_ms).bind(2, limit).bind(3, now_ms + lease_ms);
     std::vector<message_row> out;
     while (s->step()) out.push_back(read_row(*s));
+    std::sort(out.begin(), out.end(),
+              [](const message_row& a, const message_row& b) { return a.seq < b.seq; });
     return out;
+}
+
+void release_claim(connection& db, std::int64_t seq, std::int64_t now_ms) {
+    auto s = db.cached("UPDATE outbox SET next_attempt_ms = ?2 WHERE seq = ?1 AND state = 'pending'");
+    s->bind(1, seq).bind(2, now_ms);
+    s->step();
 }
 
 std::optional<std::int64_t> next_due_ms(connection& db) {
@@ -70,7 +83,7 @@ std::optional<std::int64_t> next_due_ms(connection& db) {
 void mark_delivered(connection& db, std::int64_t seq, std::int64_t attempts, std::int64_t now_ms) {
     auto s = db.cached(
         "UPDATE outbox SET state = 'delivered', attempts = ?2, done_ms = ?3, last_error = NULL, "
-        "body = CASE WHEN holds_code THEN '' ELSE body END WHERE seq = ?1");
+        "body = CASE WHEN holds_code <> 0 THEN '' ELSE body END WHERE seq = ?1");
     s->bind(1, seq).bind(2, attempts).bind(3, now_ms);
     s->step();
 }

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/sqlite.hpp"
+#include "store/connection.hpp"
 
 namespace dirsync::store::outbox_table {
 
@@ -31,8 +31,14 @@ struct message_row {
 
 void insert(connection& db, const message_row& row);
 std::optional<message_row> find(connection& db, std::int64_t seq);
-/// At most `limit` pending messages due at `now_ms`, oldest due first.
-std::vector<message_row> due(connection& db, std::int64_t now_ms, std::int64_t limit);
+/// Claims at most `limit` pending messages due at `now_ms` (the oldest due first) for one delivery attempt
+/// and returns them in queue order: each falls due again only at `now_ms + lease_ms`, so no other worker (of
+/// this process or another sharing the store) attempts it meanwhile, and should this one die before marking
+/// it, another attempts it once the lease ran out. Run in a write.
+std::vector<message_row> claim_due(connection& db, std::int64_t now_ms, std::int64_t limit,
+                                   std::int64_t lease_ms);
+/// A claimed message not attempted after all (the worker stops) is due again at `now_ms`.
+void release_claim(connection& db, std::int64_t seq, std::int64_t now_ms);
 /// When the next pending message falls due; nullopt when none is pending.
 std::optional<std::int64_t> next_due_ms(connection& db);
 /// The message was delivered: state delivered, a code-holding body emptied.
