@@ -40,7 +40,12 @@ std::optional<std::string> store_of(const std::string& file, std::string& error)
         const YAML::Node root = YAML::LoadFile(file);
         if (auto storage = root["storage"]; storage && storage.IsMap())
             if (auto sqlite = storage["sqlite"]; sqlite && sqlite.IsScalar()) return sqlite.as<std::string>();
-        error = file + " has no storage.sqlite";
+        if (auto storage = root["storage"]; storage && storage.IsMap() && storage["postgresql"])
+            error = file +
+                    " keeps the store in PostgreSQL: back it up with the server's tools (pg_dump, "
+                    "continuous archiving; see docs/postgresql.md)";
+        else
+            error = file + " has no storage.sqlite";
     } catch (const YAML::BadFile&) {
         error = "cannot read the configuration " + file;
     } catch (const YAML::Exception& e) {

@@ -416,8 +416,11 @@ std::optional<request> plan(const std::string& noun, const parsed_args& p, std::
                           << '\n';
                 std::cout << "tenants " << text(j, "tenants") << ", users " << text(j, "users") << '\n';
                 const auto& store = j["store"];
-                std::cout << "store " << text(store, "path") << ": " << text(store, "bytes")
-                          << " bytes, schema version " << text(store, "schema_version") << '\n';
+                if (store.contains("bytes"))
+                    std::cout << "store " << text(store, "path") << ": " << text(store, "bytes") << " bytes";
+                else
+                    std::cout << "store " << text(store, "description");
+                std::cout << ", schema version " << text(store, "schema_version") << '\n';
                 for (const auto& s : j["sources"]) {
                     const auto& last = s["last_run"];
                     std::cout << "source " << text(s, "name") << " -> " << text(s, "tenant") << ": ";

@@ -53,12 +53,11 @@ int run(const config::settings& settings, const std::filesystem::path& config_fi
     common::set_access_log(settings.logging.access_log);
     common::set_log_format(settings.logging.format);
     try {
-        prepare_storage_directory(settings.storage.sqlite_path);
-        store::database db(settings.storage.sqlite_path);
+        store::database db(prepare_store_location(settings.storage));
         daemon_metrics measured(settings.metrics.tenant_labels);
         db.set_commit_observer(
             [&measured](const store::database::commit_stats& c) { measured.observe_commit(c); });
-        common::log_info("store " + settings.storage.sqlite_path + " open (schema version " +
+        common::log_info("store " + db.description() + " open (schema version " +
                          std::to_string(store::database::schema_version()) + ")");
 
         // Password hashes (scrypt: tens of milliseconds and 32 MiB each) run on threads of their own, one per

@@ -29,6 +29,20 @@ std::uint64_t store_bytes(const std::string& path) {
     return total;
 }
 
+/// The store's part of the status: its engine and where it lives; for SQLite its file and size.
+nlohmann::json store_status(const store::database& db) {
+    nlohmann::json out = {{"description", db.description()},
+                          {"schema_version", store::database::schema_version()}};
+    if (db.engine() == store::engine::sqlite) {
+        out["engine"] = "sqlite";
+        out["path"] = db.path();
+        out["bytes"] = store_bytes(db.path());
+    } else {
+        out["engine"] = "postgresql";
+    }
+    return out;
+}
+
 }  // namespace
 
 control_panel::control_panel(reloader& reload, const sync_scheduler& scheduler,
@@ -78,10 +92,7 @@ nlohmann::json control_panel::status() const {
             {"tenants", usages.size()},
             {"users", users},
             {"sources", std::move(sources)},
-            {"store",
-             {{"path", db_.path()},
-              {"bytes", store_bytes(db_.path())},
-              {"schema_version", store::database::schema_version()}}},
+            {"store", store_status(db_)},
             {"ready", !problem},
             {"not_ready", problem ? nlohmann::json(*problem) : nlohmann::json()}};
 }

@@ -5,10 +5,10 @@
 #include <string_view>
 #include <vector>
 
-#include "config/load.hpp"
 #include "daemon/app.hpp"
+#include "daemon/command_line.hpp"
+#include "daemon/copy_store_command.hpp"
 #include "daemon/sync_command.hpp"
-#include "sync/source_check.hpp"
 
 namespace {
 
@@ -16,6 +16,7 @@ constexpr std::string_view usage = R"(usage: dirsyncd --config FILE
        dirsyncd --check-config FILE
        dirsyncd sync --config FILE --source NAME [--dry-run] [--full | --incremental] [--json]
                      [--no-progress]
+       dirsyncd copy-store --from SQLITE_FILE --config FILE
 
 Keeps tenant user records in step with identity providers (SCIM 2.0 push) and directories.
 
@@ -25,6 +26,8 @@ options:
                            0 when it is valid, 1 when it is not
   sync                     run one sync source once in this process and print the plan or the result
                            (see dirsyncd sync --help)
+  copy-store               copy an SQLite store into the empty PostgreSQL database of the configuration
+                           and verify every table (see dirsyncd copy-store --help)
       --credentials-directory DIR
                            read `credential:` secrets from DIR, as the systemd unit's $CREDENTIALS_DIRECTORY
                            (for --check-config and sync from a shell; secrets never go on the command line)
@@ -38,9 +41,6 @@ Exit status: 0 after a clean stop, 1 when start-up fails (e.g. the address is in
 error, 78 when the configuration is invalid (--check-config: 1).
 See examples/dirsyncd.yaml for a commented configuration.
 )";
-
-/// sysexits.h EX_CONFIG: the configuration is invalid; systemd's unit does not restart on it.
-constexpr int exit_config_error = 78;
 
 int fail_usage(std::string_view message) {
     std::cerr << "dirsyncd: " << message << " (see dirsyncd --help)\n";
@@ -81,6 +81,8 @@ int main(int argc, char** argv) {
     if (std::string error; !take_credentials_directory(args, error)) return fail_usage(error);
     if (!args.empty() && args.front() == "sync")
         return dirsync::daemon::sync_command(std::vector<std::string>(args.begin() + 1, args.end()));
+    if (!args.empty() && args.front() == "copy-store")
+        return dirsync::daemon::copy_store_command(std::vector<std::string>(args.begin() + 1, args.end()));
     std::string config_file;
     bool check_only = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -113,15 +115,8 @@ int main(int argc, char** argv) {
     }
     if (config_file.empty()) return fail_usage("no configuration file given: use --config FILE");
 
-    dirsync::config::load_options options;
-    options.check = dirsync::sync::check_sources;  // mapping rules are reported with every other problem
-    auto settings = dirsync::config::load_settings_file(config_file, options);
-    if (!settings) {
-        auto text = settings.error().to_string();
-        std::cerr << text;
-        if (!text.ends_with('\n')) std::cerr << '\n';
-        return check_only ? 1 : exit_config_error;
-    }
+    auto settings = dirsync::daemon::load_checked_settings(config_file);
+    if (!settings) return check_only ? 1 : dirsync::daemon::exit_config_error;
     if (check_only) {
         std::cout << config_file << ": configuration is valid\n";
         return 0;

@@ -82,6 +82,8 @@ config::settings reloader::effective(config::settings next,
     if (!(now.limits == was.limits)) restart_required.push_back("server.limits");
     if (next.storage.sqlite_path != running_.storage.sqlite_path)
         restart_required.push_back("storage.sqlite");
+    if (next.storage.postgresql != running_.storage.postgresql)
+        restart_required.push_back("storage.postgresql");
     if (next.storage.max_resource_bytes != running_.storage.max_resource_bytes)
         restart_required.push_back("storage.max_resource_size");
     if (!(next.metrics == running_.metrics)) restart_required.push_back("metrics");

@@ -1,15 +1,51 @@
 #include "daemon/store_setup.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <stdexcept>
 #include <vector>
 
 #include "directory/email_rules.hpp"
 
 namespace dirsync::daemon {
 
-void prepare_storage_directory(const std::string& db_path) {
-    auto parent = std::filesystem::path(db_path).parent_path();
+namespace {
+
+store::postgresql_location postgresql_location_of(const config::postgresql_settings& pg) {
+    store::postgresql_location out;
+    out.parameters = {
+        {"host", pg.host},
+        {"port", std::to_string(pg.port)},
+        {"dbname", pg.database},
+        {"user", pg.user},
+        {"sslmode", pg.sslmode},
+        {"connect_timeout", std::to_string(std::max<std::int64_t>(
+                                1, std::chrono::ceil<std::chrono::seconds>(pg.connect_timeout).count()))}};
+    if (!pg.sslrootcert.empty()) out.parameters.emplace_back("sslrootcert", pg.sslrootcert);
+    if (!pg.sslcert.empty()) out.parameters.emplace_back("sslcert", pg.sslcert);
+    if (!pg.sslkey.empty()) out.parameters.emplace_back("sslkey", pg.sslkey);
+    if (pg.password)
+        out.password = [reference = *pg.password]() -> std::optional<std::string> {
+            auto secret = config::resolve_secret(reference);
+            if (!secret) throw std::runtime_error("the PostgreSQL password: " + secret.error().message);
+            return std::move(*secret);
+        };
+    out.pool_size = pg.pool_size;
+    out.statement_timeout = pg.statement_timeout;
+    const bool socket = !pg.host.empty() && pg.host.front() == '/';
+    out.description = "postgresql://" + pg.user + "@" + (socket ? "[" + pg.host + "]" : pg.host) + ":" +
+                      std::to_string(pg.port) + "/" + pg.database;
+    return out;
+}
+
+}  // namespace
+
+store::location prepare_store_location(const config::storage_settings& storage) {
+    if (storage.postgresql) return postgresql_location_of(*storage.postgresql);
+    auto parent = std::filesystem::path(storage.sqlite_path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
+    return store::sqlite_location{storage.sqlite_path};
 }
 
 directory::tenant tenant_of(const config::tenant_settings& t) {

@@ -4,11 +4,14 @@
 
 #include "config/settings.hpp"
 #include "directory/directory.hpp"
+#include "store/location.hpp"
 
 namespace dirsync::daemon {
 
-/// Creates the directory that will hold the SQLite file at `db_path`, if it has one and it is missing.
-void prepare_storage_directory(const std::string& db_path);
+/// Where the configured store lives. For SQLite, first creates the directory that will hold the file, if
+/// it has one and it is missing. For PostgreSQL, the password reference is resolved again at each connection
+/// (a rotated password is picked up).
+store::location prepare_store_location(const config::storage_settings& storage);
 
 /// Registers the configured tenants in the directory (the daemon at start-up, `dirsyncd sync` before a run).
 void register_tenants(directory::tenant_directory& dir, const config::settings& settings);

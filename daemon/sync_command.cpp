@@ -9,6 +9,7 @@
 #include "common/log.hpp"
 #include "config/load.hpp"
 #include "config/schema_section.hpp"
+#include "daemon/command_line.hpp"
 #include "daemon/progress_display.hpp"
 #include "daemon/source_access.hpp"
 #include "daemon/store_setup.hpp"
@@ -60,13 +61,8 @@ int sync_command(const std::vector<std::string>& args) {
     bool json = false;
     bool show_progress = true;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&]() -> std::optional<std::string> {
-            if (auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos)
-                return a.substr(eq + 1);
-            if (i + 1 >= args.size()) return std::nullopt;
-            return args[++i];
-        };
+        const std::string a = args[i];
+        auto value = [&] { return option_value(args, i); };
         if (a == "-h" || a == "--help") {
             std::cout << usage;
             return 0;
@@ -91,14 +87,8 @@ int sync_command(const std::vector<std::string>& args) {
     if (!config_file) return usage_error("no configuration file given: use --config FILE");
     if (!source_name) return usage_error("no source given: use --source NAME");
 
-    config::load_options options;
-    options.check = sync::check_sources;
-    auto settings = config::load_settings_file(*config_file, options);
-    if (!settings) {
-        auto text = settings.error().to_string();
-        std::cerr << text << (text.ends_with('\n') ? "" : "\n");
-        return 78;
-    }
+    auto settings = load_checked_settings(*config_file);
+    if (!settings) return exit_config_error;
     const config::source_settings* source = nullptr;
     std::string known;
     for (const auto& s : settings->sources) {
@@ -114,8 +104,7 @@ int sync_command(const std::vector<std::string>& args) {
         common::set_log_level(settings->logging.level);
 
     try {
-        prepare_storage_directory(settings->storage.sqlite_path);
-        store::database db(settings->storage.sqlite_path);
+        store::database db(prepare_store_location(settings->storage));
         directory::tenant_directory dir(db, config::served_schemas(settings->schemas),
                                         {settings->storage.max_resource_bytes});
         register_tenants(dir, *settings);
@@ -125,7 +114,7 @@ int sync_command(const std::vector<std::string>& args) {
         if (!mapper) {
             std::cerr << "dirsyncd sync: invalid mapping rules"
                       << (problems.empty() ? std::string() : ": " + problems.front().message) << '\n';
-            return 78;
+            return exit_config_error;
         }
         sync::source_runner runner(*source, access_for(*source, *mapper), *mapper, dir, log);
         sync::run_progress progress;

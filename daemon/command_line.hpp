@@ -1,0 +1,24 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/settings.hpp"
+
+/// What dirsyncd's commands (the daemon, `sync`, `copy-store`) share on their command line.
+namespace dirsync::daemon {
+
+/// sysexits.h EX_CONFIG: the configuration is invalid; systemd's unit does not restart on it.
+inline constexpr int exit_config_error = 78;
+
+/// The value of the option at `args[i]`, given as `--name=value` or as `-n value` / `--name value` (then `i`
+/// moves to the value); nullopt when the value is missing.
+std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i);
+
+/// The configuration `file`, validated as the daemon validates it (the sources' mapping rules included), or
+/// nullopt after every problem was printed to stderr as file:line:column.
+std::optional<config::settings> load_checked_settings(const std::string& file);
+
+}  // namespace dirsync::daemon
