@@ -9,6 +9,7 @@
 #include "scim/error.hpp"
 #include "store/database.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::admin {
 namespace {
@@ -56,7 +57,7 @@ class AdminApiTest : public ::testing::Test {
   protected:
     recording_control control;
     testing::temp_dir dir_;
-    store::database db_{dir_.file("admin.db")};
+    store::database db_{testing::test_store(dir_, "admin.db")};
     directory::tenant_directory records{db_};
     http::bearer_authenticator auth{
         {{http::principal::operator_admin(), common::sha256(token)},

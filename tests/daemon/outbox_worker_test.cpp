@@ -13,6 +13,7 @@
 #include "store/outbox_table.hpp"
 #include "tests/support/smtp_sink.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::daemon {
 namespace {
@@ -22,7 +23,7 @@ namespace outbox = store::outbox_table;
 class OutboxWorkerTest : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
-    store::database db_{dir_.file("o.db")};
+    store::database db_{testing::test_store(dir_, "o.db")};
     testing::smtp_sink sink_{{"--reject", "gone@example.org=550 5.1.1 no such user"}};
 
     config::notification_settings settings(std::string url) const {

@@ -7,6 +7,7 @@
 #include "common/clock.hpp"
 #include "store/database.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::daemon {
 namespace {
@@ -24,7 +25,7 @@ std::int64_t count(store::database& db, const std::string& sql) {
 class RetentionTest : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
-    store::database db_{dir_.file("r.db")};
+    store::database db_{testing::test_store(dir_, "r.db")};
     const std::int64_t now_ms_ = common::to_epoch_ms(common::now());
     const std::int64_t day_ms_ = 24 * 3600 * 1000;
 

@@ -6,6 +6,7 @@
 
 #include "store/database.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::directory {
 namespace {
@@ -21,7 +22,7 @@ user_write as_write(json resource) {
 class DirectoryTest : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
-    store::database db_{dir_.file("d.db")};
+    store::database db_{testing::test_store(dir_, "d.db")};
     tenant_directory dir{db_};
     actor who{"scim-token", "0123abcd"};
 
@@ -330,7 +331,7 @@ TEST_F(DirectoryTest, TheSeatCountIsKeptAcrossReopening) {
     // A database opened again keeps the running count it was given.
     ASSERT_TRUE(dir.create_user(who, "globex", write(person("a"))));
     ASSERT_TRUE(dir.create_user(who, "globex", write(person("b"))));
-    store::database again(dir_.file("d.db"));
+    store::database again(testing::test_store(dir_, "d.db"));
     tenant_directory other(again);
     // Not configured in this process: its records are kept but not seen.
     EXPECT_FALSE(other.usage("globex"));
@@ -519,14 +520,14 @@ TEST(DirectoryReopen, DataSurvivesReopen) {
     testing::temp_dir tmp;
     std::string id;
     {
-        store::database db(tmp.file("x.db"));
+        store::database db(testing::test_store(tmp, "x.db"));
         tenant_directory dir(db);
         dir.configure_tenants({{"acme", "Acme", std::nullopt}});
         auto u = dir.create_user({"cli", "test"}, "acme", as_write(json{{"userName", "keep"}}));
         ASSERT_TRUE(u);
         id = u->id;
     }
-    store::database db(tmp.file("x.db"));
+    store::database db(testing::test_store(tmp, "x.db"));
     tenant_directory dir(db);
     auto u = dir.get_user("acme", id);
     ASSERT_TRUE(u);

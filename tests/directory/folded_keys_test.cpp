@@ -17,8 +17,8 @@ namespace {
 
 /// A store of schema version 5 (keys by the old simple folding) with users named as given.
 void make_old_store(const std::string& path, const std::vector<std::pair<std::string, std::string>>& users) {
-    store::connection c(path, false);
-    for (int v = 0; v < 5; ++v) c.exec(store::migrations()[static_cast<std::size_t>(v)]);
+    store::sqlite_connection c(path, false);
+    for (int v = 0; v < 5; ++v) c.exec(store::sqlite_migrations()[static_cast<std::size_t>(v)]);
     c.exec("PRAGMA user_version = 5");
     c.exec("INSERT INTO tenants (id, name, created_ms) VALUES ('acme', 'Acme', 1)");
     int seq = 0;

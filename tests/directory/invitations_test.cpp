@@ -11,6 +11,7 @@
 #include "store/database.hpp"
 #include "store/outbox_table.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::directory {
 namespace {
@@ -46,7 +47,7 @@ TEST(Notices, RenderReplacesKnownPlaceholdersOnly) {
 class InvitationsTest : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
-    store::database db_{dir_.file("i.db")};
+    store::database db_{testing::test_store(dir_, "i.db")};
     tenant_directory dir{db_};
     actor admin{"admin", "0123abcd", "owner-id"};
     actor idp{"scim-token", "89abcdef"};

@@ -4,6 +4,7 @@
 #include "directory/directory.hpp"
 #include "store/database.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::directory {
 namespace {
@@ -13,7 +14,7 @@ using json = nlohmann::json;
 class RolesTest : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
-    store::database db_{dir_.file("r.db")};
+    store::database db_{testing::test_store(dir_, "r.db")};
     tenant_directory dir{db_};
     actor admin{"admin", "0123abcd"};
     actor idp{"scim-token", "89abcdef"};

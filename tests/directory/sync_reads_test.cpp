@@ -8,6 +8,7 @@
 #include "directory/directory.hpp"
 #include "store/database.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::directory {
 namespace {
@@ -17,7 +18,7 @@ using json = nlohmann::json;
 class SyncReadsTest : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
-    store::database db_{dir_.file("d.db")};
+    store::database db_{testing::test_store(dir_, "d.db")};
     tenant_directory dir{db_};
     actor scim{"scim-token", "0123abcd"};
     actor sync{"source", "corp"};

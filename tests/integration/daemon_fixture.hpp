@@ -11,6 +11,7 @@
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::testing {
 
@@ -39,6 +40,9 @@ class DaemonTest : public ::testing::Test {
     virtual std::string extra_tenants_yaml() const { return ""; }
     /// More top-level sections, written after `tenants:`.
     virtual std::string extra_top_level_yaml() const { return ""; }
+    /// The lines of the `storage:` section: the SQLite file data/dirsyncd.db, or its PostgreSQL twin when the
+    /// tests run on PostgreSQL (tests/support/test_store.hpp).
+    virtual std::string storage_yaml() const { return test_store_yaml(dir_, "data/dirsyncd.db"); }
 
     void SetUp() override {
         write_config();
@@ -55,12 +59,9 @@ class DaemonTest : public ::testing::Test {
         out << "server:\n"
                "  listen: 127.0.0.1:0\n"
                "  threads: 2\n"
-            << limits_yaml() << extra_server_yaml()
-            << "storage:\n"
-               "  sqlite: "
-            << dir_.file("data/dirsyncd.db")
-            << "\n"
-               "tenants:\n"
+            << limits_yaml() << extra_server_yaml() << "storage:\n"
+            << storage_yaml()
+            << "tenants:\n"
                "  - id: acme\n"
                "    name: Acme Corp\n"
                "    scim_tokens:\n"

@@ -246,7 +246,7 @@ TEST_F(DaemonTest, PasswordIsAcceptedStoredHashedAndNeverReturned) {
 
     // The row holds a PHC scrypt hash; the cleartext is in neither the database, the resource nor the audit
     // log.
-    store::connection db(dir_.file("data/dirsyncd.db"), true);
+    store::sqlite_connection db(dir_.file("data/dirsyncd.db"), true);
     store::statement row(db, "SELECT password_hash, resource FROM users WHERE id = ?1");
     row.bind(1, id);
     ASSERT_TRUE(row.step());

@@ -10,6 +10,7 @@
 #include "route_request.hpp"
 #include "store/database.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::scim {
 namespace {
@@ -21,7 +22,7 @@ constexpr const char* base = "https://sync.example.com/scim/v2";
 class BulkEndpointTest : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
-    store::database db_{dir_.file("s.db")};
+    store::database db_{testing::test_store(dir_, "s.db")};
     directory::tenant_directory dir{db_};
     http::bearer_authenticator auth = tenant_tokens({{"acme", "acme-token"}, {"globex", "globex-token"}});
     service_settings settings = [] {

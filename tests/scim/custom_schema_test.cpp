@@ -15,6 +15,7 @@
 #include "store/database.hpp"
 #include "store/user_password.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::scim {
 namespace {
@@ -64,7 +65,7 @@ std::shared_ptr<const resource::service_schemas> acme_schemas() {
 class CustomSchemaService : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
-    store::database db_{dir_.file("s.db")};
+    store::database db_{testing::test_store(dir_, "s.db")};
     directory::tenant_directory dir{db_};
     http::bearer_authenticator auth =
         tenant_tokens({{"lenient", "lenient-token"}, {"strict", "strict-token"}});

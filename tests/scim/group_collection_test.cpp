@@ -5,6 +5,7 @@
 #include "scim/attribute_projection.hpp"
 #include "store/database.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::scim {
 namespace {
@@ -14,7 +15,7 @@ using nlohmann::json;
 class GroupSourceTest : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
-    store::database db_{dir_.file("s.db")};
+    store::database db_{testing::test_store(dir_, "s.db")};
     directory::tenant_directory dir{db_};
     directory::actor who{"cli", "test"};
     std::string group_id;

@@ -10,9 +10,10 @@
 #include <thread>
 #include <vector>
 
+#include "store/connection.hpp"
 #include "store/database.hpp"
-#include "store/sqlite.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::store {
 namespace {
@@ -36,7 +37,7 @@ void insert(connection& c, const std::string& name) {
 class GroupCommitTest : public ::testing::Test {
   protected:
     testing::temp_dir tmp_;
-    database db_{tmp_.file("d.db")};
+    database db_{testing::test_store(tmp_, "d.db")};
     std::atomic<int> commits_{0};
 
     void SetUp() override {
@@ -86,7 +87,7 @@ TEST_F(GroupCommitTest, WritesThatWaitTogetherCommitTogetherAndAFailureFailsAlon
         ++asking;
         try {
             db_.write([](connection& c) { insert(c, "first"); });  // a constraint violation
-        } catch (const sqlite_error&) {
+        } catch (const database_error&) {
             duplicate_failed = true;
         }
     });
@@ -113,7 +114,7 @@ TEST_F(GroupCommitTest, ManyConcurrentWritersLoseNothing) {
                 db_.write([&](connection& c) { insert(c, std::to_string(t) + "-" + std::to_string(i)); });
         });
     for (auto& w : writers) w.join();
-    EXPECT_EQ(count(db_, "1"), threads * each);
+    EXPECT_EQ(count(db_, "TRUE"), threads * each);
     EXPECT_LE(commits_.load(), threads * each);
     std::printf("%d writes in %d commits\n", threads * each, commits_.load());
 }

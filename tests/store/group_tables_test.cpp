@@ -9,6 +9,7 @@
 #include "store/tenant_table.hpp"
 #include "store/user_table.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::store {
 namespace {
@@ -19,7 +20,7 @@ namespace members = group_member_table;
 class GroupTablesTest : public ::testing::Test {
   protected:
     testing::temp_dir dir_;
-    database db_{dir_.file("g.db")};
+    database db_{testing::test_store(dir_, "g.db")};
 
     void SetUp() override {
         db_.write([](connection& c) {
@@ -266,6 +267,7 @@ TEST_F(GroupTablesTest, DisplayNameIsIndexedNotUnique) {
 }
 
 TEST_F(GroupTablesTest, MemberQueriesUseTheirIndexes) {
+    if (testing::testing_postgresql()) GTEST_SKIP() << "reads SQLite's query plans";
     auto joined = [](const std::vector<std::string>& v) {
         std::string s;
         for (const auto& x : v) s += x + "\n";

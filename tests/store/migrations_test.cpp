@@ -26,8 +26,8 @@ std::int64_t scalar(connection& c, const std::string& sql) {
 
 /// A database left by a dirsyncd of schema version `version`, with the users of an earlier release.
 void make_old_database(const std::string& path, int version) {
-    connection c(path, false);
-    for (int v = 0; v < version; ++v) c.exec(migrations()[static_cast<std::size_t>(v)]);
+    sqlite_connection c(path, false);
+    for (int v = 0; v < version; ++v) c.exec(sqlite_migrations()[static_cast<std::size_t>(v)]);
     c.exec("PRAGMA user_version = " + std::to_string(version));
     c.exec("INSERT INTO tenants (id, name, seats, created_ms) VALUES ('globex', 'Globex', 3, 1)");
     const char* statuses[] = {"active", "provisioned", "orphan", "disabled", "requested", "pending_invite"};
@@ -76,7 +76,7 @@ TEST(MigrationsTest, Version4RebuildsUsersKeepingEveryRowAndCountsSeats) {
             c.exec("INSERT INTO users (tenant_id, id, user_name, user_name_key, active, status, source, "
                    "created_ms, modified_ms, version, resource, status_since_ms) VALUES ('nope', 'x', "
                    "'x', 'x', 1, 'active', 'scim', 1, 1, 1, '{}', 1)"),
-            sqlite_error);
+            database_error);
     });
 }
 
@@ -85,7 +85,7 @@ TEST(MigrationsTest, Version5IndexesRolesAndNamesOfExistingUsers) {
     const std::string path = dir.file("old.db");
     make_old_database(path, 4);
     {
-        connection c(path, false);
+        sqlite_connection c(path, false);
         c.exec(
             "UPDATE users SET roles = '[\"admin\",\"engineer\"]', display_name = 'Ada Lovelace' "
             "WHERE id = 'id1'");
@@ -141,7 +141,7 @@ TEST(MigrationsTest, ProcessesOpeningANewStoreAtOnceAllSucceed) {
             ASSERT_EQ(::waitpid(pid, &status, 0), pid);
             EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "round " << round;
         }
-        connection c(path, true);
+        sqlite_connection c(path, true);
         EXPECT_EQ(scalar(c, "PRAGMA user_version"), database::schema_version());
     }
 }

@@ -12,6 +12,7 @@
 #include "store/database.hpp"
 #include "sync/reconcile.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::sync {
 namespace {
@@ -46,7 +47,7 @@ source_group group_entry(const std::string& anchor, const std::string& name, std
 class ApplyTest : public ::testing::Test {
   protected:
     testing::temp_dir tmp_;
-    store::database db_{tmp_.file("d.db")};
+    store::database db_{testing::test_store(tmp_, "d.db")};
     directory::tenant_directory dir{db_};
     directory::actor scim{"scim-token", "0123abcd"};
     policy rules;

@@ -11,6 +11,7 @@
 #include "common/instance.hpp"
 #include "store/database.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dirsync::sync {
 namespace {
@@ -20,13 +21,14 @@ using json = nlohmann::json;
 class RunLogTest : public ::testing::Test {
   protected:
     testing::temp_dir tmp_;
-    std::unique_ptr<store::database> db_ = std::make_unique<store::database>(tmp_.file("d.db"));
+    std::unique_ptr<store::database> db_ =
+        std::make_unique<store::database>(testing::test_store(tmp_, "d.db"));
     std::unique_ptr<run_log> log_ = std::make_unique<run_log>(*db_);
     common::timestamp t0 = common::from_epoch_ms(1'800'000'000'000);
 
     void reopen() {
         log_.reset();
-        db_ = std::make_unique<store::database>(tmp_.file("d.db"));
+        db_ = std::make_unique<store::database>(testing::test_store(tmp_, "d.db"));
         log_ = std::make_unique<run_log>(*db_);
     }
 
