@@ -1,5 +1,6 @@
 -- wrk script for bench/scim_http.sh MODE post: every request is POST /scim/v2/Users with a userName no other
--- request (of any wrk thread, or of an earlier run on the same database) has used.
+-- request (of any wrk thread, or of an earlier run on the same database) has used. Several wrk processes at
+-- once set BENCH_PREFIX apart.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/scim+json"
 
@@ -14,7 +15,7 @@ local prefix
 local counter = 0
 
 function init(args)
-    prefix = "wrk-" .. os.time() .. "-" .. tostring(tid or 0) .. "-"
+    prefix = "wrk-" .. (os.getenv("BENCH_PREFIX") or "") .. os.time() .. "-" .. tostring(tid or 0) .. "-"
 end
 
 function request()
