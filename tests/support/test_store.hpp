@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -77,8 +78,13 @@ class postgres_databases {
 
   private:
     postgres_databases() {
-        std::ifstream in(std::filesystem::path(postgres_cluster_directory()) / "port");
+        const auto file = std::filesystem::path(postgres_cluster_directory()) / "port";
+        std::ifstream in(file);
         in >> port_;
+        if (port_.empty())
+            throw std::runtime_error("no PostgreSQL cluster runs for the tests: " + file.string() +
+                                     " is missing (tests/support/postgres_cluster.sh start " +
+                                     postgres_cluster_directory() + ")");
     }
 
     store::connection& admin() {
