@@ -7,6 +7,12 @@
 
 namespace dirsync::daemon {
 
+int usage_error(std::string_view command, std::string_view message) {
+    const std::string name = command.empty() ? "dirsyncd" : "dirsyncd " + std::string(command);
+    std::cerr << name << ": " << message << " (see " << name << " --help)\n";
+    return 2;
+}
+
 std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i) {
     const std::string& a = args[i];
     if (auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos) return a.substr(eq + 1);

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/settings.hpp"
@@ -12,6 +13,10 @@ namespace dirsync::daemon {
 
 /// sysexits.h EX_CONFIG: the configuration is invalid; systemd's unit does not restart on it.
 inline constexpr int exit_config_error = 78;
+
+/// Prints "dirsyncd COMMAND: MESSAGE (see dirsyncd COMMAND --help)" (without COMMAND when it is empty) to
+/// stderr and returns the exit status of a usage error, 2.
+int usage_error(std::string_view command, std::string_view message);
 
 /// The value of the option at `args[i]`, given as `--name=value` or as `-n value` / `--name value` (then `i`
 /// moves to the value); nullopt when the value is missing.

@@ -28,11 +28,6 @@ constexpr const char* usage =
     "\n"
     "exit status: 0 copied and verified, 1 failed (nothing kept), 2 usage error, 78 invalid configuration.\n";
 
-int usage_error(const std::string& message) {
-    std::cerr << "dirsyncd copy-store: " << message << " (see dirsyncd copy-store --help)\n";
-    return 2;
-}
-
 }  // namespace
 
 int copy_store_command(const std::vector<std::string>& args) {
@@ -44,15 +39,15 @@ int copy_store_command(const std::vector<std::string>& args) {
             std::cout << usage;
             return 0;
         } else if (a == "-c" || a == "--config" || a.starts_with("--config=")) {
-            if (!(config_file = value())) return usage_error(a + " needs a file");
+            if (!(config_file = value())) return usage_error("copy-store", a + " needs a file");
         } else if (a == "-f" || a == "--from" || a.starts_with("--from=")) {
-            if (!(from = value())) return usage_error(a + " needs the SQLite file");
+            if (!(from = value())) return usage_error("copy-store", a + " needs the SQLite file");
         } else {
-            return usage_error("unknown argument '" + a + "'");
+            return usage_error("copy-store", "unknown argument '" + a + "'");
         }
     }
-    if (!config_file) return usage_error("no configuration file given: use --config FILE");
-    if (!from) return usage_error("no SQLite store given: use --from FILE");
+    if (!config_file) return usage_error("copy-store", "no configuration file given: use --config FILE");
+    if (!from) return usage_error("copy-store", "no SQLite store given: use --from FILE");
 
     auto settings = load_checked_settings(*config_file);
     if (!settings) return exit_config_error;

@@ -42,11 +42,6 @@ error, 78 when the configuration is invalid (--check-config: 1).
 See examples/dirsyncd.yaml for a commented configuration.
 )";
 
-int fail_usage(std::string_view message) {
-    std::cerr << "dirsyncd: " << message << " (see dirsyncd --help)\n";
-    return 2;
-}
-
 /// Takes `--credentials-directory DIR` (anywhere, any mode) out of `args` and makes DIR the process's
 /// $CREDENTIALS_DIRECTORY, where `credential:` secrets are read: what systemd gives the unit, for
 /// --check-config and one-shot runs from a shell. Before any thread starts. Returns false (with `error`)
@@ -77,8 +72,9 @@ bool take_credentials_directory(std::vector<std::string>& args, std::string& err
 }  // namespace
 
 int main(int argc, char** argv) {
+    using dirsync::daemon::usage_error;
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (std::string error; !take_credentials_directory(args, error)) return fail_usage(error);
+    if (std::string error; !take_credentials_directory(args, error)) return usage_error("", error);
     if (!args.empty() && args.front() == "sync")
         return dirsync::daemon::sync_command(std::vector<std::string>(args.begin() + 1, args.end()));
     if (!args.empty() && args.front() == "copy-store")
@@ -100,8 +96,8 @@ int main(int argc, char** argv) {
             return 0;
         } else if (arg == "-c" || arg == "--config" || arg == "--check-config") {
             const char* v = value(arg);
-            if (!v) return fail_usage(std::string(arg) + " needs a file");
-            if (!config_file.empty()) return fail_usage("only one configuration file may be given");
+            if (!v) return usage_error("", std::string(arg) + " needs a file");
+            if (!config_file.empty()) return usage_error("", "only one configuration file may be given");
             config_file = v;
             check_only |= arg == "--check-config";
         } else if (arg.starts_with("--config=")) {
@@ -110,10 +106,10 @@ int main(int argc, char** argv) {
             config_file = std::string(arg.substr(15));
             check_only = true;
         } else {
-            return fail_usage("unknown argument '" + std::string(arg) + "'");
+            return usage_error("", "unknown argument '" + std::string(arg) + "'");
         }
     }
-    if (config_file.empty()) return fail_usage("no configuration file given: use --config FILE");
+    if (config_file.empty()) return usage_error("", "no configuration file given: use --config FILE");
 
     auto settings = dirsync::daemon::load_checked_settings(config_file);
     if (!settings) return check_only ? 1 : dirsync::daemon::exit_config_error;

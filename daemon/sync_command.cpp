@@ -47,11 +47,6 @@ constexpr const char* usage =
     "exit status: 0 ok, 1 the run failed, 2 usage error, 3 the run was blocked by the safety rules,\n"
     "4 the source is being run elsewhere, 78 invalid configuration.\n";
 
-int usage_error(const std::string& message) {
-    std::cerr << "dirsyncd sync: " << message << " (see dirsyncd sync --help)\n";
-    return 2;
-}
-
 }  // namespace
 
 int sync_command(const std::vector<std::string>& args) {
@@ -67,9 +62,9 @@ int sync_command(const std::vector<std::string>& args) {
             std::cout << usage;
             return 0;
         } else if (a == "-c" || a == "--config" || a.starts_with("--config=")) {
-            if (!(config_file = value())) return usage_error(a + " needs a file");
+            if (!(config_file = value())) return usage_error("sync", a + " needs a file");
         } else if (a == "-s" || a == "--source" || a.starts_with("--source=")) {
-            if (!(source_name = value())) return usage_error(a + " needs a source name");
+            if (!(source_name = value())) return usage_error("sync", a + " needs a source name");
         } else if (a == "--dry-run") {
             request.dry_run = true;
         } else if (a == "--full") {
@@ -81,11 +76,11 @@ int sync_command(const std::vector<std::string>& args) {
         } else if (a == "--no-progress") {
             show_progress = false;
         } else {
-            return usage_error("unknown argument '" + a + "'");
+            return usage_error("sync", "unknown argument '" + a + "'");
         }
     }
-    if (!config_file) return usage_error("no configuration file given: use --config FILE");
-    if (!source_name) return usage_error("no source given: use --source NAME");
+    if (!config_file) return usage_error("sync", "no configuration file given: use --config FILE");
+    if (!source_name) return usage_error("sync", "no source given: use --source NAME");
 
     auto settings = load_checked_settings(*config_file);
     if (!settings) return exit_config_error;
@@ -96,8 +91,9 @@ int sync_command(const std::vector<std::string>& args) {
         known += (known.empty() ? "" : ", ") + s.name;
     }
     if (!source)
-        return usage_error("no source '" + *source_name + "' in " + *config_file +
-                           (known.empty() ? std::string(" (it declares none)") : " (known: " + known + ")"));
+        return usage_error(
+            "sync", "no source '" + *source_name + "' in " + *config_file +
+                        (known.empty() ? std::string(" (it declares none)") : " (known: " + known + ")"));
     if (json)
         common::set_log_level(common::log_level::warning);
     else
