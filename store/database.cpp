@@ -8,12 +8,6 @@
 
 namespace dirsync::store {
 
-database::database(const std::string& path, std::size_t max_readers)
-    : database(make_sqlite_backend(path), max_readers) {}
-
-database::database(const postgresql_location& where)
-    : database(make_postgresql_backend(where), where.pool_size) {}
-
 namespace {
 
 std::unique_ptr<backend> make_backend(const location& where) {
@@ -30,6 +24,11 @@ std::size_t readers_of(const location& where, std::size_t max_readers) {
 
 database::database(const location& where, std::size_t max_readers)
     : database(make_backend(where), readers_of(where, max_readers)) {}
+
+database::database(const std::string& path, std::size_t max_readers)
+    : database(location{sqlite_location{path}}, max_readers) {}
+
+database::database(const postgresql_location& where) : database(location{where}) {}
 
 database::database(std::unique_ptr<store::backend> engine_backend, std::size_t max_readers)
     : backend_(std::move(engine_backend)),

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/ascii.hpp"
 #include "common/log.hpp"
 
 namespace dirsync::store {
@@ -25,12 +26,16 @@ struct result_deleter {
 };
 using result_ptr = std::unique_ptr<PGresult, result_deleter>;
 
-/// The server's notices ("relation already exists, skipping") go to the debug log, not to stderr.
-void log_notice(void*, const char* message) {
-    std::string_view text(message ? message : "");
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
-    common::log_debug("PostgreSQL: " + std::string(text));
+/// libpq's message text on one line, for the log and exceptions: trimmed, inner line breaks as spaces.
+std::string one_line(const char* text) {
+    std::string out(common::trim_ascii(text ? text : ""));
+    for (auto& c : out)
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    return out;
 }
+
+/// The server's notices ("relation already exists, skipping") go to the debug log, not to stderr.
+void log_notice(void*, const char* message) { common::log_debug("PostgreSQL: " + one_line(message)); }
 
 bool starts_with(const char* text, std::string_view prefix) {
     return text && std::strncmp(text, prefix.data(), prefix.size()) == 0;
@@ -212,9 +217,8 @@ postgresql_connection::postgresql_connection(const postgresql_location& where, b
     for (auto& [k, v] : parameters)
         if (k == "password") std::fill(v.begin(), v.end(), '\0');
     if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
-        std::string msg = "cannot connect to PostgreSQL " + where.description + ": " +
-                          (conn_ ? PQerrorMessage(conn_) : "out of memory");
-        while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+        const std::string msg = "cannot connect to PostgreSQL " + where.description + ": " +
+                                (conn_ ? one_line(PQerrorMessage(conn_)) : "out of memory");
         PQfinish(conn_);
         conn_ = nullptr;
         throw database_unreachable(msg);
@@ -231,9 +235,8 @@ void postgresql_connection::fail(PGresult* result, std::string_view what) {
     result_ptr owned(result);
     std::string msg(what);
     msg += ": ";
-    const char* text = result ? PQresultErrorMessage(result) : PQerrorMessage(conn_);
-    msg += text && *text ? text : "unknown error";
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    const auto text = one_line(result ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
+    msg += text.empty() ? "unknown error" : text;
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     if (PQstatus(conn_) != CONNECTION_OK || starts_with(state, "08") || starts_with(state, "57P"))
         throw database_unreachable(msg);
