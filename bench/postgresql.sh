@@ -107,24 +107,26 @@ start() {
     port=$(dirsyncd_port "$log")
 }
 
-# SQLite.
-start "$work/sqlite.yaml" "$work/sqlite.log"
-p=$port
-curl -sf -o /dev/null "${auth[@]}" "http://127.0.0.1:$p/scim/v2/Users/$id" || { echo "warm-up failed" >&2; exit 1; }
-measure "$p"
-s_get=$get_rps s_get99=$get_p99 s_filter=$filter_rps s_filter99=$filter_p99
-s_post=$post_rps s_post99=$post_p99 s_patch=$patch_rps s_patch99=$patch_p99
-kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+# Measures one dirsyncd on CONFIG (logging to LOG) and stops it; its figures go to PREFIX_get, PREFIX_get99,
+# PREFIX_filter, ... .
+single() {
+    local config=$1 log=$2 prefix=$3 kind
+    start "$config" "$log"
+    curl -sf -o /dev/null "${auth[@]}" "http://127.0.0.1:$port/scim/v2/Users/$id" ||
+        { echo "warm-up failed" >&2; exit 1; }
+    measure "$port"
+    for kind in get filter post patch; do
+        local rps=${kind}_rps p99=${kind}_p99
+        printf -v "${prefix}_$kind" %s "${!rps}"
+        printf -v "${prefix}_${kind}99" %s "${!p99}"
+    done
+    kill "${pids[-1]}"
+    wait "${pids[-1]}" 2>/dev/null || true
+}
 
+single "$work/sqlite.yaml" "$work/sqlite.log" s
 # PostgreSQL got its copy before the SQLite run added members: the same ids are new to it; the pair adds others.
-# One instance on PostgreSQL.
-start "$work/pg.yaml" "$work/pg1.log"
-p=$port
-curl -sf -o /dev/null "${auth[@]}" "http://127.0.0.1:$p/scim/v2/Users/$id" || { echo "warm-up failed" >&2; exit 1; }
-measure "$p"
-o_get=$get_rps o_get99=$get_p99 o_filter=$filter_rps o_filter99=$filter_p99
-o_post=$post_rps o_post99=$post_p99 o_patch=$patch_rps o_patch99=$patch_p99
-kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+single "$work/pg.yaml" "$work/pg1.log" o
 
 # Two instances on PostgreSQL.
 start "$work/pg.yaml" "$work/pg2a.log"
