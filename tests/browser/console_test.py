@@ -199,6 +199,19 @@ class ConsoleInBrowser(unittest.TestCase):
             os.makedirs(self.screenshots, exist_ok=True)
             self.browser.save_screenshot(os.path.join(self.screenshots, name + ".png"))
 
+    def submit(self, css, confirm=False):
+        """Clicks what leads to another page (a link, a form's button), accepts its confirmation dialog when
+        `confirm`, and waits until the page it leaves is gone: what is read next is the new page's, not the one
+        before it (a loaded machine may take a while to answer)."""
+        self.follow(self.find(css), confirm)
+
+    def follow(self, element, confirm=False):
+        page = self.browser.find_element(By.TAG_NAME, "html")
+        element.click()
+        if confirm:
+            self.accept_dialog()
+        WebDriverWait(self.browser, 10).until(expected_conditions.staleness_of(page))
+
     def accept_dialog(self):
         WebDriverWait(self.browser, 10).until(expected_conditions.alert_is_present())
         self.browser.switch_to.alert.accept()
@@ -209,11 +222,11 @@ class ConsoleInBrowser(unittest.TestCase):
         self.find("#token").send_keys(token)
         if acting:
             self.find("#acting").send_keys(acting)
-        self.find("#sign-in").click()
+        self.submit("#sign-in")
         self.find("header .who")
 
     def sign_out(self):
-        self.find("#sign-out").click()
+        self.submit("#sign-out")
         self.find("#token")
 
     def user_page(self, email):
@@ -221,11 +234,11 @@ class ConsoleInBrowser(unittest.TestCase):
         box = self.find("#q")
         box.clear()
         box.send_keys(email)
-        self.find("#filter").click()
+        self.submit("#filter")
         rows = self.browser.find_elements(By.CSS_SELECTOR, "#users tbody tr")
         self.assertEqual(len(rows), 1, self.browser.page_source)
         self.assertIn(email, rows[0].text)
-        rows[0].find_element(By.CSS_SELECTOR, "th a").click()
+        self.follow(rows[0].find_element(By.CSS_SELECTOR, "th a"))
         return self.find("#user")
 
     # --- the scenarios
@@ -243,11 +256,10 @@ class ConsoleInBrowser(unittest.TestCase):
         self.shot("tenant")
         self.user_page("ann@acme.example")
         self.shot("user")
-        self.find("#action-disable").click()
-        self.accept_dialog()
+        self.submit("#action-disable", confirm=True)
         self.assertIn("Disabled", self.text("#notice"))
         self.assertIn("Disabled", self.text("#user"))
-        self.find("#action-enable").click()
+        self.submit("#action-enable")
         self.assertIn("done", self.text("#notice"))
         status, ann = self.daemon.admin("GET", "/tenants/acme/users/" + self.ann["id"])
         self.assertNotEqual(ann["status"], "disabled")
@@ -259,8 +271,7 @@ class ConsoleInBrowser(unittest.TestCase):
     def test_2_the_last_admin_cannot_be_disabled(self):
         self.sign_in(OPERATOR_TOKEN)
         self.user_page("admin@acme.example")
-        self.find("#action-disable").click()
-        self.accept_dialog()
+        self.submit("#action-disable", confirm=True)
         error = self.text("#action-error")
         self.assertIn("last active admin", error)
         self.shot("last-admin")
@@ -272,7 +283,7 @@ class ConsoleInBrowser(unittest.TestCase):
         self.go("/console/tenants/acme/invitations")
         self.find("#emails").send_keys("bob@acme.example\nnot-an-address\ncarol@acme.example")
         self.find("#role-user").click()
-        self.find("#invite").click()
+        self.submit("#invite")
         outcomes = self.browser.find_elements(By.CSS_SELECTOR, "#outcomes li")
         self.assertEqual(len(outcomes), 3, self.browser.page_source)
         by_address = {li.find_element(By.TAG_NAME, "strong").text: li for li in outcomes}
@@ -281,10 +292,9 @@ class ConsoleInBrowser(unittest.TestCase):
         self.assertEqual(by_address["not-an-address"].get_attribute("class"), "refused")
         self.assertIn("not-an-address", self.find("#emails").get_attribute("value"))
         self.shot("invitations")
-        self.find("button[aria-label='Resend to bob@acme.example']").click()
+        self.submit("button[aria-label='Resend to bob@acme.example']")
         self.assertIn("sent again", self.text("#notice"))
-        self.find("button[aria-label='Revoke the invitation to carol@acme.example']").click()
-        self.accept_dialog()
+        self.submit("button[aria-label='Revoke the invitation to carol@acme.example']", confirm=True)
         self.assertIn("revoked", self.text("#notice"))
         pending = self.text("#pending")
         self.assertIn("bob@acme.example", pending)
@@ -296,12 +306,11 @@ class ConsoleInBrowser(unittest.TestCase):
         self.sign_in(OPERATOR_TOKEN)
         self.go("/console/sync")
         self.assertIn("blocked", self.text("#sources"))
-        self.find("#sources a[href$='/sync/sources/from-upstream']").click()
+        self.submit("#sources a[href$='/sync/sources/from-upstream']")
         run = str(self.blocked["id"])
         self.assertIn("returned no users", self.text("#runs"))
         self.shot("source")
-        self.find("#release-" + run).click()
-        self.accept_dialog()
+        self.submit("#release-" + run, confirm=True)
         self.assertIn("released", self.text("#notice"))
         status, released = self.daemon.admin("GET", "/sync/runs/" + run)
         self.assertIsNotNone(released["released_by"])
@@ -353,17 +362,16 @@ class ConsoleInBrowser(unittest.TestCase):
         self.sign_in(OPERATOR_TOKEN)
         self.go("/console/tenants/acme/roles")
         self.find("#name").send_keys("Not A Name!")
-        self.find("#create-role").click()
+        self.submit("#create-role")
         self.assertTrue(self.text("#create-error"))
         name = self.find("#name")
         name.clear()
         name.send_keys("auditor")
-        self.find("#create-role").click()
+        self.submit("#create-role")
         self.assertIn("created", self.text("#notice"))
         self.assertIn("auditor", self.text("#roles"))
         self.shot("roles")
-        self.find("button[aria-label='Delete role auditor']").click()
-        self.accept_dialog()
+        self.submit("button[aria-label='Delete role auditor']", confirm=True)
         self.assertIn("deleted", self.text("#notice"))
 
 
