@@ -1,7 +1,11 @@
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "store/backend.hpp"
 #include "store/database.hpp"
@@ -30,6 +34,11 @@ class postgresql_backend final : public backend {
   public:
     explicit postgresql_backend(postgresql_location where) : where_(std::move(where)) {}
 
+    ~postgresql_backend() override {
+        std::unique_lock lock(probe_mutex_);
+        probe_done_.wait(lock, [this] { return !probing_; });
+    }
+
     std::unique_ptr<connection> open_writer() override {
         return std::make_unique<postgresql_connection>(where_, false);
     }
@@ -56,20 +65,43 @@ class postgresql_backend final : public backend {
     /// space only until readiness is asked again (each later write that still fails answers 503 itself).
     bool still_out_of_space() const override { return false; }
 
+    /// The last probe's finding, at once: a probe opens a connection, which may take up to connect_timeout
+    /// while the server is out of reach, and readiness is answered on an I/O thread. A finding older than
+    /// probe_interval starts a new probe on a thread of its own; the store counts as ready until a probe
+    /// found otherwise (it was reachable and current when it opened).
     std::optional<std::string> readiness_problem() const override {
-        try {
-            postgresql_connection probe(where_, true);
-            if (auto problem = schema_version_problem(stored_version(probe))) return problem;
-        } catch (const std::exception& e) {
-            return std::string("the store cannot be read: ") + e.what();
+        std::lock_guard lock(probe_mutex_);
+        const auto now = std::chrono::steady_clock::now();
+        if (!probing_ && now - probed_at_ >= probe_interval) {
+            probing_ = true;
+            std::thread([this] {
+                auto problem = probe();
+                std::lock_guard done(probe_mutex_);
+                problem_ = std::move(problem);
+                probed_at_ = std::chrono::steady_clock::now();
+                probing_ = false;
+                probe_done_.notify_all();
+            }).detach();
         }
-        return std::nullopt;
+        return problem_;
     }
+
+    /// How long a probe's finding stands.
+    static constexpr std::chrono::milliseconds probe_interval{1000};
 
     std::string path() const override { return {}; }
     std::string description() const override { return "PostgreSQL " + where_.description; }
 
   private:
+    std::optional<std::string> probe() const {
+        try {
+            postgresql_connection probe(where_, true);
+            return schema_version_problem(stored_version(probe));
+        } catch (const std::exception& e) {
+            return std::string("the store cannot be read: ") + e.what();
+        }
+    }
+
     void apply_migrations(connection& writer) {
         writer.exec(
             "CREATE TABLE IF NOT EXISTS dirsync_schema (version INTEGER NOT NULL, applied_ms BIGINT NOT "
@@ -92,6 +124,11 @@ class postgresql_backend final : public backend {
     }
 
     postgresql_location where_;
+    mutable std::mutex probe_mutex_;
+    mutable std::condition_variable probe_done_;
+    mutable bool probing_ = false;                               ///< a probe thread runs
+    mutable std::chrono::steady_clock::time_point probed_at_{};  ///< when the last probe ended
+    mutable std::optional<std::string> problem_;                 ///< its finding
 };
 
 }  // namespace

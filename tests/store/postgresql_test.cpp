@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -64,6 +66,34 @@ TEST(PostgresqlStore, ProcessesOpeningANewDatabaseAtOnceAllSucceed) {
     EXPECT_EQ(scalar(db, "SELECT max(version) FROM dirsync_schema"), database::schema_version());
     EXPECT_EQ(scalar(db, "SELECT count(*) FROM dirsync_schema"), 1);  // migrated once
     EXPECT_FALSE(db.readiness_problem(std::chrono::seconds(10)));
+}
+
+TEST(PostgresqlStore, ReadinessReportsAStoreItCannotReachAndItsReturn) {
+    testing::temp_dir dir;
+    auto where = std::get<postgresql_location>(testing::test_store(dir, "ready.db"));
+    auto refuse = std::make_shared<std::atomic<bool>>(false);
+    where.password = [refuse]() -> std::optional<std::string> {
+        if (*refuse) throw std::runtime_error("the credential is gone");
+        return std::nullopt;
+    };
+    database db(where);
+    EXPECT_FALSE(db.readiness_problem(std::chrono::seconds(10)));
+    // New connections fail from now on: a probe (on a thread of its own, at most one a second) finds it.
+    refuse->store(true);
+    auto until = [&](bool want_problem) {
+        std::optional<std::string> problem;
+        for (int i = 0; i < 200; ++i) {
+            problem = db.readiness_problem(std::chrono::seconds(10));
+            if (problem.has_value() == want_problem) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return problem;
+    };
+    auto problem = until(true);
+    ASSERT_TRUE(problem);
+    EXPECT_NE(problem->find("the credential is gone"), std::string::npos) << *problem;
+    refuse->store(false);
+    EXPECT_FALSE(until(false));
 }
 
 TEST(PostgresqlStore, RefusesASchemaNewerThanItKnows) {
