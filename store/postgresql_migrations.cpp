@@ -264,6 +264,14 @@ CREATE TABLE sync_leases (
     expires_ms  BIGINT NOT NULL
 );
 )sql")},
+        // 10: named leases among instances (SQLite's step 10).
+        {10, with_bytewise_text(R"sql(
+CREATE TABLE instance_leases (
+    name        TEXT PRIMARY KEY,
+    holder      TEXT NOT NULL,
+    expires_ms  BIGINT NOT NULL
+);
+)sql")},
     };
     return steps;
 }

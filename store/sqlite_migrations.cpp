@@ -334,6 +334,15 @@ CREATE TABLE sync_leases (
 ALTER TABLE sync_runs ADD COLUMN holder TEXT;
 ALTER TABLE sync_runs ADD COLUMN plan TEXT;        -- JSON (sync::to_json, lists cut); dry runs only
 )sql",
+        // 10: what one instance of a fleet does for all (a live source's watch): a named lease, held by one
+        // process at a time until it expires unless renewed (store::instance_leases).
+        R"sql(
+CREATE TABLE instance_leases (
+    name        TEXT PRIMARY KEY,                  -- "watch/<source>"
+    holder      TEXT NOT NULL,                     -- common::instance_name() of the holding process
+    expires_ms  INTEGER NOT NULL                   -- renewed while the holder works
+) WITHOUT ROWID;
+)sql",
     };
     return steps;
 }

@@ -19,7 +19,7 @@ constexpr const char* tables[] = {
     "tenants",     "users",         "user_emails",  "user_roles",       "roles",
     "groups",      "group_members", "audit_events", "sync_runs",        "sync_state",
     "sync_leases", "store_meta",    "invitations",  "invitation_codes", "invitation_sends",
-    "outbox",      "relocations"};
+    "outbox",      "relocations",   "instance_leases"};
 
 /// The identity column of each table that has one: its sequence continues after the copied rows.
 constexpr std::pair<const char*, const char*> identities[] = {

@@ -2,6 +2,7 @@
 
 #include "common/instance.hpp"
 #include "store/database.hpp"
+#include "store/instance_leases.hpp"
 #include "store/sync_run_table.hpp"
 
 namespace dirsync::sync {
@@ -91,7 +92,7 @@ namespace {
 
 /// Whether `lease` still belongs to a run under way at `now_ms`.
 bool held(const runs::lease_row& lease, std::int64_t now_ms) {
-    return lease.expires_ms > now_ms && !common::ended_on_this_host(lease.holder);
+    return store::lease_held(lease.holder, lease.expires_ms, now_ms);
 }
 
 const std::string interrupted_errors = json::array({"interrupted"}).dump();
