@@ -1,16 +1,19 @@
-#include "sync/lease_heartbeat.hpp"
+#include "common/lease_heartbeat.hpp"
 
 #include <exception>
 #include <utility>
 
 #include "common/log.hpp"
-#include "sync/run_log.hpp"
 
-namespace dirsync::sync {
+namespace dirsync::common {
 
-lease_heartbeat::lease_heartbeat(run_log& log, std::string source, std::int64_t run_id,
-                                 std::chrono::milliseconds every)
-    : log_(log), source_(std::move(source)), run_id_(run_id), every_(every), thread_([this] { beat(); }) {}
+lease_heartbeat::lease_heartbeat(std::function<bool()> renew, std::chrono::milliseconds every,
+                                 std::string what, std::function<void()> on_lost)
+    : renew_(std::move(renew)),
+      every_(every),
+      what_(std::move(what)),
+      on_lost_(std::move(on_lost)),
+      thread_([this] { beat(); }) {}
 
 lease_heartbeat::~lease_heartbeat() {
     {
@@ -26,19 +29,16 @@ void lease_heartbeat::beat() {
     while (!wake_.wait_for(lock, every_, [this] { return stopping_; })) {
         lock.unlock();
         try {
-            if (!log_.renew(source_, run_id_)) {
+            if (!renew_()) {
                 lost_ = true;
-                common::log_error("sync " + source_ + ": run " + std::to_string(run_id_) +
-                                      " lost its lease (not renewed in time; another run may have started)",
-                                  {{"source", source_}, {"run_id", std::to_string(run_id_)}});
+                if (on_lost_) on_lost_();
                 return;
             }
         } catch (const std::exception& e) {
-            common::log_warning("sync " + source_ + ": renewing the lease of run " + std::to_string(run_id_) +
-                                " failed: " + e.what() + "; retrying");
+            log_warning(what_ + ": renewing the lease failed: " + e.what() + "; retrying");
         }
         lock.lock();
     }
 }
 
-}  // namespace dirsync::sync
+}  // namespace dirsync::common

@@ -3,22 +3,21 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
 
-namespace dirsync::sync {
+namespace dirsync::common {
 
-class run_log;
-
-/// Keeps a run's source lease (run_log) alive: renews it every `every` on a thread of its own for as long as
-/// the object lives. `lost()` turns true once a renewal finds the lease taken over (it had expired), and
-/// stays so; the run must then end without writing more. A renewal that fails on a store error is retried at
-/// the next beat.
+/// Keeps a lease alive: calls `renew` every `every` on a thread of its own for as long as the object lives.
+/// When a renewal answers false (the lease expired and was taken over), `lost()` turns true and stays so,
+/// `on_lost` is called once on the heartbeat's thread, and renewals stop: the holder must stop what the lease
+/// covers. A renewal that throws (a store error) is logged as `what` and retried at the next beat.
 class lease_heartbeat {
   public:
-    lease_heartbeat(run_log& log, std::string source, std::int64_t run_id, std::chrono::milliseconds every);
+    lease_heartbeat(std::function<bool()> renew, std::chrono::milliseconds every, std::string what,
+                    std::function<void()> on_lost = {});
     /// Stops and joins the thread; a renewal under way finishes first.
     ~lease_heartbeat();
 
@@ -30,10 +29,10 @@ class lease_heartbeat {
   private:
     void beat();
 
-    run_log& log_;
-    const std::string source_;
-    const std::int64_t run_id_;
+    const std::function<bool()> renew_;
     const std::chrono::milliseconds every_;
+    const std::string what_;
+    const std::function<void()> on_lost_;
     std::atomic<bool> lost_{false};
     std::mutex mutex_;
     std::condition_variable wake_;
@@ -41,4 +40,4 @@ class lease_heartbeat {
     std::thread thread_;  ///< last: started once everything above is set
 };
 
-}  // namespace dirsync::sync
+}  // namespace dirsync::common

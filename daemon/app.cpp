@@ -31,6 +31,7 @@
 #include "http/server.hpp"
 #include "scim/service.hpp"
 #include "store/database.hpp"
+#include "store/instance_leases.hpp"
 #include "sync/run_log.hpp"
 
 namespace dirsync::daemon {
@@ -88,7 +89,8 @@ int run(const config::settings& settings, const std::filesystem::path& config_fi
         });
         retention_worker retention(db, settings.retention);
         sync::run_log runs(db);
-        sync_scheduler scheduler(settings, dir, runs);
+        store::instance_leases leases(db);
+        sync_scheduler scheduler(settings, dir, runs, leases);
         scheduler.set_run_observer(
             [&measured](std::string_view source, bool dry_run, const sync::run_outcome& outcome) {
                 measured.observe_run(source, dry_run, outcome);

@@ -65,8 +65,8 @@ bool blocked_unreleased(const sync::run_log& log, std::string_view source) {
 }  // namespace
 
 sync_scheduler::sync_scheduler(const config::settings& settings, directory::tenant_directory& dir,
-                               sync::run_log& log)
-    : dir_(dir), log_(log) {
+                               sync::run_log& log, store::instance_leases& leases)
+    : dir_(dir), log_(log), leases_(leases) {
     if (auto n = log_.fail_interrupted(); n > 0)
         common::log_warning("sync: " + std::to_string(n) +
                             " run(s) interrupted by the last stop marked failed");
@@ -178,7 +178,7 @@ void sync_scheduler::start_watcher(slot& s) {
         [job = s.job](const nlohmann::json& state, const std::function<void()>& changed,
                       const std::atomic<bool>* cancel) { return job->access.watch(state, changed, cancel); };
     s.watcher = std::make_unique<source_watcher>(
-        name, std::move(watch), log_,
+        name, std::move(watch), log_, leases_,
         source_watcher::callbacks{[mark] { mark(false); }, [mark] { mark(true); }});
 }
 

@@ -12,6 +12,7 @@
 #include "admin/sync_control.hpp"
 #include "config/settings.hpp"
 #include "directory/directory.hpp"
+#include "store/instance_leases.hpp"
 #include "sync/run_log.hpp"
 #include "sync/source_runner.hpp"
 
@@ -24,15 +25,17 @@ namespace dirsync::daemon {
 /// Schedule: the first run of each source starts shortly after `start()` (plus 0..jitter), then every
 /// `schedule.every` (plus 0..jitter) after the previous run's start; a run is full or incremental as
 /// source_runner::next_mode decides. A release of a blocked run schedules the source's next run at once.
-/// A live source (`live: true`) is also watched between runs (daemon::source_watcher): each change starts
-/// an incremental run (trigger "live") 50 ms later, or after the run in progress, unless the source's last
-/// run is blocked and not released; a live run that ended ok is folded into the live run before it
-/// (sync::run_log::fold_live_run).
-/// Runs left "running" by a crash are marked failed at construction.
+/// A live source (`live: true`) is also watched between runs (daemon::source_watcher, by one instance of
+/// those sharing the store): each change starts an incremental run (trigger "live") 50 ms later, or after the
+/// run in progress, unless the source's last run is blocked and not released; a live run that ended ok is
+/// folded into the live run before it (sync::run_log::fold_live_run). Runs left "running" by a crash are
+/// marked failed at construction.
 class sync_scheduler : public admin::sync_control {
   public:
-    /// Compiles every source's mapping rules (checked at load already; a failure here throws).
-    sync_scheduler(const config::settings& settings, directory::tenant_directory& dir, sync::run_log& log);
+    /// Compiles every source's mapping rules (checked at load already; a failure here throws). `leases`
+    /// decide which instance watches each live source (daemon::source_watcher).
+    sync_scheduler(const config::settings& settings, directory::tenant_directory& dir, sync::run_log& log,
+                   store::instance_leases& leases);
     ~sync_scheduler() override;
 
     /// Called on the run's thread as each run ends (for metrics): its source, whether it was a dry run,
@@ -82,6 +85,7 @@ class sync_scheduler : public admin::sync_control {
 
     directory::tenant_directory& dir_;
     sync::run_log& log_;
+    store::instance_leases& leases_;
     std::vector<std::unique_ptr<slot>> slots_;
     /// Sources a reload removed while their run was in progress: kept until stop() joins their threads.
     std::vector<std::unique_ptr<slot>> retired_;

@@ -6,9 +6,9 @@
 #include <set>
 #include <utility>
 
+#include "common/lease_heartbeat.hpp"
 #include "common/log.hpp"
 #include "sync/apply.hpp"
-#include "sync/lease_heartbeat.hpp"
 #include "sync/reconcile.hpp"
 #include "sync/run_counts.hpp"
 #include "sync/snapshot_builder.hpp"
@@ -130,8 +130,15 @@ run_outcome source_runner::run(const run_options& request,
         return out;
     }
     out.id = *recorded;
-    std::optional<lease_heartbeat> heartbeat(std::in_place, log_, source_.name, out.id,
-                                             run_log::lease_time / 3);
+    const std::string run_name = "sync " + source_.name + ": run " + std::to_string(out.id);
+    std::optional<common::lease_heartbeat> heartbeat(
+        std::in_place, [this, id = out.id] { return log_.renew(source_.name, id); }, run_log::lease_time / 3,
+        run_name,
+        [&] {
+            common::log_error(
+                run_name + " lost its lease (not renewed in time; another run may have started)",
+                {{"source", source_.name}, {"run_id", std::to_string(out.id)}});
+        });
     if (on_started) on_started(out.id);
     const std::string run_id = std::to_string(out.id);
     run_progress unobserved;
