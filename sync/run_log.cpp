@@ -176,7 +176,8 @@ std::int64_t run_log::fold_live_run(std::string_view source, std::int64_t id) {
         auto run = runs::find(db, id);
         if (!run || run->source != source || !folds(*run)) return id;
         auto into = runs::previous(db, source, id);
-        if (!into || !folds(*into)) return id;
+        // A live run of another instance (the watch moved) stays apart: the history says who ran what.
+        if (!into || !folds(*into) || into->holder != run->holder) return id;
         json totals = json::parse(into->counts_json, nullptr, false);
         const json added = json::parse(run->counts_json, nullptr, false);  // objects: folds() checked
         for (const auto& [key, value] : added.items())

@@ -114,9 +114,11 @@ class run_log {
     std::optional<nlohmann::json> plan(std::int64_t id) const;
 
     /// Live runs read as one continuous run: when finished run `id` of `source` is a live run that ended ok
-    /// and orphaned nothing, and the run just before it is one too, `id`'s counts are added to that run, its
-    /// end moves to `id`'s and `id` is removed. Returns the id the run's changes now stand under. Runs that
-    /// orphaned stay apart, so the safety rules can count the orphans of recent live runs by their start.
+    /// and orphaned nothing, and the run just before it is one too, of the same holder, `id`'s counts are
+    /// added to that run, its end moves to `id`'s and `id` is removed. Returns the id the run's changes now
+    /// stand under. Runs that orphaned stay apart, so the safety rules can count the orphans of recent live
+    /// runs by their start; so do the runs of another instance (the watch moved), so the history says who
+    /// ran each.
     std::int64_t fold_live_run(std::string_view source, std::int64_t id);
 
     /// Runs of `source` (all sources when empty), newest first, at most `limit`.

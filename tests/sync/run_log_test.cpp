@@ -287,6 +287,27 @@ TEST_F(RunLogTest, LiveRunsFoldIntoOneContinuousRun) {
     EXPECT_EQ(log_->list_runs("corp", 50).size(), 6u);
 }
 
+TEST_F(RunLogTest, LiveRunsOfAnotherInstanceStayApart) {
+    // The watch moved to another instance (its holder died): its live runs start a continuous run of their
+    // own.
+    run_log other(*db_, "elsewhere.example:4242");
+    auto live = [&](run_log& by, int at) {
+        auto id = started(by.start_run("corp", "acme", "live", run_mode::incremental, false,
+                                       t0 + std::chrono::seconds(at)));
+        by.finish_run(id, run_status::ok, json{{"read", 1}, {"orphaned", 0}}, std::nullopt, {}, std::nullopt,
+                      t0 + std::chrono::seconds(at + 1));
+        return id;
+    };
+    const auto mine = live(*log_, 10);
+    const auto theirs = live(other, 20);
+    EXPECT_EQ(other.fold_live_run("corp", theirs), theirs);
+    const auto theirs_again = live(other, 30);
+    EXPECT_EQ(other.fold_live_run("corp", theirs_again), theirs);
+    EXPECT_EQ(log_->get_run(mine)->counts["read"], 1);
+    EXPECT_EQ(log_->get_run(theirs)->counts["read"], 2);
+    EXPECT_EQ(log_->get_run(theirs)->holder, "elsewhere.example:4242");
+}
+
 TEST_F(RunLogTest, ADryRunKeepsItsPlan) {
     auto a = started(log_->start_run("corp", "acme", "manual", run_mode::full, true, t0));
     EXPECT_FALSE(log_->plan(a));
