@@ -94,13 +94,21 @@ class DaemonTest : public ::testing::Test {
         return true;
     }
 
-    /// One SCIM call with a bearer token; the body is sent as application/scim+json.
-    http_result call(const std::string& token, const std::string& method, const std::string& target,
-                     const std::string& body = {}, std::vector<std::string> headers = {}) {
-        http_client c(port());
+    /// One SCIM call with a bearer token to the daemon listening on `port`; the body is sent as
+    /// application/scim+json.
+    static http_result call_at(std::uint16_t port, const std::string& token, const std::string& method,
+                               const std::string& target, const std::string& body = {},
+                               std::vector<std::string> headers = {}) {
+        http_client c(port);
         if (!token.empty()) headers.push_back("Authorization: Bearer " + token);
         if (!body.empty()) headers.push_back("Content-Type: application/scim+json");
         return c.request(method, target, body, headers);
+    }
+
+    /// call_at the daemon under test.
+    http_result call(const std::string& token, const std::string& method, const std::string& target,
+                     const std::string& body = {}, std::vector<std::string> headers = {}) {
+        return call_at(port(), token, method, target, body, std::move(headers));
     }
 
     /// An admin API call with a JSON body and, when given, the acting-user header.
