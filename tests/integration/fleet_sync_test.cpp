@@ -168,7 +168,11 @@ TEST_F(FleetSyncTest, OneInstanceWatchesALiveSourceAndTheWatchMovesToTheOtherWhe
     })) << live_on(survivor).dump();
     add_person("live-after");
     EXPECT_TRUE(eventually([&] { return has_user_on(survivor, "live-after"); }));
-    auto after = newest_live_run(survivor);
+    json after;  // the user is written before its run records its end
+    EXPECT_TRUE(eventually([&] {
+        after = newest_live_run(survivor);
+        return after.is_object() && after["status"] != "running";
+    }));
     EXPECT_TRUE(names(after["holder"], survivor_name)) << after.dump();
     EXPECT_EQ(after["status"], "ok") << after.dump();
 }
