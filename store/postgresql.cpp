@@ -65,7 +65,7 @@ class postgresql_statement final : public statement_impl {
     void bind_null(int index) override { slot(index).reset(); }
 
     bool step() override {
-        if (!result_) execute();
+        if (!executed_) execute();
         if (row_ + 1 >= rows_) {
             row_ = rows_;
             return false;
@@ -75,6 +75,7 @@ class postgresql_statement final : public statement_impl {
     }
 
     void reset() override {
+        executed_ = false;
         result_.reset();
         rows_ = 0;
         row_ = -1;
@@ -109,14 +110,33 @@ class postgresql_statement final : public statement_impl {
     }
 
     void execute() {
+        executed_ = true;
+        rows_ = 0;
+        row_ = -1;
+        if (db_.has_pending() && (sql_ == "COMMIT" || sql_ == "ROLLBACK")) {
+            db_.drop_pending();  // the transaction ran no statement: nothing to end on the server
+            return;
+        }
         std::vector<const char*> values;
         values.reserve(values_.size());
         for (const auto& v : values_) values.push_back(v ? v->c_str() : nullptr);
         const int n = static_cast<int>(values.size());
-        PGresult* r = name_.empty() ? PQexecParams(db_.handle(), sql_.c_str(), n, types_.data(),
+        PGresult* r = nullptr;
+        if (db_.has_pending()) {
+            // The transaction's BEGIN (and the writer's lock) go with this first statement.
+            db_.start_pending();
+            const bool queued =
+                (name_.empty() ? PQsendQueryParams(db_.handle(), sql_.c_str(), n, types_.data(),
                                                    values.data(), nullptr, nullptr, 0)
-                                    : PQexecPrepared(db_.handle(), name_.c_str(), n, values.data(), nullptr,
-                                                     nullptr, 0);
+                               : PQsendQueryPrepared(db_.handle(), name_.c_str(), n, values.data(), nullptr,
+                                                     nullptr, 0)) == 1;
+            r = db_.finish_pending(queued);
+        } else {
+            r = name_.empty()
+                    ? PQexecParams(db_.handle(), sql_.c_str(), n, types_.data(), values.data(), nullptr,
+                                   nullptr, 0)
+                    : PQexecPrepared(db_.handle(), name_.c_str(), n, values.data(), nullptr, nullptr, 0);
+        }
         const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
             db_.fail(r, name_.empty() ? "run " + sql_.substr(0, 300) : "step");
@@ -138,6 +158,7 @@ class postgresql_statement final : public statement_impl {
     std::vector<std::optional<std::string>> values_;
     std::vector<Oid> types_;  ///< per parameter: 0 (inferred) or text_type
     result_ptr result_;
+    bool executed_ = false;
     int rows_ = 0;
     int row_ = -1;
 };
@@ -260,7 +281,54 @@ void postgresql_connection::count_changes(const PGresult* result) noexcept {
     total_changes_ += n;
 }
 
+void postgresql_connection::start_pending() {
+    bool queued = PQenterPipelineMode(conn_) == 1;
+    for (const char* command : pending_)
+        queued = queued && PQsendQueryParams(conn_, command, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    if (!queued) {
+        pending_.clear();
+        broken_ = true;
+        fail(nullptr, "send");
+    }
+}
+
+PGresult* postgresql_connection::finish_pending(bool queued_by_caller) {
+    const std::size_t commands = pending_.size() + (queued_by_caller ? 1 : 0);
+    pending_.clear();
+    if (PQpipelineStatus(conn_) != PQ_PIPELINE_ON || PQpipelineSync(conn_) != 1) {
+        broken_ = true;
+        fail(nullptr, "send");
+    }
+    // Each command answers with its result then a null; a command after a failed one is PIPELINE_ABORTED.
+    result_ptr failure, last;
+    for (std::size_t i = 0; i < commands; ++i) {
+        result_ptr r(PQgetResult(conn_));
+        if (!r) {
+            broken_ = true;
+            fail(nullptr, "pipeline");
+        }
+        while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+        const auto status = PQresultStatus(r.get());
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+            last = std::move(r);  // BEGIN and the lock change no rows; the caller counts its own
+        } else if (!failure && status != PGRES_PIPELINE_ABORTED) {
+            failure = std::move(r);
+        }
+    }
+    result_ptr sync(PQgetResult(conn_));
+    if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC || PQexitPipelineMode(conn_) != 1) {
+        broken_ = true;
+        fail(failure.release(), "pipeline");
+    }
+    if (failure) fail(failure.release(), "run");
+    return queued_by_caller ? last.release() : nullptr;
+}
+
 void postgresql_connection::exec(std::string_view sql) {
+    if (has_pending()) {  // BEGIN first, on its own
+        start_pending();
+        finish_pending(false);
+    }
     const std::string text(sql);
     PGresult* r = PQexec(conn_, text.c_str());
     const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
@@ -279,18 +347,16 @@ std::int64_t postgresql_connection::last_insert_rowid() {
     return s->column_int(0);
 }
 
-void postgresql_connection::begin_write() {
-    exec_cached("BEGIN");
-    exec_cached(writer_lock_sql);
-}
+void postgresql_connection::begin_write() { pending_ = {"BEGIN", writer_lock_sql}; }
 
-void postgresql_connection::begin_read() { exec_cached("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+void postgresql_connection::begin_read() { pending_ = {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"}; }
 
 bool postgresql_connection::in_transaction() const noexcept {
+    if (has_pending()) return true;
     const auto s = PQtransactionStatus(conn_);
     return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
 }
 
-bool postgresql_connection::broken() const noexcept { return PQstatus(conn_) != CONNECTION_OK; }
+bool postgresql_connection::broken() const noexcept { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
 
 }  // namespace dirsync::store

@@ -29,9 +29,11 @@ class postgresql_connection final : public connection {
     int changes() const noexcept override { return changes_; }
     std::int64_t total_changes() const noexcept override { return total_changes_; }
     /// BEGIN, then the transaction-level advisory lock every writer of the database takes: one write
-    /// transaction at a time across all processes, each seeing every earlier one committed.
+    /// transaction at a time across all processes, each seeing every earlier one committed. Both are sent
+    /// with the transaction's first statement, in one round trip (see run_pending).
     void begin_write() override;
-    /// BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY: one snapshot for every statement inside.
+    /// BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY: one snapshot for every statement inside (taken at
+    /// the first, with which it is sent). A transaction that ran no statement ends without a round trip.
     void begin_read() override;
     bool in_transaction() const noexcept override;
     bool broken() const noexcept override;
@@ -47,8 +49,25 @@ class postgresql_connection final : public connection {
     /// A name for the next persistent prepared statement of this session.
     std::string next_statement_name() { return "dirsync_" + std::to_string(++statements_); }
 
+    /// Whether a transaction was begun and nothing sent yet.
+    bool has_pending() const noexcept { return !pending_.empty(); }
+    /// Forgets the begun transaction that ran no statement (its COMMIT or ROLLBACK has nothing to end).
+    void drop_pending() noexcept { pending_.clear(); }
+    /// The first half of sending the pending commands (BEGIN and the writer's lock) with the caller's query
+    /// in one round trip: enters libpq's pipeline mode and queues the pending commands (throws, the
+    /// connection broken, when it cannot). The caller then queues its own query (PQsendQueryParams or
+    /// PQsendQueryPrepared) and calls finish_pending.
+    void start_pending();
+    /// Sends what start_pending and the caller queued (`queued_by_caller`: whether the caller's query was
+    /// queued), reads every result and returns the caller's, which the caller owns; without the caller's
+    /// query, returns nullptr. The server runs them in order and skips the rest after a failure; this throws
+    /// what the first failure means (fail()). A connection left in an unknown protocol state is broken().
+    PGresult* finish_pending(bool queued_by_caller);
+
   private:
     PGconn* conn_ = nullptr;
+    std::vector<const char*> pending_;  ///< commands begun and not yet sent (static text)
+    bool broken_ = false;
     int changes_ = 0;
     std::int64_t total_changes_ = 0;
     std::uint64_t statements_ = 0;
