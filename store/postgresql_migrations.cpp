@@ -272,6 +272,15 @@ CREATE TABLE instance_leases (
     expires_ms  BIGINT NOT NULL
 );
 )sql")},
+        // 11: a tenant's seat count in a row of its own (SQLite's step 11 says why).
+        {11, with_bytewise_text(R"sql(
+CREATE TABLE tenant_seats (
+    tenant_id  TEXT PRIMARY KEY REFERENCES tenants(id),
+    used       BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO tenant_seats (tenant_id, used) SELECT id, seats_used FROM tenants;
+ALTER TABLE tenants DROP COLUMN seats_used;
+)sql")},
     };
     return steps;
 }

@@ -343,6 +343,18 @@ CREATE TABLE instance_leases (
     expires_ms  INTEGER NOT NULL                   -- renewed while the holder works
 ) WITHOUT ROWID;
 )sql",
+        // 11: a tenant's seat count in a row of its own. Every user row refers to its tenant's row (on
+        // PostgreSQL a foreign-key check locks it); a counter on that row, changed once per user inside the
+        // savepoints of a sync chunk, made PostgreSQL walk a chain of versions each locked by another
+        // subtransaction at every check: quadratic in the chunk. A row nothing refers to has no such locks.
+        R"sql(
+CREATE TABLE tenant_seats (
+    tenant_id  TEXT PRIMARY KEY REFERENCES tenants(id),
+    used       INTEGER NOT NULL DEFAULT 0            -- users holding a seat (directory::consumes_seat)
+) WITHOUT ROWID;
+INSERT INTO tenant_seats (tenant_id, used) SELECT id, seats_used FROM tenants;
+ALTER TABLE tenants DROP COLUMN seats_used;
+)sql",
     };
     return steps;
 }

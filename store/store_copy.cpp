@@ -16,10 +16,10 @@ namespace {
 /// Every table of the schema, parents before the tables that refer to them. A table of the source that is
 /// not listed stops the copy: nothing is left behind silently.
 constexpr const char* tables[] = {
-    "tenants",     "users",         "user_emails",    "user_roles",       "roles",
-    "groups",      "group_members", "audit_events",   "sync_runs",        "sync_state",
-    "sync_leases", "store_meta",    "invitations",    "invitation_codes", "invitation_sends",
-    "outbox",      "relocations",   "instance_leases"};
+    "tenants",     "users",         "user_emails",     "user_roles",       "roles",
+    "groups",      "group_members", "audit_events",    "sync_runs",        "sync_state",
+    "sync_leases", "store_meta",    "invitations",     "invitation_codes", "invitation_sends",
+    "outbox",      "relocations",   "instance_leases", "tenant_seats"};
 
 /// The identity column of each table that has one: its sequence continues after the copied rows.
 constexpr std::pair<const char*, const char*> identities[] = {

@@ -31,7 +31,9 @@ void upsert(connection& db, const tenant_row& row) {
 
 void add_seats_used(connection& db, std::string_view id, std::int64_t delta) {
     if (delta == 0) return;
-    auto s = db.cached("UPDATE tenants SET seats_used = seats_used + ?2 WHERE id = ?1");
+    auto s = db.cached(
+        "INSERT INTO tenant_seats (tenant_id, used) VALUES (?1, ?2) "
+        "ON CONFLICT (tenant_id) DO UPDATE SET used = tenant_seats.used + excluded.used");
     s->bind(1, id).bind(2, delta);
     s->step();
 }
@@ -55,8 +57,8 @@ bool mark_idp_active(connection& db, std::string_view id) {
 
 std::optional<tenant_row> find(connection& db, std::string_view id) {
     auto s = db.cached(
-        "SELECT id, name, seats, created_ms, seats_used, provisioning, idp_active FROM tenants WHERE id = "
-        "?1");
+        "SELECT id, name, seats, created_ms, COALESCE(used, 0), provisioning, idp_active FROM tenants "
+        "LEFT JOIN tenant_seats ON tenant_id = id WHERE id = ?1");
     s->bind(1, id);
     if (!s->step()) return std::nullopt;
     return read_row(*s);
@@ -64,7 +66,8 @@ std::optional<tenant_row> find(connection& db, std::string_view id) {
 
 std::vector<tenant_row> all(connection& db) {
     auto s = db.cached(
-        "SELECT id, name, seats, created_ms, seats_used, provisioning, idp_active FROM tenants ORDER BY id");
+        "SELECT id, name, seats, created_ms, COALESCE(used, 0), provisioning, idp_active FROM tenants "
+        "LEFT JOIN tenant_seats ON tenant_id = id ORDER BY id");
     std::vector<tenant_row> out;
     while (s->step()) out.push_back(read_row(*s));
     return out;

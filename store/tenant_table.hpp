@@ -16,7 +16,7 @@ struct tenant_row {
     std::optional<std::int64_t> seats;
     std::int64_t created_ms = 0;
     /// Users holding a seat (active, provisioned, orphan): a running count the directory keeps with every
-    /// write, so admitting a user never counts the tenant's users.
+    /// write (table tenant_seats), so admitting a user never counts the tenant's users.
     std::int64_t seats_used = 0;
     /// How users arrive: "idp" or "invite" (as last configured; `upsert` leaves it, see set_provisioning).
     std::string provisioning = "idp";

@@ -41,6 +41,13 @@ std::int64_t scalar(database& db, const std::string& sql) {
     });
 }
 
+TEST(PostgresqlMigrations, StepsFollowEachOtherToTheCurrentVersion) {
+    const auto& steps = postgresql_migrations();
+    ASSERT_FALSE(steps.empty());
+    for (std::size_t i = 1; i < steps.size(); ++i) EXPECT_EQ(steps[i].version, steps[i - 1].version + 1) << i;
+    EXPECT_EQ(steps.back().version, database::schema_version());
+}
+
 TEST(PostgresqlSql, ParametersAreRewrittenOutsideLiteralsAndComments) {
     EXPECT_EQ(rewrite_parameters("SELECT ?1, ?2, ?1").text, "SELECT $1, $2, $1");
     EXPECT_EQ(rewrite_parameters("SELECT ?1, ?12").parameters, 12);
