@@ -23,6 +23,9 @@ class backend {
     /// Brings the schema to database::schema_version() on `writer`, safely when several processes open the
     /// same database at once; refuses a newer schema. Throws database_error / std::runtime_error.
     virtual void migrate(connection& writer) = 0;
+    /// Told after each commit how many rows it changed. An engine whose planner needs statistics refreshes
+    /// them as the data grows (never on the caller's thread); the default does nothing.
+    virtual void committed(std::int64_t rows) { (void)rows; }
     /// After a write failed for lack of space and none committed since: whether space is still short.
     virtual bool still_out_of_space() const = 0;
     /// Why the database cannot take writes now (not writable, unreachable, other schema), or nullopt.

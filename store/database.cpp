@@ -161,9 +161,9 @@ void database::commit(transaction& tx, const write_timer& timer, std::size_t wri
     const auto start = std::chrono::steady_clock::now();
     tx.commit();
     out_of_space_.store(false, std::memory_order_relaxed);
-    if (commit_observer_)
-        commit_observer_({std::chrono::steady_clock::now() - start,
-                          writer_->total_changes() - timer.rows_before(), writes});
+    const std::int64_t rows = writer_->total_changes() - timer.rows_before();
+    backend_->committed(rows);
+    if (commit_observer_) commit_observer_({std::chrono::steady_clock::now() - start, rows, writes});
 }
 
 std::optional<std::chrono::steady_clock::duration> database::write_in_progress_for() const noexcept {

@@ -179,6 +179,27 @@ TEST(PostgresqlStore, ACommitAfterAnUnhandledFailureIsAnErrorNotASilentRollback)
     EXPECT_EQ(scalar(db, "SELECT count(*) FROM scratch"), 0);
 }
 
+TEST(PostgresqlStore, StatisticsAreRefreshedAsTheRowsWrittenGrow) {
+    testing::temp_dir dir;
+    database db(testing::test_store(dir, "stats.db"));
+    db.write([](connection& c) { c.exec("CREATE TABLE scratch (name TEXT PRIMARY KEY)"); });
+    // A new table has no statistics (reltuples -1) until something analyzes it; the server's autovacuum
+    // would wait for its nap.
+    EXPECT_EQ(scalar(db, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'scratch'"), -1);
+    for (int chunk = 0; chunk < 3; ++chunk)
+        db.write([&](connection& c) {
+            for (int i = 0; i < 500; ++i)
+                c.exec("INSERT INTO scratch VALUES ('" + std::to_string(chunk) + "-" + std::to_string(i) +
+                       "')");
+        });
+    std::int64_t known = -1;
+    for (int i = 0; i < 100 && known < 1000; ++i) {
+        known = scalar(db, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'scratch'");
+        if (known < 1000) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_GE(known, 1000);
+}
+
 TEST(PostgresqlStore, AWriterWhoseConnectionWasCutConnectsAgain) {
     testing::temp_dir dir;
     database db(testing::test_store(dir, "cut.db"));
