@@ -7,6 +7,10 @@
 # Defaults: build 100000 1000 100. Needs slapd and ldap-utils (ldapsearch) and GNU time (/usr/bin/time) or
 # falls back to reading VmHWM. The reader account has a size limit of 1000 per request, like Active
 # Directory's MaxPageSize, so only a paged read gets everything.
+#
+# STORES="sqlite postgresql" runs the same two reconciles into a private PostgreSQL 15 cluster too
+# (tests/support/postgres_cluster.sh, durable commits) and prints each as a ratio to SQLite's; the RSS is
+# dirsyncd's alone, the server's memory is not counted. Default: sqlite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -18,8 +22,14 @@ MEMBERS=${4:-100}
 DIRSYNCD=$(realpath "$BUILD/daemon/dirsyncd")
 WORK=$(mktemp -d /tmp/dirsyncd-bench-sync.XXXXXX)
 PORT=$((20000 + RANDOM % 20000))
+STORES=${STORES:-sqlite}
 SLAPD_PID=
-cleanup() { [ -n "$SLAPD_PID" ] && kill "$SLAPD_PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() {
+  [ -n "$SLAPD_PID" ] && kill "$SLAPD_PID" 2>/dev/null
+  wait 2>/dev/null || true
+  [ -d "$WORK/pg" ] && tests/support/postgres_cluster.sh stop "$WORK/pg" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 echo "generating $USERS users and $NGROUPS groups of $MEMBERS members in $WORK"
@@ -71,17 +81,20 @@ sources:
     safety: { max_orphans: 500, max_orphan_ratio: 0.1 }
 CONF
 
+declare -A SECS  # label -> elapsed seconds
 timed() {  # label, command...: prints elapsed seconds and peak RSS
   local label=$1; shift
   if [ -x /usr/bin/time ]; then
     /usr/bin/time -f "%e %M" -o "$WORK/time.out" "$@" >"$WORK/$label.out" 2>&1 || true
     # A command that exits non-zero (ldapsearch at the size limit) makes GNU time write a line before the figures.
     read -r secs kib < <(tail -n 1 "$WORK/time.out")
+    SECS[$label]=$secs
     echo "RESULT $label: ${secs} s, peak RSS $((kib / 1024)) MiB"
   else
     local t0; t0=$(date +%s.%N)
     "$@" >"$WORK/$label.out" 2>&1 || true
-    echo "RESULT $label: $(echo "$(date +%s.%N) - $t0" | bc) s"
+    SECS[$label]=$(echo "$(date +%s.%N) - $t0" | bc)
+    echo "RESULT $label: ${SECS[$label]} s"
   fi
 }
 
@@ -89,7 +102,30 @@ timed ldapsearch ldapsearch -x -LLL -H "ldap://127.0.0.1:$PORT" -D cn=reader,dc=
   -b ou=People,dc=example,dc=com -E pr=1000/noprompt "(objectClass=inetOrgPerson)" \
   uid givenName sn cn title mail employeeNumber entryUUID
 echo "  ldapsearch returned $(grep -c '^dn:' "$WORK/ldapsearch.out") users"
-timed first_run "$DIRSYNCD" sync --config "$WORK/dirsyncd.yaml" --source corp --full
-grep -v "^20" "$WORK/first_run.out" | head -6 | sed 's/^/  /'
-timed second_run "$DIRSYNCD" sync --config "$WORK/dirsyncd.yaml" --source corp --full
-grep -v "^20" "$WORK/second_run.out" | head -6 | sed 's/^/  /'
+# The two reconciles into STORE ("sqlite" or "postgresql"): RESULT lines <store>_first_run, <store>_second_run.
+reconcile() {
+  local store=$1 config="$WORK/dirsyncd.yaml"
+  if [ "$store" = postgresql ]; then
+    chmod 755 "$WORK"
+    DIRSYNC_PG_DURABLE=1 tests/support/postgres_cluster.sh start "$WORK/pg" >/dev/null
+    local pg_port; pg_port=$(cat "$WORK/pg/port")
+    psql -q -h 127.0.0.1 -p "$pg_port" -U dirsync -d postgres -c "CREATE DATABASE bench_sync"
+    config="$WORK/postgresql.yaml"
+    sed "s|^  sqlite: .*|  postgresql: { host: 127.0.0.1, port: $pg_port, database: bench_sync, user: dirsync, sslmode: disable }|" \
+      "$WORK/dirsyncd.yaml" >"$config"
+  fi
+  timed "${store}_first_run" "$DIRSYNCD" sync --config "$config" --source corp --full
+  grep -v "^20" "$WORK/${store}_first_run.out" | head -6 | sed 's/^/  /'
+  timed "${store}_second_run" "$DIRSYNCD" sync --config "$config" --source corp --full
+  grep -v "^20" "$WORK/${store}_second_run.out" | head -6 | sed 's/^/  /'
+}
+for store in $STORES; do reconcile "$store"; done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+for store in $STORES; do
+  echo "RESULT $store vs ldapsearch: first run $(ratio "${SECS[${store}_first_run]}" "${SECS[ldapsearch]}")x," \
+    "second run $(ratio "${SECS[${store}_second_run]}" "${SECS[ldapsearch]}")x"
+done
+if [[ " $STORES " == *" sqlite "* && " $STORES " == *" postgresql "* ]]; then
+  echo "RESULT postgresql vs sqlite: first run $(ratio "${SECS[postgresql_first_run]}" "${SECS[sqlite_first_run]}")x," \
+    "second run $(ratio "${SECS[postgresql_second_run]}" "${SECS[sqlite_second_run]}")x"
+fi
