@@ -113,8 +113,13 @@ class postgresql_statement final : public statement_impl {
         executed_ = true;
         rows_ = 0;
         row_ = -1;
-        if (db_.has_pending() && (sql_ == "COMMIT" || sql_ == "ROLLBACK")) {
-            db_.drop_pending();  // the transaction ran no statement: nothing to end on the server
+        if (sql_ == "COMMIT" || sql_ == "ROLLBACK") {
+            if (db_.unbegun()) {
+                db_.drop_pending();  // the transaction ran no statement: nothing to end on the server
+                return;
+            }
+            if (sql_ == "ROLLBACK") db_.drop_pending();  // savepoints of what is undone change nothing
+        } else if (db_.defer(sql_)) {
             return;
         }
         std::vector<const char*> values;
@@ -283,10 +288,11 @@ void postgresql_connection::count_changes(const PGresult* result) noexcept {
 
 void postgresql_connection::start_pending() {
     bool queued = PQenterPipelineMode(conn_) == 1;
-    for (const char* command : pending_)
-        queued = queued && PQsendQueryParams(conn_, command, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    for (const auto& command : pending_)
+        queued = queued &&
+                 PQsendQueryParams(conn_, command.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
     if (!queued) {
-        pending_.clear();
+        drop_pending();
         broken_ = true;
         fail(nullptr, "send");
     }
@@ -294,7 +300,7 @@ void postgresql_connection::start_pending() {
 
 PGresult* postgresql_connection::finish_pending(bool queued_by_caller) {
     const std::size_t commands = pending_.size() + (queued_by_caller ? 1 : 0);
-    pending_.clear();
+    drop_pending();
     if (PQpipelineStatus(conn_) != PQ_PIPELINE_ON || PQpipelineSync(conn_) != 1) {
         broken_ = true;
         fail(nullptr, "send");
@@ -347,9 +353,23 @@ std::int64_t postgresql_connection::last_insert_rowid() {
     return s->column_int(0);
 }
 
-void postgresql_connection::begin_write() { pending_ = {"BEGIN", writer_lock_sql}; }
+void postgresql_connection::begin_write() {
+    pending_ = {"BEGIN", writer_lock_sql};
+    unbegun_ = true;
+}
 
-void postgresql_connection::begin_read() { pending_ = {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"}; }
+void postgresql_connection::begin_read() {
+    pending_ = {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"};
+    unbegun_ = true;
+}
+
+bool postgresql_connection::defer(std::string_view sql) {
+    if (!sql.starts_with("SAVEPOINT ") && !sql.starts_with("RELEASE ") && !sql.starts_with("ROLLBACK TO "))
+        return false;
+    if (!in_transaction()) return false;
+    pending_.emplace_back(sql);
+    return true;
+}
 
 bool postgresql_connection::in_transaction() const noexcept {
     if (has_pending()) return true;

@@ -30,7 +30,7 @@ class postgresql_connection final : public connection {
     std::int64_t total_changes() const noexcept override { return total_changes_; }
     /// BEGIN, then the transaction-level advisory lock every writer of the database takes: one write
     /// transaction at a time across all processes, each seeing every earlier one committed. Both are sent
-    /// with the transaction's first statement, in one round trip (see run_pending).
+    /// with the transaction's first statement, in one round trip (start_pending).
     void begin_write() override;
     /// BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY: one snapshot for every statement inside (taken at
     /// the first, with which it is sent). A transaction that ran no statement ends without a round trip.
@@ -49,10 +49,20 @@ class postgresql_connection final : public connection {
     /// A name for the next persistent prepared statement of this session.
     std::string next_statement_name() { return "dirsync_" + std::to_string(++statements_); }
 
-    /// Whether a transaction was begun and nothing sent yet.
+    /// Whether commands wait to be sent with the next statement (start_pending).
     bool has_pending() const noexcept { return !pending_.empty(); }
-    /// Forgets the begun transaction that ran no statement (its COMMIT or ROLLBACK has nothing to end).
-    void drop_pending() noexcept { pending_.clear(); }
+    /// Whether the transaction's BEGIN is among them: the server has not seen the transaction yet.
+    bool unbegun() const noexcept { return unbegun_; }
+    /// Forgets the pending commands: those of a transaction that ran no statement (its COMMIT or ROLLBACK
+    /// has nothing to end), or savepoint commands of a transaction being rolled back.
+    void drop_pending() noexcept {
+        pending_.clear();
+        unbegun_ = false;
+    }
+    /// Inside a transaction, SAVEPOINT, RELEASE and ROLLBACK TO wait to be sent with the next statement (they
+    /// answer nothing the caller reads; a failure among them fails that statement). True when `sql` is
+    /// one and was kept.
+    bool defer(std::string_view sql);
     /// The first half of sending the pending commands (BEGIN and the writer's lock) with the caller's query
     /// in one round trip: enters libpq's pipeline mode and queues the pending commands (throws, the
     /// connection broken, when it cannot). The caller then queues its own query (PQsendQueryParams or
@@ -66,7 +76,8 @@ class postgresql_connection final : public connection {
 
   private:
     PGconn* conn_ = nullptr;
-    std::vector<const char*> pending_;  ///< commands begun and not yet sent (static text)
+    std::vector<std::string> pending_;  ///< commands to send before the next statement, in order
+    bool unbegun_ = false;
     bool broken_ = false;
     int changes_ = 0;
     std::int64_t total_changes_ = 0;
