@@ -131,10 +131,12 @@ void insert(connection& db, group_row& row) {
     auto s = db.cached(
         "INSERT INTO groups (tenant_id, id, display_name, display_name_key, external_id, created_ms, "
         "modified_ms, version, resource, source, source_anchor) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING seq");
     bind_columns(*s, row);
     s->step();
-    row.seq = db.last_insert_rowid();
+    row.seq = s->column_int(0);
+    while (s->step()) {
+    }
 }
 
 bool update(connection& db, const group_row& row) {

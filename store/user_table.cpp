@@ -67,9 +67,10 @@ std::vector<user_row> many(connection& db, const std::string& sql,
 
 /// Replaces the user's rows in one of its side index tables (user_emails.value_key, user_roles.role) by
 /// `values`. `table` and `column` are fixed names, never input.
+/// The rows of `table` for `row` become `values`; `replacing`: it may have some already (an update).
 void write_index_rows(connection& db, std::string_view table, std::string_view column, const user_row& row,
-                      const std::vector<std::string>& values) {
-    {
+                      const std::vector<std::string>& values, bool replacing) {
+    if (replacing) {
         auto del = db.cached("DELETE FROM " + std::string(table) + " WHERE user_seq = ?1");
         del->bind(1, row.seq);
         del->step();
@@ -83,9 +84,9 @@ void write_index_rows(connection& db, std::string_view table, std::string_view c
     }
 }
 
-void write_index_rows(connection& db, const user_row& row) {
-    write_index_rows(db, "user_emails", "value_key", row, row.email_keys);
-    write_index_rows(db, "user_roles", "role", row, row.role_names);
+void write_index_rows(connection& db, const user_row& row, bool replacing) {
+    write_index_rows(db, "user_emails", "value_key", row, row.email_keys, replacing);
+    write_index_rows(db, "user_roles", "role", row, row.role_names, replacing);
 }
 
 void bind_columns(statement& s, const user_row& row) {
@@ -301,11 +302,14 @@ void insert(connection& db, user_row& row) {
         "resource, orphan_since_ms, status_since_ms, registered_ms, display_name_key, given_name_key, "
         "family_name_key) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-        "?21, ?22, ?23)");
+        "?21, ?22, ?23) RETURNING seq");
     bind_columns(*s, row);
     s->step();
-    row.seq = db.last_insert_rowid();
-    write_index_rows(db, row);
+    row.seq = s->column_int(0);
+    while (s->step()) {
+    }
+    // A new seq has no index rows: a deleted user's went with it (ON DELETE CASCADE).
+    write_index_rows(db, row, false);
 }
 
 bool update(connection& db, const user_row& row) {
@@ -322,7 +326,7 @@ bool update(connection& db, const user_row& row) {
     with_seq.seq = s->column_int(0);
     while (s->step()) {
     }
-    write_index_rows(db, with_seq);
+    write_index_rows(db, with_seq, true);
     return true;
 }
 
