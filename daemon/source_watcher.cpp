@@ -62,7 +62,6 @@ bool source_watcher::take_lease() {
     } catch (const std::exception& e) {
         common::log_warning("sync " + source_ + ": live watch cannot take its lease: " + e.what(),
                             {{"source", source_}});
-        other = std::nullopt;
         std::lock_guard lock(mutex_);
         watched_by_.reset();
         return false;
