@@ -1,7 +1,9 @@
 // Two real dirsyncd processes on one PostgreSQL database (active/active behind a load balancer): every rule
 // holds across them as within one process. Runs on the run's private cluster (tests/support/test_store.hpp).
 #include <atomic>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -189,39 +191,95 @@ TEST_F(MultiInstanceTest, TheLastSeatsAreGrantedOnceFromBothInstances) {
 }
 
 TEST_F(MultiInstanceTest, AnInstanceKilledUnderWriteLoadLosesNoAnsweredWriteAndTheOtherServesOn) {
+    // Six clients, three per instance, each creating users, renaming each, and deleting every third: what
+    // was answered must hold through the survivor. A request without an answer (the instance died under
+    // it) leaves its user's state unknown, and unchecked.
+    struct expected {
+        bool deleted = false;
+        std::optional<std::string> display;  ///< the last answered rename
+        bool unknown = false;
+    };
     std::mutex m;
-    std::set<std::string> acknowledged;
+    std::map<std::string, expected> users;
+    std::atomic<int> renames{0}, deletes{0};
     std::atomic<bool> stop{false};
     std::vector<std::thread> clients;
     for (std::size_t t = 0; t < 6; ++t)
         clients.emplace_back([&, t] {
-            for (int i = 0; !stop; ++i) {
-                http_result r;
+            // The answer to one request; nullopt when none came (the instance is gone or went under it).
+            auto send = [&](const std::string& method, const std::string& target,
+                            const std::string& body) -> std::optional<http_result> {
                 try {
-                    r = post_user(t, acme_token, "load-" + std::to_string(t) + "-" + std::to_string(i));
+                    auto r = call_on(t, acme_token, method, target, body);
+                    if (r.status == 0) return std::nullopt;
+                    return r;
                 } catch (const std::exception&) {
+                    return std::nullopt;
+                }
+            };
+            std::string previous;
+            for (int i = 0; !stop; ++i) {
+                const std::string name = "load-" + std::to_string(t) + "-" + std::to_string(i);
+                auto made = send("POST", "/scim/v2/Users", user_json(name).dump());
+                if (!made) {
                     if (t % 2 == 0) return;  // the first instance is gone
                     continue;
                 }
-                if (r.status == 0 && t % 2 == 0) return;
-                if (r.status == 201) {
+                if (made->status != 201) continue;
+                const auto id = parse(*made)["id"].get<std::string>();
+                {
                     std::lock_guard lock(m);
-                    acknowledged.insert(parse(r)["id"].get<std::string>());
+                    users[id] = {};
                 }
+                const std::string display = "Renamed " + name;
+                auto renamed =
+                    send("PATCH", "/scim/v2/Users/" + id,
+                         patch_body({{{"op", "replace"}, {"path", "displayName"}, {"value", display}}}));
+                {
+                    std::lock_guard lock(m);
+                    if (!renamed)
+                        users[id].unknown = true;
+                    else if (renamed->status == 200) {
+                        users[id].display = display;
+                        ++renames;
+                    }
+                }
+                if (i % 3 == 2 && !previous.empty()) {
+                    auto gone = send("DELETE", "/scim/v2/Users/" + previous, "");
+                    std::lock_guard lock(m);
+                    if (!gone)
+                        users[previous].unknown = true;
+                    else if (gone->status == 204) {
+                        users[previous].deleted = true;
+                        ++deletes;
+                    }
+                }
+                previous = id;
             }
         });
-    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
     daemon_->kill_hard();
     std::this_thread::sleep_for(std::chrono::milliseconds(400));  // the second instance keeps taking writes
     stop = true;
     for (auto& c : clients) c.join();
-    ASSERT_GT(acknowledged.size(), 10u);
-    http_client c(instance_port(1));
-    for (const auto& id : acknowledged) {
-        auto r = c.request("GET", "/scim/v2/Users/" + id, {},
-                           {"Authorization: Bearer " + std::string(acme_token)});
+    ASSERT_GT(users.size(), 10u);
+    EXPECT_GT(renames, 5);
+    EXPECT_GT(deletes, 2);
+    std::size_t checked = 0;
+    for (const auto& [id, want] : users) {
+        if (want.unknown) continue;
+        ++checked;
+        auto r = call_on(1, acme_token, "GET", "/scim/v2/Users/" + id);
+        if (want.deleted) {
+            EXPECT_EQ(r.status, 404) << id << " was deleted: " << r.body;
+            continue;
+        }
         ASSERT_EQ(r.status, 200) << id << ": " << r.body;
+        if (want.display) {
+            EXPECT_EQ(parse(r)["displayName"], *want.display) << id;
+        }
     }
+    EXPECT_GT(checked, 10u);
     // And it still writes.
     EXPECT_EQ(post_user(1, acme_token, "after-the-kill").status, 201);
 }
