@@ -20,6 +20,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -142,6 +143,20 @@ sources:
         self.log.close()
 
 
+def gone(element):
+    """Whether `element` left the document: stale, or what Chromium says instead of stale while the page it
+    belonged to is being replaced ("Node with given id does not belong to the document")."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as e:
+        if "does not belong to the document" in str(e):
+            return True
+        raise
+
+
 class ConsoleInBrowser(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -210,7 +225,7 @@ class ConsoleInBrowser(unittest.TestCase):
         element.click()
         if confirm:
             self.accept_dialog()
-        WebDriverWait(self.browser, 10).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.browser, 10).until(lambda _: gone(page))
 
     def accept_dialog(self):
         WebDriverWait(self.browser, 10).until(expected_conditions.alert_is_present())
