@@ -128,7 +128,7 @@ class postgresql_statement final : public statement_impl {
         const int n = static_cast<int>(values.size());
         PGresult* r = nullptr;
         if (db_.has_pending()) {
-            // The transaction's BEGIN (and the writer's lock) go with this first statement.
+            // What waits (BEGIN and the writer's lock, savepoint commands) goes with this statement.
             db_.start_pending();
             const bool queued =
                 (name_.empty() ? PQsendQueryParams(db_.handle(), sql_.c_str(), n, types_.data(),
@@ -316,7 +316,7 @@ PGresult* postgresql_connection::finish_pending(bool queued_by_caller) {
         while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
         const auto status = PQresultStatus(r.get());
         if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-            last = std::move(r);  // BEGIN and the lock change no rows; the caller counts its own
+            last = std::move(r);  // what waited changes no rows; the caller counts its own
         } else if (!failure && status != PGRES_PIPELINE_ABORTED) {
             failure = std::move(r);
         }
@@ -331,7 +331,7 @@ PGresult* postgresql_connection::finish_pending(bool queued_by_caller) {
 }
 
 void postgresql_connection::exec(std::string_view sql) {
-    if (has_pending()) {  // BEGIN first, on its own
+    if (has_pending()) {  // what waits first, on its own
         start_pending();
         finish_pending(false);
     }
