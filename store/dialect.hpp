@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -8,6 +9,10 @@
 /// The few SQL expressions the two engines spell differently, for the table modules. Everything else the
 /// store runs is written once, in SQL both engines accept.
 namespace dirsync::store::dialect {
+
+/// The JSON array text of `values` (each a JSON string), bound as the parameter of json_array_values: one
+/// statement takes a list of any length.
+std::string json_array_text(std::span<const std::string> values);
 
 /// A table expression with one text column `value`: the strings of the JSON array `json` (a parameter such
 /// as "?3", or a column).

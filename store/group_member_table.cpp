@@ -1,36 +1,10 @@
 #include "store/group_member_table.hpp"
 
-#include <cstdio>
-
 #include "store/dialect.hpp"
 
 namespace dirsync::store::group_member_table {
 
 namespace {
-
-/// A JSON array of strings, for json_each(): lets one statement take a list of any length.
-std::string json_array(std::span<const std::string> values) {
-    std::string out = "[";
-    for (const auto& v : values) {
-        if (out.size() > 1) out += ',';
-        out += '"';
-        for (unsigned char c : v) {
-            if (c == '"' || c == '\\') {
-                out += '\\';
-                out += static_cast<char>(c);
-            } else if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-        out += '"';
-    }
-    out += ']';
-    return out;
-}
 
 /// A group's members by member id, each with its display as the member is named now: a user's displayName
 /// (its userName when it has none), a group's displayName; the display a writer stored is only the fallback
@@ -114,7 +88,7 @@ std::vector<std::string> remove_all_except(connection& db, std::string_view tena
         "DELETE FROM group_members WHERE group_seq = ?1 AND tenant_id = ?2 "
         "AND member_id NOT IN (SELECT value FROM " +
         dialect::json_array_values(db.engine(), "?3") + ") RETURNING member_id");
-    s->bind(1, group_seq).bind(2, tenant).bind(3, json_array(keep));
+    s->bind(1, group_seq).bind(2, tenant).bind(3, dialect::json_array_text(keep));
     std::vector<std::string> removed;
     while (s->step()) removed.push_back(s->column_text(0));
     return removed;
@@ -187,7 +161,7 @@ std::vector<membership> memberships_of(connection& db, std::string_view tenant,
         "up.member_id)"
         " FROM up JOIN groups g ON g.seq = up.group_seq AND g.tenant_id = ?1"
         " ORDER BY up.member_id, g.seq");
-    s->bind(1, tenant).bind(2, json_array(members));
+    s->bind(1, tenant).bind(2, dialect::json_array_text(members));
     while (s->step())
         out.push_back(
             membership{s->column_text(0), s->column_text(1), s->column_text(2), s->column_int(3) != 0});

@@ -201,6 +201,17 @@ void scan_by_source(connection& db, std::string_view tenant, std::string_view so
     }
 }
 
+std::vector<std::pair<std::string, std::string>> resources_by_ids(connection& db, std::string_view tenant,
+                                                                  std::span<const std::string> ids) {
+    auto s = db.cached("SELECT id, resource FROM users WHERE tenant_id = ?1 AND id IN (SELECT value FROM " +
+                       dialect::json_array_values(db.engine(), "?2") + ")");
+    s->bind(1, tenant).bind(2, dialect::json_array_text(ids));
+    std::vector<std::pair<std::string, std::string>> out;
+    out.reserve(ids.size());
+    while (s->step()) out.emplace_back(s->column_text(0), s->column_text(1));
+    return out;
+}
+
 std::int64_t count_by_source(connection& db, std::string_view tenant, std::string_view source) {
     auto s = db.cached("SELECT count(*) FROM users WHERE tenant_id = ?1 AND source = ?2");
     s->bind(1, tenant).bind(2, source);

@@ -47,6 +47,11 @@ void scan(connection& db, std::string_view tenant, const std::function<bool(user
 void scan_by_source(connection& db, std::string_view tenant, std::string_view source,
                     const std::function<bool(user_row&&)>& visit);
 
+/// The stored resource text of each of the tenant's users whose id is in `ids`, as (id, resource) pairs in
+/// no particular order; ids of no user of the tenant are left out. One statement for the whole list.
+std::vector<std::pair<std::string, std::string>> resources_by_ids(connection& db, std::string_view tenant,
+                                                                  std::span<const std::string> ids);
+
 /// How many rows of the tenant have `source` (from the (tenant, source) index).
 std::int64_t count_by_source(connection& db, std::string_view tenant, std::string_view source);
 
