@@ -8,11 +8,14 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "common/sha256.hpp"
 #include "directory/actor.hpp"
 #include "directory/error.hpp"
 #include "directory/folded_keys.hpp"
@@ -89,7 +92,9 @@ struct user_write {
 /// A user record as a sync run compares it: the state a reconcile reads, without projections or groups, so
 /// that reading a source's 100k records stays cheap. `resource_json` is the resource as stored: canonical
 /// JSON text (nlohmann's dump: object keys sorted, no whitespace, `active` included), so an unchanged record
-/// is recognised by comparing text, without parsing it.
+/// is recognised by comparing text, without parsing it. A scan for a full run may carry only the text's
+/// SHA-256 (`resource_digest`, `resource_json` empty): a third of a brief's memory, and the text of the few
+/// records that changed is read afterwards (stored_user_resources).
 struct user_brief {
     std::string id;
     std::string user_name;
@@ -101,7 +106,11 @@ struct user_brief {
     std::optional<common::timestamp> orphan_since;
     std::int64_t version = 0;
     std::string resource_json;
+    std::optional<common::sha256_digest> resource_digest;  ///< set, instead of resource_json, by digest scans
 };
+
+/// What a brief carries of the stored resource: its text, or only the text's SHA-256.
+enum class brief_resource { text, digest };
 
 /// A group record as a sync run compares it, with its members. `resource_json` as for user_brief (without
 /// members).
@@ -406,7 +415,12 @@ class tenant_directory {
     /// order, read from one consistent snapshot through the (tenant, source) index, until `visit` returns
     /// false. Records of other sources and tenants are never visited.
     void scan_source_users(std::string_view tenant, std::string_view source,
-                           const std::function<bool(user_brief&&)>& visit) const;
+                           const std::function<bool(user_brief&&)>& visit,
+                           brief_resource resource = brief_resource::text) const;
+    /// The stored resource text of the tenant's users with these ids, by id (ids of no user of the tenant
+    /// are absent), read from one snapshot.
+    std::unordered_map<std::string, std::string> stored_user_resources(
+        std::string_view tenant, std::span<const std::string> ids) const;
     /// How many users the sync source owns in the tenant.
     std::size_t count_source_users(std::string_view tenant, std::string_view source) const;
     /// The user `source` anchored as `anchor`, if any.

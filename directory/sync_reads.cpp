@@ -14,7 +14,7 @@ namespace {
 namespace users = store::user_table;
 namespace groups = store::group_table;
 
-user_brief brief_of(store::user_row&& row) {
+user_brief brief_of(store::user_row&& row, brief_resource resource = brief_resource::text) {
     user_brief b;
     b.id = std::move(row.id);
     b.user_name = std::move(row.user_name);
@@ -26,7 +26,10 @@ user_brief brief_of(store::user_row&& row) {
         b.roles = nlohmann::json::parse(row.roles_json).get<std::vector<std::string>>();
     if (row.orphan_since_ms) b.orphan_since = common::from_epoch_ms(*row.orphan_since_ms);
     b.version = row.version;
-    b.resource_json = std::move(row.resource_json);
+    if (resource == brief_resource::digest)
+        b.resource_digest = common::sha256(row.resource_json);
+    else
+        b.resource_json = std::move(row.resource_json);
     return b;
 }
 
@@ -53,11 +56,22 @@ group_brief brief_of(store::connection& db, std::string_view tenant, store::grou
 }  // namespace
 
 void tenant_directory::scan_source_users(std::string_view tenant, std::string_view source,
-                                         const std::function<bool(user_brief&&)>& visit) const {
+                                         const std::function<bool(user_brief&&)>& visit,
+                                         brief_resource resource) const {
     db_.read([&](store::connection& db) {
-        users::scan_by_source(db, tenant, source,
-                              [&](store::user_row&& row) { return visit(brief_of(std::move(row))); });
+        users::scan_by_source(db, tenant, source, [&](store::user_row&& row) {
+            return visit(brief_of(std::move(row), resource));
+        });
     });
+}
+
+std::unordered_map<std::string, std::string> tenant_directory::stored_user_resources(
+    std::string_view tenant, std::span<const std::string> ids) const {
+    auto rows = db_.read([&](store::connection& db) { return users::resources_by_ids(db, tenant, ids); });
+    std::unordered_map<std::string, std::string> out;
+    out.reserve(rows.size());
+    for (auto& [id, text] : rows) out.emplace(std::move(id), std::move(text));
+    return out;
 }
 
 std::size_t tenant_directory::count_source_users(std::string_view tenant, std::string_view source) const {

@@ -79,6 +79,34 @@ TEST_F(SyncReadsTest, ScanBySourceVisitsOnlyThatSourceInThatTenant) {
     EXPECT_TRUE(owned("acme", "nobody").empty());
 }
 
+TEST_F(SyncReadsTest, ADigestScanCarriesTheStoredTextsDigestAndTheTextsAreReadById) {
+    auto a = make("acme", "alice", "corp", "A-1");
+    auto d = make("acme", "dave", "corp", "D-1");
+    auto g = make("globex", "gina", "corp", "G-1");
+    std::vector<user_brief> briefs;
+    dir.scan_source_users(
+        "acme", "corp",
+        [&](user_brief&& b) {
+            briefs.push_back(std::move(b));
+            return true;
+        },
+        brief_resource::digest);
+    ASSERT_EQ(briefs.size(), 2u);
+    EXPECT_TRUE(briefs[0].resource_json.empty());
+    ASSERT_TRUE(briefs[0].resource_digest);
+    EXPECT_EQ(*briefs[0].resource_digest, common::sha256(a.resource.dump()));
+    EXPECT_EQ(briefs[0].user_name, "alice");
+    EXPECT_FALSE(owned("acme", "corp")[0].resource_digest);  // a text scan carries the text only
+
+    // Quotes and backslashes in an id cannot break the list; another tenant's id is not answered.
+    const std::vector<std::string> ids{a.id, d.id, g.id, "no\"such\\id"};
+    auto texts = dir.stored_user_resources("acme", ids);
+    ASSERT_EQ(texts.size(), 2u);
+    EXPECT_EQ(texts.at(a.id), a.resource.dump());
+    EXPECT_EQ(texts.at(d.id), d.resource.dump());
+    EXPECT_TRUE(dir.stored_user_resources("acme", std::vector<std::string>{}).empty());
+}
+
 TEST_F(SyncReadsTest, FindByAnchorAndCandidates) {
     auto a = make("acme", "alice", "corp", "A-1");
     auto b = make("acme", "bob", "scim", std::nullopt);
