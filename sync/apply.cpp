@@ -266,10 +266,15 @@ class applier {
 current_records load_current(const directory::tenant_directory& dir, std::string_view tenant,
                              std::string_view source) {
     current_records out;
-    dir.scan_source_users(tenant, source, [&](directory::user_brief&& u) {
-        out.users.push_back(std::move(u));
-        return true;
-    });
+    // Sized once: grown by doubling, 100,000 briefs would briefly be held twice.
+    out.users.reserve(dir.count_source_users(tenant, source) + 64);
+    dir.scan_source_users(
+        tenant, source,
+        [&](directory::user_brief&& u) {
+            out.users.push_back(std::move(u));
+            return true;
+        },
+        directory::brief_resource::digest);
     dir.scan_source_groups(tenant, source, [&](directory::group_brief&& g) {
         out.groups.push_back(std::move(g));
         return true;
@@ -307,6 +312,12 @@ candidate_lookup directory_candidates(const directory::tenant_directory& dir, st
                 break;
         }
         return dir.find_user_briefs(tenant, index, value);
+    };
+}
+
+resource_lookup directory_resources(const directory::tenant_directory& dir, std::string tenant) {
+    return [&dir, tenant = std::move(tenant)](std::span<const std::string> ids) {
+        return dir.stored_user_resources(tenant, ids);
     };
 }
 

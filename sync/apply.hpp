@@ -14,7 +14,8 @@
 namespace dirsync::sync {
 
 /// The records `source` owns in `tenant`, as a reconcile reads them: users and groups, each from one
-/// consistent snapshot, through the directory's (tenant, source) indexes.
+/// consistent snapshot, through the directory's (tenant, source) indexes. The users' briefs carry their
+/// resources' digests, not the texts (a reconcile reads the texts it needs with directory_resources).
 current_records load_current(const directory::tenant_directory& dir, std::string_view tenant,
                              std::string_view source);
 
@@ -28,6 +29,9 @@ current_records load_anchored(const directory::tenant_directory& dir, std::strin
 /// A candidate_lookup answered by the directory's indexes (externalId exactly, userName and emails
 /// case-insensitively), for `tenant`.
 candidate_lookup directory_candidates(const directory::tenant_directory& dir, std::string tenant);
+
+/// A resource_lookup answered by the directory, for `tenant`.
+resource_lookup directory_resources(const directory::tenant_directory& dir, std::string tenant);
 
 struct apply_options {
     std::size_t chunk_size = 1000;  ///< changes per write transaction (readers wait for none of them long)

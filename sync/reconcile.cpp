@@ -1,9 +1,12 @@
 #include "sync/reconcile.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+
+#include "common/sha256.hpp"
 
 namespace dirsync::sync {
 
@@ -50,6 +53,23 @@ std::vector<attribute_change> diff_attributes(const json& before, const json& af
 
 std::string label(const std::string& dn, const std::string& anchor) { return dn.empty() ? anchor : dn; }
 
+/// The record stores exactly the text the source's entry maps to (by digest when the brief carries only
+/// that).
+bool stores_as_is(const user_brief& u, const source_user& su) {
+    if (su.stored_as_is) return true;
+    return su.with_stored_text([&](std::string_view text) {
+        return u.resource_digest ? common::sha256(text) == *u.resource_digest : text == u.resource_json;
+    });
+}
+
+/// A change that touches nothing: the stored text differed from the source's only in its spelling.
+bool touches_nothing(const user_change& c) {
+    return c.attributes.empty() && !c.roles && c.status_after == c.status_before && !c.orphan_since;
+}
+
+/// How many stored resources one read asks for.
+constexpr std::size_t resource_read_chunk = 500;
+
 class planner {
   public:
     planner(const reconcile_input& in, run_mode mode) : in_(in) {
@@ -94,6 +114,7 @@ class planner {
             else
                 plan_new(std::move(su));
         }
+        diff_pending();
     }
 
     /// Full runs: records whose anchors the snapshot lacks.
@@ -176,7 +197,7 @@ class planner {
         // The stored text has `active` mirroring the status, and the status is disabled exactly when the
         // source says so (present_status): the source's text compares as it is.
         const user_status status = present_status(u.status, su.disabled);
-        const bool resource_changed = su.stored_text() != u.resource_json;
+        const bool resource_changed = !stores_as_is(u, su);
         const bool roles_changed = sorted_unique(u.roles) != su.roles;
         if (!resource_changed && !roles_changed && status == u.status && !u.orphan_since) {
             ++plan_.unchanged_users;
@@ -185,14 +206,49 @@ class planner {
         user_change c =
             change_of(u, u.orphan_since ? user_change_kind::unorphan : user_change_kind::update, status);
         c.dn = su.dn;
-        if (resource_changed) set_resource(c, json::parse(u.resource_json), su.take_resource());
         if (roles_changed) c.roles = std::move(su.roles);
         if (u.orphan_since) c.orphan_since = std::optional<common::timestamp>{};
-        if (c.attributes.empty() && !c.roles && c.status_after == c.status_before && !c.orphan_since) {
-            ++plan_.unchanged_users;  // the stored text differed only in its spelling
+        if (resource_changed && u.resource_digest) {
+            // The stored text is read with others' once every entry is planned (diff_pending).
+            pending_.push_back(pending_diff{plan_.updates.size(), su.take_resource()});
+            plan_.updates.push_back(std::move(c));
+            return;
+        }
+        if (resource_changed) set_resource(c, json::parse(u.resource_json), su.take_resource());
+        if (touches_nothing(c)) {
+            ++plan_.unchanged_users;
             return;
         }
         plan_.updates.push_back(std::move(c));
+    }
+
+    /// Diffs the updates whose records' briefs carry only a digest against the stored texts, read in
+    /// chunks; drops those that touch nothing after all.
+    void diff_pending() {
+        if (pending_.empty()) return;
+        if (!in_.stored_resources)
+            throw std::logic_error(
+                "reconcile: a brief carries only a digest and no stored_resources is given");
+        std::vector<std::string> ids;
+        for (std::size_t from = 0; from < pending_.size(); from += resource_read_chunk) {
+            const auto to = std::min(pending_.size(), from + resource_read_chunk);
+            ids.clear();
+            for (auto i = from; i < to; ++i) ids.push_back(plan_.updates[pending_[i].update].id);
+            auto stored = in_.stored_resources(ids);
+            for (auto i = from; i < to; ++i) {
+                auto& c = plan_.updates[pending_[i].update];
+                // A record deleted since it was scanned: every attribute is new (the write will not find it).
+                auto it = stored.find(c.id);
+                set_resource(c, it != stored.end() ? json::parse(it->second) : json::object(),
+                             std::move(pending_[i].after));
+            }
+        }
+        pending_.clear();
+        const auto before = plan_.updates.size();
+        std::erase_if(plan_.updates, [](const user_change& c) {
+            return c.kind == user_change_kind::update && touches_nothing(c);
+        });
+        plan_.unchanged_users += before - plan_.updates.size();
     }
 
     void plan_new(source_user&& su) {
@@ -405,8 +461,16 @@ class planner {
         plan_.group_updates.push_back(std::move(u));
     }
 
+    /// An update whose resource is diffed once the stored text is read: its place in plan_.updates, and the
+    /// resource the source has.
+    struct pending_diff {
+        std::size_t update;
+        json after;
+    };
+
     const reconcile_input& in_;
     plan plan_;
+    std::vector<pending_diff> pending_;
     std::unordered_map<std::string_view, const user_brief*> users_by_anchor_;
     std::unordered_set<std::string_view> users_by_id_;
     std::unordered_map<std::string_view, const group_brief*> groups_by_anchor_;

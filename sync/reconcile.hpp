@@ -2,7 +2,10 @@
 
 #include <functional>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -28,6 +31,11 @@ struct current_records {
 using candidate_lookup =
     std::function<std::vector<directory::user_brief>(match_key key, std::string_view value)>;
 
+/// The stored resource text of the tenant's records with these ids, by id (directory::stored_user_resources):
+/// read for the changed records whose brief carries only a digest.
+using resource_lookup =
+    std::function<std::unordered_map<std::string, std::string>(std::span<const std::string> ids)>;
+
 /// Everything a reconcile reads besides the source's data.
 struct reconcile_input {
     const policy& rules;
@@ -37,6 +45,8 @@ struct reconcile_input {
     std::optional<release_allowance> allowance;
     /// Records the source's live runs orphaned within the last schedule interval (safety_input).
     std::size_t recent_orphans = 0;
+    /// Must be set when a brief of `current` carries only a resource digest.
+    resource_lookup stored_resources = {};
 };
 
 /// Plans a full run: diffs the snapshot against the records the source owns, by anchor.

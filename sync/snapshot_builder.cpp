@@ -29,6 +29,19 @@ void snapshot_builder::reserve(std::size_t users) {
     user_names_.reserve(users);
 }
 
+void snapshot_builder::drop_stored_texts(stored_digest_lookup stored) {
+    stored_ = std::move(stored);
+    for (auto& u : out_.users) drop_if_stored(u);
+}
+
+void snapshot_builder::drop_if_stored(source_user& u) const {
+    if (!stored_ || u.stored_as_is || u.text.empty()) return;
+    if (const auto* digest = stored_(u.anchor); digest && common::sha256(u.text) == *digest) {
+        std::string().swap(u.text);
+        u.stored_as_is = true;
+    }
+}
+
 void snapshot_builder::add_user(const source_record& e) {
     std::vector<std::string> notes;
     auto mapped = mapper_.map_user(e, &notes);
@@ -41,6 +54,7 @@ void snapshot_builder::add_user(const source_record& e) {
     user_dns_.push_back(ldap::normalize_dn(mapped->dn));
     user_names_.push_back(mapper_.member_name_of(e));
     mapped->compact();
+    drop_if_stored(*mapped);
     out_.users.push_back(std::move(*mapped));
 }
 

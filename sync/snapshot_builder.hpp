@@ -1,9 +1,12 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/sha256.hpp"
 #include "sync/entry_mapper.hpp"
 #include "sync/source_data.hpp"
 #include "sync/source_record.hpp"
@@ -33,6 +36,15 @@ class snapshot_builder {
     /// doubling, briefly holding two copies of itself.
     void reserve(std::size_t users);
 
+    /// The digest of the text the directory stores for the record this run compares an anchor's entry with
+    /// (nullptr: no such record, or its digest is not known).
+    using stored_digest_lookup = std::function<const common::sha256_digest*(std::string_view anchor)>;
+
+    /// From now on, and for the users added so far, a user whose text the directory stores as it is keeps
+    /// no text (source_user::stored_as_is): a run that changes little holds no second copy of what is
+    /// stored. `stored` must answer for the records the run's reconcile compares with, until finish().
+    void drop_stored_texts(stored_digest_lookup stored);
+
     /// Maps a user record into the snapshot, or records why it was skipped.
     void add_user(const source_record& e);
 
@@ -49,9 +61,11 @@ class snapshot_builder {
 
   private:
     void note(std::string text);
+    void drop_if_stored(source_user& u) const;
 
     const source_mapper& mapper_;
     bool flatten_;
+    stored_digest_lookup stored_;
     snapshot out_;
     std::vector<std::string> user_dns_;                   // normalize_dn() of out_.users[i].dn
     std::vector<std::optional<std::string>> user_names_;  // member_name_of() of out_.users[i]

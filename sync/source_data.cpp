@@ -1,5 +1,6 @@
 #include "sync/source_data.hpp"
 
+#include <stdexcept>
 #include <utility>
 
 namespace dirsync::sync {
@@ -22,17 +23,28 @@ nlohmann::json parse_stored_resource(const std::string& text) {
 }
 
 void source_user::compact() {
-    if (!text.empty()) return;
+    if (!text.empty() || stored_as_is) return;
     text = text_with_active(std::move(resource), !disabled);
     text.shrink_to_fit();  // the dump grew it by doubling: up to twice what it holds, times every user
     resource = nullptr;
 }
 
+namespace {
+
+void require_text(const source_user& u) {
+    if (u.stored_as_is)
+        throw std::logic_error("the text of " + u.anchor + " was dropped: the directory stores it as it is");
+}
+
+}  // namespace
+
 std::string source_user::stored_text() const {
+    require_text(*this);
     return text.empty() ? text_with_active(resource, !disabled) : text;
 }
 
 nlohmann::json source_user::take_resource() {
+    require_text(*this);
     if (text.empty()) return std::exchange(resource, nlohmann::json::object());
     auto tree = parse_stored_resource(text);
     text.clear();
@@ -41,6 +53,7 @@ nlohmann::json source_user::take_resource() {
 }
 
 nlohmann::json source_user::resource_tree() const {
+    require_text(*this);
     return text.empty() ? resource : parse_stored_resource(text);
 }
 

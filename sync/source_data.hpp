@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dirsync::sync {
@@ -26,6 +27,10 @@ struct source_user {
     std::string text;
     /// The source says the account is disabled (AD userAccountControl bit 2, nsAccountLock, ...).
     bool disabled = false;
+    /// The record this run compares the entry with (the one current_records has under `anchor`) stores
+    /// exactly this text, so it was dropped (snapshot_builder::drop_stored_texts): the resource is unchanged
+    /// and `text` and `resource` are empty. stored_text(), take_resource() and resource_tree() throw.
+    bool stored_as_is = false;
     /// Roles granted by the source's role rules, sorted and unique.
     std::vector<std::string> roles;
 
@@ -33,6 +38,12 @@ struct source_user {
     void compact();
     /// The text the directory would store for this resource (`text`, or computed from `resource`).
     std::string stored_text() const;
+    /// Calls `use` with the text the directory would store, without copying `text`.
+    template <class Fn>
+    decltype(auto) with_stored_text(Fn&& use) const {
+        if (!text.empty()) return use(std::string_view(text));
+        return use(std::string_view(stored_text()));
+    }
     /// The resource as a tree, without `active` (`resource`, or `text` parsed), moved out of this user.
     nlohmann::json take_resource();
     /// A copy of the resource as a tree, without `active`.

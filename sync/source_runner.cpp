@@ -4,6 +4,8 @@
 #include <exception>
 #include <future>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "common/lease_heartbeat.hpp"
@@ -172,10 +174,29 @@ run_outcome source_runner::run(const run_options& request,
         snapshot_builder builder(mapper_, flatten);
         if (out.mode == run_mode::full) builder.reserve(progress.expected.load());
         std::vector<std::string> reader_skipped;
+        // Once the records are loaded (on the other core, early in a long read), the snapshot keeps no text
+        // the directory stores as it is: an unchanged run holds one copy of its users, not two.
+        std::optional<current_records> loaded;
+        std::unordered_map<std::string_view, const common::sha256_digest*> stored_digests;
+        std::size_t users_read = 0;
+        auto take_loaded = [&] {
+            loaded = preloaded.get();
+            stored_digests.reserve(loaded->users.size());
+            for (const auto& u : loaded->users)
+                if (u.source_anchor && u.resource_digest)
+                    stored_digests.emplace(*u.source_anchor, &*u.resource_digest);
+            builder.drop_stored_texts([&](std::string_view anchor) -> const common::sha256_digest* {
+                auto it = stored_digests.find(anchor);
+                return it == stored_digests.end() ? nullptr : it->second;
+            });
+        };
         record_sink sink;
         sink.user = [&](const source_record& r) {
             builder.add_user(r);
             progress.read.fetch_add(1, std::memory_order_relaxed);
+            if (++users_read % 1024 == 0 && preloaded.valid() &&
+                preloaded.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+                take_loaded();
         };
         if (mapper_.has_groups())
             sink.group = [&](const source_record& r) {
@@ -219,18 +240,21 @@ run_outcome source_runner::run(const run_options& request,
         check_lease();
         progress.at = run_progress::phase::mapping;
         auto snap = builder.finish();
+        stored_digests = {};
         progress.at = run_progress::phase::planning;
         // A small change read without the list of present entries touches few records: only those are loaded.
         const bool anchored = out.mode == run_mode::incremental && !escalated && !read.present_users &&
                               snap.users.size() + read.deleted_anchors.size() <= anchored_load_limit;
         auto current = anchored
                            ? load_anchored(dir_, source_.tenant, source_.name, touched_anchors(snap, read))
+                       : loaded            ? std::move(*loaded)
                        : preloaded.valid() ? preloaded.get()
                                            : load_current(dir_, source_.tenant, source_.name);
         reconcile_input input{policy_, current, directory_candidates(dir_, source_.tenant), common::now(),
                               log_.allowance(source_.name)};
         // Deletes that arrive one by one through live runs count together over one schedule interval: a
         // burst is held as it would be had one scheduled run read it.
+        input.stored_resources = directory_resources(dir_, source_.tenant);
         input.recent_orphans = log_.live_orphans_since(
             source_.name,
             started - std::chrono::duration_cast<common::timestamp::duration>(source_.schedule.every));

@@ -61,9 +61,9 @@ class ApplyTest : public ::testing::Test {
 
     plan plan_full(snapshot s, std::optional<release_allowance> allowance = std::nullopt) {
         auto current = load_current(dir, rules.tenant, rules.source);
-        return reconcile(
-            std::move(s),
-            reconcile_input{rules, current, directory_candidates(dir, rules.tenant), now, allowance});
+        reconcile_input in{rules, current, directory_candidates(dir, rules.tenant), now, allowance};
+        in.stored_resources = directory_resources(dir, rules.tenant);
+        return reconcile(std::move(s), in);
     }
 
     apply_result sync_full(snapshot s, apply_options opts = {}) {
@@ -335,7 +335,9 @@ TEST_F(ApplyTest, IncrementalDeleteOrphans) {
     delta d;
     d.users = {entry("a1", "alice", {{"title", "Dr"}})};
     d.deleted_anchors = {"b1"};
-    auto p = reconcile(std::move(d), reconcile_input{rules, current, {}, now, std::nullopt});
+    reconcile_input in{rules, current, {}, now, std::nullopt};
+    in.stored_resources = directory_resources(dir, rules.tenant);
+    auto p = reconcile(std::move(d), in);
     auto r = apply(dir, p);
     EXPECT_EQ(r.counts.updated, 1u);
     EXPECT_EQ(r.counts.orphaned, 1u);

@@ -6,8 +6,12 @@
 
 #include <algorithm>
 #include <functional>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
+
+#include "common/sha256.hpp"
 
 namespace dirsync::sync {
 namespace {
@@ -164,27 +168,57 @@ policy corp_policy() {
     return p;
 }
 
-/// `compact`: the users as a snapshot keeps them (source_user::compact), else as the mapper builds them.
-plan run_full(const plan_case& c, bool compact = false) {
+/// How a case's users and records reach the reconcile.
+enum class form {
+    tree,     ///< the users as the mapper builds them, the records with their texts
+    compact,  ///< the users as a snapshot keeps them (source_user::compact)
+    digest,   ///< compact users; the records carry digests (load_current), their texts read on demand
+    dropped,  ///< as digest, and users the records store as they are carry no text (drop_stored_texts)
+};
+
+plan run_full(const plan_case& c, form f = form::tree) {
     policy rules = corp_policy();
     if (c.tweak) c.tweak(rules);
     current_records current{c.owned, {}};
     snapshot s;
     s.users = c.users;
-    if (compact)
+    if (f != form::tree)
         for (auto& u : s.users) u.compact();
+    if (f == form::digest || f == form::dropped)
+        for (auto& r : current.users) {
+            r.resource_digest = common::sha256(r.resource_json);
+            r.resource_json.clear();
+        }
+    if (f == form::dropped)
+        for (auto& u : s.users)
+            for (const auto& r : current.users)
+                if (r.source_anchor == u.anchor && common::sha256(u.text) == *r.resource_digest) {
+                    u.text.clear();
+                    u.stored_as_is = true;
+                }
     for (const auto& a : c.skipped_anchors) {
         s.skipped.push_back("uid=" + a + ": a required attribute is missing");
         s.skipped_anchors.push_back(a);
     }
-    return reconcile(std::move(s), reconcile_input{rules, current, lookup_in(c.others), now, c.allowance});
+    reconcile_input in{rules, current, lookup_in(c.others), now, c.allowance};
+    in.stored_resources = [&](std::span<const std::string> ids) {
+        std::unordered_map<std::string, std::string> out;
+        for (const auto& id : ids)
+            for (const auto& r : c.owned)
+                if (r.id == id) out.emplace(id, r.resource_json);
+        return out;
+    };
+    return reconcile(std::move(s), in);
 }
 
-// Every case plans the same from compact users: the stored text compares without a tree.
+// Every case plans the same from compact users (the stored text compares without a tree), and against
+// records known by their digests.
 void run_table(const std::vector<plan_case>& cases) {
     for (const auto& c : cases) {
         EXPECT_EQ(describe(run_full(c)), c.expected) << c.name;
-        EXPECT_EQ(describe(run_full(c, true)), c.expected) << c.name << " (compact)";
+        EXPECT_EQ(describe(run_full(c, form::compact)), c.expected) << c.name << " (compact)";
+        EXPECT_EQ(describe(run_full(c, form::digest)), c.expected) << c.name << " (digest)";
+        EXPECT_EQ(describe(run_full(c, form::dropped)), c.expected) << c.name << " (dropped)";
     }
 }
 
@@ -208,6 +242,82 @@ TEST(ReconcileTest, CompactUsersKeepTheirResourceThroughThePlan) {
     EXPECT_EQ(p.creates[0].status, user_status::disabled);
     EXPECT_EQ(p.creates[0].resource().at("userName"), "nina");
     EXPECT_FALSE(p.creates[0].resource().contains("active"));  // the status decides, at apply
+}
+
+/// `r` as load_current reads it: the stored text's digest, not the text.
+user_brief digest_only(user_brief r) {
+    r.resource_digest = common::sha256(r.resource_json);
+    r.resource_json.clear();
+    return r;
+}
+
+TEST(ReconcileTest, RecordsKnownByDigestReadTheTextsOfChangedRecordsInChunks) {
+    current_records current;
+    std::unordered_map<std::string, std::string> stored;
+    snapshot s;
+    for (int i = 0; i < 1200; ++i) {
+        const auto n = std::to_string(i);
+        auto r = record("a" + n, "user" + n);
+        stored.emplace(r.id, r.resource_json);
+        current.users.push_back(digest_only(std::move(r)));
+        // Every other user changes its title; the others are as stored.
+        auto u = i % 2 ? entry("a" + n, "user" + n, {{"title", "Dr"}}) : entry("a" + n, "user" + n);
+        u.compact();
+        s.users.push_back(std::move(u));
+    }
+    std::vector<std::size_t> asked;
+    reconcile_input in{corp_policy(), current, {}, now, {}};
+    in.stored_resources = [&](std::span<const std::string> ids) {
+        asked.push_back(ids.size());
+        std::unordered_map<std::string, std::string> out;
+        for (const auto& id : ids) out.emplace(id, stored.at(id));
+        return out;
+    };
+    auto p = reconcile(std::move(s), in);
+    EXPECT_EQ(asked, (std::vector<std::size_t>{500, 100}));  // only the 600 changed records, by 500
+    ASSERT_EQ(p.updates.size(), 600u);
+    EXPECT_EQ(p.unchanged_users, 600u);
+    for (const auto& c : p.updates) {
+        ASSERT_EQ(c.attributes.size(), 1u) << c.anchor;
+        EXPECT_EQ(c.attributes[0].name, "title");
+        EXPECT_EQ(c.attributes[0].before, nullptr);
+        ASSERT_TRUE(c.resource);
+        EXPECT_EQ(c.resource->at("title"), "Dr");
+    }
+    EXPECT_EQ(p.updates.front().anchor, "a1");  // in source order
+    EXPECT_EQ(p.updates.back().anchor, "a1199");
+}
+
+TEST(ReconcileTest, ARecordKnownByDigestStoredInAnotherSpellingIsUnchanged) {
+    // The same resource as the entry's, its keys in another order and spaced: a different digest, and no
+    // attribute differs once the stored text is read.
+    auto r = record("a1", "alice");
+    const std::string spelled = json::parse(r.resource_json).dump(1);
+    r.resource_json = spelled;
+    current_records current{{digest_only(r), digest_only(record("b1", "bob"))}, {}};
+    snapshot s;
+    s.users = {entry("a1", "alice"), entry("b1", "bob", {{"title", "Dr"}})};
+    reconcile_input in{corp_policy(), current, {}, now, {}};
+    in.stored_resources = [&](std::span<const std::string> ids) {
+        std::unordered_map<std::string, std::string> out;
+        for (const auto& id : ids)
+            if (id == "id-a1") out.emplace(id, spelled);  // bob's record was deleted since the scan
+        return out;
+    };
+    auto p = reconcile(std::move(s), in);
+    EXPECT_EQ(p.unchanged_users, 1u);
+    ASSERT_EQ(p.updates.size(), 1u);
+    EXPECT_EQ(p.updates[0].anchor, "b1");
+    // Its stored text is gone: every attribute is new to it (the write then finds no record).
+    EXPECT_EQ(p.updates[0].attributes.size(), person("bob", {{"title", "Dr"}}).size());
+}
+
+TEST(ReconcileTest, RecordsKnownByDigestNeedTheStoredTexts) {
+    current_records current{{digest_only(record("a1", "alice"))}, {}};
+    snapshot s;
+    s.users = {entry("a1", "alice", {{"title", "Dr"}})};
+    EXPECT_THROW(reconcile(std::move(s), reconcile_input{corp_policy(), current, {}, now, {}}),
+                 std::logic_error);
 }
 
 void flag_after_7d(policy& p) { p.orphans.disable_after = std::chrono::milliseconds(7 * 24h); }

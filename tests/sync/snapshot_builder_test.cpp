@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include "config/load.hpp"
@@ -100,6 +101,44 @@ TEST(SnapshotBuilder, FlattensNestedGroupsThroughCycles) {
     ASSERT_EQ(b.notes().size(), 1u);
     EXPECT_EQ(b.notes()[0],
               "cn=ops,ou=groups,dc=example,dc=com: 1 member is not a user or group read from this source");
+}
+
+TEST(SnapshotBuilder, DropsTheTextsTheDirectoryStoresAsTheyAre) {
+    auto mapper = mapper_for("flatten");
+    // What the directory stores: alice's and carol's texts as a first run would write them; bob's differs.
+    std::map<std::string, common::sha256_digest, std::less<>> stored;
+    {
+        snapshot_builder first(mapper, true);
+        add_sample(first);
+        for (const auto& u : first.finish().users)
+            stored.emplace(u.anchor, common::sha256(u.anchor == uuid(2) ? u.text + " " : u.text));
+    }
+    std::vector<std::string> asked;
+    snapshot_builder b(mapper, true);
+    b.add_user(user("alice", 1));  // before the lookup is known: dropped when it is given
+    b.add_user(user("bob", 2));
+    b.drop_stored_texts([&](std::string_view anchor) -> const common::sha256_digest* {
+        asked.emplace_back(anchor);
+        auto it = stored.find(anchor);
+        return it == stored.end() ? nullptr : &it->second;
+    });
+    b.add_user(user("carol", 3));  // after: dropped as it is added
+    b.add_user(user("dave", 4));   // no record: a create keeps its text
+    b.add_group(group("all", 100, {udn("alice"), udn("bob"), udn("carol"), udn("dave")}));
+    auto s = b.finish();
+    EXPECT_EQ(asked, (std::vector<std::string>{uuid(1), uuid(2), uuid(3), uuid(4)}));
+    ASSERT_EQ(s.users.size(), 4u);
+    EXPECT_TRUE(s.users[0].stored_as_is);
+    EXPECT_TRUE(s.users[0].text.empty());
+    EXPECT_THROW(s.users[0].take_resource(), std::logic_error);
+    EXPECT_FALSE(s.users[1].stored_as_is);
+    EXPECT_EQ(s.users[1].take_resource().at("userName"), "bob");
+    EXPECT_TRUE(s.users[2].stored_as_is);
+    EXPECT_FALSE(s.users[3].stored_as_is);
+    EXPECT_FALSE(s.users[3].text.empty());
+    // Members still resolve: a dropped text keeps its anchor and DN.
+    EXPECT_EQ(sorted(find_group(s, "all").member_user_anchors),
+              (std::vector<std::string>{uuid(1), uuid(2), uuid(3), uuid(4)}));
 }
 
 TEST(SnapshotBuilder, MemberNamesResolveByUidAndUnmatchedOnesAreNamed) {
