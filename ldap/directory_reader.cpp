@@ -1,5 +1,6 @@
 #include "ldap/directory_reader.hpp"
 
+#include <memory>
 #include <utility>
 
 #include "config/wipe.hpp"
@@ -198,7 +199,7 @@ class directory_reader final : public sync::source_reader {
         groups.filter = query_.groups->filter;
         groups.attributes = query_.groups->attributes;
         auto g = client_.search(
-            groups, [&](entry&& e) { sink.group(entry_record(std::move(e))); }, deadline);
+            groups, [&](entry&& e) { sink.group(std::make_unique<entry_record>(std::move(e))); }, deadline);
         if (!g) return {boost::system::in_place_error, "reading the groups failed: " + g.error().message};
         return {};
     }
@@ -207,9 +208,14 @@ class directory_reader final : public sync::source_reader {
     /// The reader's handlers for `sink`; groups only when asked (a read of changes reads users only).
     static source_handlers handlers(const sync::record_sink& sink, bool with_groups) {
         source_handlers h;
-        if (sink.user) h.on_user = [&sink](entry&& e, std::string) { sink.user(entry_record(std::move(e))); };
+        if (sink.user)
+            h.on_user = [&sink](entry&& e, std::string) {
+                sink.user(std::make_unique<entry_record>(std::move(e)));
+            };
         if (with_groups && sink.group)
-            h.on_group = [&sink](entry&& e, std::string) { sink.group(entry_record(std::move(e))); };
+            h.on_group = [&sink](entry&& e, std::string) {
+                sink.group(std::make_unique<entry_record>(std::move(e)));
+            };
         if (sink.skipped)
             h.on_skipped = [&sink](std::string dn, std::string reason) {
                 sink.skipped(std::move(dn), std::move(reason));

@@ -151,7 +151,7 @@ class reader final : public sync::source_reader {
     /// meta.lastModified seen (kept when none is later).
     boost::system::result<void, std::string> read_collection(
         const std::string& collection, const std::optional<config::located_text>& filter,
-        const std::function<void(const sync::source_record&)>& emit, clock::time_point deadline,
+        const std::function<void(std::unique_ptr<sync::source_record>)>& emit, clock::time_point deadline,
         std::string& newest) {
         std::int64_t start = 1;
         std::optional<std::int64_t> total;
@@ -195,7 +195,8 @@ class reader final : public sync::source_reader {
                 if (const json* meta = resource::json_member(item, "meta"); meta && meta->is_object())
                     if (const json* m = resource::json_member(*meta, "lastModified"); m && m->is_string())
                         newest = later(newest, m->get<std::string>());
-                if (emit) emit(sync::json_record(std::move(item)));  // the page is not read again
+                // The page is not read again.
+                if (emit) emit(std::make_unique<sync::json_record>(std::move(item)));
             }
             start += static_cast<std::int64_t>(count);
             if (start > *total) return {};

@@ -15,10 +15,11 @@
 namespace dirsync::sync {
 
 /// Where a read streams the records it finds, in the source's order. Only the record in hand need be in
-/// memory. A handler that is empty is not called.
+/// memory. A handler that is empty is not called. Each record is handed over: the handler may keep it or
+/// pass it to another thread (sync::parallel_builder maps records while the read goes on).
 struct record_sink {
-    std::function<void(const source_record&)> user;
-    std::function<void(const source_record&)> group;
+    std::function<void(std::unique_ptr<source_record>)> user;
+    std::function<void(std::unique_ptr<source_record>)> group;
     /// A record that cannot be used, by name, and why ("no usable entryUUID").
     std::function<void(std::string name, std::string reason)> skipped;
 };

@@ -11,6 +11,7 @@
 #include "common/lease_heartbeat.hpp"
 #include "common/log.hpp"
 #include "sync/apply.hpp"
+#include "sync/parallel_builder.hpp"
 #include "sync/reconcile.hpp"
 #include "sync/run_counts.hpp"
 #include "sync/snapshot_builder.hpp"
@@ -178,29 +179,32 @@ run_outcome source_runner::run(const run_options& request,
         // the directory stores as it is: an unchanged run holds one copy of its users, not two.
         std::optional<current_records> loaded;
         std::unordered_map<std::string_view, const common::sha256_digest*> stored_digests;
-        std::size_t users_read = 0;
-        auto take_loaded = [&] {
+        std::size_t users_mapped = 0;
+        // On the builder's thread, after each user.
+        auto after_user = [&](snapshot_builder& b) {
+            if (++users_mapped % 1024 != 0 || !preloaded.valid() ||
+                preloaded.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+                return;
             loaded = preloaded.get();
             stored_digests.reserve(loaded->users.size());
             for (const auto& u : loaded->users)
                 if (u.source_anchor && u.resource_digest)
                     stored_digests.emplace(*u.source_anchor, &*u.resource_digest);
-            builder.drop_stored_texts([&](std::string_view anchor) -> const common::sha256_digest* {
+            b.drop_stored_texts([&](std::string_view anchor) -> const common::sha256_digest* {
                 auto it = stored_digests.find(anchor);
                 return it == stored_digests.end() ? nullptr : it->second;
             });
         };
+        // The records are mapped on another core while the read goes on.
+        parallel_builder feeder(builder, after_user);
         record_sink sink;
-        sink.user = [&](const source_record& r) {
-            builder.add_user(r);
+        sink.user = [&](std::unique_ptr<source_record> r) {
+            feeder.add_user(std::move(r));
             progress.read.fetch_add(1, std::memory_order_relaxed);
-            if (++users_read % 1024 == 0 && preloaded.valid() &&
-                preloaded.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
-                take_loaded();
         };
         if (mapper_.has_groups())
-            sink.group = [&](const source_record& r) {
-                builder.add_group(r);
+            sink.group = [&](std::unique_ptr<source_record> r) {
+                feeder.add_group(std::move(r));
                 progress.read.fetch_add(1, std::memory_order_relaxed);
             };
         sink.skipped = [&](std::string name, std::string reason) {
@@ -239,6 +243,7 @@ run_outcome source_runner::run(const run_options& request,
         if (cancel_ != nullptr && cancel_->load()) throw run_failure{"cancelled: the daemon is stopping"};
         check_lease();
         progress.at = run_progress::phase::mapping;
+        feeder.finish();
         auto snap = builder.finish();
         stored_digests = {};
         progress.at = run_progress::phase::planning;
