@@ -79,11 +79,8 @@ class planner {
         plan_.now = in.now;
         plan_.owned_users = in.current.owned_users.value_or(in.current.users.size());
         users_by_anchor_.reserve(in.current.users.size());
-        users_by_id_.reserve(in.current.users.size());
-        for (const auto& u : in.current.users) {
+        for (const auto& u : in.current.users)
             if (u.source_anchor) users_by_anchor_.emplace(*u.source_anchor, &u);
-            users_by_id_.insert(u.id);
-        }
         for (const auto& g : in.current.groups) {
             if (g.source_anchor) groups_by_anchor_.emplace(*g.source_anchor, &g);
             groups_by_id_.insert(g.id);
@@ -452,7 +449,7 @@ class planner {
             if (!m.id || !current.contains(*m.id)) u.add.push_back(std::move(m));
         }
         for (const auto& m : g.members)
-            if ((users_by_id_.contains(m.id) || groups_by_id_.contains(m.id)) && !wanted.contains(m.id))
+            if (!wanted.contains(m.id) && (groups_by_id_.contains(m.id) || owned_user_ids().contains(m.id)))
                 u.remove.push_back(m.id);
         if (!u.resource && u.add.empty() && u.remove.empty()) {
             ++plan_.unchanged_groups;
@@ -472,7 +469,18 @@ class planner {
     plan plan_;
     std::vector<pending_diff> pending_;
     std::unordered_map<std::string_view, const user_brief*> users_by_anchor_;
-    std::unordered_set<std::string_view> users_by_id_;
+    /// The ids of the records in_.current has, built when a member is first found unwanted (a run that
+    /// removes no member never builds it).
+    const std::unordered_set<std::string_view>& owned_user_ids() {
+        if (!users_by_id_) {
+            users_by_id_.emplace();
+            users_by_id_->reserve(in_.current.users.size());
+            for (const auto& u : in_.current.users) users_by_id_->insert(u.id);
+        }
+        return *users_by_id_;
+    }
+
+    std::optional<std::unordered_set<std::string_view>> users_by_id_;
     std::unordered_map<std::string_view, const group_brief*> groups_by_anchor_;
     std::unordered_set<std::string_view> groups_by_id_;
     /// Anchors read in this run; they view the snapshot or delta, which outlives the planner.
