@@ -73,13 +73,13 @@ void snapshot_builder::add_group(const source_record& e) {
 snapshot snapshot_builder::finish() {
     // One entry per anchor: a repeated anchor is skipped (users and groups separately).
     {
-        // In place: a second copy of 100,000 users would double the snapshot's peak.
-        std::unordered_map<std::string, std::size_t> first;
+        // In place: a second copy of 100,000 users would double the snapshot's peak. The keys view the
+        // anchors where they stay (a kept user is never moved again).
+        std::unordered_map<std::string_view, std::size_t> first;
         first.reserve(out_.users.size());
         std::size_t kept = 0;
         for (std::size_t i = 0; i < out_.users.size(); ++i) {
-            auto [it, inserted] = first.try_emplace(out_.users[i].anchor, kept);
-            if (!inserted) {
+            if (auto it = first.find(out_.users[i].anchor); it != first.end()) {
                 out_.skipped.push_back(out_.users[i].dn + ": the same anchor as " +
                                        out_.users[it->second].dn);
                 continue;
@@ -89,25 +89,29 @@ snapshot snapshot_builder::finish() {
                 user_dns_[kept] = std::move(user_dns_[i]);
                 user_names_[kept] = std::move(user_names_[i]);
             }
+            first.emplace(out_.users[kept].anchor, kept);
             ++kept;
         }
         out_.users.resize(kept);
         user_dns_.resize(kept);
         user_names_.resize(kept);
-        first.clear();
+        first = {};
         std::vector<mapped_group> groups;
+        groups.reserve(groups_.size());  // the keys view anchors in `groups`, which must not move
         for (auto& g : groups_) {
-            auto [it, inserted] = first.try_emplace(g.group.anchor, groups.size());
-            if (!inserted) {
+            if (auto it = first.find(g.group.anchor); it != first.end()) {
                 out_.skipped.push_back(g.group.dn + ": the same anchor as " + groups[it->second].group.dn);
                 continue;
             }
             groups.push_back(std::move(g));
+            first.emplace(groups.back().group.anchor, groups.size() - 1);
         }
         groups_ = std::move(groups);
     }
 
-    std::unordered_map<std::string, std::size_t> user_by_dn;
+    // Views of user_dns_, which stays as it is until the end.
+    std::unordered_map<std::string_view, std::size_t> user_by_dn;
+    user_by_dn.reserve(user_dns_.size());
     for (std::size_t i = 0; i < user_dns_.size(); ++i) user_by_dn.emplace(user_dns_[i], i);
     std::unordered_map<std::string, std::size_t> group_by_dn;
     std::vector<std::string> group_dns;
@@ -207,8 +211,10 @@ snapshot snapshot_builder::finish() {
     }
 
     for (auto& g : groups_) out_.groups.push_back(std::move(g.group));
-    groups_.clear();
-    user_dns_.clear();
+    // Released, not kept for a builder that is done: the run plans while the builder is still in scope.
+    groups_ = {};
+    user_dns_ = {};
+    user_names_ = {};
     return std::move(out_);
 }
 
