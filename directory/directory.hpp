@@ -98,7 +98,6 @@ struct user_write {
 struct user_brief {
     std::string id;
     std::string user_name;
-    std::optional<std::string> external_id;
     std::string source;
     std::optional<std::string> source_anchor;
     user_status status = user_status::provisioned;

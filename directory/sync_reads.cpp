@@ -18,7 +18,6 @@ user_brief brief_of(store::user_row&& row, brief_resource resource = brief_resou
     user_brief b;
     b.id = std::move(row.id);
     b.user_name = std::move(row.user_name);
-    b.external_id = std::move(row.external_id);
     b.source = std::move(row.source);
     b.source_anchor = std::move(row.source_anchor);
     b.status = parse_user_status(row.status).value_or(user_status::disabled);

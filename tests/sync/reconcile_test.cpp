@@ -46,7 +46,6 @@ user_brief record(const std::string& anchor, const std::string& name,
     json r = resource.is_null() ? person(name) : resource;
     r["active"] = status != user_status::disabled;
     b.resource_json = r.dump();
-    if (auto e = r.find("externalId"); e != r.end()) b.external_id = e->get<std::string>();
     return b;
 }
 
