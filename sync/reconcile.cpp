@@ -95,6 +95,12 @@ class planner {
     void upsert_users(std::vector<source_user>&& desired) {
         plan_.read_users = desired.size();
         seen_users_.reserve(desired.size());
+        // Sized once: a first run's 100,000 creates grown by doubling would briefly be held twice.
+        std::size_t fresh = 0;
+        for (const auto& su : desired)
+            if (!su.anchor.empty() && !users_by_anchor_.contains(su.anchor)) ++fresh;
+        plan_.creates.reserve(plan_.creates.size() + fresh);
+        new_user_ids_.reserve(fresh);
         for (auto& su : desired) {
             if (su.anchor.empty()) {
                 plan_.skipped.push_back(label(su.dn, "(no dn)") + ": the entry has no anchor");
@@ -157,6 +163,9 @@ class planner {
                 continue;
             }
             auto members = resolve_members(sg);
+            // Resolved: the anchors as read are not needed again (100,000 of them in a large run).
+            sg.member_user_anchors = {};
+            sg.member_group_anchors = {};
             if (auto it = groups_by_anchor_.find(sg.anchor); it != groups_by_anchor_.end())
                 plan_group_update(*it->second, std::move(sg), std::move(members));
             else
@@ -262,7 +271,7 @@ class planner {
         }
         new_user_ids_.emplace(su.anchor, std::nullopt);
         su.compact();
-        plan_.creates.push_back(user_create{su.anchor, su.dn, std::move(su.text),
+        plan_.creates.push_back(user_create{su.anchor, std::move(su.dn), std::move(su.text),
                                             su.disabled ? user_status::disabled : user_status::provisioned,
                                             std::move(su.roles)});
     }
@@ -489,7 +498,8 @@ class planner {
     std::unordered_set<std::string> skipped_anchors_;
     std::unordered_set<std::string> adopted_ids_;
     /// Users this run creates (no id yet) or adopts (their id), by anchor.
-    std::unordered_map<std::string, std::optional<std::string>> new_user_ids_;
+    /// The keys view the anchors of the snapshot or delta, as seen_users_ does.
+    std::unordered_map<std::string_view, std::optional<std::string>> new_user_ids_;
     std::unordered_set<std::string> new_group_anchors_;
 };
 
