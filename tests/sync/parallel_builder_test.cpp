@@ -9,43 +9,18 @@
 #include <string>
 #include <thread>
 
-#include "config/load.hpp"
 #include "entry_fixture.hpp"
+#include "group_source_fixture.hpp"
 #include "ldap/entry_record.hpp"
-#include "sync/source_check.hpp"
 
 namespace dirsync::sync {
 namespace {
 
 using testing::make_entry;
 
-source_mapper corp_mapper() {
-    config::load_options options;
-    options.check = check_sources;
-    auto loaded = config::load_settings_string(
-        "storage: {sqlite: x.db}\n"
-        "tenants: [{id: acme, name: Acme}]\n"
-        "sources:\n"
-        "  - name: corp\n"
-        "    tenant: acme\n"
-        "    url: ldap://127.0.0.1:3890\n"
-        "    bind: anonymous\n"
-        "    users:\n"
-        "      base_dn: ou=people,dc=example,dc=com\n"
-        "      map: { userName: \"{uid!}\", title: \"{title}\" }\n"
-        "    groups:\n"
-        "      base_dn: ou=groups,dc=example,dc=com\n",
-        "t.yaml", options);
-    if (!loaded) throw std::runtime_error(loaded.error().to_string());
-    std::vector<config::diagnostic> problems;
-    return *compile_source(*loaded, loaded->sources[0], problems);
-}
+source_mapper corp_mapper() { return testing::group_source_mapper("flatten"); }
 
-std::string uuid(int n) {
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "00000000-0000-0000-0000-%012d", n);
-    return buffer;
-}
+std::string uuid(int n) { return testing::test_uuid(n); }
 
 std::string udn(int n) { return "uid=user" + std::to_string(n) + ",ou=people,dc=example,dc=com"; }
 

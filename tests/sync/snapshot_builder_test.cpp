@@ -7,9 +7,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "config/load.hpp"
 #include "entry_fixture.hpp"
-#include "sync/source_check.hpp"
+#include "group_source_fixture.hpp"
 
 namespace dirsync::sync {
 namespace {
@@ -17,34 +16,10 @@ namespace {
 using testing::make_entry;
 
 source_mapper mapper_for(const std::string& nested, const std::string& roles = "") {
-    std::string yaml =
-        "storage: {sqlite: x.db}\n"
-        "tenants: [{id: acme, name: Acme}]\n"
-        "sources:\n"
-        "  - name: corp\n"
-        "    tenant: acme\n"
-        "    url: ldap://127.0.0.1:3890\n"
-        "    bind: anonymous\n"
-        "    users:\n"
-        "      base_dn: ou=people,dc=example,dc=com\n"
-        "      map: { userName: \"{uid!}\" }\n"
-        "    groups:\n"
-        "      base_dn: ou=groups,dc=example,dc=com\n"
-        "      nested: " +
-        nested + "\n" + roles;
-    config::load_options options;
-    options.check = check_sources;
-    auto loaded = config::load_settings_string(yaml, "t.yaml", options);
-    if (!loaded) throw std::runtime_error(loaded.error().to_string());
-    std::vector<config::diagnostic> problems;
-    return *compile_source(*loaded, loaded->sources[0], problems);
+    return testing::group_source_mapper(nested, roles);
 }
 
-std::string uuid(int n) {
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "00000000-0000-0000-0000-%012d", n);
-    return buffer;
-}
+std::string uuid(int n) { return testing::test_uuid(n); }
 
 ldap::entry_record user(const std::string& uid, int id) {
     return make_entry("uid=" + uid + ",ou=people,dc=example,dc=com",
