@@ -99,6 +99,10 @@ class connection {
 
     /// Prepares `sql`; `persistent` when it is kept and run many times (the statement cache).
     virtual std::unique_ptr<statement_impl> prepare(std::string_view sql, bool persistent) = 0;
+    /// Prepares a query whose rows are read a batch at a time however many there are (a scan of a table),
+    /// inside a transaction; other statements may run on the connection between its rows. SQLite steps
+    /// through rows anyway; PostgreSQL reads them through a cursor.
+    virtual std::unique_ptr<statement_impl> prepare_scan(std::string_view sql) { return prepare(sql, false); }
 
     /// The key the last INSERT gave its row (an INTEGER PRIMARY KEY / identity column).
     virtual std::int64_t last_insert_rowid() = 0;
@@ -133,11 +137,19 @@ class connection {
     std::unordered_map<std::string, std::unique_ptr<statement>, sql_hash, std::equal_to<>> cache_;
 };
 
+/// Asks `statement` for a scan (connection::prepare_scan).
+struct scan_rows_t {
+    explicit scan_rows_t() = default;
+};
+inline constexpr scan_rows_t scan_rows{};
+
 /// A prepared statement (RAII). Parameters are 1-based like SQLite's; columns are 0-based.
 class statement {
   public:
     statement(connection& db, std::string_view sql, bool persistent = false)
         : impl_(db.prepare(sql, persistent)) {}
+    /// A scan: its rows are read in batches, however many (connection::prepare_scan).
+    statement(connection& db, std::string_view sql, scan_rows_t) : impl_(db.prepare_scan(sql)) {}
     statement(const statement&) = delete;
     statement& operator=(const statement&) = delete;
 

@@ -47,7 +47,7 @@ std::vector<member_row> list(connection& db, std::string_view tenant, std::int64
 void scan(connection& db, std::string_view tenant, std::int64_t group_seq,
           const std::function<bool(member_row&&)>& visit, member_display display) {
     // Not cached: a visitor may itself use cached statements.
-    statement s(db, display == member_display::current ? select_members : select_member_ids);
+    statement s(db, display == member_display::current ? select_members : select_member_ids, scan_rows);
     s.bind(1, group_seq).bind(2, tenant);
     while (s.step()) {
         if (!visit(read_member(s))) break;

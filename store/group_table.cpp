@@ -94,7 +94,7 @@ void scan_by_source(connection& db, std::string_view tenant, std::string_view so
     // groups_by_anchor covers (tenant, source) for anchored groups; a source's groups all have anchors.
     static const std::string sql =
         select_where("tenant_id = ?1 AND source = ?2 AND source_anchor IS NOT NULL ORDER BY seq");
-    statement s(db, sql);  // not cached: a visitor may itself use cached statements
+    statement s(db, sql, scan_rows);  // not cached: a visitor may itself use cached statements
     s.bind(1, tenant).bind(2, source);
     while (s.step()) {
         if (!visit(read_row(s))) break;
@@ -120,7 +120,7 @@ std::vector<group_row> page(connection& db, std::string_view tenant, std::int64_
 
 void scan(connection& db, std::string_view tenant, const std::function<bool(group_row&&)>& visit) {
     static const std::string sql = select_where("tenant_id = ?1 ORDER BY seq");
-    statement s(db, sql);  // not cached: a visitor may itself use cached statements
+    statement s(db, sql, scan_rows);  // not cached: a visitor may itself use cached statements
     s.bind(1, tenant);
     while (s.step()) {
         if (!visit(read_row(s))) break;

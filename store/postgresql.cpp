@@ -41,9 +41,16 @@ bool starts_with(const char* text, std::string_view prefix) {
     return text && std::strncmp(text, prefix.data(), prefix.size()) == 0;
 }
 
+/// Rows per FETCH of a scan's cursor.
+constexpr int scan_batch_rows = 1000;
+
 class postgresql_statement final : public statement_impl {
   public:
-    postgresql_statement(postgresql_connection& db, std::string_view sql, bool persistent) : db_(db) {
+    /// What the statement is: run once, prepared for the cache, or a scan read through a cursor.
+    enum class kind { once, persistent, scan };
+
+    postgresql_statement(postgresql_connection& db, std::string_view sql, kind k) : db_(db), kind_(k) {
+        const bool persistent = k == kind::persistent;
         auto rewritten = rewrite_parameters(sql);
         sql_ = std::move(rewritten.text);
         values_.resize(static_cast<std::size_t>(rewritten.parameters));
@@ -66,6 +73,7 @@ class postgresql_statement final : public statement_impl {
 
     bool step() override {
         if (!executed_) execute();
+        if (row_ + 1 >= rows_ && more_) fetch();
         if (row_ + 1 >= rows_) {
             row_ = rows_;
             return false;
@@ -74,8 +82,12 @@ class postgresql_statement final : public statement_impl {
         return true;
     }
 
+    ~postgresql_statement() override { end_own_transaction(); }
+
     void reset() override {
+        end_own_transaction();
         executed_ = false;
+        more_ = false;
         result_.reset();
         rows_ = 0;
         row_ = -1;
@@ -125,26 +137,21 @@ class postgresql_statement final : public statement_impl {
         std::vector<const char*> values;
         values.reserve(values_.size());
         for (const auto& v : values_) values.push_back(v ? v->c_str() : nullptr);
-        const int n = static_cast<int>(values.size());
-        PGresult* r = nullptr;
-        if (db_.has_pending()) {
-            // What waits (BEGIN and the writer's lock, savepoint commands) goes with this statement.
-            db_.start_pending();
-            const bool queued =
-                (name_.empty() ? PQsendQueryParams(db_.handle(), sql_.c_str(), n, types_.data(),
-                                                   values.data(), nullptr, nullptr, 0)
-                               : PQsendQueryPrepared(db_.handle(), name_.c_str(), n, values.data(), nullptr,
-                                                     nullptr, 0)) == 1;
-            r = db_.finish_pending(queued);
-        } else {
-            r = name_.empty()
-                    ? PQexecParams(db_.handle(), sql_.c_str(), n, types_.data(), values.data(), nullptr,
-                                   nullptr, 0)
-                    : PQexecPrepared(db_.handle(), name_.c_str(), n, values.data(), nullptr, nullptr, 0);
+        if (kind_ == kind::scan) {
+            // A cursor of its own per run: it lives until the transaction ends, so a name is never reused
+            // within one.
+            cursor_ = "dirsync_scan_" + std::to_string(db_.next_cursor_number());
+            // A cursor needs a transaction: a scan outside one reads in a read-only one of its own.
+            if (!db_.in_transaction()) {
+                db_.begin_read();
+                owns_transaction_ = true;
+            }
+            PQclear(run(nullptr, "DECLARE " + cursor_ + " NO SCROLL CURSOR FOR " + sql_, values));
+            more_ = true;
+            fetch();
+            return;
         }
-        const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-            db_.fail(r, name_.empty() ? "run " + sql_.substr(0, 300) : "step");
+        PGresult* r = run(name_.empty() ? nullptr : name_.c_str(), sql_, values);
         // A COMMIT of a transaction in which a statement failed (and was not rolled back to a savepoint)
         // ends it with ROLLBACK and no error: nothing was kept, which the caller must hear.
         if (sql_ == "COMMIT" && !starts_with(PQcmdStatus(r), "COMMIT")) {
@@ -157,9 +164,61 @@ class postgresql_statement final : public statement_impl {
         db_.count_changes(r);
     }
 
+    /// Runs the prepared statement `prepared`, or `sql` when that is null, with `values` for the
+    /// statement's parameters (typed as types_), sending what waits on the connection first (BEGIN and the
+    /// writer's lock, savepoint commands); fails on an error.
+    PGresult* run(const char* prepared, const std::string& sql, const std::vector<const char*>& values) {
+        const int n = static_cast<int>(values.size());
+        const Oid* types = n > 0 ? types_.data() : nullptr;
+        PGresult* r = nullptr;
+        if (db_.has_pending()) {
+            db_.start_pending();
+            const bool queued =
+                (prepared ? PQsendQueryPrepared(db_.handle(), prepared, n, values.data(), nullptr, nullptr, 0)
+                          : PQsendQueryParams(db_.handle(), sql.c_str(), n, types, values.data(), nullptr,
+                                              nullptr, 0)) == 1;
+            r = db_.finish_pending(queued);
+        } else {
+            r = prepared
+                    ? PQexecPrepared(db_.handle(), prepared, n, values.data(), nullptr, nullptr, 0)
+                    : PQexecParams(db_.handle(), sql.c_str(), n, types, values.data(), nullptr, nullptr, 0);
+        }
+        const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+            db_.fail(r, prepared ? "step" : "run " + sql.substr(0, 300));
+        return r;
+    }
+
+    /// Ends the read-only transaction a scan opened for its cursor, if it did.
+    void end_own_transaction() noexcept {
+        if (!owns_transaction_) return;
+        owns_transaction_ = false;
+        more_ = false;
+        if (db_.unbegun()) {
+            db_.drop_pending();
+            return;
+        }
+        if (db_.broken()) return;
+        PQclear(PQexec(db_.handle(), "ROLLBACK"));
+    }
+
+    /// The scan's next batch of rows; the cursor is done when a batch comes short.
+    void fetch() {
+        static const std::vector<const char*> none;
+        result_.reset(
+            run(nullptr, "FETCH FORWARD " + std::to_string(scan_batch_rows) + " FROM " + cursor_, none));
+        rows_ = PQntuples(result_.get());
+        row_ = -1;
+        more_ = rows_ == scan_batch_rows;
+    }
+
     postgresql_connection& db_;
+    kind kind_;
     std::string sql_;
-    std::string name_;  ///< of the prepared statement; empty: run unnamed, parsed at each run
+    std::string name_;               ///< of the prepared statement; empty: run unnamed, parsed at each run
+    std::string cursor_;             ///< a scan's, while it runs
+    bool more_ = false;              ///< a scan's cursor may have more rows
+    bool owns_transaction_ = false;  ///< a scan began the read-only transaction its cursor lives in
     std::vector<std::optional<std::string>> values_;
     std::vector<Oid> types_;  ///< per parameter: 0 (inferred) or text_type
     result_ptr result_;
@@ -344,7 +403,12 @@ void postgresql_connection::exec(std::string_view sql) {
 }
 
 std::unique_ptr<statement_impl> postgresql_connection::prepare(std::string_view sql, bool persistent) {
-    return std::make_unique<postgresql_statement>(*this, sql, persistent);
+    return std::make_unique<postgresql_statement>(
+        *this, sql, persistent ? postgresql_statement::kind::persistent : postgresql_statement::kind::once);
+}
+
+std::unique_ptr<statement_impl> postgresql_connection::prepare_scan(std::string_view sql) {
+    return std::make_unique<postgresql_statement>(*this, sql, postgresql_statement::kind::scan);
 }
 
 std::int64_t postgresql_connection::last_insert_rowid() {

@@ -24,6 +24,9 @@ class postgresql_connection final : public connection {
     store::engine engine() const noexcept override { return engine::postgresql; }
     void exec(std::string_view sql) override;
     std::unique_ptr<statement_impl> prepare(std::string_view sql, bool persistent) override;
+    /// Through a cursor (DECLARE ... NO SCROLL CURSOR, then FETCH FORWARD in batches), so a scan of 100,000
+    /// rows does not arrive as one result held whole in memory. The cursor ends with its transaction.
+    std::unique_ptr<statement_impl> prepare_scan(std::string_view sql) override;
     /// lastval(): the identity value the last INSERT of this session drew.
     std::int64_t last_insert_rowid() override;
     int changes() const noexcept override { return changes_; }
@@ -48,6 +51,8 @@ class postgresql_connection final : public connection {
     void count_changes(const PGresult* result) noexcept;
     /// A name for the next persistent prepared statement of this session.
     std::string next_statement_name() { return "dirsync_" + std::to_string(++statements_); }
+    /// A number for the next scan cursor of this session.
+    std::uint64_t next_cursor_number() noexcept { return ++cursors_; }
 
     /// Whether commands wait to be sent with the next statement (start_pending).
     bool has_pending() const noexcept { return !pending_.empty(); }
@@ -82,6 +87,7 @@ class postgresql_connection final : public connection {
     int changes_ = 0;
     std::int64_t total_changes_ = 0;
     std::uint64_t statements_ = 0;
+    std::uint64_t cursors_ = 0;
 };
 
 /// `sql` with SQLite's parameters (`?N`, and bare `?` numbered from 1 in order) written as PostgreSQL's

@@ -184,7 +184,7 @@ std::vector<user_row> page(connection& db, std::string_view tenant, std::int64_t
 
 void scan(connection& db, std::string_view tenant, const std::function<bool(user_row&&)>& visit) {
     static const std::string sql = select_where("tenant_id = ?1 ORDER BY seq");
-    statement s(db, sql);  // not cached: a visitor may itself use cached statements
+    statement s(db, sql, scan_rows);  // not cached: a visitor may itself use cached statements
     s.bind(1, tenant);
     while (s.step()) {
         if (!visit(read_row(s))) break;
@@ -194,7 +194,7 @@ void scan(connection& db, std::string_view tenant, const std::function<bool(user
 void scan_by_source(connection& db, std::string_view tenant, std::string_view source,
                     const std::function<bool(user_row&&)>& visit) {
     static const std::string sql = select_where("tenant_id = ?1 AND source = ?2 ORDER BY seq");
-    statement s(db, sql);  // not cached: a visitor may itself use cached statements
+    statement s(db, sql, scan_rows);  // not cached: a visitor may itself use cached statements
     s.bind(1, tenant).bind(2, source);
     while (s.step()) {
         if (!visit(read_row(s))) break;

@@ -179,6 +179,59 @@ TEST(PostgresqlStore, ACommitAfterAnUnhandledFailureIsAnErrorNotASilentRollback)
     EXPECT_EQ(scalar(db, "SELECT count(*) FROM scratch"), 0);
 }
 
+TEST(PostgresqlStore, AScanReadsItsRowsInBatchesThroughACursor) {
+    testing::temp_dir dir;
+    database db(testing::test_store(dir, "s.db"));
+    db.write([](connection& c) {
+        c.exec("CREATE TABLE scratch (n BIGINT PRIMARY KEY)");
+        c.exec("INSERT INTO scratch SELECT generate_series(1, 2500)");
+    });
+    // Outside a transaction: the scan opens a read-only one for its cursor and ends it; other statements
+    // run between its rows, and a second scan of the same statement declares a cursor of its own.
+    db.read([](connection& c) {
+        statement s(c, "SELECT n FROM scratch WHERE n > ?1 ORDER BY n", scan_rows);
+        for (int run = 0; run < 2; ++run) {
+            s.bind(1, std::int64_t{10});
+            std::int64_t expected = 11, rows = 0;
+            while (s.step()) {
+                EXPECT_EQ(s.column_int(0), expected++);
+                ++rows;
+                if (rows % 700 == 0) {
+                    auto between = c.cached("SELECT count(*) FROM scratch");
+                    between->step();
+                    EXPECT_EQ(between->column_int(0), 2500);
+                    // The rows come from this session's cursor, a batch at a time.
+                    auto cursors =
+                        c.cached("SELECT count(*) FROM pg_cursors WHERE name LIKE 'dirsync_scan_%'");
+                    cursors->step();
+                    EXPECT_EQ(cursors->column_int(0), 1);
+                }
+            }
+            EXPECT_EQ(rows, 2490);
+            s.reset();
+            EXPECT_FALSE(c.in_transaction());
+        }
+        // Left after one row: the transaction ends with the statement.
+        {
+            statement first(c, "SELECT n FROM scratch ORDER BY n", scan_rows);
+            ASSERT_TRUE(first.step());
+            EXPECT_EQ(first.column_int(0), 1);
+        }
+        EXPECT_FALSE(c.in_transaction());
+    });
+    // Inside a write: the cursor lives in that transaction, whose writes it sees and which goes on.
+    db.write([](connection& c) {
+        c.exec("INSERT INTO scratch VALUES (5000)");
+        statement s(c, "SELECT max(n), count(*) FROM scratch", scan_rows);
+        ASSERT_TRUE(s.step());
+        EXPECT_EQ(s.column_int(0), 5000);
+        EXPECT_EQ(s.column_int(1), 2501);
+        EXPECT_FALSE(s.step());
+        c.exec("INSERT INTO scratch VALUES (5001)");
+    });
+    EXPECT_EQ(scalar(db, "SELECT count(*) FROM scratch"), 2502);
+}
+
 TEST(PostgresqlStore, StatisticsAreRefreshedAsTheRowsWrittenGrow) {
     testing::temp_dir dir;
     database db(testing::test_store(dir, "stats.db"));
