@@ -6,8 +6,6 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "common/sha256.hpp"
-
 namespace dirsync::sync {
 
 namespace {
@@ -57,9 +55,8 @@ std::string label(const std::string& dn, const std::string& anchor) { return dn.
 /// that).
 bool stores_as_is(const user_brief& u, const source_user& su) {
     if (su.stored_as_is) return true;
-    return su.with_stored_text([&](std::string_view text) {
-        return u.resource_digest ? common::sha256(text) == *u.resource_digest : text == u.resource_json;
-    });
+    return u.resource_digest ? su.stored_text_digest_is(*u.resource_digest)
+                             : su.stored_text_is(u.resource_json);
 }
 
 /// A change that touches nothing: the stored text differed from the source's only in its spelling.

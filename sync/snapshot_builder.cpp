@@ -36,7 +36,7 @@ void snapshot_builder::drop_stored_texts(stored_digest_lookup stored) {
 
 void snapshot_builder::drop_if_stored(source_user& u) const {
     if (!stored_ || u.stored_as_is || u.text.empty()) return;
-    if (const auto* digest = stored_(u.anchor); digest && common::sha256(u.text) == *digest) {
+    if (const auto* digest = stored_(u.anchor); digest && u.stored_text_digest_is(*digest)) {
         std::string().swap(u.text);
         u.stored_as_is = true;
     }

@@ -43,6 +43,16 @@ std::string source_user::stored_text() const {
     return text.empty() ? text_with_active(resource, !disabled) : text;
 }
 
+bool source_user::stored_text_is(std::string_view stored) const {
+    if (text.empty()) return stored_text() == stored;
+    return text == stored;
+}
+
+bool source_user::stored_text_digest_is(const common::sha256_digest& digest) const {
+    if (text.empty()) return common::sha256(stored_text()) == digest;
+    return common::sha256(text) == digest;
+}
+
 nlohmann::json source_user::take_resource() {
     require_text(*this);
     if (text.empty()) return std::exchange(resource, nlohmann::json::object());

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/sha256.hpp"
+
 namespace dirsync::sync {
 
 /// One user as a source has it, after the source's mapping rules ran: what the tenant record owned by this
@@ -38,12 +40,10 @@ struct source_user {
     void compact();
     /// The text the directory would store for this resource (`text`, or computed from `resource`).
     std::string stored_text() const;
-    /// Calls `use` with the text the directory would store, without copying `text`.
-    template <class Fn>
-    decltype(auto) with_stored_text(Fn&& use) const {
-        if (!text.empty()) return use(std::string_view(text));
-        return use(std::string_view(stored_text()));
-    }
+    /// The text the directory would store for this resource is `stored` (compared without copying `text`).
+    bool stored_text_is(std::string_view stored) const;
+    /// The text the directory would store for this resource has the SHA-256 `digest`.
+    bool stored_text_digest_is(const common::sha256_digest& digest) const;
     /// The resource as a tree, without `active` (`resource`, or `text` parsed), moved out of this user.
     nlohmann::json take_resource();
     /// A copy of the resource as a tree, without `active`.
