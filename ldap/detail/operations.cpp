@@ -14,6 +14,9 @@ using boost::system::result;
 
 namespace {
 
+/// At most this many entries of a page are reserved up front (a server may answer with fewer than asked).
+constexpr std::uint32_t max_reserved_entries = 5000;
+
 int scope_value(search_scope scope) {
     switch (scope) {
         case search_scope::base:
@@ -189,6 +192,9 @@ asio::awaitable<result<search_page, error>> fetch_search_page(std::shared_ptr<co
     if (!msgid) co_return msgid.error();
     pending_request pending(*conn, *msgid);
     search_page page;
+    // A page's entries grown by doubling cost a dozen large allocations each, and every large allocation
+    // makes malloc consolidate the free lists the entries of the last page left.
+    page.entries.reserve(std::min<std::uint32_t>(page_size, max_reserved_entries));
     auto collected = co_await collect_search(*conn, pending, page, page_size > 0, 0, deadline_after(timeout),
                                              timeout, what);
     if (!collected) co_return collected.error();
