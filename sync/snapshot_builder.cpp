@@ -15,8 +15,29 @@ constexpr std::size_t max_notes = 1000;
 
 }  // namespace
 
+snapshot_builder::position_index::position_index(text_at text)
+    : text_(std::move(text)), set_(0, hash{&text_}, equal{&text_}) {}
+
+std::optional<std::size_t> snapshot_builder::position_index::insert(std::size_t position) {
+    if (auto it = set_.find(text_(position)); it != set_.end()) return *it;
+    set_.insert(position);
+    return std::nullopt;
+}
+
+std::optional<std::size_t> snapshot_builder::position_index::find(std::string_view text) const {
+    if (auto it = set_.find(text); it != set_.end()) return *it;
+    return std::nullopt;
+}
+
+void snapshot_builder::position_index::release() {
+    decltype(set_)(0, hash{&text_}, equal{&text_}).swap(set_);
+}
+
 snapshot_builder::snapshot_builder(const source_mapper& mapper, bool flatten_nested_groups)
-    : mapper_(mapper), flatten_(flatten_nested_groups) {}
+    : mapper_(mapper),
+      flatten_(flatten_nested_groups),
+      users_by_anchor_([this](std::size_t i) -> std::string_view { return out_.users[i].anchor; }),
+      users_by_dn_([this](std::size_t i) -> std::string_view { return user_dns_[i]; }) {}
 
 void snapshot_builder::note(std::string text) {
     ++note_count_;
@@ -27,6 +48,8 @@ void snapshot_builder::reserve(std::size_t users) {
     out_.users.reserve(users);
     user_dns_.reserve(users);
     user_names_.reserve(users);
+    users_by_anchor_.reserve(users);
+    users_by_dn_.reserve(users);
 }
 
 void snapshot_builder::drop_stored_texts(stored_digest_lookup stored) {
@@ -51,11 +74,20 @@ void snapshot_builder::add_user(const source_record& e) {
         if (mapped.error().anchor) out_.skipped_anchors.push_back(*mapped.error().anchor);
         return;
     }
-    user_dns_.push_back(ldap::normalize_dn(mapped->dn));
-    user_names_.push_back(mapper_.member_name_of(e));
-    mapped->compact();
-    drop_if_stored(*mapped);
+    // One entry per anchor: a repeated anchor is skipped.
+    const std::size_t position = out_.users.size();
     out_.users.push_back(std::move(*mapped));
+    if (auto first = users_by_anchor_.insert(position)) {
+        out_.skipped.push_back(out_.users[position].dn + ": the same anchor as " + out_.users[*first].dn);
+        out_.users.pop_back();
+        return;
+    }
+    auto& u = out_.users.back();
+    user_dns_.push_back(ldap::normalize_dn(u.dn));
+    users_by_dn_.insert(position);
+    user_names_.push_back(mapper_.member_name_of(e));
+    u.compact();
+    drop_if_stored(u);
 }
 
 void snapshot_builder::add_group(const source_record& e) {
@@ -71,31 +103,9 @@ void snapshot_builder::add_group(const source_record& e) {
 }
 
 snapshot snapshot_builder::finish() {
-    // One entry per anchor: a repeated anchor is skipped (users and groups separately).
+    // One group per anchor: a repeated anchor is skipped (a repeated user anchor was, when added).
     {
-        // In place: a second copy of 100,000 users would double the snapshot's peak. The keys view the
-        // anchors where they stay (a kept user is never moved again).
         std::unordered_map<std::string_view, std::size_t> first;
-        first.reserve(out_.users.size());
-        std::size_t kept = 0;
-        for (std::size_t i = 0; i < out_.users.size(); ++i) {
-            if (auto it = first.find(out_.users[i].anchor); it != first.end()) {
-                out_.skipped.push_back(out_.users[i].dn + ": the same anchor as " +
-                                       out_.users[it->second].dn);
-                continue;
-            }
-            if (kept != i) {
-                out_.users[kept] = std::move(out_.users[i]);
-                user_dns_[kept] = std::move(user_dns_[i]);
-                user_names_[kept] = std::move(user_names_[i]);
-            }
-            first.emplace(out_.users[kept].anchor, kept);
-            ++kept;
-        }
-        out_.users.resize(kept);
-        user_dns_.resize(kept);
-        user_names_.resize(kept);
-        first = {};
         std::vector<mapped_group> groups;
         groups.reserve(groups_.size());  // the keys view anchors in `groups`, which must not move
         for (auto& g : groups_) {
@@ -109,10 +119,6 @@ snapshot snapshot_builder::finish() {
         groups_ = std::move(groups);
     }
 
-    // Views of user_dns_, which stays as it is until the end.
-    std::unordered_map<std::string_view, std::size_t> user_by_dn;
-    user_by_dn.reserve(user_dns_.size());
-    for (std::size_t i = 0; i < user_dns_.size(); ++i) user_by_dn.emplace(user_dns_[i], i);
     std::unordered_map<std::string, std::size_t> group_by_dn;
     std::vector<std::string> group_dns;
     for (std::size_t i = 0; i < groups_.size(); ++i) {
@@ -151,8 +157,8 @@ snapshot snapshot_builder::finish() {
         }
         std::size_t unknown = 0;
         for (const auto& dn : groups_[g].member_dns) {
-            if (auto u = user_by_dn.find(dn); u != user_by_dn.end()) {
-                direct_users[g].push_back(u->second);
+            if (auto u = users_by_dn_.find(dn)) {
+                direct_users[g].push_back(*u);
             } else if (auto n = group_by_dn.find(dn); n != group_by_dn.end()) {
                 if (n->second != g) direct_groups[g].push_back(n->second);
             } else {
@@ -213,6 +219,8 @@ snapshot snapshot_builder::finish() {
     for (auto& g : groups_) out_.groups.push_back(std::move(g.group));
     // Released, not kept for a builder that is done: the run plans while the builder is still in scope.
     groups_ = {};
+    users_by_anchor_.release();
+    users_by_dn_.release();
     user_dns_ = {};
     user_names_ = {};
     return std::move(out_);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "common/sha256.hpp"
@@ -31,6 +32,9 @@ class snapshot_builder {
   public:
     /// `mapper` must outlive the builder. `nested` is the source's groups.nested.
     snapshot_builder(const source_mapper& mapper, bool flatten_nested_groups);
+    // Its indexes refer to its own members.
+    snapshot_builder(const snapshot_builder&) = delete;
+    snapshot_builder& operator=(const snapshot_builder&) = delete;
 
     /// Makes room for about `users` users (the last full read's count), so the snapshot does not grow by
     /// doubling, briefly holding two copies of itself.
@@ -60,6 +64,41 @@ class snapshot_builder {
     std::size_t note_count() const noexcept { return note_count_; }
 
   private:
+    /// Positions in a vector of strings, found by the string at that position: unlike views of the strings
+    /// (short ones live inside the vector's elements), positions stay valid while the vector grows. `text`
+    /// is the string at a position.
+    class position_index {
+      public:
+        using text_at = std::function<std::string_view(std::size_t)>;
+        explicit position_index(text_at text);
+        position_index(const position_index&) = delete;  // the set's functors point at text_
+        position_index& operator=(const position_index&) = delete;
+        /// Adds `position` unless its string is already there; the position that has it otherwise.
+        std::optional<std::size_t> insert(std::size_t position);
+        /// The position whose string is `text`.
+        std::optional<std::size_t> find(std::string_view text) const;
+        void reserve(std::size_t n) { set_.reserve(n); }
+        /// Forgets every position and frees the memory.
+        void release();
+
+      private:
+        struct hash {
+            using is_transparent = void;
+            const text_at* text;
+            std::size_t operator()(std::size_t position) const { return (*this)((*text)(position)); }
+            std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+        };
+        struct equal {
+            using is_transparent = void;
+            const text_at* text;
+            bool operator()(std::size_t a, std::size_t b) const { return (*text)(a) == (*text)(b); }
+            bool operator()(std::string_view a, std::size_t b) const { return a == (*text)(b); }
+            bool operator()(std::size_t a, std::string_view b) const { return (*text)(a) == b; }
+        };
+        text_at text_;
+        std::unordered_set<std::size_t, hash, equal> set_;
+    };
+
     void note(std::string text);
     void drop_if_stored(source_user& u) const;
 
@@ -69,6 +108,9 @@ class snapshot_builder {
     snapshot out_;
     std::vector<std::string> user_dns_;                   // normalize_dn() of out_.users[i].dn
     std::vector<std::optional<std::string>> user_names_;  // member_name_of() of out_.users[i]
+    // Built as users are added (on the mapping thread, while the read goes on), not after the read.
+    position_index users_by_anchor_;  // out_.users by anchor: a repeated anchor is skipped when added
+    position_index users_by_dn_;      // out_.users by user_dns_; the first of a repeated DN
     std::vector<mapped_group> groups_;
     std::vector<std::string> notes_;
     std::size_t note_count_ = 0;
