@@ -15,24 +15,6 @@ constexpr std::size_t max_notes = 1000;
 
 }  // namespace
 
-snapshot_builder::position_index::position_index(text_at text)
-    : text_(std::move(text)), set_(0, hash{&text_}, equal{&text_}) {}
-
-std::optional<std::size_t> snapshot_builder::position_index::insert(std::size_t position) {
-    if (auto it = set_.find(text_(position)); it != set_.end()) return *it;
-    set_.insert(position);
-    return std::nullopt;
-}
-
-std::optional<std::size_t> snapshot_builder::position_index::find(std::string_view text) const {
-    if (auto it = set_.find(text); it != set_.end()) return *it;
-    return std::nullopt;
-}
-
-void snapshot_builder::position_index::release() {
-    decltype(set_)(0, hash{&text_}, equal{&text_}).swap(set_);
-}
-
 snapshot_builder::snapshot_builder(const source_mapper& mapper, bool flatten_nested_groups)
     : mapper_(mapper),
       flatten_(flatten_nested_groups),
@@ -47,7 +29,6 @@ void snapshot_builder::note(std::string text) {
 void snapshot_builder::reserve(std::size_t users) {
     out_.users.reserve(users);
     user_dns_.reserve(users);
-    user_names_.reserve(users);
     users_by_anchor_.reserve(users);
     users_by_dn_.reserve(users);
 }
@@ -85,7 +66,7 @@ void snapshot_builder::add_user(const source_record& e) {
     auto& u = out_.users.back();
     user_dns_.push_back(ldap::normalize_dn(u.dn));
     users_by_dn_.insert(position);
-    user_names_.push_back(mapper_.member_name_of(e));
+    if (auto name = mapper_.member_name_of(e)) user_names_.emplace_back(position, std::move(*name));
     u.compact();
     drop_if_stored(u);
 }
@@ -130,9 +111,8 @@ snapshot snapshot_builder::finish() {
     // and resolves to neither.
     std::unordered_map<std::string, std::size_t> user_by_name;
     std::unordered_set<std::string> ambiguous_names;
-    for (std::size_t i = 0; i < user_names_.size(); ++i)
-        if (user_names_[i] && !user_by_name.emplace(*user_names_[i], i).second)
-            ambiguous_names.insert(*user_names_[i]);
+    for (const auto& [position, name] : user_names_)
+        if (!user_by_name.emplace(name, position).second) ambiguous_names.insert(name);
     for (const auto& n : ambiguous_names) user_by_name.erase(n);
 
     // Direct members by index.

@@ -4,11 +4,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "common/sha256.hpp"
 #include "sync/entry_mapper.hpp"
+#include "sync/position_index.hpp"
 #include "sync/source_data.hpp"
 #include "sync/source_record.hpp"
 
@@ -64,41 +65,6 @@ class snapshot_builder {
     std::size_t note_count() const noexcept { return note_count_; }
 
   private:
-    /// Positions in a vector of strings, found by the string at that position: unlike views of the strings
-    /// (short ones live inside the vector's elements), positions stay valid while the vector grows. `text`
-    /// is the string at a position.
-    class position_index {
-      public:
-        using text_at = std::function<std::string_view(std::size_t)>;
-        explicit position_index(text_at text);
-        position_index(const position_index&) = delete;  // the set's functors point at text_
-        position_index& operator=(const position_index&) = delete;
-        /// Adds `position` unless its string is already there; the position that has it otherwise.
-        std::optional<std::size_t> insert(std::size_t position);
-        /// The position whose string is `text`.
-        std::optional<std::size_t> find(std::string_view text) const;
-        void reserve(std::size_t n) { set_.reserve(n); }
-        /// Forgets every position and frees the memory.
-        void release();
-
-      private:
-        struct hash {
-            using is_transparent = void;
-            const text_at* text;
-            std::size_t operator()(std::size_t position) const { return (*this)((*text)(position)); }
-            std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-        };
-        struct equal {
-            using is_transparent = void;
-            const text_at* text;
-            bool operator()(std::size_t a, std::size_t b) const { return (*text)(a) == (*text)(b); }
-            bool operator()(std::string_view a, std::size_t b) const { return a == (*text)(b); }
-            bool operator()(std::size_t a, std::string_view b) const { return (*text)(a) == b; }
-        };
-        text_at text_;
-        std::unordered_set<std::size_t, hash, equal> set_;
-    };
-
     void note(std::string text);
     void drop_if_stored(source_user& u) const;
 
@@ -106,8 +72,9 @@ class snapshot_builder {
     bool flatten_;
     stored_digest_lookup stored_;
     snapshot out_;
-    std::vector<std::string> user_dns_;                   // normalize_dn() of out_.users[i].dn
-    std::vector<std::optional<std::string>> user_names_;  // member_name_of() of out_.users[i]
+    std::vector<std::string> user_dns_;  // normalize_dn() of out_.users[i].dn
+    // (i, member_name_of()) of the users out_.users[i] that have a name: none when members are DNs.
+    std::vector<std::pair<std::size_t, std::string>> user_names_;
     // Built as users are added (on the mapping thread, while the read goes on), not after the read.
     position_index users_by_anchor_;  // out_.users by anchor: a repeated anchor is skipped when added
     position_index users_by_dn_;      // out_.users by user_dns_; the first of a repeated DN
