@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "sync/position_index.hpp"
+
 namespace dirsync::sync {
 
 namespace {
@@ -76,8 +78,8 @@ class planner {
         plan_.now = in.now;
         plan_.owned_users = in.current.owned_users.value_or(in.current.users.size());
         users_by_anchor_.reserve(in.current.users.size());
-        for (const auto& u : in.current.users)
-            if (u.source_anchor) users_by_anchor_.emplace(*u.source_anchor, &u);
+        for (std::size_t i = 0; i < in.current.users.size(); ++i)
+            if (in.current.users[i].source_anchor) users_by_anchor_.insert(i);
         for (const auto& g : in.current.groups) {
             if (g.source_anchor) groups_by_anchor_.emplace(*g.source_anchor, &g);
             groups_by_id_.insert(g.id);
@@ -95,7 +97,7 @@ class planner {
         // Sized once: a first run's 100,000 creates grown by doubling would briefly be held twice.
         std::size_t fresh = 0;
         for (const auto& su : desired)
-            if (!su.anchor.empty() && !users_by_anchor_.contains(su.anchor)) ++fresh;
+            if (!su.anchor.empty() && !existing_user(su.anchor)) ++fresh;
         plan_.creates.reserve(plan_.creates.size() + fresh);
         new_user_ids_.reserve(fresh);
         for (auto& su : desired) {
@@ -109,8 +111,8 @@ class planner {
                 continue;
             }
             su.roles = sorted_unique(std::move(su.roles));
-            if (auto it = users_by_anchor_.find(su.anchor); it != users_by_anchor_.end())
-                plan_existing(*it->second, std::move(su));
+            if (const auto* existing = existing_user(su.anchor))
+                plan_existing(*existing, std::move(su));
             else
                 plan_new(std::move(su));
         }
@@ -135,8 +137,8 @@ class planner {
         std::unordered_set<std::string_view> done;
         for (const auto& a : anchors) {
             if (!done.insert(a).second || seen_users_.contains(a) || seen_groups_.contains(a)) continue;
-            if (auto it = users_by_anchor_.find(a); it != users_by_anchor_.end()) {
-                if (!it->second->orphan_since) orphan(*it->second);
+            if (const auto* existing = existing_user(a)) {
+                if (!existing->orphan_since) orphan(*existing);
             } else if (auto g = groups_by_anchor_.find(a); g != groups_by_anchor_.end()) {
                 orphan_group(*g->second);
             }
@@ -402,8 +404,8 @@ class planner {
         };
         for (const auto& a : sg.member_user_anchors) {
             if (!named.insert(a).second) continue;
-            if (auto it = users_by_anchor_.find(a); it != users_by_anchor_.end())
-                out.push_back(planned_member{a, member_type::user, it->second->id});
+            if (const auto* existing = existing_user(a))
+                out.push_back(planned_member{a, member_type::user, existing->id});
             else if (auto n = new_user_ids_.find(a); n != new_user_ids_.end())
                 out.push_back(planned_member{a, member_type::user, n->second});
             else
@@ -474,7 +476,13 @@ class planner {
     const reconcile_input& in_;
     plan plan_;
     std::vector<pending_diff> pending_;
-    std::unordered_map<std::string_view, const user_brief*> users_by_anchor_;
+    /// in_.current.users that have an anchor, by anchor.
+    position_index users_by_anchor_{
+        [this](std::size_t i) -> std::string_view { return *in_.current.users[i].source_anchor; }};
+    const user_brief* existing_user(std::string_view anchor) const {
+        auto i = users_by_anchor_.find(anchor);
+        return i ? &in_.current.users[*i] : nullptr;
+    }
     /// The ids of the records in_.current has, built when a member is first found unwanted (a run that
     /// removes no member never builds it).
     const std::unordered_set<std::string_view>& owned_user_ids() {
