@@ -67,8 +67,7 @@ void snapshot_builder::add_user(const source_record& e) {
     user_dns_.push_back(ldap::normalize_dn(u.dn));
     users_by_dn_.insert(position);
     if (auto name = mapper_.member_name_of(e)) user_names_.emplace_back(position, std::move(*name));
-    u.compact();
-    drop_if_stored(u);
+    u.compact(stored_ ? stored_(u.anchor) : nullptr);
 }
 
 void snapshot_builder::add_group(const source_record& e) {

@@ -22,11 +22,24 @@ nlohmann::json parse_stored_resource(const std::string& text) {
     return tree;
 }
 
-void source_user::compact() {
+void source_user::compact(const common::sha256_digest* stored_digest) {
     if (!text.empty() || stored_as_is) return;
-    text = text_with_active(std::move(resource), !disabled);
-    text.shrink_to_fit();  // the dump grew it by doubling: up to twice what it holds, times every user
+    // Dumped into a buffer that stays with the thread (a dump grows its string by doubling), then copied
+    // at its size, or not at all.
+    thread_local std::string scratch;
+    scratch.clear();
+    resource["active"] = !disabled;
+    nlohmann::detail::serializer<nlohmann::json> dump(
+        nlohmann::detail::output_adapter<char, std::string>(scratch), ' ');
+    dump.dump(resource, false, false, 0);
     resource = nullptr;
+    if (stored_digest && common::sha256(scratch) == *stored_digest) {
+        stored_as_is = true;
+        return;
+    }
+    text.assign(scratch);
+    // A run's first user may be its largest: a scratch buffer kept at that size is one per thread.
+    if (scratch.capacity() > 1 << 16) std::string().swap(scratch);
 }
 
 namespace {

@@ -37,7 +37,10 @@ struct source_user {
     std::vector<std::string> roles;
 
     /// Replaces `resource` by `text`. Call once `disabled` is known; does nothing when already compact.
-    void compact();
+    /// When the text's SHA-256 is `*stored_digest` (the text the directory stores for the record), the
+    /// text is not kept either: the user is stored_as_is. It is compared before the text is copied out of
+    /// a scratch buffer, so a run that changes little allocates no text for its users.
+    void compact(const common::sha256_digest* stored_digest = nullptr);
     /// The text the directory would store for this resource (`text`, or computed from `resource`).
     std::string stored_text() const;
     /// The text the directory would store for this resource is `stored` (compared without copying `text`).
