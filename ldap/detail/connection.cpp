@@ -155,13 +155,31 @@ asio::awaitable<void> connection::read_loop([[maybe_unused]] std::shared_ptr<con
     }
 }
 
+bool connection::holds_input() const {
+    Sockbuf* sb = nullptr;
+    return ldap_get_option(ld_.get(), LDAP_OPT_SOCKBUF, &sb) == LDAP_OPT_SUCCESS && sb != nullptr &&
+           ber_sockbuf_ctrl(sb, LBER_SB_OPT_DATA_READY, nullptr) > 0;
+}
+
 bool connection::drain() {
+    // With a zero timeout libldap reads once and answers "nothing yet" when that read ended inside a
+    // message, even when a layer under it still holds the rest (a TLS record is read from the read-ahead
+    // buffer, which holds the next ones): the socket would never signal that input again. So while a layer
+    // holds input, the reader asks again; libldap then always reads (ldap_is_read_ready is true while a
+    // layer holds input), so each time takes some of it. Bounded far above any message (a TLS record a
+    // time: 16 GiB), only should a layer ever report input that libldap does not take.
+    constexpr int max_reads_of_held_input = 1 << 20;
+    int held = 0;
     while (is_open() && !paused_) {
         LDAPMessage* raw = nullptr;
         timeval zero{0, 0};
         const int rc = ldap_result(ld_.get(), LDAP_RES_ANY, LDAP_MSG_ONE, &zero, &raw);
         message_ptr message(raw);
-        if (rc == 0) return true;
+        if (rc == 0) {
+            if (++held <= max_reads_of_held_input && holds_input()) continue;
+            return true;
+        }
+        held = 0;
         if (rc < 0) {
             int code = result_code(ld_.get());
             if (code == LDAP_SUCCESS || code == LDAP_TIMEOUT) code = LDAP_SERVER_DOWN;

@@ -103,6 +103,8 @@ class connection : public std::enable_shared_from_this<connection> {
     boost::asio::awaitable<void> read_loop(std::shared_ptr<connection> self);
     /// Takes every message libldap has or can read without blocking; false once the connection failed.
     bool drain();
+    /// A layer under libldap (TLS, the read-ahead buffer of detail/open.cpp) holds input it has not read.
+    bool holds_input() const;
     void dispatch(message_ptr message);
     /// The reader found the connection gone: logs a warning (nobody may be waiting to hear it) and closes.
     void lost(error reason);

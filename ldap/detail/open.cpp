@@ -14,6 +14,24 @@ namespace {
 
 using boost::system::result;
 
+/// libldap reads each message from the socket with two read(2) calls, its tag and length and then the rest:
+/// two system calls per entry of a large search. Liblber's read-ahead layer (the one libldap puts under
+/// LDAP over UDP) goes under it, below TLS and SASL layers, and fills a buffer per call instead: a read of
+/// 100,000 entries makes a few thousand calls. libldap asks the layers for data they hold before it polls
+/// (LBER_SB_OPT_DATA_READY), and so does the reader (connection::drain runs ldap_result until it has
+/// nothing), so input held in the buffer is never left waiting for the socket.
+constexpr int read_ahead_bytes = 64 * 1024;
+
+result<void, error> read_ahead(LDAP* ld) {
+    Sockbuf* sb = nullptr;
+    if (ldap_get_option(ld, LDAP_OPT_SOCKBUF, &sb) != LDAP_OPT_SUCCESS || sb == nullptr)
+        return error(error_kind::connect, LDAP_LOCAL_ERROR, "the connection has no socket buffer");
+    int size = read_ahead_bytes;
+    if (ber_sockbuf_add_io(sb, &ber_sockbuf_io_readahead, LBER_SBIOD_LEVEL_PROVIDER, &size) != 0)
+        return error(error_kind::connect, LDAP_NO_MEMORY, "cannot add a read-ahead buffer to the connection");
+    return {};
+}
+
 timeval to_timeval(std::chrono::milliseconds d) {
     if (d.count() < 0) d = std::chrono::milliseconds(0);
     return timeval{static_cast<time_t>(d.count() / 1000),
@@ -197,6 +215,8 @@ result<ldap_ptr, error> open_connection(const connection_settings& s) {
             return tls_handshake_error(ld.get(), rc, error_kind::connect, what, s);
         return step_error(ld.get(), rc, error_kind::connect, what);
     }
+
+    if (auto r = read_ahead(ld.get()); !r) return r.error();
 
     if (s.start_tls) {
         rc = ldap_start_tls_s(ld.get(), nullptr, nullptr);

@@ -100,6 +100,41 @@ TEST_F(PagedSearchTest, TheBigGroupArrivesWholeFromOpenLdap) {
     EXPECT_EQ(members->front(), "uid=person00001,ou=Bulk,dc=example,dc=com");
 }
 
+// The connection reads through a read-ahead buffer of 64 KiB under TLS (ldap/detail/open.cpp): pages of
+// many small messages, and one message (the group's 3,000 members) larger than the buffer, arrive whole
+// through StartTLS (TLS added above the buffer after it) and ldaps (TLS there from the start).
+TEST_F(PagedSearchTest, EveryEntryAndTheBigGroupArriveWholeOverTls) {
+    for (const bool ldaps : {false, true}) {
+        SCOPED_TRACE(ldaps ? "ldaps" : "StartTLS");
+        auto s = reader_settings();
+        s.page_size = 1000;
+        s.ca_file = slapd_->ca_file();
+        if (ldaps)
+            s.url = slapd_->ldaps_url();
+        else
+            s.start_tls = true;
+        auto& c = make_client(std::move(s));
+        connect_or_fail(c);
+        auto cursor = c.search(
+            request("ou=Bulk,dc=example,dc=com", "(objectClass=inetOrgPerson)", {"uid", "entryUUID"}));
+        std::set<std::string> uids;
+        while (cursor.has_more()) {
+            auto page = run(cursor.next_page());
+            ASSERT_TRUE(page.has_value()) << page.error().message;
+            for (const auto& e : *page) uids.insert(std::string(e.first("uid")));
+        }
+        EXPECT_EQ(uids.size(), bulk);
+        EXPECT_TRUE(uids.contains("person03000"));
+        auto group = run(c.read("cn=Big Group,ou=Groups,dc=example,dc=com", {"member"}));
+        ASSERT_TRUE(group.has_value()) << group.error().message;
+        ASSERT_TRUE(group->has_value());
+        const auto* members = (*group)->find("member");
+        ASSERT_NE(members, nullptr);
+        EXPECT_EQ(members->size(), bulk);
+        EXPECT_EQ(members->back(), "uid=person03000,ou=Bulk,dc=example,dc=com");
+    }
+}
+
 TEST_F(PagedSearchTest, TwoCursorsOneAfterTheOther) {
     auto& c = connected_reader(1000);
     for (int round = 0; round < 2; ++round) {
