@@ -581,6 +581,7 @@ std::int64_t tenant_directory::count_users(std::string_view tenant) const {
 std::vector<user> tenant_directory::list_users(std::string_view tenant, std::int64_t offset,
                                                std::int64_t limit) const {
     return db_.read([&](store::connection& db) {
+        store::read_snapshot snapshot(db);  // the users and their groups as of one moment, one read lock
         auto rows = users::page(db, tenant, offset, limit);
         std::vector<user> out;
         out.reserve(rows.size());
@@ -644,6 +645,9 @@ result<user_page> tenant_directory::query_users(std::string_view tenant, const u
 std::vector<user> tenant_directory::find_users(std::string_view tenant, user_index index,
                                                std::string_view value) const {
     return db_.read([&](store::connection& db) {
+        // The users and their groups as of one moment; one read lock, not one per statement (on SQLite a
+        // read transaction takes and releases a lock on the WAL index: three system calls).
+        store::read_snapshot snapshot(db);
         std::vector<store::user_row> rows;
         switch (index) {
             case user_index::id:

@@ -249,6 +249,7 @@ result<void> tenant_directory::delete_group(const actor& who, std::string_view t
 result<group> tenant_directory::get_group(std::string_view tenant, std::string_view id,
                                           bool with_members) const {
     auto g = db_.read([&](store::connection& db) -> std::optional<group> {
+        store::read_snapshot snapshot(db);  // the group and its members as of one moment, one read lock
         auto row = groups::find_by_id(db, tenant, id);
         if (!row) return std::nullopt;
         return read_group(db, std::move(*row), with_members);
@@ -264,6 +265,7 @@ std::int64_t tenant_directory::count_groups(std::string_view tenant) const {
 std::vector<group> tenant_directory::list_groups(std::string_view tenant, std::int64_t offset,
                                                  std::int64_t limit, bool with_members) const {
     return db_.read([&](store::connection& db) {
+        store::read_snapshot snapshot(db);
         std::vector<group> out;
         for (auto& row : groups::page(db, tenant, offset, limit))
             out.push_back(read_group(db, std::move(row), with_members));
@@ -274,6 +276,7 @@ std::vector<group> tenant_directory::list_groups(std::string_view tenant, std::i
 std::vector<group> tenant_directory::find_groups(std::string_view tenant, group_index index,
                                                  std::string_view value, bool with_members) const {
     return db_.read([&](store::connection& db) {
+        store::read_snapshot snapshot(db);
         std::vector<store::group_row> rows;
         switch (index) {
             case group_index::id:
