@@ -4,7 +4,8 @@
 #
 #   bench/sync_ldap.sh [BUILD_DIR] [USERS] [GROUPS] [MEMBERS_PER_GROUP]
 #
-# Defaults: build 100000 1000 100. Needs slapd and ldap-utils (ldapsearch) and GNU time (/usr/bin/time) or
+# Defaults: build 100000 1000 100. ROUNDS (default 3): how many times the unchanged run and ldapsearch are
+# timed, interleaved; the ratios compare medians. Needs slapd and ldap-utils (ldapsearch) and GNU time (/usr/bin/time) or
 # falls back to reading VmHWM. The reader account has a size limit of 1000 per request, like Active
 # Directory's MaxPageSize, so only a paged read gets everything.
 #
@@ -98,10 +99,21 @@ timed() {  # label, command...: prints elapsed seconds and peak RSS
   fi
 }
 
-timed ldapsearch ldapsearch -x -LLL -H "ldap://127.0.0.1:$PORT" -D cn=reader,dc=example,dc=com -w reader-secret \
-  -b ou=People,dc=example,dc=com -E pr=1000/noprompt "(objectClass=inetOrgPerson)" \
-  uid givenName sn cn title mail employeeNumber entryUUID
-echo "  ldapsearch returned $(grep -c '^dn:' "$WORK/ldapsearch.out") users"
+# The baseline and the unchanged run are short and this machine is noisy: each is taken ROUNDS times (default 3),
+# interleaved, and compared by their medians.
+ROUNDS=${ROUNDS:-3}
+LDAPSEARCH_SECS=()
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+ldapsearch_round() {
+  local label="ldapsearch_$(( ${#LDAPSEARCH_SECS[@]} + 1 ))"
+  timed "$label" ldapsearch -x -LLL -H "ldap://127.0.0.1:$PORT" -D cn=reader,dc=example,dc=com -w reader-secret \
+    -b ou=People,dc=example,dc=com -E pr=1000/noprompt "(objectClass=inetOrgPerson)" \
+    uid givenName sn cn title mail employeeNumber entryUUID
+  LDAPSEARCH_SECS+=("${SECS[$label]}")
+  [ "$label" = ldapsearch_1 ] && echo "  ldapsearch returned $(grep -c '^dn:' "$WORK/$label.out") users"
+  return 0
+}
+ldapsearch_round
 # The two reconciles into STORE ("sqlite" or "postgresql"): RESULT lines <store>_first_run, <store>_second_run.
 reconcile() {
   local store=$1 config="$WORK/dirsyncd.yaml"
@@ -116,10 +128,19 @@ reconcile() {
   fi
   timed "${store}_first_run" "$DIRSYNCD" sync --config "$config" --source corp --full
   grep -v "^20" "$WORK/${store}_first_run.out" | head -6 | sed 's/^/  /'
-  timed "${store}_second_run" "$DIRSYNCD" sync --config "$config" --source corp --full
-  grep -v "^20" "$WORK/${store}_second_run.out" | head -6 | sed 's/^/  /'
+  local rounds=() r
+  for r in $(seq "$ROUNDS"); do
+    timed "${store}_second_run_$r" "$DIRSYNCD" sync --config "$config" --source corp --full
+    rounds+=("${SECS[${store}_second_run_$r]}")
+    ldapsearch_round
+  done
+  grep -v "^20" "$WORK/${store}_second_run_1.out" | head -6 | sed 's/^/  /'
+  SECS[${store}_second_run]=$(median "${rounds[@]}")
+  echo "RESULT ${store}_second_run: median ${SECS[${store}_second_run]} s of $ROUNDS"
 }
 for store in $STORES; do reconcile "$store"; done
+SECS[ldapsearch]=$(median "${LDAPSEARCH_SECS[@]}")
+echo "RESULT ldapsearch: median ${SECS[ldapsearch]} s of ${#LDAPSEARCH_SECS[@]}"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 for store in $STORES; do
   echo "RESULT $store vs ldapsearch: first run $(ratio "${SECS[${store}_first_run]}" "${SECS[ldapsearch]}")x," \
