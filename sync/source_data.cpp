@@ -7,11 +7,24 @@ namespace dirsync::sync {
 
 namespace {
 
-/// The stored text of `resource` with `active` set: what the directory writes for a record whose status
-/// is disabled exactly when `active` is false.
-std::string text_with_active(nlohmann::json resource, bool active) {
+/// Writes into `out` (replacing it) the stored text of `resource` with `active` set: what the directory
+/// writes for a record whose status is disabled exactly when `active` is false (nlohmann's dump, compact).
+void write_text_with_active(nlohmann::json& resource, bool active, std::string& out) {
     resource["active"] = active;
-    return resource.dump();
+    out.clear();
+    nlohmann::detail::serializer<nlohmann::json> dump(
+        nlohmann::detail::output_adapter<char, std::string>(out), ' ');
+    dump.dump(resource, false, false, 0);
+}
+
+std::string text_with_active(nlohmann::json resource, bool active) {
+    std::string out;
+    write_text_with_active(resource, active, out);
+    return out;
+}
+
+bool has_digest(std::string_view text, const common::sha256_digest& digest) {
+    return common::sha256(text) == digest;
 }
 
 }  // namespace
@@ -27,13 +40,9 @@ void source_user::compact(const common::sha256_digest* stored_digest) {
     // Dumped into a buffer that stays with the thread (a dump grows its string by doubling), then copied
     // at its size, or not at all.
     thread_local std::string scratch;
-    scratch.clear();
-    resource["active"] = !disabled;
-    nlohmann::detail::serializer<nlohmann::json> dump(
-        nlohmann::detail::output_adapter<char, std::string>(scratch), ' ');
-    dump.dump(resource, false, false, 0);
+    write_text_with_active(resource, !disabled, scratch);
     resource = nullptr;
-    if (stored_digest && common::sha256(scratch) == *stored_digest) {
+    if (stored_digest && has_digest(scratch, *stored_digest)) {
         stored_as_is = true;
         return;
     }
@@ -62,8 +71,8 @@ bool source_user::stored_text_is(std::string_view stored) const {
 }
 
 bool source_user::stored_text_digest_is(const common::sha256_digest& digest) const {
-    if (text.empty()) return common::sha256(stored_text()) == digest;
-    return common::sha256(text) == digest;
+    if (text.empty()) return has_digest(stored_text(), digest);
+    return has_digest(text, digest);  // not through a conditional expression, which would copy `text`
 }
 
 nlohmann::json source_user::take_resource() {
